@@ -1,0 +1,32 @@
+"""The visibility rule as SQL: a version is visible to P when one of its holdings is shared with
+an audience P belongs to. Every store read applies one of these predicates."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, select
+
+from liaison.access.principal import Principal
+from liaison.db.tables import holding
+
+
+def holding_visible(principal: Principal) -> ColumnElement[bool]:
+    """True for holdings shared with an audience `principal` belongs to."""
+    return holding.c.audience_id.in_(sorted(principal.audience_ids))
+
+
+def visible(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:
+    """True for object versions (by `version_pk` column) that `principal` may see."""
+    return exists(select(1).where(holding.c.version_pk == version_pk, holding_visible(principal)))
+
+
+def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_id: int) -> ColumnElement[bool]:
+    """True for versions held by organisation `org_id` through a holding `principal` may see."""
+    return exists(
+        select(1).where(
+            and_(
+                holding.c.version_pk == version_pk,
+                holding.c.org_id == org_id,
+                holding_visible(principal),
+            )
+        )
+    )

@@ -1,0 +1,1 @@
+"""HTTP adapters: the REST API (and later TAXII and the live stream)."""

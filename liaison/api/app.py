@@ -1,0 +1,40 @@
+"""The ASGI application: REST API under /api/v1 with its OpenAPI document."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
+
+from liaison.api import errors
+from liaison.api.rest import bundles, objects, session
+from liaison.config import get_settings
+from liaison.db.engine import make_engine
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The application over `engine` (by default the configured database)."""
+    app = FastAPI(
+        title="Liaison",
+        version="1.0",
+        summary="Federated intelligence sharing between partner agencies, STIX 2.1 native.",
+        description=(
+            "Authenticate with `Authorization: Bearer <token>` or HTTP Basic (user name, token as "
+            "password). Every answer only ever contains what the caller's organisation may see."
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine or make_engine(get_settings().database_url)
+    errors.install(app)
+    for module in (session, objects, bundles):
+        app.include_router(module.router, prefix=API_PREFIX)
+
+    @app.get("/", include_in_schema=False)
+    async def home():
+        return RedirectResponse(f"{API_PREFIX}/docs")
+
+    return app

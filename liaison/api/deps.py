@@ -1,0 +1,55 @@
+"""Request dependencies: the engine, and the Principal of the authenticated caller."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal
+from liaison.accounts import principal_for_token
+from liaison.errors import Unauthorized
+
+# Declared for the OpenAPI document; the header is parsed below so both schemes share one path.
+_bearer = HTTPBearer(auto_error=False, description="API token")
+_basic = HTTPBasic(auto_error=False, description="user name and API token as password")
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def _credentials(header: str | None) -> tuple[str | None, str]:
+    """(user name or None, token) from an Authorization header."""
+    if not header:
+        raise Unauthorized("authentication required: send 'Authorization: Bearer <token>'")
+    scheme, _, value = header.partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return None, value
+    if scheme.lower() == "basic" and value:
+        try:
+            user, sep, token = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthorized("malformed Basic credentials") from None
+        if sep and user and token:
+            return user, token
+    raise Unauthorized("unsupported Authorization header: use Bearer <token> or Basic")
+
+
+async def current_principal(
+    request: Request,
+    _b: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    _c=Depends(_basic),
+    engine: Engine = Depends(get_engine),
+) -> Principal:
+    """The caller, authenticated by API token (Bearer, or Basic with the user name)."""
+    user, token = _credentials(request.headers.get("authorization"))
+    principal = await run_in_threadpool(principal_for_token, engine, token)
+    if principal is None or (user is not None and user != principal.user_name):
+        raise Unauthorized("invalid credentials")
+    return principal

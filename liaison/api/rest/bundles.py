@@ -1,0 +1,74 @@
+"""Import a STIX bundle, shared with an audience."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from liaison.access.principal import Principal
+from liaison.api.deps import current_principal, get_engine
+from liaison.config import get_settings
+from liaison.errors import InvalidInput, PayloadTooLarge
+from liaison.ingest.bundles import import_objects
+from liaison.ingest.reader import open_bundle
+
+router = APIRouter(tags=["import"])
+
+
+class ImportResult(BaseModel):
+    audience: str
+    received: int
+    new_versions: int
+    new_holdings: int
+    already_held: int
+    duplicates_in_bundle: int
+    kept_existing_audience: list[str]
+    seconds: float
+
+
+async def _spool(request: Request, limit: int):
+    """The request body in a temporary file, refused as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+        spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise InvalidInput("empty body: send a STIX 2.1 bundle")
+    return spool
+
+
+@router.post(
+    "/bundles",
+    response_model=ImportResult,
+    summary="Import a STIX 2.1 bundle",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def import_bundle(
+    request: Request,
+    audience: Annotated[str, Query(description="'org', 'group:<name>' or 'instance'")] = "org",
+    principal: Principal = Depends(current_principal),
+    engine=Depends(get_engine),
+):
+    """All or nothing: one invalid object rejects the whole bundle with an error naming it.
+    Re-importing the same versions changes nothing."""
+    principal.require_writer()
+    spool = await _spool(request, get_settings().max_upload_bytes)
+    try:
+        report = await run_in_threadpool(
+            lambda: import_objects(engine, principal, open_bundle(spool)[1], audience=audience)
+        )
+    finally:
+        spool.close()
+    return report.as_dict()

@@ -1,0 +1,208 @@
+"""The `liaison` command: set up, administer, import and export, serve."""
+
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from liaison import accounts
+from liaison.config import get_settings
+from liaison.db.engine import make_engine, migrate
+from liaison.errors import LiaisonError
+
+app = typer.Typer(help="Liaison: federated intelligence sharing, STIX 2.1 native.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+group_app = typer.Typer(help="Sharing groups.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(group_app, name="group")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _engine():
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    return engine
+
+
+def clear_errors(command):
+    """Report domain errors as one red line and exit status 1, instead of a traceback."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LiaisonError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return run
+
+
+@app.command()
+@clear_errors
+def init(demo: Annotated[bool, typer.Option(help="Load the demo organisations, users and data.")] = False):
+    """Create or upgrade the database; with --demo, load the demo world and print its logins."""
+    engine = _engine()
+    out.print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+    if demo:
+        from liaison.demo.load import demo_logins, load_demo
+
+        added = load_demo(engine)
+        out.print(f"demo world loaded ({added} new object versions)")
+        table = Table(title="Demo logins (API tokens are new each time)")
+        for column in ("user", "organisation", "role", "password", "API token"):
+            table.add_column(column, overflow="fold")
+        for login in demo_logins(engine):
+            table.add_row(login.user, login.organisation, login.role, login.password, login.token)
+        out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+):
+    """Serve the web API (and UI) over HTTP."""
+    import uvicorn
+
+    from liaison.api.app import create_app
+
+    settings = get_settings()
+    app_ = create_app(_engine())
+    host, port = host or settings.host, port or settings.port
+    out.print(f"Liaison on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@org_app.command("add")
+@clear_errors
+def org_add(name: str):
+    """Add an organisation (a STIX identity shared with the whole instance)."""
+    accounts.create_org(_engine(), name)
+    out.print(f"organisation '{name}' added")
+
+
+@org_app.command("list")
+def org_list():
+    """List organisations."""
+    from liaison.store import tenancy
+
+    with _engine().connect() as conn:
+        table = Table("name", "identity")
+        for org in tenancy.list_orgs(conn):
+            table.add_row(org.name, org.identity_id)
+    out.print(table)
+
+
+@user_app.command("add")
+@clear_errors
+def user_add(
+    name: str,
+    org: Annotated[str, typer.Option(help="The user's organisation.")],
+    role: Annotated[str, typer.Option(help="admin, analyst, reader or sync.")] = "analyst",
+    password: Annotated[bool, typer.Option("--password", help="Prompt for a password (web login).")] = False,
+):
+    """Add a user to an organisation."""
+    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    accounts.create_user(_engine(), name, org, role, secret)
+    out.print(f"user '{name}' added to '{org}' as {role}")
+
+
+@token_app.command("create")
+@clear_errors
+def token_create(user: str, name: Annotated[str, typer.Option(help="A label for the token.")] = "api"):
+    """Create an API token for a user and print it; it is shown this once only."""
+    print(accounts.create_token(_engine(), user, name))
+
+
+@group_app.command("add")
+@clear_errors
+def group_add(
+    name: str,
+    member: Annotated[list[str], typer.Option(help="A member organisation (repeat the option).")],
+    description: str = "",
+):
+    """Add a sharing group of organisations."""
+    accounts.create_group(_engine(), name, member, description)
+    out.print(f"sharing group '{name}' added with {len(set(member))} member(s)")
+
+
+@group_app.command("list")
+def group_list():
+    """List sharing groups and their members."""
+    from liaison.store import tenancy
+
+    with _engine().connect() as conn:
+        table = Table("group", "members", "description")
+        for name, description, members in tenancy.list_groups(conn):
+            table.add_row(name, ", ".join(members), description)
+    out.print(table)
+
+
+@app.command("import")
+@clear_errors
+def import_(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_: Annotated[str, typer.Option("--as", help="The user importing.")],
+    audience: Annotated[str, typer.Option(help="org, group:NAME or instance.")] = "org",
+):
+    """Import a STIX 2.1 bundle of any size, atomically, as a user."""
+    from liaison.ingest.bundles import import_objects
+    from liaison.ingest.reader import open_bundle
+
+    engine = _engine()
+    principal = accounts.principal_for_user(engine, as_)
+    principal.require_writer()
+    with file.open("rb") as stream:
+        total, objects = open_bundle(stream)
+        columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("import", total=total)
+            report = import_objects(engine, principal, objects, audience=audience,
+                                    on_progress=lambda n: progress.advance(task, n))
+    result = report.as_dict()
+    out.print(
+        f"imported {result['received']} objects for {principal.org_name} ({result['audience']}): "
+        f"{result['new_versions']} new versions, {result['new_holdings']} new holdings, "
+        f"{result['already_held']} already held, {result['duplicates_in_bundle']} duplicates "
+        f"in {result['seconds']} s"
+    )
+
+
+@app.command()
+@clear_errors
+def export(
+    as_: Annotated[str, typer.Option("--as", help="The user whose view is exported.")],
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: standard output).")] = None,
+    type_: Annotated[Optional[list[str]], typer.Option("--type", help="Only these STIX types (repeat).")] = None,
+    all_versions: Annotated[bool, typer.Option(help="Every version, not only the latest.")] = False,
+):
+    """Export what a user may see as a STIX 2.1 bundle."""
+    from liaison.intel.objects import export_bundle, make_filters
+
+    engine = _engine()
+    principal = accounts.principal_for_user(engine, as_)
+    filters = make_filters(engine, types=type_ or ())
+    chunks = export_bundle(engine, principal, filters, all_versions=all_versions)
+    if out_file is None:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.write(b"\n")
+        return
+    with out_file.open("wb") as target:
+        for chunk in chunks:
+            target.write(chunk)
+    err.print(f"exported to {out_file}")

@@ -1,0 +1,29 @@
+"""Settings from the environment (LIAISON_*), one object."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Instance settings; every field can be set as LIAISON_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="LIAISON_")
+
+    database_url: str = f"sqlite:///{Path('var/liaison.db').resolve()}"
+    instance_name: str = "Liaison"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Largest bundle the REST API accepts, in bytes; larger files go through `liaison import`.
+    max_upload_bytes: int = 100 * 1024 * 1024
+    #: Objects validated and written per batch inside one import transaction.
+    ingest_batch: int = 2000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache when they change the environment)."""
+    return Settings()

@@ -1,0 +1,64 @@
+"""Load the demo world into an instance: organisations, groups, users, tokens and intelligence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from liaison import accounts
+from liaison.db.tables import organization, sharing_group, user
+from liaison.demo import world
+from liaison.ingest.bundles import import_into
+from liaison.store import tenancy
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    user: str
+    organisation: str
+    role: str
+    password: str
+    token: str
+
+
+def _existing(engine: Engine, column) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(column)).scalars())
+
+
+def load_demo(engine: Engine) -> int:
+    """Create whatever of the demo world is missing; return how many object versions were added.
+    Loading twice adds nothing."""
+    holdings = world.demo_holdings()
+    identities = {obj["id"]: obj for _o, _a, bundle in holdings for obj in bundle["objects"]
+                  if obj["type"] == "identity"}
+    orgs = _existing(engine, organization.c.name)
+    for org in world.ORGANISATIONS:
+        if org["name"] not in orgs:
+            accounts.create_org(engine, org["name"], identities.get(org["identity_id"]))
+    groups = _existing(engine, sharing_group.c.name)
+    for group in world.SHARING_GROUPS:
+        if group["name"] not in groups:
+            accounts.create_group(engine, group["name"], group["members"], group["description"])
+    users = _existing(engine, user.c.name)
+    for person in world.USERS:
+        if person["name"] not in users:
+            accounts.create_user(engine, person["name"], person["org"], person["role"], person["password"])
+    own_identities = {org["identity_id"] for org in world.ORGANISATIONS}
+    added = 0
+    with engine.begin() as conn:
+        for owner, audience, bundle in holdings:
+            principal = tenancy.org_principal(conn, tenancy.org_by_name(conn, owner).id)
+            objects = [obj for obj in bundle["objects"] if obj["id"] not in own_identities]
+            added += import_into(conn, principal, objects, audience=audience).new_versions
+    return added
+
+
+def demo_logins(engine: Engine) -> list[DemoLogin]:
+    """Each demo user with its password and a fresh API token (the previous demo token is revoked)."""
+    return [
+        DemoLogin(p["name"], p["org"], p["role"], p["password"],
+                  accounts.create_token(engine, p["name"], "demo", replace=True))
+        for p in world.USERS
+    ]

@@ -1,0 +1,45 @@
+"""Domain errors shared by services and adapters; each carries the HTTP status it maps to."""
+
+from __future__ import annotations
+
+
+class LiaisonError(Exception):
+    """Base of errors shown to callers: a status, a short code and a clear message."""
+
+    status = 400
+    code = "bad-request"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+
+class InvalidInput(LiaisonError):
+    status = 422
+    code = "invalid-input"
+
+
+class NotFound(LiaisonError):
+    status = 404
+    code = "not-found"
+
+
+class Conflict(LiaisonError):
+    status = 409
+    code = "conflict"
+
+
+class Forbidden(LiaisonError):
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(LiaisonError):
+    status = 401
+    code = "unauthorized"
+
+
+class PayloadTooLarge(LiaisonError):
+    status = 413
+    code = "payload-too-large"

@@ -1,0 +1,1 @@
+"""Sources into STIX: bundles (and later MISP events, reports, CSV)."""

@@ -1,0 +1,1 @@
+"""Intelligence services: reading objects, and later correlation, resolution, watchlists."""

@@ -1,0 +1,139 @@
+"""Reading the intelligence a principal may see: objects, their versions, exports, who it is."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal
+from liaison.errors import InvalidInput, NotFound
+from liaison.stix.validate import IDENTIFIER_RE, normalize_timestamp
+from liaison.store import reads, tenancy
+from liaison.store.reads import Filters, HoldingInfo
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectView:
+    """One object version as a principal sees it: the STIX JSON and the holdings it may see."""
+
+    stix_id: str
+    modified: str
+    raw: str
+    holdings: list[HoldingInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    total: int
+    limit: int
+    offset: int
+    items: list[ObjectView]
+
+
+def timestamp_filter(value: str | None, name: str) -> str | None:
+    """A filter timestamp in the stored form; a clear error when it is not a STIX timestamp."""
+    if value is None:
+        return None
+    try:
+        return normalize_timestamp(value)
+    except ValueError:
+        raise InvalidInput(f"'{name}' must be a timestamp like 2024-01-31T00:00:00Z", parameter=name) from None
+
+
+def make_filters(engine: Engine, *, types=(), owner=None, label=None, modified_after=None,
+                 modified_before=None, text=None, include_revoked=False) -> Filters:
+    """Filters from user input, checked."""
+    owner_id = None
+    if owner:
+        with engine.connect() as conn:
+            try:
+                owner_id = tenancy.org_by_name(conn, owner).id
+            except NotFound:
+                raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
+    return Filters(
+        types=tuple(types or ()),
+        owner_org_id=owner_id,
+        label=label,
+        modified_after=timestamp_filter(modified_after, "modified_after"),
+        modified_before=timestamp_filter(modified_before, "modified_before"),
+        text=text or None,
+        include_revoked=include_revoked,
+    )
+
+
+def _views(conn, principal: Principal, rows) -> list[ObjectView]:
+    holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+    return [ObjectView(row.stix_id, row.modified, row.raw, holdings.get(row.pk, [])) for row in rows]
+
+
+def list_objects(engine: Engine, principal: Principal, filters: Filters, *, limit: int = 100, offset: int = 0) -> Page:
+    """A page of the latest versions `principal` may see, newest first, with the total count."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
+    if offset < 0:
+        raise InvalidInput("'offset' must not be negative", parameter="offset")
+    with engine.connect() as conn:
+        total = reads.count_objects(conn, principal, filters)
+        rows = reads.list_objects(conn, principal, filters, limit=limit, offset=offset)
+        return Page(total, limit, offset, _views(conn, principal, rows))
+
+
+def _checked_id(stix_id: str) -> str:
+    if not IDENTIFIER_RE.match(stix_id):
+        raise InvalidInput(f"'{stix_id}' is not a STIX identifier (type--uuid)", parameter="id")
+    return stix_id
+
+
+def get_object(engine: Engine, principal: Principal, stix_id: str, version: str | None = None) -> ObjectView:
+    """The latest version of `stix_id` the principal may see, or its version `version`."""
+    modified = timestamp_filter(version, "version")
+    with engine.connect() as conn:
+        row = reads.get_version(conn, principal, _checked_id(stix_id), modified)
+        if row is None:
+            raise NotFound(f"no object {stix_id}" + (f" at version {version}" if version else ""))
+        return _views(conn, principal, [row])[0]
+
+
+def list_versions(engine: Engine, principal: Principal, stix_id: str) -> list[dict]:
+    """The versions of `stix_id` the principal may see, oldest first."""
+    with engine.connect() as conn:
+        rows = reads.list_versions(conn, principal, _checked_id(stix_id))
+        if not rows:
+            raise NotFound(f"no object {stix_id}")
+        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+        return [
+            {"modified": row.modified, "revoked": row.revoked, "tlp": row.tlp,
+             "holdings": [holding_dict(h) for h in holdings.get(row.pk, [])]}
+            for row in rows
+        ]
+
+
+def holding_dict(h: HoldingInfo) -> dict:
+    """A holding as shown to callers."""
+    return {"owner": h.owner, "audience": h.audience, "added_at": h.added_at}
+
+
+def export_bundle(engine: Engine, principal: Principal, filters: Filters, *, all_versions: bool = False) -> Iterator[bytes]:
+    """A STIX bundle of what the principal may see, as chunks of JSON."""
+    yield f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":['.encode()
+    with engine.connect() as conn:
+        first = True
+        for raw in reads.iter_raw(conn, principal, filters, all_versions=all_versions):
+            yield (raw if first else "," + raw).encode()
+            first = False
+    yield b"]}"
+
+
+def whoami(engine: Engine, principal: Principal) -> dict:
+    """The caller: user, organisation, role and the audiences it reads and can share with."""
+    with engine.connect() as conn:
+        labels = sorted(a.label for a in tenancy.audiences(conn, principal.audience_ids).values())
+    return {
+        "user": principal.user_name, "organisation": principal.org_name,
+        "organisation_identity": principal.org_identity_id, "role": str(principal.role), "audiences": labels,
+    }

@@ -1,0 +1,93 @@
+"""The `liaison` command, run as a real process against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from stixdata import actor, bundle
+
+LIAISON = str(Path(sys.executable).with_name("liaison"))
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):
+    env = {**os.environ, "LIAISON_DATABASE_URL": db_url}
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run([LIAISON, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        if ok:
+            assert done.returncode == 0, done.stderr + done.stdout
+        return done
+
+    return run
+
+
+def test_admin_import_export_cycle(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("org", "add", "National CERT")
+    cli("group", "add", "borders", "--member", "Border Police", "--member", "National CERT")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    cli("user", "add", "omar", "--org", "National CERT", "--role", "reader")
+    token = cli("token", "create", "nina").stdout.strip()
+    assert token.startswith("lia_") and len(token) > 40
+
+    objs = [actor(f"Route {i}") for i in range(50)]
+    source = tmp_path / "in.json"
+    source.write_bytes(orjson.dumps(bundle(*objs)))
+    done = cli("import", str(source), "--as", "nina", "--audience", "group:borders")
+    assert "imported 50 objects" in done.stdout and "50 new versions" in done.stdout
+    again = cli("import", str(source), "--as", "nina", "--audience", "group:borders")
+    assert "0 new versions" in again.stdout and "50 already held" in again.stdout
+
+    cli("export", "--as", "omar", "--out", str(tmp_path / "out.json"))
+    exported = orjson.loads((tmp_path / "out.json").read_bytes())
+    assert {o["id"] for o in objs} <= {o["id"] for o in exported["objects"]}
+    printed = orjson.loads(cli("export", "--as", "omar", "--type", "intrusion-set").stdout)
+    assert sorted(o["name"] for o in printed["objects"]) == sorted(o["name"] for o in objs)
+    assert "Border Police" in cli("org", "list").stdout
+    assert "borders" in cli("group", "list").stdout
+
+
+def test_cli_errors_are_one_clear_line(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Customs")
+    cli("user", "add", "cleo", "--org", "Customs")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "bundle", "objects": [{"type": "indicator"}]}')
+    for args, fragment in (
+        (("import", str(bad), "--as", "cleo"), "'id'"),
+        (("import", str(bad), "--as", "nobody"), "no user named 'nobody'"),
+        (("org", "add", "Customs"), "already exists"),
+        (("user", "add", "x", "--org", "Nowhere"), "no organisation named 'Nowhere'"),
+        (("user", "add", "y", "--org", "Customs", "--role", "boss"), "unknown role 'boss'"),
+        (("group", "add", "g", "--member", "Nowhere"), "no organisation named 'Nowhere'"),
+    ):
+        done = cli(*args, ok=False)
+        assert done.returncode == 1, args
+        assert "error:" in done.stderr and fragment in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+
+
+def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_path):
+    """A file past the whole-parse size is streamed; an invalid object near its end undoes it all."""
+    cli("init")
+    cli("org", "add", "Narcotics Unit")
+    cli("user", "add", "ivan", "--org", "Narcotics Unit")
+    padding = "x" * 4000
+    objs = [actor(f"Courier {i}", description=padding) for i in range(5000)]
+    path = tmp_path / "big.json"
+    path.write_bytes(orjson.dumps(bundle(*objs, {"type": "intrusion-set", "id": "broken"})))
+    assert path.stat().st_size > 16 * 1024 * 1024
+    done = cli("import", str(path), "--as", "ivan", ok=False)
+    assert done.returncode == 1 and "object #5000" in done.stderr
+    exported = orjson.loads(cli("export", "--as", "ivan", "--type", "intrusion-set").stdout)
+    assert exported["objects"] == []
+    path.write_bytes(orjson.dumps(bundle(*objs)))
+    assert "5000 new versions" in cli("import", str(path), "--as", "ivan").stdout
