@@ -23,3 +23,17 @@ def now() -> str:
             moment = _last + timedelta(microseconds=1)
         _last = moment
         return format_ts(moment)
+
+
+def reserve(count: int, after: str | None = None) -> list[str]:
+    """`count` consecutive distinct timestamps, each later than `after` (when given) and than any
+    earlier call, one microsecond apart."""
+    global _last
+    with _lock:
+        moment = max(datetime.now(timezone.utc), _last + timedelta(microseconds=1))
+        if after is not None:
+            floor = datetime.strptime(after, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            moment = max(moment, floor + timedelta(microseconds=1))
+        stamps = [format_ts(moment + timedelta(microseconds=i)) for i in range(count)]
+        _last = moment + timedelta(microseconds=max(count - 1, 0))
+        return stamps

@@ -33,6 +33,8 @@ organization = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("identity_id", String(100), nullable=False, unique=True),
     Column("created_at", String(32), nullable=False),
+    #: Set for the organisation that stands for a partner instance (a remote organisation).
+    Column("partner_id", Integer, ForeignKey("partner.id", ondelete="CASCADE"), unique=True),
 )
 
 sharing_group = Table(
@@ -60,6 +62,8 @@ audience = Table(
     Column("kind", String(16), nullable=False),
     Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), unique=True),
     Column("group_id", Integer, ForeignKey("sharing_group.id", ondelete="CASCADE"), unique=True),
+    #: The TAXII collection that publishes this audience.
+    Column("collection_id", String(36), nullable=False, unique=True),
     CheckConstraint(
         "(kind = 'org' AND org_id IS NOT NULL AND group_id IS NULL)"
         " OR (kind = 'group' AND group_id IS NOT NULL AND org_id IS NULL)"
@@ -127,6 +131,7 @@ holding = Table(
     Column("added_by", Integer, ForeignKey("user_account.id")),
     Index("ix_holding_audience_version", "audience_id", "version_pk"),
     Index("ix_holding_added_at", "added_at"),
+    Index("ix_holding_audience_added", "audience_id", "added_at"),
 )
 
 object_label = Table(
@@ -148,4 +153,85 @@ edge = Table(
     Column("relationship_type", String(250)),
     Index("ix_edge_version", "version_pk"),
     Index("ix_edge_target", "target_id"),
+)
+
+
+#: Partner instances this one federates with over TAXII 2.1, with their pinned signing keys.
+partner = Table(
+    "partner",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("url", String(500)),
+    #: The API token the partner issued to us; sent as a Bearer token when we call it.
+    Column("token", String(200)),
+    Column("public_key", String(100)),
+    Column("key_id", String(64), unique=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+#: Where a sync with a partner stands: one row per partner, direction and collection.
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("partner_id", Integer, ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True),
+    Column("direction", String(8), primary_key=True),
+    Column("collection_id", String(36), primary_key=True),
+    Column("bookmark", String(32)),
+    Column("objects", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Column("last_run_at", String(32)),
+    Column("last_error", Text),
+    CheckConstraint("direction IN ('pull', 'push')", name="known_direction"),
+)
+
+#: This instance's Ed25519 signing key (one row).
+instance_key = Table(
+    "instance_key",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("private_key", String(100), nullable=False),
+    Column("public_key", String(100), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+#: The originating instance's detached signature over a version's canonical JSON.
+provenance = Table(
+    "provenance",
+    metadata,
+    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
+    Column("origin", String(100), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("signed_at", String(32), nullable=False),
+)
+
+#: TAXII status resources of POSTed envelopes.
+taxii_status = Table(
+    "taxii_status",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
+    Column("request_timestamp", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("total_count", Integer, nullable=False),
+    Column("success_count", Integer, nullable=False),
+    Column("failure_count", Integer, nullable=False),
+    Column("pending_count", Integer, nullable=False),
+    Column("details", Text, nullable=False),
+)
+
+#: The tamper-evident audit log: each entry's hash covers its content and the previous hash.
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(300)),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_event_action", "action"),
 )

@@ -9,7 +9,6 @@ from typing import Callable, Iterable
 import orjson
 from sqlalchemy import Connection, Engine
 
-from liaison import clock
 from liaison.access.principal import Principal
 from liaison.config import get_settings
 from liaison.errors import Forbidden, InvalidInput
@@ -126,12 +125,11 @@ def import_into(
     target = tenancy.resolve_audience(conn, principal, audience)
     local_orgs = tenancy.org_ids_by_identity(conn)
     report = ImportReport(audience=target.label)
-    added_at = clock.now()
     batch: dict[tuple[str, str], PreparedVersion] = {}
 
     def flush() -> None:
         result = write_batch(
-            conn, principal, list(batch.values()), org_id=principal.org_id, audience_id=target.id, added_at=added_at
+            conn, principal, list(batch.values()), org_id=principal.org_id, audience_id=target.id
         )
         report.new_versions += result.new_versions
         report.new_holdings += result.new_holdings

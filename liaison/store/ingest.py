@@ -9,6 +9,7 @@ from sqlalchemy import ARRAY, Connection, String, bindparam, func, select
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
+from liaison.store.stamps import date_added_stamps
 from liaison.db.tables import edge, holding, object_label, object_version
 from liaison.errors import Conflict, InvalidInput
 
@@ -116,7 +117,6 @@ def write_batch(
     *,
     org_id: int,
     audience_id: int,
-    added_at: str,
 ) -> WriteResult:
     """Store `versions` (unique keys) and give organisation `org_id` a holding of each with
     `audience_id`. A version already stored with other content is a conflict; one already held by
@@ -159,11 +159,13 @@ def write_batch(
     new_holdings = []
     for key, pk in pk_of.items():
         if pk not in held:
-            new_holdings.append((pk, org_id, audience_id, added_at, principal.user_id))
+            new_holdings.append([pk, org_id, audience_id, None, principal.user_id])
         else:
             result.already_held += 1
             if held[pk] != audience_id:
                 result.kept_audience.append(key[0])
+    for row, stamp in zip(new_holdings, date_added_stamps(conn, len(new_holdings))):
+        row[3] = stamp
     insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), new_holdings)
     result.new_holdings = len(new_holdings)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
@@ -26,8 +27,12 @@ def instance_audience_id(conn: Connection) -> int:
     """The id of the whole-instance audience, created on first use."""
     found = conn.execute(select(audience.c.id).where(audience.c.kind == "instance")).scalar()
     if found is None:
-        found = conn.execute(insert(audience).values(kind="instance").returning(audience.c.id)).scalar_one()
+        found = conn.execute(insert(audience).values(kind="instance", collection_id=_new_collection_id()).returning(audience.c.id)).scalar_one()
     return found
+
+
+def _new_collection_id() -> str:
+    return str(uuid.uuid4())
 
 
 def _insert_unique(conn: Connection, table, what: str, name: str, **values) -> int:
@@ -38,12 +43,14 @@ def _insert_unique(conn: Connection, table, what: str, name: str, **values) -> i
         raise Conflict(f"{what} '{name}' already exists") from None
 
 
-def create_org(conn: Connection, name: str, identity_id: str) -> int:
-    """Add an organisation and its own-organisation audience; return its id."""
+def create_org(conn: Connection, name: str, identity_id: str, partner_id: int | None = None) -> int:
+    """Add an organisation and its own-organisation audience; return its id. With `partner_id`, the
+    organisation stands for that partner instance."""
     org_id = _insert_unique(
-        conn, organization, "organisation", name, identity_id=identity_id, created_at=clock.now()
+        conn, organization, "organisation", name, identity_id=identity_id, created_at=clock.now(),
+        partner_id=partner_id,
     )
-    conn.execute(insert(audience).values(kind="org", org_id=org_id))
+    conn.execute(insert(audience).values(kind="org", org_id=org_id, collection_id=_new_collection_id()))
     return org_id
 
 
@@ -68,7 +75,7 @@ def create_group(conn: Connection, name: str, member_org_ids: list[int], descrip
     group_id = _insert_unique(
         conn, sharing_group, "sharing group", name, description=description, created_at=clock.now()
     )
-    conn.execute(insert(audience).values(kind="group", group_id=group_id))
+    conn.execute(insert(audience).values(kind="group", group_id=group_id, collection_id=_new_collection_id()))
     if member_org_ids:
         conn.execute(insert(group_member), [{"group_id": group_id, "org_id": o} for o in set(member_org_ids)])
     return group_id
@@ -144,6 +151,8 @@ def _principal(conn: Connection, org, user_id: int | None, user_name: str, role:
         .join(group_member, group_member.c.group_id == audience.c.group_id)
         .where(group_member.c.org_id == org.id)
     ).scalars()
+    # A partner instance reads what is shared with it or its groups, never the whole instance.
+    everyone = [] if org.partner_id is not None else [instance_audience_id(conn)]
     return Principal(
         user_id=user_id,
         user_name=user_name,
@@ -151,7 +160,7 @@ def _principal(conn: Connection, org, user_id: int | None, user_name: str, role:
         org_name=org.name,
         org_identity_id=org.identity_id,
         role=role,
-        audience_ids=frozenset([own, instance_audience_id(conn), *groups]),
+        audience_ids=frozenset([own, *everyone, *groups]),
         org_audience_id=own,
     )
 
@@ -192,8 +201,9 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
     may share with; unknown names and groups the principal's organisation is not in are refused alike."""
     if spec == "org" and principal.org_audience_id is not None:
         return Audience(principal.org_audience_id, "org", f"org:{principal.org_name}")
-    if spec == "instance":
-        return Audience(instance_audience_id(conn), "instance", "instance")
+    instance_id = instance_audience_id(conn) if spec == "instance" else None
+    if instance_id is not None and (instance_id in principal.audience_ids or principal.is_system):
+        return Audience(instance_id, "instance", "instance")
     if spec.startswith("group:"):
         found = conn.execute(
             select(audience.c.id)
