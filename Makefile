@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/taxii.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -3,7 +3,7 @@ an audience P belongs to. Every store read applies one of these predicates."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, false, select
 
 from liaison.access.principal import Principal
 from liaison.db.tables import holding
@@ -30,3 +30,11 @@ def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_
             )
         )
     )
+
+
+def in_collection(principal: Principal, audience_id: int) -> ColumnElement[bool]:
+    """True for holdings published in the TAXII collection of `audience_id`, provided `principal`
+    may read that audience at all (otherwise nothing is)."""
+    if audience_id not in principal.audience_ids:
+        return false()
+    return and_(holding.c.audience_id == audience_id, holding_visible(principal))

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
-from liaison.api import errors
+from liaison.api import errors, taxii
 from liaison.api.rest import bundles, objects, session
 from liaison.config import get_settings
 from liaison.db.engine import make_engine
@@ -32,6 +32,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     errors.install(app)
     for module in (session, objects, bundles):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(taxii.router)
 
     @app.get("/", include_in_schema=False)
     async def home():

@@ -11,8 +11,18 @@ from starlette.exceptions import HTTPException
 from liaison.errors import LiaisonError
 
 
-def error_response(status: int, code: str, message: str, **details) -> Response:
+TAXII_MEDIA = "application/taxii+json;version=2.1"
+
+
+def error_response(status: int, code: str, message: str, request: Request | None = None, **details) -> Response:
+    """The error document: TAXII's error message under /taxii2, Liaison's own elsewhere."""
     headers = {"WWW-Authenticate": 'Bearer realm="liaison", Basic realm="liaison"'} if status == 401 else None
+    if request is not None and request.url.path.startswith("/taxii2"):
+        body = {"title": code.replace("-", " "), "description": message, "http_status": str(status),
+                "error_code": code}
+        if details:
+            body["details"] = details
+        return Response(orjson.dumps(body), status_code=status, media_type=TAXII_MEDIA, headers=headers)
     body = orjson.dumps({"error": {"code": code, "message": message, **details}})
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
@@ -21,17 +31,17 @@ def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into error documents."""
 
     @app.exception_handler(LiaisonError)
-    async def domain_error(_request: Request, exc: LiaisonError):
-        return error_response(exc.status, exc.code, exc.message, **exc.details)
+    async def domain_error(request: Request, exc: LiaisonError):
+        return error_response(exc.status, exc.code, exc.message, request, **exc.details)
 
     @app.exception_handler(RequestValidationError)
-    async def request_error(_request: Request, exc: RequestValidationError):
+    async def request_error(request: Request, exc: RequestValidationError):
         problems = [
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         ]
-        return error_response(422, "invalid-request", "; ".join(problems))
+        return error_response(422, "invalid-request", "; ".join(problems), request)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException):
+    async def http_error(request: Request, exc: HTTPException):
         code = "unauthorized" if exc.status_code == 401 else "http-error"
-        return error_response(exc.status_code, code, str(exc.detail))
+        return error_response(exc.status_code, code, str(exc.detail), request)

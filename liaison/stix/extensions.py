@@ -293,6 +293,21 @@ _DEFINITIONS = (
         },
         required=("source_reliability", "information_credibility"),
     ),
+    _Definition(
+        "signed-provenance", "property-extension",
+        "Where an object version comes from, signed: the originating Liaison instance's name, the id "
+        "of its Ed25519 key (first 16 bytes of the SHA-256 of the raw public key, hex) and a detached "
+        "Ed25519 signature (base64) over the object's canonical JSON without this extension (UTF-8, "
+        "keys sorted, no insignificant white space). Receivers verify it against the key they pinned "
+        "for that instance; relaying instances pass it on unchanged.",
+        {
+            "origin": _text("Name of the originating instance."),
+            "key_id": {"type": "string", "pattern": "^[0-9a-f]{32}$", "description": "Signing key id."},
+            "signature": {"type": "string", "pattern": "^[A-Za-z0-9+/]{86}==$", "description": "Ed25519 signature."},
+            "signed_at": {**_TIMESTAMP, "description": "When the origin signed."},
+        },
+        required=("origin", "key_id", "signature", "signed_at"),
+    ),
 )
 _BY_NAME = {d.name: d for d in _DEFINITIONS}
 

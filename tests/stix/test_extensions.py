@@ -59,12 +59,12 @@ def sdo(type_: str, **props) -> dict:
 
 
 def test_extension_definitions_are_published_stix():
-    assert len(EXTENSION_DEFINITIONS) == len(EXT_IDS) == 10
+    assert len(EXTENSION_DEFINITIONS) == len(EXT_IDS) == 11
     kinds = {d["name"]: d["extension_types"] for d in EXTENSION_DEFINITIONS}
     assert {n for n, k in kinds.items() if k == ["new-sco"]} == set(NEW_SCOS)
     assert {n for n, k in kinds.items() if k == ["new-sdo"]} == set(NEW_SDOS)
     assert {n for n, k in kinds.items() if k == ["property-extension"]} == {
-        "attack-details", "organisation-position", "admiralty-grading"}
+        "attack-details", "organisation-position", "admiralty-grading", "signed-provenance"}
     for definition in [LIAISON_IDENTITY, *EXTENSION_DEFINITIONS]:
         assert validation_errors(definition, None) == []
         stix2.parse(definition)

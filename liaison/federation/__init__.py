@@ -1,0 +1,1 @@
+"""Federation between sovereign Liaison instances: signed provenance, partners, sync."""

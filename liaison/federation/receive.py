@@ -1,0 +1,96 @@
+"""What a partner sends is screened before it is stored: provenance stripped and verified.
+
+From a partner whose key is pinned, every object must carry a signed-provenance extension whose
+key is pinned here (the partner's own, or an origin it relays) and whose signature matches the
+object; anything else is rejected and audited. The extension is not stored in the object: the
+signature is kept beside the version, so the same version arriving by two paths is one version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+
+from liaison.db.tables import object_version, provenance
+from liaison.federation import partners, signing
+from liaison.federation.signing import Provenance
+from liaison.stix.validate import normalize_timestamp
+
+
+@dataclass
+class Screened:
+    accepted: list[dict] = field(default_factory=list)
+    provenance: dict[tuple[str, str], Provenance] = field(default_factory=dict)
+    own: list[dict] = field(default_factory=list)  # our own objects coming back: nothing to store
+    rejected: list[tuple[dict, str]] = field(default_factory=list)
+
+
+def _key(obj: dict) -> tuple[str, str] | None:
+    stamp = obj.get("modified") or obj.get("created")
+    try:
+        return obj["id"], normalize_timestamp(stamp) if stamp else "0001-01-01T00:00:00.000000Z"
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def screen(conn: Connection, sender: partners.Partner | None, objects: list, own_key_id: str) -> Screened:
+    """Sort what `sender` (None: a local user) sent into accepted, own and rejected objects."""
+    result = Screened()
+    keys = partners.pinned_keys(conn)
+    for obj in objects:
+        if not isinstance(obj, dict):
+            result.accepted.append(obj)  # validation names the problem
+            continue
+        try:
+            stripped, prov = signing.split(obj)
+        except Exception as exc:  # noqa: BLE001 - a malformed extension is a rejection, said plainly
+            result.rejected.append((obj, str(exc)))
+            continue
+        if prov is None:
+            if sender is not None and sender.signs:
+                result.rejected.append((obj, f"unsigned object from partner '{sender.name}', which signs"))
+            else:
+                result.accepted.append(obj)
+            continue
+        if prov.key_id == own_key_id:
+            if signing.verify(_own_public(conn), signing.canonical(stripped), prov):
+                result.own.append(stripped)
+            else:
+                result.rejected.append((obj, "signature claims this instance as origin but does not verify"))
+            continue
+        pinned = keys.get(prov.key_id)
+        if pinned is None:
+            if sender is not None and sender.signs:
+                result.rejected.append((obj, f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"))
+            else:
+                result.accepted.append(stripped)
+            continue
+        if not signing.verify(pinned[1], signing.canonical(stripped), prov):
+            result.rejected.append((obj, f"signature of '{pinned[0]}' does not match the object: altered in transit"))
+            continue
+        result.accepted.append(stripped)
+        key = _key(stripped)
+        if key:
+            result.provenance[key] = prov
+    return result
+
+
+def _own_public(conn: Connection) -> str:
+    return signing.load_or_create(conn).public_key
+
+
+def store_provenance(conn: Connection, provenances: dict[tuple[str, str], Provenance]) -> None:
+    """Keep the origin's signature beside each version that has none yet."""
+    if not provenances:
+        return
+    ids = list({stix_id for stix_id, _ in provenances})
+    rows = conn.execute(select(object_version.c.pk, object_version.c.stix_id, object_version.c.modified)
+                        .where(object_version.c.stix_id.in_(ids))).all()
+    pks = {(stix_id, modified): pk for pk, stix_id, modified in rows}
+    signed = set(conn.execute(select(provenance.c.version_pk).where(provenance.c.version_pk.in_(list(pks.values()))))
+                 .scalars())
+    new = [{"version_pk": pks[key], "origin": p.origin, "key_id": p.key_id, "signature": p.signature,
+            "signed_at": p.signed_at} for key, p in provenances.items() if key in pks and pks[key] not in signed]
+    if new:
+        conn.execute(provenance.insert(), new)

@@ -1,0 +1,1 @@
+"""TAXII 2.1: collections over audiences (server side) and the client used by federation."""

@@ -1,0 +1,91 @@
+"""Adding a TAXII envelope to a collection: per-object outcome, kept as a status resource."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from sqlalchemy import Engine, insert, select
+
+from liaison import audit, clock
+from liaison.access.principal import Principal
+from liaison.db.tables import taxii_status
+from liaison.errors import Forbidden, InvalidInput, LiaisonError, NotFound
+from liaison.federation import partners, receive, signing
+from liaison.ingest.bundles import import_into, prepare
+from liaison.stix.validate import StixValidationError
+from liaison.taxii.collections import Collection
+
+
+def _outcome(obj: object, message: str | None = None) -> dict:
+    item = {"id": obj.get("id") if isinstance(obj, dict) else None}
+    if isinstance(obj, dict) and (obj.get("modified") or obj.get("created")):
+        item["version"] = obj.get("modified") or obj.get("created")
+    if message:
+        item["message"] = message
+    return item
+
+
+def add_objects(engine: Engine, principal: Principal, coll: Collection, objects: object) -> dict:
+    """Import the envelope's objects into the collection's audience and return the status
+    resource: each object succeeds or fails on its own; the successful ones commit together."""
+    principal.require_writer()
+    if not coll.can_write:
+        raise Forbidden("you cannot write to this collection")
+    if not isinstance(objects, list):
+        raise InvalidInput("an envelope's 'objects' must be an array")
+    requested = clock.now()
+    with engine.begin() as conn:
+        sender = partners.partner_of_org(conn, principal.org_id)
+        screened = receive.screen(conn, sender, objects, signing.load_or_create(conn).key_id)
+    failures = [_outcome(obj, reason) for obj, reason in screened.rejected]
+    for obj, reason in screened.rejected:
+        audit.record_now(engine, principal.user_name, "federation.rejected",
+                         obj.get("id") if isinstance(obj, dict) else None,
+                         reason=reason, sender=sender.name if sender else None)
+    pending = []
+    for index, obj in enumerate(screened.accepted):
+        try:
+            prepare(obj, index)
+            pending.append(obj)
+        except StixValidationError as exc:
+            failures.append(_outcome(obj, exc.message))
+    while pending:
+        try:
+            with engine.begin() as conn:
+                import_into(conn, principal, pending, audience=coll.label)
+                receive.store_provenance(conn, screened.provenance)
+            break
+        except LiaisonError as exc:
+            index = exc.details.get("index")
+            if not isinstance(index, int) or not 0 <= index < len(pending):
+                failures.extend(_outcome(obj, exc.message) for obj in pending)
+                pending = []
+                break
+            failures.append(_outcome(pending.pop(index), exc.message))
+    successes = [_outcome(obj) for obj in pending + screened.own]
+    status = {
+        "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": requested,
+        "total_count": len(objects), "success_count": len(successes), "successes": successes,
+        "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": [],
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(taxii_status).values(
+            id=status["id"], user_id=principal.user_id, request_timestamp=requested, status="complete",
+            total_count=status["total_count"], success_count=len(successes), failure_count=len(failures),
+            pending_count=0, details=orjson.dumps({"successes": successes, "failures": failures}).decode()))
+    return status
+
+
+def get_status(engine: Engine, principal: Principal, status_id: str) -> dict:
+    """A status resource; only the user who sent the envelope sees it."""
+    with engine.connect() as conn:
+        row = conn.execute(select(taxii_status).where(taxii_status.c.id == status_id,
+                                                      taxii_status.c.user_id == principal.user_id)).first()
+    if row is None:
+        raise NotFound(f"no status '{status_id}' for you")
+    details = orjson.loads(row.details)
+    return {"id": row.id, "status": row.status, "request_timestamp": row.request_timestamp,
+            "total_count": row.total_count, "success_count": row.success_count, "successes": details["successes"],
+            "failure_count": row.failure_count, "failures": details["failures"],
+            "pending_count": row.pending_count, "pendings": []}
