@@ -26,6 +26,8 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(group_app, name="group")
+partner_app = typer.Typer(help="Partner instances (federation).", no_args_is_help=True)
+app.add_typer(partner_app, name="partner")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -150,6 +152,82 @@ def group_list():
         for name, description, members in tenancy.list_groups(conn):
             table.add_row(name, ", ".join(members), description)
     out.print(table)
+
+
+@app.command()
+@clear_errors
+def keys():
+    """Show this instance's Ed25519 public key, to give to partners (`liaison partner add --public-key`)."""
+    from liaison.federation import signing
+
+    with _engine().begin() as conn:
+        key = signing.load_or_create(conn)
+    out.print(f"instance: {get_settings().instance_name}")
+    out.print(f"key id:   {key.key_id}")
+    out.print(f"public key: {key.public_key}")
+
+
+@partner_app.command("add")
+@clear_errors
+def partner_add(
+    name: str,
+    url: Annotated[Optional[str], typer.Option(help="The partner's base URL (e.g. https://liaison.example.org/).")] = None,
+    token: Annotated[Optional[str], typer.Option(help="The API token the partner issued to us.")] = None,
+    public_key: Annotated[Optional[str], typer.Option(help="The partner's public key (`liaison keys` there).")] = None,
+):
+    """Register a partner instance; an organisation of the same name stands for it in sharing groups.
+    With a public key, everything it sends must carry a valid signature."""
+    from liaison.federation import partners
+
+    with _engine().begin() as conn:
+        found = partners.add_partner(conn, name, url, token, public_key)
+    out.print(f"partner '{found.name}' added" + (f", key {found.key_id} pinned" if found.key_id else ", no key pinned"))
+
+
+@partner_app.command("list")
+def partner_list():
+    """List partners and their sync state."""
+    from liaison.federation import sync
+
+    table = Table("partner", "url", "key id", "direction", "objects", "rejected", "last run", "last error")
+    for p in sync.status(_engine()):
+        for stream in p["streams"] or [{}]:
+            table.add_row(p["name"], p["url"] or "", p["key_id"] or "", stream.get("direction", ""),
+                          str(stream.get("objects", "")), str(stream.get("rejected", "")),
+                          stream.get("last_run_at") or "", stream.get("last_error") or "")
+    out.print(table)
+
+
+@app.command()
+@clear_errors
+def sync(
+    partner: Annotated[Optional[str], typer.Argument(help="One partner; all of them when omitted.")] = None,
+    page: Annotated[int, typer.Option(help="Objects per TAXII request.", min=1, max=5000)] = 1000,
+):
+    """Pull what partners share with us and push what we share with groups that include them."""
+    from liaison.federation import partners as registry
+    from liaison.federation import sync as federation
+
+    engine = _engine()
+    with engine.connect() as conn:
+        names = [partner] if partner else [p.name for p in registry.list_partners(conn) if p.url and p.token]
+    failed = False
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int | None) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], advance=done)
+
+        for name in names:
+            report = federation.sync_partner(engine, name, page=page, progress=progress)
+            out.print(f"{name}: pulled {report.pulled}, pushed {report.pushed}, rejected {report.rejected}")
+            for problem in report.errors:
+                err.print(f"[bold red]error:[/] {name}: {problem}", highlight=False)
+                failed = True
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("import")

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 100 * 1024 * 1024
     #: Objects validated and written per batch inside one import transaction.
     ingest_batch: int = 2000
+    #: Seconds between background syncs with partners while `serve` runs; 0 turns it off.
+    sync_interval: float = 300.0
 
 
 @lru_cache

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from liaison.api import errors, taxii
-from liaison.api.rest import bundles, objects, session
+from liaison.api.rest import bundles, federation, objects, session
 from liaison.config import get_settings
 from liaison.db.engine import make_engine
+from liaison.federation.sync import Scheduler
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """The application over `engine` (by default the configured database)."""
+    engine = engine or make_engine(get_settings().database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        interval = get_settings().sync_interval
+        scheduler = Scheduler(engine, interval) if interval > 0 else None
+        if scheduler:
+            scheduler.start()
+        yield
+        if scheduler:
+            scheduler.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Liaison",
         version="1.0",
         summary="Federated intelligence sharing between partner agencies, STIX 2.1 native.",
@@ -28,9 +44,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
-    app.state.engine = engine or make_engine(get_settings().database_url)
+    app.state.engine = engine
     errors.install(app)
-    for module in (session, objects, bundles):
+    for module in (session, objects, bundles, federation):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
 

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select
+from typing import Callable
 
+from sqlalchemy import Connection, Engine, select
+
+from liaison import audit
+from liaison.access.principal import Principal
 from liaison.db.tables import object_version, provenance
+from liaison.errors import LiaisonError
+from liaison.ingest.bundles import import_into, prepare
+from liaison.stix.validate import StixValidationError
 from liaison.federation import partners, signing
 from liaison.federation.signing import Provenance
 from liaison.stix.validate import normalize_timestamp
@@ -94,3 +101,45 @@ def store_provenance(conn: Connection, provenances: dict[tuple[str, str], Proven
             "signed_at": p.signed_at} for key, p in provenances.items() if key in pks and pks[key] not in signed]
     if new:
         conn.execute(provenance.insert(), new)
+
+
+def outcome(obj: object, message: str | None = None) -> dict:
+    """A TAXII status entry for one object."""
+    item = {"id": obj.get("id") if isinstance(obj, dict) else None}
+    if isinstance(obj, dict) and (obj.get("modified") or obj.get("created")):
+        item["version"] = obj.get("modified") or obj.get("created")
+    if message:
+        item["message"] = message
+    return item
+
+
+def store_screened(engine: Engine, principal: Principal, audience: str, screened: Screened, *, sender: str | None,
+                   also: Callable[[Connection], None] | None = None) -> tuple[list[dict], list[dict]]:
+    """Import the accepted objects (each fails on its own; the others commit together, with
+    `also` run in the same transaction) and audit every rejection. Returns (successes, failures)."""
+    failures = [outcome(obj, reason) for obj, reason in screened.rejected]
+    for obj, reason in screened.rejected:
+        audit.record_now(engine, principal.user_name, "federation.rejected",
+                         obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
+    pending = []
+    for index, obj in enumerate(screened.accepted):
+        try:
+            prepare(obj, index)
+            pending.append(obj)
+        except StixValidationError as exc:
+            failures.append(outcome(obj, exc.message))
+    while True:
+        try:
+            with engine.begin() as conn:
+                if pending:
+                    import_into(conn, principal, pending, audience=audience)
+                    store_provenance(conn, screened.provenance)
+                if also:
+                    also(conn)
+            break
+        except LiaisonError as exc:
+            index = exc.details.get("index")
+            if not isinstance(index, int) or not 0 <= index < len(pending):
+                raise
+            failures.append(outcome(pending.pop(index), exc.message))
+    return [outcome(obj) for obj in pending + screened.own], failures

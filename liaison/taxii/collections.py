@@ -36,7 +36,8 @@ class Collection:
     label: str
 
     def resource(self) -> dict:
-        return {"id": self.id, "title": self.title, "description": self.description, "can_read": True,
+        return {"id": self.id, "title": self.title, "alias": self.label, "description": self.description,
+                "can_read": True,
                 "can_write": self.can_write, "media_types": ["application/stix+json;version=2.1"]}
 
 

@@ -7,23 +7,12 @@ import uuid
 import orjson
 from sqlalchemy import Engine, insert, select
 
-from liaison import audit, clock
+from liaison import clock
 from liaison.access.principal import Principal
 from liaison.db.tables import taxii_status
-from liaison.errors import Forbidden, InvalidInput, LiaisonError, NotFound
+from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.federation import partners, receive, signing
-from liaison.ingest.bundles import import_into, prepare
-from liaison.stix.validate import StixValidationError
 from liaison.taxii.collections import Collection
-
-
-def _outcome(obj: object, message: str | None = None) -> dict:
-    item = {"id": obj.get("id") if isinstance(obj, dict) else None}
-    if isinstance(obj, dict) and (obj.get("modified") or obj.get("created")):
-        item["version"] = obj.get("modified") or obj.get("created")
-    if message:
-        item["message"] = message
-    return item
 
 
 def add_objects(engine: Engine, principal: Principal, coll: Collection, objects: object) -> dict:
@@ -38,32 +27,8 @@ def add_objects(engine: Engine, principal: Principal, coll: Collection, objects:
     with engine.begin() as conn:
         sender = partners.partner_of_org(conn, principal.org_id)
         screened = receive.screen(conn, sender, objects, signing.load_or_create(conn).key_id)
-    failures = [_outcome(obj, reason) for obj, reason in screened.rejected]
-    for obj, reason in screened.rejected:
-        audit.record_now(engine, principal.user_name, "federation.rejected",
-                         obj.get("id") if isinstance(obj, dict) else None,
-                         reason=reason, sender=sender.name if sender else None)
-    pending = []
-    for index, obj in enumerate(screened.accepted):
-        try:
-            prepare(obj, index)
-            pending.append(obj)
-        except StixValidationError as exc:
-            failures.append(_outcome(obj, exc.message))
-    while pending:
-        try:
-            with engine.begin() as conn:
-                import_into(conn, principal, pending, audience=coll.label)
-                receive.store_provenance(conn, screened.provenance)
-            break
-        except LiaisonError as exc:
-            index = exc.details.get("index")
-            if not isinstance(index, int) or not 0 <= index < len(pending):
-                failures.extend(_outcome(obj, exc.message) for obj in pending)
-                pending = []
-                break
-            failures.append(_outcome(pending.pop(index), exc.message))
-    successes = [_outcome(obj) for obj in pending + screened.own]
+    successes, failures = receive.store_screened(engine, principal, coll.label, screened,
+                                                 sender=sender.name if sender else None)
     status = {
         "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": requested,
         "total_count": len(objects), "success_count": len(successes), "successes": successes,

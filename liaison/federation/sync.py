@@ -1,0 +1,250 @@
+"""Sync with a partner instance over TAXII 2.1: pull what it shares with us, push what we share
+with groups that include it.
+
+Groups are agreements both sides configure under the same name: our group `borders` with the
+partner's organisation in it pairs with the partner's collection aliased `group:borders`.
+Every page is applied in one transaction together with its bookmark (the last date_added it
+covered), so a sync cut anywhere resumes where it stopped, and applying a page twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+import httpx
+import orjson
+from sqlalchemy import Connection, Engine, select
+
+from liaison import audit, clock
+from liaison.config import get_settings
+from liaison.db.tables import provenance, sync_state
+from liaison.errors import InvalidInput, LiaisonError
+from liaison.federation import partners, receive, signing
+from liaison.store import tenancy
+from liaison.taxii import collections as colls
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+@dataclass
+class SyncReport:
+    partner: str
+    pulled: int = 0
+    pushed: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"partner": self.partner, "pulled": self.pulled, "pushed": self.pushed, "rejected": self.rejected,
+                "errors": self.errors}
+
+
+Progress = Callable[[str, int, int | None], None]  # (task, objects done in this step, total if known)
+
+
+def _state(conn: Connection, partner_id: int, direction: str, collection_id: str):
+    return conn.execute(select(sync_state).where(
+        sync_state.c.partner_id == partner_id, sync_state.c.direction == direction,
+        sync_state.c.collection_id == collection_id)).first()
+
+
+def _save_state(conn: Connection, partner_id: int, direction: str, collection_id: str, *, bookmark: str | None,
+                objects: int = 0, rejected: int = 0, error: str | None = None) -> None:
+    row = _state(conn, partner_id, direction, collection_id)
+    values = {"last_run_at": clock.now(), "last_error": error}
+    if bookmark:
+        values["bookmark"] = bookmark
+    if row is None:
+        conn.execute(sync_state.insert().values(partner_id=partner_id, direction=direction,
+                                                collection_id=collection_id, objects=objects, rejected=rejected,
+                                                **values))
+    else:
+        conn.execute(sync_state.update().where(
+            sync_state.c.partner_id == partner_id, sync_state.c.direction == direction,
+            sync_state.c.collection_id == collection_id,
+        ).values(objects=row.objects + objects, rejected=row.rejected + rejected, **values))
+
+
+def status(engine: Engine) -> list[dict]:
+    """Every partner with its sync state per direction and collection."""
+    with engine.connect() as conn:
+        found = []
+        for p in partners.list_partners(conn):
+            rows = conn.execute(select(sync_state).where(sync_state.c.partner_id == p.id)).all()
+            found.append({
+                "name": p.name, "url": p.url, "key_id": p.key_id, "signs": p.signs,
+                "streams": [{"direction": r.direction, "collection": r.collection_id, "bookmark": r.bookmark,
+                             "objects": r.objects, "rejected": r.rejected, "last_run_at": r.last_run_at,
+                             "last_error": r.last_error} for r in rows],
+            })
+        return found
+
+
+class _Remote:
+    """The partner's TAXII API root, as our sync account there sees it."""
+
+    def __init__(self, partner: partners.Partner, timeout: float):
+        if not partner.url or not partner.token:
+            raise InvalidInput(f"partner '{partner.name}' has no URL or token to sync with")
+        self.http = httpx.Client(headers={"Authorization": f"Bearer {partner.token}", "Accept": TAXII},
+                                 timeout=timeout)
+        discovery = self._get(f"{partner.url}taxii2/")
+        self.root = discovery.get("default") or discovery["api_roots"][0]
+
+    def _get(self, url: str, **params) -> dict:
+        response = self.http.get(url, params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def collections(self) -> dict[str, dict]:
+        """Readable collections by alias."""
+        found = self._get(f"{self.root}collections/").get("collections", [])
+        return {c["alias"]: c for c in found if c.get("alias")}
+
+    def objects(self, collection_id: str, added_after: str | None, limit: int) -> tuple[list, bool, str | None]:
+        params = {"limit": limit, "match[version]": "all"}
+        if added_after:
+            params["added_after"] = added_after
+        response = self.http.get(f"{self.root}collections/{collection_id}/objects/", params=params)
+        response.raise_for_status()
+        body = response.json()
+        return body.get("objects", []), bool(body.get("more")), response.headers.get("X-TAXII-Date-Added-Last")
+
+    def add(self, collection_id: str, objects_json: list[bytes]) -> dict:
+        body = b'{"objects":[' + b",".join(objects_json) + b"]}"
+        response = self.http.post(f"{self.root}collections/{collection_id}/objects/", content=body,
+                                  headers={"Content-Type": TAXII})
+        response.raise_for_status()
+        return response.json()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _shared_groups(conn: Connection, partner: partners.Partner) -> list[colls.Collection]:
+    """Our group collections that include the partner's organisation."""
+    principal = tenancy.org_principal(conn, partner.org_id)
+    return [c for c in colls.collections_for(conn, principal) if c.kind == "group"]
+
+
+def _pull(engine: Engine, partner: partners.Partner, remote: _Remote, report: SyncReport, page: int,
+          progress: Progress | None) -> None:
+    with engine.connect() as conn:
+        ours = {c.label: c for c in _shared_groups(conn, partner)}
+        own_key = signing.load_or_create(conn).key_id
+    for alias, theirs in remote.collections().items():
+        if alias not in ours:
+            continue  # only groups both sides agreed on carry intelligence between instances
+        while True:
+            with engine.connect() as conn:
+                row = _state(conn, partner.id, "pull", theirs["id"])
+            objects, more, last = remote.objects(theirs["id"], row.bookmark if row else None, page)
+            if not objects:
+                break
+            with engine.connect() as conn:
+                screened = receive.screen(conn, partner, objects, own_key)
+                principal = tenancy.org_principal(conn, partner.org_id)
+            successes, failures = receive.store_screened(
+                engine, principal, alias, screened, sender=partner.name,
+                also=lambda c, n=len(objects), r=len(screened.rejected), last=last: _save_state(
+                    c, partner.id, "pull", theirs["id"], bookmark=last, objects=n, rejected=r))
+            report.pulled += len(successes) - len(screened.own)  # our own objects coming back are not news
+            report.rejected += len(failures)
+            if progress:
+                progress(f"pull {alias}", len(objects), None)
+            if not more:
+                break
+
+
+def _push(engine: Engine, partner: partners.Partner, remote: _Remote, report: SyncReport, page: int,
+          progress: Progress | None) -> None:
+    theirs = remote.collections()
+    origin = get_settings().instance_name
+    with engine.connect() as conn:
+        groups = _shared_groups(conn, partner)
+        key = signing.load_or_create(conn)
+        principal = tenancy.org_principal(conn, partner.org_id)
+    for coll in groups:
+        target = theirs.get(coll.label)
+        if target is None or not target.get("can_write"):
+            report.errors.append(f"{partner.name} offers no writable collection '{coll.label}' to us")
+            continue
+        while True:
+            with engine.connect() as conn:
+                row = _state(conn, partner.id, "push", coll.id)
+                query = colls.Query(added_after=row.bookmark if row else None, versions=("all",), limit=page)
+                found, more = colls.entries(conn, principal, coll, query)
+                signed = {r.version_pk: signing.Provenance(r.origin, r.key_id, r.signature, r.signed_at)
+                          for r in conn.execute(select(provenance).where(
+                              provenance.c.version_pk.in_([e.pk for e in found])))}
+            if not found:
+                break
+            # What came from this partner goes not back to it; everything else carries its origin's signature.
+            outgoing = [signing.attach(e.raw, signed.get(e.pk) or key.sign(origin, e.raw))
+                        for e in found if not (e.pk in signed and signed[e.pk].key_id == partner.key_id)]
+            result = remote.add(target["id"], outgoing) if outgoing else {"success_count": 0, "failure_count": 0}
+            with engine.begin() as conn:
+                _save_state(conn, partner.id, "push", coll.id, bookmark=found[-1].date_added,
+                            objects=result.get("success_count", 0), rejected=result.get("failure_count", 0))
+            report.pushed += result.get("success_count", 0)
+            report.rejected += result.get("failure_count", 0)
+            if progress:
+                progress(f"push {coll.label}", len(found), None)
+            if not more:
+                break
+
+
+def sync_partner(engine: Engine, name: str, *, page: int = 1000, progress: Progress | None = None,
+                 timeout: float = 60.0) -> SyncReport:
+    """Pull then push with partner `name`. Network failures end the run with an error in the
+    report and the state; what was applied stays, and the next run resumes from there."""
+    with engine.connect() as conn:
+        partner = partners.get_partner(conn, name)
+    report = SyncReport(partner.name)
+    remote = None
+    try:
+        remote = _Remote(partner, timeout)
+        _pull(engine, partner, remote, report, page, progress)
+        _push(engine, partner, remote, report, page, progress)
+    except (httpx.HTTPError, LiaisonError, KeyError, orjson.JSONDecodeError, ValueError) as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        report.errors.append(message)
+        with engine.begin() as conn:
+            _save_state(conn, partner.id, "pull", "*", bookmark=None, error=message)
+    finally:
+        if remote:
+            remote.close()
+    audit.record_now(engine, "system", "federation.sync", partner.name, **report.as_dict())
+    return report
+
+
+def sync_all(engine: Engine, progress: Progress | None = None) -> list[SyncReport]:
+    with engine.connect() as conn:
+        names = [p.name for p in partners.list_partners(conn) if p.url and p.token]
+    return [sync_partner(engine, name, progress=progress) for name in names]
+
+
+class Scheduler:
+    """Runs sync_all every `interval` seconds in a background thread while the server runs."""
+
+    def __init__(self, engine: Engine, interval: float):
+        self.engine = engine
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="liaison-sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                sync_all(self.engine)
+            except Exception as exc:  # noqa: BLE001 - the schedule must outlive one failed run
+                audit.record_now(self.engine, "system", "federation.sync-failed", None, error=str(exc))

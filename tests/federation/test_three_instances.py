@@ -1,0 +1,173 @@
+"""Three sovereign instances on loopback (own databases, own `liaison serve`): A and B share the
+group 'borders'; C is A's partner too but in no group with it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import httpx
+import orjson
+import pytest
+from sqlalchemy import func, select
+
+from liaison import accounts, audit
+from liaison.db.engine import make_engine, migrate
+from liaison.db.tables import holding, object_version, provenance
+from liaison.federation import partners, signing
+from liaison.ingest.bundles import import_objects
+from liaison.intel.objects import export_bundle, make_filters
+from servers import LIAISON, LiveServer
+from stixdata import actor, sdo
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+class Instance:
+    def __init__(self, name: str, org: str, user: str, tmp_path):
+        self.name, self.org, self.user = name, org, user
+        self.dir = tmp_path / name
+        self.dir.mkdir()
+        self.db_url = f"sqlite:///{self.dir / 'liaison.db'}"
+        self.engine = make_engine(self.db_url)
+        migrate(self.engine)
+        accounts.create_org(self.engine, org)
+        accounts.create_user(self.engine, user, org, "analyst")
+        with self.engine.begin() as conn:
+            self.key = signing.load_or_create(conn)
+        self.env = {"LIAISON_INSTANCE_NAME": name, "LIAISON_SYNC_INTERVAL": "0"}
+        self.server = LiveServer(self.db_url, self.dir, **self.env)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "LIAISON_DATABASE_URL": self.db_url, **self.env}
+        return subprocess.run([LIAISON, *args], env=env, cwd=self.dir, capture_output=True, text=True, timeout=300)
+
+    def sync_account_for(self, partner: Instance) -> str:
+        """Register `partner` here (its key pinned) with a sync account; return that account's token."""
+        with self.engine.begin() as conn:
+            partners.add_partner(conn, partner.name, None, None, partner.key.public_key)
+        accounts.create_user(self.engine, f"{partner.name}-sync", partner.name, "sync")
+        return accounts.create_token(self.engine, f"{partner.name}-sync")
+
+    def visible_ids(self, user: str | None = None) -> set[str]:
+        principal = accounts.principal_for_user(self.engine, user or self.user)
+        exported = orjson.loads(b"".join(export_bundle(self.engine, principal, make_filters(self.engine))))
+        return {o["id"] for o in exported["objects"]}
+
+
+@pytest.fixture
+def world(tmp_path):
+    a = Instance("A", "Alpha Agency", "alice", tmp_path)
+    b = Instance("B", "Bravo Agency", "bob", tmp_path)
+    c = Instance("C", "Charlie Agency", "carol", tmp_path)
+    for instance in (a, b, c):
+        instance.server.start()
+    token_a_at_b = b.sync_account_for(a)
+    token_c_at_a = a.sync_account_for(c)
+    with a.engine.begin() as conn:
+        partners.add_partner(conn, "B", b.server.url, token_a_at_b, b.key.public_key)
+    with c.engine.begin() as conn:
+        partners.add_partner(conn, "A", a.server.url, token_c_at_a, a.key.public_key)
+    accounts.create_group(a.engine, "borders", ["Alpha Agency", "B"])
+    accounts.create_group(b.engine, "borders", ["Bravo Agency", "A"])
+    yield a, b, c, token_a_at_b
+    for instance in (a, b, c):
+        instance.server.stop()
+        instance.engine.dispose()
+
+
+def test_share_both_ways_nothing_to_outsiders_and_opinions_come_back(world):
+    a, b, c, _ = world
+    alice, bob = (accounts.principal_for_user(a.engine, "alice"), accounts.principal_for_user(b.engine, "bob"))
+    shared = [actor(f"Route cell {i}") for i in range(30)] + [actor("Red source", level="red")]
+    secret, internal = actor("Alpha only"), actor("Alpha instance only")
+    import_objects(a.engine, alice, shared, audience="group:borders")
+    import_objects(a.engine, alice, [secret], audience="org")
+    import_objects(a.engine, alice, [internal], audience="instance")
+    theirs = [actor(f"Bravo network {i}") for i in range(20)]
+    import_objects(b.engine, bob, theirs, audience="group:borders")
+
+    done = a.cli("sync", "B")
+    assert done.returncode == 0, done.stderr
+    assert "pulled 20" in done.stdout and "pushed 31" in done.stdout
+
+    at_b = b.visible_ids()
+    assert {o["id"] for o in shared} <= at_b
+    assert secret["id"] not in at_b and internal["id"] not in at_b
+    assert {o["id"] for o in theirs} <= a.visible_ids()
+    with b.engine.connect() as conn:
+        origins = set(conn.execute(select(provenance.c.origin)).scalars())
+    assert origins == {"A"}
+
+    # B's analyst gives an opinion on one of A's objects; it federates back on the next sync.
+    opinion = sdo("opinion", opinion="agree", object_refs=[shared[0]["id"]], explanation="seen at our border too")
+    import_objects(b.engine, bob, [opinion], audience="group:borders")
+    again = a.cli("sync", "B")
+    assert again.returncode == 0, again.stderr
+    assert "pulled 1" in again.stdout and "pushed 0" in again.stdout  # nothing echoes back
+    assert opinion["id"] in a.visible_ids()
+
+    # C is A's partner but shares no group with it: it receives nothing.
+    before = c.visible_ids()
+    outsider = c.cli("sync", "A")
+    assert outsider.returncode == 0, outsider.stderr
+    assert c.visible_ids() == before
+    assert not ({o["id"] for o in shared + theirs + [secret, internal]} & c.visible_ids())
+
+
+def test_tampered_or_unsigned_objects_are_rejected_and_audited(world):
+    a, b, _, token_a_at_b = world
+    headers = {"Authorization": f"Bearer {token_a_at_b}", "Accept": TAXII, "Content-Type": TAXII}
+    collections = httpx.get(f"{b.server.url}/taxii2/liaison/collections/", headers=headers).json()["collections"]
+    borders = next(col for col in collections if col["alias"] == "group:borders")
+    url = f"{b.server.url}/taxii2/liaison/collections/{borders['id']}/objects/"
+
+    genuine, altered, unsigned = actor("Genuine"), actor("Will be altered"), actor("No signature")
+    signed = [orjson.loads(signing.attach(signing.canonical(o), a.key.sign("A", signing.canonical(o))))
+              for o in (genuine, altered)]
+    signed[1]["name"] = "Altered in transit"
+    response = httpx.post(url, headers=headers, content=orjson.dumps({"objects": [*signed, unsigned]}))
+    assert response.status_code == 202, response.text
+    status = response.json()
+    assert (status["success_count"], status["failure_count"]) == (1, 2)
+    reasons = {f["id"]: f["message"] for f in status["failures"]}
+    assert "altered in transit" in reasons[altered["id"]] and "unsigned" in reasons[unsigned["id"]]
+    assert b.visible_ids() >= {genuine["id"]} and not ({altered["id"], unsigned["id"]} & b.visible_ids())
+    with b.engine.connect() as conn:
+        rejected = audit.entries(conn, "federation.rejected")
+        assert {e["target"] for e in rejected} == {altered["id"], unsigned["id"]}
+        assert audit.verify_chain(conn) is None
+
+
+def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
+    a, b, _, _ = world
+    alice = accounts.principal_for_user(a.engine, "alice")
+    many = [actor(f"Courier {i}") for i in range(1500)]
+    import_objects(a.engine, alice, many, audience="group:borders")
+    env = {**os.environ, "LIAISON_DATABASE_URL": a.db_url, **a.env}
+    running = subprocess.Popen([LIAISON, "sync", "B", "--page", "50"], env=env, cwd=a.dir,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def arrived() -> int:
+        with b.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(object_version)
+                                .where(object_version.c.type == "intrusion-set")).scalar_one()
+
+    deadline = time.monotonic() + 120
+    while arrived() < 300:
+        assert time.monotonic() < deadline and running.poll() is None
+        time.sleep(0.05)
+    b.server.kill()
+    _, stderr = running.communicate(timeout=120)
+    assert running.returncode == 1 and "error" in stderr
+    assert 300 <= arrived() < 1501
+
+    b.server.start()
+    done = a.cli("sync", "B")
+    assert done.returncode == 0, done.stderr
+    assert {o["id"] for o in many} <= b.visible_ids()
+    with b.engine.connect() as conn:
+        versions = conn.execute(select(func.count()).select_from(object_version)).scalar_one()
+        holdings = conn.execute(select(func.count()).select_from(holding)).scalar_one()
+    assert versions == holdings  # each version held once: nothing duplicated, nothing lost
