@@ -33,6 +33,8 @@ class Principal:
     role: Role
     audience_ids: frozenset[int]
     org_audience_id: int | None
+    #: The organisation stands for a partner instance (its sync account acts through it).
+    is_partner: bool = False
 
     @property
     def is_system(self) -> bool:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ARRAY, Connection, String, bindparam, func, select
+from sqlalchemy import ARRAY, Connection, String, bindparam, exists, func, select
 
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
 from liaison.store.stamps import date_added_stamps
-from liaison.db.tables import edge, holding, object_label, object_version
-from liaison.errors import Conflict, InvalidInput
+from liaison.db.tables import edge, holding, object_label, object_version, provenance
+from liaison.errors import Conflict, Forbidden, InvalidInput
 
 #: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
 _IN_CHUNK = 900
@@ -87,15 +87,16 @@ def _existing_versions(conn: Connection, principal: Principal, stix_ids: list[st
     """(stix_id, modified) -> (pk, raw, revoked, visible to principal) for every stored version of
     these ids. Existence is needed to keep the key unique; only visible versions inform the caller."""
     columns = [object_version.c.pk, object_version.c.stix_id, object_version.c.modified, object_version.c.raw,
-               object_version.c.revoked, visible(principal, object_version.c.pk).label("seen")]
-    return {(stix_id, modified): (pk, raw, revoked, seen)
-            for pk, stix_id, modified, raw, revoked, seen in _rows_for_ids(conn, columns, stix_ids)}
+               object_version.c.revoked, visible(principal, object_version.c.pk).label("seen"),
+               exists(select(1).where(provenance.c.version_pk == object_version.c.pk)).label("remote")]
+    return {(stix_id, modified): (pk, raw, revoked, seen, remote)
+            for pk, stix_id, modified, raw, revoked, seen, remote in _rows_for_ids(conn, columns, stix_ids)}
 
 
 def _check_revocation(versions: list[PreparedVersion], existing: dict) -> None:
     """A revoked object gets no later versions (STIX 2.1 §3.6)."""
     revoked_at: dict[str, str] = {}
-    for (stix_id, modified), (_pk, _raw, revoked, seen) in existing.items():
+    for (stix_id, modified), (_pk, _raw, revoked, seen, _remote) in existing.items():
         if revoked and seen and modified < revoked_at.get(stix_id, "~"):
             revoked_at[stix_id] = modified
     for v in versions:
@@ -127,9 +128,14 @@ def write_batch(
 
     fresh: list[PreparedVersion] = []
     pk_of: dict[tuple[str, str], int] = {}
+    remote = {stix_id for (stix_id, _), stored in existing.items() if stored[4]}
     for v in versions:
         stored = existing.get((v.stix_id, v.modified))
         if stored is None:
+            if v.stix_id in remote and not principal.is_partner:
+                raise Forbidden(
+                    f"object #{v.index} ({v.stix_id}): it came from a partner instance and is read-only here; "
+                    "add a note, opinion or sighting instead", index=v.index, object_id=v.stix_id)
             fresh.append(v)
         elif stored[1] != v.raw:
             raise Conflict(

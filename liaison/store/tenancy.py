@@ -162,6 +162,7 @@ def _principal(conn: Connection, org, user_id: int | None, user_name: str, role:
         role=role,
         audience_ids=frozenset([own, *everyone, *groups]),
         org_audience_id=own,
+        is_partner=org.partner_id is not None,
     )
 
 

@@ -171,3 +171,31 @@ def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
         versions = conn.execute(select(func.count()).select_from(object_version)).scalar_one()
         holdings = conn.execute(select(func.count()).select_from(holding)).scalar_one()
     assert versions == holdings  # each version held once: nothing duplicated, nothing lost
+
+
+def test_remote_objects_are_read_only_and_provenance_survives_relaying(world):
+    """B re-shares A's object with C (B's group 'relay'); C verifies A's own signature."""
+    a, b, c, _ = world
+    alice, bob = accounts.principal_for_user(a.engine, "alice"), accounts.principal_for_user(b.engine, "bob")
+    original = actor("Relayed cell")
+    import_objects(a.engine, alice, [original], audience="group:borders")
+    assert a.cli("sync", "B").returncode == 0
+
+    changed = {**original, "modified": "2025-06-01T00:00:00.000Z", "name": "Rewritten by B"}
+    with pytest.raises(Exception, match="read-only here"):
+        import_objects(b.engine, bob, [changed], audience="group:borders")
+
+    # C pinned A's key already (A is its partner) and pins B's; B and C agree on a group 'relay'.
+    token_b_at_c = c.sync_account_for(b)
+    with b.engine.begin() as conn:
+        partners.add_partner(conn, "C", c.server.url, token_b_at_c, c.key.public_key)
+    accounts.create_group(b.engine, "relay", ["Bravo Agency", "C"])
+    accounts.create_group(c.engine, "relay", ["Charlie Agency", "B"])
+    bob = accounts.principal_for_user(b.engine, "bob")
+    import_objects(b.engine, bob, [original], audience="group:relay")  # B shares the same version on
+    done = b.cli("sync", "C")
+    assert done.returncode == 0, done.stderr
+    assert original["id"] in c.visible_ids()
+    with c.engine.connect() as conn:
+        origins = set(conn.execute(select(provenance.c.origin)).scalars())
+    assert origins == {"A"}
