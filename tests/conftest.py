@@ -99,3 +99,14 @@ def tenants(engine) -> Tenants:
     for name, (org, role) in users.items():
         accounts.create_user(engine, name, org, role)
     return Tenants(engine, {name: accounts.create_token(engine, name) for name in users})
+
+
+@pytest.fixture
+def client(tenants):
+    """An in-process client of the real application over the test database."""
+    from fastapi.testclient import TestClient
+
+    from liaison.api.app import create_app
+
+    with TestClient(create_app(tenants.engine)) as client:
+        yield client
