@@ -82,7 +82,7 @@ def running(name: str, command: list[str], ready_url: str, workdir: Path, env: d
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not answer {ready_url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} did not answer {ready_url} in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
         yield
     finally:
