@@ -20,6 +20,16 @@ class InvalidInput(LiaisonError):
     code = "invalid-input"
 
 
+class NotAcceptable(LiaisonError):
+    status = 406
+    code = "not-acceptable"
+
+
+class UnsupportedMediaType(LiaisonError):
+    status = 415
+    code = "unsupported-media-type"
+
+
 class NotFound(LiaisonError):
     status = 404
     code = "not-found"

@@ -9,9 +9,10 @@ from liaison.access.principal import Principal
 from liaison.db.tables import holding
 
 
-def holding_visible(principal: Principal) -> ColumnElement[bool]:
-    """True for holdings shared with an audience `principal` belongs to."""
-    return holding.c.audience_id.in_(sorted(principal.audience_ids))
+def holding_visible(principal: Principal, h=holding) -> ColumnElement[bool]:
+    """True for holdings (of `h`, the holding table or an alias of it) shared with an audience
+    `principal` belongs to."""
+    return h.c.audience_id.in_(sorted(principal.audience_ids))
 
 
 def visible(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:
@@ -32,9 +33,9 @@ def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_
     )
 
 
-def in_collection(principal: Principal, audience_id: int) -> ColumnElement[bool]:
-    """True for holdings published in the TAXII collection of `audience_id`, provided `principal`
-    may read that audience at all (otherwise nothing is)."""
+def in_collection(principal: Principal, audience_id: int, h=holding) -> ColumnElement[bool]:
+    """True for holdings (of `h`, the holding table or an alias of it) published in the TAXII
+    collection of `audience_id`, provided `principal` may read that audience (otherwise none are)."""
     if audience_id not in principal.audience_ids:
         return false()
-    return and_(holding.c.audience_id == audience_id, holding_visible(principal))
+    return and_(h.c.audience_id == audience_id, holding_visible(principal, h))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import tempfile
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
 from liaison.accounts import principal_for_token
-from liaison.errors import Unauthorized
+from liaison.errors import InvalidInput, PayloadTooLarge, Unauthorized
 
 # Declared for the OpenAPI document; the header is parsed below so both schemes share one path.
 _bearer = HTTPBearer(auto_error=False, description="API token")
@@ -53,3 +54,22 @@ async def current_principal(
     if principal is None or (user is not None and user != principal.user_name):
         raise Unauthorized("invalid credentials")
     return principal
+
+
+async def spool_body(request: Request, limit: int):
+    """The request body in a temporary file, refused as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+        spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise InvalidInput("empty body: send a STIX 2.1 bundle")
+    return spool

@@ -9,9 +9,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from liaison.errors import LiaisonError
-
-
-TAXII_MEDIA = "application/taxii+json;version=2.1"
+from liaison.taxii import MEDIA_TYPE as TAXII_MEDIA
 
 
 def error_response(status: int, code: str, message: str, request: Request | None = None, **details) -> Response:

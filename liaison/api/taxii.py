@@ -9,32 +9,21 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
 from liaison.api.deps import current_principal, get_engine
-from liaison.api.rest.bundles import _spool
+from liaison.api.deps import spool_body
 from liaison.config import get_settings
-from liaison.db.tables import provenance
-from liaison.errors import InvalidInput, LiaisonError, NotFound
-from liaison.federation import partners, signing
+from liaison.errors import InvalidInput, NotAcceptable, NotFound, UnsupportedMediaType
+from liaison.federation import signing
 from liaison.stix.validate import IDENTIFIER_RE
+from liaison.taxii import MEDIA_TYPE as TAXII
 from liaison.taxii import collections as colls
 from liaison.taxii import envelopes
 
-TAXII = "application/taxii+json;version=2.1"
 ROOT = "liaison"
 PREFIX = "/taxii2"
-
-
-class NotAcceptable(LiaisonError):
-    status = 406
-    code = "not-acceptable"
-
-
-class UnsupportedMediaType(LiaisonError):
-    status = 415
-    code = "unsupported-media-type"
 
 
 def _media_ok(value: str) -> bool:
@@ -152,13 +141,9 @@ def _page(engine: Engine, principal: Principal, collection_id: str, query: colls
 
 def _provenance_for(conn, principal: Principal, found: list[colls.Entry]) -> dict | None:
     """For a partner instance: the provenance of each version (the origin's, or ours, signed now)."""
-    if not found or partners.partner_of_org(conn, principal.org_id) is None:
+    if not principal.is_partner:
         return None
-    stored = {row.version_pk: signing.Provenance(row.origin, row.key_id, row.signature, row.signed_at)
-              for row in conn.execute(select(provenance).where(provenance.c.version_pk.in_([e.pk for e in found])))}
-    key = signing.load_or_create(conn)
-    origin = get_settings().instance_name
-    return {e.pk: stored.get(e.pk) or key.sign(origin, e.raw) for e in found}
+    return signing.signatures_for(conn, found, get_settings().instance_name)
 
 
 def _envelope(found: list[colls.Entry], more: bool, signed: dict | None) -> bytes:
@@ -175,6 +160,15 @@ def _envelope(found: list[colls.Entry], more: bool, signed: dict | None) -> byte
 def _check_id(object_id: str) -> None:
     if not IDENTIFIER_RE.match(object_id):
         raise NotFound(f"no object '{object_id}': not a STIX identifier")
+
+
+async def _object_page(engine: Engine, principal: Principal, collection_id: str, object_id: str, query: colls.Query):
+    """_page for one object; an object with no version in the collection is a 404 (unless the
+    request pages on from a point where nothing is left)."""
+    found, more, signed = await run_in_threadpool(_page, engine, principal, collection_id, query, object_id)
+    if not found and not query.added_after and not query.next:
+        raise NotFound(f"no object '{object_id}' in this collection")
+    return found, more, signed
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/", summary="Objects (an envelope)")
@@ -194,7 +188,7 @@ async def add_objects(api_root: str, collection_id: str, request: Request, princ
     if not _media_ok(content_type):
         raise UnsupportedMediaType(f"send the envelope as {TAXII}, not '{content_type or 'nothing'}'")
     coll = await run_in_threadpool(_collection, engine, principal, collection_id)
-    spool = await _spool(request, get_settings().max_upload_bytes)
+    spool = await spool_body(request, get_settings().max_upload_bytes)
     try:
         spool.seek(0)
         envelope = orjson.loads(spool.read())
@@ -215,9 +209,7 @@ async def get_object(api_root: str, collection_id: str, object_id: str, principa
     _root(api_root)
     _check_id(object_id)
     query = _query(added_after, None, None, versions, spec_versions, limit, next)
-    found, more, signed = await run_in_threadpool(_page, engine, principal, collection_id, query, object_id)
-    if not found and not added_after and not next:
-        raise NotFound(f"no object '{object_id}' in this collection")
+    found, more, signed = await _object_page(engine, principal, collection_id, object_id, query)
     return taxii(_envelope(found, more, signed), headers=_date_headers(found))
 
 
@@ -244,9 +236,7 @@ async def object_versions(api_root: str, collection_id: str, object_id: str, pri
     _root(api_root)
     _check_id(object_id)
     query = _query(added_after, None, None, "all", spec_versions, limit, next)
-    found, more, _ = await run_in_threadpool(_page, engine, principal, collection_id, query, object_id)
-    if not found and not added_after and not next:
-        raise NotFound(f"no object '{object_id}' in this collection")
+    found, more, _ = await _object_page(engine, principal, collection_id, object_id, query)
     body = {"more": more, "versions": [e.version for e in found]}
     if more:
         body["next"] = found[-1].date_added

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -63,7 +65,7 @@ audience = Table(
     Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), unique=True),
     Column("group_id", Integer, ForeignKey("sharing_group.id", ondelete="CASCADE"), unique=True),
     #: The TAXII collection that publishes this audience.
-    Column("collection_id", String(36), nullable=False, unique=True),
+    Column("collection_id", String(36), nullable=False, unique=True, default=lambda: str(uuid.uuid4())),
     CheckConstraint(
         "(kind = 'org' AND org_id IS NOT NULL AND group_id IS NULL)"
         " OR (kind = 'group' AND group_id IS NOT NULL AND org_id IS NULL)"
@@ -129,7 +131,9 @@ holding = Table(
     Column("audience_id", Integer, ForeignKey("audience.id"), nullable=False),
     Column("added_at", String(32), nullable=False),
     Column("added_by", Integer, ForeignKey("user_account.id")),
-    Index("ix_holding_audience_version", "audience_id", "version_pk"),
+    # Serves the access predicate (version, audience) and finding a version's earliest holding
+    # in a collection (version, audience, added_at) without a scan of the collection.
+    Index("ix_holding_version_audience_added", "version_pk", "audience_id", "added_at"),
     Index("ix_holding_added_at", "added_at"),
     Index("ix_holding_audience_added", "audience_id", "added_at"),
 )

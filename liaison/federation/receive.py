@@ -9,20 +9,19 @@ signature is kept beside the version, so the same version arriving by two paths 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, select
 
 from liaison import audit
 from liaison.access.principal import Principal
-from liaison.db.tables import object_version, provenance
-from liaison.errors import LiaisonError
-from liaison.ingest.bundles import import_into, prepare
-from liaison.stix.validate import StixValidationError
+from liaison.db.tables import provenance
+from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, signing
 from liaison.federation.signing import Provenance
-from liaison.stix.validate import normalize_timestamp
+from liaison.ingest.bundles import import_into, prepare, version_stamp
+from liaison.stix.validate import StixValidationError
+from liaison.store.ingest import version_pks
 
 
 @dataclass
@@ -33,68 +32,57 @@ class Screened:
     rejected: list[tuple[dict, str]] = field(default_factory=list)
 
 
-def _key(obj: dict) -> tuple[str, str] | None:
-    stamp = obj.get("modified") or obj.get("created")
+def _version_key(obj: dict) -> tuple[str, str] | None:
     try:
-        return obj["id"], normalize_timestamp(stamp) if stamp else "0001-01-01T00:00:00.000000Z"
-    except (KeyError, TypeError, ValueError):
+        return obj["id"], version_stamp(obj)
+    except (KeyError, TypeError, ValueError):  # invalid: validation will name the problem
         return None
 
 
-def screen(conn: Connection, sender: partners.Partner | None, objects: list, own_key_id: str) -> Screened:
+def screen(conn: Connection, sender: partners.Partner | None, objects: list, own: signing.InstanceKey) -> Screened:
     """Sort what `sender` (None: a local user) sent into accepted, own and rejected objects."""
     result = Screened()
     keys = partners.pinned_keys(conn)
+    strict = sender is not None and sender.signs
     for obj in objects:
         if not isinstance(obj, dict):
             result.accepted.append(obj)  # validation names the problem
             continue
         try:
             stripped, prov = signing.split(obj)
-        except Exception as exc:  # noqa: BLE001 - a malformed extension is a rejection, said plainly
-            result.rejected.append((obj, str(exc)))
+        except InvalidInput as exc:
+            result.rejected.append((obj, exc.message))
             continue
-        if prov is None:
-            if sender is not None and sender.signs:
-                result.rejected.append((obj, f"unsigned object from partner '{sender.name}', which signs"))
-            else:
-                result.accepted.append(obj)
-            continue
-        if prov.key_id == own_key_id:
-            if signing.verify(_own_public(conn), signing.canonical(stripped), prov):
+        if prov is not None and prov.key_id == own.key_id:
+            if signing.verify(own.public_key, signing.canonical(stripped), prov):
                 result.own.append(stripped)
             else:
                 result.rejected.append((obj, "signature claims this instance as origin but does not verify"))
             continue
-        pinned = keys.get(prov.key_id)
+        pinned = keys.get(prov.key_id) if prov else None
         if pinned is None:
-            if sender is not None and sender.signs:
-                result.rejected.append((obj, f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"))
-            else:
+            if not strict:
                 result.accepted.append(stripped)
+            elif prov is None:
+                result.rejected.append((obj, f"unsigned object from partner '{sender.name}', which signs"))
+            else:
+                result.rejected.append((obj, f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"))
             continue
         if not signing.verify(pinned[1], signing.canonical(stripped), prov):
             result.rejected.append((obj, f"signature of '{pinned[0]}' does not match the object: altered in transit"))
             continue
         result.accepted.append(stripped)
-        key = _key(stripped)
+        key = _version_key(stripped)
         if key:
             result.provenance[key] = prov
     return result
-
-
-def _own_public(conn: Connection) -> str:
-    return signing.load_or_create(conn).public_key
 
 
 def store_provenance(conn: Connection, provenances: dict[tuple[str, str], Provenance]) -> None:
     """Keep the origin's signature beside each version that has none yet."""
     if not provenances:
         return
-    ids = list({stix_id for stix_id, _ in provenances})
-    rows = conn.execute(select(object_version.c.pk, object_version.c.stix_id, object_version.c.modified)
-                        .where(object_version.c.stix_id.in_(ids))).all()
-    pks = {(stix_id, modified): pk for pk, stix_id, modified in rows}
+    pks = version_pks(conn, set(provenances))
     signed = set(conn.execute(select(provenance.c.version_pk).where(provenance.c.version_pk.in_(list(pks.values()))))
                  .scalars())
     new = [{"version_pk": pks[key], "origin": p.origin, "key_id": p.key_id, "signature": p.signature,

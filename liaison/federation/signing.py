@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Connection, insert, select
 
 from liaison import clock
-from liaison.db.tables import instance_key
+from liaison.db.tables import instance_key, provenance
 from liaison.errors import InvalidInput
 from liaison.stix.extensions import EXT_IDS
 
@@ -68,18 +68,36 @@ def decode_public_key(public_key: str) -> bytes:
     return raw
 
 
+def _first_key(conn: Connection):
+    return conn.execute(select(instance_key).order_by(instance_key.c.id).limit(1)).first()
+
+
 def load_or_create(conn: Connection) -> InstanceKey:
-    """This instance's key pair, made on first use."""
-    row = conn.execute(select(instance_key).order_by(instance_key.c.id).limit(1)).first()
+    """This instance's key pair. The first call makes it in a transaction of its own, committed at
+    once, so a caller that only reads (or rolls back) never signs with a key that is then lost."""
+    row = _first_key(conn)
     if row is None:
-        private = Ed25519PrivateKey.generate()
-        seed = private.private_bytes_raw()
-        public = base64.b64encode(private.public_key().public_bytes_raw()).decode()
-        conn.execute(insert(instance_key).values(private_key=base64.b64encode(seed).decode(), public_key=public,
-                                                 created_at=clock.now()))
-        return InstanceKey(private, public)
+        with conn.engine.begin() as own:
+            if _first_key(own) is None:
+                private = Ed25519PrivateKey.generate()
+                own.execute(insert(instance_key).values(
+                    private_key=base64.b64encode(private.private_bytes_raw()).decode(),
+                    public_key=base64.b64encode(private.public_key().public_bytes_raw()).decode(),
+                    created_at=clock.now()))
+            row = _first_key(own)  # the first key wins should two processes race
     private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(row.private_key))
     return InstanceKey(private, row.public_key)
+
+
+def signatures_for(conn: Connection, versions: list, origin: str) -> dict[int, Provenance]:
+    """Version pk -> provenance for outgoing `versions` (each with `.pk` and its stored `.raw`):
+    the origin's stored signature for what came from elsewhere, ours, made now, for the rest."""
+    if not versions:
+        return {}
+    rows = conn.execute(select(provenance).where(provenance.c.version_pk.in_([v.pk for v in versions])))
+    stored = {r.version_pk: Provenance(r.origin, r.key_id, r.signature, r.signed_at) for r in rows}
+    key = load_or_create(conn)
+    return {v.pk: stored.get(v.pk) or key.sign(origin, v.raw) for v in versions}
 
 
 def canonical(obj: dict) -> str:

@@ -19,13 +19,13 @@ from sqlalchemy import Connection, Engine, select
 
 from liaison import audit, clock
 from liaison.config import get_settings
-from liaison.db.tables import provenance, sync_state
+from liaison.db.tables import sync_state
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, receive, signing
 from liaison.store import tenancy
+from liaison.taxii import MEDIA_TYPE as TAXII
 from liaison.taxii import collections as colls
 
-TAXII = "application/taxii+json;version=2.1"
 
 
 @dataclass
@@ -123,33 +123,40 @@ class _Remote:
         self.http.close()
 
 
-def _shared_groups(conn: Connection, partner: partners.Partner) -> list[colls.Collection]:
-    """Our group collections that include the partner's organisation."""
-    principal = tenancy.org_principal(conn, partner.org_id)
-    return [c for c in colls.collections_for(conn, principal) if c.kind == "group"]
+def _bookmark(engine: Engine, partner_id: int, direction: str, collection_id: str) -> str | None:
+    with engine.connect() as conn:
+        row = _state(conn, partner_id, direction, collection_id)
+    return row.bookmark if row else None
+
+
+def _partner_view(engine: Engine, partner: partners.Partner):
+    """The partner's organisation as a principal here, and our group collections it is in."""
+    with engine.connect() as conn:
+        principal = tenancy.org_principal(conn, partner.org_id)
+        return principal, [c for c in colls.collections_for(conn, principal) if c.kind == "group"]
 
 
 def _pull(engine: Engine, partner: partners.Partner, remote: _Remote, report: SyncReport, page: int,
           progress: Progress | None) -> None:
-    with engine.connect() as conn:
-        ours = {c.label: c for c in _shared_groups(conn, partner)}
-        own_key = signing.load_or_create(conn).key_id
+    principal, groups = _partner_view(engine, partner)
+    ours = {c.label for c in groups}
+    with engine.begin() as conn:
+        own_key = signing.load_or_create(conn)
     for alias, theirs in remote.collections().items():
         if alias not in ours:
             continue  # only groups both sides agreed on carry intelligence between instances
+        bookmark = _bookmark(engine, partner.id, "pull", theirs["id"])
         while True:
-            with engine.connect() as conn:
-                row = _state(conn, partner.id, "pull", theirs["id"])
-            objects, more, last = remote.objects(theirs["id"], row.bookmark if row else None, page)
+            objects, more, last = remote.objects(theirs["id"], bookmark, page)
             if not objects:
                 break
             with engine.connect() as conn:
                 screened = receive.screen(conn, partner, objects, own_key)
-                principal = tenancy.org_principal(conn, partner.org_id)
             successes, failures = receive.store_screened(
                 engine, principal, alias, screened, sender=partner.name,
                 also=lambda c, n=len(objects), r=len(screened.rejected), last=last: _save_state(
                     c, partner.id, "pull", theirs["id"], bookmark=last, objects=n, rejected=r))
+            bookmark = last
             report.pulled += len(successes) - len(screened.own)  # our own objects coming back are not news
             report.rejected += len(failures)
             if progress:
@@ -162,31 +169,26 @@ def _push(engine: Engine, partner: partners.Partner, remote: _Remote, report: Sy
           progress: Progress | None) -> None:
     theirs = remote.collections()
     origin = get_settings().instance_name
-    with engine.connect() as conn:
-        groups = _shared_groups(conn, partner)
-        key = signing.load_or_create(conn)
-        principal = tenancy.org_principal(conn, partner.org_id)
+    principal, groups = _partner_view(engine, partner)
     for coll in groups:
         target = theirs.get(coll.label)
         if target is None or not target.get("can_write"):
             report.errors.append(f"{partner.name} offers no writable collection '{coll.label}' to us")
             continue
+        bookmark = _bookmark(engine, partner.id, "push", coll.id)
         while True:
             with engine.connect() as conn:
-                row = _state(conn, partner.id, "push", coll.id)
-                query = colls.Query(added_after=row.bookmark if row else None, versions=("all",), limit=page)
+                query = colls.Query(added_after=bookmark, versions=("all",), limit=page)
                 found, more = colls.entries(conn, principal, coll, query)
-                signed = {r.version_pk: signing.Provenance(r.origin, r.key_id, r.signature, r.signed_at)
-                          for r in conn.execute(select(provenance).where(
-                              provenance.c.version_pk.in_([e.pk for e in found])))}
+                signed = signing.signatures_for(conn, found, origin)
             if not found:
                 break
             # What came from this partner goes not back to it; everything else carries its origin's signature.
-            outgoing = [signing.attach(e.raw, signed.get(e.pk) or key.sign(origin, e.raw))
-                        for e in found if not (e.pk in signed and signed[e.pk].key_id == partner.key_id)]
+            outgoing = [signing.attach(e.raw, signed[e.pk]) for e in found if signed[e.pk].key_id != partner.key_id]
             result = remote.add(target["id"], outgoing) if outgoing else {"success_count": 0, "failure_count": 0}
+            bookmark = found[-1].date_added
             with engine.begin() as conn:
-                _save_state(conn, partner.id, "push", coll.id, bookmark=found[-1].date_added,
+                _save_state(conn, partner.id, "push", coll.id, bookmark=bookmark,
                             objects=result.get("success_count", 0), rejected=result.get("failure_count", 0))
             report.pushed += result.get("success_count", 0)
             report.rejected += result.get("failure_count", 0)

@@ -44,10 +44,16 @@ class ImportReport:
         }
 
 
+def version_stamp(obj: dict) -> str:
+    """The version part of a valid object's store key: its normalised `modified` (or `created`),
+    or UNVERSIONED for objects without either (SCOs)."""
+    stamp = obj.get("modified") or obj.get("created")
+    return normalize_timestamp(stamp) if stamp else UNVERSIONED
+
+
 def prepare(obj: object, index: int) -> PreparedVersion:
     """Validate one object and derive its stored row; errors name the object and property."""
     refs = validate_object(obj, index)
-    stamp = obj.get("modified") or obj.get("created")
     try:
         raw = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
     except orjson.JSONEncodeError as exc:
@@ -59,7 +65,7 @@ def prepare(obj: object, index: int) -> PreparedVersion:
     return PreparedVersion(
         index=index,
         stix_id=obj["id"],
-        modified=normalize_timestamp(stamp) if stamp else UNVERSIONED,
+        modified=version_stamp(obj),
         type=obj["type"],
         spec_version=obj.get("spec_version"),
         created=normalize_timestamp(obj["created"]) if "created" in obj else None,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import ARRAY, Connection, String, bindparam, exists, func, select
 
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.store.stamps import date_added_stamps
 from liaison.db.tables import edge, holding, object_label, object_version, provenance
 from liaison.errors import Conflict, Forbidden, InvalidInput
+from liaison.store.stamps import date_added_stamps
 
 #: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
 _IN_CHUNK = 900
@@ -57,12 +58,11 @@ class WriteResult:
     kept_audience: list[str] = field(default_factory=list)
 
 
-def _new_pks(conn: Connection, fresh: list[PreparedVersion]) -> dict[tuple[str, str], int]:
-    """The primary keys the database gave the versions just inserted."""
-    wanted = {(v.stix_id, v.modified) for v in fresh}
+def version_pks(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The primary keys of the stored versions among `keys` ((stix_id, modified) pairs)."""
     columns = [object_version.c.stix_id, object_version.c.modified, object_version.c.pk]
     return {(stix_id, modified): pk for stix_id, modified, pk
-            in _rows_for_ids(conn, columns, list({v.stix_id for v in fresh})) if (stix_id, modified) in wanted}
+            in _rows_for_ids(conn, columns, list({stix_id for stix_id, _ in keys})) if (stix_id, modified) in keys}
 
 
 def _chunks(items: list, size: int = _IN_CHUNK):
@@ -83,21 +83,28 @@ def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
         yield from conn.execute(select(*columns).where(object_version.c.stix_id.in_(part)))
 
 
-def _existing_versions(conn: Connection, principal: Principal, stix_ids: list[str]) -> dict:
-    """(stix_id, modified) -> (pk, raw, revoked, visible to principal) for every stored version of
-    these ids. Existence is needed to keep the key unique; only visible versions inform the caller."""
-    columns = [object_version.c.pk, object_version.c.stix_id, object_version.c.modified, object_version.c.raw,
+class _Stored(NamedTuple):
+    pk: int
+    raw: str
+    revoked: bool
+    seen: bool  # visible to the principal
+    remote: bool  # received from a partner instance
+
+
+def _existing_versions(conn: Connection, principal: Principal, stix_ids: list[str]) -> dict[tuple[str, str], _Stored]:
+    """(stix_id, modified) -> what is stored, for every stored version of these ids. Existence is
+    needed to keep the key unique; only visible versions inform the caller."""
+    columns = [object_version.c.stix_id, object_version.c.modified, object_version.c.pk, object_version.c.raw,
                object_version.c.revoked, visible(principal, object_version.c.pk).label("seen"),
                exists(select(1).where(provenance.c.version_pk == object_version.c.pk)).label("remote")]
-    return {(stix_id, modified): (pk, raw, revoked, seen, remote)
-            for pk, stix_id, modified, raw, revoked, seen, remote in _rows_for_ids(conn, columns, stix_ids)}
+    return {(stix_id, modified): _Stored(*rest) for stix_id, modified, *rest in _rows_for_ids(conn, columns, stix_ids)}
 
 
 def _check_revocation(versions: list[PreparedVersion], existing: dict) -> None:
     """A revoked object gets no later versions (STIX 2.1 §3.6)."""
     revoked_at: dict[str, str] = {}
-    for (stix_id, modified), (_pk, _raw, revoked, seen, _remote) in existing.items():
-        if revoked and seen and modified < revoked_at.get(stix_id, "~"):
+    for (stix_id, modified), stored in existing.items():
+        if stored.revoked and stored.seen and modified < revoked_at.get(stix_id, "~"):
             revoked_at[stix_id] = modified
     for v in versions:
         if v.revoked and v.modified < revoked_at.get(v.stix_id, "~"):
@@ -128,7 +135,7 @@ def write_batch(
 
     fresh: list[PreparedVersion] = []
     pk_of: dict[tuple[str, str], int] = {}
-    remote = {stix_id for (stix_id, _), stored in existing.items() if stored[4]}
+    remote = {stix_id for (stix_id, _), stored in existing.items() if stored.remote}
     for v in versions:
         stored = existing.get((v.stix_id, v.modified))
         if stored is None:
@@ -137,18 +144,18 @@ def write_batch(
                     f"object #{v.index} ({v.stix_id}): it came from a partner instance and is read-only here; "
                     "add a note, opinion or sighting instead", index=v.index, object_id=v.stix_id)
             fresh.append(v)
-        elif stored[1] != v.raw:
+        elif stored.raw != v.raw:
             raise Conflict(
                 f"object #{v.index} ({v.stix_id}): a different object with the same id and modified "
                 f"({v.modified}) is already stored; a changed object needs a new 'modified'",
                 index=v.index, object_id=v.stix_id,
             )
         else:
-            pk_of[(v.stix_id, v.modified)] = stored[0]
+            pk_of[(v.stix_id, v.modified)] = stored.pk
 
     if fresh:
         insert_rows(conn, object_version, _VERSION_COLUMNS, (v.row() for v in fresh))
-        pk_of.update(_new_pks(conn, fresh))
+        pk_of.update(version_pks(conn, {(v.stix_id, v.modified) for v in fresh}))
         insert_rows(conn, object_label, ("version_pk", "label"), (
             (pk_of[(v.stix_id, v.modified)], label) for v in fresh for label in dict.fromkeys(v.labels)))
         insert_rows(conn, edge, ("version_pk", "prop", "target_id", "relationship_type"), (
@@ -157,21 +164,21 @@ def write_batch(
         result.new_versions = len(fresh)
 
     held: dict[int, int] = {}
-    for part in _chunks([stored[0] for key, stored in existing.items() if key in pk_of]):
+    for part in _chunks([stored.pk for key, stored in existing.items() if key in pk_of]):
         held.update(conn.execute(
             select(holding.c.version_pk, holding.c.audience_id)
             .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part))
         ).all())
-    new_holdings = []
+    unheld = []
     for key, pk in pk_of.items():
         if pk not in held:
-            new_holdings.append([pk, org_id, audience_id, None, principal.user_id])
+            unheld.append(pk)
         else:
             result.already_held += 1
             if held[pk] != audience_id:
                 result.kept_audience.append(key[0])
-    for row, stamp in zip(new_holdings, date_added_stamps(conn, len(new_holdings))):
-        row[3] = stamp
-    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), new_holdings)
-    result.new_holdings = len(new_holdings)
+    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), (
+        (pk, org_id, audience_id, stamp, principal.user_id)
+        for pk, stamp in zip(unheld, date_added_stamps(conn, len(unheld)))))
+    result.new_holdings = len(unheld)
     return result

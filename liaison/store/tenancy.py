@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
@@ -27,12 +26,8 @@ def instance_audience_id(conn: Connection) -> int:
     """The id of the whole-instance audience, created on first use."""
     found = conn.execute(select(audience.c.id).where(audience.c.kind == "instance")).scalar()
     if found is None:
-        found = conn.execute(insert(audience).values(kind="instance", collection_id=_new_collection_id()).returning(audience.c.id)).scalar_one()
+        found = conn.execute(insert(audience).values(kind="instance").returning(audience.c.id)).scalar_one()
     return found
-
-
-def _new_collection_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _insert_unique(conn: Connection, table, what: str, name: str, **values) -> int:
@@ -50,7 +45,7 @@ def create_org(conn: Connection, name: str, identity_id: str, partner_id: int | 
         conn, organization, "organisation", name, identity_id=identity_id, created_at=clock.now(),
         partner_id=partner_id,
     )
-    conn.execute(insert(audience).values(kind="org", org_id=org_id, collection_id=_new_collection_id()))
+    conn.execute(insert(audience).values(kind="org", org_id=org_id))
     return org_id
 
 
@@ -75,7 +70,7 @@ def create_group(conn: Connection, name: str, member_org_ids: list[int], descrip
     group_id = _insert_unique(
         conn, sharing_group, "sharing group", name, description=description, created_at=clock.now()
     )
-    conn.execute(insert(audience).values(kind="group", group_id=group_id, collection_id=_new_collection_id()))
+    conn.execute(insert(audience).values(kind="group", group_id=group_id))
     if member_org_ids:
         conn.execute(insert(group_member), [{"group_id": group_id, "org_id": o} for o in set(member_org_ids)])
     return group_id
@@ -202,9 +197,10 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
     may share with; unknown names and groups the principal's organisation is not in are refused alike."""
     if spec == "org" and principal.org_audience_id is not None:
         return Audience(principal.org_audience_id, "org", f"org:{principal.org_name}")
-    instance_id = instance_audience_id(conn) if spec == "instance" else None
-    if instance_id is not None and (instance_id in principal.audience_ids or principal.is_system):
-        return Audience(instance_id, "instance", "instance")
+    if spec == "instance":
+        instance_id = instance_audience_id(conn)
+        if instance_id in principal.audience_ids or principal.is_system:  # partners' organisations are not in it
+            return Audience(instance_id, "instance", "instance")
     if spec.startswith("group:"):
         found = conn.execute(
             select(audience.c.id)

@@ -131,12 +131,12 @@ def _first_holding(principal: Principal, audience_id: int):
     earlier = H.alias("earlier")
     return and_(
         in_collection(principal, audience_id),
-        ~exists(select(1).where(earlier.c.version_pk == H.c.version_pk, earlier.c.audience_id == audience_id,
+        ~exists(select(1).where(earlier.c.version_pk == H.c.version_pk, in_collection(principal, audience_id, earlier),
                                 earlier.c.added_at < H.c.added_at)),
     )
 
 
-def _version_filter(audience_id: int, versions: tuple[str, ...]):
+def _version_filter(principal: Principal, audience_id: int, versions: tuple[str, ...]):
     if "all" in versions:
         return None
     other_v, other_h = V.alias("other_v"), H.alias("other_h")
@@ -144,7 +144,7 @@ def _version_filter(audience_id: int, versions: tuple[str, ...]):
     def extreme(fn):
         return select(fn(other_v.c.modified)).select_from(
             other_v.join(other_h, other_h.c.version_pk == other_v.c.pk)
-        ).where(other_v.c.stix_id == V.c.stix_id, other_h.c.audience_id == audience_id).scalar_subquery()
+        ).where(other_v.c.stix_id == V.c.stix_id, in_collection(principal, audience_id, other_h)).scalar_subquery()
 
     conditions = []
     if "last" in versions:
@@ -178,7 +178,7 @@ def entries(conn: Connection, principal: Principal, coll: Collection, query: Que
     if query.spec_versions:
         spec = V.c.spec_version.in_(query.spec_versions)
         statement = statement.where(or_(spec, V.c.spec_version.is_(None)) if "2.1" in query.spec_versions else spec)
-    version_filter = _version_filter(coll.audience_id, query.versions)
+    version_filter = _version_filter(principal, coll.audience_id, query.versions)
     if version_filter is not None:
         statement = statement.where(version_filter)
     rows = conn.execute(statement).all()

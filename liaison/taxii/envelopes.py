@@ -26,7 +26,7 @@ def add_objects(engine: Engine, principal: Principal, coll: Collection, objects:
     requested = clock.now()
     with engine.begin() as conn:
         sender = partners.partner_of_org(conn, principal.org_id)
-        screened = receive.screen(conn, sender, objects, signing.load_or_create(conn).key_id)
+        screened = receive.screen(conn, sender, objects, signing.load_or_create(conn))
     successes, failures = receive.store_screened(engine, principal, coll.label, screened,
                                                  sender=sender.name if sender else None)
     status = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,9 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.api.deps import current_principal, get_engine, spool_body
 from liaison.config import get_settings
-from liaison.errors import InvalidInput, PayloadTooLarge
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.reader import open_bundle
 
@@ -30,25 +28,6 @@ class ImportResult(BaseModel):
     seconds: float
 
 
-async def _spool(request: Request, limit: int):
-    """The request body in a temporary file, refused as soon as it passes `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            spool.close()
-            raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
-        spool.write(chunk)
-    if size == 0:
-        spool.close()
-        raise InvalidInput("empty body: send a STIX 2.1 bundle")
-    return spool
-
-
 @router.post(
     "/bundles",
     response_model=ImportResult,
@@ -64,7 +43,7 @@ async def import_bundle(
     """All or nothing: one invalid object rejects the whole bundle with an error naming it.
     Re-importing the same versions changes nothing."""
     principal.require_writer()
-    spool = await _spool(request, get_settings().max_upload_bytes)
+    spool = await spool_body(request, get_settings().max_upload_bytes)
     try:
         report = await run_in_threadpool(
             lambda: import_objects(engine, principal, open_bundle(spool)[1], audience=audience)
