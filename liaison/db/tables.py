@@ -239,3 +239,28 @@ audit_event = Table(
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_event_action", "action"),
 )
+
+#: Draft reports made from open-source text, private to the organisation that made them until an
+#: analyst publishes them (their STIX objects then enter the store with the chosen audience).
+draft_report = Table(
+    "draft_report",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("created_by", Integer, ForeignKey("user_account.id"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    #: Where the text came from: a file name or a URL.
+    Column("source", Text),
+    #: The article's own date (ISO), the base of relative dates.
+    Column("published", String(32)),
+    Column("text", Text, nullable=False),
+    #: The extraction and the analyst's review of it (JSON).
+    Column("review", Text, nullable=False),
+    #: The STIX id of the report once published.
+    Column("report_id", String(300)),
+    CheckConstraint("status IN ('draft', 'published', 'discarded')", name="known_status"),
+    Index("ix_draft_report_org_status", "org_id", "status", "updated_at"),
+)

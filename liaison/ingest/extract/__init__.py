@@ -1,0 +1,1 @@
+"""Extraction of entities, places, dates and observables from report text."""

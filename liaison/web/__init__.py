@@ -1,0 +1,1 @@
+"""The analyst web UI: server-rendered pages (Jinja2 + htmx) over the same services as the API."""
