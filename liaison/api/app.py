@@ -5,14 +5,16 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from liaison.api import errors, taxii
-from liaison.api.rest import bundles, federation, objects, session
+from liaison.api.rest import bundles, drafts, federation, objects, session, views
 from liaison.config import get_settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
+from liaison.web import pages as web_pages
+from liaison.web import reports as web_reports
+from liaison.web import viz as web_viz
 
 API_PREFIX = "/api/v1"
 
@@ -46,12 +48,10 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     errors.install(app)
-    for module in (session, objects, bundles, federation):
+    for module in (session, objects, bundles, federation, drafts, views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
-
-    @app.get("/", include_in_schema=False)
-    async def home():
-        return RedirectResponse(f"{API_PREFIX}/docs")
+    for module in (web_pages, web_viz, web_reports):
+        app.include_router(module.router, include_in_schema=False)
 
     return app

@@ -1,0 +1,5 @@
+"""Draft reports from open-source text (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
