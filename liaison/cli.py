@@ -284,3 +284,50 @@ def export(
         for chunk in chunks:
             target.write(chunk)
     err.print(f"exported to {out_file}")
+
+
+@app.command()
+@clear_errors
+def ingest(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="An article or bulletin: .txt, .html, .pdf or .docx.")],
+    as_: Annotated[str, typer.Option("--as", help="The analyst the draft belongs to.")],
+    format_: Annotated[str, typer.Option("--format", help="table, or json for the draft as a STIX bundle.")] = "table",
+    title: Annotated[Optional[str], typer.Option(help="Title (default: the document's own).")] = None,
+    published: Annotated[Optional[str], typer.Option(help="The article's date, YYYY-MM-DD.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where it comes from (URL or publication).")] = None,
+):
+    """Turn an open-source document into a draft report for review: prints the draft's id and
+    what was found (or, with --format json, the STIX bundle publishing it would make)."""
+    from liaison.errors import InvalidInput
+    from liaison.intel import drafts
+
+    if format_ not in ("table", "json"):
+        raise InvalidInput("--format is table or json")
+    engine = _engine()
+    principal = accounts.principal_for_user(engine, as_)
+    with err.status(f"extracting {file.name}"):
+        view = drafts.create_draft(engine, principal, content=file.read_bytes(), filename=file.name, title=title,
+                                   published=published, source=source)
+    if format_ == "json":
+        import orjson
+
+        sys.stdout.buffer.write(orjson.dumps(drafts.preview_bundle(engine, principal, view.id),
+                                             option=orjson.OPT_INDENT_2) + b"\n")
+        err.print(f"draft {view.id}")
+        return
+    out.print(f"draft [bold]{view.id}[/] — {view.title} ({view.published})", highlight=False)
+    table = Table("kind", "mention", "resolved to", "confidence", "flags")
+    for entity in view.review["entities"]:
+        first = entity["mentions"][0]
+        table.add_row(entity["kind"], f"{first['text']} @{first['start']}",
+                      f"{entity['name']} ({entity['ref']})" if entity["ref"] else f"{entity['name']} (new)",
+                      f"{entity['confidence']:.2f}", "; ".join(entity["conflicts"]))
+    for item in view.review["observables"]:
+        first = item["mentions"][0]
+        table.add_row(item["kind"], f"{first['text']} @{first['start']}", item["value"], "", "")
+    for date in view.review["dates"]:
+        table.add_row("date", f"{date['text']} @{date['start']}", date["value"], "", "")
+    out.print(table)
+    out.print(f"{len(view.review['relationships'])} suggested relationships; review and publish it in the web UI "
+              f"or through POST /api/v1/drafts/{view.id}/publish")

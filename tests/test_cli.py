@@ -91,3 +91,24 @@ def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_
     assert exported["objects"] == []
     path.write_bytes(orjson.dumps(bundle(*objs)))
     assert "5000 new versions" in cli("import", str(path), "--as", "ivan").stdout
+
+
+def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    article = tmp_path / "seizure.txt"
+    article.write_text("Heroin seized in Termez\n\nBorder guards in Termez, Uzbekistan, seized 40 kg of heroin "
+                       "on 12 March 2026. Police spokesman Akmal Yusupov said the courier called +998 90 555 0147.")
+    table = cli("ingest", str(article), "--as", "nina").stdout
+    assert "draft" in table and "Akmal Yusupov" in table and "+998905550147" in table and "2026-03-12" in table
+    assert "Termez" in table and "(new)" in table
+    done = cli("ingest", str(article), "--as", "nina", "--format", "json")
+    objects = orjson.loads(done.stdout)["objects"]
+    report = next(o for o in objects if o["type"] == "report")
+    assert report["name"] == "Heroin seized in Termez"
+    assert {o["id"] for o in objects} - {report["id"]} <= set(report["object_refs"])
+    assert {"phone-number", "identity", "location"} <= {o["type"] for o in objects}
+    assert "draft" in done.stderr
+    bad = cli("ingest", str(article), "--as", "nobody", ok=False)
+    assert bad.returncode == 1 and "no user named 'nobody'" in bad.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, select
 
 from liaison.access.principal import Principal
-from liaison.db.tables import holding
+from liaison.db.tables import draft_report, holding
 
 
 def holding_visible(principal: Principal, h=holding) -> ColumnElement[bool]:
@@ -39,3 +39,11 @@ def in_collection(principal: Principal, audience_id: int, h=holding) -> ColumnEl
     if audience_id not in principal.audience_ids:
         return false()
     return and_(h.c.audience_id == audience_id, holding_visible(principal, h))
+
+
+def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:
+    """True for draft reports of `principal`'s organisation: drafts are shared with no one until
+    published, so only the organisation that made them reads them."""
+    if principal.org_id is None:
+        return false()
+    return d.c.org_id == principal.org_id

@@ -294,6 +294,38 @@ _DEFINITIONS = (
         required=("source_reliability", "information_credibility"),
     ),
     _Definition(
+        "entity-aliases", "property-extension",
+        "Other names a person, organisation or place goes by (STIX 2.1 gives identities and locations "
+        "no aliases): spelling variants, transliterations, nicknames, acronyms. Properties: aliases.",
+        {"aliases": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _text("Another name."),
+                     "description": "Other names of the object."}},
+        required=("aliases",), applies_to=("identity", "location"),
+    ),
+    _Definition(
+        "report-mentions", "property-extension",
+        "Where a report's text (its description) mentions the objects it refers to, so a reader can "
+        "highlight them: character offsets (Unicode code points, end exclusive) with the kind of "
+        "mention and, for entities and observables, the object referred to. Properties: mentions "
+        "(start, end, kind, value, object_ref), extracted_at.",
+        {
+            "mentions": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "start": {"type": "integer", "minimum": 0},
+                    "end": {"type": "integer", "minimum": 1},
+                    "kind": _vocab("What is mentioned.", "person", "organization", "group", "location",
+                                   "date", "email-addr", "url", "domain-name", "ipv4-addr", "ipv6-addr",
+                                   "file", "phone-number", "bank-account", "cryptocurrency-wallet"),
+                    "value": _text("The normalised value or the canonical name."),
+                    "object_ref": _ref("The object mentioned (one of the report's object_refs)."),
+                },
+                "required": ["start", "end", "kind"],
+            }, "description": "Mentions in text order."},
+            "extracted_at": {**_TIMESTAMP, "description": "When the mentions were extracted."},
+        },
+        required=("mentions",), applies_to=("report",),
+    ),
+    _Definition(
         "signed-provenance", "property-extension",
         "Where an object version comes from, signed: the originating Liaison instance's name, the id "
         "of its Ed25519 key (first 16 bytes of the SHA-256 of the raw public key, hex) and a detached "

@@ -35,7 +35,7 @@ class HoldingInfo:
     added_at: str
 
 
-def _latest_visible(principal: Principal):
+def latest_visible(principal: Principal):
     """True for the newest version of its object among those `principal` may see."""
     later = V.alias("later")
     return ~exists(
@@ -49,7 +49,7 @@ def _filtered(principal: Principal, filters: Filters, columns) -> Select:
         seen = visible_to_org_holding(principal, V.c.pk, filters.owner_org_id)
     else:
         seen = visible(principal, V.c.pk)
-    query = select(*columns).where(seen, _latest_visible(principal))
+    query = select(*columns).where(seen, latest_visible(principal))
     if filters.types:
         query = query.where(V.c.type.in_(filters.types))
     if filters.label is not None:

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 import stix2
-from stix2validator import ValidationOptions, validate_instance
 
 from liaison.stix import extensions as ext
 from liaison.stix.extensions import EXT_IDS, EXTENSION_DEFINITIONS, LIAISON_IDENTITY
+from stixdata import validation_errors, write_schemas
 
 T0 = "2025-03-01T10:00:00.000Z"
 LOCATION = "location--0c1f6a3e-6f43-4f6b-9d5a-6a2d7c3b8e11"
@@ -38,19 +38,7 @@ NEW_SDOS = {
 
 @pytest.fixture(scope="module")
 def schema_dir(tmp_path_factory) -> str:
-    """The definitions' JSON Schemas as files named by extension id, for the validator's --schemas option."""
-    path = tmp_path_factory.mktemp("schemas")
-    for definition in EXTENSION_DEFINITIONS:
-        (path / f"{definition['id']}.json").write_text(definition["schema"])
-    return str(path)
-
-
-def validation_errors(obj: dict, schema_dir: str | None) -> list[str]:
-    """Validator errors with SHOULDs treated as errors, except uuid-check: Liaison's own objects have uuid5 ids
-    (STIX 2.1 §2.9 recommends v4 but allows others), and the validator does not know extension-defined SCO
-    types, so it asks them for v4 ids where §2.9 wants uuid5."""
-    options = ValidationOptions(version="2.1", strict=True, disabled="uuid-check", schema_dir=schema_dir)
-    return [e.message for e in validate_instance(obj, options).errors]
+    return write_schemas(tmp_path_factory.mktemp("schemas"))
 
 
 def sdo(type_: str, **props) -> dict:
@@ -59,12 +47,13 @@ def sdo(type_: str, **props) -> dict:
 
 
 def test_extension_definitions_are_published_stix():
-    assert len(EXTENSION_DEFINITIONS) == len(EXT_IDS) == 11
+    assert len(EXTENSION_DEFINITIONS) == len(EXT_IDS) == 13
     kinds = {d["name"]: d["extension_types"] for d in EXTENSION_DEFINITIONS}
     assert {n for n, k in kinds.items() if k == ["new-sco"]} == set(NEW_SCOS)
     assert {n for n, k in kinds.items() if k == ["new-sdo"]} == set(NEW_SDOS)
     assert {n for n, k in kinds.items() if k == ["property-extension"]} == {
-        "attack-details", "organisation-position", "admiralty-grading", "signed-provenance"}
+        "attack-details", "organisation-position", "admiralty-grading", "signed-provenance", "entity-aliases",
+        "report-mentions"}
     for definition in [LIAISON_IDENTITY, *EXTENSION_DEFINITIONS]:
         assert validation_errors(definition, None) == []
         stix2.parse(definition)

@@ -1,5 +1,151 @@
-"""Draft reports from open-source text (being built)."""
+"""Draft reports from open-source text (create, review, publish, discard) and entity merges."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from liaison.access.principal import Principal
+from liaison.api.deps import current_principal, get_engine
+from liaison.errors import InvalidInput, PayloadTooLarge
+from liaison.ingest.documents import MAX_DOCUMENT_BYTES
+from liaison.intel import drafts as service
+from liaison.intel import merges
+
+router = APIRouter(tags=["drafts"])
+
+
+class TextDraft(BaseModel):
+    text: str = Field(min_length=1, description="The article or bulletin text.")
+    title: str | None = None
+    source: str | None = Field(None, description="Where it comes from: a URL or a publication.")
+    published: str | None = Field(None, description="The article's date (YYYY-MM-DD), base of relative dates.")
+
+
+class Change(BaseModel, extra="allow"):
+    op: Literal["accept", "drop", "rename", "kind", "link", "unlink", "combine", "title"]
+    key: str | None = None
+
+
+class Review(BaseModel):
+    changes: list[Change] = Field(min_length=1)
+
+
+class Publication(BaseModel):
+    audience: str = Field("org", description="'org', 'group:<name>' or 'instance'")
+    tlp: Literal["clear", "green", "amber", "amber+strict", "red"] = "amber"
+    reliability: Literal["A", "B", "C", "D", "E", "F"] = Field(description="Admiralty source reliability")
+    credibility: int = Field(ge=1, le=6, description="Admiralty information credibility")
+
+
+class Merge(BaseModel):
+    duplicate: str
+    canonical: str
+    audience: str = "org"
+    reason: str | None = None
+
+
+async def _document(request: Request) -> dict[str, Any]:
+    """The draft input of a request: a JSON text, or a multipart form with a `file` (and optional
+    title, source and published fields)."""
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        form = await request.form(max_files=1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("send the document in a form field named 'file'")
+        content = await upload.read(MAX_DOCUMENT_BYTES + 1)
+        if len(content) > MAX_DOCUMENT_BYTES:
+            raise PayloadTooLarge(f"document larger than {MAX_DOCUMENT_BYTES} bytes", limit=MAX_DOCUMENT_BYTES)
+        fields = {k: str(form.get(k)) for k in ("title", "source", "published") if form.get(k)}
+        return {"content": content, "filename": upload.filename, **fields}
+    try:
+        body = TextDraft.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise InvalidInput(f"send JSON {{'text': ...}} or a multipart form with a file: {exc}") from None
+    return body.model_dump()
+
+
+@router.post(
+    "/drafts", status_code=201, summary="Make a draft report from a text or a document",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": TextDraft.model_json_schema()},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "title": {"type": "string"},
+            "source": {"type": "string"}, "published": {"type": "string"}}, "required": ["file"]}},
+    }}},
+)
+async def create_draft(request: Request, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    """Extracts persons, organisations, places, dates and observables (.txt, .html, .pdf, .docx or
+    JSON text), resolves them against what you may see, and keeps the result as a draft of your
+    organisation, shared with no one until published."""
+    principal.require_writer()
+    document = await _document(request)
+    view = await run_in_threadpool(lambda: service.create_draft(engine, principal, **document))
+    return view.as_dict()
+
+
+@router.get("/drafts", summary="Your organisation's draft reports")
+async def list_drafts(
+    status: Annotated[str | None, Query(description="draft, published, discarded, or all")] = "draft",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    principal: Principal = Depends(current_principal),
+    engine=Depends(get_engine),
+):
+    total, items = await run_in_threadpool(
+        service.list_drafts, engine, principal, status=None if status == "all" else status, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+@router.get("/drafts/{draft_id}", summary="A draft with its text and review")
+async def get_draft(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    return (await run_in_threadpool(service.get_draft, engine, principal, draft_id)).as_dict()
+
+
+@router.get("/drafts/{draft_id}/bundle", summary="The STIX bundle the draft would publish")
+async def draft_bundle(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    return await run_in_threadpool(service.preview_bundle, engine, principal, draft_id)
+
+
+@router.post("/drafts/{draft_id}/review", summary="Accept, drop, correct, link or combine findings")
+async def review_draft(draft_id: str, body: Review, principal: Principal = Depends(current_principal),
+                       engine=Depends(get_engine)):
+    changes = [c.model_dump(exclude_none=True) for c in body.changes]
+    return (await run_in_threadpool(service.review, engine, principal, draft_id, changes)).as_dict()
+
+
+@router.post("/drafts/{draft_id}/publish", summary="Publish the accepted findings with an audience and grading")
+async def publish_draft(draft_id: str, body: Publication, principal: Principal = Depends(current_principal),
+                        engine=Depends(get_engine)):
+    report_id = await run_in_threadpool(lambda: service.publish(
+        engine, principal, draft_id, audience=body.audience, level=body.tlp, reliability=body.reliability,
+        credibility=body.credibility))
+    return {"report_id": report_id}
+
+
+@router.delete("/drafts/{draft_id}", summary="Discard a draft")
+async def discard_draft(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    return (await run_in_threadpool(service.discard, engine, principal, draft_id)).as_dict()
+
+
+@router.post("/merges", status_code=201, tags=["entities"], summary="Record that two entities are one")
+async def merge_entities(body: Merge, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    """A `duplicate-of` relationship from the duplicate to the canonical entity, shared with the
+    audience given; resolution then follows it for everyone who sees it and both entities."""
+    return await run_in_threadpool(lambda: merges.merge(
+        engine, principal, body.duplicate, body.canonical, audience=body.audience, reason=body.reason))
+
+
+@router.delete("/merges/{relationship_id}", tags=["entities"], summary="Split a merge (revoke it)")
+async def split_entities(relationship_id: str, principal: Principal = Depends(current_principal),
+                         engine=Depends(get_engine)):
+    return await run_in_threadpool(merges.split, engine, principal, relationship_id)
+
+
+@router.get("/objects/{stix_id}/merges", tags=["entities"], summary="Merges involving an entity")
+async def list_merges(stix_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    return await run_in_threadpool(merges.merges_of, engine, principal, stix_id)

@@ -1,0 +1,361 @@
+"""From a text to entities, observables, dates and suggested relationships.
+
+The extractors each find mentions (observables, places, dates, titled names, known names); this
+module settles overlaps, resolves names against the knowledge index through what the reader may
+see, gathers mentions into entities, flags conflicts for the analyst and suggests relationships.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from rapidfuzz import fuzz
+
+from liaison.ingest.extract import mentions as kinds
+from liaison.ingest.extract.context import find_context_entities
+from liaison.ingest.extract.dates import find_dates
+from liaison.ingest.extract.folding import TOKEN, light, similarity, skeleton, skeleton_token
+from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
+from liaison.ingest.extract.mentions import Mention
+from liaison.ingest.extract.observables import find_observables
+from liaison.ingest.extract.places import find_places
+
+#: Visible, current views of known entities by id: what the reader may see of them (merged
+#: duplicates already replaced by their canonical entity). Ids the reader may not see are absent.
+Lookup = Callable[[set[str]], dict[str, KnownEntity]]
+Recognizer = Callable[[str], list[Mention]]
+
+#: Below this a known name is not taken as a match.
+MIN_CONFIDENCE = 0.7
+#: One-word names must be this close to the known spelling (short names collide when folded).
+MIN_SINGLE_WORD_SIMILARITY = 0.85
+#: A role this unlike every known role of the person is flagged.
+_ROLE_AGREEMENT = 70
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“(])|\n\s*\n")
+_ENTITY_KIND_ORDER = {kinds.PERSON: 0, kinds.ORGANIZATION: 1, kinds.GROUP: 1, kinds.LOCATION: 2}
+
+
+@dataclass(slots=True)
+class Entity:
+    """One person, organisation, group or place the text talks about."""
+
+    key: str
+    kind: str
+    name: str
+    ref: str | None = None
+    confidence: float = 1.0
+    mentions: list[Mention] = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    #: Other known entities the name could stand for: (stix id, name, confidence).
+    candidates: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A relationship the text suggests, between entity or observable keys."""
+
+    source: str
+    relationship_type: str
+    target: str
+    attrs: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(slots=True)
+class Extraction:
+    mentions: list[Mention]
+    entities: list[Entity]
+    observables: dict[str, Mention]
+    dates: list[Mention]
+    relationships: list[Suggestion]
+
+
+@dataclass(slots=True)
+class _Resolved:
+    mention: Mention
+    ref: str
+    confidence: float
+    candidates: list[tuple[str, str, float]]
+
+
+def extract(
+    text: str,
+    *,
+    published: datetime.date | None = None,
+    index: KnowledgeIndex | None = None,
+    lookup: Lookup | None = None,
+    recognizer: Recognizer | None = None,
+) -> Extraction:
+    """Everything `text` mentions. `lookup` confirms known names against what the reader may see
+    (by default every entity of `index` is visible); `recognizer` is an optional NER plug-in."""
+    index = index or KnowledgeIndex()
+    lookup = lookup or (lambda ids: {i: e for i in ids if (e := index.entity(i)) is not None})
+    observables = find_observables(text)
+    dates = find_dates(text, published)
+    known = _known_mentions(text, index, lookup)
+    contextual = find_context_entities(text) + (recognizer(text) if recognizer else [])
+    places = find_places(text)
+
+    taken = [(m.start, m.end) for m in observables]
+    known = [r for r in known if not _overlaps(r.mention, taken)]
+    taken += [(r.mention.start, r.mention.end) for r in known]
+    builder = _EntityBuilder(index, lookup)
+    for resolved in known:
+        builder.add_resolved(resolved)
+    for mention in sorted(contextual, key=lambda m: (m.start, m.start - m.end)):
+        inside = [r for r in known if r.mention.start <= mention.start and mention.end <= r.mention.end]
+        if inside:
+            builder.add_role(inside[0].ref, mention)
+        elif not _overlaps(mention, taken):
+            builder.add_contextual(mention)
+            taken.append((mention.start, mention.end))
+    people = [(m.start, m.end) for e in builder.entities.values() if e.kind == kinds.PERSON for m in e.mentions]
+    for place in places:
+        if not _overlaps(place, people) and not _overlaps(place, [(m.start, m.end) for m in observables]):
+            builder.add_place(place)
+    builder.corefer(text)
+    entities = sorted(builder.entities.values(), key=lambda e: (_ENTITY_KIND_ORDER.get(e.kind, 3), e.mentions[0].start))
+    observable_keys = _observable_keys(observables)
+    dates = [d for d in dates if not _overlaps(d, taken)]
+    every = [m for e in entities for m in e.mentions] + observables + dates
+    return Extraction(
+        mentions=sorted(every, key=lambda m: (m.start, -m.end)),
+        entities=entities,
+        observables=observable_keys,
+        dates=dates,
+        relationships=_suggest(text, entities, observable_keys),
+    )
+
+
+def _overlaps(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup) -> list[_Resolved]:
+    """Known names in the text, confirmed against the reader's view, longest first where they overlap."""
+    found = [c for c in index.find(text) if text[c.start].isupper()]
+    if not found:
+        return []
+    visible = lookup({i for c in found for i in c.stix_ids})
+    resolved: list[_Resolved] = []
+    for candidate in sorted(found, key=lambda c: (c.start - c.end, c.start)):
+        if any(candidate.start < r.mention.end and r.mention.start < candidate.end for r in resolved):
+            continue
+        surface = text[candidate.start:candidate.end]
+        seen = {e.stix_id: e for i in candidate.stix_ids if (e := visible.get(i)) is not None}
+        scored = _score(surface, list(seen.values()))
+        if not scored or scored[0][2] < MIN_CONFIDENCE:
+            continue
+        ref, name, confidence = scored[0]
+        entity = seen[ref]
+        mention = Mention(kind=entity.kind, start=candidate.start, end=candidate.end, text=surface,
+                          value=name, attrs=dict(entity.attrs), source="knowledge-base")
+        resolved.append(_Resolved(mention, ref, confidence, scored[1:]))
+    return sorted(resolved, key=lambda r: r.mention.start)
+
+
+def _score(surface: str, entities: list[KnownEntity]) -> list[tuple[str, str, float]]:
+    """(stix id, name, confidence) of the entities `surface` may name, best first."""
+    key = skeleton(surface)
+    one_word = " " not in key
+    scored: dict[str, tuple[str, str, float]] = {}
+    for entity in entities:
+        for name in entity.names:
+            if skeleton(name) != key:
+                continue
+            if name == surface:
+                confidence = 1.0
+            elif one_word and not _is_acronym(name):
+                alike = similarity(surface, name)
+                if alike < MIN_SINGLE_WORD_SIMILARITY:
+                    continue
+                confidence = 0.45 + 0.5 * alike
+            elif _is_acronym(name):
+                continue  # acronyms match as written only
+            else:
+                confidence = 0.45 + 0.5 * similarity(surface, name)
+            best = scored.get(entity.stix_id)
+            if best is None or confidence > best[2]:
+                scored[entity.stix_id] = (entity.stix_id, entity.name, round(confidence, 3))
+    return sorted(scored.values(), key=lambda s: (-s[2], s[1]))
+
+
+def _is_acronym(name: str) -> bool:
+    return name.isupper() and " " not in name
+
+
+def _role_agrees(role: str, known: Iterable[str]) -> bool:
+    known = list(known)
+    return not known or any(fuzz.token_set_ratio(role.lower(), k.lower()) >= _ROLE_AGREEMENT for k in known)
+
+
+class _EntityBuilder:
+    """Gathers mentions into entities, keyed by the known object or by kind and folded name."""
+
+    def __init__(self, index: KnowledgeIndex, lookup: Lookup):
+        self.index = index
+        self.lookup = lookup
+        self.entities: dict[str, Entity] = {}
+
+    def _entity(self, key: str, kind: str, name: str, **values) -> Entity:
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = self.entities[key] = Entity(key=key, kind=kind, name=name, **values)
+        return entity
+
+    def add_resolved(self, resolved: _Resolved) -> None:
+        m = resolved.mention
+        entity = self._entity(resolved.ref, m.kind, m.value, ref=resolved.ref, confidence=resolved.confidence,
+                              attrs={k: v for k, v in m.attrs.items() if k != "roles"},
+                              candidates=resolved.candidates)
+        entity.confidence = max(entity.confidence, resolved.confidence)
+        entity.mentions.append(m)
+        if resolved.candidates and resolved.candidates[0][2] >= resolved.confidence:
+            names = ", ".join(f"{name} ({ref})" for ref, name, _ in resolved.candidates[:3])
+            _flag(entity, f"ambiguous: '{m.text}' also names {names}")
+
+    def add_role(self, ref: str, mention: Mention) -> None:
+        """A titled mention of an already known entity: record the role, flag a different one."""
+        entity = self.entities[ref]
+        role = mention.attrs.get("role")
+        if not role:
+            return
+        entity.attrs.setdefault("role", role)
+        visible = self.lookup({ref}).get(ref)
+        known_roles = visible.attrs.get("roles", ()) if visible is not None else ()
+        if not _role_agrees(role, known_roles):
+            _flag(entity, f"title differs: the text says '{role}', known as {', '.join(known_roles)}")
+        if mention.attrs.get("organization"):
+            entity.attrs.setdefault("organization", mention.attrs["organization"])
+
+    def add_contextual(self, mention: Mention) -> None:
+        """A person or organisation found from its title or context: known by another spelling, or new."""
+        ids = self.index.ids_for(mention.value)
+        visible = {e.stix_id: e for e in (self.lookup(ids) if ids else {}).values() if _compatible(e.kind, mention.kind)}
+        scored = _score(mention.value, list(visible.values()))
+        if scored and scored[0][2] >= MIN_CONFIDENCE:
+            ref, name, confidence = scored[0]
+            entity = self._entity(ref, visible[ref].kind, name, ref=ref, confidence=confidence,
+                                  attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
+                                  candidates=scored[1:])
+            entity.mentions.append(mention)
+            self.add_role(ref, mention)
+            return
+        key = f"{mention.kind}:{light(mention.value)}"
+        entity = self._entity(key, mention.kind, mention.value, confidence=1.0)
+        entity.mentions.append(mention)
+        for attr, value in mention.attrs.items():
+            entity.attrs.setdefault(attr, value)
+        if mention.kind == kinds.PERSON:
+            self._flag_namesakes(entity, mention.value)
+
+    def _flag_namesakes(self, entity: Entity, name: str) -> None:
+        """A new person whose surname is a known person's, under another first name: kept apart, flagged."""
+        words = TOKEN.findall(name)
+        if len(words) < 2:
+            return
+        surname = skeleton_token(words[-1])
+        ids = self.index.ids_for_surname(surname)
+        for known in self.lookup(ids).values() if ids else ():
+            if known.kind == kinds.PERSON and light(known.name) != light(name):
+                entity.candidates.append((known.stix_id, known.name, round(similarity(name, known.name), 3)))
+                _flag(entity, f"same surname as the known person {known.name} ({known.stix_id}) but a "
+                              "different first name: kept apart")
+
+    def add_place(self, place: Mention) -> None:
+        ids = self.index.ids_for(place.value)
+        visible = [e for e in (self.lookup(ids) if ids else {}).values() if e.kind == kinds.LOCATION]
+        match = next((e for e in visible
+                      if not e.attrs.get("country") or e.attrs.get("country") == place.attrs.get("country")), None)
+        if match is not None:
+            entity = self._entity(match.stix_id, kinds.LOCATION, match.name, ref=match.stix_id,
+                                  attrs={**place.attrs, **match.attrs})
+        else:
+            key = f"location:{place.attrs.get('level', '')}:{place.attrs.get('country', '')}:{light(place.value)}"
+            entity = self._entity(key, kinds.LOCATION, place.value, attrs=dict(place.attrs))
+        entity.mentions.append(place)
+
+    def corefer(self, text: str) -> None:
+        """Later mentions of a person of the text by surname alone ('Patrushev said')."""
+        by_surname: dict[str, list[Entity]] = {}
+        for entity in self.entities.values():
+            words = TOKEN.findall(entity.name)
+            if entity.kind == kinds.PERSON and len(words) >= 2:
+                by_surname.setdefault(skeleton_token(words[-1]), []).append(entity)
+        if not by_surname:
+            return
+        taken = [(m.start, m.end) for e in self.entities.values() for m in e.mentions]
+        for match in TOKEN.finditer(text):
+            word = match.group()
+            owners = by_surname.get(skeleton_token(word))
+            if not owners or len(owners) != 1 or not word[0].isupper():
+                continue
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            owner = owners[0]
+            if similarity(word, TOKEN.findall(owner.name)[-1]) < MIN_SINGLE_WORD_SIMILARITY:
+                continue
+            owner.mentions.append(Mention(kinds.PERSON, start, end, word, owner.name, source="coreference"))
+
+
+def _compatible(known_kind: str, mention_kind: str) -> bool:
+    if mention_kind == kinds.ORGANIZATION:
+        return known_kind in (kinds.ORGANIZATION, kinds.GROUP)
+    return known_kind == mention_kind
+
+
+def _flag(entity: Entity, message: str) -> None:
+    if message not in entity.conflicts:
+        entity.conflicts.append(message)
+
+
+def _observable_keys(observables: list[Mention]) -> dict[str, Mention]:
+    """Distinct observables keyed 'kind:value' (first mention kept)."""
+    keyed: dict[str, Mention] = {}
+    for mention in observables:
+        keyed.setdefault(f"{mention.kind}:{mention.value}", mention)
+    return keyed
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        bounds.append((start, match.end()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _suggest(text: str, entities: list[Entity], observables: dict[str, Mention]) -> list[Suggestion]:
+    """Relationships the text supports closely enough to propose to the analyst."""
+    suggestions: list[Suggestion] = []
+    by_name = {light(e.name): e for e in entities if e.kind in (kinds.ORGANIZATION, kinds.GROUP)}
+    places = [e for e in entities if e.kind == kinds.LOCATION]
+    for entity in entities:
+        organization = entity.attrs.get("organization")
+        if entity.kind == kinds.PERSON and organization:
+            employer = by_name.get(light(organization.removeprefix("the ")))
+            if employer is not None:
+                position = {"position": entity.attrs["role"]} if entity.attrs.get("role") else {}
+                suggestions.append(Suggestion(entity.key, "related-to", employer.key, position))
+        if entity.kind in (kinds.ORGANIZATION, kinds.GROUP):
+            for place in places:
+                if place.attrs.get("level") == "country" and any(
+                    m.start <= p.start and p.end <= m.end or p.end + 1 == m.start
+                    for m in entity.mentions for p in place.mentions
+                ):
+                    suggestions.append(Suggestion(entity.key, "located-at", place.key))
+                    break
+    actors = [e for e in entities if e.kind in (kinds.PERSON, kinds.ORGANIZATION, kinds.GROUP)]
+    for start, end in _sentences(text):
+        present = [e for e in actors if any(start <= m.start < end for m in e.mentions)]
+        if len(present) != 1:
+            continue
+        for key, mention in observables.items():
+            if start <= mention.start < end:
+                suggestions.append(Suggestion(present[0].key, "related-to", key))
+    return list(dict.fromkeys(suggestions))

@@ -1,0 +1,153 @@
+"""The STIX objects a reviewed draft publishes: its report, new entities, observables, relationships."""
+
+from __future__ import annotations
+
+import uuid
+
+from liaison import clock
+from liaison.access.principal import Principal
+from liaison.ingest.extract.folding import light
+from liaison.stix import tlp
+from liaison.stix.extensions import (
+    DEFINED,
+    LIAISON_IDENTITY,
+    admiralty_confidence,
+    admiralty_grading,
+    new_sco,
+    property_extension,
+    sco_id,
+    stable_id,
+)
+
+_NEW_TYPE = {"person": "identity", "organization": "identity", "group": "intrusion-set", "location": "location"}
+_VALUE_SCOS = ("email-addr", "url", "domain-name", "ipv4-addr", "ipv6-addr")
+
+
+def new_entity_id(kind: str, name: str, attrs: dict) -> str:
+    """The id a new entity will have. Places get a deterministic id (every agency naming the same
+    place from the gazetteer makes the same object); persons and organisations a random one."""
+    if kind == "location":
+        return stable_id("location", f"{attrs.get('level', '')}:{attrs.get('country', '')}:{light(name)}")
+    return f"{_NEW_TYPE[kind]}--{uuid.uuid4()}"
+
+
+def observable(kind: str, value: str, attrs: dict, marking: str | None = None) -> dict:
+    """The STIX cyber-observable for an extracted value, with its deterministic id."""
+    markings = {"object_marking_refs": [marking]} if marking else {}
+    if kind in _VALUE_SCOS:
+        return {"type": kind, "spec_version": "2.1", "id": sco_id(kind, {"value": value}), "value": value, **markings}
+    if kind == "file":
+        hashes = {attrs.get("hash_type", "SHA-256"): value}
+        return {"type": "file", "spec_version": "2.1", "id": sco_id("file", {"hashes": hashes}), "hashes": hashes,
+                **markings}
+    if kind == "phone-number":
+        return new_sco("phone-number", value=value, country=attrs.get("country"), **markings)
+    if kind == "bank-account":
+        return new_sco("bank-account", iban=value, country=attrs.get("country"), **markings)
+    if kind == "cryptocurrency-wallet":
+        return new_sco("cryptocurrency-wallet", value=value, currency=attrs.get("currency"), **markings)
+    raise ValueError(f"no STIX observable for '{kind}'")
+
+
+def observable_id(kind: str, value: str, attrs: dict) -> str:
+    return observable(kind, value, attrs)["id"]
+
+
+def _location(entity: dict) -> dict | None:
+    attrs = entity["attrs"]
+    place = {"type": "location", "spec_version": "2.1", "id": entity["new_id"], "created": DEFINED,
+             "modified": DEFINED, "created_by_ref": LIAISON_IDENTITY["id"], "name": entity["name"],
+             "object_marking_refs": [tlp.TLP2_IDS["clear"]]}
+    if isinstance(attrs.get("latitude"), (int, float)) and isinstance(attrs.get("longitude"), (int, float)):
+        place.update(latitude=round(float(attrs["latitude"]), 5), longitude=round(float(attrs["longitude"]), 5))
+    if attrs.get("country"):
+        place["country"] = attrs["country"]
+    if attrs.get("level") == "city":
+        place["city"] = entity["name"]
+    if "country" not in place and "latitude" not in place:
+        return None  # STIX needs a country, a region or coordinates
+    return place
+
+
+def _entity(entity: dict, common: dict) -> dict | None:
+    """A new entity object (places are shared gazetteer objects, the rest belong to the publisher)."""
+    if entity["kind"] == "location":
+        return _location(entity)
+    obj = {"type": _NEW_TYPE[entity["kind"]], "spec_version": "2.1", "id": entity["new_id"], **common,
+           "name": entity["name"]}
+    if obj["type"] == "identity":
+        obj["identity_class"] = "individual" if entity["kind"] == "person" else "organization"
+        if entity["attrs"].get("role"):
+            obj["roles"] = [entity["attrs"]["role"]]
+    return obj
+
+
+def _relationship_type(suggested: str, source_id: str) -> str:
+    if suggested == "located-at" and source_id.startswith("intrusion-set--"):
+        return "originates-from"  # STIX gives intrusion sets an origin, not a location
+    return suggested
+
+
+def build(view, principal: Principal, *, level: str, reliability: str, credibility: int) -> list[dict]:
+    """The objects publishing `view` (a DraftView) imports, the report last."""
+    doc = view.review
+    stamp = clock.now()
+    marking = tlp.TLP2_IDS[level]
+    common = {"created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
+              "object_marking_refs": [marking]}
+    objects, ids = [], {}
+    for entity in doc["entities"]:
+        if entity["decision"] != "accept":
+            continue
+        if entity["ref"]:
+            ids[entity["key"]] = entity["ref"]
+        elif (obj := _entity(entity, common)) is not None:
+            ids[entity["key"]] = obj["id"]
+            objects.append(obj)
+    for item in doc["observables"]:
+        if item["decision"] == "accept":
+            obj = observable(item["kind"], item["value"], item["attrs"], marking)
+            ids[item["key"]] = obj["id"]
+            objects.append(obj)
+    for rel in doc["relationships"]:
+        if rel["decision"] != "accept" or rel["source"] not in ids or rel["target"] not in ids:
+            continue
+        obj = {"type": "relationship", "spec_version": "2.1", "id": rel["id"], **common,
+               "relationship_type": _relationship_type(rel["type"], ids[rel["source"]]),
+               "source_ref": ids[rel["source"]], "target_ref": ids[rel["target"]]}
+        if rel["attrs"].get("position"):
+            obj["extensions"] = property_extension("organisation-position", position=rel["attrs"]["position"])
+        objects.append(obj)
+    refs = list(dict.fromkeys([*ids.values(), *(o["id"] for o in objects if o["type"] == "relationship")]))
+    if not refs:
+        refs = [principal.org_identity_id]  # STIX requires a report to refer to something
+    objects.append(_report(view, doc, common, refs, ids, reliability, credibility))
+    return objects
+
+
+def _report(view, doc: dict, common: dict, refs: list[str], ids: dict, reliability: str, credibility: int) -> dict:
+    mentions = []
+    for section in ("entities", "observables"):
+        for item in doc[section]:
+            if item["key"] in ids:
+                value = item.get("name") or item.get("value")
+                mentions += [{"start": m["start"], "end": m["end"], "kind": item["kind"], "value": value,
+                              "object_ref": ids[item["key"]]} for m in item["mentions"]]
+    mentions += [{"start": d["start"], "end": d["end"], "kind": "date", "value": d["value"]} for d in doc["dates"]]
+    mentions.sort(key=lambda m: (m["start"], -m["end"]))
+    source = {"source_name": "open source"}
+    if view.source and view.source.startswith(("http://", "https://")):
+        source["url"] = view.source
+    elif view.source:
+        source["description"] = view.source
+    return {
+        "type": "report", "spec_version": "2.1", "id": doc["report_id"], **common,
+        "name": view.title, "description": view.text, "report_types": ["threat-report"], "labels": ["osint"],
+        "published": f"{view.published}T00:00:00Z" if view.published else common["created"],
+        "object_refs": refs, "confidence": admiralty_confidence(reliability, credibility),
+        "external_references": [source],
+        "extensions": {
+            **admiralty_grading(reliability, credibility),
+            **property_extension("report-mentions", mentions=mentions, extracted_at=doc["extracted_at"]),
+        },
+    }

@@ -1,0 +1,100 @@
+"""Merging and splitting entities that turn out to be one (or not).
+
+A merge is a STIX `duplicate-of` relationship from the duplicate to the entity it duplicates, owned
+by the organisation that decided it and shared with an audience like any object: partners who see
+it and both entities see the merge, and resolution follows it for them. A split is the next
+version of that relationship, revoked. Both are kept as versions and written to the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from sqlalchemy import Engine
+
+from liaison import audit, clock
+from liaison.access.principal import Principal
+from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
+from liaison.ingest.bundles import import_into
+from liaison.intel.resolution import NAMED_TYPES, canonical_ids, known_entity
+from liaison.stix import tlp
+from liaison.store import entities, reads
+
+
+def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id: str, *,
+          audience: str = "org", reason: str | None = None) -> dict:
+    """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship."""
+    principal.require_writer()
+    if duplicate_id == canonical_id:
+        raise InvalidInput("an entity cannot be merged into itself")
+    with engine.begin() as conn:
+        raws = entities.current_raw(conn, principal, {duplicate_id, canonical_id})
+        for stix_id in (duplicate_id, canonical_id):
+            if stix_id not in raws:
+                raise NotFound(f"no object {stix_id}")
+        duplicate, canonical = orjson.loads(raws[duplicate_id]), orjson.loads(raws[canonical_id])
+        _check_mergeable(duplicate, canonical)
+        if duplicate_id in canonical_ids(conn, principal, {duplicate_id}):
+            raise Conflict(f"{duplicate_id} is already merged into another entity; split that merge first")
+        if canonical_id in canonical_ids(conn, principal, {canonical_id}):
+            raise Conflict(f"{canonical_id} is itself merged into another entity; merge into that one")
+        stamp = clock.now()
+        level = max((tlp.level_of(o.get("object_marking_refs")) or "clear" for o in (duplicate, canonical)),
+                    key=tlp.LEVELS.index)
+        relationship = {
+            "type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}",
+            "created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
+            "relationship_type": "duplicate-of", "source_ref": duplicate_id, "target_ref": canonical_id,
+            "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
+            "object_marking_refs": [tlp.TLP2_IDS[level]],
+        }
+        import_into(conn, principal, [relationship], audience=audience)
+        audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
+                     duplicate=duplicate_id, canonical=canonical_id, audience=audience)
+    return relationship
+
+
+def _check_mergeable(duplicate: dict, canonical: dict) -> None:
+    for obj in (duplicate, canonical):
+        if obj["type"] not in NAMED_TYPES:
+            raise InvalidInput(f"only {', '.join(NAMED_TYPES)} objects can be merged, not {obj['type']}")
+    kinds = {getattr(known_entity(o), "kind", None) for o in (duplicate, canonical)}
+    if len(kinds) != 1:
+        raise InvalidInput("a person, an organisation or group and a place cannot be merged with each other")
+
+
+def split(engine: Engine, principal: Principal, relationship_id: str) -> dict:
+    """Undo a merge: the next version of its relationship, revoked, shared as the merge was."""
+    principal.require_writer()
+    with engine.begin() as conn:
+        row = reads.get_version(conn, principal, relationship_id)
+        current = orjson.loads(row.raw) if row is not None else None
+        if current is None or current.get("relationship_type") != "duplicate-of":
+            raise NotFound(f"no merge {relationship_id}")
+        if current.get("revoked"):
+            raise Conflict(f"merge {relationship_id} was already split")
+        if current.get("created_by_ref") != principal.org_identity_id:
+            raise Forbidden("only the organisation that merged these entities can split them; "
+                            "add an opinion or a note to disagree")
+        held = reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])
+        audience = next((h.audience for h in held if h.owner == principal.org_name), "org")
+        revoked = {**current, "modified": clock.reserve(1, after=current["modified"])[0], "revoked": True}
+        import_into(conn, principal, [revoked], audience="org" if audience.startswith("org:") else audience)
+        audit.record(conn, principal.user_name, "entity.split", relationship_id,
+                     duplicate=current["source_ref"], canonical=current["target_ref"])
+    return revoked
+
+
+def merges_of(engine: Engine, principal: Principal, stix_id: str) -> list[dict]:
+    """The current merges touching `stix_id` that `principal` may see, with both ends visible."""
+    with engine.connect() as conn:
+        links = [orjson.loads(raw) for _id, raw in entities.duplicate_links(conn, principal, {stix_id})]
+        ends = entities.current_raw(conn, principal, {r[k] for r in links for k in ("source_ref", "target_ref")})
+    names = {i: orjson.loads(raw).get("name") for i, raw in ends.items()}
+    return [
+        {"id": r["id"], "duplicate": {"id": r["source_ref"], "name": names[r["source_ref"]]},
+         "canonical": {"id": r["target_ref"], "name": names[r["target_ref"]]},
+         "created_by_ref": r.get("created_by_ref"), "created": r["created"], "description": r.get("description")}
+        for r in links if r["source_ref"] in ends and r["target_ref"] in ends
+    ]

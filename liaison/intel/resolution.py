@@ -1,0 +1,123 @@
+"""Entity resolution against the store: the instance's knowledge index, kept current incrementally,
+and the reader's view that confirms every candidate it proposes (merges followed)."""
+
+from __future__ import annotations
+
+import threading
+
+import orjson
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal, system_principal
+from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
+from liaison.ingest.extract.pipeline import Lookup
+from liaison.stix.extensions import EXT_IDS
+from liaison.store import entities, tenancy
+
+#: The STIX types whose names the index knows.
+NAMED_TYPES = ("identity", "threat-actor", "intrusion-set", "location")
+_ALIASES = EXT_IDS["entity-aliases"]
+_POSITION = EXT_IDS["organisation-position"]
+
+_indexes: dict[str, KnowledgeIndex] = {}
+_versions: dict[str, dict[str, str]] = {}
+_guard = threading.Lock()
+
+
+def known_entity(obj: dict) -> KnownEntity | None:
+    """The index entry of a named STIX object, or None for objects that name nothing resolvable."""
+    name = obj.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    type_ = obj["type"]
+    attrs: dict = {}
+    if type_ == "identity":
+        if obj.get("identity_class") == "system":
+            return None
+        kind = "person" if obj.get("identity_class") == "individual" else "organization"
+        position = (obj.get("extensions") or {}).get(_POSITION, {}).get("position")
+        attrs["roles"] = [*obj.get("roles", []), *([position] if position else [])]
+    elif type_ == "threat-actor":
+        kind = "person" if obj.get("resource_level") == "individual" else "group"
+        attrs["roles"] = list(obj.get("roles", []))
+    elif type_ == "intrusion-set":
+        kind = "group"
+    else:
+        kind = "location"
+        attrs = {k: obj[k] for k in ("country", "latitude", "longitude", "region", "city") if k in obj}
+        attrs["level"] = "city" if "city" in obj else "country" if "country" in obj else "region"
+    aliases = [*obj.get("aliases", []), *(obj.get("extensions") or {}).get(_ALIASES, {}).get("aliases", [])]
+    return KnownEntity(obj["id"], kind, name, tuple(a for a in aliases if isinstance(a, str) and a != name), attrs)
+
+
+def knowledge_index(engine: Engine) -> KnowledgeIndex:
+    """This instance's index of names, brought up to date with what was stored since last time."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _guard:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = KnowledgeIndex()
+            _versions[key] = {}
+        _refresh(engine, index, _versions[key])
+    return index
+
+
+def _refresh(engine: Engine, index: KnowledgeIndex, versions: dict[str, str]) -> None:
+    with engine.connect() as conn:
+        system = system_principal(tenancy.all_audience_ids(conn))
+        rows = entities.named_versions_since(conn, system, index.high_water, NAMED_TYPES)
+    if not rows:
+        return
+    added: dict[str, KnownEntity] = {}
+    revoked: set[str] = set()
+    for pk, stix_id, modified, is_revoked, raw in rows:
+        index.high_water = max(index.high_water, pk)
+        if versions.get(stix_id, "") > modified:
+            continue  # an older version arriving late
+        versions[stix_id] = modified
+        entity = None if is_revoked else known_entity(orjson.loads(raw))
+        if entity is None:
+            revoked.add(stix_id)
+            added.pop(stix_id, None)
+        else:
+            added[stix_id] = entity
+            revoked.discard(stix_id)
+    index.remove(revoked)
+    index.add(added.values())
+
+
+def visible_lookup(engine: Engine, principal: Principal) -> Lookup:
+    """The reader's view of candidate entities: only what `principal` may see, as its latest visible
+    version names it; an entity merged into another (a `duplicate-of` both ends of which the reader
+    sees) stands for the canonical one."""
+
+    def lookup(stix_ids: set[str]) -> dict[str, KnownEntity]:
+        with engine.connect() as conn:
+            canonical = canonical_ids(conn, principal, stix_ids)
+            raws = entities.current_raw(conn, principal, set(stix_ids) | set(canonical.values()))
+        found: dict[str, KnownEntity] = {}
+        for stix_id in stix_ids:
+            if stix_id not in raws:
+                continue
+            entity = known_entity(orjson.loads(raws[stix_id]))
+            target = canonical.get(stix_id)
+            if entity is not None and target in raws:
+                main = known_entity(orjson.loads(raws[target]))
+                if main is not None:  # the duplicate's names lead to the canonical entity
+                    entity = KnownEntity(main.stix_id, main.kind, main.name, main.aliases + entity.names, main.attrs)
+            if entity is not None:
+                found[stix_id] = entity
+        return found
+
+    return lookup
+
+
+def canonical_ids(conn, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
+    """For those of `stix_ids` merged into another entity, the entity they were merged into."""
+    merged: dict[str, str] = {}
+    for _rel_id, raw in entities.duplicate_links(conn, principal, stix_ids):
+        rel = orjson.loads(raw)
+        if rel["source_ref"] in stix_ids:
+            merged[rel["source_ref"]] = rel["target_ref"]
+    visible = entities.current_raw(conn, principal, set(merged.values()))
+    return {dup: main for dup, main in merged.items() if main in visible}

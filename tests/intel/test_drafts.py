@@ -1,0 +1,196 @@
+"""Open-source text into draft reports: extraction resolved within the reader's rights, review, publish."""
+
+from __future__ import annotations
+
+import datetime
+
+import orjson
+import pytest
+import stix2
+
+from liaison import audit
+from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
+from liaison.ingest.bundles import import_objects
+from liaison.intel import drafts, merges
+from liaison.intel.objects import get_object
+from liaison.stix.extensions import EXT_IDS, property_extension
+from stixdata import sdo, validation_errors, write_schemas
+
+ARTICLE = (
+    "Russian Security Council Secretary Nikolay Patruschev met Afghan officials in Kabul on Tuesday to "
+    "discuss counter-terrorism and drug trafficking. Patrushev said the IMU had moved fighters towards "
+    "Badakhshan. Farhod Sharipov, a commander of the group, was seen in Kunduz last month. Informants "
+    "reached him on +93 70 555 0147 and at sharipov@mail.example."
+)
+
+
+@pytest.fixture
+def known(tenants):
+    """Alpha shares three named entities with the instance; Bravo keeps a militant to itself."""
+    patrushev = sdo("identity", name="Nikolai Patrushev", identity_class="individual",
+                    roles=["Secretary of the Security Council"])
+    council = sdo("identity", name="Security Council of the Russian Federation", identity_class="organization",
+                  extensions=property_extension("entity-aliases", aliases=["Russian Security Council"]))
+    imu = sdo("intrusion-set", name="Islamic Movement of Uzbekistan", aliases=["IMU"])
+    shoigu = sdo("identity", name="Sergei Shoigu", identity_class="individual", roles=["Defence Minister"])
+    sharipov = sdo("threat-actor", name="Farhod Sharipov", resource_level="individual", threat_actor_types=["terrorist"])
+    import_objects(tenants.engine, tenants.principal("alice"), [patrushev, council, imu, shoigu], audience="instance")
+    import_objects(tenants.engine, tenants.principal("bob"), [sharipov], audience="org")
+    return {"patrushev": patrushev, "council": council, "imu": imu, "shoigu": shoigu, "sharipov": sharipov}
+
+
+def _draft(tenants, user, text=ARTICLE, **kw):
+    return drafts.create_draft(tenants.engine, tenants.principal(user), text=text, published="2026-03-14", **kw)
+
+
+def _entity(view, name):
+    return next(e for e in view.review["entities"] if e["name"] == name)
+
+
+def test_a_text_becomes_a_draft_resolved_against_what_the_analyst_may_see(tenants, known):
+    view = _draft(tenants, "alice", title="Patrushev in Kabul", source="https://news.example/kabul")
+    assert (view.status, view.title, view.published) == ("draft", "Patrushev in Kabul", "2026-03-14")
+    patrushev = _entity(view, "Nikolai Patrushev")
+    assert patrushev["ref"] == known["patrushev"]["id"] and patrushev["kind"] == "person"
+    assert 0.9 <= patrushev["confidence"] <= 1.0
+    assert [m["text"] for m in patrushev["mentions"]] == ["Nikolay Patruschev", "Patrushev"]
+    for m in patrushev["mentions"]:
+        assert ARTICLE[m["start"]:m["end"]] == m["text"]
+    assert _entity(view, "Security Council of the Russian Federation")["ref"] == known["council"]["id"]
+    assert _entity(view, "Islamic Movement of Uzbekistan")["ref"] == known["imu"]["id"]
+    places = {e["name"]: e for e in view.review["entities"] if e["kind"] == "location"}
+    assert {"Afghanistan", "Kabul", "Kunduz"} <= set(places)
+    assert places["Kabul"]["attrs"]["country"] == "AF" and places["Kabul"]["new_id"].startswith("location--")
+    assert {"2026-03-10", "2026-02"} <= {d["value"] for d in view.review["dates"]}  # "on Tuesday", "last month"
+    kinds = {o["kind"]: o["value"] for o in view.review["observables"]}
+    assert kinds["phone-number"] == "+93705550147" and kinds["email-addr"] == "sharipov@mail.example"
+    # Bravo's militant is not Alpha's to see: a new person, and nothing of Bravo's object shows.
+    sharipov = _entity(view, "Farhod Sharipov")
+    assert sharipov["ref"] is None and sharipov["new_id"].startswith("identity--")
+    assert known["sharipov"]["id"] not in orjson.dumps(view.as_dict()).decode()
+
+
+def test_the_same_text_resolves_further_for_an_analyst_who_sees_more(tenants, known):
+    view = _draft(tenants, "bob")
+    assert _entity(view, "Farhod Sharipov")["ref"] == known["sharipov"]["id"]
+
+
+def test_namesakes_and_other_titles_are_flagged_not_merged(tenants, known):
+    text = ("Deputy Minister Alexei Shoigu visited Dushanbe. Defence Minister Nikolai Patrushev "
+            "was also there, officials said.")
+    view = _draft(tenants, "alice", text=text)
+    alexei = _entity(view, "Alexei Shoigu")
+    assert alexei["ref"] is None
+    assert any("same surname" in c and "Sergei Shoigu" in c for c in alexei["conflicts"])
+    assert alexei["candidates"][0]["ref"] == known["shoigu"]["id"]
+    patrushev = _entity(view, "Nikolai Patrushev")
+    assert patrushev["ref"] == known["patrushev"]["id"]
+    assert any("title differs" in c and "Defence Minister" in c for c in patrushev["conflicts"])
+
+
+def test_drafts_belong_to_their_organisation(tenants, known):
+    view = _draft(tenants, "alice")
+    assert drafts.get_draft(tenants.engine, tenants.principal("rita"), view.id).id == view.id  # same organisation
+    for outsider in ("bob", "carol"):
+        with pytest.raises(NotFound):
+            drafts.get_draft(tenants.engine, tenants.principal(outsider), view.id)
+        with pytest.raises(NotFound):
+            drafts.review(tenants.engine, tenants.principal(outsider), view.id, [{"op": "drop", "key": "e1"}])
+        assert drafts.list_drafts(tenants.engine, tenants.principal(outsider)) == (0, [])
+    assert drafts.list_drafts(tenants.engine, tenants.principal("alice"))[0] == 1
+    with pytest.raises(Forbidden):
+        _draft(tenants, "rita")  # readers do not write
+
+
+def test_review_then_publish_makes_valid_stix_shared_as_chosen(tenants, known, tmp_path):
+    alice = tenants.principal("alice")
+    view = _draft(tenants, "alice")
+    sharipov, kunduz = _entity(view, "Farhod Sharipov"), _entity(view, "Kunduz")
+    email = next(o for o in view.review["observables"] if o["kind"] == "email-addr")
+    view = drafts.review(tenants.engine, alice, view.id, [
+        {"op": "rename", "key": sharipov["key"], "name": "Farhod Sharipov Jr"},
+        {"op": "drop", "key": kunduz["key"]},
+        {"op": "drop", "key": email["key"]},
+        {"op": "title", "title": "Council secretary in Kabul"},
+    ])
+    assert view.title == "Council secretary in Kabul" and len(view.review["history"]) == 4
+    with pytest.raises(InvalidInput):  # all or nothing: the valid first change is not kept either
+        drafts.review(tenants.engine, alice, view.id, [{"op": "drop", "key": "e1"}, {"op": "explode", "key": "e2"}])
+    assert all(e["decision"] == "accept" for e in drafts.get_draft(tenants.engine, alice, view.id).review["entities"]
+               if e["key"] == "e1")
+
+    report_id = drafts.publish(tenants.engine, alice, view.id, audience="group:ab", level="amber",
+                               reliability="B", credibility=2)
+    report = orjson.loads(get_object(tenants.engine, tenants.principal("bob"), report_id).raw)
+    assert report["confidence"] == 74 and report["name"] == "Council secretary in Kabul"
+    grading = report["extensions"][EXT_IDS["admiralty-grading"]]
+    assert (grading["source_reliability"], grading["information_credibility"]) == ("B", 2)
+    mentions = report["extensions"][EXT_IDS["report-mentions"]]["mentions"]
+    for m in mentions:
+        assert report["description"][m["start"]:m["end"]]
+        assert m["kind"] == "date" or m["object_ref"] in report["object_refs"]
+    assert known["patrushev"]["id"] in report["object_refs"]
+    assert "Kunduz" not in {m["value"] for m in mentions}
+
+    objects = [orjson.loads(get_object(tenants.engine, alice, ref).raw) for ref in report["object_refs"]]
+    names = {o.get("name") for o in objects}
+    assert "Farhod Sharipov Jr" in names and "Kabul" in names and "Kunduz" not in names
+    schemas = write_schemas(tmp_path)
+    for obj in [report, *objects]:
+        assert validation_errors(obj, schemas) == [], obj["id"]
+        stix2.parse(obj, allow_custom=True)
+    with pytest.raises(NotFound):  # Charlie is outside group ab
+        get_object(tenants.engine, tenants.principal("carol"), report_id)
+    with pytest.raises(Conflict):
+        drafts.publish(tenants.engine, alice, view.id, audience="org", level="amber", reliability="B", credibility=2)
+    with tenants.engine.connect() as conn:
+        assert audit.entries(conn, "draft.publish")[0]["target"] == report_id
+
+
+def test_publishing_cannot_reveal_entities_to_a_wider_audience(tenants, known):
+    bob = tenants.principal("bob")
+    view = _draft(tenants, "bob")
+    assert _entity(view, "Farhod Sharipov")["ref"] == known["sharipov"]["id"]  # Bravo's org-only object
+    with pytest.raises(InvalidInput, match="reveal"):
+        drafts.publish(tenants.engine, bob, view.id, audience="instance", level="green", reliability="C", credibility=3)
+    assert drafts.get_draft(tenants.engine, bob, view.id).status == "draft"
+    with pytest.raises(InvalidInput, match="TLP:RED"):
+        drafts.publish(tenants.engine, bob, view.id, audience="instance", level="red", reliability="C", credibility=3)
+    report_id = drafts.publish(tenants.engine, bob, view.id, audience="org", level="red", reliability="C", credibility=3)
+    assert get_object(tenants.engine, bob, report_id)
+
+
+def test_merges_redirect_resolution_for_those_who_see_them_and_split_undoes_them(tenants, known):
+    alice, carol = tenants.principal("alice"), tenants.principal("carol")
+    variant = sdo("identity", name="N. P. Patrushev-Volkov", identity_class="individual")
+    import_objects(tenants.engine, alice, [variant], audience="instance")
+    merge = merges.merge(tenants.engine, alice, variant["id"], known["patrushev"]["id"], audience="group:ab")
+    text = "N. P. Patrushev-Volkov arrived in Dushanbe."
+    assert _entity(_draft(tenants, "alice", text=text), "Nikolai Patrushev")["ref"] == known["patrushev"]["id"]
+    assert _entity(_draft(tenants, "bob", text=text), "Nikolai Patrushev")["ref"] == known["patrushev"]["id"]
+    # Charlie is outside group ab: no merge for Charlie, the variant stands for itself.
+    assert _draft(tenants, "carol", text=text).review["entities"][0]["ref"] == variant["id"]
+    assert merges.merges_of(tenants.engine, carol, variant["id"]) == []
+    assert [m["id"] for m in merges.merges_of(tenants.engine, tenants.principal("bob"), variant["id"])] == [merge["id"]]
+    with pytest.raises(Conflict):
+        merges.merge(tenants.engine, alice, variant["id"], known["shoigu"]["id"])
+    with pytest.raises(Forbidden):
+        merges.split(tenants.engine, tenants.principal("bob"), merge["id"])
+    merges.split(tenants.engine, alice, merge["id"])
+    assert merges.merges_of(tenants.engine, alice, variant["id"]) == []
+    assert _draft(tenants, "alice", text=text).review["entities"][0]["ref"] == variant["id"]
+    with tenants.engine.connect() as conn:
+        assert [e["action"] for e in audit.entries(conn)][:2] == ["entity.split", "entity.merge"]
+    with pytest.raises(NotFound):
+        merges.merge(tenants.engine, carol, known["sharipov"]["id"], known["patrushev"]["id"])
+    with pytest.raises(InvalidInput):
+        merges.merge(tenants.engine, alice, known["imu"]["id"], known["patrushev"]["id"])
+
+
+def test_relative_dates_need_the_article_date(tenants, known):
+    view = drafts.create_draft(tenants.engine, tenants.principal("alice"), text="Patrushev spoke yesterday.")
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    assert view.published == datetime.date.today().isoformat()
+    assert [d["value"] for d in view.review["dates"]] == [yesterday]
+    with pytest.raises(InvalidInput):
+        drafts.create_draft(tenants.engine, tenants.principal("alice"), text="x", published="last week")
