@@ -138,8 +138,8 @@ def _report(view, doc: dict, common: dict, refs: list[str], ids: dict, reliabili
     source = {"source_name": "open source"}
     if view.source and view.source.startswith(("http://", "https://")):
         source["url"] = view.source
-    elif view.source:
-        source["description"] = view.source
+    else:
+        source["description"] = view.source or "text given by an analyst"
     return {
         "type": "report", "spec_version": "2.1", "id": doc["report_id"], **common,
         "name": view.title, "description": view.text, "report_types": ["threat-report"], "labels": ["osint"],

@@ -36,7 +36,7 @@ def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> d
                 V.c.revoked.is_(False),
             )
         )
-        found.update(rows.tuples())
+        found.update(rows.all())
     return found
 
 
@@ -56,7 +56,7 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
                 V.c.revoked.is_(False),
             )
         )
-        found.update(rows.tuples())
+        found.update(rows.all())
     return list(found.items())
 
 

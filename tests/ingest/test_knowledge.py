@@ -12,6 +12,10 @@ from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
     ("Sergei Shoigu", "Sergey Shoygu"), ("Nikolai Patrushev", "Nikolay Patruschev"), ("Mohammad", "Muhammad"),
     ("Mohammed", "Muhammad"), ("Dmitriyev", "Dmitriev"), ("Khalid", "Halid"), ("Yusupov", "Jusupov"),
     ("Abdullah", "Abdulloh"), ("Yusuf", "Yousef"), ("Rakhmonov", "Rahmonov"), ("Ахмед Шоев", "Akhmed Shoyev"),
+    ("Ajit Doval", "Ajit Dobhal"), ("Ayman Safadi", "Aiman al-Safadi"), ("Abbas Araghchi", "Abbas Araqchi"),
+    ("Bakhtiyor", "Baxtiyor"), ("Maksim", "Maxim"), ("Mohammad Daud", "Muhammad Dawood"),
+    ("Dragan Milosavljević", "Dragan Milosavljevich"), ("Abdul Wahid", "Abdulwahid"), ("Jund al Wasat", "Jund al-Wasat"),
+    ("Treaty Organization", "Treaty Organisation"), ("the FSB's", "the FSB"),
 ])
 def test_spellings_of_one_name_share_a_key(a, b):
     assert skeleton(a) == skeleton(b)

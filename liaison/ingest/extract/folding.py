@@ -1,11 +1,15 @@
 """Name folding: spellings and transliterations of one name fold to the same key.
 
 Two levels. `light` removes what transliteration systems disagree on among consonants and marks
-(anyascii, case, kh/h, shch/sch/sh, dzh/dj/j, ph/f, q/k, w/v, y/i, doubled letters, a final h after a
-vowel): Shoygu and Shoigu, Sergey and Sergei, Patruschev and Patrushev fold alike. `skeleton` also
-reduces every run of vowels to one, so that Mohammad, Muhammad and Mohammed, Yusuf and Yousef,
-Dmitriyev and Dmitriev meet. Skeletons find candidates; the similarity of the light forms says how
-sure the match is.
+(anyascii, case, kh/h, shch/sch/sh, dzh/dj/j, ph/f, bh/b, dh/d, th/t, q/k, w/v, y/i, doubled letters, a
+final h after a vowel, the Arabic article al-/el-, a possessive 's): Shoygu and Shoigu, Sergey and
+Sergei, Patruschev and Patrushev, al-Safadi and Safadi fold alike. `skeleton` also reduces every run
+of vowels to one, merges the consonants that transliterations swap (b/v, g/k, ks/x/h, z/s, a final
+ch/c) and drops a glide (v, j) between vowels, so that Mohammad, Muhammad and Mohammed, Yusuf and
+Yousef, Dmitriyev and Dmitriev, Doval and Dobhal, Araghchi and Araqchi, Baxtiyor and Bakhtiyor,
+Maxim and Maksim, Dawood and Daud, Milosavljevich and Milosavljević meet; "Abdul Wahid" and
+"Abdulwahid" are one word to it. Skeletons find candidates; the similarity of the light forms says
+how sure the match is.
 """
 
 from __future__ import annotations
@@ -19,8 +23,23 @@ from rapidfuzz import fuzz
 #: Consonant spellings that differ between transliteration systems, longest first.
 _CONSONANTS = (
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("zh", "j"),
-    ("kh", "h"), ("gh", "g"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("y", "i"),
+    ("kh", "h"), ("gh", "g"), ("ph", "f"), ("bh", "b"), ("dh", "d"), ("th", "t"), ("ck", "k"), ("q", "k"),
+    ("w", "v"), ("y", "i"),
 )
+#: Consonants that transliterations of one name swap; merged in skeletons only.
+_SKELETON_CONSONANTS = str.maketrans("bgxz", "vkhs")
+#: A v (from w) or a j between vowels is a glide some spellings leave out: Dawood, Daud; Ardijan, Ardian.
+_GLIDE = re.compile(r"a[vj]a")
+#: The Serbo-Croatian -ić written -ich or -ic.
+_FINAL_CH = re.compile(r"ch$")
+#: The Arabic article written before a name (al-Safadi, el-Sisi, ud-Din).
+_ARTICLE = re.compile(r"^(?:al|el|ul|ud|ad|ed|ar|as|ash|at|az)['’\-](?=\w)")
+#: The English possessive: the FSB's officers.
+_POSSESSIVE = re.compile(r"['’]s$")
+#: The Arabic article standing alone (Jund al Wasat), left out of skeletons like al- is.
+ARTICLES = frozenset({"al", "el"})
+#: First words that compound with the next in Arabic names: "Abdul Wahid" is also written "Abdulwahid".
+COMPOUNDING = frozenset({"abdul", "abdal", "abdel", "abdol", "abd"})
 _CONSONANT_RE = re.compile("|".join(a for a, _ in _CONSONANTS))
 _CONSONANT_MAP = dict(_CONSONANTS)
 _NOT_LETTER = re.compile(r"[^a-z]+")
@@ -36,7 +55,7 @@ TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 @lru_cache(maxsize=200_000)
 def light_token(token: str) -> str:
     """One word folded for spelling variants, vowels kept."""
-    word = _NOT_LETTER.sub("", anyascii(token).lower())
+    word = _NOT_LETTER.sub("", _ARTICLE.sub("", _POSSESSIVE.sub("", anyascii(token).lower())))
     word = _INITIAL_J.sub("i", word)
     word = _CONSONANT_RE.sub(lambda m: _CONSONANT_MAP[m.group()], word)
     word = _DOUBLE.sub(r"\1", word)
@@ -45,8 +64,10 @@ def light_token(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def skeleton_token(token: str) -> str:
-    """One word folded further: every run of vowels becomes 'a'."""
-    return _VOWELS.sub("a", light_token(token))
+    """One word folded further: every run of vowels becomes 'a', swapped consonants merge."""
+    folded = _FINAL_CH.sub("c", light_token(token).replace("ks", "x"))
+    folded = _VOWELS.sub("a", folded).translate(_SKELETON_CONSONANTS)
+    return _DOUBLE.sub(r"\1", _GLIDE.sub("a", folded))
 
 
 def tokens(name: str) -> list[str]:
@@ -58,9 +79,28 @@ def light(name: str) -> str:
     return " ".join(filter(None, map(light_token, tokens(name))))
 
 
+def skeleton_keys(words: list[str]) -> list[tuple[int, int, str]]:
+    """(first word, last word, key) of the skeleton words of a word sequence; a compounding first
+    word ("Abdul") is joined to the word after it."""
+    keys: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(words):
+        key = skeleton_token(words[index])
+        if not key or (light_token(words[index]) in ARTICLES and index + 1 < len(words) and index > 0):
+            index += 1
+            continue
+        if light_token(words[index]) in COMPOUNDING and index + 1 < len(words):
+            keys.append((index, index + 1, key + skeleton_token(words[index + 1])))
+            index += 2
+            continue
+        keys.append((index, index, key))
+        index += 1
+    return keys
+
+
 def skeleton(name: str) -> str:
     """A whole name's candidate key."""
-    return " ".join(filter(None, map(skeleton_token, tokens(name))))
+    return " ".join(key for _, _, key in skeleton_keys(tokens(name)))
 
 
 def similarity(a: str, b: str) -> float:

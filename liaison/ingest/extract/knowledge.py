@@ -19,7 +19,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from liaison.ingest.extract.folding import TOKEN, skeleton, skeleton_token
+from liaison.ingest.extract.folding import TOKEN, skeleton, skeleton_keys
 
 #: Names added after the last full build that trigger a rebuild of the main automaton.
 _REBUILD_AT = 5000
@@ -55,13 +55,15 @@ class FoldedText:
     __slots__ = ("spans", "stream", "_word_at")
 
     def __init__(self, text: str):
+        words = list(TOKEN.finditer(text))
         self.spans: list[tuple[int, int]] = []
         keys: list[str] = []
-        for match in TOKEN.finditer(text):
-            key = skeleton_token(match.group())
-            if key:
-                self.spans.append(match.span())
-                keys.append(key)
+        for first, last, key in skeleton_keys([w.group() for w in words]):
+            end = words[last].end()
+            if words[last].group().endswith(("'s", "’s")):
+                end -= 2  # the FSB's officers: the name ends before the possessive
+            self.spans.append((words[first].start(), end))
+            keys.append(key)
         # " k1 k2 k3 ": every key is framed by spaces, so matches fall on word boundaries.
         self.stream = " " + " ".join(keys) + " "
         self._word_at: dict[int, int] = {}

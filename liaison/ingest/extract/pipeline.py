@@ -32,6 +32,13 @@ Recognizer = Callable[[str], list[Mention]]
 MIN_CONFIDENCE = 0.7
 #: One-word names must be this close to the known spelling (short names collide when folded).
 MIN_SINGLE_WORD_SIMILARITY = 0.85
+#: Longer names too: their skeletons agree, their spellings must be alike (0..1).
+MIN_SIMILARITY = 0.78
+#: Lower-case last words that news style leaves after a group's proper name.
+_GENERIC_NOUNS = frozenset({"network", "group", "cartel", "gang", "clan", "movement", "front", "brigade", "ring"})
+_PARTICLES = frozenset({"of", "the", "and", "for", "on", "in", "al", "el", "bin", "ibn", "bint", "ben", "abu",
+                        "de", "del", "della", "der", "den", "la", "le", "van", "von", "da", "di", "du", "do", "dos",
+                        "y", "e", "ud", "ul", "ad", "ed", "zu", "ter", "ould"})
 #: A role this unlike every known role of the person is flagged.
 _ROLE_AGREEMENT = 70
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“(])|\n\s*\n")
@@ -95,9 +102,9 @@ def extract(
     lookup = lookup or (lambda ids: {i: e for i in ids if (e := index.entity(i)) is not None})
     observables = find_observables(text)
     dates = find_dates(text, published)
-    known = _known_mentions(text, index, lookup)
-    contextual = find_context_entities(text) + (recognizer(text) if recognizer else [])
     places = find_places(text)
+    known = _known_mentions(text, index, lookup, {(p.start, p.end) for p in places})
+    contextual = find_context_entities(text) + (recognizer(text) if recognizer else [])
 
     taken = [(m.start, m.end) for m in observables]
     known = [r for r in known if not _overlaps(r.mention, taken)]
@@ -112,11 +119,12 @@ def extract(
         elif not _overlaps(mention, taken):
             builder.add_contextual(mention)
             taken.append((mention.start, mention.end))
-    people = [(m.start, m.end) for e in builder.entities.values() if e.kind == kinds.PERSON for m in e.mentions]
-    for place in places:
-        if not _overlaps(place, people) and not _overlaps(place, [(m.start, m.end) for m in observables]):
-            builder.add_place(place)
     builder.corefer(text)
+    # A place named inside a person's or an organisation's name is not a place the text talks about.
+    named = [(m.start, m.end) for e in builder.entities.values() for m in e.mentions]
+    for place in places:
+        if not _overlaps(place, named) and not _overlaps(place, taken):
+            builder.add_place(place)
     entities = sorted(builder.entities.values(), key=lambda e: (_ENTITY_KIND_ORDER.get(e.kind, 3), e.mentions[0].start))
     observable_keys = _observable_keys(observables)
     dates = [d for d in dates if not _overlaps(d, taken)]
@@ -134,9 +142,24 @@ def _overlaps(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return any(mention.start < end and start < mention.end for start, end in spans)
 
 
-def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup) -> list[_Resolved]:
-    """Known names in the text, confirmed against the reader's view, longest first where they overlap."""
-    found = [c for c in index.find(text) if text[c.start].isupper()]
+def _capital(word: str) -> bool:
+    """A capitalised word, or one whose part after a prefix is (al-Sahil, d'Arc)."""
+    return word[0].isupper() or any(part[:1].isupper() for part in re.split(r"['’\-]", word)[1:])
+
+
+def _capitalised(surface: str) -> bool:
+    """A name's first and last words are capitalised, the others too but for particles (of, al, bin, de ...)."""
+    words = TOKEN.findall(surface)
+    if len(words) > 1 and words[-1] in _GENERIC_NOUNS:
+        words = words[:-1]  # the Vakhsh network
+    return bool(words) and _capital(words[0]) and _capital(words[-1]) and all(
+        _capital(w) or w.lower() in _PARTICLES for w in words)
+
+
+def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup, places: set[tuple[int, int]]) -> list[_Resolved]:
+    """Known names in the text, confirmed against the reader's view, longest first where they overlap.
+    A name that is a place in the gazetteer is taken as a known entity only when spelled exactly."""
+    found = [c for c in index.find(text) if _capitalised(text[c.start:c.end])]
     if not found:
         return []
     visible = lookup({i for c in found for i in c.stix_ids})
@@ -151,6 +174,8 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup) -> list[_R
             continue
         ref, name, confidence = scored[0]
         entity = seen[ref]
+        if confidence < 1.0 and entity.kind != kinds.LOCATION and (candidate.start, candidate.end) in places:
+            continue
         mention = Mention(kind=entity.kind, start=candidate.start, end=candidate.end, text=surface,
                           value=name, attrs=dict(entity.attrs), source="knowledge-base")
         resolved.append(_Resolved(mention, ref, confidence, scored[1:]))
@@ -176,7 +201,10 @@ def _score(surface: str, entities: list[KnownEntity]) -> list[tuple[str, str, fl
             elif _is_acronym(name):
                 continue  # acronyms match as written only
             else:
-                confidence = 0.45 + 0.5 * similarity(surface, name)
+                alike = similarity(surface, name)
+                if alike < MIN_SIMILARITY:
+                    continue
+                confidence = 0.45 + 0.5 * alike
             best = scored.get(entity.stix_id)
             if best is None or confidence > best[2]:
                 scored[entity.stix_id] = (entity.stix_id, entity.name, round(confidence, 3))
