@@ -19,9 +19,19 @@ NAMED_TYPES = ("identity", "threat-actor", "intrusion-set", "location")
 _ALIASES = EXT_IDS["entity-aliases"]
 _POSITION = EXT_IDS["organisation-position"]
 
-_indexes: dict[str, KnowledgeIndex] = {}
-_versions: dict[str, dict[str, str]] = {}
+_indexes: dict[str, "_Cached"] = {}
 _guard = threading.Lock()
+
+
+class _Cached:
+    """An index with what it was built from: the newest version of each object folded in, and the
+    first stored version seen (if that row no longer holds the same object, the store was emptied
+    or restored, and the index starts again)."""
+
+    def __init__(self) -> None:
+        self.index = KnowledgeIndex()
+        self.versions: dict[str, str] = {}
+        self.first: tuple[int, str] | None = None
 
 
 def known_entity(obj: dict) -> KnownEntity | None:
@@ -54,18 +64,20 @@ def knowledge_index(engine: Engine) -> KnowledgeIndex:
     """This instance's index of names, brought up to date with what was stored since last time."""
     key = engine.url.render_as_string(hide_password=False)
     with _guard:
-        index = _indexes.get(key)
-        if index is None:
-            index = _indexes[key] = KnowledgeIndex()
-            _versions[key] = {}
-        _refresh(engine, index, _versions[key])
-    return index
+        cached = _indexes.get(key)
+        with engine.connect() as conn:
+            system = system_principal(tenancy.all_audience_ids(conn))
+            if cached is None or (cached.first and entities.stix_id_at(conn, system, cached.first[0]) != cached.first[1]):
+                cached = _indexes[key] = _Cached()
+            rows = entities.named_versions_since(conn, system, cached.index.high_water, NAMED_TYPES)
+        if rows and cached.first is None:
+            cached.first = (rows[0].pk, rows[0].stix_id)
+        _fold(cached.index, cached.versions, rows)
+    return cached.index
 
 
-def _refresh(engine: Engine, index: KnowledgeIndex, versions: dict[str, str]) -> None:
-    with engine.connect() as conn:
-        system = system_principal(tenancy.all_audience_ids(conn))
-        rows = entities.named_versions_since(conn, system, index.high_water, NAMED_TYPES)
+def _fold(index: KnowledgeIndex, versions: dict[str, str], rows) -> None:
+    """Bring `index` up to date with newly stored versions (`rows`, in storage order)."""
     if not rows:
         return
     added: dict[str, KnownEntity] = {}

@@ -25,6 +25,11 @@ def named_versions_since(conn: Connection, principal: Principal, after_pk: int, 
     ).all()
 
 
+def stix_id_at(conn: Connection, principal: Principal, pk: int) -> str | None:
+    """The object id of the stored version `pk`, if `principal` may see it."""
+    return conn.execute(select(V.c.stix_id).where(V.c.pk == pk, visible(principal, V.c.pk))).scalar()
+
+
 def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
     """The latest version `principal` may see of each of `stix_ids` that is not revoked, as JSON."""
     found: dict[str, str] = {}

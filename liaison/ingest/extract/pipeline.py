@@ -100,9 +100,10 @@ def extract(
     (by default every entity of `index` is visible); `recognizer` is an optional NER plug-in."""
     index = index or KnowledgeIndex()
     lookup = lookup or (lambda ids: {i: e for i in ids if (e := index.entity(i)) is not None})
-    observables = find_observables(text)
-    dates = find_dates(text, published)
     places = find_places(text)
+    observables = find_observables(text, regions=tuple(dict.fromkeys(
+        p.attrs["country"] for p in places if p.attrs.get("country"))))
+    dates = find_dates(text, published)
     known = _known_mentions(text, index, lookup, {(p.start, p.end) for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else [])
 

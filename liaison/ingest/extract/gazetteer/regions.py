@@ -1,0 +1,110 @@
+"""Regions named in security reporting, with approximate centres (hand-written, degrees)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Region(NamedTuple):
+    name: str
+    aliases: tuple[str, ...]
+    adjectives: tuple[str, ...]
+    country: str | None  # ISO alpha-2 when the region lies within one country
+    latitude: float
+    longitude: float
+
+
+REGIONS = (
+    # Continents and world regions
+    Region("Africa", (), ("African",), None, 2.0, 21.0),
+    Region("Asia", (), ("Asian",), None, 34.0, 100.0),
+    Region("Europe", (), ("European",), None, 50.0, 15.0),
+    Region("North America", (), ("North American",), None, 45.0, -100.0),
+    Region("South America", (), ("South American",), None, -15.0, -60.0),
+    Region("Latin America", (), ("Latin American",), None, -5.0, -65.0),
+    Region("Central America", (), ("Central American",), None, 14.0, -87.0),
+    Region("Caribbean", (), ("Caribbean",), None, 17.0, -72.0),
+    Region("Oceania", (), (), None, -20.0, 150.0),
+    Region("Middle East", ("Near East",), ("Middle Eastern",), None, 29.0, 45.0),
+    Region("Central Asia", (), ("Central Asian",), None, 41.0, 64.0),
+    Region("South Asia", (), ("South Asian",), None, 22.0, 79.0),
+    Region("Southeast Asia", ("South-East Asia", "South East Asia"), ("Southeast Asian",), None, 5.0, 110.0),
+    Region("East Asia", (), ("East Asian",), None, 35.0, 115.0),
+    Region("North Africa", (), ("North African",), None, 26.0, 12.0),
+    Region("West Africa", (), ("West African",), None, 11.0, -3.0),
+    Region("East Africa", (), ("East African",), None, 1.0, 37.0),
+    Region("Horn of Africa", (), (), None, 8.0, 45.0),
+    Region("Sahel", (), ("Sahelian",), None, 15.0, 5.0),
+    Region("Maghreb", (), ("Maghrebi",), None, 31.0, 2.0),
+    Region("Levant", (), ("Levantine",), None, 34.0, 36.5),
+    Region("Eastern Europe", (), ("Eastern European",), None, 50.0, 30.0),
+    Region("Western Europe", (), ("Western European",), None, 48.0, 5.0),
+    Region("Balkans", ("Western Balkans", "Balkan Peninsula"), ("Balkan",), None, 43.0, 21.0),
+    Region("Baltic States", ("Baltics",), ("Baltic",), None, 57.0, 24.0),
+    Region("Scandinavia", (), ("Scandinavian",), None, 62.0, 15.0),
+    Region("Caucasus", ("Caucasus region",), (), None, 42.0, 45.0),
+    Region("North Caucasus", ("Northern Caucasus",), ("North Caucasian",), "RU", 43.5, 45.0),
+    Region("South Caucasus", ("Transcaucasia",), (), None, 41.0, 45.0),
+    Region("Arabian Peninsula", ("Arabia",), (), None, 23.0, 45.0),
+    Region("Korean Peninsula", (), (), None, 37.5, 127.5),
+    # Trafficking and conflict zones
+    Region("Golden Crescent", (), (), None, 31.0, 63.0),
+    Region("Golden Triangle", (), (), None, 20.35, 100.08),
+    Region("Fergana Valley", ("Ferghana Valley", "Fergana valley"), (), None, 40.8, 71.5),
+    Region("Badakhshan", (), ("Badakhshani",), None, 37.5, 72.0),
+    Region("Gorno-Badakhshan", ("Gorno-Badakhshan Autonomous Region",), (), "TJ", 38.0, 73.0),
+    Region("Wakhan Corridor", ("Wakhan",), (), "AF", 37.0, 73.0),
+    Region("Pamir", ("Pamirs", "Pamir Mountains"), ("Pamiri",), None, 38.5, 73.5),
+    Region("Panjshir Valley", ("Panjshir",), (), "AF", 35.5, 69.7),
+    Region("Helmand", (), (), "AF", 31.0, 64.0),
+    Region("Khorasan", ("Khurasan",), (), None, 35.0, 59.0),
+    Region("Kurdistan", ("Kurdistan Region", "Iraqi Kurdistan"), ("Kurdish",), None, 36.5, 44.0),
+    Region("Kashmir", ("Jammu and Kashmir",), ("Kashmiri",), None, 34.0, 76.0),
+    Region("Punjab", (), ("Punjabi",), None, 31.0, 73.5),
+    Region("Balochistan", ("Baluchistan", "Baluchestan"), ("Baloch", "Baluch", "Balochi"), None, 28.5, 65.0),
+    Region("Khyber Pakhtunkhwa", (), (), "PK", 34.5, 72.0),
+    Region("Waziristan", ("North Waziristan", "South Waziristan"), (), "PK", 32.5, 69.8),
+    Region("Tribal Areas", ("Federally Administered Tribal Areas", "FATA"), (), "PK", 33.0, 70.5),
+    Region("Swat Valley", ("Swat",), (), "PK", 35.2, 72.4),
+    Region("Gilgit-Baltistan", (), (), "PK", 35.8, 74.5),
+    Region("Sistan and Baluchestan", ("Sistan-Baluchestan", "Sistan"), (), "IR", 27.5, 60.5),
+    Region("Xinjiang", ("Xinjiang Uyghur Autonomous Region",), ("Uyghur", "Uighur"), "CN", 41.0, 85.0),
+    Region("Tibet", ("Tibet Autonomous Region",), ("Tibetan",), "CN", 31.0, 88.0),
+    Region("Chechnya", ("Chechen Republic",), ("Chechen",), "RU", 43.3, 45.7),
+    Region("Dagestan", ("Daghestan",), ("Dagestani",), "RU", 43.0, 47.0),
+    Region("Ingushetia", (), ("Ingush",), "RU", 43.2, 45.0),
+    Region("Crimea", ("Crimean Peninsula",), ("Crimean",), "UA", 45.0, 34.0),
+    Region("Donbas", ("Donbass",), (), "UA", 48.0, 38.0),
+    Region("Transnistria", ("Pridnestrovie",), ("Transnistrian",), "MD", 47.2, 29.4),
+    Region("Nagorno-Karabakh", ("Karabakh",), (), "AZ", 39.8, 46.75),
+    Region("Abkhazia", (), ("Abkhaz", "Abkhazian"), "GE", 43.0, 41.0),
+    Region("South Ossetia", (), ("South Ossetian",), "GE", 42.3, 44.0),
+    Region("Gaza Strip", (), (), "PS", 31.4, 34.4),
+    Region("West Bank", (), (), "PS", 32.0, 35.25),
+    Region("Golan Heights", ("Golan",), (), "SY", 33.0, 35.75),
+    Region("Sinai", ("Sinai Peninsula",), (), "EG", 29.5, 33.8),
+    Region("Darfur", (), ("Darfuri",), "SD", 13.5, 24.0),
+    Region("Tigray", (), ("Tigrayan",), "ET", 14.0, 39.0),
+    Region("Cabo Delgado", (), (), "MZ", -12.5, 39.5),
+    Region("Lake Chad Basin", ("Lake Chad region",), (), None, 13.0, 14.0),
+    Region("Tri-Border Area", ("Triple Frontier",), (), None, -25.5, -54.6),
+    Region("Durand Line", (), (), None, 32.0, 69.5),
+    Region("England", (), (), "GB", 52.5, -1.5),
+    Region("Scotland", (), ("Scottish",), "GB", 56.8, -4.2),
+    Region("Wales", (), ("Welsh",), "GB", 52.4, -3.7),
+    Region("Northern Ireland", (), (), "GB", 54.6, -6.7),
+    # Seas, gulfs and straits
+    Region("Mediterranean", ("Mediterranean Sea",), (), None, 35.0, 18.0),
+    Region("Black Sea", (), (), None, 43.0, 34.0),
+    Region("Caspian Sea", ("Caspian",), (), None, 41.5, 50.5),
+    Region("Red Sea", (), (), None, 20.0, 38.5),
+    Region("Persian Gulf", ("Arabian Gulf",), (), None, 27.0, 51.0),
+    Region("Gulf of Aden", (), (), None, 12.0, 48.0),
+    Region("Strait of Hormuz", (), (), None, 26.6, 56.3),
+    Region("Arabian Sea", (), (), None, 15.0, 65.0),
+    Region("Indian Ocean", (), (), None, -20.0, 80.0),
+    Region("South China Sea", (), (), None, 12.0, 113.0),
+    Region("Gulf of Guinea", (), (), None, 2.0, 4.0),
+    Region("Baltic Sea", (), (), None, 58.0, 20.0),
+    Region("Amu Darya", ("Amu Darya river",), (), None, 37.5, 67.0),
+)

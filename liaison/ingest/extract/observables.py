@@ -1,0 +1,311 @@
+"""Technical indicators in a text: addresses, hashes, numbers, accounts and wallets.
+
+Defanged forms common in intelligence reporting (`hxxp://`, `example[.]org`, `1.2.3[.]4`,
+`user[@]example.org`) are recognised; the mention keeps the text as written and the value is refanged.
+Everything is validated, not just matched: IP addresses with `ipaddress`, domains against the public
+suffix list, IBANs with schwifty, phone numbers with phonenumbers, and wallets by their checksums
+(Base58Check, Bech32/Bech32m, EIP-55 for mixed-case Ethereum addresses, Keccak for Monero).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from importlib import resources
+
+import base58
+import bech32
+import phonenumbers
+import pycountry
+from Crypto.Hash import keccak
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from liaison.ingest.extract.mentions import Mention
+from liaison.ingest.extract.places import find_places
+
+_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+_AT = r"(?:@|\[@\]|\(@\)|\{@\}|\[at\]|\(at\))"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = rf"(?:{_LABEL}{_DOT})+[A-Za-z]{{2,63}}"
+_URL = re.compile(
+    r"\b(?:h(?:tt|xx)ps?|f(?:t|x)p)(?:://|\[://\]|\[:\]//)"
+    r"(?:[^\s<>\"'\[\]{}]|\[\.\]|\{\.\}|\[dot\]|\[:\]|\[/\])+",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9._%+-]+{_AT}{_HOST}(?![\w-])")
+_DOMAIN = re.compile(rf"(?<![\w@.-]){_HOST}(?![\w-]|{_DOT}[A-Za-z0-9])")
+_IPV4 = re.compile(rf"(?<![\w.])(?:\d{{1,3}}{_DOT}){{3}}\d{{1,3}}(?![\w]|{_DOT}\d)")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:)?(?![\w:])")
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,128}(?![0-9A-Za-z])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_B58 = "1-9A-HJ-NP-Za-km-z"
+_BTC_LEGACY = re.compile(rf"(?<![{_B58}])[13][{_B58}]{{25,34}}(?![{_B58}])")
+_BTC_SEGWIT = re.compile(r"(?<![0-9A-Za-z])(?:bc1[02-9ac-hj-np-z]{6,87}|BC1[02-9AC-HJ-NP-Z]{6,87})(?![0-9A-Za-z])")
+_ETH = re.compile(r"(?<![0-9A-Za-z])0x[0-9a-fA-F]{40}(?![0-9A-Za-z])")
+_TRON = re.compile(rf"(?<![{_B58}])T[{_B58}]{{33}}(?![{_B58}])")
+_XMR = re.compile(rf"(?<![{_B58}])[48][{_B58}]{{94}}(?![{_B58}])")
+#: A run of digits long enough to be a phone number; only then is the (slower) phone matcher run.
+_PHONE_LIKE = re.compile(r"\+?\(?\d[\d \t().\-/]{5,}\d")
+#: Words announcing a phone number: national forms ('8 (495) 123-45-67') are taken only after one.
+_PHONE_CUE = re.compile(
+    r"\b(?:tel|telephone|phone|phones|call|called|dial|sms|text|whatsapp|telegram|viber|signal|contact|"
+    r"mobile|cell|hotline|fax|number|numbers|no)\b[^\n]{0,40}$",
+    re.IGNORECASE,
+)
+_TRAILING_PUNCTUATION = ".,;:!?'\""
+_REFANG = (
+    (re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)", re.IGNORECASE), "."),
+    (re.compile(r"\[@\]|\(@\)|\{@\}|\[at\]|\(at\)", re.IGNORECASE), "@"),
+    (re.compile(r"\[://\]"), "://"),
+    (re.compile(r"\[:\]"), ":"),
+    (re.compile(r"\[/\]"), "/"),
+    (re.compile(r"^hxxp", re.IGNORECASE), "http"),
+    (re.compile(r"^fxp", re.IGNORECASE), "ftp"),
+)
+#: Top-level domains that are also common file extensions: 'setup.zip' is read as a file, not a host,
+#: unless it is defanged or has more than two labels.
+FILE_EXTENSIONS = frozenset({"zip", "mov", "py", "sh", "md", "rs", "ps", "cab", "java", "mobi", "one", "so"})
+_HASH_TYPES = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
+_BECH32M = 0x2BC830A3
+_XMR_NETWORKS = {0x12, 0x2A}  # main-net standard addresses ('4...') and subaddresses ('8...')
+
+
+def _keccak256(data: bytes) -> bytes:
+    """Keccak-256 with the original padding, as Ethereum and Monero checksums use it (not SHA3-256)."""
+    return keccak.new(digest_bits=256, data=data).digest()
+
+
+def find_observables(text: str, regions: tuple[str, ...] = ()) -> list[Mention]:
+    """Every observable in `text`, in text order; where candidates overlap the first kind listed wins.
+
+    `regions` are ISO alpha-2 codes tried as default regions for phone numbers written in national
+    form; when not given, the countries named in the text are used.
+    """
+    found: list[Mention] = []
+    taken = bytearray(len(text))
+
+    def keep(mention: Mention) -> None:
+        if not any(taken[mention.start:mention.end]):
+            taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+            found.append(mention)
+
+    for finder in (_urls, _emails, _ibans, _wallets, _hashes, _ip_addresses, _domains):
+        for mention in finder(text):
+            keep(mention)
+    for mention in _phone_numbers(text, regions):
+        keep(mention)
+    return sorted(found, key=lambda m: m.start)
+
+
+def refang(value: str) -> str:
+    """The usable form of a defanged indicator: 'hxxp://evil[.]org' -> 'http://evil.org'."""
+    for pattern, replacement in _REFANG:
+        value = pattern.sub(replacement, value)
+    return value
+
+
+#: Special-use names (RFC 2606, RFC 7686) that appear in reports and examples but in no suffix list.
+SPECIAL_USE_DOMAINS = frozenset({"example", "test", "invalid", "onion"})
+
+
+@functools.cache
+def top_level_domains() -> frozenset[str]:
+    """ASCII top-level domains from the installed public suffix list, else ccTLDs and common gTLDs;
+    with the special-use names."""
+    try:
+        listing = resources.files("tld").joinpath("res/effective_tld_names.dat.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return SPECIAL_USE_DOMAINS | frozenset(c.alpha_2.lower() for c in pycountry.countries) | frozenset(
+            "com net org info biz edu gov mil int uk app dev xyz online site top shop club live news "
+            "tech store pro name mobi asia tel".split()
+        )
+    tlds = set()
+    for line in listing.splitlines():
+        line = line.strip()
+        if line and not line.startswith("//"):
+            label = line.rsplit(".", 1)[-1].lstrip("!*")
+            if label.isascii():
+                tlds.add(label.lower())
+    return SPECIAL_USE_DOMAINS | frozenset(tlds)
+
+
+def _mention(kind: str, text: str, start: int, end: int, value: str, **attrs: object) -> Mention:
+    return Mention(kind, start, end, text[start:end], value, dict(attrs))
+
+
+def _urls(text: str):
+    for match in _URL.finditer(text):
+        start, end = match.span()
+        while end > start and (text[end - 1] in _TRAILING_PUNCTUATION
+                               or text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end)):
+            end -= 1
+        yield _mention("url", text, start, end, refang(text[start:end]))
+
+
+def _emails(text: str):
+    for match in _EMAIL.finditer(text):
+        if match.group().rsplit(".", 1)[-1].lower() in top_level_domains():
+            yield _mention("email-addr", text, *match.span(), refang(match.group()).lower())
+
+
+def _domains(text: str):
+    tlds = top_level_domains()
+    for match in _DOMAIN.finditer(text):
+        raw = match.group()
+        value = refang(raw)
+        labels = value.split(".")
+        tld = labels[-1]
+        if tld.lower() not in tlds or not (tld.islower() or tld.isupper()):
+            continue  # not a domain, or two sentences run together ('attack.It')
+        if len(labels) == 2 and tld.lower() in FILE_EXTENSIONS and raw == value:
+            continue  # a file name such as 'invoice.zip'
+        if all(len(label) == 1 for label in labels[:-1]):
+            continue  # an abbreviation ('U.S', 'e.g')
+        yield _mention("domain-name", text, *match.span(), value.lower())
+
+
+def _ip_addresses(text: str):
+    for match in _IPV4.finditer(text):
+        try:
+            address = ipaddress.IPv4Address(refang(match.group()))
+        except ValueError:
+            continue
+        yield _mention("ipv4-addr", text, *match.span(), str(address))
+    for match in _IPV6.finditer(text):
+        if match.group().count(":") < 2 or not any(ch not in ":" for ch in match.group()):
+            continue
+        try:
+            address = ipaddress.IPv6Address(match.group())
+        except ValueError:
+            continue
+        yield _mention("ipv6-addr", text, *match.span(), address.compressed)
+
+
+def _hashes(text: str):
+    for match in _HEX.finditer(text):
+        hash_type = _HASH_TYPES.get(len(match.group()))
+        if hash_type and any(ch.isdigit() for ch in match.group()) and any(ch.isalpha() for ch in match.group()):
+            yield _mention("file", text, *match.span(), match.group().lower(), hash_type=hash_type)
+
+
+def _ibans(text: str):
+    for match in _IBAN.finditer(text):
+        found = _longest_valid_iban(match.group())
+        if found is not None:
+            length, iban = found
+            start = match.start()
+            yield _mention("bank-account", text, start, start + length, iban.compact, country=iban.country_code)
+
+
+def _longest_valid_iban(candidate: str) -> tuple[int, IBAN] | None:
+    """The longest prefix of `candidate` (spaces allowed) that is a valid IBAN, as (length, IBAN)."""
+    ends = [i + 1 for i, ch in enumerate(candidate) if ch != " "]
+    for end in reversed(ends[14:]):
+        try:
+            return end, IBAN(candidate[:end])
+        except SchwiftyException:
+            continue
+    return None
+
+
+def _wallets(text: str):
+    for match in _BTC_SEGWIT.finditer(text):
+        if _valid_segwit(match.group().lower()):
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="BTC")
+    for match in _BTC_LEGACY.finditer(text):
+        if _base58check_version(match.group()) in (0x00, 0x05):
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="BTC")
+    for match in _ETH.finditer(text):
+        if _valid_ethereum(match.group()):
+                yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="ETH")
+    for match in _TRON.finditer(text):
+        if _base58check_version(match.group()) == 0x41:
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="USDT-TRC20")
+    for match in _XMR.finditer(text):
+        if _monero_network(match.group()) in _XMR_NETWORKS:
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="XMR")
+
+
+def _base58check_version(address: str) -> int | None:
+    """The version byte of a 21-byte Base58Check payload, or None when the checksum fails."""
+    try:
+        payload = base58.b58decode_check(address)
+    except ValueError:
+        return None
+    return payload[0] if len(payload) == 21 else None
+
+
+def _valid_segwit(address: str) -> bool:
+    """A valid 'bc1' address: version 0 in Bech32 (BIP 173), versions 1-16 in Bech32m (BIP 350)."""
+    version, _program = bech32.decode("bc", address)
+    if version == 0:
+        return True
+    data = [bech32.CHARSET.find(ch) for ch in address[3:]]
+    if -1 in data or len(data) < 7:
+        return False
+    if bech32.bech32_polymod(bech32.bech32_hrp_expand("bc") + data) != _BECH32M:
+        return False
+    program = bech32.convertbits(data[1:-6], 5, 8, False)
+    return 1 <= data[0] <= 16 and program is not None and 2 <= len(program) <= 40
+
+
+def _monero_network(address: str) -> int | None:
+    """The network byte of a standard Monero address (block-wise Base58 with a Keccak checksum), or None."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    sizes = {11: 8, 7: 5}
+    decoded = bytearray()
+    for i in range(0, len(address), 11):
+        block = address[i:i + 11]
+        number = 0
+        for ch in block:
+            number = number * 58 + alphabet.index(ch)
+        size = sizes.get(len(block))
+        if size is None or number >= 1 << (8 * size):
+            return None
+        decoded += number.to_bytes(size, "big")
+    if len(decoded) != 69 or _keccak256(bytes(decoded[:65]))[:4] != decoded[65:]:
+        return None
+    return decoded[0]
+
+
+def _valid_ethereum(address: str) -> bool:
+    """An Ethereum address: all one case, or mixed case matching its EIP-55 checksum."""
+    digits = address[2:]
+    if digits == digits.lower() or digits == digits.upper():
+        return True
+    digest = _keccak256(digits.lower().encode()).hex()
+    return all(ch.isupper() == (int(h, 16) >= 8) for ch, h in zip(digits, digest) if ch.isalpha())
+
+
+def _phone_numbers(text: str, regions: tuple[str, ...]):
+    """Phone numbers: international forms anywhere, national forms after a cue ('tel.', 'call')
+    in the regions given or, failing those, of the countries named in the text."""
+    national = []
+    for match in _PHONE_LIKE.finditer(text):
+        if sum(ch.isdigit() for ch in match.group()) < 7:
+            continue
+        start = max(0, match.start() - 1)  # one character either side, for the matcher's boundary checks
+        window = text[start:match.end() + 1]
+        if match.group().lstrip("(").startswith(("+", "00")):
+            yield from _phones_in(text, start, window, None)
+        elif _PHONE_CUE.search(text, max(0, match.start() - 60), match.start()):
+            national.append((start, window))
+    if national and not regions:
+        regions = tuple(dict.fromkeys(m.attrs["country"] for m in find_places(text) if m.attrs.get("country")))
+    for start, window in national:
+        for region in regions:
+            found = list(_phones_in(text, start, window, region))
+            if found:
+                yield from found
+                break
+
+
+def _phones_in(text: str, offset: int, window: str, region: str | None):
+    for match in phonenumbers.PhoneNumberMatcher(window, region):
+        yield _mention(
+            "phone-number", text, offset + match.start, offset + match.end,
+            phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+            country=phonenumbers.region_code_for_number(match.number),
+        )
