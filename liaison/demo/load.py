@@ -52,7 +52,20 @@ def load_demo(engine: Engine) -> int:
             principal = tenancy.org_principal(conn, tenancy.org_by_name(conn, owner).id)
             objects = [obj for obj in bundle["objects"] if obj["id"] not in own_identities]
             added += import_into(conn, principal, objects, audience=audience).new_versions
+    _drafts(engine)
     return added
+
+
+def _drafts(engine: Engine) -> None:
+    """The demo articles as drafts of their analysts, once (an organisation with drafts gets none)."""
+    from liaison.demo.articles import ARTICLES
+    from liaison.intel import drafts
+
+    for article in ARTICLES:
+        principal = accounts.principal_for_user(engine, article["user"])
+        if drafts.list_drafts(engine, principal, status=None, limit=1)[0] == 0:
+            drafts.create_draft(engine, principal, text=article["text"], title=article["title"],
+                                source=article["source"], published=article["published"])
 
 
 def demo_logins(engine: Engine) -> list[DemoLogin]:

@@ -47,9 +47,8 @@ def known_entity(obj: dict) -> KnownEntity | None:
         kind = "person" if obj.get("identity_class") == "individual" else "organization"
         position = (obj.get("extensions") or {}).get(_POSITION, {}).get("position")
         attrs["roles"] = [*obj.get("roles", []), *([position] if position else [])]
-    elif type_ == "threat-actor":
+    elif type_ == "threat-actor":  # its `roles` are a vocabulary (agent, director...), not titles
         kind = "person" if obj.get("resource_level") == "individual" else "group"
-        attrs["roles"] = list(obj.get("roles", []))
     elif type_ == "intrusion-set":
         kind = "group"
     else:
