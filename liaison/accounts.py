@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cache
 
 from sqlalchemy import Engine
 
 from liaison import clock
 from liaison.access import credentials
 from liaison.access.principal import Principal, Role
-from liaison.errors import InvalidInput
+from liaison.errors import InvalidInput, NotFound, Unauthorized
 from liaison.ingest.bundles import import_into
-from liaison.store import tenancy
+from liaison.store import sessions, tenancy
 
 
 def organisation_identity(name: str, *, description: str | None = None) -> dict:
@@ -84,3 +88,114 @@ def principal_for_user(engine: Engine, user_name: str) -> Principal:
     """The principal of a named user (the CLI acts as a user with --as)."""
     with engine.begin() as conn:
         return tenancy.principal_for_user(conn, tenancy.user_by_name(conn, user_name).id)
+
+
+#: How long a web UI session lasts after login.
+SESSION_LIFETIME = timedelta(hours=12)
+_WRONG_LOGIN = "wrong user name or password"
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A logged-in browser: the cookie token (shown once; only its digest is stored) and the
+    session's CSRF token."""
+
+    token: str
+    csrf_token: str
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """Checked against when the user is unknown, so both failures take the same time."""
+    return credentials.hash_password(secrets.token_urlsafe(16))
+
+
+def start_session(engine: Engine, user_name: str, password: str) -> WebSession:
+    """Log a user in with its password. Unknown users and wrong passwords get the same answer;
+    disabled users and users without a password cannot log in."""
+    with engine.connect() as conn:
+        try:
+            row = tenancy.user_by_name(conn, user_name)
+        except NotFound:
+            row = None
+    if not credentials.check_password(row.password_hash if row else _unknown_user_hash(), password) or row is None:
+        raise Unauthorized(_WRONG_LOGIN)
+    if row.disabled:
+        raise Unauthorized("this account is disabled; ask an administrator")
+    session = WebSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+    now = clock.now()
+    expires = clock.format_ts(datetime.fromisoformat(now.replace("Z", "+00:00")) + SESSION_LIFETIME)
+    with engine.begin() as conn:
+        sessions.purge_expired(conn, now)
+        sessions.create(conn, credentials.token_digest(session.token), row.id, session.csrf_token, now, expires)
+    return session
+
+
+def session_principal(engine: Engine, token: str) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of a live web session, or None (unknown, expired, disabled user)."""
+    with engine.connect() as conn:
+        found = sessions.live(conn, credentials.token_digest(token), clock.format_ts(datetime.now(timezone.utc)))
+        if found is None:
+            return None
+        return tenancy.principal_for_user(conn, found.user_id), found.csrf_token
+
+
+def end_session(engine: Engine, token: str) -> None:
+    """Log out: the session is deleted."""
+    with engine.begin() as conn:
+        sessions.end(conn, credentials.token_digest(token))
+
+
+def list_users(engine: Engine):
+    with engine.connect() as conn:
+        return tenancy.list_users(conn)
+
+
+def list_orgs(engine: Engine):
+    with engine.connect() as conn:
+        return tenancy.list_orgs(conn)
+
+
+def list_groups(engine: Engine) -> list[tuple[str, str, list[str]]]:
+    with engine.connect() as conn:
+        return tenancy.list_groups(conn)
+
+
+def list_tokens(engine: Engine):
+    with engine.connect() as conn:
+        return tenancy.list_tokens(conn)
+
+
+def set_role(engine: Engine, user_name: str, role: str) -> None:
+    """Give a user another role."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInput(f"unknown role '{role}'; roles: {', '.join(r.value for r in Role)}") from None
+    with engine.begin() as conn:
+        tenancy.set_role(conn, tenancy.user_by_name(conn, user_name).id, role)
+
+
+def set_disabled(engine: Engine, user_name: str, disabled: bool) -> None:
+    """Disable a user (its web sessions end; its tokens stop working) or enable it again."""
+    with engine.begin() as conn:
+        user_id = tenancy.user_by_name(conn, user_name).id
+        tenancy.set_disabled(conn, user_id, disabled)
+        if disabled:
+            sessions.end_for_user(conn, user_id)
+
+
+def revoke_token(engine: Engine, token_id: int) -> None:
+    with engine.begin() as conn:
+        if not tenancy.revoke_token(conn, token_id):
+            raise NotFound(f"no live token #{token_id}")
+
+
+def change_group_member(engine: Engine, group: str, org: str, *, member: bool) -> None:
+    """Add organisation `org` to sharing group `group` (member=True) or remove it."""
+    with engine.begin() as conn:
+        group_id = tenancy.group_by_name(conn, group).id
+        org_id = tenancy.org_by_name(conn, org).id
+        change = tenancy.add_group_member if member else tenancy.remove_group_member
+        if not change(conn, group_id, org_id):
+            raise InvalidInput(f"'{org}' {'already is' if member else 'is not'} a member of '{group}'")

@@ -1,20 +1,24 @@
-"""The ASGI application: REST API under /api/v1 with its OpenAPI document."""
+"""The ASGI application: REST API under /api/v1 with its OpenAPI document, TAXII 2.1 under /taxii2/
+and the web UI everywhere else (static files under /static)."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import errors, taxii
-from liaison.api.rest import bundles, drafts, federation, objects, session, views
+from liaison.api.rest import bundles, drafts, federation, objects, search, session, views
 from liaison.config import get_settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
+from liaison.web import errorpages, vendor
 from liaison.web import pages as web_pages
 from liaison.web import reports as web_reports
 from liaison.web import viz as web_viz
+from liaison.web.templating import STATIC
 
 API_PREFIX = "/api/v1"
 
@@ -48,9 +52,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     errors.install(app)
-    for module in (session, objects, bundles, federation, drafts, views):
+    errorpages.install(app)
+    for module in (session, objects, search, bundles, federation, drafts, views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
+    app.include_router(vendor.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (web_pages, web_viz, web_reports):
         app.include_router(module.router, include_in_schema=False)
 

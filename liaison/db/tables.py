@@ -264,3 +264,25 @@ draft_report = Table(
     CheckConstraint("status IN ('draft', 'published', 'discarded')", name="known_status"),
     Index("ix_draft_report_org_status", "org_id", "status", "updated_at"),
 )
+
+#: Browser sessions of the web UI: the SHA-256 digest of the random cookie token (the token itself
+#: is never stored), the session's CSRF token and its expiry.
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
+)
+
+#: Full-text search structures that migration 0003 builds each database's own way and SQLAlchemy
+#: does not model: SQLite's FTS5 table `object_search` (with its shadow tables `object_search_*`)
+#: and PostgreSQL's expression index over `liaison_search_vector(raw)`.
+SEARCH_STRUCTURES = ("object_search", "ix_object_version_search")
+
+
+def modelled(name: str | None, _type: str, _parent_names: dict) -> bool:
+    """Alembic `include_name` filter: schema comparisons skip the search structures."""
+    return not (name and name.startswith(SEARCH_STRUCTURES))

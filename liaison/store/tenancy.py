@@ -213,3 +213,62 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
         a.label for a in audiences(conn, principal.audience_ids).values() if a.kind == "group"
     )
     raise InvalidInput(f"unknown audience '{spec}'; you can share with: {', '.join(choices)}", audience=spec)
+
+
+def list_users(conn: Connection):
+    """Every user with its organisation's name, role and state, by name."""
+    return conn.execute(
+        select(user.c.id, user.c.name, organization.c.name.label("org"), user.c.role, user.c.disabled,
+               user.c.created_at, user.c.password_hash.is_not(None).label("has_password"))
+        .join(organization, organization.c.id == user.c.org_id)
+        .order_by(user.c.name)
+    ).all()
+
+
+def set_role(conn: Connection, user_id: int, role: Role) -> None:
+    conn.execute(update(user).where(user.c.id == user_id).values(role=str(role)))
+
+
+def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
+    conn.execute(update(user).where(user.c.id == user_id).values(disabled=disabled))
+
+
+def list_tokens(conn: Connection):
+    """Every API token (never the token itself) with its user, live ones first, newest first."""
+    return conn.execute(
+        select(api_token.c.id, user.c.name.label("user"), api_token.c.name, api_token.c.created_at,
+               api_token.c.last_used_at, api_token.c.revoked_at)
+        .join(user, user.c.id == api_token.c.user_id)
+        .order_by(api_token.c.revoked_at.is_not(None), api_token.c.created_at.desc())
+    ).all()
+
+
+def revoke_token(conn: Connection, token_id: int) -> int:
+    """Revoke one live token; return how many were revoked (0 or 1)."""
+    return conn.execute(
+        update(api_token).where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    ).rowcount
+
+
+def group_by_name(conn: Connection, name: str):
+    row = conn.execute(select(sharing_group).where(sharing_group.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no sharing group named '{name}'")
+    return row
+
+
+def add_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
+    """Add an organisation to a group; False when it already is a member."""
+    exists = conn.execute(select(group_member.c.org_id).where(
+        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).first()
+    if exists:
+        return False
+    conn.execute(insert(group_member).values(group_id=group_id, org_id=org_id))
+    return True
+
+
+def remove_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
+    """Remove an organisation from a group; False when it was not a member."""
+    return conn.execute(group_member.delete().where(
+        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).rowcount > 0

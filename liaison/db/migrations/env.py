@@ -2,9 +2,9 @@
 
 from alembic import context
 
-from liaison.db.tables import metadata
+from liaison.db.tables import metadata, modelled
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, include_name=modelled)
 with context.begin_transaction():
     context.run_migrations()

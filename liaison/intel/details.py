@@ -1,0 +1,88 @@
+"""Everything the object page shows about one object, as far as the principal may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal
+from liaison.errors import NotFound
+from liaison.intel import naming
+from liaison.intel.objects import ObjectView
+from liaison.stix.extensions import EXT_IDS
+from liaison.stix.validate import IDENTIFIER_RE
+from liaison.store import reads, refs
+from liaison.store.reads import HoldingInfo
+
+#: Versions compared on the page, newest first; older ones are listed without a diff.
+MAX_DIFFS = 20
+_OWN_EXTENSIONS = {ext_id: name for name, ext_id in EXT_IDS.items()}
+#: The same answer for unknown and invisible objects, naming neither.
+NO_OBJECT = "no such object, or it is not shared with you"
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    modified: str
+    revoked: bool
+    tlp: str | None
+    holdings: list[HoldingInfo]
+    object: dict | None  # None for versions older than the compared ones
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    view: ObjectView
+    object: dict
+    versions: list[Version]  # oldest first
+    #: {id: (type, name)} of every visible object the object refers to (refs and extension definitions).
+    names: dict[str, tuple[str, str | None]]
+
+
+def referenced_ids(value, key: str = "") -> set[str]:
+    """Ids in `*_ref`/`*_refs` properties (at any depth) and extension-definition ids of extensions."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "extensions" and isinstance(v, dict):
+                found.update(ext for ext in v if ext.startswith("extension-definition--"))
+            found |= referenced_ids(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            found |= referenced_ids(item, key)
+    elif isinstance(value, str) and key.endswith(("_ref", "_refs")) and IDENTIFIER_RE.match(value):
+        found.add(value)
+    return found
+
+
+def named(conn, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """{id: (type, display name)} of the objects among `stix_ids` the principal may see."""
+    return {stix_id: (type_, naming.display_name(type_, name, raw))
+            for stix_id, (type_, name, raw) in refs.latest(conn, principal, stix_ids).items()}
+
+
+def details(engine: Engine, principal: Principal, stix_id: str) -> Details:
+    """The latest visible version of `stix_id` with its visible versions and the names of what it
+    refers to. Unknown and invisible objects raise the same NotFound."""
+    if not IDENTIFIER_RE.match(stix_id):
+        raise NotFound(NO_OBJECT)
+    with engine.connect() as conn:
+        rows = reads.list_versions(conn, principal, stix_id)
+        if not rows:
+            raise NotFound(NO_OBJECT)
+        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+        compared = {row.pk for row in rows[-MAX_DIFFS:]}
+        raws = {row.pk: reads.get_version(conn, principal, stix_id, row.modified).raw
+                for row in rows if row.pk in compared}
+        objects = {pk: orjson.loads(raw) for pk, raw in raws.items()}
+        latest = rows[-1]
+        obj = objects[latest.pk]
+        names = named(conn, principal, referenced_ids(obj))
+    for ext_id, name in _OWN_EXTENSIONS.items():
+        names.setdefault(ext_id, ("extension-definition", name))
+    versions = [Version(row.modified, row.revoked, row.tlp, holdings.get(row.pk, []), objects.get(row.pk))
+                for row in rows]
+    view = ObjectView(stix_id, latest.modified, raws[latest.pk], holdings.get(latest.pk, []))
+    return Details(view, obj, versions, names)

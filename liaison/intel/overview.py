@@ -1,0 +1,47 @@
+"""The dashboard's view of what a principal may see: partners' recent sharing, counts per type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal
+from liaison.intel import naming
+from liaison.store import overview, tenancy
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    stix_id: str
+    type: str
+    name: str
+    modified: str
+    tlp: str | None
+    holder: str
+    added_at: str
+
+
+def recently_shared(engine: Engine, principal: Principal, limit: int = 15) -> list[Shared]:
+    """Objects other organisations hold and share with the principal, most recently added first
+    (each object once, with its most recent holder)."""
+    with engine.connect() as conn:
+        rows = overview.recent_from_others(conn, principal, limit * 3)
+    seen: dict[str, Shared] = {}
+    for row in rows:
+        if row.stix_id not in seen:
+            seen[row.stix_id] = Shared(row.stix_id, row.type, naming.display_name(row.type, row.name, row.raw),
+                                       row.modified, row.tlp, row.holder, row.added_at)
+    return list(seen.values())[:limit]
+
+
+def type_counts(engine: Engine, principal: Principal) -> list[tuple[str, int]]:
+    """(type, objects) the principal may see, most common first."""
+    with engine.connect() as conn:
+        return overview.counts_by_type(conn, principal)
+
+
+def organisation_names(engine: Engine) -> list[str]:
+    """Names of the organisations known here (search filters by owner)."""
+    with engine.connect() as conn:
+        return [row.name for row in tenancy.list_orgs(conn)]

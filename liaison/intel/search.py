@@ -1,0 +1,168 @@
+"""Full-text search for people: web-search syntax, filters, a page of hits with the total.
+
+The query language is the one of web search engines and of PostgreSQL's `websearch_to_tsquery`:
+words all required, "quoted phrases", `-word` to exclude, `or` between alternatives. It is parsed
+here once and rendered for each database, so both find the same objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import orjson
+from sqlalchemy import Engine
+
+from liaison.access.principal import Principal
+from liaison.errors import InvalidInput, NotFound
+from liaison.intel import naming
+from liaison.intel.objects import timestamp_filter
+from liaison.stix import tlp as tlp_levels
+from liaison.store import reads, tenancy
+from liaison.store import search as store
+from liaison.store.reads import HoldingInfo
+
+MAX_PAGE = 200
+_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,249}$")
+#: Properties shown as a hit's summary, the first present.
+_SUMMARY_PROPS = ("description", "abstract", "explanation", "content", "pattern", "value")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    negated: bool = False
+
+
+def parse(text: str) -> list[list[Term]]:
+    """The query as alternatives (joined by `or`), each a list of terms. Terms without any letter
+    or digit find nothing in either database and are dropped."""
+    groups: list[list[Term]] = [[]]
+    for negated, phrase, word in _TERM.findall(text or ""):
+        if word and word.lower() == "or":
+            if groups[-1]:
+                groups.append([])
+            continue
+        value = (phrase if not word else word.lstrip("-")).replace('"', " ").strip()
+        if word.startswith("-") and len(word) > 1:
+            negated = "-"
+        if re.search(r"\w", value):
+            groups[-1].append(Term(value, bool(negated)))
+    groups = [g for g in groups if g]
+    if groups and not all(any(not t.negated for t in g) for g in groups):
+        raise InvalidInput("each alternative of a search needs a word to look for, not only words to exclude",
+                           parameter="q")
+    return groups
+
+
+def fts5_query(groups: list[list[Term]]) -> str:
+    """SQLite FTS5 syntax: each term a quoted string (its punctuation is then plain text)."""
+
+    def quoted(term: Term) -> str:
+        return '"' + term.text.replace('"', '""') + '"'
+
+    alternatives = []
+    for group in groups:
+        expr = "(" + " AND ".join(quoted(t) for t in group if not t.negated) + ")"
+        for term in (t for t in group if t.negated):
+            expr += f" NOT {quoted(term)}"
+        alternatives.append(f"({expr})")
+    return " OR ".join(alternatives)
+
+
+def websearch_query(groups: list[list[Term]]) -> str:
+    """The same query normalised for PostgreSQL's websearch_to_tsquery."""
+    return " or ".join(
+        " ".join(("-" if t.negated else "") + (f'"{t.text}"' if " " in t.text else t.text) for t in group)
+        for group in groups
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    stix_id: str
+    type: str
+    name: str
+    modified: str
+    tlp: str | None
+    summary: str
+    holdings: list[HoldingInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    total: int
+    limit: int
+    offset: int
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _day(value: str | None, name: str, *, end: bool = False) -> str | None:
+    """A date (YYYY-MM-DD) or STIX timestamp bound; a date as the end of a range includes that day."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return timestamp_filter(value, name)
+    return timestamp_filter((day + timedelta(days=1) if end else day).isoformat() + "T00:00:00Z", name)
+
+
+def make_query(engine: Engine, dialect: str, *, q: str = "", types=(), owner: str | None = None,
+               tlp: str | None = None, modified_from: str | None = None,
+               modified_until: str | None = None) -> store.SearchQuery:
+    """A checked query from user input; `dialect` picks the text-query syntax."""
+    groups = parse(q)
+    match = None
+    if groups:
+        match = websearch_query(groups) if dialect == "postgresql" else fts5_query(groups)
+    types = tuple(t for t in (types or ()) if t)
+    for type_ in types:
+        if not _TYPE.match(type_):
+            raise InvalidInput(f"'{type_}' is not a STIX type name", parameter="type")
+    if tlp and tlp != "none" and tlp not in tlp_levels.LEVELS:
+        raise InvalidInput(f"unknown TLP level '{tlp}'; levels: {', '.join(tlp_levels.LEVELS)} or none",
+                           parameter="tlp")
+    owner_id = None
+    if owner:
+        with engine.connect() as conn:
+            try:
+                owner_id = tenancy.org_by_name(conn, owner).id
+            except NotFound:
+                raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
+    return store.SearchQuery(
+        match=match, types=types, owner_org_id=owner_id, tlp=tlp or None,
+        modified_from=_day(modified_from, "modified_from"),
+        modified_until=_day(modified_until, "modified_until", end=True),
+    )
+
+
+def _summary(raw: str) -> str:
+    obj = orjson.loads(raw)
+    for prop in _SUMMARY_PROPS:
+        value = obj.get(prop)
+        if isinstance(value, str) and value.strip():
+            text = " ".join(value.split())
+            return text if len(text) <= 240 else text[:239] + "…"
+    return ""
+
+
+def search(engine: Engine, principal: Principal, *, q: str = "", types=(), owner: str | None = None,
+           tlp: str | None = None, modified_from: str | None = None, modified_until: str | None = None,
+           limit: int = 25, offset: int = 0) -> Results:
+    """A page of the latest versions `principal` may see that match, best first, with the total."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
+    if offset < 0:
+        raise InvalidInput("'offset' must not be negative", parameter="offset")
+    query = make_query(engine, engine.dialect.name, q=q, types=types, owner=owner, tlp=tlp,
+                       modified_from=modified_from, modified_until=modified_until)
+    with engine.connect() as conn:
+        total = store.count(conn, principal, query)
+        rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
+        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+    hits = [Hit(row.stix_id, row.type, naming.display_name(row.type, row.name, row.raw), row.modified, row.tlp,
+                _summary(row.raw), holdings.get(row.pk, [])) for row in rows]
+    return Results(total, limit, offset, hits)

@@ -1,0 +1,141 @@
+"""Queries over the links between objects: relationships, embedded references, and the latest
+versions that graphs, maps and timelines are drawn from. Every query takes a Principal and only
+returns visible, non-revoked latest versions; a link is returned only when its other end has a
+version the principal may see."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import Connection, and_, exists, not_, or_, select
+
+from liaison.access.predicate import visible
+from liaison.access.principal import Principal
+from liaison.db.tables import edge, object_version
+from liaison.store.reads import latest_visible
+
+V = object_version
+#: Relationship endpoints: these edges belong to the relationship, not to what it links.
+ENDPOINTS = ("source_ref", "target_ref")
+#: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
+_IN_CHUNK = 900
+#: What a node of a graph, a map or a timeline is drawn from.
+_NODE_COLUMNS = (V.c.pk, V.c.stix_id, V.c.type, V.c.name, V.c.tlp, V.c.modified, V.c.raw)
+
+
+def _current(principal: Principal):
+    """The latest version of its object that `principal` may see, unless that version is revoked."""
+    return and_(visible(principal, V.c.pk), latest_visible(principal), V.c.revoked.is_(False))
+
+
+def _has_visible_version(principal: Principal, stix_id_column):
+    other = V.alias("other_end")
+    return exists(select(1).where(other.c.stix_id == stix_id_column, visible(principal, other.c.pk)))
+
+
+def _chunks(items: list, size: int = _IN_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def prop_matches(column, labels: Iterable[str]):
+    """True for edge props whose last dotted segment is one of `labels` (`location_ref` matches
+    both `location_ref` and `extensions.<definition id>.location_ref`)."""
+    return or_(*(or_(column == label, column.endswith(f".{label}", autoescape=True)) for label in labels))
+
+
+def latest(conn: Connection, principal: Principal, stix_ids: Iterable[str]) -> list:
+    """The current (latest visible, not revoked) versions of these objects; rows of
+    (pk, stix_id, type, name, tlp, modified, raw). Ids with no such version are left out."""
+    found = []
+    for part in _chunks(sorted(set(stix_ids))):
+        found += conn.execute(select(*_NODE_COLUMNS).where(V.c.stix_id.in_(part), _current(principal))).all()
+    return found
+
+
+def latest_of_types(conn: Connection, principal: Principal, types: Iterable[str], *, limit: int,
+                    raw_contains: str | None = None) -> list:
+    """Current versions of objects of these types, most recently modified first, at most `limit`;
+    with `raw_contains`, only those whose JSON contains that text (a cheap pre-filter)."""
+    query = select(*_NODE_COLUMNS).where(V.c.type.in_(sorted(set(types))), _current(principal))
+    if raw_contains:
+        query = query.where(V.c.raw.contains(raw_contains, autoescape=True))
+    return conn.execute(query.order_by(V.c.modified.desc(), V.c.pk.desc()).limit(limit)).all()
+
+
+def relationships_of(conn: Connection, principal: Principal, stix_id: str, *,
+                     types: Iterable[str] | None = None, limit: int) -> list:
+    """Current relationships with `stix_id` as source or target whose other end is visible, most
+    recently modified first, at most `limit` each way; rows of (stix_id, relationship_type,
+    source, target, modified)."""
+    source, target = edge.alias("source"), edge.alias("target")
+    found = {}
+    for mine, other in ((source, target), (target, source)):
+        query = (
+            select(V.c.stix_id, source.c.relationship_type, source.c.target_id.label("source"),
+                   target.c.target_id.label("target"), V.c.modified)
+            .select_from(V)
+            .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
+            .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
+            .where(mine.c.target_id == stix_id, V.c.type == "relationship", _current(principal),
+                   _has_visible_version(principal, other.c.target_id))
+        )
+        if types is not None:
+            query = query.where(source.c.relationship_type.in_(sorted(set(types))))
+        for row in conn.execute(query.order_by(V.c.modified.desc(), V.c.pk.desc()).limit(limit)):
+            found.setdefault(row.stix_id, row)
+    return sorted(found.values(), key=lambda row: row.modified, reverse=True)
+
+
+def _ref_filter(labels: Iterable[str] | None, noise: Iterable[str]):
+    """Embedded refs (never relationship endpoints) limited to `labels`, or all but `noise`."""
+    if labels is not None:
+        return prop_matches(edge.c.prop, labels)
+    return not_(prop_matches(edge.c.prop, noise))
+
+
+def refs_from(conn: Connection, principal: Principal, version_pk: int, *, labels: Iterable[str] | None,
+              noise: Iterable[str], limit: int) -> list:
+    """The references embedded in version `version_pk` (relationship endpoints included) whose
+    target is visible, in document order; rows of (prop, target_id)."""
+    query = (
+        select(edge.c.prop, edge.c.target_id)
+        .where(edge.c.version_pk == version_pk, _ref_filter(labels, noise),
+               _has_visible_version(principal, edge.c.target_id))
+    )
+    return conn.execute(query.limit(limit)).all()
+
+
+def referrers_of(conn: Connection, principal: Principal, stix_id: str, *, labels: Iterable[str] | None,
+                 noise: Iterable[str], limit: int) -> list:
+    """Current objects that embed a reference to `stix_id` (reports, notes, sightings, ...; not
+    relationship endpoints), most recently modified first; rows of (stix_id, prop, modified)."""
+    query = (
+        select(V.c.stix_id, edge.c.prop, V.c.modified)
+        .select_from(V)
+        .join(edge, edge.c.version_pk == V.c.pk)
+        .where(edge.c.target_id == stix_id, edge.c.prop.not_in(ENDPOINTS), _ref_filter(labels, noise),
+               _current(principal))
+        .order_by(V.c.modified.desc(), V.c.pk.desc())
+    )
+    return conn.execute(query.limit(limit)).all()
+
+
+def located_at(conn: Connection, principal: Principal, source_ids: Iterable[str]) -> list:
+    """Current `located-at` relationships from these objects to a visible object; rows of
+    (source, target), most recently modified first."""
+    source, target = edge.alias("source"), edge.alias("target")
+    found = []
+    for part in _chunks(sorted(set(source_ids))):
+        query = (
+            select(source.c.target_id.label("source"), target.c.target_id.label("target"))
+            .select_from(V)
+            .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
+            .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
+            .where(source.c.target_id.in_(part), source.c.relationship_type == "located-at",
+                   V.c.type == "relationship", _current(principal),
+                   _has_visible_version(principal, target.c.target_id))
+            .order_by(V.c.modified.desc(), V.c.pk.desc())
+        )
+        found += conn.execute(query).all()
+    return found

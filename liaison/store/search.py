@@ -1,0 +1,85 @@
+"""Full-text search over the latest visible object versions, with filters, counted and paged.
+
+The text index is SQLite's FTS5 table `object_search` or PostgreSQL's expression index over
+`liaison_search_vector(raw)` (both built by migration 0003). Every query applies the access
+predicate: only versions the principal may see, and of those only each object's latest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Float, column, func, literal_column, select, table, text
+
+from liaison.access.predicate import visible, visible_to_org_holding
+from liaison.access.principal import Principal
+from liaison.db.tables import object_version
+from liaison.store.reads import latest_visible
+
+V = object_version
+_FTS = table("object_search", column("rowid"))
+#: SQLite's relevance (lower is better): names, values and aliases weigh more than descriptions.
+_BM25 = "bm25(object_search, 10.0, 1.0)"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What to look for. `match` is the text query in each database's syntax (see
+    liaison.intel.search), already checked; None lists everything that passes the filters."""
+
+    match: str | None = None
+    types: tuple[str, ...] = ()
+    owner_org_id: int | None = None
+    tlp: str | None = None  # a TLP level, or "none" for unmarked objects
+    modified_from: str | None = None
+    modified_until: str | None = None  # exclusive
+
+
+def _matching(principal: Principal, query: SearchQuery, columns: list):
+    """Latest visible, unrevoked versions passing the filters."""
+    if query.owner_org_id is not None:
+        seen = visible_to_org_holding(principal, V.c.pk, query.owner_org_id)
+    else:
+        seen = visible(principal, V.c.pk)
+    stmt = select(*columns).where(seen, latest_visible(principal), V.c.revoked.is_(False))
+    if query.types:
+        stmt = stmt.where(V.c.type.in_(query.types))
+    if query.tlp == "none":
+        stmt = stmt.where(V.c.tlp.is_(None))
+    elif query.tlp:
+        stmt = stmt.where(V.c.tlp == query.tlp)
+    if query.modified_from:
+        stmt = stmt.where(V.c.modified >= query.modified_from)
+    if query.modified_until:
+        stmt = stmt.where(V.c.modified < query.modified_until)
+    return stmt
+
+
+def _statement(conn: Connection, principal: Principal, query: SearchQuery, columns: list):
+    """The statement selecting `columns` of the matches, and its order: best match first, then
+    newest (newest first when there is no text query)."""
+    stmt = _matching(principal, query, columns)
+    newest = [V.c.modified.desc(), V.c.pk.desc()]
+    if not query.match:
+        return stmt, newest
+    if conn.dialect.name == "postgresql":
+        vector = func.liaison_search_vector(V.c.raw)
+        tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), query.match)
+        return stmt.where(vector.op("@@")(tsquery)), [func.ts_rank(vector, tsquery).desc(), *newest]
+    hits = (select(_FTS.c.rowid, literal_column(_BM25, Float).label("score"))
+            .where(text("object_search MATCH :match").bindparams(match=query.match))
+            .subquery("hits"))
+    return stmt.join_from(V, hits, V.c.pk == hits.c.rowid), [hits.c.score, *newest]
+
+
+def count(conn: Connection, principal: Principal, query: SearchQuery) -> int:
+    """How many objects (latest visible versions) match."""
+    stmt, _order = _statement(conn, principal, query, [V.c.pk])
+    return conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+
+
+def search(conn: Connection, principal: Principal, query: SearchQuery, *, limit: int, offset: int = 0):
+    """A page of matches, best first: rows of (pk, stix_id, type, modified, tlp, name, raw)."""
+    stmt, order = _statement(conn, principal, query,
+                             [V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.name, V.c.raw])
+    return conn.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()

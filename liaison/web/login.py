@@ -1,0 +1,60 @@
+"""Logging in and out of the web UI."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
+
+from liaison import accounts
+from liaison.access.principal import Principal
+from liaison.api.deps import get_engine
+from liaison.errors import Unauthorized
+from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_csrf, safe_next
+from liaison.web.templating import render
+
+router = APIRouter()
+
+
+def _login_page(request: Request, status_code: int = 200, **context):
+    token = login_csrf(request)
+    response = render(request, "login.html", None, status_code=status_code, **context)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    return response
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str = "/"):
+    return _login_page(request, next=safe_next(next),
+                       notice="You have been logged out." if "logged_out" in request.query_params else None)
+
+
+@router.post("/login")
+async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
+                csrf_token: str = Form(""), engine: Engine = Depends(get_engine)):
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(csrf_token, expected):
+        return _login_page(request, 403, next=safe_next(next), username=username,
+                           error="The login form expired; please try again.")
+    try:
+        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password)
+    except Unauthorized as exc:
+        return _login_page(request, 401, next=safe_next(next), username=username, error=exc.message.capitalize() + ".")
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, _principal: Principal = Depends(csrf_protect),
+                 engine: Engine = Depends(get_engine)):
+    """End the session (the CSRF check keeps other sites from logging the user out)."""
+    await run_in_threadpool(accounts.end_session, engine, request.cookies[SESSION_COOKIE])
+    response = RedirectResponse("/login?logged_out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

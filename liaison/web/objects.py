@@ -1,0 +1,130 @@
+"""The object page: properties, versions with diffs, holdings, annotations (with forms to add
+opinions, notes and sightings), relations, and export as STIX JSON."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
+
+from liaison.access.principal import WRITER_ROLES, Principal
+from liaison.api.deps import get_engine
+from liaison.errors import InvalidInput, LiaisonError
+from liaison.intel import annotations, details, objects
+from liaison.stix import tlp as tlp_levels
+from liaison.web import present
+from liaison.web.auth import csrf_protect, web_principal
+from liaison.web.templating import render
+
+router = APIRouter()
+
+
+def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
+    """What the add forms need: audiences (with the default), TLP levels, places to sight at."""
+    choices, default = annotations.audience_choices(engine, principal, stix_id)
+    places = []
+    if annotations.sightable(obj):
+        page = objects.list_objects(engine, principal, objects.make_filters(engine, types=["location"]), limit=300)
+        places = sorted(((v.stix_id, present.display_name(orjson.loads(v.raw))) for v in page.items),
+                        key=lambda p: p[1].lower())
+    return {"audiences": choices, "default_audience": default, "opinions": annotations.OPINIONS,
+            "tlp_levels": tlp_levels.LEVELS, "default_tlp": _default_tlp(obj), "places": places,
+            "sightable": annotations.sightable(obj)}
+
+
+def _default_tlp(obj: dict) -> str:
+    level = tlp_levels.level_of(obj.get("object_marking_refs"))
+    return level or "amber"
+
+
+def _annotation_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
+    return {"annotations": annotations.about(engine, principal, stix_id),
+            "can_write": principal.role in WRITER_ROLES, "stix_id": stix_id,
+            **_form_context(engine, principal, stix_id, obj)}
+
+
+@router.get("/objects/{stix_id}")
+async def object_page(request: Request, stix_id: str, principal: Principal = Depends(web_principal),
+                      engine: Engine = Depends(get_engine)):
+    def load():
+        found = details.details(engine, principal, stix_id)
+        return found, _annotation_context(engine, principal, stix_id, found.object)
+
+    found, context = await run_in_threadpool(load)
+    obj = found.object
+    versions = []
+    for previous, current in zip([None, *found.versions], found.versions):
+        compared = previous is not None and previous.object is not None and current.object is not None
+        changes = present.diff(previous.object, current.object) if compared else None
+        versions.append({"version": current, "changes": changes})
+    return render(
+        request, "object.html", principal, obj=obj, view=found.view, names=found.names,
+        title=present.display_name(obj, found.names), properties=present.properties(obj, found.names),
+        extensions=present.extensions(obj, found.names), grading=present.grading(obj),
+        tlp=tlp_levels.level_of(obj.get("object_marking_refs")), versions=list(reversed(versions)),
+        raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(), **context,
+    )
+
+
+@router.get("/objects/{stix_id}/export")
+async def export_object(stix_id: str, principal: Principal = Depends(web_principal),
+                        engine: Engine = Depends(get_engine)):
+    """The latest visible version as a STIX 2.1 bundle."""
+    found = await run_in_threadpool(details.details, engine, principal, stix_id)
+    body = f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":[{found.view.raw}]}}'.encode()
+    filename = stix_id.replace("--", "_") + ".json"
+    return Response(body, media_type="application/stix+json;version=2.1",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def _after_add(request: Request, engine: Engine, principal: Principal, stix_id: str, add) -> Response:
+    """Run `add`; answer htmx with the refreshed annotations (with the error, if any), browsers
+    with a redirect back to the object (errors go to the error page)."""
+    error = None
+    try:
+        await run_in_threadpool(add)
+    except LiaisonError as exc:
+        if not request.headers.get("HX-Request"):
+            raise
+        error = exc.message
+    if not request.headers.get("HX-Request"):
+        return RedirectResponse(f"/objects/{stix_id}#annotations", status_code=303)
+    obj = orjson.loads((await run_in_threadpool(objects.get_object, engine, principal, stix_id)).raw)
+    context = await run_in_threadpool(_annotation_context, engine, principal, stix_id, obj)
+    return render(request, "object_annotations.html", principal, status_code=422 if error else 200,
+                  error=error, **context)
+
+
+@router.post("/objects/{stix_id}/opinions")
+async def add_opinion(request: Request, stix_id: str, opinion: str = Form(...), explanation: str = Form(""),
+                      audience: str = Form("org"), tlp: str = Form(""),
+                      principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+    return await _after_add(request, engine, principal, stix_id, lambda: annotations.add_opinion(
+        engine, principal, stix_id, opinion=opinion, explanation=explanation, audience=audience, tlp=tlp or None))
+
+
+@router.post("/objects/{stix_id}/notes")
+async def add_note(request: Request, stix_id: str, content: str = Form(""), abstract: str = Form(""),
+                   audience: str = Form("org"), tlp: str = Form(""),
+                   principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+    return await _after_add(request, engine, principal, stix_id, lambda: annotations.add_note(
+        engine, principal, stix_id, content=content, abstract=abstract, audience=audience, tlp=tlp or None))
+
+
+@router.post("/objects/{stix_id}/sightings")
+async def add_sighting(request: Request, stix_id: str, count: str = Form(""), first_seen: str = Form(""),
+                       last_seen: str = Form(""), where: list[str] = Form([]), description: str = Form(""),
+                       audience: str = Form("org"), tlp: str = Form(""),
+                       principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+    def add():
+        if count.strip() and not count.strip().isdigit():
+            raise InvalidInput("'count' must be a whole number", parameter="count")
+        return annotations.add_sighting(
+            engine, principal, stix_id, count=int(count) if count.strip() else None, first_seen=first_seen,
+            last_seen=last_seen, where=where, description=description, audience=audience, tlp=tlp or None)
+
+    return await _after_add(request, engine, principal, stix_id, add)

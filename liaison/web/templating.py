@@ -1,0 +1,60 @@
+"""Jinja2 templates of the web UI and `render`, which gives every page what the layout needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from liaison.access.principal import Principal, Role
+from liaison.config import get_settings
+from liaison.web import filters
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+templates = Jinja2Templates(directory=TEMPLATES)
+filters.install(templates.env)
+
+#: (label, path) of the navigation; Admin is added for admins only.
+NAVIGATION = (
+    ("Dashboard", "/"), ("Search", "/search"), ("Graph", "/graph"), ("Map", "/map"),
+    ("Timeline", "/timeline"), ("Drafts", "/drafts"), ("Import", "/import"),
+)
+
+
+def navigation(path: str, principal: Principal | None) -> list[dict]:
+    """The navigation entries for `principal`, the one holding `path` marked current."""
+    if principal is None:
+        return []
+    entries = list(NAVIGATION)
+    if principal.role == Role.ADMIN:
+        entries.append(("Admin", "/admin"))
+    return [
+        {"label": label, "href": href,
+         "current": path == href if href == "/" else path == href or path.startswith(href + "/")}
+        for label, href in entries
+    ]
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this request: the session's, or the login form's before a session exists."""
+    return getattr(request.state, "csrf_token", None) or getattr(request.state, "login_csrf", "")
+
+
+def render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
+           **context) -> HTMLResponse:
+    """Render template `name` with the principal, its CSRF token, the navigation and the instance name."""
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "principal": principal,
+            "csrf_token": csrf_token(request),
+            "navigation": navigation(request.url.path, principal),
+            "instance_name": get_settings().instance_name,
+            **context,
+        },
+        status_code=status_code,
+    )

@@ -1,0 +1,141 @@
+"""The object page, annotations (opinions, notes, sightings) and export, on both databases."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+import pytest
+
+from liaison.ingest.bundles import import_objects
+from liaison.intel import annotations
+from liaison.stix.extensions import admiralty_grading
+from liaison.stix.tlp import marking_definition as tlp_marking
+from stixdata import actor, sdo
+
+
+@pytest.fixture
+def objects(tenants):
+    """Alpha's actor (two versions) shared with group ab; a private one; an indicator for the instance."""
+    engine, alice = tenants.engine, tenants.principal("alice")
+    shared_v1 = actor("Saxaul Wolves", description="first", created_by_ref=alice.org_identity_id, level="amber",
+                      modified="2025-01-01T00:00:00.000Z")
+    shared = {**shared_v1, "modified": "2025-02-01T00:00:00.000Z", "description": "second",
+              "aliases": ["Steppe Pack"], "extensions": admiralty_grading("B", 2)}
+    private = actor("Hidden Tamarisk", created_by_ref=alice.org_identity_id)
+    indicator = sdo("indicator", name="Tamarisk beacon", pattern="[domain-name:value = 'tamarisk.example']",
+                    pattern_type="stix", valid_from="2025-01-01T00:00:00Z", created_by_ref=alice.org_identity_id)
+    import_objects(engine, alice, [shared_v1, shared], audience="group:ab")
+    import_objects(engine, alice, [private], audience="org")
+    import_objects(engine, alice, [indicator], audience="instance")
+    return {"shared": shared, "private": private, "indicator": indicator}
+
+
+def test_object_page_shows_properties_versions_and_holdings(web, objects):
+    page = web("bob").get(f"/objects/{objects['shared']['id']}")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Saxaul Wolves</h1>" in html
+    assert "Steppe Pack" in html and "TLP:AMBER" in html
+    assert ">B2<" in html and "usually reliable, probably true" in html  # Admiralty grading
+    assert "admiralty-grading" in html  # the extension by its definition's name
+    assert "group:ab" in html and "held by <strong>Alpha</strong>" in html
+    assert re.search(r"<td>description</td><td>changed</td><td><code>first</code></td><td><code>second</code>", html)
+    assert 'href="/objects/' + objects["shared"]["created_by_ref"] + '"' in html  # created_by with its name
+    assert 'hx-get="/objects/' + objects["shared"]["id"] + '/relations"' in html
+    for view in ("graph", "timeline", "map"):
+        assert f'href="/{view}?id={objects["shared"]["id"]}"' in html
+
+
+def test_unknown_invisible_and_malformed_ids_get_the_same_404(web, objects):
+    carol = web("carol")
+    answers = [carol.get(f"/objects/{objects['private']['id']}"),
+               carol.get(f"/objects/{objects['shared']['id']}"),
+               carol.get("/objects/intrusion-set--00000000-0000-4000-8000-000000000000"),
+               carol.get("/objects/not-an-id")]
+    assert {a.status_code for a in answers} == {404}
+    bodies = {re.sub(r'value="[^"]+"', "", a.text) for a in answers}  # the CSRF token differs per page only
+    assert len(bodies) == 1
+    body = bodies.pop()
+    assert "Hidden Tamarisk" not in body and objects["private"]["id"] not in body
+    assert carol.get(f"/objects/{objects['private']['id']}/export").status_code == 404
+
+
+def test_export_is_a_stix_bundle_of_the_visible_version(web, objects):
+    answer = web("bob").get(f"/objects/{objects['shared']['id']}/export")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/stix+json")
+    assert "attachment" in answer.headers["content-disposition"]
+    bundle = orjson.loads(answer.content)
+    assert bundle["type"] == "bundle" and bundle["objects"] == [objects["shared"]]
+
+
+def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
+    bob, target = web("bob"), objects["shared"]["id"]
+    page = bob.get(f"/objects/{target}").text
+    # Default audience: the narrowest one that Alpha (the owner) also sees.
+    assert re.search(r'<option value="group:ab" selected>', page)
+    opinion = bob.post(f"/objects/{target}/opinions", {"opinion": "disagree", "explanation": "Not the same pack",
+                                                       "audience": "group:ab", "tlp": "amber"}, follow_redirects=False)
+    assert opinion.status_code == 303 and opinion.headers["location"] == f"/objects/{target}#annotations"
+    note = bob.post(f"/objects/{target}/notes", {"abstract": "Border crossing", "content": "Seen at Torugart",
+                                                 "audience": "group:ab", "tlp": "green"},
+                    headers={"HX-Request": "true"})
+    assert note.status_code == 200 and 'id="annotations"' in note.text and "Seen at Torugart" in note.text
+    bob_identity = tenants.principal("bob").org_identity_id
+    sighting = bob.post(f"/objects/{objects['indicator']['id']}/sightings",
+                        {"count": "3", "first_seen": "2025-03-01T10:00", "last_seen": "2025-03-02T11:30",
+                         "where": bob_identity, "audience": "instance", "tlp": "green"}, follow_redirects=False)
+    assert sighting.status_code == 303
+
+    seen_by_alice = web("alice").get(f"/objects/{target}").text
+    assert "disagree" in seen_by_alice and "Not the same pack" in seen_by_alice and "Seen at Torugart" in seen_by_alice
+    assert "Bravo" in seen_by_alice  # the author's organisation
+    indicator_page = web("alice").get(f"/objects/{objects['indicator']['id']}").text
+    assert "Sighted 3 times" in indicator_page
+    found = annotations.about(tenants.engine, tenants.principal("alice"), objects["indicator"]["id"]).sightings
+    assert [(s.object["count"], s.object["first_seen"], s.object["where_sighted_refs"]) for s in found] == [
+        (3, "2025-03-01T10:00:00.000Z", [bob_identity])]
+    # Carol is outside group ab: the opinion and note are not hers to see, the sighting is.
+    carol_view = annotations.about(tenants.engine, tenants.principal("carol"), objects["indicator"]["id"])
+    assert len(carol_view.sightings) == 1
+    assert web("carol").get(f"/objects/{target}").status_code == 404
+
+
+def test_annotation_errors_are_shown_and_nothing_is_saved(web, objects, tenants):
+    bob, target = web("bob"), objects["shared"]["id"]
+    bad = bob.post(f"/objects/{target}/opinions", {"opinion": "love-it", "audience": "group:ab"},
+                   headers={"HX-Request": "true"})
+    assert bad.status_code == 422 and "an opinion is one of" in bad.text
+    red_to_instance = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "instance", "tlp": "red"},
+                               headers={"HX-Request": "true"})
+    assert red_to_instance.status_code == 422 and "TLP:RED cannot be shared" in red_to_instance.text
+    foreign_group = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:nope"})
+    assert foreign_group.status_code == 422 and "unknown audience" in foreign_group.text
+    marking = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"  # TLP:AMBER, not an SDO
+    import_objects(tenants.engine, tenants.principal("bob"), [tlp_marking("amber")], audience="instance")
+    unsightable = bob.post(f"/objects/{marking}/sightings", {"count": "1"})
+    assert unsightable.status_code == 422 and "cannot be sighted" in unsightable.text
+    assert "Add a sighting" not in bob.get(f"/objects/{marking}").text
+    saved = annotations.about(tenants.engine, tenants.principal("alice"), target)
+    assert saved.opinions == [] and saved.notes == []
+    assert bob.http.post(f"/objects/{target}/notes", data={"content": "no token"}).status_code == 403
+    hidden = web("carol").post(f"/objects/{objects['private']['id']}/notes", {"content": "probe"})
+    assert hidden.status_code == 404
+
+
+def test_readers_see_but_cannot_annotate(web, objects):
+    rita = web("rita")
+    page = rita.get(f"/objects/{objects['shared']['id']}").text
+    assert "can read but not add" in page and "Add an opinion" not in page
+    assert rita.post(f"/objects/{objects['shared']['id']}/opinions", {"opinion": "agree"}).status_code == 403
+
+
+def test_object_text_is_escaped_and_only_web_links_are_links(web, tenants):
+    hostile = actor("<script>alert('x')</script>", description="<img src=x onerror=alert(1)>",
+                    external_references=[{"source_name": "a", "url": "javascript:alert(1)"},
+                                         {"source_name": "b", "url": "https://example.org/report"}])
+    import_objects(tenants.engine, tenants.principal("alice"), [hostile])
+    page = web("alice").get(f"/objects/{hostile['id']}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert 'href="javascript:' not in page and 'href="https://example.org/report"' in page

@@ -1,0 +1,77 @@
+"""Dashboard, search page and bundle import through the in-process application, on both databases."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+
+from liaison.ingest.bundles import import_objects
+from stixdata import actor, bundle, sdo
+
+
+def _share(tenants):
+    alice = tenants.principal("alice")
+    grouped = actor("Tugai Foxes", description="Group-shared fox crew", level="amber")
+    private = actor("Loess Owls", description="Alpha only owls")
+    import_objects(tenants.engine, alice, [grouped], audience="group:ab")
+    import_objects(tenants.engine, alice, [private], audience="org")
+    return grouped, private
+
+
+def test_dashboard_lists_partners_sharing_drafts_and_counts(web, tenants):
+    grouped, private = _share(tenants)
+    bob = web("bob").get("/").text
+    assert "Tugai Foxes" in bob and "by Alpha" in bob
+    assert "Loess Owls" not in bob and private["id"] not in bob
+    assert re.search(r'href="/search\?type=intrusion-set">intrusion-set</a></td><td class="num">1<', bob)
+    alice = web("alice").get("/").text
+    assert "Tugai Foxes" not in alice.split("Recently shared by partners")[1].split("</section>")[0]  # her own
+    assert re.search(r'href="/search\?type=intrusion-set">intrusion-set</a></td><td class="num">2<', alice)
+    carol = web("carol").get("/").text
+    assert "intrusion-set" not in carol and "Tugai" not in carol
+
+
+def test_search_page_finds_filters_and_pages_within_rights(web, tenants):
+    grouped, private = _share(tenants)
+    import_objects(tenants.engine, tenants.principal("alice"),
+                   [actor(f"Fox Pager {i}", description="foxes") for i in range(30)], audience="instance")
+    bob = web("bob")
+    page = bob.get("/search", params={"q": "fox"}).text
+    assert "31 results" in page and page.count('class="hit"') == 25 and 'rel="next"' in page
+    second = bob.get("/search", params={"q": "fox", "offset": 25}).text
+    assert "26–31 of 31" in second and 'rel="prev"' in second and second.count('class="hit"') == 6
+    assert "Tugai Foxes" in page + second
+    assert "1 result" in bob.get("/search", params={"q": "fox", "tlp": "amber"}).text
+    fragment = bob.get("/search", params={"q": "tugai"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert fragment.text.lstrip().startswith('<section id="results"') and "Tugai Foxes" in fragment.text
+    assert "only words to exclude" in bob.get("/search", params={"q": "-fox"}).text
+    carol = web("carol")
+    assert "0 results" in carol.get("/search", params={"q": "tugai"}).text
+    assert "0 results" in carol.get("/search", params={"q": "owls"}).text
+    assert "30 results" in carol.get("/search", params={"q": "fox"}).text  # the instance-wide ones only
+
+
+def test_import_page_imports_a_bundle_with_an_audience(web, tenants):
+    alice = web("alice")
+    page = alice.get("/import").text
+    assert 'action="/drafts"' in page and 'name="file"' in page  # the document form goes to the drafts
+    assert '<option value="group:ab"' in page
+    objects = [actor("Imported Marmots"), sdo("note", content="about marmots", object_refs=[])]
+    objects[1]["object_refs"] = [objects[0]["id"]]
+    body = orjson.dumps(bundle(*objects))
+    answer = alice.post("/import", {"audience": "group:ab"}, files={"file": ("marmots.json", body, "application/json")},
+                        headers={"X-Requested-With": "XMLHttpRequest"})
+    assert answer.status_code == 200
+    figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', answer.text))
+    assert figures == {"received": "2", "new_versions": "2", "already_held": "0", "duplicates_in_bundle": "0"}
+    assert "group:ab" in answer.text
+    again = alice.post("/import", {"audience": "group:ab"}, files={"file": ("marmots.json", body, "application/json")})
+    assert again.status_code == 200 and "<h1>Import</h1>" in again.text
+    assert dict(re.findall(r'data-figure="(\w+)">(\d+)<', again.text))["already_held"] == "2"
+    assert "Imported Marmots" in web("bob").get("/search", params={"q": "marmots"}).text
+    broken = alice.post("/import", {"audience": "org"}, headers={"X-Requested-With": "XMLHttpRequest"},
+                        files={"file": ("x.json", b'{"type": "nope"}', "application/json")})
+    assert broken.status_code == 422 and "not a STIX bundle" in broken.text
+    reader = web("rita").post("/import", {"audience": "org"}, files={"file": ("m.json", body, "application/json")})
+    assert reader.status_code == 403
