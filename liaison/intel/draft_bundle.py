@@ -31,21 +31,20 @@ def new_entity_id(kind: str, name: str, attrs: dict) -> str:
     return f"{_NEW_TYPE[kind]}--{uuid.uuid4()}"
 
 
-def observable(kind: str, value: str, attrs: dict, marking: str | None = None) -> dict:
-    """The STIX cyber-observable for an extracted value, with its deterministic id."""
-    markings = {"object_marking_refs": [marking]} if marking else {}
+def observable(kind: str, value: str, attrs: dict) -> dict:
+    """The STIX cyber-observable for an extracted value, with its deterministic id. It carries only
+    what the value itself says, so every agency extracting the same value makes the same object."""
     if kind in _VALUE_SCOS:
-        return {"type": kind, "spec_version": "2.1", "id": sco_id(kind, {"value": value}), "value": value, **markings}
+        return {"type": kind, "spec_version": "2.1", "id": sco_id(kind, {"value": value}), "value": value}
     if kind == "file":
         hashes = {attrs.get("hash_type", "SHA-256"): value}
-        return {"type": "file", "spec_version": "2.1", "id": sco_id("file", {"hashes": hashes}), "hashes": hashes,
-                **markings}
+        return {"type": "file", "spec_version": "2.1", "id": sco_id("file", {"hashes": hashes}), "hashes": hashes}
     if kind == "phone-number":
-        return new_sco("phone-number", value=value, country=attrs.get("country"), **markings)
+        return new_sco("phone-number", value=value, country=attrs.get("country"))
     if kind == "bank-account":
-        return new_sco("bank-account", iban=value, country=attrs.get("country"), **markings)
+        return new_sco("bank-account", iban=value, country=attrs.get("country"))
     if kind == "cryptocurrency-wallet":
-        return new_sco("cryptocurrency-wallet", value=value, currency=attrs.get("currency"), **markings)
+        return new_sco("cryptocurrency-wallet", value=value, currency=attrs.get("currency"))
     raise ValueError(f"no STIX observable for '{kind}'")
 
 
@@ -88,8 +87,10 @@ def _relationship_type(suggested: str, source_id: str) -> str:
     return suggested
 
 
-def build(view, principal: Principal, *, level: str, reliability: str, credibility: int) -> list[dict]:
-    """The objects publishing `view` (a DraftView) imports, the report last."""
+def build(view, principal: Principal, *, level: str, reliability: str, credibility: int,
+          stored: frozenset[str] = frozenset()) -> list[dict]:
+    """The objects publishing `view` (a DraftView) imports, the report last. Observables in `stored`
+    (ids the principal already sees) are referred to, not written again."""
     doc = view.review
     stamp = clock.now()
     marking = tlp.TLP2_IDS[level]
@@ -106,9 +107,9 @@ def build(view, principal: Principal, *, level: str, reliability: str, credibili
             objects.append(obj)
     for item in doc["observables"]:
         if item["decision"] == "accept":
-            obj = observable(item["kind"], item["value"], item["attrs"], marking)
-            ids[item["key"]] = obj["id"]
-            objects.append(obj)
+            ids[item["key"]] = item["id"]
+            if item["id"] not in stored:
+                objects.append(observable(item["kind"], item["value"], item["attrs"]))
     for rel in doc["relationships"]:
         if rel["decision"] != "accept" or rel["source"] not in ids or rel["target"] not in ids:
             continue

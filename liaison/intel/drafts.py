@@ -276,19 +276,23 @@ def preview_bundle(engine: Engine, principal: Principal, draft_id: str, *, level
     principal sees them)."""
     view = get_draft(engine, principal, draft_id)
     with engine.connect() as conn:
-        existing = _existing(conn, principal, view.review)
-    objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility)
+        linked, stored = _existing(conn, principal, view.review)
+    objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
+                                 stored=frozenset(stored))
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-            "objects": [orjson.loads(raw) for raw in existing.values()] + objects}
+            "objects": [orjson.loads(raw) for raw in (linked | stored).values()] + objects}
 
 
-def _existing(conn, principal: Principal, review_doc: dict) -> dict[str, str]:
+def _existing(conn, principal: Principal, review_doc: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The accepted entities the draft links to and the accepted observables already stored, as the
+    principal sees them (id -> JSON)."""
     refs = {e["ref"] for e in review_doc["entities"] if e["decision"] == "accept" and e["ref"]}
     found = entities.current_raw(conn, principal, refs)
     missing = refs - set(found)
     if missing:
         raise Conflict(f"entities no longer visible to you: {', '.join(sorted(missing))}; unlink or drop them")
-    return found
+    observables = {o["id"] for o in review_doc["observables"] if o["decision"] == "accept"}
+    return found, entities.current_raw(conn, principal, observables)
 
 
 def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: str, level: str,
@@ -307,13 +311,14 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
         target = tenancy.resolve_audience(conn, principal, audience)
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} cannot be shared with '{target.label}'", parameter="tlp")
-        existing = _existing(conn, principal, view.review)
-        narrower = entities.not_shared_with(conn, principal, set(existing), target.id, target.kind)
+        linked, stored = _existing(conn, principal, view.review)
+        narrower = entities.not_shared_with(conn, principal, set(linked), target.id, target.kind)
         if narrower:
             raise InvalidInput(
                 "the report would reveal entities its audience may not see: " + ", ".join(sorted(narrower))
                 + f"; share it more narrowly than '{target.label}' or drop them", parameter="audience")
-        objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility)
+        objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
+                                     stored=frozenset(stored))
         import_into(conn, principal, objects, audience=audience)
         report_id = view.review["report_id"]
         store.update_draft(conn, principal, draft_id, status="published", report_id=report_id)

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, and_, exists, select
 from liaison.access.predicate import holding_visible, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
+from liaison.store import refs
 from liaison.store.reads import latest_visible
 from liaison.store.tenancy import instance_audience_id
 
@@ -32,17 +33,7 @@ def stix_id_at(conn: Connection, principal: Principal, pk: int) -> str | None:
 
 def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
     """The latest version `principal` may see of each of `stix_ids` that is not revoked, as JSON."""
-    found: dict[str, str] = {}
-    ids = sorted(stix_ids)
-    for i in range(0, len(ids), _CHUNK):
-        rows = conn.execute(
-            select(V.c.stix_id, V.c.raw).where(
-                V.c.stix_id.in_(ids[i:i + _CHUNK]), visible(principal, V.c.pk), latest_visible(principal),
-                V.c.revoked.is_(False),
-            )
-        )
-        found.update(rows.all())
-    return found
+    return {i: raw for i, (_type, _name, raw) in refs.latest(conn, principal, stix_ids, include_revoked=False).items()}
 
 
 def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):

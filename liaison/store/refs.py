@@ -13,16 +13,18 @@ V = object_version
 _CHUNK = 900
 
 
-def latest(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str | None, str]]:
+def latest(conn: Connection, principal: Principal, stix_ids: set[str], *,
+           include_revoked: bool = True) -> dict[str, tuple[str, str | None, str]]:
     """{id: (type, name, raw)} of the latest visible version of each of `stix_ids` the principal
-    may see; invisible and unknown ids are absent."""
+    may see (unless that version revokes it, with `include_revoked` false); invisible and unknown
+    ids are absent."""
     found: dict[str, tuple[str, str | None, str]] = {}
     ids = sorted(stix_ids)
     for start in range(0, len(ids), _CHUNK):
-        rows = conn.execute(
-            select(V.c.stix_id, V.c.type, V.c.name, V.c.raw)
-            .where(V.c.stix_id.in_(ids[start:start + _CHUNK]), visible(principal, V.c.pk), latest_visible(principal))
-        )
+        query = (select(V.c.stix_id, V.c.type, V.c.name, V.c.raw)
+                 .where(V.c.stix_id.in_(ids[start:start + _CHUNK]), visible(principal, V.c.pk),
+                        latest_visible(principal)))
+        rows = conn.execute(query if include_revoked else query.where(V.c.revoked.is_(False)))
         found.update({stix_id: (type_, name, raw) for stix_id, type_, name, raw in rows})
     return found
 

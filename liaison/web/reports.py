@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
@@ -14,7 +13,8 @@ from liaison.api.deps import get_engine
 from liaison.errors import LiaisonError, NotFound, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES
 from liaison.intel import drafts
-from liaison.intel.objects import get_object, whoami
+from liaison.intel.details import NO_OBJECT, details
+from liaison.intel.objects import whoami
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, EXT_IDS
 from liaison.web.auth import csrf_protect, web_principal
@@ -157,15 +157,14 @@ async def draft_discard(draft_id: str, principal: Principal = Depends(csrf_prote
 async def report_reader(request: Request, report_id: str, principal: Principal = Depends(web_principal),
                         engine=Depends(get_engine)):
     """A report's text with its mentions highlighted and linked to the objects they refer to."""
-    view = await run_in_threadpool(get_object, engine, principal, report_id)
-    report = orjson.loads(view.raw)
+    found = await run_in_threadpool(details, engine, principal, report_id)
+    report = found.object
     if report["type"] != "report":
-        raise NotFound(f"no report {report_id}")
+        raise NotFound(NO_OBJECT)
     extensions = report.get("extensions", {})
     mentions = extensions.get(EXT_IDS["report-mentions"], {}).get("mentions", [])
-    grading = extensions.get(EXT_IDS["admiralty-grading"])
     return render(
-        request, "report.html", principal, report=report, holdings=view.holdings,
-        segments=segments(report.get("description", ""), mentions), grading=grading, tlp_level=tlp.level_of(
-            report.get("object_marking_refs")),
+        request, "report.html", principal, report=report, holdings=found.view.holdings, names=found.names,
+        segments=segments(report.get("description", ""), mentions), grading=extensions.get(EXT_IDS["admiralty-grading"]),
+        tlp_level=tlp.level_of(report.get("object_marking_refs")),
     )

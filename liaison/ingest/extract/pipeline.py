@@ -323,6 +323,8 @@ class _EntityBuilder:
             if not owners or len(owners) != 1 or not word[0].isupper():
                 continue
             start, end = match.span()
+            if word.endswith(("'s", "’s")):
+                word, end = word[:-2], end - 2  # Kakhkhorov's deputy
             if any(start < e and s < end for s, e in taken):
                 continue
             owner = owners[0]

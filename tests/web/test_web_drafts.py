@@ -1,0 +1,52 @@
+"""The draft pages in-process, on both databases: CSRF, errors, and nothing for another organisation."""
+
+from __future__ import annotations
+
+import re
+
+TEXT = "Interior Minister Halim Rasulov visited Termez on Monday with officials of the Border Service."
+
+
+def _draft_path(response) -> str:
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_paste_review_publish_and_read(web, tenants):
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": TEXT, "title": "Termez visit", "published": "2026-01-14"},
+                                  follow_redirects=False))
+    page = alice.get(path).text
+    assert "Halim Rasulov" in page and "Termez visit" in page and 'class="mention kind-location' in page
+    key = re.search(r'<article class="finding[^"]*" id="(e\d+)">\s*<header>\s*<span class="mention kind-person', page)
+    assert key
+    dropped = alice.post(f"{path}/review", {"op": "drop", "key": key.group(1)}, follow_redirects=False)
+    assert dropped.status_code == 303 and dropped.headers["location"].endswith(f"#{key.group(1)}")
+    refused = alice.post(f"{path}/review", {"op": "link", "key": key.group(1), "ref": "identity--x"})
+    assert refused.status_code == 404 and "no object identity--x" in refused.text  # shown on the review page
+    bad = alice.post(f"{path}/publish", {"audience": "instance", "level": "red", "reliability": "A",
+                                         "credibility": "1"})
+    assert bad.status_code == 422 and "TLP:RED" in bad.text
+    done = alice.post(f"{path}/publish", {"audience": "group:ab", "level": "amber", "reliability": "A",
+                                          "credibility": "1"}, follow_redirects=False)
+    report = done.headers["location"]
+    assert report.startswith("/reports/report--")
+    reader = alice.get(report).text
+    assert "Termez visit" in reader and "A1" in reader and 'href="/objects/location--' in reader
+    assert web("bob").get(report).status_code == 200
+    assert web("carol").get(report).status_code == 404
+
+
+def test_other_organisations_and_forged_forms_get_nothing(web, tenants):
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": TEXT}, follow_redirects=False))
+    for name in ("bob", "carol"):
+        other = web(name)
+        assert other.get(path).status_code == 404
+        assert other.post(f"{path}/review", {"op": "drop", "key": "e1"}).status_code == 404
+        assert other.post(f"{path}/discard").status_code == 404
+        assert "Halim Rasulov" not in other.get("/drafts?status=all").text
+    forged = alice.http.post(f"{path}/discard", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert alice.post(f"{path}/discard", follow_redirects=False).status_code == 303
+    assert "discarded" in alice.get("/drafts?status=discarded").text
