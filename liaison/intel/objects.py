@@ -45,19 +45,23 @@ def timestamp_filter(value: str | None, name: str) -> str | None:
         raise InvalidInput(f"'{name}' must be a timestamp like 2024-01-31T00:00:00Z", parameter=name) from None
 
 
+def owner_filter(engine: Engine, owner: str | None) -> int | None:
+    """The id of the organisation named in an `owner` filter; a clear error for unknown names."""
+    if not owner:
+        return None
+    with engine.connect() as conn:
+        try:
+            return tenancy.org_by_name(conn, owner).id
+        except NotFound:
+            raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
+
+
 def make_filters(engine: Engine, *, types=(), owner=None, label=None, modified_after=None,
                  modified_before=None, text=None, include_revoked=False) -> Filters:
     """Filters from user input, checked."""
-    owner_id = None
-    if owner:
-        with engine.connect() as conn:
-            try:
-                owner_id = tenancy.org_by_name(conn, owner).id
-            except NotFound:
-                raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
     return Filters(
         types=tuple(types or ()),
-        owner_org_id=owner_id,
+        owner_org_id=owner_filter(engine, owner),
         label=label,
         modified_after=timestamp_filter(modified_after, "modified_after"),
         modified_before=timestamp_filter(modified_before, "modified_before"),

@@ -15,11 +15,11 @@ import orjson
 from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import InvalidInput
 from liaison.intel import naming
-from liaison.intel.objects import timestamp_filter
+from liaison.intel.objects import owner_filter, timestamp_filter
 from liaison.stix import tlp as tlp_levels
-from liaison.store import reads, tenancy
+from liaison.store import reads
 from liaison.store import search as store
 from liaison.store.reads import HoldingInfo
 
@@ -125,15 +125,8 @@ def make_query(engine: Engine, dialect: str, *, q: str = "", types=(), owner: st
     if tlp and tlp != "none" and tlp not in tlp_levels.LEVELS:
         raise InvalidInput(f"unknown TLP level '{tlp}'; levels: {', '.join(tlp_levels.LEVELS)} or none",
                            parameter="tlp")
-    owner_id = None
-    if owner:
-        with engine.connect() as conn:
-            try:
-                owner_id = tenancy.org_by_name(conn, owner).id
-            except NotFound:
-                raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
     return store.SearchQuery(
-        match=match, types=types, owner_org_id=owner_id, tlp=tlp or None,
+        match=match, types=types, owner_org_id=owner_filter(engine, owner), tlp=tlp or None,
         modified_from=_day(modified_from, "modified_from"),
         modified_until=_day(modified_until, "modified_until", end=True),
     )

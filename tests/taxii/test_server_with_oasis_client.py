@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
-from taxii2client.exceptions import AccessError
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
 from liaison.demo.attack_shaped import attack_shaped_bundle
