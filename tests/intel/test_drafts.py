@@ -194,3 +194,24 @@ def test_relative_dates_need_the_article_date(tenants, known):
     assert [d["value"] for d in view.review["dates"]] == [yesterday]
     with pytest.raises(InvalidInput):
         drafts.create_draft(tenants.engine, tenants.principal("alice"), text="x", published="last week")
+
+
+def test_a_configured_recogniser_adds_its_findings(tenants, monkeypatch):
+    import ner_plugin
+
+    from liaison.config import get_settings
+
+    monkeypatch.setenv("LIAISON_NER_PLUGIN", "ner_plugin:CodeNames")
+    get_settings.cache_clear()
+    try:
+        for _ in range(2):
+            view = _draft(tenants, "alice", text="Police ended Operation Blue Crescent in Osh on Monday.")
+            found = _entity(view, "Blue Crescent")
+            assert found["kind"] == "organization" and found["mentions"][0]["source"] == "plugin"
+        assert ner_plugin.CodeNames.loaded == 1  # set up once, like a model
+        monkeypatch.setenv("LIAISON_NER_PLUGIN", "ner_plugin:Missing")
+        get_settings.cache_clear()
+        with pytest.raises(InvalidInput, match="no attribute"):
+            _draft(tenants, "alice", text="Operation Blue Crescent")
+    finally:
+        get_settings.cache_clear()

@@ -8,6 +8,7 @@ the plug-in brings its own model.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Protocol, runtime_checkable
 
@@ -22,8 +23,10 @@ class Recognizer(Protocol):
     def __call__(self, text: str) -> list[Mention]: ...
 
 
+@functools.lru_cache(maxsize=8)
 def load_recognizer(spec: str | None) -> Recognizer | None:
-    """The recogniser named by `spec` ('package.module:callable'), or None when `spec` is empty.
+    """The recogniser named by `spec` ('package.module:callable'), or None when `spec` is empty;
+    loaded once per process and spec.
 
     Raises InvalidInput when the spec is malformed, cannot be imported or is not callable.
     """
