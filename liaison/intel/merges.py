@@ -19,12 +19,14 @@ from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_into
 from liaison.intel.resolution import NAMED_TYPES, canonical_ids, known_entity
 from liaison.stix import tlp
-from liaison.store import entities, reads
+from liaison.store import entities, reads, tenancy
 
 
 def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id: str, *,
-          audience: str = "org", reason: str | None = None) -> dict:
-    """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship."""
+          audience: str = "auto", reason: str | None = None) -> dict:
+    """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship.
+    With audience 'auto' the merge is shared as widely as both entities are: with the instance when
+    both are, else with a sharing group that sees both, else with the own organisation."""
     principal.require_writer()
     if duplicate_id == canonical_id:
         raise InvalidInput("an entity cannot be merged into itself")
@@ -49,10 +51,28 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
             "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
             "object_marking_refs": [tlp.TLP2_IDS[level]],
         }
+        if audience == "auto":
+            audience = _widest_common_audience(conn, principal, (duplicate_id, canonical_id), level)
         import_into(conn, principal, [relationship], audience=audience)
         audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
                      duplicate=duplicate_id, canonical=canonical_id, audience=audience)
     return relationship
+
+
+def _widest_common_audience(conn, principal: Principal, stix_ids: tuple[str, ...], level: str) -> str:
+    """The widest audience that sees every one of `stix_ids` (by the holdings the principal sees) and
+    that the principal may share with at TLP `level`: 'instance', a group, or else 'org'."""
+    shared = []
+    for stix_id in stix_ids:
+        row = reads.get_version(conn, principal, stix_id)
+        shared.append({h.audience for h in reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])})
+    if all("instance" in labels for labels in shared) and tlp.allows(level, "instance"):
+        return "instance"
+    mine = {a.label for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind == "group"}
+    for group in sorted(mine):
+        if all(group in labels or "instance" in labels for labels in shared) and tlp.allows(level, "group"):
+            return group
+    return "org"
 
 
 def _check_mergeable(duplicate: dict, canonical: dict) -> None:

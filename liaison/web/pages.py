@@ -15,13 +15,13 @@ from liaison.errors import LiaisonError
 from liaison.intel import drafts, overview
 from liaison.intel import search as search_service
 from liaison.stix import tlp as tlp_levels
-from liaison.web import admin, imports, login, objects
+from liaison.web import admin, imports, login, merges, objects
 from liaison.web.auth import web_principal
 from liaison.web.filters import query
 from liaison.web.templating import render
 
 router = APIRouter()
-for module in (login, objects, imports, admin):
+for module in (login, objects, merges, imports, admin):
     router.include_router(module.router)
 
 PAGE_SIZE = 25

@@ -215,3 +215,16 @@ def test_a_configured_recogniser_adds_its_findings(tenants, monkeypatch):
             _draft(tenants, "alice", text="Operation Blue Crescent")
     finally:
         get_settings.cache_clear()
+
+
+def test_a_merge_is_shared_as_widely_as_both_entities_by_default(tenants, known):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    everyone = sdo("identity", name="Nikolai P. Patrushev", identity_class="individual")
+    in_group = sdo("identity", name="N. Patrushev", identity_class="individual")
+    import_objects(tenants.engine, alice, [everyone], audience="instance")
+    import_objects(tenants.engine, alice, [in_group], audience="group:ab")
+    wide = merges.merge(tenants.engine, alice, everyone["id"], known["patrushev"]["id"])
+    narrow = merges.merge(tenants.engine, alice, in_group["id"], known["patrushev"]["id"])
+    carol = tenants.principal("carol")
+    assert [m["id"] for m in merges.merges_of(tenants.engine, carol, known["patrushev"]["id"])] == [wide["id"]]
+    assert {m["id"] for m in merges.merges_of(tenants.engine, bob, known["patrushev"]["id"])} == {wide["id"], narrow["id"]}

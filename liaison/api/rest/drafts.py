@@ -44,7 +44,8 @@ class Publication(BaseModel):
 class Merge(BaseModel):
     duplicate: str
     canonical: str
-    audience: str = "org"
+    audience: str = Field("auto", description="'auto' (as widely as both entities are shared), 'org', "
+                                               "'group:<name>' or 'instance'")
     reason: str | None = None
 
 
