@@ -66,7 +66,8 @@ def _longest_hits(text: str) -> list[tuple[int, int, Place]]:
     found = []
     for last, (length, place) in gazetteer.automaton().iter(text):
         start, end = last - length + 1, last + 1
-        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()) \
+                and not _in_compound_name(text, start, end):
             found.append((start, end, place))
     found.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
     taken = bytearray(len(text))
@@ -77,6 +78,14 @@ def _longest_hits(text: str) -> list[tuple[int, int, Place]]:
             chosen.append((start, end, place))
     chosen.sort(key=lambda hit: hit[0])
     return chosen
+
+
+def _in_compound_name(text: str, start: int, end: int) -> bool:
+    """A place name hyphenated to a capitalised word that is no place is part of another name
+    (Kyzyl-Art, a pass); joined to another place it stands (the Afghan-Tajik border)."""
+    after = re.match(r"-([A-ZÀ-ÖØ-Þ][\w'’]*)", text[end:end + 40])
+    before = re.search(r"(?:^|[^\w'’-])([A-ZÀ-ÖØ-Þ][\w'’]*)-$", text[max(0, start - 40):start])
+    return any(m and gazetteer.place_for(m.group(1)) is None for m in (after, before))
 
 
 def _plausible(text: str, start: int, end: int, place: Place) -> bool:

@@ -166,3 +166,8 @@ def test_gazetteer_lookup():
     assert gazetteer.place_for("Kabul").level == "city"
     assert gazetteer.place_for("kabul") is None  # names are matched with their capitals
     assert gazetteer.place_for("Monday") is None
+
+
+def test_a_place_hyphenated_into_another_name_is_not_that_place():
+    assert [m.text for m in find_places("Guards stopped a courier at the Kyzyl-Art pass.")] == []
+    assert [m.value for m in find_places("Talks on the Afghan-Tajik border resumed.")] == ["Afghanistan", "Tajikistan"]
