@@ -3,6 +3,8 @@ test-artifacts/screens/)."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from liaison.demo.world import _id as demo_id
 from webtools import screenshot
 
@@ -75,8 +77,8 @@ def test_map_draws_countries_markers_and_routes(page_as):
 
     shown = int(page.get_attribute("#map", "data-shown"))
     page.locator("#map-filters input[value='drug-seizure']").uncheck()
-    assert int(page.get_attribute("#map", "data-shown")) == shown - seizures.count()
-    assert seizures.first.is_hidden()
+    expect(page.locator("#map")).to_have_attribute("data-shown", str(shown - seizures.count()))
+    expect(seizures.first).to_be_hidden()
     page.locator("#map-filters input[value='drug-seizure']").check()
     page.fill("#map-filters input[name=until]", "2020-12-31")
     page.dispatch_event("#map-filters input[name=until]", "change")
@@ -109,7 +111,8 @@ def test_timeline_renders_by_month(page_as):
     screenshot(page, "timeline")
     incidents = page.locator(".tl-event[data-type=incident]")
     page.locator(".tl-toggle[data-type=incident]").click()
-    assert incidents.first.is_hidden() and page.locator(".tl-event[data-type=report]").first.is_visible()
+    expect(incidents.first).to_be_hidden()
+    expect(page.locator(".tl-event[data-type=report]").first).to_be_visible()
     empty = page_as("cert.analyst")
     empty.goto("/timeline?q=Kunduz")
     assert "No dated events you may see" in empty.locator("main").inner_text()
