@@ -18,7 +18,7 @@ baseline: one pyahocorasick automaton over the same lower-cased entity names sca
 lower-cased articles, without word boundaries or anything else. The ratio printed is the pipeline's
 articles/s over the baseline's.
 
-    python bench/extraction.py [--names 100000] [--rounds 3] [--errors]
+    python bench/extraction.py [--names 100000] [--rounds 3] [--errors] [--articles PATH]
 """
 
 from __future__ import annotations
@@ -427,9 +427,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", type=int, default=100_000, help="entities in the knowledge base (seed included)")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the articles; the best is kept")
     parser.add_argument("--errors", action="store_true", help="list false positives and negatives per article")
+    parser.add_argument("--articles", type=Path, default=DATA / "articles.json",
+                        help="labelled articles to evaluate (default: bench/data/articles.json)")
     args = parser.parse_args(argv)
 
-    articles = load_articles()
+    articles = load_articles(args.articles)
     seed = load_seed()
     synthetic, skipped = synthetic_entities(max(0, args.names - len(seed)), articles, seed)
     entities = seed + synthetic

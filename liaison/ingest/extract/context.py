@@ -49,6 +49,8 @@ Revolution Islamic General Staff Operations Protection Coordination Combating Fi
 Economic Anti-Corruption Corruption Prosecution Prisons Corrections Veterans Youth Sports Waqf
 International Law Homeland Narcotic Atomic External
 """.split())
+#: Words of titles ('Chairman', 'Minister'): a name that reaches one has ended.
+_TITLE_WORDS = frozenset(w for title in TITLES for w in title.split())
 _CONNECTORS = frozenset({"of", "for", "on", "against", "and", "the", "de", "du", "des", "la", "al", "el"})
 _EXTENDERS = frozenset({"of", "for", "on", "against"})
 _PARTICLES = frozenset({"bin", "ibn", "bint", "van", "von", "de", "der", "den", "da", "di", "du", "la", "le",
@@ -529,13 +531,20 @@ def _extension_end(words: _Words, head: int, last: int) -> int:
         if m <= last and words.words[m] == "the":
             m += 1
         stop = m
-        while stop <= last and (_org_word(words.words[stop]) or (
-                words.words[stop] == "and" and stop + 1 <= last and _org_word(words.words[stop + 1]))):
+        while stop <= last and (_extension_word(words.words[stop]) or (
+                words.words[stop] == "and" and stop + 1 <= last and _extension_word(words.words[stop + 1]))):
             stop += 1
         if stop == m:
             break
         end = k = stop - 1
     return end
+
+
+def _extension_word(word: str) -> bool:
+    """A word that continues an organisation's name after 'of the': an organisation word, a place,
+    or any other capitalised word that is not a title ('of the Red Cross', 'of Sahel States')."""
+    return _org_word(word) or (word[:1].isupper() and word.lower() not in _TITLE_WORDS
+                               and word not in FUNCTION_WORDS and not _POSSESSIVE.search(word))
 
 
 def _acronym_organisations(words: _Words):
