@@ -312,6 +312,11 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} cannot be shared with '{target.label}'", parameter="tlp")
         linked, stored = _existing(conn, principal, view.review)
+        strictest = max((tlp.level_of(orjson.loads(raw).get("object_marking_refs")) or "clear"
+                         for raw in linked.values()), key=tlp.LEVELS.index, default="clear")
+        if tlp.LEVELS.index(level) < tlp.LEVELS.index(strictest):
+            raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "
+                               f"TLP:{level.upper()}", parameter="tlp")
         narrower = entities.not_shared_with(conn, principal, set(linked), target.id, target.kind)
         if narrower:
             raise InvalidInput(

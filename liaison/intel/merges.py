@@ -51,27 +51,31 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
             "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
             "object_marking_refs": [tlp.TLP2_IDS[level]],
         }
-        if audience == "auto":
-            audience = _widest_common_audience(conn, principal, (duplicate_id, canonical_id), level)
+        audience = _audience_for(conn, principal, {duplicate_id, canonical_id}, level, audience)
         import_into(conn, principal, [relationship], audience=audience)
         audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
                      duplicate=duplicate_id, canonical=canonical_id, audience=audience)
     return relationship
 
 
-def _widest_common_audience(conn, principal: Principal, stix_ids: tuple[str, ...], level: str) -> str:
-    """The widest audience that sees every one of `stix_ids` (by the holdings the principal sees) and
-    that the principal may share with at TLP `level`: 'instance', a group, or else 'org'."""
-    shared = []
-    for stix_id in stix_ids:
-        row = reads.get_version(conn, principal, stix_id)
-        shared.append({h.audience for h in reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])})
-    if all("instance" in labels for labels in shared) and tlp.allows(level, "instance"):
-        return "instance"
-    mine = {a.label for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind == "group"}
-    for group in sorted(mine):
-        if all(group in labels or "instance" in labels for labels in shared) and tlp.allows(level, "group"):
-            return group
+def _audience_for(conn, principal: Principal, stix_ids: set[str], level: str, wanted: str) -> str:
+    """The audience of a merge: `wanted` if everyone in it sees both entities (else InvalidInput);
+    for 'auto' the widest such audience the principal may share with: the instance, a group, or
+    the own organisation."""
+    if wanted != "auto":
+        target = tenancy.resolve_audience(conn, principal, wanted)
+        if not tlp.allows(level, target.kind):
+            raise InvalidInput(f"TLP:{level.upper()} entities cannot be merged for '{target.label}'")
+        if entities.not_shared_with(conn, principal, stix_ids, target.id, target.kind):
+            raise InvalidInput(f"not everyone in '{target.label}' sees both entities; merge for a narrower "
+                               "audience, or 'auto'", audience=wanted)
+        return wanted
+    groups = sorted(a.label for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind == "group")
+    for label in ["instance", *groups]:
+        target = tenancy.resolve_audience(conn, principal, label)
+        if tlp.allows(level, target.kind) and not entities.not_shared_with(conn, principal, stix_ids, target.id,
+                                                                           target.kind):
+            return label
     return "org"
 
 

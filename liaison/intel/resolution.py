@@ -24,14 +24,15 @@ _guard = threading.Lock()
 
 
 class _Cached:
-    """An index with what it was built from: the newest version of each object folded in, and the
-    first stored version seen (if that row no longer holds the same object, the store was emptied
-    or restored, and the index starts again)."""
+    """An index with what it was built from: the stamp of the newest holding folded in, the newest
+    version of each object, and the first stored object seen (if the store no longer holds it at
+    the same place, it was emptied or restored, and the index starts again)."""
 
     def __init__(self) -> None:
         self.index = KnowledgeIndex()
         self.versions: dict[str, str] = {}
-        self.first: tuple[int, str] | None = None
+        self.high_water = ""
+        self.first: tuple[str, str] | None = None
 
 
 def known_entity(obj: dict) -> KnownEntity | None:
@@ -66,35 +67,29 @@ def knowledge_index(engine: Engine) -> KnowledgeIndex:
         cached = _indexes.get(key)
         with engine.connect() as conn:
             system = system_principal(tenancy.all_audience_ids(conn))
-            if cached is None or (cached.first and entities.stix_id_at(conn, system, cached.first[0]) != cached.first[1]):
+            if cached is None or (cached.first and entities.first_holding(conn, system) != cached.first):
                 cached = _indexes[key] = _Cached()
-            rows = entities.named_versions_since(conn, system, cached.index.high_water, NAMED_TYPES)
-        if rows and cached.first is None:
-            cached.first = (rows[0].pk, rows[0].stix_id)
-        _fold(cached.index, cached.versions, rows)
+            rows = entities.named_versions_since(conn, system, cached.high_water, NAMED_TYPES)
+            if rows and cached.first is None:
+                cached.first = entities.first_holding(conn, system)
+        _fold(cached, rows)
     return cached.index
 
 
-def _fold(index: KnowledgeIndex, versions: dict[str, str], rows) -> None:
-    """Bring `index` up to date with newly stored versions (`rows`, in storage order)."""
-    if not rows:
-        return
+def _fold(cached: _Cached, rows) -> None:
+    """Bring the index up to date with newly held versions (`rows`, in holding order). Revoked or
+    unnamed versions change nothing: whoever may not see the revocation still sees the entity,
+    and every candidate is confirmed against the reader's view anyway."""
     added: dict[str, KnownEntity] = {}
-    revoked: set[str] = set()
-    for pk, stix_id, modified, is_revoked, raw in rows:
-        index.high_water = max(index.high_water, pk)
-        if versions.get(stix_id, "") > modified:
-            continue  # an older version arriving late
-        versions[stix_id] = modified
-        entity = None if is_revoked else known_entity(orjson.loads(raw))
-        if entity is None:
-            revoked.add(stix_id)
-            added.pop(stix_id, None)
-        else:
+    for stix_id, modified, revoked, raw, added_at in rows:
+        cached.high_water = max(cached.high_water, added_at)
+        if revoked or cached.versions.get(stix_id, "") > modified:
+            continue  # a revocation, or an older version arriving late
+        entity = known_entity(orjson.loads(raw))
+        if entity is not None:
+            cached.versions[stix_id] = modified
             added[stix_id] = entity
-            revoked.discard(stix_id)
-    index.remove(revoked)
-    index.add(added.values())
+    cached.index.add(added.values())
 
 
 def visible_lookup(engine: Engine, principal: Principal) -> Lookup:

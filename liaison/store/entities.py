@@ -8,27 +8,33 @@ from sqlalchemy import Connection, and_, exists, select
 from liaison.access.predicate import holding_visible, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
-from liaison.store import refs
+from liaison.store import refs, tenancy
 from liaison.store.reads import latest_visible
-from liaison.store.tenancy import instance_audience_id
 
 V = object_version
 _CHUNK = 900
 
 
-def named_versions_since(conn: Connection, principal: Principal, after_pk: int, types: tuple[str, ...]):
-    """Versions of `types` stored after `after_pk` that `principal` may see, in storage order:
-    rows of (pk, stix_id, modified, revoked, raw)."""
+def named_versions_since(conn: Connection, principal: Principal, after: str, types: tuple[str, ...]):
+    """Versions of `types` given a holding `principal` may see after the stamp `after` (holding
+    stamps are unique and increase in commit order), in that order: rows of (stix_id, modified,
+    revoked, raw, added_at); a version held twice comes twice."""
     return conn.execute(
-        select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.raw)
-        .where(V.c.pk > after_pk, V.c.type.in_(types), visible(principal, V.c.pk))
-        .order_by(V.c.pk)
+        select(V.c.stix_id, V.c.modified, V.c.revoked, V.c.raw, holding.c.added_at)
+        .join(holding, holding.c.version_pk == V.c.pk)
+        .where(holding.c.added_at > after, V.c.type.in_(types), holding_visible(principal))
+        .order_by(holding.c.added_at)
     ).all()
 
 
-def stix_id_at(conn: Connection, principal: Principal, pk: int) -> str | None:
-    """The object id of the stored version `pk`, if `principal` may see it."""
-    return conn.execute(select(V.c.stix_id).where(V.c.pk == pk, visible(principal, V.c.pk))).scalar()
+def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | None:
+    """(stamp, object id) of the earliest holding `principal` may see: it changes only when the
+    store is emptied or restored."""
+    row = conn.execute(
+        select(holding.c.added_at, V.c.stix_id).join(V, V.c.pk == holding.c.version_pk)
+        .where(holding_visible(principal)).order_by(holding.c.added_at).limit(1)
+    ).first()
+    return (row.added_at, row.stix_id) if row else None
 
 
 def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
@@ -57,16 +63,19 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
 
 
 def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int, kind: str) -> set[str]:
-    """Those of `stix_ids` that members of the audience `audience_id` (of `kind`) could not see,
-    judging by the holdings `principal` may see: a group sees what is shared with it or with the
-    instance, the instance only what is shared with the instance; the own organisation sees all
-    that its members see."""
+    """Those of `stix_ids` whose latest version `principal` sees is not shared with every member
+    of the audience `audience_id` (of `kind`), judging by the holdings `principal` may see: a group
+    sees what is shared with it, and what is shared with the instance unless a partner instance is
+    among its members; the instance sees what is shared with the instance; the own organisation
+    sees all its members see."""
     if kind == "org" or not stix_ids:
         return set()
-    wide = {instance_audience_id(conn)} | ({audience_id} if kind == "group" else set())
+    wide = {audience_id} if kind == "group" else set()
+    if kind == "instance" or not tenancy.audience_reaches_partners(conn, audience_id):
+        wide.add(tenancy.instance_audience_id(conn))
     shared = conn.execute(
         select(V.c.stix_id).where(
-            V.c.stix_id.in_(sorted(stix_ids)),
+            V.c.stix_id.in_(sorted(stix_ids)), visible(principal, V.c.pk), latest_visible(principal),
             exists(select(1).where(holding.c.version_pk == V.c.pk, holding_visible(principal),
                                    holding.c.audience_id.in_(sorted(wide)))),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Float, column, func, literal_column, select, table, text
+from sqlalchemy import Connection, column, func, literal_column, select, table, text
 
 from liaison.access.predicate import visible, visible_to_org_holding
 from liaison.access.principal import Principal
@@ -19,7 +19,6 @@ from liaison.store.reads import latest_visible
 V = object_version
 _FTS = table("object_search", column("rowid"))
 #: SQLite's relevance (lower is better): names, values and aliases weigh more than descriptions.
-_BM25 = "bm25(object_search, 10.0, 1.0)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +55,8 @@ def _matching(principal: Principal, query: SearchQuery, columns: list):
 
 
 def _statement(conn: Connection, principal: Principal, query: SearchQuery, columns: list):
-    """The statement selecting `columns` of the matches, and its order: best match first, then
-    newest (newest first when there is no text query)."""
+    """The statement selecting `columns` of the matches, and its order: on PostgreSQL the best match
+    (ts_rank, which reads the document alone) first, then the newest; on SQLite the newest."""
     stmt = _matching(principal, query, columns)
     newest = [V.c.modified.desc(), V.c.pk.desc()]
     if not query.match:
@@ -66,10 +65,11 @@ def _statement(conn: Connection, principal: Principal, query: SearchQuery, colum
         vector = func.liaison_search_vector(V.c.raw)
         tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), query.match)
         return stmt.where(vector.op("@@")(tsquery)), [func.ts_rank(vector, tsquery).desc(), *newest]
-    hits = (select(_FTS.c.rowid, literal_column(_BM25, Float).label("score"))
-            .where(text("object_search MATCH :match").bindparams(match=query.match))
+    # SQLite's bm25() weighs terms by statistics over every indexed version, visible or not, so its
+    # order would tell a reader about documents it may not see: newest first instead.
+    hits = (select(_FTS.c.rowid).where(text("object_search MATCH :match").bindparams(match=query.match))
             .subquery("hits"))
-    return stmt.join_from(V, hits, V.c.pk == hits.c.rowid), [hits.c.score, *newest]
+    return stmt.join_from(V, hits, V.c.pk == hits.c.rowid), newest
 
 
 def count(conn: Connection, principal: Principal, query: SearchQuery) -> int:

@@ -272,3 +272,15 @@ def remove_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
     """Remove an organisation from a group; False when it was not a member."""
     return conn.execute(group_member.delete().where(
         group_member.c.group_id == group_id, group_member.c.org_id == org_id)).rowcount > 0
+
+
+def audience_reaches_partners(conn: Connection, audience_id: int) -> bool:
+    """Whether a group audience includes an organisation standing for a partner instance (partners
+    never read the whole-instance audience)."""
+    return conn.execute(
+        select(organization.c.id)
+        .join(group_member, group_member.c.org_id == organization.c.id)
+        .join(audience, audience.c.group_id == group_member.c.group_id)
+        .where(audience.c.id == audience_id, organization.c.partner_id.is_not(None))
+        .limit(1)
+    ).first() is not None

@@ -228,3 +228,54 @@ def test_a_merge_is_shared_as_widely_as_both_entities_by_default(tenants, known)
     carol = tenants.principal("carol")
     assert [m["id"] for m in merges.merges_of(tenants.engine, carol, known["patrushev"]["id"])] == [wide["id"]]
     assert {m["id"] for m in merges.merges_of(tenants.engine, bob, known["patrushev"]["id"])} == {wide["id"], narrow["id"]}
+
+
+def test_what_a_report_or_a_merge_may_not_reveal(tenants, known):
+    from liaison import accounts
+    from liaison.federation.partners import add_partner
+
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    with tenants.engine.begin() as conn:
+        add_partner(conn, "Remote", None, None, None)
+    accounts.create_group(tenants.engine, "with-remote", ["Alpha", "Remote"])
+    alice = tenants.principal("alice")
+    # Instance-wide entities are not for a group with a partner instance: partners never read the instance.
+    view = _draft(tenants, "alice", text="Nikolai Patrushev arrived in Dushanbe.")
+    with pytest.raises(InvalidInput, match="reveal"):
+        drafts.publish(tenants.engine, alice, view.id, audience="group:with-remote", level="amber",
+                       reliability="B", credibility=2)
+    # A newer version shared more narrowly is the one the report would show: judged by it.
+    v1 = sdo("identity", name="Timur Kasymov", identity_class="individual")
+    v2 = dict(v1, modified="2025-06-01T00:00:00.000Z", name="Timur Kestrel Kasymov")
+    import_objects(tenants.engine, bob, [v1], audience="instance")
+    import_objects(tenants.engine, bob, [v2], audience="group:ab")
+    view = _draft(tenants, "alice", text="Timur Kestrel Kasymov was seen in Osh.")
+    assert _entity(view, "Timur Kestrel Kasymov")["ref"] == v1["id"]
+    with pytest.raises(InvalidInput, match="reveal"):
+        drafts.publish(tenants.engine, alice, view.id, audience="instance", level="amber", reliability="B",
+                       credibility=2)
+    # Nor may a report lower the TLP of what it links.
+    view = _draft(tenants, "alice", text="Timur Kestrel Kasymov was seen in Osh.")
+    red = sdo("identity", name="Gulnora Saidova", identity_class="individual", level="red")
+    import_objects(tenants.engine, alice, [red], audience="org")
+    view = _draft(tenants, "alice", text="Gulnora Saidova was seen in Osh.")
+    with pytest.raises(InvalidInput, match="TLP:RED"):
+        drafts.publish(tenants.engine, alice, view.id, audience="org", level="amber", reliability="B", credibility=2)
+    # A merge names both entities: it goes to no audience that does not see both.
+    with pytest.raises(InvalidInput, match="sees both"):
+        merges.merge(tenants.engine, alice, known["shoigu"]["id"], v1["id"], audience="instance")
+    assert merges.merge(tenants.engine, alice, known["shoigu"]["id"], v1["id"])["id"]  # auto: group:ab
+    assert merges.merges_of(tenants.engine, tenants.principal("carol"), v1["id"]) == []
+
+
+def test_a_revocation_one_cannot_see_changes_nothing_for_one(tenants):
+    bob = tenants.principal("bob")
+    courier = sdo("identity", name="Anvar Tashkentov", identity_class="individual")
+    import_objects(tenants.engine, bob, [courier], audience="group:ab")
+    assert _entity(_draft(tenants, "alice", text="Anvar Tashkentov crossed at Termez."), "Anvar Tashkentov")["ref"]
+    revoked = dict(courier, modified="2025-09-09T00:00:00.000Z", revoked=True)
+    import_objects(tenants.engine, bob, [revoked], audience="org")
+    seen_by_alice = _draft(tenants, "alice", text="Anvar Tashkentov crossed at Termez.")
+    assert _entity(seen_by_alice, "Anvar Tashkentov")["ref"] == courier["id"]  # Alice sees no revocation
+    seen_by_bob = _draft(tenants, "bob", text="Anvar Tashkentov crossed at Termez.")
+    assert courier["id"] not in {e["ref"] for e in seen_by_bob.review["entities"]}  # Bob revoked it

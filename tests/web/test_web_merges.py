@@ -25,7 +25,7 @@ def test_merge_and_split_from_the_object_page(web, client, tenants):
     # Bravo's own object is not Alpha's to merge: the same answer as for an unknown id.
     refused = alice.post(f"/objects/{main['id']}/merge", {"other": hidden["id"], "role": "canonical"}).text
     assert f"no object {hidden['id']}" in refused and "H. Rasulov" not in refused
-    relationship = panel.split(f"/merges/")[1].split("/split")[0]
+    relationship = panel.split("/merges/")[1].split("/split")[0]
     assert "only the organisation that merged" in bob.post(f"/objects/{main['id']}/merges/{relationship}/split").text
     after = alice.post(f"/objects/{main['id']}/merges/{relationship}/split").text
     assert "No merges you can see" in after

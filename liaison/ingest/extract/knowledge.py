@@ -87,15 +87,13 @@ class KnowledgeIndex:
         self._delta = ahocorasick.Automaton()
         self._delta_keys: set[str] = set()
         self._lock = threading.Lock()
-        #: The newest stored version folded in (see liaison.intel.knowledge_base).
-        self.high_water = 0
 
     def __len__(self) -> int:
         return len(self._entities)
 
     def add(self, entities: Iterable[KnownEntity]) -> None:
-        """Add or replace entities (by STIX id); removed names stop matching once the entity is
-        replaced, since candidates are checked against the entity's current names."""
+        """Add or replace entities (by STIX id); names an entity no longer has stop matching, since
+        candidates are checked against the entity's current names."""
         with self._lock:
             for entity in entities:
                 self._entities[entity.stix_id] = entity
@@ -113,12 +111,6 @@ class KnowledgeIndex:
                     if entity.kind == "person" and len(words) > 1:
                         self._ids_by_surname.setdefault(words[-1], set()).add(entity.stix_id)
             self._rebuild()
-
-    def remove(self, stix_ids: Iterable[str]) -> None:
-        """Forget entities (revoked objects)."""
-        with self._lock:
-            for stix_id in stix_ids:
-                self._entities.pop(stix_id, None)
 
     def _rebuild(self) -> None:
         if len(self._delta_keys) >= _REBUILD_AT or (self._delta_keys and len(self._main) == 0):
