@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import errors, taxii
+from liaison.api.guards import Guards
 from liaison.api.rest import bundles, drafts, federation, objects, search, session, views
 from liaison.config import get_settings
 from liaison.db.engine import make_engine
@@ -51,6 +52,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.add_middleware(Guards, limit=get_settings().max_upload_bytes)
     errors.install(app)
     errorpages.install(app)
     for module in (session, objects, search, bundles, federation, drafts, views):

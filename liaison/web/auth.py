@@ -86,7 +86,7 @@ async def submitted_csrf(request: Request) -> str:
 
 async def csrf_protect(request: Request, principal: Principal = Depends(web_principal)) -> Principal:
     """Refuse a state-changing request whose CSRF token is not the session's; return the Principal."""
-    if not secrets.compare_digest(await submitted_csrf(request), request.state.csrf_token):
+    if not secrets.compare_digest((await submitted_csrf(request)).encode(), request.state.csrf_token.encode()):
         raise Forbidden("the form has expired or did not come from this site; reload the page and try again")
     return principal
 
