@@ -56,20 +56,22 @@ async def current_principal(
     return principal
 
 
-async def spool_body(request: Request, limit: int):
+async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bundle",
+                     advice: str = "; use 'liaison import' for large files"):
     """The request body in a temporary file, refused as soon as it passes `limit` bytes."""
+    too_large = f"{what} larger than {limit} bytes{advice}"
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+        raise PayloadTooLarge(too_large, limit=limit)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             spool.close()
-            raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)
+            raise PayloadTooLarge(too_large, limit=limit)
         spool.write(chunk)
     if size == 0:
         spool.close()
-        raise InvalidInput("empty body: send a STIX 2.1 bundle")
+        raise InvalidInput(f"empty body: send {what}")
     return spool

@@ -17,8 +17,8 @@ from liaison.errors import InvalidInput, PayloadTooLarge
 
 #: Largest file accepted, and largest uncompressed content of a .docx.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-#: Largest extracted text (characters): far beyond any article, short of a denial of service.
-MAX_TEXT_CHARS = 1_000_000
+#: Largest extracted text (characters): some 30,000 words, far beyond any article or bulletin.
+MAX_TEXT_CHARS = 200_000
 MAX_PDF_PAGES = 300
 SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")

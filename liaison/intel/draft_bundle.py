@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from liaison import clock
 from liaison.access.principal import Principal
-from liaison.ingest.extract.folding import light
 from liaison.stix import tlp
 from liaison.stix.extensions import (
     DEFINED,
@@ -26,8 +26,9 @@ _VALUE_SCOS = ("email-addr", "url", "domain-name", "ipv4-addr", "ipv6-addr")
 def new_entity_id(kind: str, name: str, attrs: dict) -> str:
     """The id a new entity will have. Places get a deterministic id (every agency naming the same
     place from the gazetteer makes the same object); persons and organisations a random one."""
-    if kind == "location":
-        return stable_id("location", f"{attrs.get('level', '')}:{attrs.get('country', '')}:{light(name)}")
+    if kind == "location":  # named by everything the object will hold, so one id never has two contents
+        facts = [name, attrs.get("level"), attrs.get("country"), attrs.get("latitude"), attrs.get("longitude")]
+        return stable_id("location", json.dumps(facts))
     return f"{_NEW_TYPE[kind]}--{uuid.uuid4()}"
 
 

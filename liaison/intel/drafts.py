@@ -152,12 +152,31 @@ def _view(row) -> DraftView:
 
 
 def get_draft(engine: Engine, principal: Principal, draft_id: str) -> DraftView:
-    """A draft of the principal's organisation; NotFound for any other id."""
+    """A draft of the principal's organisation, as far as the principal may see the objects it was
+    resolved to today; NotFound for any other id."""
     with engine.connect() as conn:
         row = store.get_draft(conn, principal, draft_id)
-    if row is None:
-        raise NotFound(f"no draft {draft_id}")
-    return _view(row)
+        if row is None:
+            raise NotFound(f"no draft {draft_id}")
+        view = _view(row)
+        refs = {e["ref"] for e in view.review["entities"] if e["ref"]}
+        refs |= {c["ref"] for e in view.review["entities"] for c in e["candidates"]}
+        seen = set(entities.current_raw(conn, principal, refs)) if refs else set()
+    _forget_unseen(view.review, refs - seen)
+    return view
+
+
+def _forget_unseen(review_doc: dict, unseen: set[str]) -> None:
+    """Blank what the draft says of objects the principal no longer sees (a group left, a share
+    narrowed since the extraction): their links, candidates and the flags naming them."""
+    if not unseen:
+        return
+    for entity in review_doc["entities"]:
+        if entity["ref"] in unseen:
+            entity.update(ref=None, name=entity["mentions"][0]["text"] if entity["mentions"] else entity["key"],
+                          no_longer_visible=True)
+        entity["candidates"] = [c for c in entity["candidates"] if c["ref"] not in unseen]
+        entity["conflicts"] = [c for c in entity["conflicts"] if not any(ref in c for ref in unseen)]
 
 
 def list_drafts(engine: Engine, principal: Principal, *, status: str | None = "draft", limit: int = 50,
@@ -198,7 +217,8 @@ def review(engine: Engine, principal: Principal, draft_id: str, changes: list[di
                 title = _apply(conn, principal, doc, change, title)
             except InvalidInput as exc:
                 raise InvalidInput(f"change #{number}: {exc.message}", index=number, **exc.details) from None
-            doc["history"].append({"at": clock.now(), "user": principal.user_name, **change})
+            doc["history"].append({"at": clock.now(), "user": principal.user_name,
+                                   **{k: str(v)[:300] for k, v in change.items()}})
         store.update_draft(conn, principal, draft_id, review=orjson.dumps(doc).decode(), title=title)
     return get_draft(engine, principal, draft_id)
 

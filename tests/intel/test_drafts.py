@@ -279,3 +279,19 @@ def test_a_revocation_one_cannot_see_changes_nothing_for_one(tenants):
     assert _entity(seen_by_alice, "Anvar Tashkentov")["ref"] == courier["id"]  # Alice sees no revocation
     seen_by_bob = _draft(tenants, "bob", text="Anvar Tashkentov crossed at Termez.")
     assert courier["id"] not in {e["ref"] for e in seen_by_bob.review["entities"]}  # Bob revoked it
+
+
+def test_a_draft_shows_only_what_its_reader_still_sees(tenants):
+    bob = tenants.principal("bob")
+    courier = sdo("identity", name="Anvar Tashkentov", identity_class="individual")
+    import_objects(tenants.engine, bob, [courier], audience="group:ab")
+    view = _draft(tenants, "alice", text="Anvar Tashkentov crossed at Termez.")
+    assert _entity(view, "Anvar Tashkentov")["ref"] == courier["id"]
+    with tenants.engine.begin() as conn:  # Alpha leaves group ab
+        from sqlalchemy import delete
+
+        from liaison.db.tables import group_member
+        conn.execute(delete(group_member).where(group_member.c.org_id == tenants.principal("alice").org_id))
+    again = drafts.get_draft(tenants.engine, tenants.principal("alice"), view.id)
+    assert courier["id"] not in orjson.dumps(again.as_dict()).decode()
+    assert _entity(again, "Anvar Tashkentov")["no_longer_visible"] is True

@@ -9,9 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.api.deps import current_principal, get_engine, spool_body
 from liaison.errors import InvalidInput, PayloadTooLarge
-from liaison.ingest.documents import MAX_DOCUMENT_BYTES
+from liaison.ingest.documents import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
 from liaison.intel import drafts as service
 from liaison.intel import merges
 
@@ -63,10 +63,15 @@ async def _document(request: Request) -> dict[str, Any]:
             raise PayloadTooLarge(f"document larger than {MAX_DOCUMENT_BYTES} bytes", limit=MAX_DOCUMENT_BYTES)
         fields = {k: str(form.get(k)) for k in ("title", "source", "published") if form.get(k)}
         return {"content": content, "filename": upload.filename, **fields}
+    # UTF-8 takes at most 4 bytes a character
+    spool = await spool_body(request, 4 * MAX_TEXT_CHARS + 4096, what="a JSON text", advice="")
     try:
-        body = TextDraft.model_validate_json(await request.body())
+        spool.seek(0)
+        body = TextDraft.model_validate_json(spool.read())
     except ValueError as exc:
         raise InvalidInput(f"send JSON {{'text': ...}} or a multipart form with a file: {exc}") from None
+    finally:
+        spool.close()
     return body.model_dump()
 
 

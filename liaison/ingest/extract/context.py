@@ -103,7 +103,9 @@ ORG_NOUNS = (
     "contractor", "supplier", "subsidiary", "movement", "syndicate", "consortium", "conglomerate", "airline",
     "front", "outfit", "think tank", "platform", "marketplace", "forum", "brokerage",
 )
-_ORG_NAME = r"(?P<name>[A-Z][\w'’&-]*(?:[ \t]+(?:[A-Z0-9][\w'’&-]*|of|for|and|al-\w+))*)"
+#: A name of at most eight words, starting at a word's start (so a failed match is not retried at
+#: every later capital of a long run).
+_ORG_NAME = r"(?P<name>(?<![\w'’&-])[A-Z][\w'’&-]*(?:[ \t]+(?:[A-Z0-9][\w'’&-]*|of|for|and|al-\w+)){0,7})"
 #: 'a security company', 'the transport firm': up to three describing words, none of them 'of'.
 _ORG_KIND = rf"(?:a|an|the)[ \t]+(?:(?!of\b)[\w'’-]+[ \t]+){{0,3}}?(?:{'|'.join(ORG_NOUNS)})"
 _ORG_APPOSITIONS = (

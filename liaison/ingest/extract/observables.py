@@ -135,11 +135,18 @@ def _mention(kind: str, text: str, start: int, end: int, value: str, **attrs: ob
     return Mention(kind, start, end, text[start:end], value, dict(attrs))
 
 
+#: Longest URL reported (browsers and servers stop well before).
+MAX_URL = 4096
+
+
 def _urls(text: str):
     for match in _URL.finditer(text):
         start, end = match.span()
-        while end > start and (text[end - 1] in _TRAILING_PUNCTUATION
-                               or text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end)):
+        if end - start > MAX_URL:
+            continue  # no address is that long; a run of symbols is not worth the trimming
+        unmatched = text.count(")", start, end) - text.count("(", start, end)
+        while end > start and (text[end - 1] in _TRAILING_PUNCTUATION or text[end - 1] == ")" and unmatched > 0):
+            unmatched -= text[end - 1] == ")"
             end -= 1
         yield _mention("url", text, start, end, refang(text[start:end]))
 
