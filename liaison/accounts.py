@@ -118,7 +118,9 @@ def start_session(engine: Engine, user_name: str, password: str) -> WebSession:
             row = tenancy.user_by_name(conn, user_name)
         except NotFound:
             row = None
-    if not credentials.check_password(row.password_hash if row else _unknown_user_hash(), password) or row is None:
+    # The same argon2 work whether the user is unknown, has no password (token-only) or has one.
+    known_hash = row.password_hash if row is not None and row.password_hash else None
+    if not credentials.check_password(known_hash or _unknown_user_hash(), password) or known_hash is None:
         raise Unauthorized(_WRONG_LOGIN)
     if row.disabled:
         raise Unauthorized("this account is disabled; ask an administrator")

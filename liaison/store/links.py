@@ -100,7 +100,7 @@ def refs_from(conn: Connection, principal: Principal, version_pk: int, *, labels
     target is visible, in document order; rows of (prop, target_id)."""
     query = (
         select(edge.c.prop, edge.c.target_id)
-        .where(edge.c.version_pk == version_pk, _ref_filter(labels, noise),
+        .where(edge.c.version_pk == version_pk, visible(principal, edge.c.version_pk), _ref_filter(labels, noise),
                _has_visible_version(principal, edge.c.target_id))
     )
     return conn.execute(query.limit(limit)).all()
