@@ -29,7 +29,7 @@ from liaison.ingest.extract.plugins import load_recognizer
 from liaison.intel import draft_bundle
 from liaison.intel.resolution import NAMED_TYPES, knowledge_index, known_entity, visible_lookup
 from liaison.stix import tlp
-from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY
+from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, LIAISON_IDENTITY
 from liaison.store import drafts as store
 from liaison.store import entities, tenancy
 
@@ -315,6 +315,11 @@ def _existing(conn, principal: Principal, review_doc: dict) -> tuple[dict[str, s
     return found, entities.current_raw(conn, principal, observables)
 
 
+def _ownerless(obj: dict) -> bool:
+    """Observables (they carry no author) and the places Liaison makes from its gazetteer."""
+    return "created" not in obj or obj.get("created_by_ref") == LIAISON_IDENTITY["id"]
+
+
 def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: str, level: str,
             reliability: str, credibility: int) -> str:
     """Import the accepted part of the draft with `audience` and TLP `level`, graded
@@ -337,10 +342,17 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
         if tlp.LEVELS.index(level) < tlp.LEVELS.index(strictest):
             raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "
                                f"TLP:{level.upper()}", parameter="tlp")
-        narrower = entities.not_shared_with(conn, principal, set(linked), target.id, target.kind)
+        # What the report refers to must be visible to its audience. Objects no organisation owns
+        # (observables, gazetteer places) held for the organisation alone are shared along; anything
+        # else shared more narrowly stops the publication.
+        referred = set(linked) | set(stored)
+        narrower = entities.not_shared_with(conn, principal, referred, target.id, target.kind)
+        ownerless = {i for i in narrower if _ownerless(orjson.loads((linked | stored)[i]))}
+        entities.widen_own_holdings(conn, principal, ownerless, target.id)
+        narrower = entities.not_shared_with(conn, principal, narrower, target.id, target.kind)
         if narrower:
             raise InvalidInput(
-                "the report would reveal entities its audience may not see: " + ", ".join(sorted(narrower))
+                "the report would reveal objects its audience may not see: " + ", ".join(sorted(narrower))
                 + f"; share it more narrowly than '{target.label}' or drop them", parameter="audience")
         objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
                                      stored=frozenset(stored))

@@ -77,18 +77,24 @@ def knowledge_index(engine: Engine) -> KnowledgeIndex:
 
 
 def _fold(cached: _Cached, rows) -> None:
-    """Bring the index up to date with newly held versions (`rows`, in holding order). Revoked or
-    unnamed versions change nothing: whoever may not see the revocation still sees the entity,
-    and every candidate is confirmed against the reader's view anyway."""
+    """Bring the index up to date with newly held versions (`rows`, in holding order). An entity is
+    indexed under the names of all its versions (the newest name first): a reader may see an older
+    one, and every candidate is confirmed against the version the reader sees. Revoked or unnamed
+    versions change nothing: whoever may not see a revocation still sees the entity."""
     added: dict[str, KnownEntity] = {}
     for stix_id, modified, revoked, raw, added_at in rows:
         cached.high_water = max(cached.high_water, added_at)
-        if revoked or cached.versions.get(stix_id, "") > modified:
-            continue  # a revocation, or an older version arriving late
-        entity = known_entity(orjson.loads(raw))
-        if entity is not None:
-            cached.versions[stix_id] = modified
-            added[stix_id] = entity
+        entity = None if revoked else known_entity(orjson.loads(raw))
+        if entity is None:
+            continue
+        known = added.get(stix_id) or cached.index.entity(stix_id)
+        if known is not None:
+            newer = cached.versions.get(stix_id, "") <= modified
+            main, other = (entity, known) if newer else (known, entity)
+            names = dict.fromkeys(n for n in (*main.names, *other.names) if n != main.name)
+            entity = KnownEntity(stix_id, main.kind, main.name, tuple(names), main.attrs)
+        cached.versions[stix_id] = max(cached.versions.get(stix_id, ""), modified)
+        added[stix_id] = entity
     cached.index.add(added.values())
 
 

@@ -3,13 +3,14 @@ view of candidate entities, and the merges (`duplicate-of` relationships) the re
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, exists, select, update
 
 from liaison.access.predicate import holding_visible, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
 from liaison.store import refs, tenancy
 from liaison.store.reads import latest_visible
+from liaison.store.stamps import date_added_stamps
 
 V = object_version
 _CHUNK = 900
@@ -81,3 +82,22 @@ def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], 
         )
     ).scalars()
     return set(stix_ids) - set(shared)
+
+
+def widen_own_holdings(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int) -> set[str]:
+    """Share the principal's organisation's own-organisation holdings of the latest visible versions
+    of `stix_ids` with the audience `audience_id` instead (newly stamped, so TAXII readers of that
+    collection see them as added now); returns the ids widened. Holdings already shared with a group
+    or the instance are left as they are: moving them could take them from someone."""
+    if not stix_ids or principal.org_audience_id is None or audience_id == principal.org_audience_id:
+        return set()
+    own = holding.alias("own")
+    rows = conn.execute(
+        select(V.c.pk, V.c.stix_id).join(own, own.c.version_pk == V.c.pk).where(
+            V.c.stix_id.in_(sorted(stix_ids)), visible(principal, V.c.pk), latest_visible(principal),
+            own.c.org_id == principal.org_id, own.c.audience_id == principal.org_audience_id)
+    ).all()
+    for (pk, _stix_id), stamp in zip(rows, date_added_stamps(conn, len(rows))):
+        conn.execute(update(holding).where(holding.c.version_pk == pk, holding.c.org_id == principal.org_id)
+                     .values(audience_id=audience_id, added_at=stamp))
+    return {stix_id for _pk, stix_id in rows}

@@ -295,3 +295,19 @@ def test_a_draft_shows_only_what_its_reader_still_sees(tenants):
     again = drafts.get_draft(tenants.engine, tenants.principal("alice"), view.id)
     assert courier["id"] not in orjson.dumps(again.as_dict()).decode()
     assert _entity(again, "Anvar Tashkentov")["no_longer_visible"] is True
+
+
+def test_what_an_earlier_private_report_holds_is_shared_along_with_a_wider_one(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    text = "Police in Kabul traced calls to +93 70 555 0199 and visits to hxxp://kabul-cell[.]example/join."
+    first = _draft(tenants, "alice", text=text)
+    drafts.publish(tenants.engine, alice, first.id, audience="org", level="amber", reliability="C", credibility=3)
+    second = _draft(tenants, "alice", text=text)
+    kabul = _entity(second, "Kabul")
+    assert kabul["ref"]  # the place the first report made, known now
+    report_id = drafts.publish(tenants.engine, alice, second.id, audience="group:ab", level="amber",
+                               reliability="C", credibility=3)
+    report = orjson.loads(get_object(tenants.engine, bob, report_id).raw)
+    for ref in report["object_refs"]:  # everything the report points at, Bob may open
+        assert get_object(tenants.engine, bob, ref)
+    assert kabul["ref"] in report["object_refs"]

@@ -56,8 +56,8 @@ TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 def light_token(token: str) -> str:
     """One word folded for spelling variants, vowels kept."""
     word = _NOT_LETTER.sub("", _ARTICLE.sub("", _POSSESSIVE.sub("", anyascii(token).lower())))
-    word = _INITIAL_J.sub("i", word)
     word = _CONSONANT_RE.sub(lambda m: _CONSONANT_MAP[m.group()], word)
+    word = _INITIAL_J.sub("i", word)
     word = _DOUBLE.sub(r"\1", word)
     return _FINAL_H.sub("", word)
 
@@ -75,8 +75,10 @@ def tokens(name: str) -> list[str]:
 
 
 def light(name: str) -> str:
-    """A whole name folded for spelling variants (words joined by single spaces)."""
-    return " ".join(filter(None, map(light_token, tokens(name))))
+    """A whole name folded for spelling variants (words joined by single spaces; a standalone
+    article before another word left out, as in skeletons)."""
+    words = [w for w in map(light_token, tokens(name)) if w]
+    return " ".join(w for i, w in enumerate(words) if not (w in ARTICLES and i + 1 < len(words)))
 
 
 def skeleton_keys(words: list[str]) -> list[tuple[int, int, str]]:
@@ -86,7 +88,7 @@ def skeleton_keys(words: list[str]) -> list[tuple[int, int, str]]:
     index = 0
     while index < len(words):
         key = skeleton_token(words[index])
-        if not key or (light_token(words[index]) in ARTICLES and index + 1 < len(words) and index > 0):
+        if not key or (light_token(words[index]) in ARTICLES and index + 1 < len(words)):
             index += 1
             continue
         if light_token(words[index]) in COMPOUNDING and index + 1 < len(words):

@@ -125,11 +125,11 @@ class KnowledgeIndex:
 
     def ids_for(self, name: str) -> set[str]:
         """Entities one of whose names folds like `name`."""
-        return {i for i in self._ids_by_key.get(skeleton(name), ()) if i in self._entities}
+        return {i for i in tuple(self._ids_by_key.get(skeleton(name), ())) if i in self._entities}
 
     def ids_for_surname(self, surname_key: str) -> set[str]:
         """Known persons whose name ends with a word of skeleton `surname_key`."""
-        return {i for i in self._ids_by_surname.get(surname_key, ()) if i in self._entities}
+        return {i for i in tuple(self._ids_by_surname.get(surname_key, ())) if i in self._entities}
 
     def find(self, text: str) -> list[Candidate]:
         """Every run of words in `text` that folds to a known name (overlapping runs included)."""
@@ -142,7 +142,7 @@ class KnowledgeIndex:
                 # `end` is the index of the closing frame space, so the key starts len(key) before it.
                 first = folded.word_starting_at(end - len(key))
                 last = first + key.count(" ")
-                ids = tuple(sorted(i for i in self._ids_by_key.get(key, ()) if i in self._entities))
+                ids = tuple(sorted(i for i in tuple(self._ids_by_key.get(key, ())) if i in self._entities))
                 if ids:
                     found.append(Candidate(folded.spans[first][0], folded.spans[last][1], ids))
         return found

@@ -22,6 +22,7 @@ from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.observables import find_observables
 from liaison.ingest.extract.places import find_places
+from liaison.ingest.extract.titles import TITLES
 
 #: Visible, current views of known entities by id: what the reader may see of them (merged
 #: duplicates already replaced by their canonical entity). Ids the reader may not see are absent.
@@ -34,6 +35,10 @@ MIN_CONFIDENCE = 0.7
 MIN_SINGLE_WORD_SIMILARITY = 0.85
 #: Longer names too: their skeletons agree, their spellings must be alike (0..1).
 MIN_SIMILARITY = 0.78
+#: Given names less alike than this are different people (Jana and Ivana, Dina and Dana) ...
+MIN_FIRST_NAME_SIMILARITY = 0.7
+#: ... and a spelling variant of a given name (Mohammed, Muhammad) is resolved, but for review.
+FIRST_NAME_VARIANT_CONFIDENCE = 0.8
 #: Lower-case last words that news style leaves after a group's proper name.
 _GENERIC_NOUNS = frozenset({"network", "group", "cartel", "gang", "clan", "movement", "front", "brigade", "ring"})
 _PARTICLES = frozenset({"of", "the", "and", "for", "on", "in", "al", "el", "bin", "ibn", "bint", "ben", "abu",
@@ -42,6 +47,8 @@ _PARTICLES = frozenset({"of", "the", "and", "for", "on", "in", "al", "el", "bin"
 #: A role this unlike every known role of the person is flagged.
 _ROLE_AGREEMENT = 70
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“(])|\n\s*\n")
+#: Words of titles, which may stand before a surname used alone ("Minister Petrov").
+TITLE_WORDS = frozenset(w for title in TITLES for w in title.split()) | {"mr", "mrs", "ms", "dr", "gen", "col"}
 _ENTITY_KIND_ORDER = {kinds.PERSON: 0, kinds.ORGANIZATION: 1, kinds.GROUP: 1, kinds.LOCATION: 2}
 
 
@@ -104,8 +111,8 @@ def extract(
     observables = find_observables(text, regions=tuple(dict.fromkeys(
         p.attrs["country"] for p in places if p.attrs.get("country"))))
     dates = find_dates(text, published)
-    known = _known_mentions(text, index, lookup, {(p.start, p.end) for p in places})
-    contextual = find_context_entities(text) + (recognizer(text) if recognizer else [])
+    known, namesakes = _known_mentions(text, index, lookup, {(p.start, p.end) for p in places})
+    contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
 
     taken = [(m.start, m.end) for m in observables]
     known = [r for r in known if not _overlaps(r.mention, taken)]
@@ -157,12 +164,15 @@ def _capitalised(surface: str) -> bool:
         _capital(w) or w.lower() in _PARTICLES for w in words)
 
 
-def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup, places: set[tuple[int, int]]) -> list[_Resolved]:
-    """Known names in the text, confirmed against the reader's view, longest first where they overlap.
+def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
+                    places: set[tuple[int, int]]) -> tuple[list[_Resolved], list[Mention]]:
+    """Known names in the text, confirmed against the reader's view, longest first where they overlap;
+    and the persons whose name differs from a known person's by the given name only (namesakes).
     A name that is a place in the gazetteer is taken as a known entity only when spelled exactly."""
     found = [c for c in index.find(text) if _capitalised(text[c.start:c.end])]
+    namesakes: list[Mention] = []
     if not found:
-        return []
+        return [], namesakes
     visible = lookup({i for c in found for i in c.stix_ids})
     resolved: list[_Resolved] = []
     for candidate in sorted(found, key=lambda c: (c.start - c.end, c.start)):
@@ -171,6 +181,9 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup, places: se
         surface = text[candidate.start:candidate.end]
         seen = {e.stix_id: e for i in candidate.stix_ids if (e := visible.get(i)) is not None}
         scored = _score(surface, list(seen.values()))
+        if not scored and seen and " " in surface and all(e.kind == kinds.PERSON for e in seen.values()):
+            namesakes.append(Mention(kinds.PERSON, candidate.start, candidate.end, surface, surface,
+                                     source="knowledge-base"))
         if not scored or scored[0][2] < MIN_CONFIDENCE:
             continue
         ref, name, confidence = scored[0]
@@ -180,7 +193,7 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup, places: se
         mention = Mention(kind=entity.kind, start=candidate.start, end=candidate.end, text=surface,
                           value=name, attrs=dict(entity.attrs), source="knowledge-base")
         resolved.append(_Resolved(mention, ref, confidence, scored[1:]))
-    return sorted(resolved, key=lambda r: r.mention.start)
+    return sorted(resolved, key=lambda r: r.mention.start), namesakes
 
 
 def _score(surface: str, entities: list[KnownEntity]) -> list[tuple[str, str, float]]:
@@ -206,10 +219,28 @@ def _score(surface: str, entities: list[KnownEntity]) -> list[tuple[str, str, fl
                 if alike < MIN_SIMILARITY:
                     continue
                 confidence = 0.45 + 0.5 * alike
+            if entity.kind == kinds.PERSON and (first := _first_names(surface, name)):
+                if similarity(*first) < MIN_FIRST_NAME_SIMILARITY:
+                    continue  # Jana Novak is not Ivana Novak: a namesake, flagged elsewhere
+                if light(first[0]) != light(first[1]):
+                    confidence = min(confidence, FIRST_NAME_VARIANT_CONFIDENCE)
             best = scored.get(entity.stix_id)
             if best is None or confidence > best[2]:
                 scored[entity.stix_id] = (entity.stix_id, entity.name, round(confidence, 3))
     return sorted(scored.values(), key=lambda s: (-s[2], s[1]))
+
+
+def _first_names(surface: str, name: str) -> tuple[str, str] | None:
+    """The first words of two names of two words or more (the given names, for persons)."""
+    a, b = TOKEN.findall(surface), TOKEN.findall(name)
+    return (a[0], b[0]) if len(a) > 1 and len(b) > 1 else None
+
+
+def _first_name_flag(entity: Entity, surface: str) -> None:
+    first = _first_names(surface, entity.name)
+    if entity.kind == kinds.PERSON and first and light(first[0]) != light(first[1]):
+        _flag(entity, f"first name written '{first[0]}' here and '{first[1]}' in the known record: "
+                      "check that this is the same person")
 
 
 def _is_acronym(name: str) -> bool:
@@ -242,6 +273,7 @@ class _EntityBuilder:
                               candidates=resolved.candidates)
         entity.confidence = max(entity.confidence, resolved.confidence)
         entity.mentions.append(m)
+        _first_name_flag(entity, m.text)
         if resolved.candidates and resolved.candidates[0][2] >= resolved.confidence:
             names = ", ".join(f"{name} ({ref})" for ref, name, _ in resolved.candidates[:3])
             _flag(entity, f"ambiguous: '{m.text}' also names {names}")
@@ -271,8 +303,14 @@ class _EntityBuilder:
                                   attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
                                   candidates=scored[1:])
             entity.mentions.append(mention)
+            _first_name_flag(entity, mention.value)
             self.add_role(ref, mention)
             return
+        if mention.kind == kinds.PERSON and " " not in light(mention.value):
+            namesake = self._person_with_surname(mention.value)
+            if namesake is not None:  # "Minister Petrov" after "Ivan Petrov"
+                namesake.mentions.append(mention)
+                return
         key = f"{mention.kind}:{light(mention.value)}"
         entity = self._entity(key, mention.kind, mention.value, confidence=1.0)
         entity.mentions.append(mention)
@@ -280,6 +318,12 @@ class _EntityBuilder:
             entity.attrs.setdefault(attr, value)
         if mention.kind == kinds.PERSON:
             self._flag_namesakes(entity, mention.value)
+
+    def _person_with_surname(self, word: str) -> Entity | None:
+        """The one person of the text so far whose name ends with `word` (in any spelling)."""
+        found = [e for e in self.entities.values() if e.kind == kinds.PERSON and len(TOKEN.findall(e.name)) > 1
+                 and skeleton_token(TOKEN.findall(e.name)[-1]) == skeleton_token(word)]
+        return found[0] if len(found) == 1 else None
 
     def _flag_namesakes(self, entity: Entity, name: str) -> None:
         """A new person whose surname is a known person's, under another first name: kept apart, flagged."""
@@ -323,6 +367,8 @@ class _EntityBuilder:
             if not owners or len(owners) != 1 or not word[0].isupper():
                 continue
             start, end = match.span()
+            if not _stands_alone(text, start, end):
+                continue  # Olga Petrov, Petrov Street: another name
             if word.endswith(("'s", "’s")):
                 word, end = word[:-2], end - 2  # Kakhkhorov's deputy
             if any(start < e and s < end for s, e in taken):
@@ -331,6 +377,20 @@ class _EntityBuilder:
             if similarity(word, TOKEN.findall(owner.name)[-1]) < MIN_SINGLE_WORD_SIMILARITY:
                 continue
             owner.mentions.append(Mention(kinds.PERSON, start, end, word, owner.name, source="coreference"))
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """A surname used alone: not after another capitalised name word (but for a title: Minister
+    Petrov), not before a capitalised word."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and before.group(1)[0].isupper() and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
+        return False
+    after = _WORD_AFTER.match(text, end)
+    return not (after and after.group(1)[0].isupper())
 
 
 def _compatible(known_kind: str, mention_kind: str) -> bool:
@@ -373,14 +433,12 @@ def _suggest(text: str, entities: list[Entity], observables: dict[str, Mention])
             if employer is not None:
                 position = {"position": entity.attrs["role"]} if entity.attrs.get("role") else {}
                 suggestions.append(Suggestion(entity.key, "related-to", employer.key, position))
-        if entity.kind in (kinds.ORGANIZATION, kinds.GROUP):
-            for place in places:
-                if place.attrs.get("level") == "country" and any(
-                    m.start <= p.start and p.end <= m.end or p.end + 1 == m.start
-                    for m in entity.mentions for p in place.mentions
-                ):
-                    suggestions.append(Suggestion(entity.key, "located-at", place.key))
-                    break
+        if entity.kind in (kinds.ORGANIZATION, kinds.GROUP) and entity.attrs.get("country"):
+            # "Pakistan's Interior Ministry": located in that country, when the text names it too
+            home = next((p for p in places if p.attrs.get("level") == "country"
+                         and p.attrs.get("country") == entity.attrs["country"]), None)
+            if home is not None:
+                suggestions.append(Suggestion(entity.key, "located-at", home.key))
     actors = [e for e in entities if e.kind in (kinds.PERSON, kinds.ORGANIZATION, kinds.GROUP)]
     for start, end in _sentences(text):
         present = [e for e in actors if any(start <= m.start < end for m in e.mentions)]
