@@ -316,18 +316,22 @@ def ingest(
                                              option=orjson.OPT_INDENT_2) + b"\n")
         err.print(f"draft {view.id}")
         return
-    out.print(f"draft [bold]{view.id}[/] — {view.title} ({view.published})", highlight=False)
+    from rich.markup import escape
+
+    out.print(f"draft [bold]{view.id}[/] — {escape(view.title)} ({view.published})", highlight=False)
     table = Table("kind", "mention", "resolved to", "confidence", "flags")
     for entity in view.review["entities"]:
+        if not entity["mentions"]:
+            continue  # combined into another
         first = entity["mentions"][0]
-        table.add_row(entity["kind"], f"{first['text']} @{first['start']}",
-                      f"{entity['name']} ({entity['ref']})" if entity["ref"] else f"{entity['name']} (new)",
-                      f"{entity['confidence']:.2f}", "; ".join(entity["conflicts"]))
+        name = f"{entity['name']} ({entity['ref']})" if entity["ref"] else f"{entity['name']} (new)"
+        table.add_row(entity["kind"], escape(f"{first['text']} @{first['start']}"), escape(name),
+                      f"{entity['confidence']:.2f}", escape("; ".join(entity["conflicts"])))
     for item in view.review["observables"]:
         first = item["mentions"][0]
-        table.add_row(item["kind"], f"{first['text']} @{first['start']}", item["value"], "", "")
+        table.add_row(item["kind"], escape(f"{first['text']} @{first['start']}"), escape(item["value"]), "", "")
     for date in view.review["dates"]:
-        table.add_row("date", f"{date['text']} @{date['start']}", date["value"], "", "")
+        table.add_row("date", escape(f"{date['text']} @{date['start']}"), date["value"], "", "")
     out.print(table)
     out.print(f"{len(view.review['relationships'])} suggested relationships; review and publish it in the web UI "
               f"or through POST /api/v1/drafts/{view.id}/publish")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -17,11 +18,13 @@ from liaison.errors import InvalidInput, PayloadTooLarge
 
 #: Largest file accepted, and largest uncompressed content of a .docx.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-#: Largest extracted text (characters): some 30,000 words, far beyond any article or bulletin.
-MAX_TEXT_CHARS = 200_000
+#: Largest extracted text (characters): some 15,000 words, far beyond any article or bulletin.
+MAX_TEXT_CHARS = 100_000
 MAX_PDF_PAGES = 300
 SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+#: Control characters (NUL included, which PostgreSQL text cannot hold) but tab and new line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,8 @@ def read_document(filename: str, content: bytes) -> Document:
 
 def checked(document: Document, source: str = "the text") -> Document:
     """The document with tidy white space, refused when empty or too long."""
-    text = _BLANK_LINES.sub("\n\n", document.text.replace("\r\n", "\n")).strip()
+    text = unicodedata.normalize("NFC", document.text.replace("\r\n", "\n"))
+    text = _BLANK_LINES.sub("\n\n", _CONTROL.sub(" ", text)).strip()
     if not text:
         raise InvalidInput(f"no text found in {source}")
     if len(text) > MAX_TEXT_CHARS:

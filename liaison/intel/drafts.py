@@ -101,10 +101,14 @@ def _article_date(value: str | None, parameter: str | None) -> datetime.date | N
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
+        day = datetime.date.fromisoformat(value[:10])
+        if not 1900 <= day.year <= 2100:
+            raise ValueError(day)
+        return day
     except ValueError:
         if parameter:
-            raise InvalidInput(f"'{parameter}' must be a date like 2026-03-14", parameter=parameter) from None
+            raise InvalidInput(f"'{parameter}' must be a date like 2026-03-14, between 1900 and 2100",
+                               parameter=parameter) from None
         return None
 
 
@@ -217,8 +221,8 @@ def review(engine: Engine, principal: Principal, draft_id: str, changes: list[di
                 title = _apply(conn, principal, doc, change, title)
             except InvalidInput as exc:
                 raise InvalidInput(f"change #{number}: {exc.message}", index=number, **exc.details) from None
-            doc["history"].append({"at": clock.now(), "user": principal.user_name,
-                                   **{k: str(v)[:300] for k, v in change.items()}})
+            doc["history"].append({**{k: str(v)[:300] for k, v in change.items() if k not in ("at", "user")},
+                                   "at": clock.now(), "user": principal.user_name})
         store.update_draft(conn, principal, draft_id, review=orjson.dumps(doc).decode(), title=title)
     return get_draft(engine, principal, draft_id)
 
@@ -240,6 +244,8 @@ def _apply(conn, principal: Principal, doc: dict, change: dict, title: str) -> s
         return new[:300]
     item = _item(doc, change.get("key"))
     is_entity = item["key"].startswith("e")
+    if item.get("combined_into"):
+        raise InvalidInput(f"'{item['key']}' was combined into '{item['combined_into']}'; change that one")
     if op in ("accept", "drop"):
         item["decision"] = op
     elif op == "rename" and is_entity:
@@ -251,6 +257,8 @@ def _apply(conn, principal: Principal, doc: dict, change: dict, title: str) -> s
     elif op == "kind" and is_entity:
         if change.get("kind") not in ENTITY_KINDS:
             raise InvalidInput(f"kind must be one of {', '.join(ENTITY_KINDS)}")
+        if change["kind"] == kinds.LOCATION and not (item["attrs"].get("country") or item["attrs"].get("latitude")):
+            raise InvalidInput("a place needs a country or coordinates: link it to a known location instead")
         item.update(kind=change["kind"], ref=None,
                     new_id=draft_bundle.new_entity_id(change["kind"], item["name"], item["attrs"]))
     elif op == "link" and is_entity:
@@ -259,13 +267,18 @@ def _apply(conn, principal: Principal, doc: dict, change: dict, title: str) -> s
         item.update(ref=None, confidence=1.0, new_id=draft_bundle.new_entity_id(item["kind"], item["name"], item["attrs"]))
     elif op == "combine" and is_entity:
         into = _item(doc, change.get("into"))
-        if into is item or not into["key"].startswith("e"):
-            raise InvalidInput("combine an entity into another entity of the draft")
+        if into is item or not into["key"].startswith("e") or into.get("combined_into") \
+                or into["decision"] == "drop":
+            raise InvalidInput("combine an entity into another entity of the draft that is kept")
+        if (into["kind"] == kinds.PERSON) != (item["kind"] == kinds.PERSON) or \
+                (into["kind"] == kinds.LOCATION) != (item["kind"] == kinds.LOCATION):
+            raise InvalidInput(f"a {item['kind']} cannot be combined with a {into['kind']}")
         into["mentions"] = sorted(into["mentions"] + item["mentions"], key=lambda m: m["start"])
         item.update(decision="drop", mentions=[], combined_into=into["key"])
         for rel in doc["relationships"]:
             rel["source"] = into["key"] if rel["source"] == item["key"] else rel["source"]
             rel["target"] = into["key"] if rel["target"] == item["key"] else rel["target"]
+        doc["relationships"] = [r for r in doc["relationships"] if r["source"] != r["target"]]
     else:
         raise InvalidInput(f"unknown change '{op}' for '{item['key']}'")
     return title

@@ -41,6 +41,10 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
             raise Conflict(f"{duplicate_id} is already merged into another entity; split that merge first")
         if canonical_id in canonical_ids(conn, principal, {canonical_id}):
             raise Conflict(f"{canonical_id} is itself merged into another entity; merge into that one")
+        if any(orjson.loads(raw)["target_ref"] == duplicate_id
+               for _id, raw in entities.duplicate_links(conn, principal, {duplicate_id})):
+            raise Conflict(f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, "
+                           "or split those first")
         stamp = clock.now()
         level = max((tlp.level_of(o.get("object_marking_refs")) or "clear" for o in (duplicate, canonical)),
                     key=tlp.LEVELS.index)

@@ -24,10 +24,13 @@ router = APIRouter()
 
 
 def segments(text: str, mentions: list[dict]) -> list[tuple[str, dict | None]]:
-    """The text cut into plain runs and mentioned runs, outer mentions winning where they nest."""
+    """The text cut into plain runs and mentioned runs, outer mentions winning where they nest;
+    mentions that do not fit the text (imported from elsewhere) are left out."""
     out, cursor = [], 0
-    for mention in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
-        if mention["start"] < cursor or mention["end"] > len(text):
+    sound = [m for m in mentions if isinstance(m, dict) and isinstance(m.get("start"), int)
+             and isinstance(m.get("end"), int) and 0 <= m["start"] < m["end"] <= len(text)]
+    for mention in sorted(sound, key=lambda m: (m["start"], -m["end"])):
+        if mention["start"] < cursor:
             continue
         if mention["start"] > cursor:
             out.append((text[cursor:mention["start"]], None))

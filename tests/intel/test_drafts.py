@@ -311,3 +311,42 @@ def test_what_an_earlier_private_report_holds_is_shared_along_with_a_wider_one(t
     for ref in report["object_refs"]:  # everything the report points at, Bob may open
         assert get_object(tenants.engine, bob, ref)
     assert kabul["ref"] in report["object_refs"]
+
+
+def test_review_keeps_the_draft_consistent(tenants):
+    alice = tenants.principal("alice")
+    text = "Kamila Nurova, director of the Border Service, met Nurova's deputy in Osh. The Border Service said so."
+    view = _draft(tenants, "alice", text=text)
+    person, service = _entity(view, "Kamila Nurova"), _entity(view, "Border Service")
+    place = next(e for e in view.review["entities"] if e["kind"] == "location")
+    for bad in ({"op": "combine", "key": person["key"], "into": service["key"]},
+                {"op": "combine", "key": service["key"], "into": place["key"]},
+                {"op": "kind", "key": person["key"], "kind": "location"}):
+        with pytest.raises(InvalidInput):
+            drafts.review(tenants.engine, alice, view.id, [bad])
+    forged = drafts.review(tenants.engine, alice, view.id, [
+        {"op": "drop", "key": place["key"], "user": "bob", "at": "2020-01-01T00:00:00Z"}])
+    assert forged.review["history"][-1]["user"] == "alice" and forged.review["history"][-1]["at"] > "2026"
+    with pytest.raises(InvalidInput):
+        drafts.create_draft(tenants.engine, alice, text="x yesterday", published="9999-12-31")
+
+
+def test_merges_do_not_chain(tenants, known):
+    alice = tenants.principal("alice")
+    a = sdo("identity", name="H. Rasulov", identity_class="individual")
+    b = sdo("identity", name="Halim Rasulov", identity_class="individual")
+    c = sdo("identity", name="Khalim Rasulov", identity_class="individual")
+    import_objects(tenants.engine, alice, [a, b, c], audience="org")
+    merges.merge(tenants.engine, alice, a["id"], b["id"])
+    with pytest.raises(Conflict, match="merged into"):
+        merges.merge(tenants.engine, alice, b["id"], c["id"])
+
+
+def test_decomposed_and_control_characters_are_normalised(tenants):
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Interior Minister Jürgen Müller met officials in Zürich.\x00")
+    view = _draft(tenants, "alice", text=text)
+    assert "\x00" not in view.text and "Jürgen Müller" in view.text
+    assert any(e["kind"] == "location" and e["attrs"].get("country") == "CH" for e in view.review["entities"])
+    assert _entity(view, "Jürgen Müller")["mentions"][0]["text"] == "Jürgen Müller"

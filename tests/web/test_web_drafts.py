@@ -50,3 +50,12 @@ def test_other_organisations_and_forged_forms_get_nothing(web, tenants):
     assert forged.status_code == 403
     assert alice.post(f"{path}/discard", follow_redirects=False).status_code == 303
     assert "discarded" in alice.get("/drafts?status=discarded").text
+
+
+def test_the_reader_ignores_mentions_that_do_not_fit_the_text():
+    from liaison.web.reports import segments
+
+    text = "Officials met in Kabul."
+    mentions = [{"start": "0", "end": 5}, {"start": 1}, {"start": 6, "end": 2}, {"start": 17, "end": 22},
+                {"start": 20, "end": 99}]
+    assert segments(text, mentions) == [("Officials met in ", None), ("Kabul", mentions[3]), (".", None)]

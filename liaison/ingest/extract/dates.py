@@ -54,7 +54,7 @@ _DAY_WORD = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(
-    r"\b(?:(?P<which>last|this|next|past)\s+)?"
+    r"\b(?:(?P<which>(?i:last|this|next|past))\s+)?"
     r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
 )
 _AGO = re.compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.IGNORECASE)

@@ -66,7 +66,10 @@ _REFANG = (
 )
 #: Top-level domains that are also common file extensions: 'setup.zip' is read as a file, not a host,
 #: unless it is defanged or has more than two labels.
-FILE_EXTENSIONS = frozenset({"zip", "mov", "py", "sh", "md", "rs", "ps", "cab", "java", "mobi", "one", "so"})
+FILE_EXTENSIONS = frozenset({"zip", "mov", "py", "sh", "md", "rs", "ps", "cab", "java", "mobi", "one", "so", "pl", "pm"})
+#: Words after which a dotted quad is a number of a document or a program, not an address.
+_NUMBERED = re.compile(r"(?:version|ver\.?|v|release|build|section|§|article|chapter|paragraph|clause)\s*$",
+                       re.IGNORECASE)
 _HASH_TYPES = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
 _BECH32M = 0x2BC830A3
 _XMR_NETWORKS = {0x12, 0x2A}  # main-net standard addresses ('4...') and subaddresses ('8...')
@@ -153,8 +156,9 @@ def _urls(text: str):
 
 def _emails(text: str):
     for match in _EMAIL.finditer(text):
-        if match.group().rsplit(".", 1)[-1].lower() in top_level_domains():
-            yield _mention("email-addr", text, *match.span(), refang(match.group()).lower())
+        value = refang(match.group()).lower()
+        if value.rsplit(".", 1)[-1] in top_level_domains():
+            yield _mention("email-addr", text, *match.span(), value)
 
 
 def _domains(text: str):
@@ -175,6 +179,8 @@ def _domains(text: str):
 
 def _ip_addresses(text: str):
     for match in _IPV4.finditer(text):
+        if _NUMBERED.search(text, max(0, match.start() - 12), match.start()):
+            continue  # 'version 2.0.0.1', 'section 3.1.2.1'
         try:
             address = ipaddress.IPv4Address(refang(match.group()))
         except ValueError:
