@@ -181,7 +181,7 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
         surface = text[candidate.start:candidate.end]
         seen = {e.stix_id: e for i in candidate.stix_ids if (e := visible.get(i)) is not None}
         scored = _score(surface, list(seen.values()))
-        if not scored and seen and " " in surface and all(e.kind == kinds.PERSON for e in seen.values()):
+        if not scored and _namesake(surface, seen.values()) and (candidate.start, candidate.end) not in places:
             namesakes.append(Mention(kinds.PERSON, candidate.start, candidate.end, surface, surface,
                                      source="knowledge-base"))
         if not scored or scored[0][2] < MIN_CONFIDENCE:
@@ -228,6 +228,15 @@ def _score(surface: str, entities: list[KnownEntity]) -> list[tuple[str, str, fl
             if best is None or confidence > best[2]:
                 scored[entity.stix_id] = (entity.stix_id, entity.name, round(confidence, 3))
     return sorted(scored.values(), key=lambda s: (-s[2], s[1]))
+
+
+def _namesake(surface: str, known: Iterable[KnownEntity]) -> bool:
+    """A name of two words or more, within one sentence, sharing its surname (as spelled) with a
+    known person: Dina Haddad beside Dana Haddad."""
+    words = TOKEN.findall(surface)
+    if len(words) < 2 or any(ch in surface for ch in ".,;:!?—–\n"):
+        return False
+    return any(e.kind == kinds.PERSON and light(TOKEN.findall(e.name)[-1]) == light(words[-1]) for e in known)
 
 
 def _first_names(surface: str, name: str) -> tuple[str, str] | None:
