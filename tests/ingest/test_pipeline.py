@@ -33,7 +33,7 @@ def test_given_names_decide_between_a_variant_and_a_namesake():
     assert any("first name written 'Mohammed'" in c for c in variant.conflicts)
     close = _entities("Police questioned Dina Haddad in Amman.")["Dana Haddad"]  # resolved, for review
     assert close.confidence <= 0.8 and any("first name written 'Dina'" in c for c in close.conflicts)
-    namesake = _entities("Police questioned Leila Haddad in Amman.")
+    namesake = _entities("Deputy Minister Leila Haddad spoke in Amman.")
     assert "Dana Haddad" not in namesake
     assert namesake["Leila Haddad"].ref is None
     assert any("same surname as the known person Dana Haddad" in c for c in namesake["Leila Haddad"].conflicts)
