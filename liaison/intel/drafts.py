@@ -356,12 +356,16 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
             raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "
                                f"TLP:{level.upper()}", parameter="tlp")
         # What the report refers to must be visible to its audience. Objects no organisation owns
-        # (observables, gazetteer places) held for the organisation alone are shared along; anything
-        # else shared more narrowly stops the publication.
+        # (observables, gazetteer places) are shared along: the organisation's own holding for itself
+        # alone is widened, or it holds them (as it sees them) for the audience; anything else shared
+        # more narrowly stops the publication.
         referred = set(linked) | set(stored)
         narrower = entities.not_shared_with(conn, principal, referred, target.id, target.kind)
-        ownerless = {i for i in narrower if _ownerless(orjson.loads((linked | stored)[i]))}
-        entities.widen_own_holdings(conn, principal, ownerless, target.id)
+        seen = linked | stored
+        ownerless = {i for i in narrower if _ownerless(orjson.loads(seen[i]))}
+        ownerless -= entities.widen_own_holdings(conn, principal, ownerless, target.id)
+        if ownerless:  # held by others only: the organisation holds what it sees, for the audience
+            import_into(conn, principal, [orjson.loads(seen[i]) for i in sorted(ownerless)], audience=audience)
         narrower = entities.not_shared_with(conn, principal, narrower, target.id, target.kind)
         if narrower:
             raise InvalidInput(
