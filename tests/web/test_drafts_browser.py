@@ -49,6 +49,7 @@ def test_review_and_publish_the_demo_article(page_as):
     partner = page_as("ctd.analyst")
     partner.goto(report_path)
     assert partner.inner_text(".grading") == "B2"
+    assert "not shared with you" not in partner.inner_text(".findings")  # all it refers to is theirs to open
     outsider = page_as("customs.analyst")
     response = outsider.goto(report_path)
     assert response.status == 404 and "Badakhshan" not in outsider.content()
