@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     ingest_batch: int = 2000
     #: Seconds between background syncs with partners while `serve` runs; 0 turns it off.
     sync_interval: float = 300.0
+    #: Session cookies only over HTTPS even when the request arrived as HTTP (behind a TLS proxy).
+    secure_cookies: bool = False
     #: Optional named-entity recogniser for report extraction, "package.module:callable"; off when empty.
     ner_plugin: str = ""
 

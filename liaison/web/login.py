@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from liaison import accounts
 from liaison.access.principal import Principal
 from liaison.api.deps import get_engine
+from liaison.config import get_settings
 from liaison.errors import Unauthorized
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_csrf, safe_next
 from liaison.web.templating import render
@@ -36,7 +37,7 @@ async def login_form(request: Request, next: str = "/"):
 async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
                 csrf_token: str = Form(""), engine: Engine = Depends(get_engine)):
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf_token, expected):
+    if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_page(request, 403, next=safe_next(next), username=username,
                            error="The login form expired; please try again.")
     try:
@@ -45,7 +46,8 @@ async def login(request: Request, username: str = Form(""), password: str = Form
         return _login_page(request, 401, next=safe_next(next), username=username, error=exc.message.capitalize() + ".")
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+                        httponly=True, samesite="lax", path="/",
+                        secure=get_settings().secure_cookies or request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 

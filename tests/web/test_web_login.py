@@ -137,3 +137,19 @@ def test_only_the_needed_front_end_files_are_served(client):
     for hidden in ("htmx.org/package.json", "htmx.org/dist/htmx.js", "../package.json", "cytoscape/src/index.mjs"):
         assert client.get(f"/static/vendor/{hidden}").status_code == 404
     assert client.get("/static/css/app.css").status_code == 200
+
+
+def test_secure_cookies_behind_a_tls_proxy(client, passwords, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from liaison.config import get_settings
+    from webtools import form_login
+
+    monkeypatch.setenv("LIAISON_SECURE_COOKIES", "true")
+    get_settings.cache_clear()
+    try:
+        with TestClient(client.app) as http:
+            response = form_login(http, "alice", passwords("alice"))
+        assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
+    finally:
+        get_settings.cache_clear()
