@@ -516,7 +516,10 @@ def _org_in_run(words: _Words, first: int, last: int) -> tuple[int, int, str | N
     heads = [k for k in range(first, last + 1) if _POSSESSIVE.sub("", words.words[k]) in ORG_HEADS]
     for head in reversed(heads):
         # 'Officers of the Federal Security Service': the name starts after the last joining word
-        start = max([first] + [k + 1 for k in range(first, head) if words.words[k] in _CONNECTORS])
+        # ... but 'and' joins two names only after a first organisation ('the Sinaloa Cartel and
+        # Haqqani Network'); otherwise it is inside the name ('Jammu and Kashmir Police').
+        start = max([first] + [k + 1 for k in range(first, head) if words.words[k] in _CONNECTORS and (
+            words.words[k] != "and" or any(_POSSESSIVE.sub("", w) in ORG_HEADS for w in words.words[first:k]))])
         end = _extension_end(words, head, last)
         name = words.text[words.starts[start]:words.ends[end]]
         if (start < head or end > head) and gazetteer.place_for(name) is None:

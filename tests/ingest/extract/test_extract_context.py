@@ -221,3 +221,16 @@ def test_precision_and_recall_on_a_small_annotated_corpus():
         correct += len(got & names)
     assert correct / found >= 0.9
     assert correct / expected >= 0.8
+
+
+def test_and_inside_an_organisation_name_or_between_two():
+    def organisations(text):
+        return [m.value for m in find_context_entities(text) if m.kind == "organization"]
+
+    assert organisations("The Jammu and Kashmir Police said two men were held.") == ["Jammu and Kashmir Police"]
+    assert "Information and Communication Technologies Authority" in organisations(
+        "A statement from the Information and Communication Technologies Authority followed.")
+    assert organisations("Officials of the Sinaloa Cartel and the Haqqani Network met.") == [
+        "Sinaloa Cartel", "Haqqani Network"]
+    assert "International Committee of the Red Cross" in organisations(
+        "Staff of the International Committee of the Red Cross were released.")
