@@ -34,7 +34,6 @@ from liaison.store import drafts as store
 from liaison.store import entities, tenancy
 
 STATUSES = ("draft", "published", "discarded")
-ENTITY_KINDS = (kinds.PERSON, kinds.ORGANIZATION, kinds.GROUP, kinds.LOCATION)
 #: Below this confidence a resolved entity is shown as uncertain.
 REVIEW_CONFIDENCE = 0.85
 
@@ -255,8 +254,8 @@ def _apply(conn, principal: Principal, doc: dict, change: dict, title: str) -> s
         item.update(name=name, ref=None, confidence=1.0,
                     new_id=draft_bundle.new_entity_id(item["kind"], name, item["attrs"]))
     elif op == "kind" and is_entity:
-        if change.get("kind") not in ENTITY_KINDS:
-            raise InvalidInput(f"kind must be one of {', '.join(ENTITY_KINDS)}")
+        if change.get("kind") not in kinds.ENTITY_KINDS:
+            raise InvalidInput(f"kind must be one of {', '.join(kinds.ENTITY_KINDS)}")
         if change["kind"] == kinds.LOCATION and not (item["attrs"].get("country") or item["attrs"].get("latitude")):
             raise InvalidInput("a place needs a country or coordinates: link it to a known location instead")
         item.update(kind=change["kind"], ref=None,

@@ -101,13 +101,21 @@ def _fold(cached: _Cached, rows) -> None:
 def visible_lookup(engine: Engine, principal: Principal) -> Lookup:
     """The reader's view of candidate entities: only what `principal` may see, as its latest visible
     version names it; an entity merged into another (a `duplicate-of` both ends of which the reader
-    sees) stands for the canonical one."""
+    sees) stands for the canonical one. What it found is remembered for the life of the returned
+    function (one extraction, which asks about the same ids repeatedly)."""
+    seen: dict[str, KnownEntity | None] = {}
 
     def lookup(stix_ids: set[str]) -> dict[str, KnownEntity]:
+        missing = set(stix_ids) - set(seen)
+        if missing:
+            seen.update(_view(missing))
+        return {i: e for i in stix_ids if (e := seen[i]) is not None}
+
+    def _view(stix_ids: set[str]) -> dict[str, KnownEntity | None]:
         with engine.connect() as conn:
             canonical = canonical_ids(conn, principal, stix_ids)
             raws = entities.current_raw(conn, principal, set(stix_ids) | set(canonical.values()))
-        found: dict[str, KnownEntity] = {}
+        found: dict[str, KnownEntity | None] = dict.fromkeys(stix_ids)
         for stix_id in stix_ids:
             if stix_id not in raws:
                 continue

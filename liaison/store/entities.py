@@ -8,7 +8,7 @@ from sqlalchemy import Connection, and_, exists, select, update
 from liaison.access.predicate import holding_visible, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
-from liaison.store import refs, tenancy
+from liaison.store import links, tenancy
 from liaison.store.reads import latest_visible
 from liaison.store.stamps import date_added_stamps
 
@@ -40,7 +40,7 @@ def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | N
 
 def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
     """The latest version `principal` may see of each of `stix_ids` that is not revoked, as JSON."""
-    return {i: raw for i, (_type, _name, raw) in refs.latest(conn, principal, stix_ids, include_revoked=False).items()}
+    return {row.stix_id: row.raw for row in links.latest(conn, principal, stix_ids)}
 
 
 def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):

@@ -44,12 +44,13 @@ def prop_matches(column, labels: Iterable[str]):
     return or_(*(or_(column == label, column.endswith(f".{label}", autoescape=True)) for label in labels))
 
 
-def latest(conn: Connection, principal: Principal, stix_ids: Iterable[str]) -> list:
-    """The current (latest visible, not revoked) versions of these objects; rows of
-    (pk, stix_id, type, name, tlp, modified, raw). Ids with no such version are left out."""
+def latest(conn: Connection, principal: Principal, stix_ids: Iterable[str], *, include_revoked: bool = False) -> list:
+    """The current (latest visible, not revoked unless `include_revoked`) versions of these objects;
+    rows of (pk, stix_id, type, name, tlp, modified, raw). Ids with no such version are left out."""
+    seen = and_(visible(principal, V.c.pk), latest_visible(principal)) if include_revoked else _current(principal)
     found = []
     for part in _chunks(sorted(set(stix_ids))):
-        found += conn.execute(select(*_NODE_COLUMNS).where(V.c.stix_id.in_(part), _current(principal))).all()
+        found += conn.execute(select(*_NODE_COLUMNS).where(V.c.stix_id.in_(part), seen)).all()
     return found
 
 

@@ -11,7 +11,7 @@ from liaison.access.principal import Principal
 from liaison.api.deps import get_engine
 from liaison.errors import LiaisonError
 from liaison.intel import merges
-from liaison.intel.objects import whoami
+from liaison.intel.annotations import audience_choices
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -20,9 +20,8 @@ router = APIRouter()
 
 async def _panel(request: Request, engine, principal: Principal, stix_id: str, error: LiaisonError | None = None):
     found = await run_in_threadpool(merges.merges_of, engine, principal, stix_id)
-    me = await run_in_threadpool(whoami, engine, principal)
-    return render(request, "object_merges.html", principal, stix_id=stix_id, merges=found,
-                  audiences=["auto", "org", *(a for a in me["audiences"] if a.startswith("group:")), "instance"],
+    audiences, _default = await run_in_threadpool(audience_choices, engine, principal)
+    return render(request, "object_merges.html", principal, stix_id=stix_id, merges=found, audiences=audiences,
                   error=error.message if error else None)
 
 

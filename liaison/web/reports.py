@@ -14,7 +14,7 @@ from liaison.errors import LiaisonError, NotFound, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES
 from liaison.intel import drafts
 from liaison.intel.details import NO_OBJECT, details
-from liaison.intel.objects import whoami
+from liaison.intel.annotations import audience_choices
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, EXT_IDS
 from liaison.web.auth import csrf_protect, web_principal
@@ -101,8 +101,7 @@ async def draft_review(request: Request, draft_id: str, principal: Principal = D
 async def _review_page(request: Request, draft_id: str, principal: Principal, engine, error: LiaisonError | None = None):
     """The review screen, with the error of a change that was refused."""
     view = await run_in_threadpool(drafts.get_draft, engine, principal, draft_id)
-    me = await run_in_threadpool(whoami, engine, principal)
-    audiences = ["org"] + [a for a in me["audiences"] if a.startswith("group:")] + ["instance"]
+    audiences, _default = await run_in_threadpool(audience_choices, engine, principal)
     entities = {e["key"]: e for e in view.review["entities"]}
     return render(
         request, "draft_review.html", principal, draft=view, review=view.review, entities=entities,

@@ -22,12 +22,12 @@ from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.observables import find_observables
 from liaison.ingest.extract.places import find_places
+from liaison.ingest.extract.plugins import Recognizer
 from liaison.ingest.extract.titles import TITLES
 
 #: Visible, current views of known entities by id: what the reader may see of them (merged
 #: duplicates already replaced by their canonical entity). Ids the reader may not see are absent.
 Lookup = Callable[[set[str]], dict[str, KnownEntity]]
-Recognizer = Callable[[str], list[Mention]]
 
 #: Below this a known name is not taken as a match.
 MIN_CONFIDENCE = 0.7
