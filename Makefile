@@ -32,6 +32,7 @@ test: $(STAMP) $(WEB_STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/taxii.py
 	$(BIN)/python bench/extraction.py
 

@@ -255,9 +255,36 @@ def import_(
     out.print(
         f"imported {result['received']} objects for {principal.org_name} ({result['audience']}): "
         f"{result['new_versions']} new versions, {result['new_holdings']} new holdings, "
-        f"{result['already_held']} already held, {result['duplicates_in_bundle']} duplicates "
-        f"in {result['seconds']} s"
+        f"{result['corrections']} corrections, {result['already_held']} already held, "
+        f"{result['already_received']} received before and since corrected, "
+        f"{result['duplicates_in_bundle']} duplicates in {result['seconds']} s"
     )
+
+
+def _audiences_command(action: str):
+    def command(
+        stix_id: Annotated[str, typer.Argument(help="The object's STIX id.")],
+        as_: Annotated[str, typer.Option("--as", help="The user acting for its organisation.")],
+        audience: Annotated[str, typer.Option(help="org, group:NAME or instance.")],
+        all_versions: Annotated[bool, typer.Option(help="Every version the organisation holds, not only the current one.")] = False,
+    ):
+        from liaison.intel import sharing
+
+        engine = _engine()
+        principal = accounts.principal_for_user(engine, as_)
+        result = getattr(sharing, action)(engine, principal, stix_id, audience, all_versions=all_versions)
+        if action == "share":
+            out.print(f"{stix_id}: {result['added']} version(s) now shared with {result['audience']}")
+        else:
+            out.print(f"{stix_id}: {result['removed']} version(s) and {result['annotations_removed']} annotation(s) "
+                      f"withdrawn from {result['audience']}")
+    return command
+
+
+app.command("share", help="Share an object your organisation holds with another audience.")(
+    clear_errors(_audiences_command("share")))
+app.command("unshare", help="Withdraw an object your organisation holds (and its own annotations on it) from an audience.")(
+    clear_errors(_audiences_command("unshare")))
 
 
 @app.command()

@@ -112,3 +112,27 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
     assert "draft" in done.stderr
     bad = cli("ingest", str(article), "--as", "nobody", ok=False)
     assert bad.returncode == 1 and "no user named 'nobody'" in bad.stderr
+
+
+def test_share_and_unshare(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("org", "add", "National CERT")
+    cli("group", "add", "borders", "--member", "Border Police", "--member", "National CERT")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+    obj = actor("Route to share")
+    source = tmp_path / "in.json"
+    source.write_bytes(orjson.dumps(bundle(obj)))
+    cli("import", str(source), "--as", "nina")
+
+    def seen_by_omar() -> bool:
+        return obj["id"] in cli("export", "--as", "omar").stdout
+
+    assert not seen_by_omar()
+    assert "now shared with group:borders" in cli("share", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    assert seen_by_omar()
+    assert "withdrawn from group:borders" in cli("unshare", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    assert not seen_by_omar()
+    refused = cli("share", obj["id"], "--as", "omar", "--audience", "group:borders", ok=False)
+    assert refused.returncode == 1 and "no such object" in refused.stderr

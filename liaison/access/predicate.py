@@ -1,44 +1,82 @@
-"""The visibility rule as SQL: a version is visible to P when one of its holdings is shared with
-an audience P belongs to. Every store read applies one of these predicates."""
+"""The visibility rules as SQL. A version content is visible to P when one of its live holdings is
+shared with an audience P belongs to; of an object's visible versions P reads one chain's newest.
+Every store read applies these predicates; nothing else builds visibility.
+
+Chains: each organisation's holdings of an id are its chain of that object (what it received, or
+versioned itself). P reads its own organisation's chain when it holds the object, else the
+owner's (object_version.owner_org_id), else the newest chain it may see. So whatever another
+organisation imports under an id never changes what the owner, or anyone reading the owner's
+holdings, sees as that object's content, revocation or latest version.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, literal, or_, select
 
 from liaison.access.principal import Principal
-from liaison.db.tables import draft_report, holding
+from liaison.db.tables import draft_report, holding, object_version
 
 
 def holding_visible(principal: Principal, h=holding) -> ColumnElement[bool]:
-    """True for holdings (of `h`, the holding table or an alias of it) shared with an audience
-    `principal` belongs to."""
-    return h.c.audience_id.in_(sorted(principal.audience_ids))
+    """True for live holdings (of `h`, the holding table or an alias of it) shared with an audience
+    `principal` belongs to; holdings a correction superseded are history only."""
+    return and_(h.c.audience_id.in_(sorted(principal.audience_ids)), h.c.superseded_at.is_(None))
 
 
-def visible(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:
-    """True for object versions (by `version_pk` column) that `principal` may see."""
-    return exists(select(1).where(holding.c.version_pk == version_pk, holding_visible(principal)))
+def probe_visible(principal: Principal, h) -> ColumnElement[bool]:
+    """holding_visible for a holding reached through its version in a correlated subquery: the
+    audience test (`+ 0`) is kept out of the index choice, or SQLite would walk every holding of
+    the audience for each row instead of the few of the version."""
+    return and_((h.c.audience_id + 0).in_(sorted(principal.audience_ids)), h.c.superseded_at.is_(None))
+
+
+def visible(principal: Principal, version_pk: ColumnElement, *, history: bool = False) -> ColumnElement[bool]:
+    """True for version contents (by `version_pk` column) that `principal` may see; with `history`,
+    also contents a correction replaced, for the audiences they were shared with."""
+    seen = holding.c.audience_id.in_(sorted(principal.audience_ids)) if history else holding_visible(principal)
+    return exists(select(1).where(holding.c.version_pk == version_pk, seen))
 
 
 def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_id: int) -> ColumnElement[bool]:
     """True for versions held by organisation `org_id` through a holding `principal` may see."""
-    return exists(
-        select(1).where(
-            and_(
-                holding.c.version_pk == version_pk,
-                holding.c.org_id == org_id,
-                holding_visible(principal),
-            )
-        )
-    )
+    return exists(select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == org_id,
+                                  holding_visible(principal)))
 
 
-def in_collection(principal: Principal, audience_id: int, h=holding) -> ColumnElement[bool]:
-    """True for holdings (of `h`, the holding table or an alias of it) published in the TAXII
-    collection of `audience_id`, provided `principal` may read that audience (otherwise none are)."""
+def chain_rank(principal: Principal, h, owner_org_id: ColumnElement) -> ColumnElement[int]:
+    """0 for the reader's own organisation's chain, 1 for the owner's, 2 for any other."""
+    own = h.c.org_id == principal.org_id if principal.org_id is not None else literal(False)
+    return case((own, 0), (h.c.org_id == owner_org_id, 1), else_=2)
+
+
+def latest_visible(principal: Principal, v=object_version) -> ColumnElement[bool]:
+    """True for the content of `v` (object_version or an alias) that is `principal`'s view of its
+    object: visible, in the chain `principal` reads, and that chain's newest visible version. Ties
+    between other organisations' chains go to the newest version, then the lowest organisation id."""
+    h, h2, v2 = holding.alias("h_mine"), holding.alias("h_other"), object_version.alias("v_other")
+    rank, other_rank = chain_rank(principal, h, v.c.owner_org_id), chain_rank(principal, h2, v.c.owner_org_id)
+    better = or_(other_rank < rank, and_(other_rank == rank, or_(
+        v2.c.modified > v.c.modified, and_(v2.c.modified == v.c.modified, h2.c.org_id < h.c.org_id))))
+    rivals = (select(1).select_from(v2.join(h2, h2.c.version_pk == v2.c.pk))
+              .where(v2.c.stix_id == v.c.stix_id, probe_visible(principal, h2), better).correlate_except(v2, h2))
+    return exists(select(1).select_from(h).where(h.c.version_pk == v.c.pk, holding_visible(principal, h),
+                                                 ~exists(rivals)).correlate_except(h))
+
+
+def current(principal: Principal, v=object_version, *, include_revoked: bool = False) -> ColumnElement[bool]:
+    """latest_visible, unless that version revokes the object (with `include_revoked`, even then)."""
+    newest = latest_visible(principal, v)
+    return newest if include_revoked else and_(newest, v.c.revoked.is_(False))
+
+
+def in_collection(principal: Principal, audience_id: int, h=holding, *, probe: bool = False) -> ColumnElement[bool]:
+    """True for live holdings (of `h`, the holding table or an alias of it) published in the TAXII
+    collection of `audience_id`, provided `principal` may read that audience (otherwise none are);
+    `probe` as for probe_visible."""
     if audience_id not in principal.audience_ids:
         return false()
-    return and_(h.c.audience_id == audience_id, holding_visible(principal, h))
+    column = h.c.audience_id + 0 if probe else h.c.audience_id
+    return and_(column == audience_id, h.c.superseded_at.is_(None))
 
 
 def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:

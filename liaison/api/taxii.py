@@ -18,6 +18,7 @@ from liaison.config import get_settings
 from liaison.errors import InvalidInput, NotAcceptable, NotFound, UnsupportedMediaType
 from liaison.federation import signing
 from liaison.stix.validate import IDENTIFIER_RE
+from liaison.store import sharing
 from liaison.taxii import MEDIA_TYPE as TAXII
 from liaison.taxii import collections as colls
 from liaison.taxii import envelopes
@@ -132,10 +133,12 @@ async def get_collection(api_root: str, collection_id: str, principal: Caller, e
 
 
 def _page(engine: Engine, principal: Principal, collection_id: str, query: colls.Query, stix_id: str | None = None):
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         coll = colls.collection(conn, principal, collection_id)
         found, more = colls.entries(conn, principal, coll, query, stix_id=stix_id)
         signed = _provenance_for(conn, principal, found)
+        if principal.is_partner:  # what a partner instance reads here is its from now on
+            sharing.record_deliveries(conn, principal.org_id, coll.audience_id, [(e.stix_id, e.org_id) for e in found])
     return found, more, signed
 
 

@@ -99,8 +99,12 @@ api_token = Table(
     Column("revoked_at", String(32)),
 )
 
-#: One row per STIX object version, keyed by (stix_id, modified). `raw` is the canonical JSON as
-#: received; the other columns are derived from it for indexing.
+#: One row per content of a STIX object version: (stix_id, modified) plus the exact canonical JSON
+#: received (`raw`, told apart by its SHA-256 `digest`). Producers re-publish a version with other
+#: content under the same `modified` (a correction); each content is kept. The other columns are
+#: derived from `raw` for indexing, except `owner_org_id`: the local organisation that owns the id
+#: (the one its first stored version's `created_by_ref` names, else the first to store it), the
+#: same on every row of an id and fixed once stored.
 object_version = Table(
     "object_version",
     metadata,
@@ -115,22 +119,29 @@ object_version = Table(
     Column("name", Text),
     Column("created_by_ref", String(300)),
     Column("raw", Text, nullable=False),
-    UniqueConstraint("stix_id", "modified"),
+    Column("digest", String(64), nullable=False),
+    Column("owner_org_id", Integer, ForeignKey("organization.id")),
+    UniqueConstraint("stix_id", "modified", "digest"),
     Index("ix_object_version_type_modified", "type", "modified"),
     Index("ix_object_version_modified", "modified"),
 )
 
-#: An organisation's holding of a version, shared with exactly one audience. The same STIX version
-#: (public ATT&CK data, TLP marking definitions) can be held by several organisations, each with
-#: its own audience, without one holding revealing the other.
+#: An organisation's holding of a version content, shared with one audience; an organisation shares
+#: what it holds with as many audiences as it wants, one row each. The same content (public ATT&CK
+#: data, TLP marking definitions) can be held by several organisations, each with its own
+#: audiences, without one holding revealing the other. An organisation's holdings of one
+#: (stix_id, modified) form its chain's version there and point at one content: when a correction
+#: arrives they are kept as history (`superseded_at` set) and the new content is held instead.
 holding = Table(
     "holding",
     metadata,
     Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
     Column("org_id", Integer, ForeignKey("organization.id"), primary_key=True),
-    Column("audience_id", Integer, ForeignKey("audience.id"), nullable=False),
+    Column("audience_id", Integer, ForeignKey("audience.id"), primary_key=True),
     Column("added_at", String(32), nullable=False),
     Column("added_by", Integer, ForeignKey("user_account.id")),
+    #: When a correction from the same organisation replaced this content (history only since).
+    Column("superseded_at", String(32)),
     # Serves the access predicate (version, audience) and finding a version's earliest holding
     # in a collection (version, audience, added_at) without a scan of the collection.
     Index("ix_holding_version_audience_added", "version_pk", "audience_id", "added_at"),
@@ -187,6 +198,21 @@ sync_state = Table(
     Column("last_run_at", String(32)),
     Column("last_error", Text),
     CheckConstraint("direction IN ('pull', 'push')", name="known_direction"),
+)
+
+#: What partner instances received of each organisation's objects, and through which audience:
+#: written when a sync pushes a page and when a partner's sync account reads a collection, kept
+#: when the object is later withdrawn (what partners received stays theirs).
+partner_delivery = Table(
+    "partner_delivery",
+    metadata,
+    Column("partner_org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+    Column("stix_id", String(300), primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+    Column("audience_id", Integer, ForeignKey("audience.id", ondelete="CASCADE"), primary_key=True),
+    Column("first_at", String(32), nullable=False),
+    Column("last_at", String(32), nullable=False),
+    Index("ix_partner_delivery_stix_id", "stix_id"),
 )
 
 #: This instance's Ed25519 signing key (one row).

@@ -20,21 +20,23 @@ from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, signing
 from liaison.federation.signing import Provenance
 from liaison.ingest.bundles import import_into, prepare, version_stamp
+from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError
-from liaison.store.ingest import version_pks
+from liaison.store.ingest import digest_of, version_pks
 
 
 @dataclass
 class Screened:
     accepted: list[dict] = field(default_factory=list)
-    provenance: dict[tuple[str, str], Provenance] = field(default_factory=dict)
+    provenance: dict[tuple[str, str, str], Provenance] = field(default_factory=dict)
     own: list[dict] = field(default_factory=list)  # our own objects coming back: nothing to store
     rejected: list[tuple[dict, str]] = field(default_factory=list)
 
 
-def _version_key(obj: dict) -> tuple[str, str] | None:
+def _version_key(obj: dict) -> tuple[str, str, str] | None:
+    """(id, modified, digest): the stored content a signature belongs to, corrections apart."""
     try:
-        return obj["id"], version_stamp(obj)
+        return obj["id"], version_stamp(obj), digest_of(canonical(obj))
     except (KeyError, TypeError, ValueError):  # invalid: validation will name the problem
         return None
 
@@ -54,7 +56,7 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
             result.rejected.append((obj, exc.message))
             continue
         if prov is not None and prov.key_id == own.key_id:
-            if signing.verify(own.public_key, signing.canonical(stripped), prov):
+            if signing.verify(own.public_key, canonical(stripped), prov):
                 result.own.append(stripped)
             else:
                 result.rejected.append((obj, "signature claims this instance as origin but does not verify"))
@@ -68,7 +70,7 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
             else:
                 result.rejected.append((obj, f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"))
             continue
-        if not signing.verify(pinned[1], signing.canonical(stripped), prov):
+        if not signing.verify(pinned[1], canonical(stripped), prov):
             result.rejected.append((obj, f"signature of '{pinned[0]}' does not match the object: altered in transit"))
             continue
         result.accepted.append(stripped)
@@ -78,7 +80,7 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
     return result
 
 
-def store_provenance(conn: Connection, provenances: dict[tuple[str, str], Provenance]) -> None:
+def store_provenance(conn: Connection, provenances: dict[tuple[str, str, str], Provenance]) -> None:
     """Keep the origin's signature beside each version that has none yet."""
     if not provenances:
         return

@@ -100,9 +100,6 @@ def signatures_for(conn: Connection, versions: list, origin: str) -> dict[int, P
     return {v.pk: stored.get(v.pk) or key.sign(origin, v.raw) for v in versions}
 
 
-def canonical(obj: dict) -> str:
-    """The canonical JSON Liaison stores and signs: keys sorted, compact, UTF-8."""
-    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def split(obj: dict) -> tuple[dict, Provenance | None]:

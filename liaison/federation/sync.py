@@ -22,7 +22,7 @@ from liaison.config import get_settings
 from liaison.db.tables import sync_state
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, receive, signing
-from liaison.store import tenancy
+from liaison.store import sharing, tenancy
 from liaison.taxii import MEDIA_TYPE as TAXII
 from liaison.taxii import collections as colls
 
@@ -190,6 +190,8 @@ def _push(engine: Engine, partner: partners.Partner, remote: _Remote, report: Sy
             with engine.begin() as conn:
                 _save_state(conn, partner.id, "push", coll.id, bookmark=bookmark,
                             objects=result.get("success_count", 0), rejected=result.get("failure_count", 0))
+                sharing.record_deliveries(conn, principal.org_id, coll.audience_id,
+                                          [(e.stix_id, e.org_id) for e in found if signed[e.pk].key_id != partner.key_id])
             report.pushed += result.get("success_count", 0)
             report.rejected += result.get("failure_count", 0)
             if progress:

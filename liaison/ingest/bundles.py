@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
-import orjson
 from sqlalchemy import Connection, Engine
 
 from liaison.access.principal import Principal
 from liaison.config import get_settings
 from liaison.errors import Forbidden, InvalidInput
 from liaison.stix import tlp
+from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError, normalize_timestamp, validate_object
 from liaison.store import tenancy
-from liaison.store.ingest import PreparedVersion, write_batch
+from liaison.store.ingest import PreparedVersion, WriteResult, write_batch
 
 #: The version key of objects that are never versioned (SCOs carry no 'modified').
 UNVERSIONED = "0001-01-01T00:00:00.000000Z"
@@ -30,17 +30,22 @@ class ImportReport:
     received: int = 0
     new_versions: int = 0
     new_holdings: int = 0
+    corrections: int = 0
     already_held: int = 0
+    already_received: int = 0
     duplicates_in_bundle: int = 0
-    kept_audience: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    def add(self, result: WriteResult) -> None:
+        for name in ("new_versions", "new_holdings", "corrections", "already_held", "already_received"):
+            setattr(self, name, getattr(self, name) + getattr(result, name))
 
     def as_dict(self) -> dict:
         return {
             "audience": self.audience, "received": self.received, "new_versions": self.new_versions,
-            "new_holdings": self.new_holdings, "already_held": self.already_held,
-            "duplicates_in_bundle": self.duplicates_in_bundle,
-            "kept_existing_audience": self.kept_audience[:100], "seconds": round(self.seconds, 3),
+            "new_holdings": self.new_holdings, "corrections": self.corrections, "already_held": self.already_held,
+            "already_received": self.already_received, "duplicates_in_bundle": self.duplicates_in_bundle,
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -55,8 +60,8 @@ def prepare(obj: object, index: int) -> PreparedVersion:
     """Validate one object and derive its stored row; errors name the object and property."""
     refs = validate_object(obj, index)
     try:
-        raw = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
-    except orjson.JSONEncodeError as exc:
+        raw = canonical(obj)
+    except TypeError as exc:
         raise StixValidationError(f"cannot be stored as JSON: {exc}", index=index, object_id=obj["id"]) from None
     name = obj.get("name")
     if not isinstance(name, str):
@@ -70,13 +75,13 @@ def prepare(obj: object, index: int) -> PreparedVersion:
         spec_version=obj.get("spec_version"),
         created=normalize_timestamp(obj["created"]) if "created" in obj else None,
         revoked=obj.get("revoked") is True,
-        tlp=tlp.level_of(obj.get("object_marking_refs")),
+        tlp=tlp.level_of_object(obj),
         name=name,
         created_by_ref=obj.get("created_by_ref"),
         raw=raw,
         labels=labels,
         refs=refs,
-        relationship_type=obj.get("relationship_type"),
+        relationship_type=obj["relationship_type"] if obj["type"] == "relationship" else None,
     )
 
 
@@ -106,8 +111,10 @@ def import_objects(
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import `objects` for `principal`'s organisation, shared with `audience` ('org',
-    'group:<name>', 'instance'), in one transaction: any invalid object rolls the whole import
-    back, and re-importing is a no-op. `on_progress` gets the number of objects each batch wrote."""
+    'group:<name>', 'instance'; what it already holds gains that audience), in one transaction:
+    any invalid object rolls the whole import back, and re-importing is a no-op. A content that
+    differs from the one held under the same id and modified is a correction. `on_progress` gets
+    the number of objects each batch wrote."""
     started = time.perf_counter()
     with engine.begin() as conn:
         report = import_into(conn, principal, objects, audience=audience, on_progress=on_progress)
@@ -131,19 +138,16 @@ def import_into(
     target = tenancy.resolve_audience(conn, principal, audience)
     local_orgs = tenancy.org_ids_by_identity(conn)
     report = ImportReport(audience=target.label)
-    batch: dict[tuple[str, str], PreparedVersion] = {}
+    batch: dict[tuple[str, str, str], PreparedVersion] = {}
+    owners: dict[str, int] = {}
 
     def flush() -> None:
-        result = write_batch(
-            conn, principal, list(batch.values()), org_id=principal.org_id, audience_id=target.id
-        )
-        report.new_versions += result.new_versions
-        report.new_holdings += result.new_holdings
-        report.already_held += result.already_held
-        report.kept_audience.extend(result.kept_audience)
+        report.add(write_batch(conn, principal, list(batch.values()), org_id=principal.org_id,
+                               audience_id=target.id, owner_of_new=owners))
         if on_progress:
             on_progress(len(batch))
         batch.clear()
+        owners.clear()
 
     for index, obj in enumerate(objects):
         try:
@@ -152,10 +156,13 @@ def import_into(
             raise InvalidInput(str(exc), index=exc.index, object_id=exc.object_id, property=exc.prop) from None
         _check_policy(v, principal, target, local_orgs)
         report.received += 1
-        if (v.stix_id, v.modified) in batch:
+        key = (v.stix_id, v.modified, v.digest)
+        if key in batch:
             report.duplicates_in_bundle += 1
             continue
-        batch[(v.stix_id, v.modified)] = v
+        batch[key] = v
+        if v.created_by_ref in local_orgs:
+            owners[v.stix_id] = local_orgs[v.created_by_ref]
         if len(batch) >= batch_size:
             flush()
     if batch:

@@ -30,13 +30,26 @@ class Version:
     tlp: str | None
     holdings: list[HoldingInfo]
     object: dict | None  # None for versions older than the compared ones
+    received_at: str = ""
+    superseded_at: str | None = None  # a correction of the same version replaced this content
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Another organisation's newest version under the same id: its claim, not the object's."""
+
+    organisation: str
+    modified: str
+    revoked: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Details:
     view: ObjectView
     object: dict
-    versions: list[Version]  # oldest first
+    versions: list[Version]  # oldest first, of the chain the principal reads
+    chain: str  # the organisation whose chain that is
+    claims: list[Claim]
     #: {id: (type, name)} of every visible object the object refers to (refs and extension definitions).
     names: dict[str, tuple[str, str | None]]
 
@@ -69,20 +82,27 @@ def details(engine: Engine, principal: Principal, stix_id: str) -> Details:
     if not IDENTIFIER_RE.match(stix_id):
         raise NotFound(NO_OBJECT)
     with engine.connect() as conn:
-        rows = reads.list_versions(conn, principal, stix_id)
-        if not rows:
+        read = reads.get_version(conn, principal, stix_id)
+        if read is None:
             raise NotFound(NO_OBJECT)
-        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
-        compared = {row.pk for row in rows[-MAX_DIFFS:]}
-        raws = {row.pk: reads.get_version(conn, principal, stix_id, row.modified).raw
-                for row in rows if row.pk in compared}
+        everything = reads.list_versions(conn, principal, stix_id)
+        rows = [row for row in everything if row.chain_org_id == read.chain_org_id]
+        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows], history=True)
+        raws = reads.raws(conn, principal, [row.pk for row in rows[-MAX_DIFFS:]] + [read.pk])
         objects = {pk: orjson.loads(raw) for pk, raw in raws.items()}
-        latest = rows[-1]
-        obj = objects[latest.pk]
+        obj = objects[read.pk]
         names = named(conn, principal, referenced_ids(obj))
     for ext_id, name in _OWN_EXTENSIONS.items():
         names.setdefault(ext_id, ("extension-definition", name))
-    versions = [Version(row.modified, row.revoked, row.tlp, holdings.get(row.pk, []), objects.get(row.pk))
+    versions = [Version(row.modified, row.revoked, row.tlp,
+                        [h for h in holdings.get(row.pk, []) if h.owner == row.chain], objects.get(row.pk),
+                        row.received_at, row.superseded_at)
                 for row in rows]
-    view = ObjectView(stix_id, latest.modified, raws[latest.pk], holdings.get(latest.pk, []))
-    return Details(view, obj, versions, names)
+    newest: dict[int, Claim] = {}
+    for row in everything:
+        if row.chain_org_id != read.chain_org_id and row.superseded_at is None:
+            newest[row.chain_org_id] = Claim(row.chain, row.modified, row.revoked)
+    chain = rows[-1].chain if rows else ""
+    view = ObjectView(stix_id, read.modified, read.raw,
+                      [h for h in holdings.get(read.pk, []) if h.superseded_at is None])
+    return Details(view, obj, versions, chain, sorted(newest.values(), key=lambda c: c.organisation), names)

@@ -349,7 +349,7 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} cannot be shared with '{target.label}'", parameter="tlp")
         linked, stored = _existing(conn, principal, view.review)
-        strictest = max((tlp.level_of(orjson.loads(raw).get("object_marking_refs")) or "clear"
+        strictest = max((tlp.level_of_object(orjson.loads(raw)) or "clear"
                          for raw in linked.values()), key=tlp.LEVELS.index, default="clear")
         if tlp.LEVELS.index(level) < tlp.LEVELS.index(strictest):
             raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "

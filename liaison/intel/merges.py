@@ -46,7 +46,7 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
             raise Conflict(f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, "
                            "or split those first")
         stamp = clock.now()
-        level = max((tlp.level_of(o.get("object_marking_refs")) or "clear" for o in (duplicate, canonical)),
+        level = max((tlp.level_of_object(o) or "clear" for o in (duplicate, canonical)),
                     key=tlp.LEVELS.index)
         relationship = {
             "type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}",

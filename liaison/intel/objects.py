@@ -104,22 +104,32 @@ def get_object(engine: Engine, principal: Principal, stix_id: str, version: str 
 
 
 def list_versions(engine: Engine, principal: Principal, stix_id: str) -> list[dict]:
-    """The versions of `stix_id` the principal may see, oldest first."""
+    """Every content of `stix_id` the principal may see, oldest first: per chain (the holding
+    organisation), with when it arrived, whether a correction of that chain replaced it, and
+    whether it belongs to the chain the principal reads (`claim` names the organisation
+    otherwise: another organisation's version under the same id, never the owner's latest)."""
     with engine.connect() as conn:
         rows = reads.list_versions(conn, principal, _checked_id(stix_id))
         if not rows:
             raise NotFound(f"no object {stix_id}")
-        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+        read = reads.get_version(conn, principal, stix_id)
+        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows], history=True)
         return [
-            {"modified": row.modified, "revoked": row.revoked, "tlp": row.tlp,
-             "holdings": [holding_dict(h) for h in holdings.get(row.pk, [])]}
+            {"modified": row.modified, "revoked": row.revoked, "tlp": row.tlp, "chain": row.chain,
+             "claim": None if read is not None and row.chain_org_id == read.chain_org_id else row.chain,
+             "received_at": row.received_at, "superseded_at": row.superseded_at,
+             "current": read is not None and row.pk == read.pk and row.chain_org_id == read.chain_org_id,
+             "holdings": [holding_dict(h) for h in holdings.get(row.pk, []) if h.owner == row.chain]}
             for row in rows
         ]
 
 
 def holding_dict(h: HoldingInfo) -> dict:
     """A holding as shown to callers."""
-    return {"owner": h.owner, "audience": h.audience, "added_at": h.added_at}
+    found = {"owner": h.owner, "audience": h.audience, "added_at": h.added_at}
+    if h.superseded_at:
+        found["superseded_at"] = h.superseded_at
+    return found
 
 
 def export_bundle(engine: Engine, principal: Principal, filters: Filters, *, all_versions: bool = False) -> Iterator[bytes]:

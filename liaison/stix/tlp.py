@@ -64,6 +64,19 @@ def level_of(marking_refs: Iterable[str] | None) -> str | None:
     return max(found, key=_RANK.__getitem__) if found else None
 
 
+def level_of_object(obj: dict) -> str | None:
+    """The most restrictive TLP level marking any part of `obj`: among its `object_marking_refs`
+    and the `marking_ref` of each of its `granular_markings` (a TLP:RED description makes the
+    object RED to share; entries with `lang` instead mark a language, not a TLP level). None when
+    no TLP marking applies; malformed values are ignored."""
+    refs = obj.get("object_marking_refs")
+    found = [ref for ref in refs if isinstance(ref, str)] if isinstance(refs, list) else []
+    granular = obj.get("granular_markings")
+    if isinstance(granular, list):
+        found += [m["marking_ref"] for m in granular if isinstance(m, dict) and isinstance(m.get("marking_ref"), str)]
+    return level_of(found)
+
+
 def allows(level: str | None, audience_kind: str) -> bool:
     """Whether an object marked `level` may be given an audience of `audience_kind`."""
     return level is None or audience_kind in ALLOWED_AUDIENCE_KINDS[level]

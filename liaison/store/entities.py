@@ -3,13 +3,13 @@ view of candidate entities, and the merges (`duplicate-of` relationships) the re
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, exists, select, update
+from sqlalchemy import Connection, and_, exists, select
 
-from liaison.access.predicate import holding_visible, visible
+from liaison.access.predicate import current, holding_visible
 from liaison.access.principal import Principal
+from liaison.db.bulk import insert_rows
 from liaison.db.tables import edge, holding, object_version
 from liaison.store import links, tenancy
-from liaison.store.reads import latest_visible
 from liaison.store.stamps import date_added_stamps
 
 V = object_version
@@ -55,8 +55,7 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
             .where(
                 and_(edge.c.prop.in_(("source_ref", "target_ref")), edge.c.target_id.in_(ids[i:i + _CHUNK]),
                      edge.c.relationship_type == "duplicate-of"),
-                V.c.type == "relationship", visible(principal, V.c.pk), latest_visible(principal),
-                V.c.revoked.is_(False),
+                V.c.type == "relationship", current(principal),
             )
         )
         found.update(rows.all())
@@ -76,7 +75,7 @@ def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], 
         wide.add(tenancy.instance_audience_id(conn))
     shared = conn.execute(
         select(V.c.stix_id).where(
-            V.c.stix_id.in_(sorted(stix_ids)), visible(principal, V.c.pk), latest_visible(principal),
+            V.c.stix_id.in_(sorted(stix_ids)), current(principal, include_revoked=True),
             exists(select(1).where(holding.c.version_pk == V.c.pk, holding_visible(principal),
                                    holding.c.audience_id.in_(sorted(wide)))),
         )
@@ -85,19 +84,21 @@ def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], 
 
 
 def widen_own_holdings(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int) -> set[str]:
-    """Share the principal's organisation's own-organisation holdings of the latest visible versions
-    of `stix_ids` with the audience `audience_id` instead (newly stamped, so TAXII readers of that
-    collection see them as added now); returns the ids widened. Holdings already shared with a group
-    or the instance are left as they are: moving them could take them from someone."""
+    """Share the latest visible versions of `stix_ids` that the principal's organisation holds for
+    itself alone with the audience `audience_id` too (newly stamped, so TAXII readers of that
+    collection see them as added now); returns the ids widened."""
     if not stix_ids or principal.org_audience_id is None or audience_id == principal.org_audience_id:
         return set()
-    own = holding.alias("own")
+    own, wide = holding.alias("own"), holding.alias("wide")
     rows = conn.execute(
         select(V.c.pk, V.c.stix_id).join(own, own.c.version_pk == V.c.pk).where(
-            V.c.stix_id.in_(sorted(stix_ids)), visible(principal, V.c.pk), latest_visible(principal),
-            own.c.org_id == principal.org_id, own.c.audience_id == principal.org_audience_id)
+            V.c.stix_id.in_(sorted(stix_ids)), current(principal, include_revoked=True),
+            own.c.org_id == principal.org_id, own.c.audience_id == principal.org_audience_id,
+            own.c.superseded_at.is_(None),
+            ~exists(select(1).where(wide.c.version_pk == V.c.pk, wide.c.org_id == principal.org_id,
+                                    wide.c.audience_id == audience_id)))
     ).all()
-    for (pk, _stix_id), stamp in zip(rows, date_added_stamps(conn, len(rows))):
-        conn.execute(update(holding).where(holding.c.version_pk == pk, holding.c.org_id == principal.org_id)
-                     .values(audience_id=audience_id, added_at=stamp))
+    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), [
+        (pk, principal.org_id, audience_id, stamp, principal.user_id)
+        for (pk, _stix_id), stamp in zip(rows, date_added_stamps(conn, len(rows)))])
     return {stix_id for _pk, stix_id in rows}

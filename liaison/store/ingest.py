@@ -1,17 +1,31 @@
-"""Set-based writes of prepared object versions and the holdings that share them."""
+"""Set-based writes of prepared object versions and the holdings that share them.
+
+What an organisation received is what it holds. Its holdings of one (stix_id, modified) point at
+one content: a different content under the same key is a correction, which the organisation's
+holdings move to (the replaced ones stay, superseded, as history); a content it received before is
+a no-op, so re-importing an old release changes nothing. Other organisations' holdings keep what
+they received. Each organisation's holdings of an id are its own chain: revocation and `modified`
+order count within it, so nothing another organisation imports stops the owner versioning.
+
+Nothing in a write's answer depends on what the caller may not see: a content stored only for
+others counts as new, exactly as one never stored.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, Connection, String, bindparam, exists, func, select
+from sqlalchemy import ARRAY, Connection, String, bindparam, func, select, update
 
+from liaison import clock
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import edge, holding, object_label, object_version, provenance
-from liaison.errors import Conflict, Forbidden, InvalidInput
+from liaison.db.tables import edge, holding, object_label, object_version
+from liaison.errors import InvalidInput
 from liaison.store.stamps import date_added_stamps
 
 #: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
@@ -19,7 +33,15 @@ _IN_CHUNK = 900
 #: Relationship edges carry the relationship type; other embedded refs do not.
 _ENDPOINTS = ("source_ref", "target_ref")
 _VERSION_COLUMNS = ("stix_id", "modified", "type", "spec_version", "created", "revoked", "tlp", "name",
-                    "created_by_ref", "raw")
+                    "created_by_ref", "raw", "digest", "owner_org_id")
+_HOLDING_COLUMNS = ("version_pk", "org_id", "audience_id", "added_at", "added_by", "superseded_at")
+
+V = object_version
+
+
+def digest_of(raw: str) -> str:
+    """The SHA-256 of a canonical JSON content, which tells its corrections apart."""
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass(slots=True)
@@ -40,29 +62,36 @@ class PreparedVersion:
     labels: list[str]
     refs: list[tuple[str, str]]
     relationship_type: str | None = None
+    digest: str = ""
 
-    def row(self) -> tuple:
+    def __post_init__(self) -> None:
+        self.digest = self.digest or digest_of(self.raw)
+
+    def row(self, owner_org_id: int | None) -> tuple:
         """The object_version row, in _VERSION_COLUMNS order."""
         return (self.stix_id, self.modified, self.type, self.spec_version, self.created, self.revoked,
-                self.tlp, self.name, self.created_by_ref, self.raw)
+                self.tlp, self.name, self.created_by_ref, self.raw, self.digest, owner_org_id)
 
 
 @dataclass(slots=True)
 class WriteResult:
-    """What a batch changed: versions new to the store, holdings added, and versions the
-    organisation already held (with the audience it already had when that differs)."""
+    """What a batch changed, as the caller may know it: contents it could not see before, holdings
+    added (a new audience for what the organisation holds counts here), corrections (its holding
+    moved to a new content of the same version), contents it already held with that audience, and
+    contents it had received before and since corrected (left as they are)."""
 
     new_versions: int = 0
     new_holdings: int = 0
+    corrections: int = 0
     already_held: int = 0
-    kept_audience: list[str] = field(default_factory=list)
+    already_received: int = 0
 
 
-def version_pks(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The primary keys of the stored versions among `keys` ((stix_id, modified) pairs)."""
-    columns = [object_version.c.stix_id, object_version.c.modified, object_version.c.pk]
-    return {(stix_id, modified): pk for stix_id, modified, pk
-            in _rows_for_ids(conn, columns, list({stix_id for stix_id, _ in keys})) if (stix_id, modified) in keys}
+def version_pks(conn: Connection, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+    """The primary keys of the stored contents among `keys` ((stix_id, modified, digest))."""
+    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk]
+    return {(stix_id, modified, digest): pk for stix_id, modified, digest, pk
+            in _rows_for_ids(conn, columns, list({key[0] for key in keys})) if (stix_id, modified, digest) in keys}
 
 
 def _chunks(items: list, size: int = _IN_CHUNK):
@@ -70,52 +99,103 @@ def _chunks(items: list, size: int = _IN_CHUNK):
         yield items[start:start + size]
 
 
-def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
-    """object_version rows (the given columns) whose stix_id is one of `stix_ids`. PostgreSQL gets
-    one join with the unnested array, which it plans as index probes even while the table's
-    statistics are stale during a large import; SQLite gets IN lists within its parameter limit."""
+def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str], *, org_id: int | None = None):
+    """object_version rows (the given columns) whose stix_id is one of `stix_ids`; with `org_id`,
+    joined with that organisation's holdings of them. PostgreSQL gets one join with the unnested
+    array, which it plans as index probes even while the table's statistics are stale during a
+    large import; SQLite gets IN lists within its parameter limit."""
+    source = V if org_id is None else V.join(holding, (holding.c.version_pk == V.c.pk) & (holding.c.org_id == org_id))
     if conn.dialect.name == "postgresql":
         wanted = func.unnest(bindparam("ids", stix_ids, type_=ARRAY(String))).table_valued("id").render_derived(name="wanted")
-        yield from conn.execute(select(*columns).select_from(
-            wanted.join(object_version, object_version.c.stix_id == wanted.c.id)))
+        yield from conn.execute(select(*columns).select_from(wanted.join(source, V.c.stix_id == wanted.c.id)))
         return
     for part in _chunks(stix_ids):
-        yield from conn.execute(select(*columns).where(object_version.c.stix_id.in_(part)))
+        yield from conn.execute(select(*columns).select_from(source).where(V.c.stix_id.in_(part)))
 
 
-class _Stored(NamedTuple):
+class _Content(NamedTuple):
     pk: int
-    raw: str
-    revoked: bool
     seen: bool  # visible to the principal
-    remote: bool  # received from a partner instance
 
 
-def _existing_versions(conn: Connection, principal: Principal, stix_ids: list[str]) -> dict[tuple[str, str], _Stored]:
-    """(stix_id, modified) -> what is stored, for every stored version of these ids. Existence is
-    needed to keep the key unique; only visible versions inform the caller."""
-    columns = [object_version.c.stix_id, object_version.c.modified, object_version.c.pk, object_version.c.raw,
-               object_version.c.revoked, visible(principal, object_version.c.pk).label("seen"),
-               exists(select(1).where(provenance.c.version_pk == object_version.c.pk)).label("remote")]
-    return {(stix_id, modified): _Stored(*rest) for stix_id, modified, *rest in _rows_for_ids(conn, columns, stix_ids)}
+class _Chain(NamedTuple):
+    """An organisation's holdings of one (stix_id, modified)."""
+
+    live_pk: int | None
+    live_digest: str | None
+    revoked: bool
+    audiences: frozenset[int]
+    received: frozenset[str]  # digests of every content it held there, live or superseded
 
 
-def _check_revocation(versions: list[PreparedVersion], existing: dict) -> None:
-    """A revoked object gets no later versions (STIX 2.1 §3.6)."""
+def _stored(conn: Connection, principal: Principal, stix_ids: list[str]):
+    """What is stored of these ids: {(id, modified, digest): _Content} and {id: owner org id}.
+    Existence keeps the key unique and the owner fixed; only visibility informs the caller."""
+    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.owner_org_id,
+               visible(principal, V.c.pk).label("seen")]
+    contents, owners = {}, {}
+    for stix_id, modified, digest, pk, owner, seen in _rows_for_ids(conn, columns, stix_ids):
+        contents[(stix_id, modified, digest)] = _Content(pk, bool(seen))
+        owners[stix_id] = owner
+    return contents, owners
+
+
+def _chains(conn: Connection, org_id: int, stix_ids: list[str]) -> dict[tuple[str, str], _Chain]:
+    """(stix_id, modified) -> organisation `org_id`'s holdings there."""
+    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.revoked, holding.c.audience_id,
+               holding.c.superseded_at]
+    rows: dict[tuple[str, str], list] = defaultdict(list)
+    for stix_id, modified, *rest in _rows_for_ids(conn, columns, stix_ids, org_id=org_id):
+        rows[(stix_id, modified)].append(rest)
+    chains = {}
+    for key, found in rows.items():
+        live = [(digest, pk, revoked, audience_id) for digest, pk, revoked, audience_id, superseded in found
+                if superseded is None]
+        chains[key] = _Chain(
+            live[0][1] if live else None, live[0][0] if live else None, bool(live and live[0][2]),
+            frozenset(a for *_, a in live), frozenset(digest for digest, *_ in found))
+    return chains
+
+
+def _check_revocation(versions: list[PreparedVersion], chains: dict[tuple[str, str], _Chain]) -> None:
+    """A revoked object gets no later versions (STIX 2.1 §3.6), within the organisation's chain,
+    except later revoked ones: producers re-issue revocations (ATT&CK does in nearly every
+    release), and those bring nothing back."""
     revoked_at: dict[str, str] = {}
-    for (stix_id, modified), stored in existing.items():
-        if stored.revoked and stored.seen and modified < revoked_at.get(stix_id, "~"):
+    for (stix_id, modified), chain in chains.items():
+        if chain.revoked and modified < revoked_at.get(stix_id, "~"):
             revoked_at[stix_id] = modified
     for v in versions:
         if v.revoked and v.modified < revoked_at.get(v.stix_id, "~"):
             revoked_at[v.stix_id] = v.modified
     for v in versions:
         cut = revoked_at.get(v.stix_id)
-        if cut is not None and v.modified > cut:
+        if cut is not None and v.modified > cut and not v.revoked:
             raise InvalidInput(
                 f"object #{v.index} ({v.stix_id}): it was revoked at {cut}; revoked objects get no later versions",
                 index=v.index, object_id=v.stix_id,
             )
+
+
+@dataclass(slots=True)
+class _Move:
+    """A content the organisation now holds at a key, with its audiences; `superseded` when a
+    later content of the same batch corrected it in turn."""
+
+    version: PreparedVersion
+    audiences: frozenset[int]
+    superseded: bool = False
+
+
+@dataclass(slots=True)
+class _Key:
+    """Where the organisation's chain stands at one (stix_id, modified) while the batch is applied."""
+
+    live_digest: str | None
+    audiences: frozenset[int]
+    received: set[str]
+    stored_live: int | None  # the live content held before the batch
+    move: _Move | None = None
 
 
 def write_batch(
@@ -125,60 +205,79 @@ def write_batch(
     *,
     org_id: int,
     audience_id: int,
+    owner_of_new: dict[str, int],
 ) -> WriteResult:
-    """Store `versions` (unique keys) and give organisation `org_id` a holding of each with
-    `audience_id`. A version already stored with other content is a conflict; one already held by
-    the organisation is left as it is."""
+    """Store `versions` for organisation `org_id` and share them with `audience_id`; contents of
+    one (stix_id, modified) apply in their order, each correcting the one before. `owner_of_new`
+    names the owner of ids stored for the first time (the local organisation their created_by_ref
+    names); the others go to `org_id`."""
     result = WriteResult()
-    existing = _existing_versions(conn, principal, list({v.stix_id for v in versions}))
-    _check_revocation(versions, existing)
+    stix_ids = list({v.stix_id for v in versions})
+    contents, owners = _stored(conn, principal, stix_ids)
+    chains = _chains(conn, org_id, stix_ids)
+    _check_revocation(versions, chains)
 
-    fresh: list[PreparedVersion] = []
-    pk_of: dict[tuple[str, str], int] = {}
-    remote = {stix_id for (stix_id, _), stored in existing.items() if stored.remote}
+    keys: dict[tuple[str, str], _Key] = {}
+    fresh: dict[tuple[str, str, str], PreparedVersion] = {}
+    share: list[int] = []  # contents held before the batch, gaining the audience
+    moves: list[_Move] = []
+    superseded: list[int] = []
     for v in versions:
-        stored = existing.get((v.stix_id, v.modified))
+        state = keys.get((v.stix_id, v.modified))
+        if state is None:
+            chain = chains.get((v.stix_id, v.modified))
+            state = keys[(v.stix_id, v.modified)] = _Key(
+                chain.live_digest, chain.audiences, set(chain.received), chain.live_pk) if chain else \
+                _Key(None, frozenset(), set(), None)
+        if state.live_digest == v.digest:
+            if audience_id in state.audiences:
+                result.already_held += 1
+            else:
+                share.append(state.stored_live)
+                state.audiences |= {audience_id}
+            continue
+        if v.digest in state.received:
+            result.already_received += 1
+            continue
+        stored = contents.get((v.stix_id, v.modified, v.digest))
         if stored is None:
-            if v.stix_id in remote and not principal.is_partner:
-                raise Forbidden(
-                    f"object #{v.index} ({v.stix_id}): it came from a partner instance and is read-only here; "
-                    "add a note, opinion or sighting instead", index=v.index, object_id=v.stix_id)
-            fresh.append(v)
-        elif stored.raw != v.raw:
-            raise Conflict(
-                f"object #{v.index} ({v.stix_id}): a different object with the same id and modified "
-                f"({v.modified}) is already stored; a changed object needs a new 'modified'",
-                index=v.index, object_id=v.stix_id,
-            )
-        else:
-            pk_of[(v.stix_id, v.modified)] = stored.pk
+            fresh[(v.stix_id, v.modified, v.digest)] = v
+        if stored is None or not stored.seen:
+            result.new_versions += 1
+        if state.live_digest is not None:
+            result.corrections += 1
+            if state.move is not None:
+                state.move.superseded = True
+            else:
+                superseded.append(state.stored_live)
+        state.move = _Move(v, state.audiences | {audience_id})
+        moves.append(state.move)
+        state.live_digest, state.audiences = v.digest, state.move.audiences
+        state.received.add(v.digest)
 
+    pk_of = {key: content.pk for key, content in contents.items()}
     if fresh:
-        insert_rows(conn, object_version, _VERSION_COLUMNS, (v.row() for v in fresh))
-        pk_of.update(version_pks(conn, {(v.stix_id, v.modified) for v in fresh}))
+        insert_rows(conn, V, _VERSION_COLUMNS, [
+            v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id, org_id))) for v in fresh.values()])
+        new_pks = version_pks(conn, set(fresh))
+        pk_of.update(new_pks)
         insert_rows(conn, object_label, ("version_pk", "label"), (
-            (pk_of[(v.stix_id, v.modified)], label) for v in fresh for label in dict.fromkeys(v.labels)))
+            (new_pks[key], label) for key, v in fresh.items() for label in dict.fromkeys(v.labels)))
         insert_rows(conn, edge, ("version_pk", "prop", "target_id", "relationship_type"), (
-            (pk_of[(v.stix_id, v.modified)], prop, target, v.relationship_type if prop in _ENDPOINTS else None)
-            for v in fresh for prop, target in v.refs))
-        result.new_versions = len(fresh)
+            (new_pks[key], prop, target, v.relationship_type if prop in _ENDPOINTS else None)
+            for key, v in fresh.items() for prop, target in v.refs))
 
-    held: dict[int, int] = {}
-    for part in _chunks([stored.pk for key, stored in existing.items() if key in pk_of]):
-        held.update(conn.execute(
-            select(holding.c.version_pk, holding.c.audience_id)
-            .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part))
-        ).all())
-    unheld = []
-    for key, pk in pk_of.items():
-        if pk not in held:
-            unheld.append(pk)
-        else:
-            result.already_held += 1
-            if held[pk] != audience_id:
-                result.kept_audience.append(key[0])
-    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), (
-        (pk, org_id, audience_id, stamp, principal.user_id)
-        for pk, stamp in zip(unheld, date_added_stamps(conn, len(unheld)))))
-    result.new_holdings = len(unheld)
+    now = clock.now()
+    for part in _chunks(superseded):
+        conn.execute(update(holding).where(holding.c.org_id == org_id, holding.c.version_pk.in_(part),
+                                           holding.c.superseded_at.is_(None)).values(superseded_at=now))
+
+    new_holdings = [(pk, audience_id, None) for pk in share]
+    for move in moves:
+        pk = pk_of[(move.version.stix_id, move.version.modified, move.version.digest)]
+        new_holdings += [(pk, a, now if move.superseded else None) for a in sorted(move.audiences)]
+    insert_rows(conn, holding, _HOLDING_COLUMNS, (
+        (pk, org_id, audience, stamp, principal.user_id, gone)
+        for (pk, audience, gone), stamp in zip(new_holdings, date_added_stamps(conn, len(new_holdings)))))
+    result.new_holdings = len(share) + len(moves)
     return result

@@ -9,10 +9,9 @@ from typing import Iterable
 
 from sqlalchemy import Connection, and_, exists, not_, or_, select
 
-from liaison.access.predicate import visible
+from liaison.access.predicate import current, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, object_version
-from liaison.store.reads import latest_visible
 
 V = object_version
 #: Relationship endpoints: these edges belong to the relationship, not to what it links.
@@ -21,11 +20,6 @@ ENDPOINTS = ("source_ref", "target_ref")
 _IN_CHUNK = 900
 #: What a node of a graph, a map or a timeline is drawn from.
 _NODE_COLUMNS = (V.c.pk, V.c.stix_id, V.c.type, V.c.name, V.c.tlp, V.c.modified, V.c.raw)
-
-
-def _current(principal: Principal):
-    """The latest version of its object that `principal` may see, unless that version is revoked."""
-    return and_(visible(principal, V.c.pk), latest_visible(principal), V.c.revoked.is_(False))
 
 
 def _has_visible_version(principal: Principal, stix_id_column):
@@ -47,7 +41,7 @@ def prop_matches(column, labels: Iterable[str]):
 def latest(conn: Connection, principal: Principal, stix_ids: Iterable[str], *, include_revoked: bool = False) -> list:
     """The current (latest visible, not revoked unless `include_revoked`) versions of these objects;
     rows of (pk, stix_id, type, name, tlp, modified, raw). Ids with no such version are left out."""
-    seen = and_(visible(principal, V.c.pk), latest_visible(principal)) if include_revoked else _current(principal)
+    seen = current(principal, include_revoked=include_revoked)
     found = []
     for part in _chunks(sorted(set(stix_ids))):
         found += conn.execute(select(*_NODE_COLUMNS).where(V.c.stix_id.in_(part), seen)).all()
@@ -58,7 +52,7 @@ def latest_of_types(conn: Connection, principal: Principal, types: Iterable[str]
                     raw_contains: str | None = None) -> list:
     """Current versions of objects of these types, most recently modified first, at most `limit`;
     with `raw_contains`, only those whose JSON contains that text (a cheap pre-filter)."""
-    query = select(*_NODE_COLUMNS).where(V.c.type.in_(sorted(set(types))), _current(principal))
+    query = select(*_NODE_COLUMNS).where(V.c.type.in_(sorted(set(types))), current(principal))
     if raw_contains:
         query = query.where(V.c.raw.contains(raw_contains, autoescape=True))
     return conn.execute(query.order_by(V.c.modified.desc(), V.c.pk.desc()).limit(limit)).all()
@@ -78,7 +72,7 @@ def relationships_of(conn: Connection, principal: Principal, stix_id: str, *,
             .select_from(V)
             .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
             .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
-            .where(mine.c.target_id == stix_id, V.c.type == "relationship", _current(principal),
+            .where(mine.c.target_id == stix_id, V.c.type == "relationship", current(principal),
                    _has_visible_version(principal, other.c.target_id))
         )
         if types is not None:
@@ -116,7 +110,7 @@ def referrers_of(conn: Connection, principal: Principal, stix_id: str, *, labels
         .select_from(V)
         .join(edge, edge.c.version_pk == V.c.pk)
         .where(edge.c.target_id == stix_id, edge.c.prop.not_in(ENDPOINTS), _ref_filter(labels, noise),
-               _current(principal))
+               current(principal))
         .order_by(V.c.modified.desc(), V.c.pk.desc())
     )
     return conn.execute(query.limit(limit)).all()
@@ -134,7 +128,7 @@ def located_at(conn: Connection, principal: Principal, source_ids: Iterable[str]
             .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
             .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
             .where(source.c.target_id.in_(part), source.c.relationship_type == "located-at",
-                   V.c.type == "relationship", _current(principal),
+                   V.c.type == "relationship", current(principal),
                    _has_visible_version(principal, target.c.target_id))
             .order_by(V.c.modified.desc(), V.c.pk.desc())
         )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from liaison.access.predicate import holding_visible, visible
+from liaison.access.predicate import current, holding_visible
 from liaison.access.principal import Principal
 from liaison.db.tables import holding, object_version, organization
-from liaison.store.reads import latest_visible
 
 V = object_version
 #: Left out of the recent list: definitions and markings are plumbing, relationships are shown
@@ -23,7 +22,7 @@ def recent_from_others(conn: Connection, principal: Principal, limit: int):
                organization.c.name.label("holder"), holding.c.added_at)
         .join(holding, holding.c.version_pk == V.c.pk)
         .join(organization, organization.c.id == holding.c.org_id)
-        .where(holding_visible(principal), latest_visible(principal), V.c.revoked.is_(False),
+        .where(holding_visible(principal), current(principal),
                V.c.type.not_in(_NOT_LISTED))
         .order_by(holding.c.added_at.desc())
         .limit(limit)
@@ -38,7 +37,7 @@ def counts_by_type(conn: Connection, principal: Principal) -> list[tuple[str, in
     n = func.count().label("n")
     return [tuple(row) for row in conn.execute(
         select(V.c.type, n)
-        .where(visible(principal, V.c.pk), latest_visible(principal), V.c.revoked.is_(False))
+        .where(current(principal))
         .group_by(V.c.type)
         .order_by(n.desc(), V.c.type)
     )]

@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Connection, Select, and_, exists, func, select
+from sqlalchemy import Connection, Select, and_, case, exists, func, select
 
-from liaison.access.predicate import holding_visible, visible, visible_to_org_holding
+from liaison.access.predicate import chain_rank, current, holding_visible, visible, visible_to_org_holding
 from liaison.access.principal import Principal
 from liaison.db.tables import audience, holding, object_label, object_version, organization, sharing_group
 
@@ -33,23 +33,13 @@ class HoldingInfo:
     owner: str
     audience: str
     added_at: str
-
-
-def latest_visible(principal: Principal):
-    """True for the newest version of its object among those `principal` may see."""
-    later = V.alias("later")
-    return ~exists(
-        select(1).where(later.c.stix_id == V.c.stix_id, later.c.modified > V.c.modified,
-                        visible(principal, later.c.pk))
-    )
+    superseded_at: str | None = None
 
 
 def _filtered(principal: Principal, filters: Filters, columns) -> Select:
+    query = select(*columns).where(current(principal, include_revoked=filters.include_revoked))
     if filters.owner_org_id is not None:
-        seen = visible_to_org_holding(principal, V.c.pk, filters.owner_org_id)
-    else:
-        seen = visible(principal, V.c.pk)
-    query = select(*columns).where(seen, latest_visible(principal))
+        query = query.where(visible_to_org_holding(principal, V.c.pk, filters.owner_org_id))
     if filters.types:
         query = query.where(V.c.type.in_(filters.types))
     if filters.label is not None:
@@ -62,8 +52,6 @@ def _filtered(principal: Principal, filters: Filters, columns) -> Select:
     if filters.text:
         escaped = filters.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(V.c.name).like(f"%{escaped}%", escape="\\"))
-    if not filters.include_revoked:
-        query = query.where(V.c.revoked.is_(False))
     return query
 
 
@@ -79,50 +67,75 @@ def list_objects(conn: Connection, principal: Principal, filters: Filters, *, li
 
 
 def iter_raw(conn: Connection, principal: Principal, filters: Filters, *, all_versions: bool = False) -> Iterator[str]:
-    """Canonical JSON of every matching object (every visible version with `all_versions`), streamed."""
+    """Canonical JSON of every matching object, streamed. With `all_versions`, every content the
+    principal may see of every version, contents a correction replaced before the live ones (so
+    that importing the export holds what is held here)."""
     if all_versions:
-        query = select(V.c.raw).where(visible(principal, V.c.pk))
+        live = case((visible(principal, V.c.pk), 1), else_=0)
+        query = select(V.c.raw).where(visible(principal, V.c.pk, history=True)).order_by(live, V.c.pk)
         if filters.types:
             query = query.where(V.c.type.in_(filters.types))
     else:
-        query = _filtered(principal, filters, [V.c.raw])
-    result = conn.execution_options(yield_per=2000).execute(query.order_by(V.c.pk))
+        query = _filtered(principal, filters, [V.c.raw]).order_by(V.c.pk)
+    result = conn.execution_options(yield_per=2000).execute(query)
     for (raw,) in result:
         yield raw
 
 
 def get_version(conn: Connection, principal: Principal, stix_id: str, modified: str | None = None):
-    """The latest visible version of `stix_id`, or the visible version `modified`; None if none."""
-    query = select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.tlp, V.c.raw).where(
-        V.c.stix_id == stix_id, visible(principal, V.c.pk)
-    )
+    """The principal's view of `stix_id` (see access.predicate.latest_visible), or its version
+    `modified` in the chain the principal reads; None if none. Rows of (pk, stix_id, modified,
+    revoked, tlp, raw, chain_org_id)."""
+    rank = chain_rank(principal, holding, V.c.owner_org_id)
+    query = (select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.tlp, V.c.raw,
+                    holding.c.org_id.label("chain_org_id"))
+             .join(holding, holding.c.version_pk == V.c.pk)
+             .where(V.c.stix_id == stix_id, holding_visible(principal)))
     if modified is not None:
         query = query.where(V.c.modified == modified)
-    return conn.execute(query.order_by(V.c.modified.desc()).limit(1)).first()
+    return conn.execute(query.order_by(rank, V.c.modified.desc(), holding.c.org_id).limit(1)).first()
 
 
 def list_versions(conn: Connection, principal: Principal, stix_id: str):
-    """Visible versions of `stix_id`, oldest first: rows of (pk, modified, revoked, tlp)."""
+    """Every content of `stix_id` the principal may see, per chain (holding organisation), oldest
+    first: rows of (pk, modified, revoked, tlp, chain_org_id, chain, received_at, superseded_at),
+    `received_at` being the chain's first visible holding of it and `superseded_at` set when a
+    correction of that chain replaced it."""
+    live = func.max(case((holding.c.superseded_at.is_(None), 1), else_=0))
     return conn.execute(
-        select(V.c.pk, V.c.modified, V.c.revoked, V.c.tlp)
-        .where(V.c.stix_id == stix_id, visible(principal, V.c.pk))
-        .order_by(V.c.modified)
+        select(V.c.pk, V.c.modified, V.c.revoked, V.c.tlp, holding.c.org_id.label("chain_org_id"),
+               organization.c.name.label("chain"), func.min(holding.c.added_at).label("received_at"),
+               case((live == 1, None), else_=func.max(holding.c.superseded_at)).label("superseded_at"))
+        .join(holding, holding.c.version_pk == V.c.pk)
+        .join(organization, organization.c.id == holding.c.org_id)
+        .where(V.c.stix_id == stix_id, holding.c.audience_id.in_(sorted(principal.audience_ids)))
+        .group_by(V.c.pk, V.c.modified, V.c.revoked, V.c.tlp, holding.c.org_id, organization.c.name)
+        .order_by(V.c.modified, func.min(holding.c.added_at))
     ).all()
 
 
-def holdings_of(conn: Connection, principal: Principal, version_pks: list[int]) -> dict[int, list[HoldingInfo]]:
-    """The holdings of these versions that `principal` may see: who holds each, shared with whom."""
+def raws(conn: Connection, principal: Principal, version_pks: list[int]) -> dict[int, str]:
+    """{pk: canonical JSON} of those contents the principal may see, history included."""
+    return dict(conn.execute(select(V.c.pk, V.c.raw).where(
+        V.c.pk.in_(version_pks), visible(principal, V.c.pk, history=True))).all())
+
+
+def holdings_of(conn: Connection, principal: Principal, version_pks: list[int], *,
+                history: bool = False) -> dict[int, list[HoldingInfo]]:
+    """The holdings of these versions that `principal` may see: who holds each, shared with whom;
+    with `history`, also those a correction superseded."""
+    seen = holding.c.audience_id.in_(sorted(principal.audience_ids)) if history else holding_visible(principal)
     rows = conn.execute(
         select(holding.c.version_pk, organization.c.name, audience.c.kind, sharing_group.c.name,
-               holding.c.added_at)
+               holding.c.added_at, holding.c.superseded_at)
         .join(organization, organization.c.id == holding.c.org_id)
         .join(audience, audience.c.id == holding.c.audience_id)
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
-        .where(and_(holding.c.version_pk.in_(version_pks), holding_visible(principal)))
+        .where(and_(holding.c.version_pk.in_(version_pks), seen))
         .order_by(holding.c.added_at)
     ).all()
     found: dict[int, list[HoldingInfo]] = defaultdict(list)
-    for pk, owner, kind, group, added_at in rows:
+    for pk, owner, kind, group, added_at, superseded_at in rows:
         label = {"org": f"org:{owner}", "group": f"group:{group}", "instance": "instance"}[kind]
-        found[pk].append(HoldingInfo(owner, label, added_at))
+        found[pk].append(HoldingInfo(owner, label, added_at, superseded_at))
     return found

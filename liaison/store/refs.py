@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from liaison.access.predicate import visible
+from liaison.access.predicate import current
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, object_version
 from liaison.store import links
-from liaison.store.reads import latest_visible
 
 V = object_version
 
@@ -28,7 +27,7 @@ def referrers(conn: Connection, principal: Principal, target_id: str, props: tup
     return conn.execute(
         select(V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.raw).distinct()
         .join(edge, edge.c.version_pk == V.c.pk)
-        .where(edge.c.target_id == target_id, edge.c.prop.in_(props), visible(principal, V.c.pk),
-               latest_visible(principal), V.c.revoked.is_(False))
+        .where(edge.c.target_id == target_id, edge.c.prop.in_(props),
+               current(principal))
         .order_by(V.c.modified, V.c.pk)
     ).all()

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, column, func, literal_column, select, table, text
 
-from liaison.access.predicate import visible, visible_to_org_holding
+from liaison.access.predicate import current, visible_to_org_holding
 from liaison.access.principal import Principal
 from liaison.db.tables import object_version
-from liaison.store.reads import latest_visible
 
 V = object_version
 _FTS = table("object_search", column("rowid"))
@@ -36,11 +35,9 @@ class SearchQuery:
 
 def _matching(principal: Principal, query: SearchQuery, columns: list):
     """Latest visible, unrevoked versions passing the filters."""
+    stmt = select(*columns).where(current(principal))
     if query.owner_org_id is not None:
-        seen = visible_to_org_holding(principal, V.c.pk, query.owner_org_id)
-    else:
-        seen = visible(principal, V.c.pk)
-    stmt = select(*columns).where(seen, latest_visible(principal), V.c.revoked.is_(False))
+        stmt = stmt.where(visible_to_org_holding(principal, V.c.pk, query.owner_org_id))
     if query.types:
         stmt = stmt.where(V.c.type.in_(query.types))
     if query.tlp == "none":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, exists, func, or_, select
 
-from liaison.access.predicate import in_collection
+from liaison.access.predicate import chain_rank, in_collection
 from liaison.access.principal import WRITER_ROLES, Principal
 from liaison.db.tables import audience, holding, object_version, organization, sharing_group
 from liaison.errors import Forbidden, InvalidInput, NotFound
@@ -50,6 +50,7 @@ class Entry:
     modified: str
     date_added: str
     raw: str
+    org_id: int  # the organisation whose holding it is
 
     @property
     def version(self) -> str:
@@ -127,12 +128,23 @@ def collection(conn: Connection, principal: Principal, collection_id: str) -> Co
 
 
 def _first_holding(principal: Principal, audience_id: int):
-    """The holding that dates a version in the collection: its earliest one there."""
-    earlier = H.alias("earlier")
+    """The holding that dates a version in the collection: its earliest one there. Where several
+    organisations hold other contents of the same version there, the collection serves the one of
+    the chain the reader reads (its own organisation's, the owner's, else the lowest organisation
+    id), so each version appears once."""
+    earlier, rival_h, rival_v = H.alias("earlier"), H.alias("rival_h"), V.alias("rival_v")
+    rank, rival_rank = chain_rank(principal, H, V.c.owner_org_id), chain_rank(principal, rival_h, V.c.owner_org_id)
     return and_(
         in_collection(principal, audience_id),
         ~exists(select(1).where(earlier.c.version_pk == H.c.version_pk, in_collection(principal, audience_id, earlier),
                                 earlier.c.added_at < H.c.added_at)),
+        # Driven from the other contents of the same version (few), not from the collection (many).
+        ~exists(select(1).select_from(rival_h).where(
+            rival_h.c.version_pk.in_(select(rival_v.c.pk).where(
+                rival_v.c.stix_id == V.c.stix_id, rival_v.c.modified == V.c.modified, rival_v.c.pk != V.c.pk)
+                .correlate_except(rival_v)),
+            in_collection(principal, audience_id, rival_h, probe=True),
+            or_(rival_rank < rank, and_(rival_rank == rank, rival_h.c.org_id < H.c.org_id)))),
     )
 
 
@@ -161,7 +173,7 @@ def entries(conn: Connection, principal: Principal, coll: Collection, query: Que
             stix_id: str | None = None) -> tuple[list[Entry], bool]:
     """A page of the collection's object versions in date_added order, and whether more follow."""
     statement = (
-        select(V.c.pk, V.c.stix_id, V.c.modified, H.c.added_at, V.c.raw)
+        select(V.c.pk, V.c.stix_id, V.c.modified, H.c.added_at, V.c.raw, H.c.org_id)
         .select_from(H.join(V, V.c.pk == H.c.version_pk))
         .where(_first_holding(principal, coll.audience_id))
         .order_by(H.c.added_at)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from liaison.access.principal import WRITER_ROLES, Principal
 from liaison.api.deps import get_engine
 from liaison.errors import InvalidInput, LiaisonError
-from liaison.intel import annotations, details, objects
+from liaison.intel import annotations, details, objects, sharing
 from liaison.stix import tlp as tlp_levels
 from liaison.web import present
 from liaison.web.auth import csrf_protect, web_principal
@@ -37,7 +37,7 @@ def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict)
 
 
 def _default_tlp(obj: dict) -> str:
-    level = tlp_levels.level_of(obj.get("object_marking_refs"))
+    level = tlp_levels.level_of_object(obj)
     return level or "amber"
 
 
@@ -52,9 +52,11 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
                       engine: Engine = Depends(get_engine)):
     def load():
         found = details.details(engine, principal, stix_id)
-        return found, _annotation_context(engine, principal, stix_id, found.object)
+        with engine.connect() as conn:
+            reach = sharing.reach(conn, principal, stix_id)
+        return found, reach, _annotation_context(engine, principal, stix_id, found.object)
 
-    found, context = await run_in_threadpool(load)
+    found, reach, context = await run_in_threadpool(load)
     obj = found.object
     versions = []
     for previous, current in zip([None, *found.versions], found.versions):
@@ -65,7 +67,8 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
         request, "object.html", principal, obj=obj, view=found.view, names=found.names,
         title=present.display_name(obj, found.names), properties=present.properties(obj, found.names),
         extensions=present.extensions(obj, found.names), grading=present.grading(obj),
-        tlp=tlp_levels.level_of(obj.get("object_marking_refs")), versions=list(reversed(versions)),
+        tlp=tlp_levels.level_of_object(obj), versions=list(reversed(versions)), reach=reach,
+        claims=found.claims, chain=found.chain, user_org=principal.org_name,
         raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(), **context,
     )
 
@@ -97,6 +100,21 @@ async def _after_add(request: Request, engine: Engine, principal: Principal, sti
     context = await run_in_threadpool(_annotation_context, engine, principal, stix_id, obj)
     return render(request, "object_annotations.html", principal, status_code=422 if error else 200,
                   error=error, **context)
+
+
+@router.post("/objects/{stix_id}/audiences")
+async def share(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
+                principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+    await run_in_threadpool(lambda: sharing.share(engine, principal, stix_id, audience, all_versions=bool(all_versions)))
+    return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
+
+
+@router.post("/objects/{stix_id}/audiences/withdraw")
+async def unshare(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
+                  principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+    await run_in_threadpool(
+        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=bool(all_versions)))
+    return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
 @router.post("/objects/{stix_id}/opinions")

@@ -168,5 +168,5 @@ async def report_reader(request: Request, report_id: str, principal: Principal =
     return render(
         request, "report.html", principal, report=report, holdings=found.view.holdings, names=found.names,
         segments=segments(report.get("description", ""), mentions), grading=extensions.get(EXT_IDS["admiralty-grading"]),
-        tlp_level=tlp.level_of(report.get("object_marking_refs")),
+        tlp_level=tlp.level_of_object(report),
     )

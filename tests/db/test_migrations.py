@@ -20,3 +20,14 @@ def test_migrating_twice_changes_nothing(engine):
     with engine.connect() as conn:
         assert MigrationContext.configure(conn, opts={"include_name": modelled}).get_current_revision() is not None
         assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": modelled}), metadata) == []
+
+
+def test_the_head_constant_is_alembics_head(engine):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from liaison.db.engine import HEAD, MIGRATIONS, current_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD == current_revision(engine)

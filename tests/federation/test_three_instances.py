@@ -16,7 +16,10 @@ from liaison import accounts, audit
 from liaison.db.engine import make_engine, migrate
 from liaison.db.tables import holding, object_version, provenance
 from liaison.federation import partners, signing
+from liaison.stix.canonical import canonical
 from liaison.ingest.bundles import import_objects
+from liaison.intel import objects as intel_objects
+from liaison.intel import sharing
 from liaison.intel.objects import export_bundle, make_filters
 from servers import LIAISON, LiveServer
 from stixdata import actor, sdo
@@ -124,7 +127,7 @@ def test_tampered_or_unsigned_objects_are_rejected_and_audited(world):
     url = f"{b.server.url}/taxii2/liaison/collections/{borders['id']}/objects/"
 
     genuine, altered, unsigned = actor("Genuine"), actor("Will be altered"), actor("No signature")
-    signed = [orjson.loads(signing.attach(signing.canonical(o), a.key.sign("A", signing.canonical(o))))
+    signed = [orjson.loads(signing.attach(canonical(o), a.key.sign("A", canonical(o))))
               for o in (genuine, altered)]
     signed[1]["name"] = "Altered in transit"
     response = httpx.post(url, headers=headers, content=orjson.dumps({"objects": [*signed, unsigned]}))
@@ -181,9 +184,11 @@ def test_remote_objects_are_read_only_and_provenance_survives_relaying(world):
     import_objects(a.engine, alice, [original], audience="group:borders")
     assert a.cli("sync", "B").returncode == 0
 
+    # B may keep its own later version under A's id: it is B's claim, never A's latest.
     changed = {**original, "modified": "2025-06-01T00:00:00.000Z", "name": "Rewritten by B"}
-    with pytest.raises(Exception, match="read-only here"):
-        import_objects(b.engine, bob, [changed], audience="group:borders")
+    import_objects(b.engine, bob, [changed])
+    remote = accounts.principal_for_user(b.engine, "A-sync")
+    assert orjson.loads(intel_objects.get_object(b.engine, remote, original["id"]).raw)["name"] == "Relayed cell"
 
     # C pinned A's key already (A is its partner) and pins B's; B and C agree on a group 'relay'.
     token_b_at_c = c.sync_account_for(b)
@@ -199,3 +204,33 @@ def test_remote_objects_are_read_only_and_provenance_survives_relaying(world):
     with c.engine.connect() as conn:
         origins = set(conn.execute(select(provenance.c.origin)).scalars())
     assert origins == {"A"}
+
+
+def test_corrections_federate_signed_and_unsharing_keeps_what_partners_received(world):
+    """A corrects a version it shared (same id and modified, other content): B receives the
+    correction, signed by A, and keeps the earlier content in its history. When A withdraws the
+    object from the group, its page still tells which partner received it."""
+    a, b, _, _ = world
+    alice = accounts.principal_for_user(a.engine, "alice")
+    first = actor("Corrected cell", description="first wording")
+    import_objects(a.engine, alice, [first], audience="group:borders")
+    assert a.cli("sync", "B").returncode == 0
+    corrected = dict(first, description="corrected wording")
+    assert import_objects(a.engine, alice, [corrected], audience="group:borders").corrections == 1
+    done = a.cli("sync", "B")
+    assert done.returncode == 0 and "pushed 1" in done.stdout, done.stdout + done.stderr
+
+    bob = accounts.principal_for_user(b.engine, "bob")
+    assert orjson.loads(intel_objects.get_object(b.engine, bob, first["id"]).raw)["description"] == "corrected wording"
+    history = intel_objects.list_versions(b.engine, bob, first["id"])
+    assert [v["superseded_at"] is None for v in history] == [False, True]
+    with b.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(provenance)).scalar_one() == 2  # one per content
+
+    with a.engine.connect() as conn:
+        reach = sharing.reach(conn, alice, first["id"])
+    assert [(name, label) for name, label, _at in reach.partners] == [("B", "group:borders")]
+    sharing.unshare(a.engine, alice, first["id"], "group:borders")
+    with a.engine.connect() as conn:
+        assert [name for name, _l, _at in sharing.reach(conn, alice, first["id"]).partners] == ["B"]
+    assert first["id"] in b.visible_ids()

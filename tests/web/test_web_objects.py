@@ -139,3 +139,22 @@ def test_object_text_is_escaped_and_only_web_links_are_links(web, tenants):
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "<img src=x" not in page
     assert 'href="javascript:' not in page and 'href="https://example.org/report"' in page
+
+
+def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants):
+    """Alpha shares its private actor with group ab from the page, then withdraws it; Bravo's own
+    version under the same id shows on Alpha's page as Bravo's claim, never as Alpha's latest."""
+    alice, target = web("alice"), objects["private"]["id"]
+    page = alice.get(f"/objects/{target}").text
+    assert 'id="sharing"' in page and 'action="/objects/' + target + '/audiences"' in page
+    shared = alice.post(f"/objects/{target}/audiences", {"audience": "group:ab"}, follow_redirects=False)
+    assert shared.status_code == 303
+    assert web("bob").get(f"/objects/{target}").status_code == 200
+    claim = {k: v for k, v in objects["private"].items() if k != "created_by_ref"} | {
+        "modified": "2025-09-01T00:00:00.000Z", "name": "Bravo's rename"}
+    import_objects(tenants.engine, tenants.principal("bob"), [claim], audience="group:ab")
+    page = alice.get(f"/objects/{target}").text
+    assert "<h1>Hidden Tamarisk</h1>" in page and "claimed by <strong>Bravo</strong>" in page
+    withdrawn = alice.post(f"/objects/{target}/audiences/withdraw", {"audience": "group:ab"}, follow_redirects=False)
+    assert withdrawn.status_code == 303
+    assert web("carol").post(f"/objects/{target}/audiences", {"audience": "instance"}).status_code == 404

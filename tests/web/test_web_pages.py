@@ -64,7 +64,8 @@ def test_import_page_imports_a_bundle_with_an_audience(web, tenants):
                         headers={"X-Requested-With": "XMLHttpRequest"})
     assert answer.status_code == 200
     figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', answer.text))
-    assert figures == {"received": "2", "new_versions": "2", "already_held": "0", "duplicates_in_bundle": "0"}
+    assert figures == {"received": "2", "new_versions": "2", "corrections": "0", "already_held": "0",
+                       "duplicates_in_bundle": "0"}
     assert "group:ab" in answer.text
     again = alice.post("/import", {"audience": "group:ab"}, files={"file": ("marmots.json", body, "application/json")})
     assert again.status_code == 200 and "<h1>Import</h1>" in again.text

@@ -18,13 +18,16 @@ router = APIRouter(tags=["import"])
 
 
 class ImportResult(BaseModel):
+    """Counted over what the caller may see: a version stored only for others counts as new."""
+
     audience: str
     received: int
     new_versions: int
     new_holdings: int
+    corrections: int
     already_held: int
+    already_received: int
     duplicates_in_bundle: int
-    kept_existing_audience: list[str]
     seconds: float
 
 

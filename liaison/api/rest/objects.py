@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from liaison.access.principal import Principal
 from liaison.api.deps import current_principal, get_engine
 from liaison.intel import objects as service
+from liaison.intel import sharing
 
 router = APIRouter(tags=["objects"])
 
@@ -21,6 +22,7 @@ class Holding(BaseModel):
     owner: str
     audience: str
     added_at: str
+    superseded_at: str | None = None
 
 
 class ObjectEnvelope(BaseModel):
@@ -36,10 +38,35 @@ class ObjectPage(BaseModel):
 
 
 class Version(BaseModel):
+    """One content of a version, in one organisation's chain."""
+
     modified: str
     revoked: bool
     tlp: str | None
+    chain: str
+    claim: str | None
+    received_at: str
+    superseded_at: str | None
+    current: bool
     holdings: list[Holding]
+
+
+class ShareRequest(BaseModel):
+    audience: str
+    all_versions: bool = False
+
+
+class ShareResult(BaseModel):
+    id: str
+    audience: str
+    added: int
+
+
+class UnshareResult(BaseModel):
+    id: str
+    audience: str
+    removed: int
+    annotations_removed: int
 
 
 def _envelope(view: service.ObjectView) -> dict:
@@ -102,6 +129,26 @@ async def get_object(
 @router.get("/objects/{stix_id}/versions", response_model=list[Version], summary="List an object's versions")
 async def list_versions(stix_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
     return _json(await run_in_threadpool(service.list_versions, engine, principal, stix_id))
+
+
+@router.post("/objects/{stix_id}/audiences", response_model=ShareResult,
+             summary="Share your organisation's version of an object with another audience")
+async def share(stix_id: str, body: ShareRequest, principal: Principal = Depends(current_principal),
+                engine=Depends(get_engine)):
+    """Acts on your organisation's current version, or with `all_versions` on every version it
+    holds; TLP limits apply to each."""
+    return _json(await run_in_threadpool(
+        lambda: sharing.share(engine, principal, stix_id, body.audience, all_versions=body.all_versions)))
+
+
+@router.delete("/objects/{stix_id}/audiences", response_model=UnshareResult,
+               summary="Withdraw your organisation's version of an object from an audience")
+async def unshare(stix_id: str, audience: str, all_versions: bool = False,
+                  principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+    """Your organisation's notes, opinions and sightings on the object leave that audience too.
+    What partner instances already received stays theirs."""
+    return _json(await run_in_threadpool(
+        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=all_versions)))
 
 
 @router.get(

@@ -1,0 +1,266 @@
+"""The version model under real producers and hostile partners: corrections, ownership chains, no
+write-path oracles, TLP in granular markings, one object in several audiences."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from sqlalchemy import func, select
+
+from liaison.db.tables import holding, object_version
+from liaison.errors import InvalidInput, NotFound
+from liaison.ingest.bundles import import_objects
+from liaison.intel import details, objects as intel, sharing
+from liaison.stix import tlp
+from stixdata import actor, bundle, sdo
+
+
+def _content(engine, principal, stix_id) -> dict:
+    return orjson.loads(intel.get_object(engine, principal, stix_id).raw)
+
+
+def _answers(report) -> dict:
+    """An import's answer without its timing: what a caller learns from it."""
+    return {k: v for k, v in report.as_dict().items() if k != "seconds"}
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+def test_a_correction_moves_the_holding_and_keeps_the_history(tenants):
+    alice = tenants.principal("alice")
+    first = actor("Statement", description="first wording")
+    corrected = dict(first, description="second wording")
+    import_objects(tenants.engine, alice, [first], audience="group:ab")
+    report = import_objects(tenants.engine, alice, [corrected], audience="group:ab")
+    assert (report.new_versions, report.corrections) == (1, 1)
+    assert _content(tenants.engine, alice, first["id"])["description"] == "second wording"
+    bob = tenants.principal("bob")
+    assert _content(tenants.engine, bob, first["id"])["description"] == "second wording"
+    history = intel.list_versions(tenants.engine, alice, first["id"])
+    assert [(v["superseded_at"] is not None, v["current"]) for v in history] == [(True, False), (False, True)]
+    exported = b"".join(intel.export_bundle(tenants.engine, alice, intel.make_filters(tenants.engine),
+                                            all_versions=True))
+    descriptions = [o.get("description") for o in orjson.loads(exported)["objects"] if o["id"] == first["id"]]
+    assert descriptions == ["first wording", "second wording"]  # replaced content first, so a re-import holds the same
+
+
+def test_content_received_before_is_a_no_op_even_when_it_flips_back(tenants):
+    """ATT&CK flips values back and forth between releases: re-importing an old release changes nothing."""
+    alice = tenants.principal("alice")
+    a = actor("Flip", x_mitre_version="1.0")
+    b = dict(a, x_mitre_version="1.1")
+    import_objects(tenants.engine, alice, [a])
+    import_objects(tenants.engine, alice, [b])
+    again = import_objects(tenants.engine, alice, [a])
+    assert (again.new_versions, again.new_holdings, again.corrections, again.already_received) == (0, 0, 0, 1)
+    assert _content(tenants.engine, alice, a["id"])["x_mitre_version"] == "1.1"
+
+
+def test_each_organisation_keeps_what_it_received(tenants):
+    alice, carol = tenants.principal("alice"), tenants.principal("carol")
+    old = actor("Public", description="release 8")
+    new = dict(old, description="release 9")
+    import_objects(tenants.engine, alice, [old], audience="instance")
+    import_objects(tenants.engine, carol, [old])
+    import_objects(tenants.engine, alice, [new], audience="instance")
+    assert _content(tenants.engine, carol, old["id"])["description"] == "release 8"
+    assert _content(tenants.engine, alice, old["id"])["description"] == "release 9"
+    assert _content(tenants.engine, tenants.principal("bob"), old["id"])["description"] == "release 9"
+
+
+def test_a_correction_within_one_bundle_follows_the_bundle_order(tenants):
+    alice = tenants.principal("alice")
+    a = actor("Twice", description="earlier")
+    report = import_objects(tenants.engine, alice, [a, dict(a, description="later")])
+    assert report.corrections == 1
+    assert _content(tenants.engine, alice, a["id"])["description"] == "later"
+
+
+def test_a_corrections_storm_is_bounded_and_whole(tenants):
+    alice = tenants.principal("alice")
+    base = actor("Storm")
+    storm = [dict(base, description=f"edit {i}") for i in range(1000)]
+    report = import_objects(tenants.engine, alice, storm)
+    assert (report.received, report.corrections) == (1000, 999)
+    assert _content(tenants.engine, alice, base["id"])["description"] == "edit 999"
+    with tenants.engine.connect() as conn:
+        live = conn.execute(select(func.count()).select_from(holding).join(
+            object_version, object_version.c.pk == holding.c.version_pk).where(
+            object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))).scalar_one()
+    assert live == 1
+
+
+# --- ownership chains -------------------------------------------------------------------------
+
+def test_another_organisation_cannot_version_what_alpha_owns(tenants):
+    """Bravo imports later versions of Alpha's instance-wide object (no created_by_ref, a new name,
+    then a revocation): they are Bravo's claim. Alpha and everyone reading Alpha's holdings see
+    Alpha's object, and Alpha goes on versioning it."""
+    alice, bob, carol = (tenants.principal(u) for u in ("alice", "bob", "carol"))
+    mine = actor("Zarafshon Network", created_by_ref=alice.org_identity_id)
+    import_objects(tenants.engine, alice, [mine], audience="instance")
+    hijack = {k: v for k, v in mine.items() if k != "created_by_ref"} | {
+        "modified": "2025-06-01T00:00:00.000Z", "name": "Bravo's name"}
+    revoke = dict(hijack, modified="2025-07-01T00:00:00.000Z", revoked=True)
+    import_objects(tenants.engine, bob, [hijack, revoke], audience="instance")
+    for reader in (alice, carol):
+        assert _content(tenants.engine, reader, mine["id"])["name"] == "Zarafshon Network"
+    listed = intel.list_objects(tenants.engine, carol, intel.make_filters(tenants.engine, types=["intrusion-set"]))
+    assert [v.stix_id for v in listed.items] == [mine["id"]]
+    update = dict(mine, modified="2025-08-01T00:00:00.000Z", description="Alpha's update")
+    import_objects(tenants.engine, alice, [update], audience="instance")  # not refused as revoked
+    assert _content(tenants.engine, carol, mine["id"])["description"] == "Alpha's update"
+    page = details.details(tenants.engine, carol, mine["id"])
+    assert page.chain == "Alpha" and [(c.organisation, c.revoked) for c in page.claims] == [("Bravo", True)]
+
+
+def test_an_org_only_object_known_only_by_its_id_cannot_be_taken_over(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    secret = actor("Private cell", created_by_ref=alice.org_identity_id)
+    import_objects(tenants.engine, alice, [secret])
+    claim = {k: v for k, v in secret.items() if k != "created_by_ref"} | {
+        "modified": "2026-01-01T00:00:00.000Z", "name": "decoy", "revoked": True}
+    import_objects(tenants.engine, bob, [claim], audience="group:ab")
+    assert _content(tenants.engine, alice, secret["id"])["name"] == "Private cell"
+    assert "revoked" not in _content(tenants.engine, alice, secret["id"])
+
+
+# --- no existence oracle on writes ------------------------------------------------------------
+
+def _domain(value: str) -> dict:
+    import uuid
+    return {"type": "domain-name", "spec_version": "2.1",
+            "id": f"domain-name--{uuid.uuid5(uuid.NAMESPACE_URL, value)}", "value": value}
+
+
+def test_an_sco_held_privately_by_another_answers_as_if_absent(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    import_objects(tenants.engine, alice, [_domain("held.example.org")])
+    probe = _answers(import_objects(tenants.engine, bob, [_domain("held.example.org")]))
+    control = _answers(import_objects(tenants.engine, bob, [_domain("never.example.org")]))
+    assert probe == control and probe["new_versions"] == 1
+
+
+def test_other_content_under_a_hidden_version_answers_as_if_absent(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    hidden = actor("Hidden")
+    import_objects(tenants.engine, alice, [hidden])
+    probe = _answers(import_objects(tenants.engine, bob, [dict(hidden, description="guess")]))
+    control = _answers(import_objects(tenants.engine, bob, [actor("Fresh")]))
+    assert probe == control
+    assert "description" not in _content(tenants.engine, alice, hidden["id"])
+
+
+def test_two_organisations_keep_their_own_content_of_one_sco(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    mine = dict(_domain("shared.example.org"), x_note="Alpha's")
+    theirs = dict(mine, x_note="Bravo's")
+    import_objects(tenants.engine, alice, [mine])
+    import_objects(tenants.engine, bob, [theirs])
+    assert _content(tenants.engine, alice, mine["id"])["x_note"] == "Alpha's"
+    assert _content(tenants.engine, bob, mine["id"])["x_note"] == "Bravo's"
+
+
+# --- TLP in granular markings -----------------------------------------------------------------
+
+def test_a_red_granular_marking_keeps_the_object_from_the_instance(tenants):
+    alice = tenants.principal("alice")
+    obj = actor("Granular", description="source: KESTREL",
+                granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
+    with pytest.raises(InvalidInput, match="TLP:RED"):
+        import_objects(tenants.engine, alice, [obj], audience="instance")
+    import_objects(tenants.engine, alice, [obj], audience="group:ab")
+    with pytest.raises(InvalidInput, match="TLP:RED"):
+        sharing.share(tenants.engine, alice, obj["id"], "instance")
+    with pytest.raises(NotFound):
+        intel.get_object(tenants.engine, tenants.principal("carol"), obj["id"])
+
+
+# --- one object, several audiences ------------------------------------------------------------
+
+def test_importing_again_for_another_audience_adds_it(tenants):
+    alice, carol = tenants.principal("alice"), tenants.principal("carol")
+    obj = actor("Two audiences")
+    import_objects(tenants.engine, alice, [obj], audience="group:ab")
+    report = import_objects(tenants.engine, alice, [obj], audience="instance")
+    assert report.new_holdings == 1
+    assert {h.audience for h in intel.get_object(tenants.engine, alice, obj["id"]).holdings} == {"group:ab", "instance"}
+    assert _content(tenants.engine, carol, obj["id"])["name"] == "Two audiences"
+
+
+def test_share_and_unshare_act_on_the_current_version_and_take_annotations_along(tenants):
+    alice, carol = tenants.principal("alice"), tenants.principal("carol")
+    v1 = actor("Sanitised", description="names the informant")
+    v2 = dict(v1, modified="2025-02-01T00:00:00.000Z", description="sanitised")
+    import_objects(tenants.engine, alice, [v1, v2])
+    assert sharing.share(tenants.engine, alice, v1["id"], "instance")["added"] == 1
+    assert _content(tenants.engine, carol, v1["id"])["description"] == "sanitised"
+    assert len(intel.list_versions(tenants.engine, carol, v1["id"])) == 1  # the earlier version stays home
+    note = sdo("note", content="Alpha's note", object_refs=[v1["id"]])
+    import_objects(tenants.engine, alice, [note], audience="instance")
+    result = sharing.unshare(tenants.engine, alice, v1["id"], "instance")
+    assert (result["removed"], result["annotations_removed"]) == (1, 1)
+    for stix_id in (v1["id"], note["id"]):
+        with pytest.raises(NotFound):
+            intel.get_object(tenants.engine, carol, stix_id)
+        assert intel.get_object(tenants.engine, alice, stix_id)  # still held by Alpha for itself
+
+
+def test_sharing_what_you_cannot_see_answers_as_for_nothing(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    hidden = actor("Not yours")
+    import_objects(tenants.engine, alice, [hidden])
+    for action in (sharing.share, sharing.unshare):
+        with pytest.raises(NotFound) as invisible:
+            action(tenants.engine, bob, hidden["id"], "group:ab")
+        with pytest.raises(NotFound) as unknown:
+            action(tenants.engine, bob, actor("nowhere")["id"], "group:ab")
+        assert invisible.value.message == unknown.value.message
+    visible = actor("Seen, not held")
+    import_objects(tenants.engine, alice, [visible], audience="group:ab")
+    with pytest.raises(InvalidInput, match="only its holders share it"):
+        sharing.share(tenants.engine, bob, visible["id"], "instance")
+    assert intel.get_object(tenants.engine, bob, visible["id"]).holdings[0].audience == "group:ab"
+
+
+def test_unshare_every_version(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    v1 = actor("All of it")
+    v2 = dict(v1, modified="2025-03-01T00:00:00.000Z")
+    import_objects(tenants.engine, alice, [v1, v2], audience="group:ab")
+    assert sharing.unshare(tenants.engine, alice, v1["id"], "group:ab", all_versions=True)["removed"] == 2
+    with pytest.raises(NotFound):
+        intel.list_versions(tenants.engine, bob, v1["id"])
+    assert len(intel.list_versions(tenants.engine, alice, v1["id"])) == 2
+
+
+def test_the_rest_api_shares_and_unshares(client, tenants):
+    obj = actor("Over REST")
+    client.post("/api/v1/bundles", content=orjson.dumps(bundle(obj)), headers=tenants.headers("alice"))
+    answer = client.post(f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"},
+                         headers=tenants.headers("alice"))
+    assert answer.status_code == 200 and answer.json()["added"] == 1
+    assert client.get(f"/api/v1/objects/{obj['id']}", headers=tenants.headers("bob")).status_code == 200
+    gone = client.delete(f"/api/v1/objects/{obj['id']}/audiences", params={"audience": "group:ab"},
+                         headers=tenants.headers("alice"))
+    assert gone.status_code == 200 and gone.json()["removed"] == 1
+    assert client.get(f"/api/v1/objects/{obj['id']}", headers=tenants.headers("bob")).status_code == 404
+    hostile = client.post(f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"},
+                          headers=tenants.headers("bob"))
+    unknown = client.post(f"/api/v1/objects/{actor('x')['id']}/audiences", json={"audience": "group:ab"},
+                          headers=tenants.headers("bob"))
+    assert hostile.status_code == unknown.status_code == 404 and hostile.json() == unknown.json()
+
+
+# --- real data as it is -----------------------------------------------------------------------
+
+def test_values_the_validator_allows_are_kept_exactly(tenants):
+    """Integers beyond 64 bits and a `relationship_type` on a type that has none: JSON and the OASIS
+    validator allow both; they are kept as received and export unchanged."""
+    alice = tenants.principal("alice")
+    target = actor("Target")
+    odd = sdo("x-acme-link", x_big=2 ** 70, relationship_type={"not": "a string"}, source_ref=target["id"],
+              x_empty_ref="")
+    report = import_objects(tenants.engine, alice, [target, odd])
+    assert report.new_versions == 2
+    assert _content(tenants.engine, alice, odd["id"]) == odd
