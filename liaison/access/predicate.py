@@ -30,10 +30,18 @@ def probe_visible(principal: Principal, h) -> ColumnElement[bool]:
     return and_((h.c.audience_id + 0).in_(sorted(principal.audience_ids)), h.c.superseded_at.is_(None))
 
 
+def history_visible(principal: Principal, h=holding) -> ColumnElement[bool]:
+    """holding_visible, and also the holdings a correction superseded, but only for the holding
+    organisation itself: a correction may be what sanitised a text, and an audience (or a later
+    member of it) is shown the content held for it now, never what it replaced."""
+    mine = h.c.org_id == principal.org_id if principal.org_id is not None else literal(False)
+    return and_(h.c.audience_id.in_(sorted(principal.audience_ids)), or_(h.c.superseded_at.is_(None), mine))
+
+
 def visible(principal: Principal, version_pk: ColumnElement, *, history: bool = False) -> ColumnElement[bool]:
     """True for version contents (by `version_pk` column) that `principal` may see; with `history`,
-    also contents a correction replaced, for the audiences they were shared with."""
-    seen = holding.c.audience_id.in_(sorted(principal.audience_ids)) if history else holding_visible(principal)
+    also those its own organisation held before a correction (history_visible)."""
+    seen = history_visible(principal) if history else holding_visible(principal)
     return exists(select(1).where(holding.c.version_pk == version_pk, seen))
 
 

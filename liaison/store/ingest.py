@@ -26,7 +26,9 @@ from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
 from liaison.db.tables import edge, holding, object_label, object_version
 from liaison.errors import InvalidInput
-from liaison.store.stamps import date_added_stamps
+from liaison.stix import tlp
+from liaison.store.stamps import date_added_stamps, take_write_lock
+from liaison.store.tenancy import audience_kinds
 
 #: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
 _IN_CHUNK = 900
@@ -205,18 +207,25 @@ def write_batch(
     *,
     org_id: int,
     audience_id: int,
-    owner_of_new: dict[str, int],
+    owner_of_new: dict[str, int | None],
 ) -> WriteResult:
     """Store `versions` for organisation `org_id` and share them with `audience_id`; contents of
-    one (stix_id, modified) apply in their order, each correcting the one before. `owner_of_new`
-    names the owner of ids stored for the first time (the local organisation their created_by_ref
-    names); the others go to `org_id`."""
+    one (stix_id, modified) apply in their order, each correcting the one before. A correction is
+    held for the audiences of the content it replaces that its TLP allows (and `audience_id`).
+    `owner_of_new` names the owner of ids stored for the first time: the local organisation their
+    created_by_ref names. Ids no local organisation created have none (each holder its own chain):
+    an owner taken from whoever stored an id first could be claimed in advance for ids anyone can
+    compute (SCOs, public data), and would tell later importers that the id exists."""
     result = WriteResult()
+    # Whole batches are serialised: what is read below decides what is written, so two imports of
+    # one version at once could otherwise both hold it live.
+    take_write_lock(conn)
     stix_ids = list({v.stix_id for v in versions})
     contents, owners = _stored(conn, principal, stix_ids)
     chains = _chains(conn, org_id, stix_ids)
     _check_revocation(versions, chains)
 
+    kinds = audience_kinds(conn, {audience_id, *(a for chain in chains.values() for a in chain.audiences)})
     keys: dict[tuple[str, str], _Key] = {}
     fresh: dict[tuple[str, str, str], PreparedVersion] = {}
     share: list[int] = []  # contents held before the batch, gaining the audience
@@ -250,7 +259,8 @@ def write_batch(
                 state.move.superseded = True
             else:
                 superseded.append(state.stored_live)
-        state.move = _Move(v, state.audiences | {audience_id})
+        kept = frozenset(a for a in state.audiences if tlp.allows(v.tlp, kinds[a]))
+        state.move = _Move(v, kept | {audience_id})
         moves.append(state.move)
         state.live_digest, state.audiences = v.digest, state.move.audiences
         state.received.add(v.digest)
@@ -258,7 +268,7 @@ def write_batch(
     pk_of = {key: content.pk for key, content in contents.items()}
     if fresh:
         insert_rows(conn, V, _VERSION_COLUMNS, [
-            v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id, org_id))) for v in fresh.values()])
+            v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id))) for v in fresh.values()])
         new_pks = version_pks(conn, set(fresh))
         pk_of.update(new_pks)
         insert_rows(conn, object_label, ("version_pk", "label"), (

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Select, and_, case, exists, func, select
 
-from liaison.access.predicate import chain_rank, current, holding_visible, visible, visible_to_org_holding
+from liaison.access.predicate import chain_rank, current, history_visible, holding_visible, visible, visible_to_org_holding
 from liaison.access.principal import Principal
 from liaison.db.tables import audience, holding, object_label, object_version, organization, sharing_group
 
@@ -108,7 +108,7 @@ def list_versions(conn: Connection, principal: Principal, stix_id: str):
                case((live == 1, None), else_=func.max(holding.c.superseded_at)).label("superseded_at"))
         .join(holding, holding.c.version_pk == V.c.pk)
         .join(organization, organization.c.id == holding.c.org_id)
-        .where(V.c.stix_id == stix_id, holding.c.audience_id.in_(sorted(principal.audience_ids)))
+        .where(V.c.stix_id == stix_id, history_visible(principal))
         .group_by(V.c.pk, V.c.modified, V.c.revoked, V.c.tlp, holding.c.org_id, organization.c.name)
         .order_by(V.c.modified, func.min(holding.c.added_at))
     ).all()
@@ -124,7 +124,7 @@ def holdings_of(conn: Connection, principal: Principal, version_pks: list[int], 
                 history: bool = False) -> dict[int, list[HoldingInfo]]:
     """The holdings of these versions that `principal` may see: who holds each, shared with whom;
     with `history`, also those a correction superseded."""
-    seen = holding.c.audience_id.in_(sorted(principal.audience_ids)) if history else holding_visible(principal)
+    seen = history_visible(principal) if history else holding_visible(principal)
     rows = conn.execute(
         select(holding.c.version_pk, organization.c.name, audience.c.kind, sharing_group.c.name,
                holding.c.added_at, holding.c.superseded_at)

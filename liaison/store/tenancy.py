@@ -180,6 +180,13 @@ def all_audience_ids(conn: Connection) -> frozenset[int]:
     return frozenset(conn.execute(select(audience.c.id)).scalars())
 
 
+def audience_kinds(conn: Connection, ids: set[int]) -> dict[int, str]:
+    """{audience id: 'org', 'group' or 'instance'} for these audiences."""
+    if not ids:
+        return {}
+    return dict(conn.execute(select(audience.c.id, audience.c.kind).where(audience.c.id.in_(sorted(ids)))).all())
+
+
 def audiences(conn: Connection, ids: frozenset[int] | set[int]) -> dict[int, Audience]:
     """Audiences by id, labelled 'org:<name>', 'group:<name>' or 'instance'."""
     rows = conn.execute(

@@ -2,8 +2,8 @@
 
 A collection publishes one audience: the caller's organisation, each sharing group it is in, and
 the whole instance. Its content is every object version held with that audience; a version's
-date_added there is its earliest such holding (stamps are unique and strictly increasing, so
-they also serve as the pagination cursor).
+date_added there is the stamp of its holding by the organisation whose chain the reader reads
+(stamps are unique and strictly increasing, so they also serve as the pagination cursor).
 """
 
 from __future__ import annotations
@@ -127,22 +127,20 @@ def collection(conn: Connection, principal: Principal, collection_id: str) -> Co
     raise NotFound(f"no collection '{collection_id}' for you")
 
 
-def _first_holding(principal: Principal, audience_id: int):
-    """The holding that dates a version in the collection: its earliest one there. Where several
-    organisations hold other contents of the same version there, the collection serves the one of
-    the chain the reader reads (its own organisation's, the owner's, else the lowest organisation
-    id), so each version appears once."""
-    earlier, rival_h, rival_v = H.alias("earlier"), H.alias("rival_h"), V.alias("rival_v")
+def _chain_read(principal: Principal, audience_id: int):
+    """True for the collection's holdings of the chain the reader reads there. Of each id the
+    collection serves one organisation's holdings: the reader's own organisation's, else the
+    owner's, else those of the lowest organisation id; so another organisation's claim under an id
+    never stands beside, or instead of, the owner's versions, and each version appears once. A
+    version is dated by that holding (one per organisation and audience)."""
+    rival_h, rival_v = H.alias("rival_h"), V.alias("rival_v")
     rank, rival_rank = chain_rank(principal, H, V.c.owner_org_id), chain_rank(principal, rival_h, V.c.owner_org_id)
     return and_(
         in_collection(principal, audience_id),
-        ~exists(select(1).where(earlier.c.version_pk == H.c.version_pk, in_collection(principal, audience_id, earlier),
-                                earlier.c.added_at < H.c.added_at)),
-        # Driven from the other contents of the same version (few), not from the collection (many).
+        # Driven from the versions of the same id (few), not from the collection (many).
         ~exists(select(1).select_from(rival_h).where(
-            rival_h.c.version_pk.in_(select(rival_v.c.pk).where(
-                rival_v.c.stix_id == V.c.stix_id, rival_v.c.modified == V.c.modified, rival_v.c.pk != V.c.pk)
-                .correlate_except(rival_v)),
+            rival_h.c.version_pk.in_(select(rival_v.c.pk).where(rival_v.c.stix_id == V.c.stix_id)
+                                     .correlate_except(rival_v)),
             in_collection(principal, audience_id, rival_h, probe=True),
             or_(rival_rank < rank, and_(rival_rank == rank, rival_h.c.org_id < H.c.org_id)))),
     )
@@ -156,7 +154,8 @@ def _version_filter(principal: Principal, audience_id: int, versions: tuple[str,
     def extreme(fn):
         return select(fn(other_v.c.modified)).select_from(
             other_v.join(other_h, other_h.c.version_pk == other_v.c.pk)
-        ).where(other_v.c.stix_id == V.c.stix_id, in_collection(principal, audience_id, other_h)).scalar_subquery()
+        ).where(other_v.c.stix_id == V.c.stix_id, other_h.c.org_id == H.c.org_id,
+                in_collection(principal, audience_id, other_h, probe=True)).scalar_subquery()
 
     conditions = []
     if "last" in versions:
@@ -175,7 +174,7 @@ def entries(conn: Connection, principal: Principal, coll: Collection, query: Que
     statement = (
         select(V.c.pk, V.c.stix_id, V.c.modified, H.c.added_at, V.c.raw, H.c.org_id)
         .select_from(H.join(V, V.c.pk == H.c.version_pk))
-        .where(_first_holding(principal, coll.audience_id))
+        .where(_chain_read(principal, coll.audience_id))
         .order_by(H.c.added_at)
         .limit(query.limit + 1)
     )

@@ -105,7 +105,7 @@ async def _after_add(request: Request, engine: Engine, principal: Principal, sti
 @router.post("/objects/{stix_id}/audiences")
 async def share(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
                 principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
-    await run_in_threadpool(lambda: sharing.share(engine, principal, stix_id, audience, all_versions=bool(all_versions)))
+    await run_in_threadpool(lambda: sharing.share(engine, principal, stix_id, audience, all_versions=all_versions == "1"))
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
@@ -113,7 +113,7 @@ async def share(stix_id: str, audience: str = Form(...), all_versions: str = For
 async def unshare(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
                   principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
     await run_in_threadpool(
-        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=bool(all_versions)))
+        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=all_versions == "1"))
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 

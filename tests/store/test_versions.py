@@ -264,3 +264,74 @@ def test_values_the_validator_allows_are_kept_exactly(tenants):
     report = import_objects(tenants.engine, alice, [target, odd])
     assert report.new_versions == 2
     assert _content(tenants.engine, alice, odd["id"]) == odd
+
+
+# --- found in review, from the hostile side ---------------------------------------------------
+
+def test_a_correction_to_red_leaves_the_audiences_red_does_not_allow(tenants):
+    alice, carol = tenants.principal("alice"), tenants.principal("carol")
+    public = actor("Indicator source", description="open reporting")
+    import_objects(tenants.engine, alice, [public], audience="instance")
+    red = dict(public, description="SECRET source: agent X",
+               granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
+    import_objects(tenants.engine, alice, [red], audience="group:ab")
+    with pytest.raises(NotFound):
+        intel.get_object(tenants.engine, carol, public["id"])
+    assert _content(tenants.engine, tenants.principal("bob"), public["id"])["description"].startswith("SECRET")
+
+
+def test_what_a_correction_replaced_is_history_for_its_holder_only(tenants):
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    sensitive = actor("Cell", description="SENSITIVE: informant name")
+    import_objects(tenants.engine, alice, [sensitive], audience="group:ab")
+    import_objects(tenants.engine, alice, [dict(sensitive, description="sanitised")], audience="group:ab")
+    for reader, expected in ((alice, 2), (bob, 1)):
+        assert len(intel.list_versions(tenants.engine, reader, sensitive["id"])) == expected
+    exported = b"".join(intel.export_bundle(tenants.engine, bob, intel.make_filters(tenants.engine), all_versions=True))
+    assert b"SENSITIVE" not in exported
+    assert [v.object["description"] for v in details.details(tenants.engine, bob, sensitive["id"]).versions] == [
+        "sanitised"]
+
+
+def test_taxii_serves_the_owners_chain_not_a_later_revoking_claim(tenants):
+    from liaison.taxii import collections as colls
+
+    alice, bob, carol = (tenants.principal(u) for u in ("alice", "bob", "carol"))
+    mine = sdo("malware", name="Alpha's malware", is_family=False, created_by_ref=alice.org_identity_id)
+    import_objects(tenants.engine, alice, [mine], audience="instance")
+    claim = {k: v for k, v in mine.items() if k != "created_by_ref"} | {"modified": "2025-09-01T00:00:00.000Z",
+                                                                         "revoked": True}
+    import_objects(tenants.engine, bob, [claim], audience="instance")
+    with tenants.engine.connect() as conn:
+        coll = next(c for c in colls.collections_for(conn, carol) if c.kind == "instance")
+        for versions in (("last",), ("all",)):
+            found, _ = colls.entries(conn, carol, coll, colls.Query(ids=(mine["id"],), versions=versions))
+            assert [orjson.loads(e.raw) for e in found] == [mine]
+
+
+def test_concurrent_imports_of_one_version_leave_one_live_content(tenants):
+    import threading
+
+    bob = tenants.principal("bob")
+    base = actor("Raced")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(text: str) -> None:
+        barrier.wait()
+        try:
+            import_objects(tenants.engine, bob, [dict(base, description=text)])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with tenants.engine.connect() as conn:
+        live = conn.execute(select(func.count()).select_from(holding).join(
+            object_version, object_version.c.pk == holding.c.version_pk).where(
+            object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))).scalar_one()
+    assert live == 1

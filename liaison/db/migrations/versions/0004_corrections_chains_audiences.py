@@ -37,23 +37,18 @@ def _search_module():
 
 def _backfill(conn) -> None:
     """Digests of the stored contents, and each id's owner: the local organisation its first
-    version's created_by_ref names, else the organisation whose holding of it came first."""
+    version's created_by_ref names (none when it names none)."""
     versions = sa.table('object_version', sa.column('pk'), sa.column('stix_id'), sa.column('modified'),
                         sa.column('raw'), sa.column('created_by_ref'), sa.column('digest'),
                         sa.column('owner_org_id'))
-    holdings = sa.table('holding', sa.column('version_pk'), sa.column('org_id'), sa.column('added_at'))
-    orgs = dict(conn.execute(sa.text('SELECT identity_id, id FROM organization')).all())
-    first_holder = {}
-    for pk, org_id, _added in conn.execute(
-            sa.select(holdings.c.version_pk, holdings.c.org_id, holdings.c.added_at).order_by(holdings.c.added_at)):
-        first_holder.setdefault(pk, org_id)
+    orgs = dict(conn.execute(sa.text('SELECT identity_id, id FROM organization WHERE partner_id IS NULL')).all())
     owners: dict[str, int | None] = {}
     updates = []
     rows = conn.execute(sa.select(versions.c.pk, versions.c.stix_id, versions.c.raw, versions.c.created_by_ref)
                         .order_by(versions.c.stix_id, versions.c.modified, versions.c.pk)).all()
     for pk, stix_id, raw, creator in rows:
         if stix_id not in owners:
-            owners[stix_id] = orgs.get(creator) or first_holder.get(pk)
+            owners[stix_id] = orgs.get(creator)
         updates.append({'p': pk, 'd': hashlib.sha256(raw.encode()).hexdigest(), 'o': owners[stix_id]})
     if updates:
         conn.execute(sa.update(versions).where(versions.c.pk == sa.bindparam('p'))
