@@ -19,10 +19,10 @@ from liaison.db.tables import provenance
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, signing
 from liaison.federation.signing import Provenance
-from liaison.ingest.bundles import import_into, prepare, version_stamp
+from liaison.ingest.bundles import import_prepared, prepare, version_stamp
 from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError
-from liaison.store.ingest import digest_of, version_pks
+from liaison.store.ingest import PreparedVersion, digest_of, version_pks
 
 
 @dataclass
@@ -111,18 +111,19 @@ def store_screened(engine: Engine, principal: Principal, audience: str, screened
     for obj, reason in screened.rejected:
         audit.record_now(engine, principal.user_name, "federation.rejected",
                          obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
-    pending = []
+    pending: list[tuple[dict, PreparedVersion]] = []  # each object is validated once
     for index, obj in enumerate(screened.accepted):
         try:
-            prepare(obj, index)
-            pending.append(obj)
+            pending.append((obj, prepare(obj, index)))
         except StixValidationError as exc:
             failures.append(outcome(obj, exc.message))
     while True:
+        for index, (_obj, version) in enumerate(pending):
+            version.index = index  # errors name the position among those still pending
         try:
             with engine.begin() as conn:
                 if pending:
-                    import_into(conn, principal, pending, audience=audience)
+                    import_prepared(conn, principal, [version for _obj, version in pending], audience=audience)
                     store_provenance(conn, screened.provenance)
                 if also:
                     also(conn)
@@ -131,5 +132,5 @@ def store_screened(engine: Engine, principal: Principal, audience: str, screened
             index = exc.details.get("index")
             if not isinstance(index, int) or not 0 <= index < len(pending):
                 raise
-            failures.append(outcome(pending.pop(index), exc.message))
-    return [outcome(obj) for obj in pending + screened.own], failures
+            failures.append(outcome(pending.pop(index)[0], exc.message))
+    return [outcome(obj) for obj, _version in pending] + [outcome(obj) for obj in screened.own], failures

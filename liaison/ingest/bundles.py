@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Connection, Engine
 
@@ -14,7 +14,7 @@ from liaison.errors import Forbidden, InvalidInput
 from liaison.stix import tlp
 from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError, normalize_timestamp, validate_object
-from liaison.store import tenancy
+from liaison.store import search, tenancy
 from liaison.store.ingest import PreparedVersion, WriteResult, write_batch
 
 #: The version key of objects that are never versioned (SCOs carry no 'modified').
@@ -82,6 +82,7 @@ def prepare(obj: object, index: int) -> PreparedVersion:
         labels=labels,
         refs=refs,
         relationship_type=obj["relationship_type"] if obj["type"] == "relationship" else None,
+        document=search.document(obj),
     )
 
 
@@ -131,6 +132,25 @@ def import_into(
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """import_objects inside the caller's transaction."""
+    def prepared() -> Iterator[PreparedVersion]:
+        for index, obj in enumerate(objects):
+            try:
+                yield prepare(obj, index)
+            except StixValidationError as exc:
+                raise InvalidInput(str(exc), index=exc.index, object_id=exc.object_id, property=exc.prop) from None
+
+    return import_prepared(conn, principal, prepared(), audience=audience, on_progress=on_progress)
+
+
+def import_prepared(
+    conn: Connection,
+    principal: Principal,
+    versions: Iterable[PreparedVersion],
+    *,
+    audience: str = "org",
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import versions already prepared (validated), in batches, inside the caller's transaction."""
     principal.require_writer()
     if principal.org_id is None:
         raise InvalidInput("an import needs an organisation to hold the objects")
@@ -149,11 +169,7 @@ def import_into(
         batch.clear()
         owners.clear()
 
-    for index, obj in enumerate(objects):
-        try:
-            v = prepare(obj, index)
-        except StixValidationError as exc:
-            raise InvalidInput(str(exc), index=exc.index, object_id=exc.object_id, property=exc.prop) from None
+    for v in versions:
         _check_policy(v, principal, target, local_orgs)
         report.received += 1
         key = (v.stix_id, v.modified, v.digest)

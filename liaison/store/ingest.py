@@ -27,6 +27,7 @@ from liaison.db.bulk import insert_rows
 from liaison.db.tables import edge, holding, object_label, object_version
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
+from liaison.store.search import index_documents
 from liaison.store.stamps import date_added_stamps, take_write_lock
 from liaison.store.tenancy import audience_kinds
 
@@ -65,6 +66,8 @@ class PreparedVersion:
     refs: list[tuple[str, str]]
     relationship_type: str | None = None
     digest: str = ""
+    #: (names, body) for the text index (store.search.document).
+    document: tuple[str, str] = ("", "")
 
     def __post_init__(self) -> None:
         self.digest = self.digest or digest_of(self.raw)
@@ -271,6 +274,7 @@ def write_batch(
             v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id))) for v in fresh.values()])
         new_pks = version_pks(conn, set(fresh))
         pk_of.update(new_pks)
+        index_documents(conn, [(new_pks[key], v.document) for key, v in fresh.items()])
         insert_rows(conn, object_label, ("version_pk", "label"), (
             (new_pks[key], label) for key, v in fresh.items() for label in dict.fromkeys(v.labels)))
         insert_rows(conn, edge, ("version_pk", "prop", "target_id", "relationship_type"), (

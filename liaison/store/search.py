@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 from sqlalchemy import Connection, column, func, literal_column, select, table, text
 
 from liaison.access.predicate import current, visible_to_org_holding
@@ -17,6 +19,35 @@ from liaison.db.tables import object_version
 
 V = object_version
 _FTS = table("object_search", column("rowid"))
+#: What the text index reads of an object, as migration 0003 defined it: names, values and aliases
+#: (weighted higher), and its texts.
+NAME_PROPS = ("name", "value", "aliases", "x_mitre_aliases")
+BODY_PROPS = ("description", "abstract", "content", "explanation", "objective", "pattern")
+
+
+def _text(obj: dict, props: tuple[str, ...]) -> str:
+    values = (obj.get(p) for p in props)
+    found = [v if isinstance(v, str) else orjson.dumps(v).decode() for v in values if v is not None]
+    return " ".join(found).replace("\x00", " ")
+
+
+def document(obj: dict) -> tuple[str, str]:
+    """(names, body): the text the index keeps of `obj`."""
+    return _text(obj, NAME_PROPS), _text(obj, BODY_PROPS)
+
+
+def index_documents(conn: Connection, rows: list[tuple[int, tuple[str, str]]]) -> None:
+    """Add (version pk, document) rows to SQLite's text index, in the caller's transaction; done
+    here rather than by a trigger that would extract each property from the JSON again in SQL, at
+    several times the cost. PostgreSQL's expression index keeps itself."""
+    if conn.dialect.name != "sqlite" or not rows:
+        return
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany("INSERT INTO object_search (rowid, names, body) VALUES (?, ?, ?)",
+                           ((pk, names, body) for pk, (names, body) in rows))
+    finally:
+        cursor.close()
 #: SQLite's relevance (lower is better): names, values and aliases weigh more than descriptions.
 
 

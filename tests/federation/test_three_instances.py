@@ -222,8 +222,10 @@ def test_corrections_federate_signed_and_unsharing_keeps_what_partners_received(
 
     bob = accounts.principal_for_user(b.engine, "bob")
     assert orjson.loads(intel_objects.get_object(b.engine, bob, first["id"]).raw)["description"] == "corrected wording"
-    history = intel_objects.list_versions(b.engine, bob, first["id"])
+    holder = accounts.principal_for_user(b.engine, "A-sync")  # what it replaced is history for its holder only
+    history = intel_objects.list_versions(b.engine, holder, first["id"])
     assert [v["superseded_at"] is None for v in history] == [False, True]
+    assert len(intel_objects.list_versions(b.engine, bob, first["id"])) == 1
     with b.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(provenance)).scalar_one() == 2  # one per content
 
