@@ -104,23 +104,22 @@ def _chunks(items: list, size: int = _IN_CHUNK):
         yield items[start:start + size]
 
 
-def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str], *, org_id: int | None = None):
-    """object_version rows (the given columns) whose stix_id is one of `stix_ids`; with `org_id`,
-    joined with that organisation's holdings of them. PostgreSQL gets one join with the unnested
-    array, which it plans as index probes even while the table's statistics are stale during a
-    large import; SQLite gets IN lists within its parameter limit."""
-    source = V if org_id is None else V.join(holding, (holding.c.version_pk == V.c.pk) & (holding.c.org_id == org_id))
+def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
+    """object_version rows (the given columns) whose stix_id is one of `stix_ids`. PostgreSQL gets
+    one join with the unnested array, which it plans as index probes even while the table's
+    statistics are stale during a large import; SQLite gets IN lists within its parameter limit."""
     if conn.dialect.name == "postgresql":
         wanted = func.unnest(bindparam("ids", stix_ids, type_=ARRAY(String))).table_valued("id").render_derived(name="wanted")
-        yield from conn.execute(select(*columns).select_from(wanted.join(source, V.c.stix_id == wanted.c.id)))
+        yield from conn.execute(select(*columns).select_from(wanted.join(V, V.c.stix_id == wanted.c.id)))
         return
     for part in _chunks(stix_ids):
-        yield from conn.execute(select(*columns).select_from(source).where(V.c.stix_id.in_(part)))
+        yield from conn.execute(select(*columns).where(V.c.stix_id.in_(part)))
 
 
 class _Content(NamedTuple):
     pk: int
     seen: bool  # visible to the principal
+    revoked: bool
 
 
 class _Chain(NamedTuple):
@@ -136,22 +135,27 @@ class _Chain(NamedTuple):
 def _stored(conn: Connection, principal: Principal, stix_ids: list[str]):
     """What is stored of these ids: {(id, modified, digest): _Content} and {id: owner org id}.
     Existence keeps the key unique and the owner fixed; only visibility informs the caller."""
-    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.owner_org_id,
+    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.owner_org_id, V.c.revoked,
                visible(principal, V.c.pk).label("seen")]
     contents, owners = {}, {}
-    for stix_id, modified, digest, pk, owner, seen in _rows_for_ids(conn, columns, stix_ids):
-        contents[(stix_id, modified, digest)] = _Content(pk, bool(seen))
+    for stix_id, modified, digest, pk, owner, revoked, seen in _rows_for_ids(conn, columns, stix_ids):
+        contents[(stix_id, modified, digest)] = _Content(pk, bool(seen), bool(revoked))
         owners[stix_id] = owner
     return contents, owners
 
 
-def _chains(conn: Connection, org_id: int, stix_ids: list[str]) -> dict[tuple[str, str], _Chain]:
-    """(stix_id, modified) -> organisation `org_id`'s holdings there."""
-    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.revoked, holding.c.audience_id,
-               holding.c.superseded_at]
+def _chains(conn: Connection, org_id: int, contents: dict[tuple[str, str, str], _Content]) -> dict[tuple[str, str], _Chain]:
+    """(stix_id, modified) -> organisation `org_id`'s holdings there, among the stored `contents`.
+    Holdings are looked up by version key in chunks: a join would be planned on statistics that
+    go stale while one large import grows the tables, and walk every holding for each row."""
+    by_pk = {content.pk: (key, content.revoked) for key, content in contents.items()}
     rows: dict[tuple[str, str], list] = defaultdict(list)
-    for stix_id, modified, *rest in _rows_for_ids(conn, columns, stix_ids, org_id=org_id):
-        rows[(stix_id, modified)].append(rest)
+    for part in _chunks(sorted(by_pk)):
+        for pk, audience_id, superseded in conn.execute(
+                select(holding.c.version_pk, holding.c.audience_id, holding.c.superseded_at)
+                .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part))):
+            (stix_id, modified, digest), revoked = by_pk[pk]
+            rows[(stix_id, modified)].append((digest, pk, revoked, audience_id, superseded))
     chains = {}
     for key, found in rows.items():
         live = [(digest, pk, revoked, audience_id) for digest, pk, revoked, audience_id, superseded in found
@@ -225,7 +229,7 @@ def write_batch(
     take_write_lock(conn)
     stix_ids = list({v.stix_id for v in versions})
     contents, owners = _stored(conn, principal, stix_ids)
-    chains = _chains(conn, org_id, stix_ids)
+    chains = _chains(conn, org_id, contents)
     _check_revocation(versions, chains)
 
     kinds = audience_kinds(conn, {audience_id, *(a for chain in chains.values() for a in chain.audiences)})
