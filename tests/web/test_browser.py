@@ -79,6 +79,16 @@ def test_import_search_open_and_give_an_opinion(page_as, tmp_path):
     screenshot(page, "object")
     page.reload()
     assert "Matches our border reports" in page.inner_text(".opinions")
+
+    # The importer shares its object with the whole instance from the page, then withdraws it.
+    assert "group:narcotics-taskforce" in page.inner_text("#sharing")
+    page.select_option(".share-form select[name=audience]", "instance")
+    page.click(".share-form button[type=submit]")
+    page.wait_for_selector("#sharing .reach >> text=instance")
+    screenshot(page, "object-sharing")
+    page.click("#sharing .reach li:has-text('instance') button >> text=Withdraw")
+    page.wait_for_load_state()
+    assert "instance" not in page.inner_text("#sharing .reach")
     assert page.server_errors == []
 
 

@@ -147,6 +147,7 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
     alice, target = web("alice"), objects["private"]["id"]
     page = alice.get(f"/objects/{target}").text
     assert 'id="sharing"' in page and 'action="/objects/' + target + '/audiences"' in page
+    assert '<option value="group:ab">' in page and '<option value="instance">' in page
     shared = alice.post(f"/objects/{target}/audiences", {"audience": "group:ab"}, follow_redirects=False)
     assert shared.status_code == 303
     assert web("bob").get(f"/objects/{target}").status_code == 200
