@@ -19,26 +19,18 @@ from liaison.db.tables import provenance
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import partners, signing
 from liaison.federation.signing import Provenance
-from liaison.ingest.bundles import import_prepared, prepare, version_stamp
+from liaison.ingest.bundles import import_prepared, prepare
 from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError
-from liaison.store.ingest import PreparedVersion, digest_of, version_pks
+from liaison.store.ingest import PreparedVersion, version_pks
 
 
 @dataclass
 class Screened:
     accepted: list[dict] = field(default_factory=list)
-    provenance: dict[tuple[str, str, str], Provenance] = field(default_factory=dict)
+    provenance: dict[int, Provenance] = field(default_factory=dict)  # by position in `accepted`
     own: list[dict] = field(default_factory=list)  # our own objects coming back: nothing to store
     rejected: list[tuple[dict, str]] = field(default_factory=list)
-
-
-def _version_key(obj: dict) -> tuple[str, str, str] | None:
-    """(id, modified, digest): the stored content a signature belongs to, corrections apart."""
-    try:
-        return obj["id"], version_stamp(obj), digest_of(canonical(obj))
-    except (KeyError, TypeError, ValueError):  # invalid: validation will name the problem
-        return None
 
 
 def screen(conn: Connection, sender: partners.Partner | None, objects: list, own: signing.InstanceKey) -> Screened:
@@ -73,10 +65,8 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
         if not signing.verify(pinned[1], canonical(stripped), prov):
             result.rejected.append((obj, f"signature of '{pinned[0]}' does not match the object: altered in transit"))
             continue
+        result.provenance[len(result.accepted)] = prov
         result.accepted.append(stripped)
-        key = _version_key(stripped)
-        if key:
-            result.provenance[key] = prov
     return result
 
 
@@ -112,11 +102,16 @@ def store_screened(engine: Engine, principal: Principal, audience: str, screened
         audit.record_now(engine, principal.user_name, "federation.rejected",
                          obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
     pending: list[tuple[dict, PreparedVersion]] = []  # each object is validated once
+    signed: dict[tuple[str, str, str], Provenance] = {}  # by the stored content it signs
     for index, obj in enumerate(screened.accepted):
         try:
-            pending.append((obj, prepare(obj, index)))
+            version = prepare(obj, index)
         except StixValidationError as exc:
             failures.append(outcome(obj, exc.message))
+            continue
+        pending.append((obj, version))
+        if index in screened.provenance:
+            signed[(version.stix_id, version.modified, version.digest)] = screened.provenance[index]
     while True:
         for index, (_obj, version) in enumerate(pending):
             version.index = index  # errors name the position among those still pending
@@ -124,7 +119,7 @@ def store_screened(engine: Engine, principal: Principal, audience: str, screened
             with engine.begin() as conn:
                 if pending:
                     import_prepared(conn, principal, [version for _obj, version in pending], audience=audience)
-                    store_provenance(conn, screened.provenance)
+                    store_provenance(conn, signed)
                 if also:
                     also(conn)
             break

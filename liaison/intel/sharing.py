@@ -30,11 +30,12 @@ class Reach:
 def _held(conn: Connection, principal: Principal, stix_id: str, all_versions: bool):
     """The organisation's holdings to act on. Unknown and invisible objects give the same NotFound;
     a visible object the organisation does not hold is its holders' to share."""
-    rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=all_versions) \
-        if IDENTIFIER_RE.match(stix_id) and principal.org_id is not None else []
+    if not IDENTIFIER_RE.match(stix_id) or principal.org_id is None:
+        raise NotFound(NO_OBJECT)
+    rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=all_versions)
     if rows:
         return rows
-    if IDENTIFIER_RE.match(stix_id) and reads.get_version(conn, principal, stix_id) is not None:
+    if reads.get_version(conn, principal, stix_id) is not None:
         raise InvalidInput(f"your organisation holds no version of {stix_id}; only its holders share it",
                            object_id=stix_id)
     raise NotFound(NO_OBJECT)

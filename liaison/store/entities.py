@@ -7,10 +7,8 @@ from sqlalchemy import Connection, and_, exists, select
 
 from liaison.access.predicate import current, holding_visible
 from liaison.access.principal import Principal
-from liaison.db.bulk import insert_rows
 from liaison.db.tables import edge, holding, object_version
-from liaison.store import links, tenancy
-from liaison.store.stamps import date_added_stamps
+from liaison.store import links, sharing, tenancy
 
 V = object_version
 _CHUNK = 900
@@ -98,7 +96,5 @@ def widen_own_holdings(conn: Connection, principal: Principal, stix_ids: set[str
             ~exists(select(1).where(wide.c.version_pk == V.c.pk, wide.c.org_id == principal.org_id,
                                     wide.c.audience_id == audience_id)))
     ).all()
-    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), [
-        (pk, principal.org_id, audience_id, stamp, principal.user_id)
-        for (pk, _stix_id), stamp in zip(rows, date_added_stamps(conn, len(rows)))])
+    sharing.add_audience(conn, principal.org_id, principal.user_id, [pk for pk, _stix_id in rows], audience_id)
     return {stix_id for _pk, stix_id in rows}
