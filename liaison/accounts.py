@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from liaison import clock
+from liaison import clock, lockout
 from liaison.access import credentials
 from liaison.access.principal import Principal, Role
 from liaison.errors import InvalidInput, NotFound, Unauthorized
+from liaison.federation.signing import load_or_create
 from liaison.ingest.bundles import import_into
 from liaison.store import sessions, tenancy
 
@@ -33,55 +37,117 @@ def organisation_identity(name: str, *, description: str | None = None) -> dict:
 
 def create_org(engine: Engine, name: str, identity: dict | None = None) -> int:
     """Add an organisation; its identity object (given, or made here) is shared with the instance."""
+    with engine.begin() as conn:
+        return add_org(conn, name, identity)
+
+
+def add_org(conn: Connection, name: str, identity: dict | None = None) -> int:
+    """create_org inside the caller's transaction."""
     name = name.strip()
     if not name:
         raise InvalidInput("an organisation needs a name")
     identity = identity or organisation_identity(name)
     if identity.get("type") != "identity":
         raise InvalidInput("an organisation's identity must be a STIX identity object")
-    with engine.begin() as conn:
-        org_id = tenancy.create_org(conn, name, identity["id"])
-        import_into(conn, tenancy.org_principal(conn, org_id), [identity], audience="instance")
+    org_id = tenancy.create_org(conn, name, identity["id"])
+    import_into(conn, tenancy.org_principal(conn, org_id), [identity], audience="instance")
     return org_id
 
 
-def create_group(engine: Engine, name: str, members: list[str], description: str = "") -> int:
-    """Add a sharing group of the named organisations."""
+def check_group_name(name: str) -> None:
     if not name or not name.replace("-", "").replace("_", "").isalnum():
         raise InvalidInput("a group name uses letters, digits, '-' and '_' only", group=name)
+
+
+def create_group(engine: Engine, name: str, members: list[str], description: str = "",
+                 owner: str | None = None) -> int:
+    """Add a sharing group of the named organisations, owned by `owner` (by default its first
+    member that is no partner): the organisation whose admins invite others."""
+    check_group_name(name)
     with engine.begin() as conn:
-        org_ids = [tenancy.org_by_name(conn, member).id for member in members]
-        return tenancy.create_group(conn, name, org_ids, description)
+        orgs = [tenancy.org_by_name(conn, member) for member in members]
+        if owner is not None:
+            owner_id = tenancy.org_by_name(conn, owner).id
+        else:
+            owner_id = next((o.id for o in orgs if o.partner_id is None), None)
+        return tenancy.create_group(conn, name, [o.id for o in orgs], description, owner_id)
 
 
-def create_user(engine: Engine, name: str, org: str, role: str, password: str | None = None) -> int:
-    """Add a user of organisation `org` with `role`; the password (optional) is argon2-hashed."""
+def role_of(value: str) -> Role:
     try:
-        role = Role(role)
+        return Role(value)
     except ValueError:
-        raise InvalidInput(f"unknown role '{role}'; roles: {', '.join(r.value for r in Role)}") from None
+        raise InvalidInput(f"unknown role '{value}'; roles: {', '.join(r.value for r in Role)}") from None
+
+
+def create_user(engine: Engine, name: str, org: str | None, role: str, password: str | None = None) -> int:
+    """Add a user of organisation `org` with `role` (an operator has no organisation); the
+    password (optional) is argon2-hashed."""
+    role = role_of(role)
+    if (role == Role.OPERATOR) != (org is None):
+        raise InvalidInput("an operator belongs to no organisation; every other user to one")
     with engine.begin() as conn:
-        org_id = tenancy.org_by_name(conn, org).id
+        org_id = tenancy.org_by_name(conn, org).id if org is not None else None
         return tenancy.create_user(conn, name, org_id, role, credentials.hash_password(password) if password else None)
 
 
-def create_token(engine: Engine, user_name: str, name: str = "api", *, replace: bool = False) -> str:
+#: The scopes a token of each role may have; the first is the default.
+TOKEN_SCOPES = {Role.OPERATOR: ("read",), Role.ADMIN: ("write", "read"), Role.ANALYST: ("write", "read"),
+                Role.READER: ("read",), Role.SYNC: ("sync",)}
+#: How long a token lives unless asked otherwise, and at most.
+TOKEN_DAYS, MAX_TOKEN_DAYS = 90, 730
+
+
+def token_terms(role: str, scope: str | None, days: int | None) -> tuple[str, str]:
+    """(scope, expiry) of a new token of a user with `role`: the scope must suit the role (a
+    reader's token cannot write, a sync account's only syncs); the expiry is 1 to 730 days away."""
+    allowed = TOKEN_SCOPES[Role(role)]
+    scope = scope or allowed[0]
+    if scope not in allowed:
+        raise InvalidInput(f"a {role}'s token may have the scope {' or '.join(allowed)}, not '{scope}'",
+                           parameter="scope")
+    days = TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lives from 1 to {MAX_TOKEN_DAYS} days", parameter="days")
+    expires = datetime.now(timezone.utc) + timedelta(days=days)
+    return scope, clock.format_ts(expires)
+
+
+def create_token(engine: Engine, user_name: str, name: str = "api", *, replace: bool = False,
+                 scope: str | None = None, days: int | None = None) -> str:
     """A new API token for the user; only its digest is kept, so this is the one time it is seen.
     With `replace`, the user's earlier tokens of the same name are revoked."""
     token = credentials.new_token()
     with engine.begin() as conn:
-        user_id = tenancy.user_by_name(conn, user_name).id
+        row = tenancy.user_by_name(conn, user_name)
+        scope, expires = token_terms(row.role, scope, days)
         if replace:
-            tenancy.revoke_tokens(conn, user_id, name)
-        tenancy.create_token(conn, user_id, name, credentials.token_digest(token))
+            tenancy.revoke_tokens(conn, row.id, name)
+        tenancy.create_token(conn, row.id, name, credentials.token_digest(token), scope, expires)
     return token
 
 
 def principal_for_token(engine: Engine, token: str) -> Principal | None:
-    """The principal a bearer token stands for, or None for unknown, revoked or disabled ones."""
+    """The principal a bearer token stands for, or None for unknown, revoked, expired or disabled
+    ones; its use is recorded."""
     with engine.begin() as conn:
-        user_id = tenancy.user_id_for_token(conn, credentials.token_digest(token))
-        return tenancy.principal_for_user(conn, user_id) if user_id is not None else None
+        row = tenancy.live_token(conn, credentials.token_digest(token))
+        if row is None or (row.expires_at is not None and row.expires_at <= clock.now()):
+            return None
+        tenancy.token_used(conn, row.id)
+        return tenancy.principal_for_user(conn, row.user_id, token_scope=row.scope)
+
+
+def authenticate_token(engine: Engine, token: str, user_name: str | None, address: str | None) -> Principal:
+    """The principal of an API request's token (and user name, with Basic credentials). Failures
+    count against the client address, which is locked out after too many (see lockout)."""
+    keys = [lockout.address_key(address)]
+    lockout.check(engine, keys)
+    principal = principal_for_token(engine, token)
+    if principal is None or (user_name is not None and user_name != principal.user_name):
+        lockout.failed(engine, keys, via="token")
+        raise Unauthorized("invalid credentials (unknown, revoked or expired token)")
+    return principal
 
 
 def principal_for_user(engine: Engine, user_name: str) -> Principal:
@@ -110,9 +176,12 @@ def _unknown_user_hash() -> str:
     return credentials.hash_password(secrets.token_urlsafe(16))
 
 
-def start_session(engine: Engine, user_name: str, password: str) -> WebSession:
+def start_session(engine: Engine, user_name: str, password: str, address: str | None = None) -> WebSession:
     """Log a user in with its password. Unknown users and wrong passwords get the same answer;
-    disabled users and users without a password cannot log in."""
+    disabled users, users without a password and partners' sync accounts cannot log in. Too
+    many failures lock the account name and the client address out (see lockout)."""
+    keys = [lockout.account_key(user_name), lockout.address_key(address)]
+    lockout.check(engine, keys)
     with engine.connect() as conn:
         try:
             row = tenancy.user_by_name(conn, user_name)
@@ -121,9 +190,13 @@ def start_session(engine: Engine, user_name: str, password: str) -> WebSession:
     # The same argon2 work whether the user is unknown, has no password (token-only) or has one.
     known_hash = row.password_hash if row is not None and row.password_hash else None
     if not credentials.check_password(known_hash or _unknown_user_hash(), password) or known_hash is None:
+        lockout.failed(engine, keys, via="password")
         raise Unauthorized(_WRONG_LOGIN)
+    lockout.succeeded(engine, user_name)
     if row.disabled:
         raise Unauthorized("this account is disabled; ask an administrator")
+    if row.role == Role.SYNC:
+        raise Unauthorized("a partner's sync account has no access to the web UI")
     session = WebSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     now = clock.now()
     expires = clock.format_ts(datetime.fromisoformat(now.replace("Z", "+00:00")) + SESSION_LIFETIME)
@@ -139,7 +212,36 @@ def session_principal(engine: Engine, token: str) -> tuple[Principal, str] | Non
         found = sessions.live(conn, credentials.token_digest(token), clock.format_ts(datetime.now(timezone.utc)))
         if found is None:
             return None
-        return tenancy.principal_for_user(conn, found.user_id), found.csrf_token
+        principal = tenancy.principal_for_user(conn, found.user_id)
+        return None if principal.role == Role.SYNC else (principal, found.csrf_token)
+
+
+#: How long a login form stays valid.
+LOGIN_FORM_SECONDS = 2 * 3600
+
+
+@cache
+def _login_form_key(engine: Engine) -> bytes:
+    """A key only this server knows, derived from the instance's private signing key."""
+    with engine.connect() as conn:
+        private = load_or_create(conn).private.private_bytes_raw()
+    return hashlib.sha256(b"liaison login form\0" + private).digest()
+
+
+def login_form_token(engine: Engine, nonce: str, issued: int | None = None) -> str:
+    """The login form's CSRF token for the browser holding cookie `nonce`: the time it was issued
+    and a MAC over both under a server key, so a client cannot choose a pair that passes."""
+    issued = int(time.time()) if issued is None else issued
+    mac = hmac.new(_login_form_key(engine), f"{nonce}|{issued}".encode(), hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+def login_form_valid(engine: Engine, nonce: str, token: str) -> bool:
+    """Whether `token` is one this server issued for `nonce`, less than LOGIN_FORM_SECONDS ago."""
+    issued, _, _mac = token.partition(".")
+    if not nonce or not issued.isdigit() or not 0 <= time.time() - int(issued) <= LOGIN_FORM_SECONDS:
+        return False
+    return secrets.compare_digest(login_form_token(engine, nonce, int(issued)).encode(), token.encode())
 
 
 def end_session(engine: Engine, token: str) -> None:

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from liaison import accounts
+from liaison import accounts, audit
 from liaison.config import get_settings
 from liaison.db.engine import make_engine, migrate
-from liaison.errors import LiaisonError
+from liaison.errors import LiaisonError, NotFound
 
 app = typer.Typer(help="Liaison: federated intelligence sharing, STIX 2.1 native.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
@@ -29,6 +29,8 @@ app.add_typer(group_app, name="group")
 partner_app = typer.Typer(help="Partner instances (federation).", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
 
+#: Who the audit log names for changes made with the CLI: the host's operator, who holds the database.
+HOST = "operator@host"
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -93,7 +95,9 @@ def serve(
 @clear_errors
 def org_add(name: str):
     """Add an organisation (a STIX identity shared with the whole instance)."""
-    accounts.create_org(_engine(), name)
+    engine = _engine()
+    accounts.create_org(engine, name)
+    audit.record_now(engine, HOST, "admin.org-add", name)
     out.print(f"organisation '{name}' added")
 
 
@@ -113,21 +117,46 @@ def org_list():
 @clear_errors
 def user_add(
     name: str,
-    org: Annotated[str, typer.Option(help="The user's organisation.")],
-    role: Annotated[str, typer.Option(help="admin, analyst, reader or sync.")] = "analyst",
+    org: Annotated[Optional[str], typer.Option(help="The user's organisation (none for an operator).")] = None,
+    role: Annotated[str, typer.Option(help="operator, admin, analyst, reader or sync.")] = "analyst",
     password: Annotated[bool, typer.Option("--password", help="Prompt for a password (web login).")] = False,
 ):
-    """Add a user to an organisation."""
+    """Add a user to an organisation, or an operator (who belongs to none and reads no intelligence)."""
     secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
-    accounts.create_user(_engine(), name, org, role, secret)
-    out.print(f"user '{name}' added to '{org}' as {role}")
+    engine = _engine()
+    accounts.create_user(engine, name, org, role, secret)
+    audit.record_now(engine, HOST, "admin.user-add", name, org=org, role=role)
+    out.print(f"user '{name}' added {f'to {org!r} ' if org else ''}as {role}")
 
 
 @token_app.command("create")
 @clear_errors
-def token_create(user: str, name: Annotated[str, typer.Option(help="A label for the token.")] = "api"):
+def token_create(
+    user: str,
+    name: Annotated[str, typer.Option(help="A label for the token.")] = "api",
+    scope: Annotated[Optional[str], typer.Option(help="read, write or sync (default: what the role allows).")] = None,
+    days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=accounts.MAX_TOKEN_DAYS)] = accounts.TOKEN_DAYS,
+):
     """Create an API token for a user and print it; it is shown this once only."""
-    print(accounts.create_token(_engine(), user, name))
+    engine = _engine()
+    token = accounts.create_token(engine, user, name, scope=scope, days=days)
+    audit.record_now(engine, HOST, "admin.token-create", user, name=name, scope=scope, days=days)
+    print(token)
+
+
+@app.command()
+@clear_errors
+def unlock(key: Annotated[str, typer.Argument(help="A user name, or an address as addr:IP.")]):
+    """Lift a lock-out after too many failed logins."""
+    from liaison.store import auth_failures
+
+    engine = _engine()
+    key = key if key.startswith("addr:") else f"user:{key}"
+    with engine.begin() as conn:
+        if not auth_failures.clear(conn, key):
+            raise NotFound(f"no lock-out of '{key.partition(':')[2]}'")
+        audit.record(conn, HOST, "admin.unlock", key)
+    out.print(f"'{key.partition(':')[2]}' unlocked")
 
 
 @group_app.command("add")
@@ -136,9 +165,13 @@ def group_add(
     name: str,
     member: Annotated[list[str], typer.Option(help="A member organisation (repeat the option).")],
     description: str = "",
+    owner: Annotated[Optional[str], typer.Option(help="The organisation whose admins invite others "
+                                                      "(default: the first member that is no partner).")] = None,
 ):
     """Add a sharing group of organisations."""
-    accounts.create_group(_engine(), name, member, description)
+    engine = _engine()
+    accounts.create_group(engine, name, member, description, owner)
+    audit.record_now(engine, HOST, "admin.group-add", name, members=member, owner=owner)
     out.print(f"sharing group '{name}' added with {len(set(member))} member(s)")
 
 

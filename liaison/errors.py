@@ -53,3 +53,8 @@ class Unauthorized(LiaisonError):
 class PayloadTooLarge(LiaisonError):
     status = 413
     code = "payload-too-large"
+
+
+class TooManyAttempts(LiaisonError):
+    status = 429
+    code = "too-many-attempts"

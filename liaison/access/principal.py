@@ -9,9 +9,12 @@ from liaison.errors import Forbidden
 
 
 class Role(StrEnum):
-    """User roles. Admins manage the instance; analysts read and write; readers read; sync
-    accounts are partner instances exchanging data."""
+    """User roles. Operators run the instance (organisations, partners, keys) and belong to no
+    organisation, so they read no intelligence; admins manage their own organisation's users and
+    tokens; analysts read and write; readers read; sync accounts are partner instances exchanging
+    data."""
 
+    OPERATOR = "operator"
     ADMIN = "admin"
     ANALYST = "analyst"
     READER = "reader"
@@ -35,6 +38,8 @@ class Principal:
     org_audience_id: int | None
     #: The organisation stands for a partner instance (its sync account acts through it).
     is_partner: bool = False
+    #: What the API token used allows ('read', 'write', 'sync'); None for web sessions and the CLI.
+    token_scope: str | None = None
 
     @property
     def is_system(self) -> bool:
@@ -46,10 +51,20 @@ class Principal:
         if not self.is_system and self.role not in WRITER_ROLES:
             raise Forbidden(f"role '{self.role}' cannot write; analyst, admin or sync is needed")
 
-    def require_admin(self) -> None:
-        """Raise Forbidden unless the principal administers the instance."""
-        if not self.is_system and self.role != Role.ADMIN:
-            raise Forbidden("this needs the admin role")
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR and not self.is_system
+
+    def require_operator(self) -> None:
+        """Raise Forbidden unless the principal runs the instance (an operator, or the host)."""
+        if not self.is_system and self.role != Role.OPERATOR:
+            raise Forbidden("this needs the operator role")
+
+    def require_administrator(self) -> None:
+        """Raise Forbidden unless the principal administers something: its organisation (admin)
+        or the instance (operator). Each administrative action then checks what it reaches."""
+        if not self.is_system and self.role not in (Role.ADMIN, Role.OPERATOR):
+            raise Forbidden("this needs the admin or operator role")
 
 
 def system_principal(audience_ids: frozenset[int]) -> Principal:

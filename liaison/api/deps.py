@@ -12,8 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
 from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
-from liaison.accounts import principal_for_token
-from liaison.errors import InvalidInput, PayloadTooLarge, Unauthorized
+from liaison.accounts import authenticate_token
+from liaison.errors import Forbidden, InvalidInput, PayloadTooLarge, Unauthorized
 
 # Declared for the OpenAPI document; the header is parsed below so both schemes share one path.
 _bearer = HTTPBearer(auto_error=False, description="API token")
@@ -48,12 +48,26 @@ async def current_principal(
     _c=Depends(_basic),
     engine: Engine = Depends(get_engine),
 ) -> Principal:
-    """The caller, authenticated by API token (Bearer, or Basic with the user name)."""
+    """The caller, authenticated by API token (Bearer, or Basic with the user name), within what
+    the token's scope allows."""
     user, token = _credentials(request.headers.get("authorization"))
-    principal = await run_in_threadpool(principal_for_token, engine, token)
-    if principal is None or (user is not None and user != principal.user_name):
-        raise Unauthorized("invalid credentials")
+    address = request.client.host if request.client else None
+    principal = await run_in_threadpool(authenticate_token, engine, token, user, address)
+    check_scope(principal.token_scope, request.method, request.url.path)
     return principal
+
+
+#: What a sync token reaches besides TAXII: who it is, this instance's key, its own partnership.
+_SYNC_PATHS = ("/api/v1/whoami", "/api/v1/instance", "/api/v1/partners")
+
+
+def check_scope(scope: str | None, method: str, path: str) -> None:
+    """Refuse what a token's scope does not cover: a read token only reads; a sync token only
+    exchanges data over TAXII (and learns this instance's key)."""
+    if scope == "read" and method not in ("GET", "HEAD", "OPTIONS"):
+        raise Forbidden("this token is read-only; ask your administrator for a write token")
+    if scope == "sync" and not (path.startswith("/taxii2/") or path in _SYNC_PATHS):
+        raise Forbidden("a sync token only exchanges data over TAXII")
 
 
 async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bundle",

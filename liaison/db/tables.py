@@ -46,6 +46,8 @@ sharing_group = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("description", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
+    #: The organisation whose admins invite members; none for a group only the operator manages.
+    Column("owner_org_id", Integer, ForeignKey("organization.id", ondelete="SET NULL")),
 )
 
 group_member = Table(
@@ -53,6 +55,17 @@ group_member = Table(
     metadata,
     Column("group_id", Integer, ForeignKey("sharing_group.id", ondelete="CASCADE"), primary_key=True),
     Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+)
+
+#: An organisation invited into a sharing group by the group's owner; it joins when its admin
+#: accepts (the row then goes, and a group_member row comes).
+group_invitation = Table(
+    "group_invitation",
+    metadata,
+    Column("group_id", Integer, ForeignKey("sharing_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+    Column("invited_at", String(32), nullable=False),
+    Column("invited_by", String(100), nullable=False),
 )
 
 #: Who may see a holding: one row per organisation (kind org), per sharing group (kind group),
@@ -79,12 +92,14 @@ user = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
-    Column("org_id", Integer, ForeignKey("organization.id"), nullable=False),
+    #: None for the instance's operators, who belong to no organisation and read no intelligence.
+    Column("org_id", Integer, ForeignKey("organization.id")),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(200)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", String(32), nullable=False),
-    CheckConstraint("role IN ('admin', 'analyst', 'reader', 'sync')", name="known_role"),
+    CheckConstraint("role IN ('operator', 'admin', 'analyst', 'reader', 'sync')", name="known_role"),
+    CheckConstraint("(role = 'operator') = (org_id IS NULL)", name="operator_has_no_org"),
 )
 
 api_token = Table(
@@ -97,6 +112,24 @@ api_token = Table(
     Column("created_at", String(32), nullable=False),
     Column("last_used_at", String(32)),
     Column("revoked_at", String(32)),
+    #: What the token may do: 'read' (GET only), 'write' (what the user's role allows) or 'sync'
+    #: (TAXII and the instance's key only; never the web UI or the REST API's other routes).
+    Column("scope", String(8), nullable=False),
+    #: When it stops working; None only for tokens made before tokens had an expiry.
+    Column("expires_at", String(32)),
+    CheckConstraint("scope IN ('read', 'write', 'sync')", name="known_scope"),
+)
+
+#: Failed authentications counted per key ('user:<name>' for passwords, 'addr:<client address>' for
+#: passwords and tokens), and the lock-out they led to. Written in its own transaction, so a
+#: failure counts whatever becomes of the request.
+auth_failure = Table(
+    "auth_failure",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", String(32), nullable=False),
+    Column("locked_until", String(32)),
 )
 
 #: One row per content of a STIX object version: (stix_id, modified) plus the exact canonical JSON

@@ -16,7 +16,7 @@ from liaison.store import tenancy
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
     user: str
-    organisation: str
+    organisation: str | None
     role: str
     password: str
     token: str

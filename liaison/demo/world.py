@@ -69,7 +69,7 @@ USERS: list[dict] = [
         ("cert.analyst", "analyst"), ("cert.reader", "reader"),
         ("customs.analyst", "analyst"),
     )
-]
+] + [{"name": "operator", "org": None, "role": "operator", "password": "demo-operator-2025"}]
 
 # --- places (real coordinates) -------------------------------------------------------------------
 

@@ -67,11 +67,13 @@ def _save_state(conn: Connection, partner_id: int, direction: str, collection_id
         ).values(objects=row.objects + objects, rejected=row.rejected + rejected, **values))
 
 
-def status(engine: Engine) -> list[dict]:
-    """Every partner with its sync state per direction and collection."""
+def status(engine: Engine, only: str | None = None) -> list[dict]:
+    """Every partner (or the one named `only`) with its sync state per direction and collection."""
     with engine.connect() as conn:
         found = []
         for p in partners.list_partners(conn):
+            if only is not None and p.name != only:
+                continue
             rows = conn.execute(select(sync_state).where(sync_state.c.partner_id == p.id)).all()
             found.append({
                 "name": p.name, "url": p.url, "key_id": p.key_id, "signs": p.signs,

@@ -2,7 +2,8 @@
 
 Annotations are STIX objects like any other: they refer to the object (`object_refs`,
 `sighting_of_ref`), are created by the user's organisation and enter the store through the normal
-import with an audience the user picks.
+import, shared with an audience the user picks among those that see the object (an annotation
+never goes wider, nor under a weaker TLP, than what it is about).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from liaison import clock
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
-from liaison.intel.objects import get_object
+from liaison.intel.objects import ObjectView, get_object
 from liaison.stix import tlp as tlp_levels
 from liaison.store import reads, refs, tenancy
 from liaison.store.reads import HoldingInfo
@@ -78,30 +79,61 @@ class AudienceChoice:
 
 def audience_choices(engine: Engine, principal: Principal,
                      stix_id: str | None = None) -> tuple[list[AudienceChoice], str]:
-    """The audiences the principal may share with, narrowest first, and the default for an
-    annotation of `stix_id`: the narrowest one that also includes the object's owner (the
-    organisation that created it, or else those holding it), or the own organisation."""
+    """The audiences the principal may share with, narrowest first, and the default. For an
+    annotation of `stix_id` only those through which the principal sees the object's current
+    version (everyone in them sees what the annotation is about), and its own organisation; the
+    default is the narrowest of the former, the own organisation only when there is none. Without
+    `stix_id` (drafts, merges, imports): all of them, defaulting to the own organisation."""
     view = get_object(engine, principal, stix_id) if stix_id is not None else None
+    choices = _choices(engine, principal, view)
+    return choices, choices[1].spec if view is not None and len(choices) > 1 else "org"
+
+
+def _choices(engine: Engine, principal: Principal, view: ObjectView | None) -> list[AudienceChoice]:
+    """The own organisation, then the principal's groups by size, then the instance: all of them,
+    or with `view` only those through which the principal sees it (its visible live holdings)."""
     with engine.connect() as conn:
-        groups = {name: set(members) for name, _desc, members in tenancy.list_groups(conn)}
-        labels = {a.label for a in tenancy.audiences(conn, principal.audience_ids).values()}
-        orgs = {row.identity_id: row for row in tenancy.list_orgs(conn)}
-    mine = [name for name in sorted(groups, key=lambda g: (len(groups[g]), g)) if f"group:{name}" in labels]
+        groups = {name: members for name, _desc, members in tenancy.list_groups(conn)}
+        labels = ({h.audience for h in view.holdings} if view is not None
+                  else {a.label for a in tenancy.audiences(conn, principal.audience_ids).values()})
+    mine = sorted((label[6:] for label in labels if label.startswith("group:")), key=lambda g: (len(groups[g]), g))
     choices = [AudienceChoice("org", f"org:{principal.org_name} (my organisation only)")]
-    choices += [AudienceChoice(f"group:{name}", f"group:{name} ({', '.join(sorted(groups[name]))})") for name in mine]
+    choices += [AudienceChoice(f"group:{name}", f"group:{name} ({', '.join(groups[name])})") for name in mine]
     if "instance" in labels:
         choices.append(AudienceChoice("instance", "instance (every organisation of this instance)"))
-    if view is None:
-        return choices, "org"
-    creator = orjson.loads(view.raw).get("created_by_ref")
-    owners = {orgs[creator].name} if creator in orgs else {h.owner for h in view.holdings}
-    if principal.org_name in owners:
-        return choices, "org"
-    for name in mine:
-        if owners & groups[name]:
-            return choices, f"group:{name}"
-    local = {row.name for row in orgs.values() if row.partner_id is None}
-    return choices, "instance" if "instance" in labels and owners & local else "org"
+    return choices
+
+
+def tlp_choices(obj: dict) -> tuple[tuple[str, ...], str]:
+    """The TLP levels an annotation of `obj` may have, its own or stricter, and the default: its
+    own, or AMBER when it has none."""
+    level = tlp_levels.level_of_object(obj)
+    return tlp_levels.LEVELS[tlp_levels.LEVELS.index(level or "clear"):], level or "amber"
+
+
+def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: str,
+                  level: str | None) -> tuple[dict, str | None]:
+    """The object an annotation is about and the annotation's TLP (the object's when none is
+    given), once the annotation is known to go no wider than the object: to the own organisation
+    or an audience through which the principal sees the object's current version, with a TLP at
+    least the object's. An invisible object is not found, as an unknown one; errors name only
+    audiences the principal may share with."""
+    principal.require_writer()
+    view = get_object(engine, principal, stix_id)
+    target = orjson.loads(view.raw)
+    floor = tlp_levels.level_of_object(target)
+    level = level or floor
+    if level and level not in tlp_levels.LEVELS:
+        raise InvalidInput(f"unknown TLP level '{level}'", parameter="tlp")
+    if floor and tlp_levels.LEVELS.index(level) < tlp_levels.LEVELS.index(floor):
+        raise InvalidInput(f"this object is TLP:{floor.upper()}; what is said about it must be "
+                           f"TLP:{floor.upper()} or stricter", parameter="tlp")
+    reach = [c.spec for c in _choices(engine, principal, view)]
+    if audience not in reach:
+        known = audience in {c.spec for c in _choices(engine, principal, None)}
+        problem = f"not everyone in '{audience}' sees this object" if known else f"unknown audience '{audience}'"
+        raise InvalidInput(f"{problem}; you can share it with: {', '.join(reach)}", audience=audience)
+    return target, level
 
 
 def _stamp() -> str:
@@ -110,9 +142,6 @@ def _stamp() -> str:
 
 
 def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
-    principal.require_writer()
-    if tlp and tlp not in tlp_levels.LEVELS:
-        raise InvalidInput(f"unknown TLP level '{tlp}'", parameter="tlp")
     stamp = _stamp()
     obj = {"type": type_, "spec_version": "2.1", "id": f"{type_}--{uuid.uuid4()}", "created": stamp,
            "modified": stamp, **{k: v for k, v in props.items() if v not in (None, "", [])}}
@@ -125,8 +154,9 @@ def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
 
 def add_opinion(engine: Engine, principal: Principal, stix_id: str, *, opinion: str, explanation: str = "",
                 audience: str = "org", tlp: str | None = None) -> dict:
-    """Record the organisation's opinion of a visible object; return the new STIX opinion."""
-    get_object(engine, principal, stix_id)
+    """Record the organisation's opinion of a visible object, within its reach (_within_reach);
+    return the new STIX opinion."""
+    _target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
     if opinion not in OPINIONS:
         raise InvalidInput(f"an opinion is one of: {', '.join(OPINIONS)}", parameter="opinion")
     obj = _new(principal, "opinion", tlp, opinion=opinion, explanation=explanation.strip(), object_refs=[stix_id])
@@ -136,8 +166,8 @@ def add_opinion(engine: Engine, principal: Principal, stix_id: str, *, opinion: 
 
 def add_note(engine: Engine, principal: Principal, stix_id: str, *, content: str, abstract: str = "",
              audience: str = "org", tlp: str | None = None) -> dict:
-    """Attach a note to a visible object; return the new STIX note."""
-    get_object(engine, principal, stix_id)
+    """Attach a note to a visible object, within its reach (_within_reach); return the new STIX note."""
+    _target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
     if not content.strip():
         raise InvalidInput("a note needs some content", parameter="content")
     obj = _new(principal, "note", tlp, abstract=abstract.strip(), content=content.strip(), object_refs=[stix_id])
@@ -166,8 +196,9 @@ def sightable(obj: dict) -> bool:
 def add_sighting(engine: Engine, principal: Principal, stix_id: str, *, count: int | None = None,
                  first_seen: str | None = None, last_seen: str | None = None, where: list[str] = (),
                  description: str = "", audience: str = "org", tlp: str | None = None) -> dict:
-    """Report that the organisation sighted a visible SDO; return the new STIX sighting."""
-    target = orjson.loads(get_object(engine, principal, stix_id).raw)
+    """Report that the organisation sighted a visible SDO, within its reach (_within_reach);
+    return the new STIX sighting."""
+    target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
     if not sightable(target):
         raise InvalidInput(f"a {target['type']} cannot be sighted; sightings are of SDOs such as indicators")
     if count is not None and not 0 <= count <= 999_999_999:

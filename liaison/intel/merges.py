@@ -74,12 +74,13 @@ def _audience_for(conn, principal: Principal, stix_ids: set[str], level: str, wa
             raise InvalidInput(f"not everyone in '{target.label}' sees both entities; merge for a narrower "
                                "audience, or 'auto'", audience=wanted)
         return wanted
-    groups = sorted(a.label for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind == "group")
-    for label in ["instance", *groups]:
-        target = tenancy.resolve_audience(conn, principal, label)
+    # Only audiences the principal belongs to: a partner's organisation is not in the instance.
+    wide = sorted((a for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind != "org"),
+                  key=lambda a: (a.kind != "instance", a.label))
+    for target in wide:
         if tlp.allows(level, target.kind) and not entities.not_shared_with(conn, principal, stix_ids, target.id,
                                                                            target.kind):
-            return label
+            return target.label
     return "org"
 
 

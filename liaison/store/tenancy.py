@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liaison import clock
 from liaison.access.principal import Principal, Role
-from liaison.db.tables import api_token, audience, group_member, organization, sharing_group, user
+from liaison.db.tables import (
+    api_token,
+    audience,
+    group_invitation,
+    group_member,
+    organization,
+    sharing_group,
+    user,
+)
 from liaison.errors import Conflict, InvalidInput, NotFound
 
 
@@ -65,10 +73,12 @@ def org_ids_by_identity(conn: Connection) -> dict[str, int]:
     return dict(conn.execute(select(organization.c.identity_id, organization.c.id)).all())
 
 
-def create_group(conn: Connection, name: str, member_org_ids: list[int], description: str = "") -> int:
+def create_group(conn: Connection, name: str, member_org_ids: list[int], description: str = "",
+                 owner_org_id: int | None = None) -> int:
     """Add a sharing group of organisations and its audience; return the group id."""
     group_id = _insert_unique(
-        conn, sharing_group, "sharing group", name, description=description, created_at=clock.now()
+        conn, sharing_group, "sharing group", name, description=description, created_at=clock.now(),
+        owner_org_id=owner_org_id,
     )
     conn.execute(insert(audience).values(kind="group", group_id=group_id))
     if member_org_ids:
@@ -78,20 +88,78 @@ def create_group(conn: Connection, name: str, member_org_ids: list[int], descrip
 
 def list_groups(conn: Connection) -> list[tuple[str, str, list[str]]]:
     """(name, description, member organisation names) for every sharing group."""
-    rows = conn.execute(
-        select(sharing_group.c.name, sharing_group.c.description, organization.c.name)
-        .select_from(sharing_group)
-        .outerjoin(group_member, group_member.c.group_id == sharing_group.c.id)
-        .outerjoin(organization, organization.c.id == group_member.c.org_id)
-        .order_by(sharing_group.c.name, organization.c.name)
-    ).all()
-    groups: dict[str, tuple[str, list[str]]] = {}
-    for name, description, member in rows:
-        groups.setdefault(name, (description, []))[1].extend([member] if member else [])
-    return [(name, desc, members) for name, (desc, members) in groups.items()]
+    return [(g.name, g.description, g.members) for g in group_views(conn)]
 
 
-def create_user(conn: Connection, name: str, org_id: int, role: Role, password_hash: str | None = None) -> int:
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A sharing group as its administrators see it."""
+
+    id: int
+    name: str
+    description: str
+    owner: str | None
+    members: list[str]
+    invited: list[str]
+
+
+def group_views(conn: Connection, org_id: int | None = None) -> list[GroupView]:
+    """Every sharing group (with `org_id`, only those the organisation owns, belongs to or is
+    invited to), with owner, members and pending invitations, by name."""
+    owner = organization.alias("owner")
+    query = (select(sharing_group.c.id, sharing_group.c.name, sharing_group.c.description, owner.c.name)
+             .outerjoin(owner, owner.c.id == sharing_group.c.owner_org_id).order_by(sharing_group.c.name))
+    if org_id is not None:
+        query = query.where(or_(
+            sharing_group.c.owner_org_id == org_id,
+            sharing_group.c.id.in_(select(group_member.c.group_id).where(group_member.c.org_id == org_id)),
+            sharing_group.c.id.in_(select(group_invitation.c.group_id).where(group_invitation.c.org_id == org_id))))
+    groups = conn.execute(query).all()
+    ids = [g.id for g in groups]
+
+    def names(table) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        for group_id, name in conn.execute(
+                select(table.c.group_id, organization.c.name).join(organization, organization.c.id == table.c.org_id)
+                .where(table.c.group_id.in_(ids)).order_by(organization.c.name)):
+            found.setdefault(group_id, []).append(name)
+        return found
+
+    members, invited = names(group_member), names(group_invitation)
+    return [GroupView(g.id, g.name, g.description, g[3], members.get(g.id, []), invited.get(g.id, []))
+            for g in groups]
+
+
+def invite(conn: Connection, group_id: int, org_id: int, invited_by: str) -> bool:
+    """Invite an organisation into a group; False when it is already a member or invited."""
+    if is_member(conn, group_id, org_id) or is_invited(conn, group_id, org_id):
+        return False
+    conn.execute(insert(group_invitation).values(group_id=group_id, org_id=org_id, invited_at=clock.now(),
+                                                 invited_by=invited_by))
+    return True
+
+
+def is_invited(conn: Connection, group_id: int, org_id: int) -> bool:
+    return conn.execute(select(group_invitation.c.org_id).where(
+        group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id)).first() is not None
+
+
+def drop_invitation(conn: Connection, group_id: int, org_id: int) -> bool:
+    """Withdraw, decline or consume an invitation; False when there was none."""
+    return conn.execute(delete(group_invitation).where(
+        group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id)).rowcount > 0
+
+
+def is_member(conn: Connection, group_id: int, org_id: int) -> bool:
+    return conn.execute(select(group_member.c.org_id).where(
+        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).first() is not None
+
+
+def set_group_owner(conn: Connection, group_id: int, org_id: int | None) -> None:
+    conn.execute(update(sharing_group).where(sharing_group.c.id == group_id).values(owner_org_id=org_id))
+
+
+def create_user(conn: Connection, name: str, org_id: int | None, role: Role, password_hash: str | None = None) -> int:
     return _insert_unique(
         conn, user, "user", name, org_id=org_id, role=str(role), password_hash=password_hash,
         disabled=False, created_at=clock.now(),
@@ -109,10 +177,11 @@ def set_password(conn: Connection, user_id: int, password_hash: str) -> None:
     conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash))
 
 
-def create_token(conn: Connection, user_id: int, name: str, digest: str) -> int:
+def create_token(conn: Connection, user_id: int, name: str, digest: str, scope: str, expires_at: str | None) -> int:
     return conn.execute(
         insert(api_token)
-        .values(user_id=user_id, name=name, token_hash=digest, created_at=clock.now())
+        .values(user_id=user_id, name=name, token_hash=digest, created_at=clock.now(), scope=scope,
+                expires_at=expires_at)
         .returning(api_token.c.id)
     ).scalar_one()
 
@@ -126,20 +195,21 @@ def revoke_tokens(conn: Connection, user_id: int, name: str) -> int:
     ).rowcount
 
 
-def user_id_for_token(conn: Connection, digest: str) -> int | None:
-    """The enabled user owning the live token with `digest`, recording its use."""
-    row = conn.execute(
-        select(api_token.c.id, api_token.c.user_id)
+def live_token(conn: Connection, digest: str):
+    """(id, user_id, scope, expires_at) of the unrevoked token with `digest` of an enabled user, or None."""
+    return conn.execute(
+        select(api_token.c.id, api_token.c.user_id, api_token.c.scope, api_token.c.expires_at)
         .join(user, user.c.id == api_token.c.user_id)
         .where(api_token.c.token_hash == digest, api_token.c.revoked_at.is_(None), user.c.disabled.is_(False))
     ).first()
-    if row is None:
-        return None
-    conn.execute(update(api_token).where(api_token.c.id == row.id).values(last_used_at=clock.now()))
-    return row.user_id
 
 
-def _principal(conn: Connection, org, user_id: int | None, user_name: str, role: Role) -> Principal:
+def token_used(conn: Connection, token_id: int) -> None:
+    conn.execute(update(api_token).where(api_token.c.id == token_id).values(last_used_at=clock.now()))
+
+
+def _principal(conn: Connection, org, user_id: int | None, user_name: str, role: Role,
+               token_scope: str | None = None) -> Principal:
     own = conn.execute(select(audience.c.id).where(audience.c.org_id == org.id)).scalar_one()
     groups = conn.execute(
         select(audience.c.id)
@@ -158,14 +228,20 @@ def _principal(conn: Connection, org, user_id: int | None, user_name: str, role:
         audience_ids=frozenset([own, *everyone, *groups]),
         org_audience_id=own,
         is_partner=org.partner_id is not None,
+        token_scope=token_scope,
     )
 
 
-def principal_for_user(conn: Connection, user_id: int) -> Principal:
-    """The principal of a user: its organisation's audience, its groups' audiences, the instance's."""
+def principal_for_user(conn: Connection, user_id: int, token_scope: str | None = None) -> Principal:
+    """The principal of a user: its organisation's audience, its groups' audiences, the instance's.
+    An operator belongs to no organisation and so to no audience."""
     row = conn.execute(select(user).where(user.c.id == user_id)).one()
+    if row.org_id is None:
+        return Principal(user_id=row.id, user_name=row.name, org_id=None, org_name="", org_identity_id=None,
+                         role=Role(row.role), audience_ids=frozenset(), org_audience_id=None,
+                         token_scope=token_scope)
     org = conn.execute(select(organization).where(organization.c.id == row.org_id)).one()
-    return _principal(conn, org, row.id, row.name, Role(row.role))
+    return _principal(conn, org, row.id, row.name, Role(row.role), token_scope)
 
 
 def org_principal(conn: Connection, org_id: int) -> Principal:
@@ -216,20 +292,30 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
         ).scalar()
         if found is not None:
             return Audience(found, "group", spec)
-    choices = ["org", "instance"] + sorted(
-        a.label for a in audiences(conn, principal.audience_ids).values() if a.kind == "group"
+    known = audiences(conn, principal.audience_ids).values()
+    choices = ["org"] + ["instance" for a in known if a.kind == "instance"] + sorted(
+        a.label for a in known if a.kind == "group"
     )
     raise InvalidInput(f"unknown audience '{spec}'; you can share with: {', '.join(choices)}", audience=spec)
 
 
-def list_users(conn: Connection):
-    """Every user with its organisation's name, role and state, by name."""
-    return conn.execute(
-        select(user.c.id, user.c.name, organization.c.name.label("org"), user.c.role, user.c.disabled,
-               user.c.created_at, user.c.password_hash.is_not(None).label("has_password"))
-        .join(organization, organization.c.id == user.c.org_id)
-        .order_by(user.c.name)
-    ).all()
+def list_users(conn: Connection, org_id: int | None = None, roles: tuple[str, ...] | None = None):
+    """Users with their organisation's name (None for operators), role and state, by name: every
+    one, or those of one organisation, or those of some roles."""
+    query = (select(user.c.id, user.c.name, organization.c.name.label("org"), user.c.role, user.c.disabled,
+                    user.c.created_at, user.c.password_hash.is_not(None).label("has_password"), user.c.org_id)
+             .outerjoin(organization, organization.c.id == user.c.org_id).order_by(user.c.name))
+    if org_id is not None:
+        query = query.where(user.c.org_id == org_id)
+    if roles is not None:
+        query = query.where(user.c.role.in_(roles))
+    return conn.execute(query).all()
+
+
+def enabled_admins(conn: Connection, org_id: int) -> int:
+    """How many enabled admins an organisation has."""
+    return conn.execute(select(func.count()).select_from(user).where(
+        user.c.org_id == org_id, user.c.role == "admin", user.c.disabled.is_(False))).scalar_one()
 
 
 def set_role(conn: Connection, user_id: int, role: Role) -> None:
@@ -240,14 +326,26 @@ def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
     conn.execute(update(user).where(user.c.id == user_id).values(disabled=disabled))
 
 
-def list_tokens(conn: Connection):
-    """Every API token (never the token itself) with its user, live ones first, newest first."""
-    return conn.execute(
-        select(api_token.c.id, user.c.name.label("user"), api_token.c.name, api_token.c.created_at,
-               api_token.c.last_used_at, api_token.c.revoked_at)
-        .join(user, user.c.id == api_token.c.user_id)
-        .order_by(api_token.c.revoked_at.is_not(None), api_token.c.created_at.desc())
-    ).all()
+def list_tokens(conn: Connection, org_id: int | None = None, roles: tuple[str, ...] | None = None):
+    """API tokens (never the token itself) with their user: every one, or those of one
+    organisation's users, or of users of some roles; live ones first, then by last use."""
+    query = (select(api_token.c.id, user.c.name.label("user"), user.c.org_id, user.c.role, api_token.c.name,
+                    api_token.c.scope, api_token.c.created_at, api_token.c.expires_at, api_token.c.last_used_at,
+                    api_token.c.revoked_at)
+             .join(user, user.c.id == api_token.c.user_id)
+             .order_by(api_token.c.revoked_at.is_not(None), api_token.c.last_used_at.is_(None),
+                       api_token.c.last_used_at.desc(), api_token.c.created_at.desc()))
+    if org_id is not None:
+        query = query.where(user.c.org_id == org_id)
+    if roles is not None:
+        query = query.where(user.c.role.in_(roles))
+    return conn.execute(query).all()
+
+
+def token_owner(conn: Connection, token_id: int):
+    """(user name, org_id, role) of a token's user, or None."""
+    return conn.execute(select(user.c.name, user.c.org_id, user.c.role).join(api_token, api_token.c.user_id == user.c.id)
+                        .where(api_token.c.id == token_id)).first()
 
 
 def revoke_token(conn: Connection, token_id: int) -> int:
@@ -267,11 +365,10 @@ def group_by_name(conn: Connection, name: str):
 
 def add_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
     """Add an organisation to a group; False when it already is a member."""
-    exists = conn.execute(select(group_member.c.org_id).where(
-        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).first()
-    if exists:
+    if is_member(conn, group_id, org_id):
         return False
     conn.execute(insert(group_member).values(group_id=group_id, org_id=org_id))
+    drop_invitation(conn, group_id, org_id)
     return True
 
 

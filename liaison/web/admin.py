@@ -1,5 +1,6 @@
-"""Administration pages (admin role only): organisations, users, API tokens, sharing groups and
-partner instances. Every change is recorded in the audit log."""
+"""Administration pages: the operator's (organisations, partners and their sync accounts, group
+repairs, locked addresses) and each organisation admin's (its users, tokens, lock-outs and
+sharing groups). The rules, and the audit of every change, live in liaison.administration."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
-from liaison import accounts, audit
-from liaison.access.principal import Principal, Role
+from liaison import administration as admin
+from liaison.access.principal import Principal
 from liaison.api.deps import get_engine
 from liaison.errors import InvalidInput, LiaisonError
-from liaison.federation import partners, sync
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -22,27 +22,19 @@ router = APIRouter(prefix="/admin")
 
 
 async def admin_principal(principal: Principal = Depends(web_principal)) -> Principal:
-    principal.require_admin()
+    principal.require_administrator()
     return principal
 
 
 async def admin_change(principal: Principal = Depends(csrf_protect)) -> Principal:
-    principal.require_admin()
+    principal.require_administrator()
     return principal
 
 
-def _context(engine: Engine) -> dict:
-    return {
-        "orgs": accounts.list_orgs(engine), "users": accounts.list_users(engine),
-        "tokens": accounts.list_tokens(engine), "groups": accounts.list_groups(engine),
-        "partners": sync.status(engine), "roles": [r.value for r in Role],
-    }
-
-
 async def _page(request: Request, engine: Engine, principal: Principal, status_code: int = 200, **extra):
-    context = await run_in_threadpool(_context, engine)
+    view = await run_in_threadpool(admin.overview, engine, principal)
     return render(request, "admin.html", principal, status_code=status_code,
-                  done=request.query_params.get("done"), **context, **extra)
+                  done=request.query_params.get("done"), view=view, **extra)
 
 
 @router.get("")
@@ -52,119 +44,105 @@ async def admin_page(request: Request, principal: Principal = Depends(admin_prin
 
 
 async def _change(request: Request, engine: Engine, principal: Principal, section: str, done: str,
-                  action: str, target: str, change: Callable[[], object], **detail):
-    """Apply `change`, audit it, and go back to the admin page (showing the error, if any)."""
+                  change: Callable[[], object]):
+    """Apply `change` (which audits itself), then go back to the admin page (showing the error, if any)."""
     try:
         await run_in_threadpool(change)
     except LiaisonError as exc:
         return await _page(request, engine, principal, exc.status, error=exc.message, section=section)
-    await run_in_threadpool(audit.record_now, engine, principal.user_name, action, target, **detail)
     return RedirectResponse(f"/admin?done={done}#{section}", status_code=303)
 
 
+Admin = Depends(admin_change)
+DB = Depends(get_engine)
+
+
 @router.post("/orgs")
-async def add_org(request: Request, name: str = Form(""), principal: Principal = Depends(admin_change),
-                  engine: Engine = Depends(get_engine)):
+async def add_org(request: Request, name: str = Form(""), admin_name: str = Form(""), password: str = Form(""),
+                  principal: Principal = Admin, engine: Engine = DB):
     return await _change(request, engine, principal, "orgs", f"Organisation {name.strip()} added",
-                         "admin.org-add", name.strip(), lambda: accounts.create_org(engine, name))
+                         lambda: admin.add_org(engine, principal, name, admin_name, password))
 
 
 @router.post("/users")
-async def add_user(request: Request, name: str = Form(""), org: str = Form(""), role: str = Form("analyst"),
-                   password: str = Form(""), principal: Principal = Depends(admin_change),
-                   engine: Engine = Depends(get_engine)):
-    name = name.strip()
-
-    def create():
-        if not name:
-            raise InvalidInput("a user needs a name")
-        if len(password) < 10:
-            raise InvalidInput("the password needs at least 10 characters")
-        accounts.create_user(engine, name, org, role, password)
-
-    return await _change(request, engine, principal, "users", f"User {name} added", "admin.user-add", name,
-                         create, org=org, role=role)
+async def add_user(request: Request, name: str = Form(""), role: str = Form("analyst"), password: str = Form(""),
+                   org: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
+    return await _change(request, engine, principal, "users", f"User {name.strip()} added",
+                         lambda: admin.add_user(engine, principal, name, role, password, org or None))
 
 
 @router.post("/users/{name}/role")
-async def change_role(request: Request, name: str, role: str = Form(...),
-                      principal: Principal = Depends(admin_change), engine: Engine = Depends(get_engine)):
-    def change():
-        if name == principal.user_name and role != Role.ADMIN:
-            raise InvalidInput("you cannot take the admin role from yourself")
-        accounts.set_role(engine, name, role)
-
-    return await _change(request, engine, principal, "users", f"{name} is now {role}", "admin.user-role", name,
-                         change, role=role)
+async def change_role(request: Request, name: str, role: str = Form(...), principal: Principal = Admin,
+                      engine: Engine = DB):
+    return await _change(request, engine, principal, "users", f"{name} is now {role}",
+                         lambda: admin.set_role(engine, principal, name, role))
 
 
 @router.post("/users/{name}/{state}")
-async def set_state(request: Request, name: str, state: str, principal: Principal = Depends(admin_change),
-                    engine: Engine = Depends(get_engine)):
+async def set_state(request: Request, name: str, state: str, principal: Principal = Admin, engine: Engine = DB):
     def change():
         if state not in ("disable", "enable"):
             raise InvalidInput("a user is disabled or enabled")
-        if name == principal.user_name:
-            raise InvalidInput("you cannot disable yourself")
-        accounts.set_disabled(engine, name, state == "disable")
+        admin.set_disabled(engine, principal, name, state == "disable")
 
-    return await _change(request, engine, principal, "users", f"{name} {state}d", f"admin.user-{state}", name,
-                         change)
+    return await _change(request, engine, principal, "users", f"{name} {state}d", change)
 
 
 @router.post("/tokens")
-async def create_token(request: Request, user: str = Form(""), name: str = Form("api"),
-                       principal: Principal = Depends(admin_change), engine: Engine = Depends(get_engine)):
+async def create_token(request: Request, user: str = Form(""), name: str = Form("api"), scope: str = Form(""),
+                       days: int = Form(90), principal: Principal = Admin, engine: Engine = DB):
     """Create a token and show it, this once."""
     label = name.strip() or "api"
     try:
-        token = await run_in_threadpool(accounts.create_token, engine, user, label)
+        token = await run_in_threadpool(admin.create_token, engine, principal, user, label, scope or None, days)
     except LiaisonError as exc:
         return await _page(request, engine, principal, exc.status, error=exc.message, section="tokens")
-    await run_in_threadpool(audit.record_now, engine, principal.user_name, "admin.token-create", user, name=label)
     return await _page(request, engine, principal, new_token={"user": user, "name": label, "token": token},
                        section="tokens")
 
 
 @router.post("/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: int, principal: Principal = Depends(admin_change),
-                       engine: Engine = Depends(get_engine)):
-    return await _change(request, engine, principal, "tokens", f"Token #{token_id} revoked", "admin.token-revoke",
-                         str(token_id), lambda: accounts.revoke_token(engine, token_id))
+async def revoke_token(request: Request, token_id: int, principal: Principal = Admin, engine: Engine = DB):
+    return await _change(request, engine, principal, "tokens", f"Token #{token_id} revoked",
+                         lambda: admin.revoke_token(engine, principal, token_id))
+
+
+@router.post("/unlock")
+async def unlock(request: Request, key: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
+    return await _change(request, engine, principal, "locks", f"{key.partition(':')[2]} unlocked",
+                         lambda: admin.unlock(engine, principal, key))
 
 
 @router.post("/groups")
 async def add_group(request: Request, name: str = Form(""), description: str = Form(""),
-                    members: list[str] = Form([]), principal: Principal = Depends(admin_change),
-                    engine: Engine = Depends(get_engine)):
-    name = name.strip()
-    return await _change(request, engine, principal, "groups", f"Group {name} added", "admin.group-add", name,
-                         lambda: accounts.create_group(engine, name, members, description.strip()), members=members)
+                    members: list[str] = Form([]), principal: Principal = Admin, engine: Engine = DB):
+    return await _change(request, engine, principal, "groups", f"Group {name.strip()} added",
+                         lambda: admin.create_group(engine, principal, name, description, members))
+
+
+_GROUP_ACTIONS = {
+    "invite": ("{org} invited to {group}", lambda e, p, g, o: admin.invite(e, p, g, o)),
+    "uninvite": ("Invitation of {org} to {group} withdrawn", lambda e, p, g, o: admin.withdraw_invitation(e, p, g, o)),
+    "accept": ("Joined {group}", lambda e, p, g, o: admin.answer_invitation(e, p, g, True, o or None)),
+    "decline": ("Invitation to {group} declined", lambda e, p, g, o: admin.answer_invitation(e, p, g, False, o or None)),
+    "leave": ("Left {group}", lambda e, p, g, o: admin.leave(e, p, g)),
+    "owner": ("{org} now owns {group}", lambda e, p, g, o: admin.hand_over(e, p, g, o)),
+    "add": ("{org} added to {group}", lambda e, p, g, o: admin.repair_group(e, p, g, o, member=True)),
+    "remove": ("{org} removed from {group}", lambda e, p, g, o: admin.repair_group(e, p, g, o, member=False)),
+}
 
 
 @router.post("/groups/{group}/members")
-async def group_member(request: Request, group: str, org: str = Form(""), action: str = Form("add"),
-                       principal: Principal = Depends(admin_change), engine: Engine = Depends(get_engine)):
-    adding = action != "remove"
-    return await _change(
-        request, engine, principal, "groups", f"{org} {'added to' if adding else 'removed from'} {group}",
-        "admin.group-member-add" if adding else "admin.group-member-remove", group,
-        lambda: accounts.change_group_member(engine, group, org, member=adding), org=org)
+async def group_member(request: Request, group: str, org: str = Form(""), action: str = Form("invite"),
+                       principal: Principal = Admin, engine: Engine = DB):
+    """Invitations, answers, leaving and handing over (admins); adding and removing (operator)."""
+    done, act = _GROUP_ACTIONS.get(action, _GROUP_ACTIONS["invite"])
+    return await _change(request, engine, principal, "groups", done.format(org=org, group=group),
+                         lambda: act(engine, principal, group, org))
 
 
 @router.post("/partners")
 async def add_partner(request: Request, name: str = Form(""), url: str = Form(""), token: str = Form(""),
-                      public_key: str = Form(""), principal: Principal = Depends(admin_change),
-                      engine: Engine = Depends(get_engine)):
-    name = name.strip()
-
-    def add():
-        if not name:
-            raise InvalidInput("a partner needs a name")
-        if url and not url.startswith(("https://", "http://")):
-            raise InvalidInput("the partner's URL starts with https:// (or http://)")
-        with engine.begin() as conn:
-            partners.add_partner(conn, name, url.strip() or None, token.strip() or None, public_key.strip() or None)
-
-    return await _change(request, engine, principal, "partners", f"Partner {name} added", "admin.partner-add",
-                         name, add, url=url.strip() or None)
+                      public_key: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
+    return await _change(request, engine, principal, "partners", f"Partner {name.strip()} added",
+                         lambda: admin.add_partner(engine, principal, name, url, token, public_key))

@@ -91,8 +91,10 @@ async def csrf_protect(request: Request, principal: Principal = Depends(web_prin
     return principal
 
 
-def login_csrf(request: Request) -> str:
-    """The login form's double-submit token: the cookie's, or a fresh one (set by the login page)."""
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    request.state.login_csrf = token
-    return token
+def login_nonce(request: Request) -> str:
+    """The login form's cookie value: the browser's own, or a fresh one (set by the login page).
+    The form's token is a server MAC over it (accounts.login_form_token), so a pair the client
+    chose never passes."""
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    request.state.login_nonce = nonce
+    return nonce

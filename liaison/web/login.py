@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
@@ -13,17 +11,18 @@ from liaison import accounts
 from liaison.access.principal import Principal
 from liaison.api.deps import get_engine
 from liaison.config import get_settings
-from liaison.errors import Unauthorized
-from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_csrf, safe_next
+from liaison.errors import TooManyAttempts, Unauthorized
+from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_nonce, safe_next
 from liaison.web.templating import render
 
 router = APIRouter()
 
 
 def _login_page(request: Request, status_code: int = 200, **context):
-    token = login_csrf(request)
+    nonce = login_nonce(request)
+    request.state.login_csrf = accounts.login_form_token(request.app.state.engine, nonce)
     response = render(request, "login.html", None, status_code=status_code, **context)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    response.set_cookie(LOGIN_CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/login")
     return response
 
 
@@ -36,14 +35,15 @@ async def login_form(request: Request, next: str = "/"):
 @router.post("/login")
 async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
                 csrf_token: str = Form(""), engine: Engine = Depends(get_engine)):
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
+    if not accounts.login_form_valid(engine, request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
         return _login_page(request, 403, next=safe_next(next), username=username,
                            error="The login form expired; please try again.")
+    address = request.client.host if request.client else None
     try:
-        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password)
-    except Unauthorized as exc:
-        return _login_page(request, 401, next=safe_next(next), username=username, error=exc.message.capitalize() + ".")
+        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password, address)
+    except (Unauthorized, TooManyAttempts) as exc:
+        return _login_page(request, exc.status, next=safe_next(next), username=username,
+                           error=exc.message[0].upper() + exc.message[1:] + ".")
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="lax", path="/",

@@ -24,21 +24,18 @@ router = APIRouter()
 
 
 def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
-    """What the add forms need: audiences (with the default), TLP levels, places to sight at."""
+    """What the add forms need: the audiences and TLP levels an annotation of the object may have
+    (with the defaults), places to sight at."""
     choices, default = annotations.audience_choices(engine, principal, stix_id)
+    levels, default_tlp = annotations.tlp_choices(obj)
     places = []
     if annotations.sightable(obj):
         page = objects.list_objects(engine, principal, objects.make_filters(engine, types=["location"]), limit=300)
         places = sorted(((v.stix_id, present.display_name(orjson.loads(v.raw))) for v in page.items),
                         key=lambda p: p[1].lower())
     return {"audiences": choices, "default_audience": default, "opinions": annotations.OPINIONS,
-            "tlp_levels": tlp_levels.LEVELS, "default_tlp": _default_tlp(obj), "places": places,
+            "tlp_levels": levels, "default_tlp": default_tlp, "places": places,
             "sightable": annotations.sightable(obj)}
-
-
-def _default_tlp(obj: dict) -> str:
-    level = tlp_levels.level_of_object(obj)
-    return level or "amber"
 
 
 def _annotation_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
@@ -54,9 +51,11 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
         found = details.details(engine, principal, stix_id)
         with engine.connect() as conn:
             reach = sharing.reach(conn, principal, stix_id)
-        return found, reach, _annotation_context(engine, principal, stix_id, found.object)
+        # What the organisation holds it may share with any of its audiences; annotations go narrower.
+        share_audiences = annotations.audience_choices(engine, principal)[0] if reach.audiences else []
+        return found, reach, share_audiences, _annotation_context(engine, principal, stix_id, found.object)
 
-    found, reach, context = await run_in_threadpool(load)
+    found, reach, share_audiences, context = await run_in_threadpool(load)
     obj = found.object
     versions = []
     for previous, current in zip([None, *found.versions], found.versions):
@@ -68,7 +67,7 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
         title=present.display_name(obj, found.names), properties=present.properties(obj, found.names),
         extensions=present.extensions(obj, found.names), grading=present.grading(obj),
         tlp=tlp_levels.level_of_object(obj), versions=list(reversed(versions)), reach=reach,
-        claims=found.claims, chain=found.chain, user_org=principal.org_name,
+        claims=found.claims, chain=found.chain, user_org=principal.org_name, share_audiences=share_audiences,
         raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(), **context,
     )
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
@@ -30,6 +31,9 @@ PAGE_SIZE = 25
 @router.get("/")
 async def dashboard(request: Request, principal: Principal = Depends(web_principal),
                     engine: Engine = Depends(get_engine)):
+    if principal.is_operator:  # the operator reads no intelligence; its page is the administration
+        return RedirectResponse("/admin", status_code=303)
+
     def load():
         _total, my_drafts = drafts.list_drafts(engine, principal, status="draft", limit=10)
         return {"shared": overview.recently_shared(engine, principal), "my_drafts": my_drafts,

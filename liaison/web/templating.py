@@ -17,7 +17,8 @@ STATIC = Path(__file__).with_name("static")
 templates = Jinja2Templates(directory=TEMPLATES)
 filters.install(templates.env)
 
-#: (label, path) of the navigation; Admin is added for admins only.
+#: (label, path) of the navigation; Admin is added for admins; operators, who read no
+#: intelligence, have Admin alone.
 NAVIGATION = (
     ("Dashboard", "/"), ("Search", "/search"), ("Graph", "/graph"), ("Map", "/map"),
     ("Timeline", "/timeline"), ("Drafts", "/drafts"), ("Import", "/import"),
@@ -28,8 +29,8 @@ def navigation(path: str, principal: Principal | None) -> list[dict]:
     """The navigation entries for `principal`, the one holding `path` marked current."""
     if principal is None:
         return []
-    entries = list(NAVIGATION)
-    if principal.role == Role.ADMIN:
+    entries = [] if principal.role == Role.OPERATOR else list(NAVIGATION)
+    if principal.role in (Role.ADMIN, Role.OPERATOR):
         entries.append(("Admin", "/admin"))
     return [
         {"label": label, "href": href,

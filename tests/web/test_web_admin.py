@@ -1,93 +1,182 @@
-"""Administration pages: admins only, and each change takes effect and is audited."""
+"""Administration pages: the operator's and each organisation admin's, kept apart. Written from the
+side of Bravo's admin, who wants to reach into Alpha, and of an operator who must see no
+intelligence; every change takes effect and is audited."""
 
 from __future__ import annotations
 
 import base64
 import re
 
+import pytest
+from sqlalchemy import update
+
 from liaison import accounts, audit
-from webtools import form_login
+from liaison.access.credentials import hash_password
+from liaison.db.tables import user
+from liaison.ingest.bundles import import_objects
+from liaison.store import tenancy
+from webtools import form_login, password_of
 
 
-ADMIN_POSTS = [("/admin/orgs", {"name": "Delta"}),
-               ("/admin/users", {"name": "eve", "org": "Alpha", "role": "admin", "password": "0123456789ab"}),
-               ("/admin/users/alice/role", {"role": "admin"}),
-               ("/admin/users/bob/disable", {}),
-               ("/admin/tokens", {"user": "alice", "name": "x"}),
-               ("/admin/tokens/1/revoke", {}),
-               ("/admin/groups", {"name": "cd", "members": "Charlie"}),
-               ("/admin/groups/ab/members", {"org": "Charlie"}),
-               ("/admin/partners", {"name": "Remote"})]
+@pytest.fixture
+def admins(tenants):
+    """Admins of Bravo (bea) and Charlie (cid) and an operator (ops), with the tenants' passwords."""
+    accounts.create_group(tenants.engine, "ac", ["Alpha", "Charlie"])
+    for name, org, role in (("bea", "Bravo", "admin"), ("cid", "Charlie", "admin"), ("ops", None, "operator")):
+        accounts.create_user(tenants.engine, name, org, role)
+        with tenants.engine.begin() as conn:
+            conn.execute(update(user).where(user.c.name == name).values(password_hash=hash_password(password_of(name))))
+    return tenants
 
 
-def test_only_admins_reach_the_admin_pages(web, tenants):
+def _audited(engine) -> list[str]:
+    with engine.connect() as conn:
+        return [e["action"] for e in audit.entries(conn)]
+
+
+def _body(page) -> str:
+    """The part of a page that answers the request (the message), without the CSRF token."""
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page.text)
+
+
+def test_only_administrators_reach_the_admin_pages(web, admins):
     for name in ("alice", "rita"):
-        user = web(name)
-        page = user.get("/admin")
-        assert page.status_code == 403 and "admin role" in page.text
-        for path, data in ADMIN_POSTS:
-            assert user.post(path, data).status_code == 403, path
-    assert [u.name for u in accounts.list_users(tenants.engine) if u.role == "admin"] == ["adam"]
-    assert "Delta" not in [o.name for o in accounts.list_orgs(tenants.engine)]
-    assert web("adam").get("/admin").status_code == 200
+        page = web(name).get("/admin")
+        assert page.status_code == 403 and "admin or operator role" in page.text
+        for path, data in (("/admin/users", {"name": "eve", "role": "admin", "password": "0123456789ab"}),
+                           ("/admin/tokens", {"user": "alice", "name": "x"}), ("/admin/groups", {"name": "zz"})):
+            assert web(name).post(path, data).status_code == 403, path
+    assert [u.name for u in tenancy.list_users(admins.engine.connect(), roles=("admin",))] == ["adam", "bea", "cid"]
+    assert web("adam").get("/admin").status_code == 200 and web("ops").get("/admin").status_code == 200
 
 
-def test_admin_manages_users(web, client, tenants):
-    adam = web("adam")
-    added = adam.post("/admin/users", {"name": "erin", "org": "Bravo", "role": "reader", "password": "erin-secret-pw"},
-                      follow_redirects=False)
-    assert added.status_code == 303 and added.headers["location"].endswith("#users")
-    assert form_login(client, "erin", "erin-secret-pw").status_code == 303
-    assert adam.post("/admin/users/erin/role", {"role": "analyst"}).status_code == 200
-    assert accounts.principal_for_user(tenants.engine, "erin").role == "analyst"
-    assert adam.post("/admin/users/erin/disable").status_code == 200
-    assert client.get("/", follow_redirects=False).status_code == 303  # erin's session ended
-    assert "disabled" in form_login(client, "erin", "erin-secret-pw").text
-    adam.post("/admin/users/erin/enable")
-    assert form_login(client, "erin", "erin-secret-pw").status_code == 303
-    short = adam.post("/admin/users", {"name": "frank", "org": "Bravo", "role": "reader", "password": "short"})
+def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
+    bea = web("bea")
+    page = bea.get("/admin").text
+    assert "bob" in page and "alice" not in page and "adam" not in page and "carol" not in page
+    # Bravo's admin cannot give Alpha a user: the user lands in Bravo, whatever the form says.
+    assert bea.post("/admin/users", {"name": "eve", "org": "Alpha", "role": "admin", "password": "0123456789ab"},
+                    follow_redirects=False).status_code == 303
+    assert accounts.principal_for_user(admins.engine, "eve").org_name == "Bravo"
+    # Alpha's users answer exactly as users that do not exist.
+    for path, data in (("/admin/users/{}/role", {"role": "reader"}), ("/admin/users/{}/disable", {}),
+                       ("/admin/tokens", {"user": "{}", "name": "x"})):
+        answers = [bea.post(path.format(name), {k: v.format(name) for k, v in data.items()}) for name in ("alice", "nobody")]
+        assert [a.status_code for a in answers] == [404, 404], path
+        assert _body(answers[0]).replace("alice", "nobody") == _body(answers[1])
+    alice = accounts.principal_for_user(admins.engine, "alice")
+    assert alice.role == "analyst" and not tenancy.user_by_name(admins.engine.connect(), "alice").disabled
+    # Its own users it manages: role, disable (which ends sessions), enable.
+    assert bea.post("/admin/users/eve/role", {"role": "reader"}).status_code == 200
+    assert accounts.principal_for_user(admins.engine, "eve").role == "reader"
+    assert bea.post("/admin/users/eve/role", {"role": "sync"}).status_code == 422
+    assert form_login(client, "eve", "0123456789ab").status_code == 303
+    assert bea.post("/admin/users/eve/disable").status_code == 200
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert bea.post("/admin/users/eve/enable").status_code == 200
+    assert bea.post("/admin/users/bea/disable").status_code == 422
+    assert bea.post("/admin/users/bea/role", {"role": "reader"}).status_code == 422
+    short = bea.post("/admin/users", {"name": "frank", "role": "reader", "password": "short"})
     assert short.status_code == 422 and "at least 10 characters" in short.text
-    twice = adam.post("/admin/users", {"name": "erin", "org": "Bravo", "role": "reader", "password": "0123456789"})
-    assert twice.status_code == 409 and "already exists" in twice.text
-    assert adam.post("/admin/users/adam/disable").status_code == 422
-    assert adam.post("/admin/users/adam/role", {"role": "reader"}).status_code == 422
-    with tenants.engine.connect() as conn:
-        actions = [e["action"] for e in audit.entries(conn)]
-    assert {"admin.user-add", "admin.user-role", "admin.user-disable", "admin.user-enable"} <= set(actions)
+    assert {"admin.user-add", "admin.user-role", "admin.user-disable", "admin.user-enable"} <= set(_audited(admins.engine))
 
 
-def test_admin_tokens_are_shown_once_and_revocable(web, client, tenants):
-    adam = web("adam")
-    page = adam.post("/admin/tokens", {"user": "carol", "name": "laptop"})
+def test_an_admin_cannot_mint_a_token_for_another_organisations_user(web, client, admins):
+    """The finding: Bravo's admin made a token for Alpha's analyst and read Alpha's AMBER+STRICT object."""
+    import_objects(admins.engine, admins.principal("alice"), [{
+        "type": "indicator", "spec_version": "2.1", "id": "indicator--3c1b6f4e-5a57-4e58-9d4b-1f3a1f6b2c10",
+        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "strict secret",
+        "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z",
+        "object_marking_refs": ["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"]}], audience="org")
+    bea = web("bea")
+    answer = bea.post("/admin/tokens", {"user": "alice", "name": "stolen"})
+    assert answer.status_code == 404 and "lia_" not in answer.text
+    assert all(t.name != "stolen" for t in tenancy.list_tokens(admins.engine.connect()))
+    alpha_token = next(t.id for t in tenancy.list_tokens(admins.engine.connect()) if t.user == "alice")
+    assert bea.post(f"/admin/tokens/{alpha_token}/revoke").status_code == 404
+    assert client.get("/api/v1/whoami", headers=admins.headers("alice")).status_code == 200
+    # Its own organisation's tokens: shown once, scoped, expiring, listed by last use, revocable.
+    page = bea.post("/admin/tokens", {"user": "bob", "name": "laptop", "scope": "read", "days": "7"})
     assert page.status_code == 200 and "shown only once" in page.text
     token = re.search(r"<code>(lia_[^<]+)</code>", page.text).group(1)
-    assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {token}"}).json()["user"] == "carol"
-    assert token not in adam.get("/admin").text
-    token_id = max(t.id for t in accounts.list_tokens(tenants.engine) if t.name == "laptop")
-    assert adam.post(f"/admin/tokens/{token_id}/revoke").status_code == 200
-    assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    assert adam.post(f"/admin/tokens/{token_id}/revoke").status_code == 404
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/whoami", headers=auth).json()["user"] == "bob"
+    assert client.post("/api/v1/bundles", headers=auth, content=b"{}").status_code == 403  # read-only
+    listing = bea.get("/admin").text
+    assert token not in listing
+    assert listing.index("laptop") < listing.index(">api<")  # used last, listed first
+    reader = bea.post("/admin/tokens", {"user": "bob", "name": "w", "scope": "sync"})
+    assert reader.status_code == 422 and "scope" in reader.text
+    token_id = max(t.id for t in tenancy.list_tokens(admins.engine.connect()) if t.name == "laptop")
+    assert bea.post(f"/admin/tokens/{token_id}/revoke").status_code == 200
+    assert client.get("/api/v1/whoami", headers=auth).status_code == 401
+    assert {"admin.token-create", "admin.token-revoke"} <= set(_audited(admins.engine))
 
 
-def test_admin_manages_organisations_groups_and_partners(web, tenants):
-    adam = web("adam")
-    assert adam.post("/admin/orgs", {"name": "Delta"}).status_code == 200
-    assert adam.post("/admin/groups", {"name": "cd", "members": ["Charlie", "Delta"]}).status_code == 200
-    groups = {name: members for name, _d, members in accounts.list_groups(tenants.engine)}
-    assert groups["cd"] == ["Charlie", "Delta"]
-    assert adam.post("/admin/groups/ab/members", {"org": "Charlie", "action": "add"}).status_code == 200
-    carol = accounts.principal_for_user(tenants.engine, "carol")
-    assert len(carol.audience_ids) == 4  # own, instance, ab, cd
-    assert adam.post("/admin/groups/ab/members", {"org": "Charlie", "action": "remove"}).status_code == 200
-    assert len(accounts.principal_for_user(tenants.engine, "carol").audience_ids) == 3
-    again = adam.post("/admin/groups/ab/members", {"org": "Charlie", "action": "remove"})
-    assert again.status_code == 422 and "is not a member" in again.text
+def test_groups_are_joined_by_invitation_and_left_by_choice(web, admins):
+    """The finding: Bravo's admin added Bravo to group ac. Now only ac's owner invites, and only
+    the invited organisation's admin accepts."""
+    bea, adam, cid = web("bea"), web("adam"), web("cid")
+    unknown = bea.post("/admin/groups/nosuch/members", {"org": "Bravo", "action": "accept"})
+    for action in ("invite", "accept", "add"):
+        answer = bea.post("/admin/groups/ac/members", {"org": "Bravo", "action": action})
+        assert answer.status_code in (403, 404), action
+    assert _body(bea.post("/admin/groups/ac/members", {"org": "Bravo", "action": "accept"})).replace(
+        "ac", "nosuch") == _body(unknown).replace("ac", "nosuch")
+    assert "group:ac" not in bea.get("/admin").text
+    # Bravo makes its own group and invites Charlie; Alpha cannot accept for Charlie.
+    assert bea.post("/admin/groups", {"name": "bc", "members": ["Alpha"]}).status_code == 200
+    groups = {g.name: g for g in tenancy.group_views(admins.engine.connect())}
+    assert groups["bc"].owner == "Bravo" and groups["bc"].members == ["Bravo"]
+    assert bea.post("/admin/groups/bc/members", {"org": "Charlie", "action": "invite"}).status_code == 200
+    assert adam.post("/admin/groups/bc/members", {"org": "Charlie", "action": "accept"}).status_code == 404
+    carol_before = accounts.principal_for_user(admins.engine, "carol").audience_ids
+    assert cid.post("/admin/groups/bc/members", {"action": "accept"}).status_code == 200
+    assert len(accounts.principal_for_user(admins.engine, "carol").audience_ids) == len(carol_before) + 1
+    # Bravo cannot expel Charlie (leaving is Charlie's choice); Charlie leaves; the owner cannot.
+    assert bea.post("/admin/groups/bc/members", {"org": "Charlie", "action": "remove"}).status_code == 403
+    assert cid.post("/admin/groups/bc/members", {"action": "leave"}).status_code == 200
+    assert accounts.principal_for_user(admins.engine, "carol").audience_ids == carol_before
+    assert bea.post("/admin/groups/bc/members", {"action": "leave"}).status_code == 422
+    assert {"admin.group-add", "admin.group-invite", "admin.group-join", "admin.group-leave"} <= set(
+        _audited(admins.engine))
+
+
+def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, admins):
+    import_objects(admins.engine, admins.principal("alice"), [{
+        "type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "Instance Wide",
+        "threat_actor_types": ["crime-syndicate"]}], audience="instance")
+    ops = web("ops")
+    assert ops.get("/", follow_redirects=False).headers["location"] == "/admin"
+    assert "Instance Wide" not in ops.get("/search?q=Instance").text
+    # A new organisation comes with its first admin; a second admin is that admin's to add.
+    assert ops.post("/admin/orgs", {"name": "Delta", "admin_name": "dora", "password": "0123456789ab"},
+                    follow_redirects=False).status_code == 303
+    assert accounts.principal_for_user(admins.engine, "dora").org_name == "Delta"
+    second = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "admin", "password": "0123456789ab"})
+    assert second.status_code == 422 and "has an admin already" in second.text
+    analyst = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "analyst", "password": "0123456789ab"})
+    assert analyst.status_code == 422
+    assert ops.post("/admin/tokens", {"user": "alice", "name": "x"}).status_code == 404
+    # Partners and their sync accounts, groups repaired.
     public = base64.b64encode(bytes(range(32))).decode()
-    added = adam.post("/admin/partners", {"name": "Remote", "url": "https://remote.example/", "public_key": public})
-    assert added.status_code == 200
-    page = adam.get("/admin").text
-    assert "Remote" in page and "https://remote.example/" in page and "not synced yet" in page
-    bad = adam.post("/admin/partners", {"name": "Other", "url": "ftp://x"})
+    assert ops.post("/admin/partners", {"name": "Remote", "url": "https://remote.example/",
+                                        "public_key": public}).status_code == 200
+    assert ops.post("/admin/users", {"name": "remote-sync", "org": "Remote", "role": "sync"}).status_code == 200
+    page = ops.post("/admin/tokens", {"user": "remote-sync", "name": "sync"})
+    assert page.status_code == 200 and "shown only once" in page.text
+    assert ops.post("/admin/groups/ab/members", {"org": "Remote", "action": "add"}).status_code == 200
+    assert {g.name: g.members for g in tenancy.group_views(admins.engine.connect())}["ab"] == ["Alpha", "Bravo", "Remote"]
+    listing = ops.get("/admin").text
+    assert "Remote" in listing and "https://remote.example/" in listing and "carol" not in listing
+    bad = ops.post("/admin/partners", {"name": "Other", "url": "ftp://x"})
     assert bad.status_code == 422 and "https://" in bad.text
-    bad_key = adam.post("/admin/partners", {"name": "Other", "public_key": "not a key"})
-    assert bad_key.status_code == 422 and "public key" in bad_key.text
+    # Organisation admins add no organisations or partners.
+    assert web("adam").post("/admin/orgs", {"name": "Echo", "admin_name": "e", "password": "0123456789ab"}).status_code == 403
+    assert web("adam").post("/admin/partners", {"name": "Other"}).status_code == 403
+    assert {"admin.org-add", "admin.partner-add", "admin.group-member-add"} <= set(_audited(admins.engine))
+    # Its API token reads nothing either.
+    token = accounts.create_token(admins.engine, "ops")
+    objects = client.get("/api/v1/objects", headers={"Authorization": f"Bearer {token}"}).json()
+    assert objects["total"] == 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from liaison import accounts
+from liaison import accounts, audit, lockout
 from liaison.access.credentials import token_digest
 from liaison.db.tables import web_session
-from liaison.web.auth import SESSION_COOKIE
+from liaison.store import auth_failures
+from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from webtools import csrf_in, form_login
 
 
@@ -153,3 +154,57 @@ def test_secure_cookies_behind_a_tls_proxy(client, passwords, monkeypatch):
         assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
     finally:
         get_settings.cache_clear()
+
+
+def test_the_login_token_is_one_the_server_issued_for_the_cookie(client, passwords):
+    """The finding: any cookie/token pair the client chose was accepted (login CSRF)."""
+    data = {"username": "alice", "password": passwords("alice")}
+    client.cookies.set(LOGIN_CSRF_COOKIE, "chosen", path="/login")
+    chosen = client.post("/login", data={**data, "csrf_token": "chosen"}, follow_redirects=False)
+    assert chosen.status_code == 403 and SESSION_COOKIE not in client.cookies
+    # A real token, issued for another browser's cookie, does not pass either.
+    other = TestClient(client.app)
+    issued = csrf_in(other.get("/login").text)
+    client.cookies.set(LOGIN_CSRF_COOKIE, "chosen", path="/login")
+    assert client.post("/login", data={**data, "csrf_token": issued}, follow_redirects=False).status_code == 403
+    assert other.post("/login", data={**data, "csrf_token": issued}, follow_redirects=False).status_code == 303
+    other.close()
+
+
+def test_wrong_passwords_lock_the_account_out_until_an_admin_unlocks_it(client, passwords, tenants):
+    """The finding: twelve wrong passwords in a row, then the right one logged in."""
+    for _ in range(lockout.ACCOUNT_LIMIT):
+        assert form_login(client, "alice", "wrong-password").status_code == 401
+    locked = form_login(client, "alice", passwords("alice"))
+    assert locked.status_code == 429 and "too many failed attempts" in locked.text.lower()
+    assert SESSION_COOKIE not in client.cookies
+    # An unknown name is locked out alike, so a lock-out tells no one who has an account.
+    for _ in range(lockout.ACCOUNT_LIMIT):
+        form_login(client, "mallory", "wrong-password")
+    assert form_login(client, "mallory", "x").status_code == 429
+    with tenants.engine.connect() as conn:
+        entries = audit.entries(conn, action="auth.lockout")
+    assert {e["target"] for e in entries} == {"user:alice", "user:mallory"}
+    # Alpha's admin unlocks its analyst; Bravo's could not have.
+    adam = TestClient(client.app)
+    assert form_login(adam, "adam", passwords("adam")).status_code == 303
+    adam_csrf = csrf_in(adam.get("/admin").text)
+    assert "alice" in adam.get("/admin").text.split('id="locks"')[1]
+    assert adam.post("/admin/unlock", data={"key": "user:mallory", "csrf_token": adam_csrf}).status_code == 404
+    assert adam.post("/admin/unlock", data={"key": "user:alice", "csrf_token": adam_csrf},
+                     follow_redirects=False).status_code == 303
+    assert form_login(client, "alice", passwords("alice")).status_code == 303
+    adam.close()
+
+
+def test_failures_are_recorded_whatever_becomes_of_the_request(client, tenants):
+    form_login(client, "alice", "wrong-password")
+    with tenants.engine.connect() as conn:
+        rows = {row.key: row.failures for row in auth_failures.get(conn, ["user:alice", "addr:testclient"])}
+    assert rows == {"user:alice": 1, "addr:testclient": 1}
+
+
+def test_partners_sync_accounts_have_no_web_ui(client, tenants):
+    accounts.create_user(tenants.engine, "psync", "Bravo", "sync", "sync-password-1")
+    answer = form_login(client, "psync", "sync-password-1")
+    assert answer.status_code == 401 and "sync account" in answer.text and SESSION_COOKIE not in client.cookies

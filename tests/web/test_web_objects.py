@@ -72,13 +72,16 @@ def test_export_is_a_stix_bundle_of_the_visible_version(web, objects):
 def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
     bob, target = web("bob"), objects["shared"]["id"]
     page = bob.get(f"/objects/{target}").text
-    # Default audience: the narrowest one that Alpha (the owner) also sees.
+    # Default audience: the one Bravo sees the object through; no wider one, no weaker TLP than AMBER.
     assert re.search(r'<option value="group:ab" selected>', page)
+    assert 'value="instance"' not in page and 'value="org"' in page
+    assert set(re.findall(r'<option value="(\w[\w+]*)"[^>]*>TLP:', page)) == {"amber", "amber+strict", "red"}
+    assert re.search(r'<option value="amber" selected>TLP:AMBER', page)
     opinion = bob.post(f"/objects/{target}/opinions", {"opinion": "disagree", "explanation": "Not the same pack",
                                                        "audience": "group:ab", "tlp": "amber"}, follow_redirects=False)
     assert opinion.status_code == 303 and opinion.headers["location"] == f"/objects/{target}#annotations"
     note = bob.post(f"/objects/{target}/notes", {"abstract": "Border crossing", "content": "Seen at Torugart",
-                                                 "audience": "group:ab", "tlp": "green"},
+                                                 "audience": "group:ab", "tlp": "red"},
                     headers={"HX-Request": "true"})
     assert note.status_code == 200 and 'id="annotations"' in note.text and "Seen at Torugart" in note.text
     bob_identity = tenants.principal("bob").org_identity_id
@@ -108,7 +111,14 @@ def test_annotation_errors_are_shown_and_nothing_is_saved(web, objects, tenants)
     assert bad.status_code == 422 and "an opinion is one of" in bad.text
     red_to_instance = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "instance", "tlp": "red"},
                                headers={"HX-Request": "true"})
-    assert red_to_instance.status_code == 422 and "TLP:RED cannot be shared" in red_to_instance.text
+    assert red_to_instance.status_code == 422 and "not everyone in &#39;instance&#39; sees" in red_to_instance.text
+    weaker = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:ab", "tlp": "green"},
+                      headers={"HX-Request": "true"})
+    assert weaker.status_code == 422 and "must be TLP:AMBER or stricter" in weaker.text
+    red_to_everyone = web("alice").post(f"/objects/{objects['indicator']['id']}/notes",
+                                        {"content": "x", "audience": "instance", "tlp": "red"},
+                                        headers={"HX-Request": "true"})
+    assert red_to_everyone.status_code == 422 and "TLP:RED cannot be shared" in red_to_everyone.text
     foreign_group = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:nope"})
     assert foreign_group.status_code == 422 and "unknown audience" in foreign_group.text
     marking = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"  # TLP:AMBER, not an SDO

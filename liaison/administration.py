@@ -1,0 +1,330 @@
+"""Administration with two jobs kept apart, each audited in the transaction of its change.
+
+The **operator** runs the instance and belongs to no organisation, so it reads no intelligence:
+it adds organisations with their first admin, partners with their sync accounts and tokens,
+unlocks client addresses, and repairs sharing groups. An organisation's **admin** manages its own
+organisation's users, roles, tokens and lock-outs, and nothing of another's: a user, token or
+group outside its reach answers exactly as one that does not exist. A sharing group has an owner
+organisation; its admins invite, the invited organisation's admins accept or decline, and a
+member leaves by its own choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from liaison import accounts, audit, lockout
+from liaison.access import credentials
+from liaison.access.principal import Principal, Role
+from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.federation import partners, sync
+from liaison.store import auth_failures, sessions, tenancy
+
+#: Roles an organisation's admin gives; sync accounts are the operator's, for partners.
+ORG_ROLES = (Role.ADMIN.value, Role.ANALYST.value, Role.READER.value)
+#: Accounts the operator manages: its own kind, and partners' sync accounts.
+OPERATOR_ROLES = (Role.OPERATOR.value, Role.SYNC.value)
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What an administrator's page shows: only what its job reaches."""
+
+    orgs: list
+    users: list
+    tokens: list
+    groups: list[tenancy.GroupView]
+    partners: list[dict]
+    locked: list
+    roles: tuple[str, ...]
+
+
+def overview(engine: Engine, principal: Principal) -> Overview:
+    principal.require_administrator()
+    with engine.connect() as conn:
+        orgs = tenancy.list_orgs(conn)
+        if principal.is_operator:
+            users = tenancy.list_users(conn, roles=(*OPERATOR_ROLES, Role.ADMIN.value))
+            return Overview(orgs, users, tenancy.list_tokens(conn, roles=(Role.SYNC.value,)),
+                            tenancy.group_views(conn), sync.status(engine),
+                            lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, users, OPERATOR_ROLES),
+                            (Role.ADMIN.value, *OPERATOR_ROLES))
+        users = tenancy.list_users(conn, org_id=principal.org_id)
+        return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
+                        tenancy.group_views(conn, principal.org_id), [],
+                        _locked_accounts(engine, users, ORG_ROLES), ORG_ROLES)
+
+
+def _locked_accounts(engine: Engine, users, roles) -> list:
+    names = {lockout.account_key(u.name) for u in users if u.role in roles}
+    return [row for row in lockout.locked_keys(engine, "user:") if row.key in names]
+
+
+def _audit(conn: Connection, principal: Principal, action: str, target: str, **detail) -> None:
+    audit.record(conn, principal.user_name, action, target, **detail)
+
+
+def _user_in_reach(conn: Connection, principal: Principal, name: str):
+    """The user row an administrator may manage: its organisation's users for an admin, operators
+    and sync accounts for the operator; anything else is NotFound, like an unknown name."""
+    try:
+        row = tenancy.user_by_name(conn, name)
+    except NotFound:
+        row = None
+    reach = row is not None and (row.role in OPERATOR_ROLES if principal.is_operator
+                                 else row.org_id == principal.org_id)
+    if not reach:
+        raise NotFound(f"no user named '{name}'")
+    return row
+
+
+def add_org(engine: Engine, principal: Principal, name: str, admin: str, password: str) -> None:
+    """Operator: a new organisation and its first admin, together or not at all."""
+    principal.require_operator()
+    _check_new_account(admin, password)
+    with engine.begin() as conn:
+        org_id = accounts.add_org(conn, name)
+        tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password))
+        _audit(conn, principal, "admin.org-add", name.strip(), admin=admin.strip())
+
+
+def _check_new_account(name: str, password: str) -> None:
+    if not name.strip():
+        raise InvalidInput("a user needs a name")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def add_user(engine: Engine, principal: Principal, name: str, role: str, password: str, org: str | None = None) -> None:
+    """An admin adds a user to its own organisation (admin, analyst or reader). The operator adds
+    operators, a partner's sync account, or the first admin of an organisation that has none."""
+    principal.require_administrator()
+    role = accounts.role_of(role).value
+    if role != Role.SYNC.value:
+        _check_new_account(name, password)
+    with engine.begin() as conn:
+        if principal.is_operator:
+            org_id = _operator_account_org(conn, role, org)
+        else:
+            if role not in ORG_ROLES:
+                raise InvalidInput(f"an organisation's admin gives the roles {', '.join(ORG_ROLES)}")
+            org_id = principal.org_id
+        secret = credentials.hash_password(password) if password else None
+        tenancy.create_user(conn, name.strip(), org_id, Role(role), secret)
+        _audit(conn, principal, "admin.user-add", name.strip(), role=role, org_id=org_id)
+
+
+def _operator_account_org(conn: Connection, role: str, org: str | None) -> int | None:
+    if role == Role.OPERATOR.value:
+        return None
+    found = tenancy.org_by_name(conn, org or "")
+    if role == Role.SYNC.value and found.partner_id is None:
+        raise InvalidInput("sync accounts belong to partner instances' organisations")
+    if role == Role.ADMIN.value and (found.partner_id is not None or tenancy.enabled_admins(conn, found.id)):
+        raise InvalidInput(f"'{found.name}' has an admin already: its admins add its users")
+    if role not in (Role.SYNC.value, Role.ADMIN.value):
+        raise InvalidInput("the operator adds operators, sync accounts and an organisation's first admin")
+    return found.id
+
+
+def set_role(engine: Engine, principal: Principal, name: str, role: str) -> None:
+    """An admin changes the role of a user of its organisation (never its own)."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _user_in_reach(conn, principal, name)
+        if principal.is_operator or role not in ORG_ROLES:
+            raise InvalidInput(f"roles an organisation's admin gives: {', '.join(ORG_ROLES)}")
+        if row.id == principal.user_id:
+            raise InvalidInput("you cannot change your own role")
+        tenancy.set_role(conn, row.id, Role(role))
+        _audit(conn, principal, "admin.user-role", name, role=role)
+
+
+def set_disabled(engine: Engine, principal: Principal, name: str, disabled: bool) -> None:
+    """Disable a user in reach (its sessions end, its tokens stop working), or enable it again."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _user_in_reach(conn, principal, name)
+        if row.id == principal.user_id:
+            raise InvalidInput("you cannot disable yourself")
+        tenancy.set_disabled(conn, row.id, disabled)
+        if disabled:
+            sessions.end_for_user(conn, row.id)
+        _audit(conn, principal, "admin.user-disable" if disabled else "admin.user-enable", name)
+
+
+def create_token(engine: Engine, principal: Principal, user: str, name: str, scope: str | None,
+                 days: int | None) -> str:
+    """A token for a user in reach (shown once), with a scope its role allows and an expiry."""
+    principal.require_administrator()
+    with engine.connect() as conn:
+        row = _user_in_reach(conn, principal, user)
+    if principal.is_operator and row.role != Role.SYNC.value:
+        raise InvalidInput("the operator makes tokens for partners' sync accounts only")
+    accounts.token_terms(row.role, scope, days)
+    token = accounts.create_token(engine, user, name, scope=scope, days=days)
+    with engine.begin() as conn:
+        _audit(conn, principal, "admin.token-create", user, name=name, scope=scope, days=days)
+    return token
+
+
+def revoke_token(engine: Engine, principal: Principal, token_id: int) -> None:
+    principal.require_administrator()
+    with engine.begin() as conn:
+        owner = tenancy.token_owner(conn, token_id)
+        reach = owner is not None and (owner.role in OPERATOR_ROLES if principal.is_operator
+                                       else owner.org_id == principal.org_id)
+        if not reach or not tenancy.revoke_token(conn, token_id):
+            raise NotFound(f"no live token #{token_id}")
+        _audit(conn, principal, "admin.token-revoke", str(token_id), user=owner.name)
+
+
+def unlock(engine: Engine, principal: Principal, key: str) -> None:
+    """Lift a lock-out: an admin its organisation's accounts, the operator client addresses and
+    the accounts it manages."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        kind, _, value = key.partition(":")
+        if kind == "user":
+            _user_in_reach(conn, principal, value)
+        elif not (kind == "addr" and principal.is_operator):
+            raise NotFound(f"no lock-out '{key}'")
+        if not auth_failures.clear(conn, key):
+            raise NotFound(f"no lock-out '{key}'")
+        _audit(conn, principal, "admin.unlock", key)
+
+
+def _group_in_reach(conn: Connection, principal: Principal, name: str):
+    """A group the administrator may act on: any for the operator; for an admin, those its
+    organisation owns, belongs to or is invited to. Others answer as unknown ones."""
+    try:
+        row = tenancy.group_by_name(conn, name)
+    except NotFound:
+        row = None
+    if row is not None and (principal.is_operator or row.owner_org_id == principal.org_id
+                            or tenancy.is_member(conn, row.id, principal.org_id)
+                            or tenancy.is_invited(conn, row.id, principal.org_id)):
+        return row
+    raise NotFound(f"no sharing group named '{name}'")
+
+
+def _require_owner(principal: Principal, group) -> None:
+    if not principal.is_operator and group.owner_org_id != principal.org_id:
+        raise InvalidInput(f"only the admins of the organisation that owns '{group.name}' do that")
+
+
+def create_group(engine: Engine, principal: Principal, name: str, description: str = "",
+                 members: list[str] = ()) -> None:
+    """An admin's new group is owned by its organisation, its only member until others accept
+    an invitation. The operator sets up a group with its members directly (owned by the first
+    that is no partner), as `liaison group add` does."""
+    principal.require_administrator()
+    name = name.strip()
+    accounts.check_group_name(name)
+    with engine.begin() as conn:
+        if principal.is_operator:
+            orgs = [tenancy.org_by_name(conn, m) for m in members]
+            owner = next((o.id for o in orgs if o.partner_id is None), None)
+            tenancy.create_group(conn, name, [o.id for o in orgs], description.strip(), owner)
+        else:
+            tenancy.create_group(conn, name, [principal.org_id], description.strip(), principal.org_id)
+        _audit(conn, principal, "admin.group-add", name, members=list(members) or [principal.org_name])
+
+
+def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
+    """The owner's admin (or the operator) invites an organisation into the group."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _group_in_reach(conn, principal, group)
+        _require_owner(principal, row)
+        target = tenancy.org_by_name(conn, org)
+        if not tenancy.invite(conn, row.id, target.id, principal.user_name):
+            raise Conflict(f"'{org}' is already a member of '{group}' or invited to it")
+        _audit(conn, principal, "admin.group-invite", group, org=org)
+
+
+def withdraw_invitation(engine: Engine, principal: Principal, group: str, org: str) -> None:
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _group_in_reach(conn, principal, group)
+        _require_owner(principal, row)
+        target = tenancy.org_by_name(conn, org)
+        if not tenancy.drop_invitation(conn, row.id, target.id):
+            raise NotFound(f"'{org}' is not invited to '{group}'")
+        _audit(conn, principal, "admin.group-uninvite", group, org=org)
+
+
+def answer_invitation(engine: Engine, principal: Principal, group: str, accept: bool, org: str | None = None) -> None:
+    """The invited organisation's admin accepts (it joins) or declines. Partners' organisations
+    have no admins here, so the operator answers for them."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _group_in_reach(conn, principal, group)
+        if principal.is_operator:
+            invited = tenancy.org_by_name(conn, org or "")
+            if invited.partner_id is None:
+                raise InvalidInput("the organisation's own admins answer its invitations")
+            org_id, org_name = invited.id, invited.name
+        else:
+            org_id, org_name = principal.org_id, principal.org_name
+        if not tenancy.drop_invitation(conn, row.id, org_id):
+            raise NotFound(f"no invitation of '{org_name}' to '{group}'")
+        if accept:
+            tenancy.add_group_member(conn, row.id, org_id)
+        _audit(conn, principal, "admin.group-join" if accept else "admin.group-decline", group, org=org_name)
+
+
+def leave(engine: Engine, principal: Principal, group: str) -> None:
+    """An admin takes its organisation out of a group (the owner hands ownership on first)."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _group_in_reach(conn, principal, group)
+        if principal.is_operator or not tenancy.is_member(conn, row.id, principal.org_id):
+            raise InvalidInput(f"your organisation is not a member of '{group}'")
+        if row.owner_org_id == principal.org_id:
+            raise InvalidInput(f"your organisation owns '{group}': hand it to another member first")
+        tenancy.remove_group_member(conn, row.id, principal.org_id)
+        _audit(conn, principal, "admin.group-leave", group, org=principal.org_name)
+
+
+def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> None:
+    """The owner's admin (or the operator) makes another member organisation the group's owner."""
+    principal.require_administrator()
+    with engine.begin() as conn:
+        row = _group_in_reach(conn, principal, group)
+        _require_owner(principal, row)
+        target = tenancy.org_by_name(conn, org)
+        if not tenancy.is_member(conn, row.id, target.id) or target.partner_id is not None:
+            raise InvalidInput(f"the owner of '{group}' must be one of its members, and no partner")
+        tenancy.set_group_owner(conn, row.id, target.id)
+        _audit(conn, principal, "admin.group-owner", group, org=org)
+
+
+def repair_group(engine: Engine, principal: Principal, group: str, org: str, *, member: bool) -> None:
+    """Operator: add an organisation to a group or take it out, without invitation."""
+    principal.require_operator()
+    with engine.begin() as conn:
+        row = tenancy.group_by_name(conn, group)
+        target = tenancy.org_by_name(conn, org)
+        change = tenancy.add_group_member if member else tenancy.remove_group_member
+        if not change(conn, row.id, target.id):
+            raise InvalidInput(f"'{org}' {'already is' if member else 'is not'} a member of '{group}'")
+        if not member and row.owner_org_id == target.id:
+            tenancy.set_group_owner(conn, row.id, None)
+        _audit(conn, principal, "admin.group-member-add" if member else "admin.group-member-remove", group, org=org)
+
+
+def add_partner(engine: Engine, principal: Principal, name: str, url: str, token: str, public_key: str) -> None:
+    """Operator: register a partner instance (and the organisation that stands for it)."""
+    principal.require_operator()
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a partner needs a name")
+    if url and not url.startswith(("https://", "http://")):
+        raise InvalidInput("the partner's URL starts with https:// (or http://)")
+    with engine.begin() as conn:
+        partners.add_partner(conn, name, url.strip() or None, token.strip() or None, public_key.strip() or None)
+        _audit(conn, principal, "admin.partner-add", name, url=url.strip() or None)
