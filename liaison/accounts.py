@@ -250,36 +250,6 @@ def end_session(engine: Engine, token: str) -> None:
         sessions.end(conn, credentials.token_digest(token))
 
 
-def list_users(engine: Engine):
-    with engine.connect() as conn:
-        return tenancy.list_users(conn)
-
-
-def list_orgs(engine: Engine):
-    with engine.connect() as conn:
-        return tenancy.list_orgs(conn)
-
-
-def list_groups(engine: Engine) -> list[tuple[str, str, list[str]]]:
-    with engine.connect() as conn:
-        return tenancy.list_groups(conn)
-
-
-def list_tokens(engine: Engine):
-    with engine.connect() as conn:
-        return tenancy.list_tokens(conn)
-
-
-def set_role(engine: Engine, user_name: str, role: str) -> None:
-    """Give a user another role."""
-    try:
-        role = Role(role)
-    except ValueError:
-        raise InvalidInput(f"unknown role '{role}'; roles: {', '.join(r.value for r in Role)}") from None
-    with engine.begin() as conn:
-        tenancy.set_role(conn, tenancy.user_by_name(conn, user_name).id, role)
-
-
 def set_disabled(engine: Engine, user_name: str, disabled: bool) -> None:
     """Disable a user (its web sessions end; its tokens stop working) or enable it again."""
     with engine.begin() as conn:
@@ -287,19 +257,3 @@ def set_disabled(engine: Engine, user_name: str, disabled: bool) -> None:
         tenancy.set_disabled(conn, user_id, disabled)
         if disabled:
             sessions.end_for_user(conn, user_id)
-
-
-def revoke_token(engine: Engine, token_id: int) -> None:
-    with engine.begin() as conn:
-        if not tenancy.revoke_token(conn, token_id):
-            raise NotFound(f"no live token #{token_id}")
-
-
-def change_group_member(engine: Engine, group: str, org: str, *, member: bool) -> None:
-    """Add organisation `org` to sharing group `group` (member=True) or remove it."""
-    with engine.begin() as conn:
-        group_id = tenancy.group_by_name(conn, group).id
-        org_id = tenancy.org_by_name(conn, org).id
-        change = tenancy.add_group_member if member else tenancy.remove_group_member
-        if not change(conn, group_id, org_id):
-            raise InvalidInput(f"'{org}' {'already is' if member else 'is not'} a member of '{group}'")

@@ -19,7 +19,7 @@ from liaison import accounts, audit, lockout
 from liaison.access import credentials
 from liaison.access.principal import Principal, Role
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.federation import partners, sync
+from liaison.federation import partners, signing, sync
 from liaison.store import auth_failures, sessions, tenancy
 
 #: Roles an organisation's admin gives; sync accounts are the operator's, for partners.
@@ -40,6 +40,8 @@ class Overview:
     partners: list[dict]
     locked: list
     roles: tuple[str, ...]
+    #: This instance's public signing key and its id (the operator's to hand to partners).
+    instance_key: tuple[str, str] | None = None
 
 
 def overview(engine: Engine, principal: Principal) -> Overview:
@@ -48,10 +50,11 @@ def overview(engine: Engine, principal: Principal) -> Overview:
         orgs = tenancy.list_orgs(conn)
         if principal.is_operator:
             users = tenancy.list_users(conn, roles=(*OPERATOR_ROLES, Role.ADMIN.value))
+            key = signing.load_or_create(conn)
             return Overview(orgs, users, tenancy.list_tokens(conn, roles=(Role.SYNC.value,)),
                             tenancy.group_views(conn), sync.status(engine),
                             lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, users, OPERATOR_ROLES),
-                            (Role.ADMIN.value, *OPERATOR_ROLES))
+                            (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id))
         users = tenancy.list_users(conn, org_id=principal.org_id)
         return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
                         tenancy.group_views(conn, principal.org_id), [],

@@ -15,6 +15,8 @@ from liaison.taxii import MEDIA_TYPE as TAXII_MEDIA
 def error_response(status: int, code: str, message: str, request: Request | None = None, **details) -> Response:
     """The error document: TAXII's error message under /taxii2, Liaison's own elsewhere."""
     headers = {"WWW-Authenticate": 'Bearer realm="liaison", Basic realm="liaison"'} if status == 401 else None
+    if status == 429 and "retry_after" in details:
+        headers = {"Retry-After": str(details["retry_after"])}
     if request is not None and request.url.path.startswith("/taxii2"):
         body = {"title": code.replace("-", " "), "description": message, "http_status": str(status),
                 "error_code": code}

@@ -23,13 +23,14 @@ _NEW_TYPE = {"person": "identity", "organization": "identity", "group": "intrusi
 _VALUE_SCOS = ("email-addr", "url", "domain-name", "ipv4-addr", "ipv6-addr")
 
 
-def new_entity_id(kind: str, name: str, attrs: dict) -> str:
+def new_entity_id(kind: str, name: str, attrs: dict, seed: str | None = None) -> str:
     """The id a new entity will have. Places get a deterministic id (every agency naming the same
-    place from the gazetteer makes the same object); persons and organisations a random one."""
+    place from the gazetteer makes the same object); persons and organisations a random one, or
+    one derived from `seed` when the same id must come out of every call."""
     if kind == "location":  # named by everything the object will hold, so one id never has two contents
         facts = [name, attrs.get("level"), attrs.get("country"), attrs.get("latitude"), attrs.get("longitude")]
         return stable_id("location", json.dumps(facts))
-    return f"{_NEW_TYPE[kind]}--{uuid.uuid4()}"
+    return stable_id(_NEW_TYPE[kind], seed) if seed else f"{_NEW_TYPE[kind]}--{uuid.uuid4()}"
 
 
 def observable(kind: str, value: str, attrs: dict) -> dict:
@@ -89,9 +90,11 @@ def _relationship_type(suggested: str, source_id: str) -> str:
 
 
 def build(view, principal: Principal, *, level: str, reliability: str, credibility: int,
-          stored: frozenset[str] = frozenset()) -> list[dict]:
-    """The objects publishing `view` (a DraftView) imports, the report last. Observables in `stored`
-    (ids the principal already sees) are referred to, not written again."""
+          refer: frozenset[str] = frozenset()) -> list[dict]:
+    """The objects publishing `view` (a DraftView, as its reader sees it) imports, the report last:
+    only the publisher's own content. Linked entities are referred to; observables in `refer` too,
+    the others are written as the publisher's own object for the value. An entity with a `new_id`
+    is the publisher's to write: new, or a gazetteer place the text itself makes."""
     doc = view.review
     stamp = clock.now()
     marking = tlp.TLP2_IDS[level]
@@ -101,7 +104,7 @@ def build(view, principal: Principal, *, level: str, reliability: str, credibili
     for entity in doc["entities"]:
         if entity["decision"] != "accept":
             continue
-        if entity["ref"]:
+        if entity["new_id"] is None:  # linked to an object the publisher refers to
             ids[entity["key"]] = entity["ref"]
         elif (obj := _entity(entity, common)) is not None:
             ids[entity["key"]] = obj["id"]
@@ -109,7 +112,7 @@ def build(view, principal: Principal, *, level: str, reliability: str, credibili
     for item in doc["observables"]:
         if item["decision"] == "accept":
             ids[item["key"]] = item["id"]
-            if item["id"] not in stored:
+            if item["id"] not in refer:
                 objects.append(observable(item["kind"], item["value"], item["attrs"]))
     for rel in doc["relationships"]:
         if rel["decision"] != "accept" or rel["source"] not in ids or rel["target"] not in ids:

@@ -24,12 +24,18 @@ from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.ingest.bundles import import_into
 from liaison.ingest.documents import Document, checked, read_document
 from liaison.ingest.extract import mentions as kinds
-from liaison.ingest.extract.pipeline import Extraction, extract
+from liaison.ingest.extract.pipeline import Extraction, Flag, describe, extract
 from liaison.ingest.extract.plugins import load_recognizer
 from liaison.intel import draft_bundle
-from liaison.intel.resolution import NAMED_TYPES, knowledge_index, known_entity, visible_lookup
+from liaison.intel.resolution import (
+    NAMED_TYPES,
+    knowledge_index,
+    known_entity,
+    visible_entities,
+    visible_lookup,
+)
 from liaison.stix import tlp
-from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, LIAISON_IDENTITY
+from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY
 from liaison.store import drafts as store
 from liaison.store import entities, tenancy
 
@@ -117,17 +123,19 @@ def _mention(m) -> dict:
 
 def review_of(extraction: Extraction) -> dict:
     """The review document of an extraction: every finding with a key, a planned STIX id and the
-    decision 'accept' (the analyst drops or corrects what is wrong)."""
+    decision 'accept' (the analyst drops or corrects what is wrong). It keeps what the text says
+    and the ids of the known objects it was resolved to, never their content: names, attributes
+    and flags about them are made when the draft is read (_as_seen), from what its reader sees."""
     entities_, keys = [], {}
     for number, entity in enumerate(extraction.entities, 1):
         key = keys[entity.key] = f"e{number}"
+        attrs = {k: v for k, v in entity.said.items() if isinstance(v, (str, int, float, list))}
         entities_.append({
-            "key": key, "kind": entity.kind, "name": entity.name, "ref": entity.ref,
-            "new_id": None if entity.ref else draft_bundle.new_entity_id(entity.kind, entity.name, entity.attrs),
-            "confidence": round(entity.confidence, 3), "decision": "accept",
-            "attrs": {k: v for k, v in entity.attrs.items() if isinstance(v, (str, int, float, list))},
-            "conflicts": entity.conflicts,
-            "candidates": [{"ref": r, "name": n, "confidence": c} for r, n, c in entity.candidates],
+            "key": key, "kind": entity.kind, "name": entity.text_name, "ref": entity.ref,
+            "new_id": None if entity.ref else draft_bundle.new_entity_id(entity.kind, entity.text_name, attrs),
+            "confidence": round(entity.confidence, 3), "decision": "accept", "attrs": attrs,
+            "flags": [{"kind": f.kind, "ref": f.ref, "said": f.said} for f in entity.flags],
+            "candidates": [{"ref": r, "confidence": c} for r, _name, c in entity.candidates],
             "mentions": [_mention(m) for m in entity.mentions],
         })
     observables = []
@@ -149,37 +157,69 @@ def review_of(extraction: Extraction) -> dict:
     }
 
 
-def _view(row) -> DraftView:
-    return DraftView(row.id, row.title, row.status, row.source, row.published, row.text, orjson.loads(row.review),
-                     row.created_at, row.updated_at, row.author, row.report_id)
+def _view(conn, principal: Principal, row) -> DraftView:
+    """The draft of `row` as `principal` may read it now."""
+    return DraftView(row.id, row.title, row.status, row.source, row.published, row.text,
+                     _as_seen(conn, principal, orjson.loads(row.review)), row.created_at, row.updated_at,
+                     row.author, row.report_id)
 
 
 def get_draft(engine: Engine, principal: Principal, draft_id: str) -> DraftView:
-    """A draft of the principal's organisation, as far as the principal may see the objects it was
+    """A draft of the principal's organisation, as far as the principal sees the objects it was
     resolved to today; NotFound for any other id."""
     with engine.connect() as conn:
-        row = store.get_draft(conn, principal, draft_id)
-        if row is None:
-            raise NotFound(f"no draft {draft_id}")
-        view = _view(row)
-        refs = {e["ref"] for e in view.review["entities"] if e["ref"]}
-        refs |= {c["ref"] for e in view.review["entities"] for c in e["candidates"]}
-        seen = set(entities.current_raw(conn, principal, refs)) if refs else set()
-    _forget_unseen(view.review, refs - seen)
-    return view
+        return _read(conn, principal, draft_id)
 
 
-def _forget_unseen(review_doc: dict, unseen: set[str]) -> None:
-    """Blank what the draft says of objects the principal no longer sees (a group left, a share
-    narrowed since the extraction): their links, candidates and the flags naming them."""
-    if not unseen:
-        return
-    for entity in review_doc["entities"]:
-        if entity["ref"] in unseen:
-            entity.update(ref=None, name=entity["mentions"][0]["text"] if entity["mentions"] else entity["key"],
-                          no_longer_visible=True)
-        entity["candidates"] = [c for c in entity["candidates"] if c["ref"] not in unseen]
-        entity["conflicts"] = [c for c in entity["conflicts"] if not any(ref in c for ref in unseen)]
+def _read(conn, principal: Principal, draft_id: str) -> DraftView:
+    row = store.get_draft(conn, principal, draft_id)
+    if row is None:
+        raise NotFound(f"no draft {draft_id}")
+    return _view(conn, principal, row)
+
+
+def _as_seen(conn, principal: Principal, review_doc: dict) -> dict:
+    """The review with everything about known objects made from what `principal` sees of them now
+    (a group left, a share narrowed or a version sanitised since the extraction change it): their
+    names, kinds and attributes, the candidates and the flags in words. A link to an object the
+    principal no longer sees is dropped, and the finding is a new one with what the text says."""
+    found = review_doc["entities"]
+    refs = {e["ref"] for e in found if e["ref"]} | {c["ref"] for e in found for c in e["candidates"]}
+    refs |= {f["ref"] for e in found for f in e.get("flags", ())}
+    known = visible_entities(conn, principal, refs)
+    return {**review_doc, "entities": [_entity_as_seen(e, known, review_doc["report_id"]) for e in found]}
+
+
+def _entity_as_seen(stored: dict, known: dict, report_id: str) -> dict:
+    entity = {k: v for k, v in stored.items() if k != "flags"}
+    linked = known.get(stored["ref"]) if stored["ref"] else None
+    if stored["ref"] and linked is None:
+        # The same new id on every read, so the preview shows what publishing makes.
+        entity.update(_detached(stored, seed=f"{report_id}/{stored['key']}"), no_longer_visible=True)
+    elif linked is not None and _gazetteer_place(stored):
+        entity["new_id"] = stored["ref"]  # the publisher makes it from the text, as anyone would
+    elif linked is not None:
+        entity.update(name=linked.name, kind=linked.kind,
+                      attrs={**stored["attrs"], **{k: v for k, v in linked.attrs.items() if k != "roles"}})
+    entity["candidates"] = [{"ref": c["ref"], "name": known[c["ref"]].name, "confidence": c["confidence"]}
+                            for c in stored["candidates"] if c["ref"] in known]
+    candidates = [(c["ref"], c["name"], c["confidence"]) for c in entity["candidates"]]
+    flags = [Flag(**f) for f in stored.get("flags", ()) if f["kind"] == "namesake" or f["ref"] == entity["ref"]]
+    entity["conflicts"] = [text for f in flags if (text := describe(f, known, candidates, entity["confidence"]))]
+    return entity
+
+
+def _gazetteer_place(entity: dict) -> bool:
+    """A place linked to the very object the gazetteer makes of the text's name and facts."""
+    return entity["kind"] == kinds.LOCATION and \
+        entity["ref"] == draft_bundle.new_entity_id(kinds.LOCATION, entity["name"], entity["attrs"])
+
+
+def _detached(entity: dict, seed: str | None = None) -> dict:
+    """A linked entity's changes when its link goes: it is what the text says (its name and
+    attributes), a new object."""
+    return {"ref": None, "confidence": 1.0,
+            "new_id": draft_bundle.new_entity_id(entity["kind"], entity["name"], entity["attrs"], seed=seed)}
 
 
 def list_drafts(engine: Engine, principal: Principal, *, status: str | None = "draft", limit: int = 50,
@@ -258,12 +298,12 @@ def _apply(conn, principal: Principal, doc: dict, change: dict, title: str) -> s
             raise InvalidInput(f"kind must be one of {', '.join(kinds.ENTITY_KINDS)}")
         if change["kind"] == kinds.LOCATION and not (item["attrs"].get("country") or item["attrs"].get("latitude")):
             raise InvalidInput("a place needs a country or coordinates: link it to a known location instead")
-        item.update(kind=change["kind"], ref=None,
-                    new_id=draft_bundle.new_entity_id(change["kind"], item["name"], item["attrs"]))
+        item["kind"] = change["kind"]
+        item.update(_detached(item))
     elif op == "link" and is_entity:
         _link(conn, principal, item, str(change.get("ref") or ""))
     elif op == "unlink" and is_entity:
-        item.update(ref=None, confidence=1.0, new_id=draft_bundle.new_entity_id(item["kind"], item["name"], item["attrs"]))
+        item.update(_detached(item))
     elif op == "combine" and is_entity:
         into = _item(doc, change.get("into"))
         if into is item or not into["key"].startswith("e") or into.get("combined_into") \
@@ -291,7 +331,7 @@ def _link(conn, principal: Principal, item: dict, ref: str) -> None:
     known = known_entity(orjson.loads(raw)) if ref.split("--")[0] in NAMED_TYPES else None
     if known is None:
         raise InvalidInput(f"{ref} is not a person, organisation, group or place")
-    item.update(ref=ref, name=known.name, kind=known.kind, confidence=1.0, new_id=None)
+    item.update(ref=ref, kind=known.kind, confidence=1.0, new_id=None)  # its name and attributes: when read
 
 
 def discard(engine: Engine, principal: Principal, draft_id: str) -> DraftView:
@@ -304,38 +344,33 @@ def discard(engine: Engine, principal: Principal, draft_id: str) -> DraftView:
 
 def preview_bundle(engine: Engine, principal: Principal, draft_id: str, *, level: str = "amber",
                    reliability: str = "F", credibility: int = 6) -> dict:
-    """The STIX bundle publishing would produce (with the existing entities it refers to, as the
-    principal sees them)."""
-    view = get_draft(engine, principal, draft_id)
+    """The STIX bundle publishing would produce, with the existing entities it refers to as the
+    principal sees them. Observables are the organisation's own: those it holds as it holds them,
+    the others as the object it would write for the value."""
     with engine.connect() as conn:
-        linked, stored = _existing(conn, principal, view.review)
+        view = _read(conn, principal, draft_id)
+        linked = entities.current_raw(conn, principal, _linked(view.review))
+        own = entities.own_current(conn, principal, _observables(view.review))
+        held = entities.current_raw(conn, principal, set(own))
     objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
-                                 stored=frozenset(stored))
+                                 refer=frozenset(held))
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-            "objects": [orjson.loads(raw) for raw in (linked | stored).values()] + objects}
+            "objects": [orjson.loads(raw) for raw in (linked | held).values()] + objects}
 
 
-def _existing(conn, principal: Principal, review_doc: dict) -> tuple[dict[str, str], dict[str, str]]:
-    """The accepted entities the draft links to and the accepted observables already stored, as the
-    principal sees them (id -> JSON)."""
-    refs = {e["ref"] for e in review_doc["entities"] if e["decision"] == "accept" and e["ref"]}
-    found = entities.current_raw(conn, principal, refs)
-    missing = refs - set(found)
-    if missing:
-        raise Conflict(f"entities no longer visible to you: {', '.join(sorted(missing))}; unlink or drop them")
-    observables = {o["id"] for o in review_doc["observables"] if o["decision"] == "accept"}
-    return found, entities.current_raw(conn, principal, observables)
+def _linked(review_doc: dict) -> set[str]:
+    """The objects of others (or its own) that the accepted entities refer to."""
+    return {e["ref"] for e in review_doc["entities"] if e["decision"] == "accept" and e["new_id"] is None}
 
 
-def _ownerless(obj: dict) -> bool:
-    """Observables (they carry no author) and the places Liaison makes from its gazetteer."""
-    return "created" not in obj or obj.get("created_by_ref") == LIAISON_IDENTITY["id"]
+def _observables(review_doc: dict) -> set[str]:
+    return {o["id"] for o in review_doc["observables"] if o["decision"] == "accept"}
 
 
 def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: str, level: str,
             reliability: str, credibility: int) -> str:
-    """Import the accepted part of the draft with `audience` and TLP `level`, graded
-    `reliability`/`credibility` (Admiralty); returns the report's STIX id."""
+    """Import the accepted part of the draft, as the principal sees it now, with `audience` and TLP
+    `level`, graded `reliability`/`credibility` (Admiralty); returns the report's STIX id."""
     if reliability not in ADMIRALTY_RELIABILITY:
         raise InvalidInput("source reliability must be one of A-F", parameter="reliability")
     if credibility not in ADMIRALTY_CREDIBILITY:
@@ -344,37 +379,43 @@ def publish(engine: Engine, principal: Principal, draft_id: str, *, audience: st
         raise InvalidInput(f"TLP must be one of {', '.join(tlp.LEVELS)}", parameter="tlp")
     with engine.begin() as conn:
         row = _editable(conn, principal, draft_id)
-        view = _view(row)
+        view = _view(conn, principal, row)
         target = tenancy.resolve_audience(conn, principal, audience)
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} cannot be shared with '{target.label}'", parameter="tlp")
-        linked, stored = _existing(conn, principal, view.review)
+        linked = entities.current_raw(conn, principal, _linked(view.review))
         strictest = max((tlp.level_of_object(orjson.loads(raw)) or "clear"
                          for raw in linked.values()), key=tlp.LEVELS.index, default="clear")
         if tlp.LEVELS.index(level) < tlp.LEVELS.index(strictest):
             raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "
                                f"TLP:{level.upper()}", parameter="tlp")
-        # What the report refers to must be visible to its audience. Objects no organisation owns
-        # (observables, gazetteer places) are shared along: the organisation's own holding for itself
-        # alone is widened, or it holds them (as it sees them) for the audience; anything else shared
-        # more narrowly stops the publication.
-        referred = set(linked) | set(stored)
-        narrower = entities.not_shared_with(conn, principal, referred, target.id, target.kind)
-        seen = linked | stored
-        ownerless = {i for i in narrower if _ownerless(orjson.loads(seen[i]))}
-        ownerless -= entities.widen_own_holdings(conn, principal, ownerless, target.id)
-        if ownerless:  # held by others only: the organisation holds what it sees, for the audience
-            import_into(conn, principal, [orjson.loads(seen[i]) for i in sorted(ownerless)], audience=audience)
-        narrower = entities.not_shared_with(conn, principal, narrower, target.id, target.kind)
-        if narrower:
-            raise InvalidInput(
-                "the report would reveal objects its audience may not see: " + ", ".join(sorted(narrower))
-                + f"; share it more narrowly than '{target.label}' or drop them", parameter="audience")
+        written = _reach(conn, principal, target, set(linked), _observables(view.review))
         objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
-                                     stored=frozenset(stored))
+                                     refer=frozenset(_observables(view.review) - written))
         import_into(conn, principal, objects, audience=audience)
         report_id = view.review["report_id"]
         store.update_draft(conn, principal, draft_id, status="published", report_id=report_id)
         audit.record(conn, principal.user_name, "draft.publish", report_id, draft=draft_id, audience=target.label,
                      tlp=level, grading=f"{reliability}{credibility}", objects=len(objects))
     return report_id
+
+
+def _reach(conn, principal: Principal, target, linked: set[str], observables: set[str]) -> set[str]:
+    """Make sure the audience sees what the report refers to, and return the observables the
+    publication writes as the organisation's own object for the value. What the organisation
+    holds itself (observables, and its own identity, which every object names as its author) is
+    shared with the audience as its TLP allows; an observable the audience does not see and the
+    organisation does not hold is written as its own; another organisation's content is never
+    copied, so anything else the audience does not see stops the publication."""
+    identity = {principal.org_identity_id}
+    narrower = entities.not_shared_with(conn, principal, linked | observables | identity, target.id, target.kind)
+    own = entities.own_current(conn, principal, narrower & (observables | identity))
+    shareable = {i for i, (_pk, level) in own.items() if tlp.allows(level, target.kind)}
+    written = (narrower & observables) - set(own)
+    hidden = narrower - shareable - written
+    if hidden:
+        raise InvalidInput(
+            "the report would reveal objects its audience may not see: " + ", ".join(sorted(hidden))
+            + f"; share it more narrowly than '{target.label}' or drop them", parameter="audience")
+    entities.share_own(conn, principal, [own[i][0] for i in sorted(shareable)], target.id)
+    return written

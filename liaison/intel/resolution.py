@@ -60,6 +60,14 @@ def known_entity(obj: dict) -> KnownEntity | None:
     return KnownEntity(obj["id"], kind, name, tuple(a for a in aliases if isinstance(a, str) and a != name), attrs)
 
 
+def visible_entities(conn, principal: Principal, stix_ids: set[str]) -> dict[str, KnownEntity]:
+    """The named entities among `stix_ids` that `principal` sees now, as its current view of each
+    names and describes them."""
+    named = {i for i in stix_ids if i.split("--")[0] in NAMED_TYPES}
+    raws = entities.current_raw(conn, principal, named) if named else {}
+    return {i: e for i, raw in raws.items() if (e := known_entity(orjson.loads(raw))) is not None}
+
+
 def knowledge_index(engine: Engine) -> KnowledgeIndex:
     """This instance's index of names, brought up to date with what was stored since last time."""
     key = engine.url.render_as_string(hide_password=False)

@@ -81,20 +81,22 @@ def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], 
     return set(stix_ids) - set(shared)
 
 
-def widen_own_holdings(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int) -> set[str]:
-    """Share the latest visible versions of `stix_ids` that the principal's organisation holds for
-    itself alone with the audience `audience_id` too (newly stamped, so TAXII readers of that
-    collection see them as added now); returns the ids widened."""
-    if not stix_ids or principal.org_audience_id is None or audience_id == principal.org_audience_id:
-        return set()
-    own, wide = holding.alias("own"), holding.alias("wide")
+def own_current(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[int, str | None]]:
+    """Of `stix_ids`, those whose version `principal` reads is held live by its own organisation
+    (its own chain, which it reads first): id -> (version pk, TLP level)."""
+    if not stix_ids or principal.org_id is None:
+        return {}
+    own = holding.alias("own")
     rows = conn.execute(
-        select(V.c.pk, V.c.stix_id).join(own, own.c.version_pk == V.c.pk).where(
+        select(V.c.stix_id, V.c.pk, V.c.tlp).where(
             V.c.stix_id.in_(sorted(stix_ids)), current(principal, include_revoked=True),
-            own.c.org_id == principal.org_id, own.c.audience_id == principal.org_audience_id,
-            own.c.superseded_at.is_(None),
-            ~exists(select(1).where(wide.c.version_pk == V.c.pk, wide.c.org_id == principal.org_id,
-                                    wide.c.audience_id == audience_id)))
+            exists(select(1).where(own.c.version_pk == V.c.pk, own.c.org_id == principal.org_id,
+                                   own.c.superseded_at.is_(None))))
     ).all()
-    sharing.add_audience(conn, principal.org_id, principal.user_id, [pk for pk, _stix_id in rows], audience_id)
-    return {stix_id for _pk, stix_id in rows}
+    return {stix_id: (pk, level) for stix_id, pk, level in rows}
+
+
+def share_own(conn: Connection, principal: Principal, version_pks: list[int], audience_id: int) -> None:
+    """Hold these contents of the principal's organisation for the audience `audience_id` too (newly
+    stamped, so TAXII readers of that collection see them as added now)."""
+    sharing.add_audience(conn, principal.org_id, principal.user_id, version_pks, audience_id)

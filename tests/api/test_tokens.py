@@ -78,6 +78,7 @@ def test_bad_tokens_lock_the_client_address_out(client, tenants):
         assert client.get("/api/v1/whoami", headers=_basic("alice", "lia_guess")).status_code == 401
     locked = client.get("/api/v1/whoami", headers=tenants.headers("alice"))
     assert locked.status_code == 429 and "too many failed attempts" in locked.json()["error"]["message"]
+    assert 0 < int(locked.headers["Retry-After"]) <= lockout.LOCK.total_seconds()
     assert client.get("/taxii2/", headers=tenants.headers("alice")).status_code == 429
     with tenants.engine.begin() as conn:  # the account itself is not locked out
         assert auth_failures.get(conn, [lockout.account_key("alice")]) == []

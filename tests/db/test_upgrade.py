@@ -19,6 +19,7 @@ from liaison import accounts
 from liaison.db.engine import make_engine, migrate
 from liaison.federation import partners, signing
 from liaison.ingest.bundles import import_objects
+from liaison.intel import drafts
 from liaison.intel.objects import export_bundle, make_filters
 from conftest import PG_ADMIN_URL
 from servers import LiveServer, free_port
@@ -102,6 +103,16 @@ def test_a_previous_database_upgrades_with_everything_intact(previous, empty_url
         principal = accounts.principal_for_user(engine, user)
         exported = orjson.loads(b"".join(export_bundle(engine, principal, make_filters(engine))))
         assert sorted((o["id"], o.get("modified", "")) for o in exported["objects"]) == seen_before[user], user
+    # Drafts under review keep only what their text says; each still reads, and previews, for its organisation.
+    with engine.connect() as conn:
+        under_review = conn.execute(text("SELECT d.id, u.name FROM draft_report d JOIN user_account u "
+                                         "ON u.id = d.created_by WHERE d.status = 'draft'")).all()
+    assert under_review
+    for draft_id, author in under_review:
+        principal = accounts.principal_for_user(engine, author)
+        view = drafts.get_draft(engine, principal, draft_id)
+        assert view.review["entities"] and all("conflicts" in e for e in view.review["entities"])
+        assert drafts.preview_bundle(engine, principal, draft_id)["objects"]
     engine.dispose()
 
 

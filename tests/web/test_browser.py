@@ -92,13 +92,13 @@ def test_import_search_open_and_give_an_opinion(page_as, tmp_path):
     assert page.server_errors == []
 
 
-def test_admin_creates_a_user_who_can_log_in(page_as, live_server):
+def test_admin_creates_a_user_of_its_organisation_who_can_log_in(page_as, live_server):
     page = page_as("psc.admin")
     page.goto("/admin")
+    assert page.locator("tr:has(td:text-is('cert.analyst'))").count() == 0  # another organisation's
     user = f"new.analyst.{uuid.uuid4().hex[:6]}"
     page.click("summary >> text=Add a user")
     page.fill("#add-user input[name=name]", user)
-    page.select_option("#add-user select[name=org]", "Anatolia National CERT")
     page.fill("#add-user input[name=password]", "a-long-enough-password")
     page.click("#add-user button[type=submit]")
     page.wait_for_selector(f"text=User {user} added.")
@@ -106,8 +106,21 @@ def test_admin_creates_a_user_who_can_log_in(page_as, live_server):
     screenshot(page, "admin")
     newcomer = page_as()
     login(newcomer, live_server.url, user, "a-long-enough-password")
-    assert newcomer.inner_text(".whoami .org") == "Anatolia National CERT"
+    assert newcomer.inner_text(".whoami .org") == "Pamir Security Council"
     assert newcomer.locator(".mainnav a >> text=Admin").count() == 0
+
+
+def test_the_operator_has_the_administration_and_nothing_else(page_as, live_server):
+    page = page_as()
+    page.goto("/login")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "demo-operator-2025")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/admin")
+    assert [a.inner_text() for a in page.locator(".mainnav a").all()] == ["Admin"]
+    assert page.locator("#orgs li").count() >= 5 and page.locator("#partners").count() == 1
+    screenshot(page, "admin-operator")
+    assert page.server_errors == []
 
 
 def test_main_screens_fit_a_desktop_and_a_phone(page_as):

@@ -59,3 +59,21 @@ def test_the_reader_ignores_mentions_that_do_not_fit_the_text():
     mentions = [{"start": "0", "end": 5}, {"start": 1}, {"start": 6, "end": 2}, {"start": 17, "end": 22},
                 {"start": 20, "end": 99}]
     assert segments(text, mentions) == [("Officials met in ", None), ("Kabul", mentions[3]), (".", None)]
+
+
+def test_the_review_page_shows_only_what_its_reader_still_sees(web, tenants):
+    from stixdata import sdo
+
+    from liaison.ingest.bundles import import_objects
+    from liaison.intel import sharing
+
+    officer = sdo("identity", name="Halim Rasulov", identity_class="individual", roles=["Head of the Border Directorate"])
+    alice = tenants.principal("alice")
+    import_objects(tenants.engine, alice, [officer], audience="group:ab")
+    bob = web("bob")
+    path = _draft_path(bob.post("/drafts", {"text": TEXT, "published": "2026-01-14"}, follow_redirects=False))
+    assert "Border Directorate" in bob.get(path).text and officer["id"] in bob.get(path).text
+    sharing.unshare(tenants.engine, alice, officer["id"], "group:ab")
+    page = bob.get(path).text
+    assert "Border Directorate" not in page and officer["id"] not in page
+    assert "Halim Rasulov" in page and "no longer shared with you" in page

@@ -52,9 +52,24 @@ TITLE_WORDS = frozenset(w for title in TITLES for w in title.split()) | {"mr", "
 _ENTITY_KIND_ORDER = {kinds.PERSON: 0, kinds.ORGANIZATION: 1, kinds.GROUP: 1, kinds.LOCATION: 2}
 
 
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A doubt for the analyst about the known entity `ref`, kept as what the text says (`said`):
+    its wording comes from what the reader sees of `ref` when it is shown (describe), so a draft
+    never repeats a name or a title its reader no longer sees. Kinds: 'first-name' and 'title'
+    (the entity resolved to `ref` is written otherwise), 'ambiguous' (`said` also names other
+    candidates), 'namesake' (a new person sharing `ref`'s surname)."""
+
+    kind: str
+    ref: str
+    said: str
+
+
 @dataclass(slots=True)
 class Entity:
-    """One person, organisation, group or place the text talks about."""
+    """One person, organisation, group or place the text talks about. What the text says of it
+    (`text_name`, `said`) is kept apart from what the known object it resolves to adds (`name`,
+    `known_attrs`), so dropping the link drops everything that came from the known object."""
 
     key: str
     kind: str
@@ -62,10 +77,21 @@ class Entity:
     ref: str | None = None
     confidence: float = 1.0
     mentions: list[Mention] = field(default_factory=list)
-    attrs: dict = field(default_factory=dict)
+    said: dict = field(default_factory=dict)
+    known_attrs: dict = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    #: The flags in words, as the reader of the extraction sees the entities they name.
     conflicts: list[str] = field(default_factory=list)
     #: Other known entities the name could stand for: (stix id, name, confidence).
     candidates: list[tuple[str, str, float]] = field(default_factory=list)
+    text_name: str = ""
+
+    def __post_init__(self) -> None:
+        self.text_name = self.text_name or self.name
+
+    @property
+    def attrs(self) -> dict:
+        return {**self.said, **self.known_attrs}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +119,8 @@ class _Resolved:
     ref: str
     confidence: float
     candidates: list[tuple[str, str, float]]
+    #: The gazetteer's place at the same words, if any: what the text itself says of it.
+    place: Mention | None = None
 
 
 def extract(
@@ -111,7 +139,7 @@ def extract(
     observables = find_observables(text, regions=tuple(dict.fromkeys(
         p.attrs["country"] for p in places if p.attrs.get("country"))))
     dates = find_dates(text, published)
-    known, namesakes = _known_mentions(text, index, lookup, {(p.start, p.end) for p in places})
+    known, namesakes = _known_mentions(text, index, lookup, {(p.start, p.end): p for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
 
     taken = [(m.start, m.end) for m in observables]
@@ -128,6 +156,7 @@ def extract(
             builder.add_contextual(mention)
             taken.append((mention.start, mention.end))
     builder.corefer(text)
+    builder.describe_flags()
     # A place named inside a person's or an organisation's name is not a place the text talks about.
     named = [(m.start, m.end) for e in builder.entities.values() for m in e.mentions]
     for place in places:
@@ -165,7 +194,7 @@ def _capitalised(surface: str) -> bool:
 
 
 def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
-                    places: set[tuple[int, int]]) -> tuple[list[_Resolved], list[Mention]]:
+                    places: dict[tuple[int, int], Mention]) -> tuple[list[_Resolved], list[Mention]]:
     """Known names in the text, confirmed against the reader's view, longest first where they overlap;
     and the persons whose name differs from a known person's by the given name only (namesakes).
     A name that is a place in the gazetteer is taken as a known entity only when spelled exactly."""
@@ -179,7 +208,9 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
         if any(candidate.start < r.mention.end and r.mention.start < candidate.end for r in resolved):
             continue
         surface = text[candidate.start:candidate.end]
-        seen = {e.stix_id: e for i in candidate.stix_ids if (e := visible.get(i)) is not None}
+        key = skeleton(surface)  # the index knows every version's names; the reader's must match
+        seen = {e.stix_id: e for i in candidate.stix_ids
+                if (e := visible.get(i)) is not None and any(skeleton(n) == key for n in e.names)}
         scored = _score(surface, list(seen.values()))
         if not scored and _namesake(surface, seen.values()) and (candidate.start, candidate.end) not in places:
             namesakes.append(Mention(kinds.PERSON, candidate.start, candidate.end, surface, surface,
@@ -192,7 +223,7 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
             continue
         mention = Mention(kind=entity.kind, start=candidate.start, end=candidate.end, text=surface,
                           value=name, attrs=dict(entity.attrs), source="knowledge-base")
-        resolved.append(_Resolved(mention, ref, confidence, scored[1:]))
+        resolved.append(_Resolved(mention, ref, confidence, scored[1:], places.get((candidate.start, candidate.end))))
     return sorted(resolved, key=lambda r: r.mention.start), namesakes
 
 
@@ -245,11 +276,39 @@ def _first_names(surface: str, name: str) -> tuple[str, str] | None:
     return (a[0], b[0]) if len(a) > 1 and len(b) > 1 else None
 
 
-def _first_name_flag(entity: Entity, surface: str) -> None:
-    first = _first_names(surface, entity.name)
-    if entity.kind == kinds.PERSON and first and light(first[0]) != light(first[1]):
-        _flag(entity, f"first name written '{first[0]}' here and '{first[1]}' in the known record: "
-                      "check that this is the same person")
+def describe(flag: Flag, known: dict[str, KnownEntity], candidates: list[tuple[str, str, float]],
+             confidence: float) -> str | None:
+    """`flag` in words, from what the reader sees: `known` (the reader's views of entities by id)
+    and the entity's `candidates` and `confidence`; None when the reader no longer sees what
+    raised it, or it no longer holds."""
+    entity = known.get(flag.ref)
+    if entity is None:
+        return None
+    if flag.kind == "first-name":
+        first = _first_names(flag.said, entity.name)
+        if entity.kind == kinds.PERSON and first and light(first[0]) != light(first[1]):
+            return (f"first name written '{first[0]}' here and '{first[1]}' in the known record: "
+                    "check that this is the same person")
+    elif flag.kind == "title":
+        roles = entity.attrs.get("roles", ())
+        if not _role_agrees(flag.said, roles):
+            return f"title differs: the text says '{flag.said}', known as {', '.join(roles)}"
+    elif flag.kind == "ambiguous":
+        tied = [ref for ref, _name, c in candidates if c >= confidence and ref in known][:3]
+        if tied:
+            return f"ambiguous: '{flag.said}' also names " + ", ".join(f"{known[r].name} ({r})" for r in tied)
+    elif flag.kind == "namesake" and _same_surname(flag.said, entity):
+        return (f"same surname as the known person {entity.name} ({entity.stix_id}) but a "
+                "different first name: kept apart")
+    return None
+
+
+def _same_surname(name: str, known: KnownEntity) -> bool:
+    """A known person of another name, one of whose own names (as the reader sees them) ends with
+    the surname of `name`, in any spelling."""
+    surname = skeleton_token(TOKEN.findall(name)[-1])
+    return known.kind == kinds.PERSON and light(known.name) != light(name) and any(
+        len(words := TOKEN.findall(n)) > 1 and skeleton_token(words[-1]) == surname for n in known.names)
 
 
 def _is_acronym(name: str) -> bool:
@@ -276,16 +335,16 @@ class _EntityBuilder:
         return entity
 
     def add_resolved(self, resolved: _Resolved) -> None:
-        m = resolved.mention
+        m, place = resolved.mention, resolved.place
         entity = self._entity(resolved.ref, m.kind, m.value, ref=resolved.ref, confidence=resolved.confidence,
-                              attrs={k: v for k, v in m.attrs.items() if k != "roles"},
+                              known_attrs={k: v for k, v in m.attrs.items() if k != "roles"},
+                              said=dict(place.attrs) if place else {}, text_name=place.value if place else m.text,
                               candidates=resolved.candidates)
         entity.confidence = max(entity.confidence, resolved.confidence)
         entity.mentions.append(m)
-        _first_name_flag(entity, m.text)
+        _flag(entity, Flag("first-name", resolved.ref, m.text))
         if resolved.candidates and resolved.candidates[0][2] >= resolved.confidence:
-            names = ", ".join(f"{name} ({ref})" for ref, name, _ in resolved.candidates[:3])
-            _flag(entity, f"ambiguous: '{m.text}' also names {names}")
+            _flag(entity, Flag("ambiguous", resolved.ref, m.text))
 
     def add_role(self, ref: str, mention: Mention) -> None:
         """A titled mention of an already known entity: record the role, flag a different one."""
@@ -293,13 +352,10 @@ class _EntityBuilder:
         role = mention.attrs.get("role")
         if not role:
             return
-        entity.attrs.setdefault("role", role)
-        visible = self.lookup({ref}).get(ref)
-        known_roles = visible.attrs.get("roles", ()) if visible is not None else ()
-        if not _role_agrees(role, known_roles):
-            _flag(entity, f"title differs: the text says '{role}', known as {', '.join(known_roles)}")
+        entity.said.setdefault("role", role)
+        _flag(entity, Flag("title", ref, role))
         if mention.attrs.get("organization"):
-            entity.attrs.setdefault("organization", mention.attrs["organization"])
+            entity.said.setdefault("organization", mention.attrs["organization"])
 
     def add_contextual(self, mention: Mention) -> None:
         """A person or organisation found from its title or context: known by another spelling, or new."""
@@ -309,10 +365,10 @@ class _EntityBuilder:
         if scored and scored[0][2] >= MIN_CONFIDENCE:
             ref, name, confidence = scored[0]
             entity = self._entity(ref, visible[ref].kind, name, ref=ref, confidence=confidence,
-                                  attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
-                                  candidates=scored[1:])
+                                  known_attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
+                                  text_name=mention.value, candidates=scored[1:])
             entity.mentions.append(mention)
-            _first_name_flag(entity, mention.value)
+            _flag(entity, Flag("first-name", ref, mention.value))
             self.add_role(ref, mention)
             return
         if mention.kind == kinds.PERSON and " " not in light(mention.value):
@@ -324,7 +380,7 @@ class _EntityBuilder:
         entity = self._entity(key, mention.kind, mention.value, confidence=1.0)
         entity.mentions.append(mention)
         for attr, value in mention.attrs.items():
-            entity.attrs.setdefault(attr, value)
+            entity.said.setdefault(attr, value)
         if mention.kind == kinds.PERSON:
             self._flag_namesakes(entity, mention.value)
 
@@ -339,26 +395,34 @@ class _EntityBuilder:
         words = TOKEN.findall(name)
         if len(words) < 2:
             return
-        surname = skeleton_token(words[-1])
-        ids = self.index.ids_for_surname(surname)
+        ids = self.index.ids_for_surname(skeleton_token(words[-1]))
         for known in self.lookup(ids).values() if ids else ():
-            if known.kind == kinds.PERSON and light(known.name) != light(name):
+            if _same_surname(name, known):  # the index knows every version's names, the reader not
                 entity.candidates.append((known.stix_id, known.name, round(similarity(name, known.name), 3)))
-                _flag(entity, f"same surname as the known person {known.name} ({known.stix_id}) but a "
-                              "different first name: kept apart")
+                _flag(entity, Flag("namesake", known.stix_id, name))
 
     def add_place(self, place: Mention) -> None:
         ids = self.index.ids_for(place.value)
-        visible = [e for e in (self.lookup(ids) if ids else {}).values() if e.kind == kinds.LOCATION]
+        folded = skeleton(place.value)  # the index knows every version's names; the reader's must match
+        visible = [e for e in (self.lookup(ids) if ids else {}).values()
+                   if e.kind == kinds.LOCATION and any(skeleton(n) == folded for n in e.names)]
         match = next((e for e in visible
                       if not e.attrs.get("country") or e.attrs.get("country") == place.attrs.get("country")), None)
         if match is not None:
             entity = self._entity(match.stix_id, kinds.LOCATION, match.name, ref=match.stix_id,
-                                  attrs={**place.attrs, **match.attrs})
+                                  said=dict(place.attrs), known_attrs=dict(match.attrs), text_name=place.value)
         else:
             key = f"location:{place.attrs.get('level', '')}:{place.attrs.get('country', '')}:{light(place.value)}"
-            entity = self._entity(key, kinds.LOCATION, place.value, attrs=dict(place.attrs))
+            entity = self._entity(key, kinds.LOCATION, place.value, said=dict(place.attrs))
         entity.mentions.append(place)
+
+    def describe_flags(self) -> None:
+        """Put every entity's flags in words, as the reader sees the entities they name."""
+        refs = {f.ref for e in self.entities.values() for f in e.flags}
+        known = self.lookup(refs) if refs else {}
+        for entity in self.entities.values():
+            entity.conflicts = [text for f in entity.flags
+                                if (text := describe(f, known, entity.candidates, entity.confidence))]
 
     def corefer(self, text: str) -> None:
         """Later mentions of a person of the text by surname alone ('Patrushev said')."""
@@ -408,9 +472,9 @@ def _compatible(known_kind: str, mention_kind: str) -> bool:
     return known_kind == mention_kind
 
 
-def _flag(entity: Entity, message: str) -> None:
-    if message not in entity.conflicts:
-        entity.conflicts.append(message)
+def _flag(entity: Entity, flag: Flag) -> None:
+    if flag not in entity.flags:
+        entity.flags.append(flag)
 
 
 def _observable_keys(observables: list[Mention]) -> dict[str, Mention]:

@@ -4,10 +4,15 @@ user_account: `org_id` may be empty, for operators (role 'operator'), who belong
 api_token: `scope` ('read', 'write', 'sync'; existing tokens get what their user's role allowed)
 and `expires_at` (empty for existing tokens: they never had one). sharing_group: `owner_org_id`,
 set for existing groups to their first local member. group_invitation and auth_failure are new.
+Drafts under review keep only what their text says: a finding linked to a known object loses the
+name and attributes that were copied from it (they are read from the object, as its reader sees
+it, whenever the draft is read), and its warnings, which named the object in words.
 
 Revision ID: 0005
 Revises: 0004
 """
+
+import json
 
 from alembic import op
 import sqlalchemy as sa
@@ -19,7 +24,29 @@ branch_labels = None
 depends_on = None
 
 
+def _text_side(entity: dict) -> dict:
+    """A draft finding as the text gives it: what came from a linked object is left out."""
+    if 'flags' in entity:
+        return entity
+    entity = {k: v for k, v in entity.items() if k != 'conflicts'}
+    entity['flags'] = []
+    entity['candidates'] = [{'ref': c['ref'], 'confidence': c['confidence']} for c in entity.get('candidates', [])]
+    if entity.get('ref'):
+        mentions = entity.get('mentions') or []
+        entity.update(attrs={}, name=mentions[0]['text'] if mentions else entity['name'])
+    return entity
+
+
+def _drafts_to_text_side(conn) -> None:
+    drafts = sa.table('draft_report', sa.column('id'), sa.column('status'), sa.column('review'))
+    for draft_id, review in conn.execute(sa.select(drafts.c.id, drafts.c.review).where(drafts.c.status == 'draft')).all():
+        doc = json.loads(review)
+        doc['entities'] = [_text_side(e) for e in doc.get('entities', [])]
+        conn.execute(sa.update(drafts).where(drafts.c.id == draft_id).values(review=json.dumps(doc)))
+
+
 def upgrade() -> None:
+    _drafts_to_text_side(op.get_bind())
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.alter_column('org_id', existing_type=sa.Integer(), nullable=True)
         batch_op.drop_constraint(op.f('ck_user_account_known_role'), type_='check')
