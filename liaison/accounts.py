@@ -117,13 +117,19 @@ def create_token(engine: Engine, user_name: str, name: str = "api", *, replace: 
                  scope: str | None = None, days: int | None = None) -> str:
     """A new API token for the user; only its digest is kept, so this is the one time it is seen.
     With `replace`, the user's earlier tokens of the same name are revoked."""
-    token = credentials.new_token()
     with engine.begin() as conn:
-        row = tenancy.user_by_name(conn, user_name)
-        scope, expires = token_terms(row.role, scope, days)
-        if replace:
-            tenancy.revoke_tokens(conn, row.id, name)
-        tenancy.create_token(conn, row.id, name, credentials.token_digest(token), scope, expires)
+        return issue_token(conn, tenancy.user_by_name(conn, user_name), name, scope=scope, days=days,
+                           replace=replace)
+
+
+def issue_token(conn: Connection, user_row, name: str, *, scope: str | None = None, days: int | None = None,
+                replace: bool = False) -> str:
+    """create_token inside the caller's transaction, for a user row."""
+    scope, expires = token_terms(user_row.role, scope, days)
+    token = credentials.new_token()
+    if replace:
+        tenancy.revoke_tokens(conn, user_row.id, name)
+    tenancy.create_token(conn, user_row.id, name, credentials.token_digest(token), scope, expires)
     return token
 
 

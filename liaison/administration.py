@@ -49,20 +49,21 @@ def overview(engine: Engine, principal: Principal) -> Overview:
     with engine.connect() as conn:
         orgs = tenancy.list_orgs(conn)
         if principal.is_operator:
-            users = tenancy.list_users(conn, roles=(*OPERATOR_ROLES, Role.ADMIN.value))
+            users = [u for u in tenancy.list_users(conn) if u.role == Role.ADMIN.value or _in_reach(principal, u)]
+            tokens = [t for t in tenancy.list_tokens(conn, roles=(Role.SYNC.value,)) if t.partner_id is not None]
             key = signing.load_or_create(conn)
-            return Overview(orgs, users, tenancy.list_tokens(conn, roles=(Role.SYNC.value,)),
+            return Overview(orgs, users, tokens,
                             tenancy.group_views(conn), sync.status(engine),
-                            lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, users, OPERATOR_ROLES),
+                            lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, principal, users),
                             (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id))
         users = tenancy.list_users(conn, org_id=principal.org_id)
         return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
                         tenancy.group_views(conn, principal.org_id), [],
-                        _locked_accounts(engine, users, ORG_ROLES), ORG_ROLES)
+                        _locked_accounts(engine, principal, users), ORG_ROLES)
 
 
-def _locked_accounts(engine: Engine, users, roles) -> list:
-    names = {lockout.account_key(u.name) for u in users if u.role in roles}
+def _locked_accounts(engine: Engine, principal: Principal, users) -> list:
+    names = {lockout.account_key(u.name) for u in users if _in_reach(principal, u)}
     return [row for row in lockout.locked_keys(engine, "user:") if row.key in names]
 
 
@@ -77,11 +78,18 @@ def _user_in_reach(conn: Connection, principal: Principal, name: str):
         row = tenancy.user_by_name(conn, name)
     except NotFound:
         row = None
-    reach = row is not None and (row.role in OPERATOR_ROLES if principal.is_operator
-                                 else row.org_id == principal.org_id)
-    if not reach:
+    if row is None or not _in_reach(principal, row):
         raise NotFound(f"no user named '{name}'")
     return row
+
+
+def _in_reach(principal: Principal, account) -> bool:
+    """Whether an administrator manages an account (a user row with its organisation's partner_id):
+    an admin its own organisation's; the operator operators and partners' sync accounts — never a
+    local organisation's account, whose token would read that organisation's intelligence."""
+    if principal.is_operator:
+        return account.role == Role.OPERATOR.value or (account.role == Role.SYNC.value and account.partner_id is not None)
+    return account.org_id == principal.org_id
 
 
 def add_org(engine: Engine, principal: Principal, name: str, admin: str, password: str) -> None:
@@ -163,13 +171,11 @@ def create_token(engine: Engine, principal: Principal, user: str, name: str, sco
                  days: int | None) -> str:
     """A token for a user in reach (shown once), with a scope its role allows and an expiry."""
     principal.require_administrator()
-    with engine.connect() as conn:
-        row = _user_in_reach(conn, principal, user)
-    if principal.is_operator and row.role != Role.SYNC.value:
-        raise InvalidInput("the operator makes tokens for partners' sync accounts only")
-    accounts.token_terms(row.role, scope, days)
-    token = accounts.create_token(engine, user, name, scope=scope, days=days)
     with engine.begin() as conn:
+        row = _user_in_reach(conn, principal, user)
+        if principal.is_operator and row.role != Role.SYNC.value:
+            raise InvalidInput("the operator makes tokens for partners' sync accounts only")
+        token = accounts.issue_token(conn, row, name, scope=scope, days=days)
         _audit(conn, principal, "admin.token-create", user, name=name, scope=scope, days=days)
     return token
 
@@ -178,9 +184,7 @@ def revoke_token(engine: Engine, principal: Principal, token_id: int) -> None:
     principal.require_administrator()
     with engine.begin() as conn:
         owner = tenancy.token_owner(conn, token_id)
-        reach = owner is not None and (owner.role in OPERATOR_ROLES if principal.is_operator
-                                       else owner.org_id == principal.org_id)
-        if not reach or not tenancy.revoke_token(conn, token_id):
+        if owner is None or not _in_reach(principal, owner) or not tenancy.revoke_token(conn, token_id):
             raise NotFound(f"no live token #{token_id}")
         _audit(conn, principal, "admin.token-revoke", str(token_id), user=owner.name)
 

@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, select
 
 from liaison import audit, clock
+from liaison.access.principal import Principal
 from liaison.config import get_settings
 from liaison.db.tables import sync_state
 from liaison.errors import InvalidInput, LiaisonError
@@ -82,6 +83,19 @@ def status(engine: Engine, only: str | None = None) -> list[dict]:
                              "last_error": r.last_error} for r in rows],
             })
         return found
+
+
+def status_for(engine: Engine, principal: Principal) -> list[dict]:
+    """The partnerships `principal` may know of: every one with its state for operators; its own
+    for a partner's sync account; the partners' names and keys for an organisation's users (who
+    the partner members of their groups are), not how this instance reaches them."""
+    if principal.is_operator or principal.is_system:
+        return status(engine)
+    if principal.is_partner:
+        with engine.connect() as conn:
+            own = partners.partner_of_org(conn, principal.org_id)
+        return status(engine, only=own.name) if own is not None else []
+    return [{"name": p["name"], "key_id": p["key_id"], "signs": p["signs"]} for p in status(engine)]
 
 
 class _Remote:

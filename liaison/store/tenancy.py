@@ -167,7 +167,9 @@ def create_user(conn: Connection, name: str, org_id: int | None, role: Role, pas
 
 
 def user_by_name(conn: Connection, name: str):
-    row = conn.execute(select(user).where(user.c.name == name)).first()
+    """The user row (with its organisation's partner_id, None for local organisations and operators)."""
+    row = conn.execute(select(user, organization.c.partner_id)
+                       .outerjoin(organization, organization.c.id == user.c.org_id).where(user.c.name == name)).first()
     if row is None:
         raise NotFound(f"no user named '{name}'")
     return row
@@ -303,7 +305,8 @@ def list_users(conn: Connection, org_id: int | None = None, roles: tuple[str, ..
     """Users with their organisation's name (None for operators), role and state, by name: every
     one, or those of one organisation, or those of some roles."""
     query = (select(user.c.id, user.c.name, organization.c.name.label("org"), user.c.role, user.c.disabled,
-                    user.c.created_at, user.c.password_hash.is_not(None).label("has_password"), user.c.org_id)
+                    user.c.created_at, user.c.password_hash.is_not(None).label("has_password"), user.c.org_id,
+                    organization.c.partner_id)
              .outerjoin(organization, organization.c.id == user.c.org_id).order_by(user.c.name))
     if org_id is not None:
         query = query.where(user.c.org_id == org_id)
@@ -331,8 +334,9 @@ def list_tokens(conn: Connection, org_id: int | None = None, roles: tuple[str, .
     organisation's users, or of users of some roles; live ones first, then by last use."""
     query = (select(api_token.c.id, user.c.name.label("user"), user.c.org_id, user.c.role, api_token.c.name,
                     api_token.c.scope, api_token.c.created_at, api_token.c.expires_at, api_token.c.last_used_at,
-                    api_token.c.revoked_at)
+                    api_token.c.revoked_at, organization.c.partner_id)
              .join(user, user.c.id == api_token.c.user_id)
+             .outerjoin(organization, organization.c.id == user.c.org_id)
              .order_by(api_token.c.revoked_at.is_not(None), api_token.c.last_used_at.is_(None),
                        api_token.c.last_used_at.desc(), api_token.c.created_at.desc()))
     if org_id is not None:
@@ -343,8 +347,9 @@ def list_tokens(conn: Connection, org_id: int | None = None, roles: tuple[str, .
 
 
 def token_owner(conn: Connection, token_id: int):
-    """(user name, org_id, role) of a token's user, or None."""
-    return conn.execute(select(user.c.name, user.c.org_id, user.c.role).join(api_token, api_token.c.user_id == user.c.id)
+    """The user row of a token's user (with its organisation's partner_id), or None."""
+    return conn.execute(select(user, organization.c.partner_id).join(api_token, api_token.c.user_id == user.c.id)
+                        .outerjoin(organization, organization.c.id == user.c.org_id)
                         .where(api_token.c.id == token_id)).first()
 
 

@@ -159,6 +159,10 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     analyst = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "analyst", "password": "0123456789ab"})
     assert analyst.status_code == 422
     assert ops.post("/admin/tokens", {"user": "alice", "name": "x"}).status_code == 404
+    # Nor for a sync account of a local organisation: its token would read that organisation's holdings.
+    accounts.create_user(admins.engine, "bravo-sync", "Bravo", "sync")
+    assert ops.post("/admin/tokens", {"user": "bravo-sync", "name": "x"}).status_code == 404
+    assert "bravo-sync" not in ops.get("/admin").text
     # Partners and their sync accounts, groups repaired.
     public = base64.b64encode(bytes(range(32))).decode()
     assert ops.post("/admin/partners", {"name": "Remote", "url": "https://remote.example/",

@@ -8,24 +8,14 @@ from fastapi.concurrency import run_in_threadpool
 from liaison.access.principal import Principal
 from liaison.api.deps import current_principal, get_engine
 from liaison.config import get_settings
-from liaison.federation import partners, signing, sync
+from liaison.federation import signing, sync
 
 router = APIRouter(tags=["federation"])
 
 
 @router.get("/partners", summary="Partner instances and where each sync stands")
 async def list_partners(principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    """Operators see every partnership and its state; a partner's sync account only its own; the
-    organisations' users the partners' names and keys (who the groups' partner members are)."""
-    def read():
-        if principal.is_operator or principal.is_system:
-            return sync.status(engine)
-        with engine.connect() as conn:
-            own = partners.partner_of_org(conn, principal.org_id)
-        if principal.is_partner:
-            return sync.status(engine, only=own.name) if own is not None else []
-        return [{"name": p["name"], "key_id": p["key_id"], "signs": p["signs"]} for p in sync.status(engine)]
-    return {"partners": await run_in_threadpool(read)}
+    return {"partners": await run_in_threadpool(sync.status_for, engine, principal)}
 
 
 @router.post("/partners/{name}/sync", summary="Sync with a partner now (operator)")
