@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine
 from liaison import clock, lockout
 from liaison.access import credentials
 from liaison.access.principal import Principal, Role
-from liaison.errors import InvalidInput, NotFound, Unauthorized
+from liaison.errors import InvalidInput, NotFound, PasswordChangeRequired, Unauthorized
 from liaison.federation.signing import load_or_create
 from liaison.ingest.bundles import import_into
 from liaison.store import sessions, tenancy
@@ -145,13 +145,11 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
 
 
 def authenticate_token(engine: Engine, token: str, user_name: str | None, address: str | None) -> Principal:
-    """The principal of an API request's token (and user name, with Basic credentials). Failures
-    count against the client address, which is locked out after too many (see lockout)."""
-    keys = [lockout.address_key(address)]
-    lockout.check(engine, keys)
+    """The principal of an API request's token (and user name, with Basic credentials). A valid
+    token is always accepted; bad ones count against the client address (see lockout)."""
     principal = principal_for_token(engine, token)
     if principal is None or (user_name is not None and user_name != principal.user_name):
-        lockout.failed(engine, keys, via="token")
+        lockout.token_failed(engine, address)
         raise Unauthorized("invalid credentials (unknown, revoked or expired token)")
     return principal
 
@@ -182,12 +180,18 @@ def _unknown_user_hash() -> str:
     return credentials.hash_password(secrets.token_urlsafe(16))
 
 
-def start_session(engine: Engine, user_name: str, password: str, address: str | None = None) -> WebSession:
-    """Log a user in with its password. Unknown users and wrong passwords get the same answer;
-    disabled users, users without a password and partners' sync accounts cannot log in. Too
-    many failures lock the account name and the client address out (see lockout)."""
-    keys = [lockout.account_key(user_name), lockout.address_key(address)]
-    lockout.check(engine, keys)
+#: The shortest password anyone sets.
+MIN_PASSWORD = 10
+
+
+def start_session(engine: Engine, user_name: str, password: str, address: str | None = None,
+                  new_password: str | None = None) -> WebSession:
+    """Log a user in with its password, replacing it by `new_password` when given; a password an
+    administrator chose must be replaced (PasswordChangeRequired) before a session starts, so no
+    administrator keeps a credential of another's account. Unknown users and wrong passwords get
+    the same answer; disabled users, users without a password and partners' sync accounts cannot
+    log in. Too many failures lock the account name and the client address out (see lockout)."""
+    attempt = lockout.attempt(engine, [lockout.account_key(user_name), lockout.address_key(address)], via="password")
     with engine.connect() as conn:
         try:
             row = tenancy.user_by_name(conn, user_name)
@@ -196,13 +200,20 @@ def start_session(engine: Engine, user_name: str, password: str, address: str | 
     # The same argon2 work whether the user is unknown, has no password (token-only) or has one.
     known_hash = row.password_hash if row is not None and row.password_hash else None
     if not credentials.check_password(known_hash or _unknown_user_hash(), password) or known_hash is None:
-        lockout.failed(engine, keys, via="password")
         raise Unauthorized(_WRONG_LOGIN)
-    lockout.succeeded(engine, user_name)
+    lockout.succeeded(engine, user_name, attempt)
     if row.disabled:
         raise Unauthorized("this account is disabled; ask an administrator")
     if row.role == Role.SYNC:
         raise Unauthorized("a partner's sync account has no access to the web UI")
+    if new_password:
+        if len(new_password) < MIN_PASSWORD or new_password == password:
+            raise InvalidInput(f"the new password needs at least {MIN_PASSWORD} characters and must differ "
+                               "from the old one")
+        with engine.begin() as conn:
+            tenancy.set_password(conn, row.id, credentials.hash_password(new_password))
+    elif row.must_change_password:
+        raise PasswordChangeRequired("an administrator chose this password: choose your own to log in")
     session = WebSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     now = clock.now()
     expires = clock.format_ts(datetime.fromisoformat(now.replace("Z", "+00:00")) + SESSION_LIFETIME)

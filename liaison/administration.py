@@ -26,7 +26,6 @@ from liaison.store import auth_failures, sessions, tenancy
 ORG_ROLES = (Role.ADMIN.value, Role.ANALYST.value, Role.READER.value)
 #: Accounts the operator manages: its own kind, and partners' sync accounts.
 OPERATOR_ROLES = (Role.OPERATOR.value, Role.SYNC.value)
-MIN_PASSWORD = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +41,8 @@ class Overview:
     roles: tuple[str, ...]
     #: This instance's public signing key and its id (the operator's to hand to partners).
     instance_key: tuple[str, str] | None = None
+    #: Names of the organisations that stand for partner instances.
+    partner_orgs: frozenset[str] = frozenset()
 
 
 def overview(engine: Engine, principal: Principal) -> Overview:
@@ -55,7 +56,8 @@ def overview(engine: Engine, principal: Principal) -> Overview:
             return Overview(orgs, users, tokens,
                             tenancy.group_views(conn), sync.status(engine),
                             lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, principal, users),
-                            (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id))
+                            (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id),
+                            frozenset(o.name for o in orgs if o.partner_id is not None))
         users = tenancy.list_users(conn, org_id=principal.org_id)
         return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
                         tenancy.group_views(conn, principal.org_id), [],
@@ -98,15 +100,16 @@ def add_org(engine: Engine, principal: Principal, name: str, admin: str, passwor
     _check_new_account(admin, password)
     with engine.begin() as conn:
         org_id = accounts.add_org(conn, name)
-        tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password))
+        tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password),
+                            must_change_password=True)
         _audit(conn, principal, "admin.org-add", name.strip(), admin=admin.strip())
 
 
 def _check_new_account(name: str, password: str) -> None:
     if not name.strip():
         raise InvalidInput("a user needs a name")
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
+    if len(password) < accounts.MIN_PASSWORD:
+        raise InvalidInput(f"the password needs at least {accounts.MIN_PASSWORD} characters")
 
 
 def add_user(engine: Engine, principal: Principal, name: str, role: str, password: str, org: str | None = None) -> None:
@@ -124,7 +127,8 @@ def add_user(engine: Engine, principal: Principal, name: str, role: str, passwor
                 raise InvalidInput(f"an organisation's admin gives the roles {', '.join(ORG_ROLES)}")
             org_id = principal.org_id
         secret = credentials.hash_password(password) if password else None
-        tenancy.create_user(conn, name.strip(), org_id, Role(role), secret)
+        # The administrator chose the password: its owner replaces it at the first login.
+        tenancy.create_user(conn, name.strip(), org_id, Role(role), secret, must_change_password=secret is not None)
         _audit(conn, principal, "admin.user-add", name.strip(), role=role, org_id=org_id)
 
 
@@ -134,8 +138,9 @@ def _operator_account_org(conn: Connection, role: str, org: str | None) -> int |
     found = tenancy.org_by_name(conn, org or "")
     if role == Role.SYNC.value and found.partner_id is None:
         raise InvalidInput("sync accounts belong to partner instances' organisations")
-    if role == Role.ADMIN.value and (found.partner_id is not None or tenancy.enabled_admins(conn, found.id)):
-        raise InvalidInput(f"'{found.name}' has an admin already: its admins add its users")
+    if role == Role.ADMIN.value and (found.partner_id is not None or tenancy.user_count(conn, found.id)):
+        # Only an organisation with no account yet: an admin planted later would read what it holds.
+        raise InvalidInput(f"'{found.name}' has accounts already: its admins add its users")
     if role not in (Role.SYNC.value, Role.ADMIN.value):
         raise InvalidInput("the operator adds operators, sync accounts and an organisation's first admin")
     return found.id
@@ -218,27 +223,26 @@ def _group_in_reach(conn: Connection, principal: Principal, name: str):
     raise NotFound(f"no sharing group named '{name}'")
 
 
-def _require_owner(principal: Principal, group) -> None:
-    if not principal.is_operator and group.owner_org_id != principal.org_id:
+def _require_owner(principal: Principal, group, *, operator: bool = False) -> None:
+    """Only the owner's admins (and, with `operator`, the operator, repairing) act on a group's
+    membership: never the operator for invitations, or it could bring a partner it registered
+    itself into any group and read it through that partner's sync account."""
+    if not (principal.is_operator and operator) and group.owner_org_id != principal.org_id:
         raise InvalidInput(f"only the admins of the organisation that owns '{group.name}' do that")
 
 
-def create_group(engine: Engine, principal: Principal, name: str, description: str = "",
-                 members: list[str] = ()) -> None:
-    """An admin's new group is owned by its organisation, its only member until others accept
-    an invitation. The operator sets up a group with its members directly (owned by the first
-    that is no partner), as `liaison group add` does."""
+def create_group(engine: Engine, principal: Principal, name: str, description: str = "") -> None:
+    """An admin's new group is owned by its organisation, its only member until others accept an
+    invitation. (The operator makes none: members join by invitation; `liaison group add` on
+    the host sets one up with its members.)"""
     principal.require_administrator()
+    if principal.is_operator:
+        raise InvalidInput("sharing groups are made by organisations' admins, who invite the others")
     name = name.strip()
     accounts.check_group_name(name)
     with engine.begin() as conn:
-        if principal.is_operator:
-            orgs = [tenancy.org_by_name(conn, m) for m in members]
-            owner = next((o.id for o in orgs if o.partner_id is None), None)
-            tenancy.create_group(conn, name, [o.id for o in orgs], description.strip(), owner)
-        else:
-            tenancy.create_group(conn, name, [principal.org_id], description.strip(), principal.org_id)
-        _audit(conn, principal, "admin.group-add", name, members=list(members) or [principal.org_name])
+        tenancy.create_group(conn, name, [principal.org_id], description.strip(), principal.org_id)
+        _audit(conn, principal, "admin.group-add", name, owner=principal.org_name)
 
 
 def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
@@ -302,7 +306,7 @@ def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> Non
     principal.require_administrator()
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
-        _require_owner(principal, row)
+        _require_owner(principal, row, operator=True)
         target = tenancy.org_by_name(conn, org)
         if not tenancy.is_member(conn, row.id, target.id) or target.partner_id is not None:
             raise InvalidInput(f"the owner of '{group}' must be one of its members, and no partner")
@@ -310,18 +314,18 @@ def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> Non
         _audit(conn, principal, "admin.group-owner", group, org=org)
 
 
-def repair_group(engine: Engine, principal: Principal, group: str, org: str, *, member: bool) -> None:
-    """Operator: add an organisation to a group or take it out, without invitation."""
+def remove_member(engine: Engine, principal: Principal, group: str, org: str) -> None:
+    """Operator, repairing a group: take an organisation out (a group left without its owner is
+    the operator's to hand to a member). It adds none: members join by invitation only."""
     principal.require_operator()
     with engine.begin() as conn:
         row = tenancy.group_by_name(conn, group)
         target = tenancy.org_by_name(conn, org)
-        change = tenancy.add_group_member if member else tenancy.remove_group_member
-        if not change(conn, row.id, target.id):
-            raise InvalidInput(f"'{org}' {'already is' if member else 'is not'} a member of '{group}'")
-        if not member and row.owner_org_id == target.id:
+        if not tenancy.remove_group_member(conn, row.id, target.id):
+            raise InvalidInput(f"'{org}' is not a member of '{group}'")
+        if row.owner_org_id == target.id:
             tenancy.set_group_owner(conn, row.id, None)
-        _audit(conn, principal, "admin.group-member-add" if member else "admin.group-member-remove", group, org=org)
+        _audit(conn, principal, "admin.group-member-remove", group, org=org)
 
 
 def add_partner(engine: Engine, principal: Principal, name: str, url: str, token: str, public_key: str) -> None:

@@ -58,3 +58,9 @@ class PayloadTooLarge(LiaisonError):
 class TooManyAttempts(LiaisonError):
     status = 429
     code = "too-many-attempts"
+
+
+class PasswordChangeRequired(Forbidden):
+    """The password is right but was chosen by an administrator: its owner must replace it."""
+
+    code = "password-change-required"

@@ -98,6 +98,9 @@ user = Table(
     Column("password_hash", String(200)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", String(32), nullable=False),
+    #: Set when an administrator chose the password: its owner replaces it at the next login, so
+    #: no administrator keeps a credential of another's account.
+    Column("must_change_password", Boolean, nullable=False, default=False),
     CheckConstraint("role IN ('operator', 'admin', 'analyst', 'reader', 'sync')", name="known_role"),
     CheckConstraint("(role = 'operator') = (org_id IS NULL)", name="operator_has_no_org"),
 )
@@ -120,15 +123,26 @@ api_token = Table(
     CheckConstraint("scope IN ('read', 'write', 'sync')", name="known_scope"),
 )
 
-#: Failed authentications counted per key ('user:<name>' for passwords, 'addr:<client address>' for
-#: passwords and tokens), and the lock-out they led to. Written in its own transaction, so a
-#: failure counts whatever becomes of the request.
+#: Failed (and, while a password is checked, pending) authentications, one row each, keyed by
+#: 'user:<name>' for passwords and 'addr:<client address>' for passwords and tokens: failures are
+#: counted over a sliding window. Written in its own transaction, so a failure counts whatever
+#: becomes of the request.
 auth_failure = Table(
     "auth_failure",
     metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("ix_auth_failure_key_at", "key", "at"),
+)
+
+#: Keys locked out after too many failures, until `locked_until`; each key's row also serialises
+#: its concurrent attempts (it is written before they are counted).
+auth_lock = Table(
+    "auth_lock",
+    metadata,
     Column("key", String(300), primary_key=True),
     Column("failures", Integer, nullable=False),
-    Column("first_at", String(32), nullable=False),
     Column("locked_until", String(32)),
 )
 

@@ -1,44 +1,60 @@
-"""Failed authentications per key ('user:<name>', 'addr:<address>') and the lock-outs they led to."""
+"""Failed authentications per key ('user:<name>', 'addr:<address>'), counted over a sliding
+window, and the lock-outs they led to."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from liaison.db.tables import auth_failure
+from liaison.db.tables import auth_failure, auth_lock
 
 
-def get(conn: Connection, keys: list[str]):
-    """The rows of these keys."""
-    return conn.execute(select(auth_failure).where(auth_failure.c.key.in_(keys))).all()
+def serialise(conn: Connection, key: str) -> None:
+    """Write the key's lock row (creating it), so concurrent attempts on one key wait for each
+    other's transaction instead of counting past each other."""
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(auth_lock).values(key=key, failures=0)
+    conn.execute(statement.on_conflict_do_update(index_elements=[auth_lock.c.key], set_={"key": statement.excluded.key}))
 
 
-def count(conn: Connection, key: str, now: str, window_start: str) -> int:
-    """Count one failure of `key` (starting a new window when the last began before `window_start`);
-    return the failures in the window."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    fresh = auth_failure.c.first_at < window_start
-    statement = insert(auth_failure).values(key=key, failures=1, first_at=now)
-    statement = statement.on_conflict_do_update(index_elements=[auth_failure.c.key], set_={
-        "failures": case((fresh, 1), else_=auth_failure.c.failures + 1),
-        "first_at": case((fresh, now), else_=auth_failure.c.first_at),
-    })
-    conn.execute(statement)
-    return conn.execute(select(auth_failure.c.failures).where(auth_failure.c.key == key)).scalar_one()
+def locked_until(conn: Connection, keys: list[str]) -> list[str]:
+    """The lock-out ends recorded for these keys (past ones included)."""
+    return [until for until in conn.execute(select(auth_lock.c.locked_until).where(
+        auth_lock.c.key.in_(keys), auth_lock.c.locked_until.is_not(None))).scalars()]
 
 
-def lock(conn: Connection, key: str, until: str) -> None:
-    conn.execute(update(auth_failure).where(auth_failure.c.key == key).values(locked_until=until))
+def record(conn: Connection, key: str, at: str, window_start: str) -> tuple[int, int]:
+    """Record one failure of `key` at `at`, forgetting those before `window_start`; return its id
+    and how many the window now holds."""
+    conn.execute(delete(auth_failure).where(auth_failure.c.key == key, auth_failure.c.at < window_start))
+    event = conn.execute(insert(auth_failure).values(key=key, at=at).returning(auth_failure.c.id)).scalar_one()
+    count = conn.execute(select(func.count()).select_from(auth_failure).where(auth_failure.c.key == key)).scalar_one()
+    return event, count
+
+
+def forget(conn: Connection, event_ids: list[int]) -> None:
+    conn.execute(delete(auth_failure).where(auth_failure.c.id.in_(event_ids)))
+
+
+def lock(conn: Connection, key: str, failures: int, until: str) -> None:
+    conn.execute(update(auth_lock).where(auth_lock.c.key == key).values(failures=failures, locked_until=until))
 
 
 def clear(conn: Connection, key: str) -> bool:
-    """Forget a key's failures and lock-out; False when there were none."""
-    return conn.execute(delete(auth_failure).where(auth_failure.c.key == key)).rowcount > 0
+    """Forget a key's failures and lock-out; whether it was locked out."""
+    conn.execute(delete(auth_failure).where(auth_failure.c.key == key))
+    return conn.execute(delete(auth_lock).where(auth_lock.c.key == key, auth_lock.c.locked_until.is_not(None))).rowcount > 0
+
+
+def failures(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """How many failures each key has on record."""
+    return dict(conn.execute(select(auth_failure.c.key, func.count()).where(auth_failure.c.key.in_(keys))
+                             .group_by(auth_failure.c.key)).all())
 
 
 def locked(conn: Connection, now: str, prefix: str) -> list:
-    """Keys starting with `prefix` locked out at `now`, with their rows."""
-    return conn.execute(select(auth_failure).where(auth_failure.c.key.startswith(prefix, autoescape=True),
-                                                   auth_failure.c.locked_until > now)
-                        .order_by(auth_failure.c.key)).all()
+    """Lock rows (key, failures, locked_until) of keys starting with `prefix` locked out at `now`."""
+    return conn.execute(select(auth_lock).where(auth_lock.c.key.startswith(prefix, autoescape=True),
+                                                auth_lock.c.locked_until > now)
+                        .order_by(auth_lock.c.key)).all()

@@ -159,11 +159,16 @@ def set_group_owner(conn: Connection, group_id: int, org_id: int | None) -> None
     conn.execute(update(sharing_group).where(sharing_group.c.id == group_id).values(owner_org_id=org_id))
 
 
-def create_user(conn: Connection, name: str, org_id: int | None, role: Role, password_hash: str | None = None) -> int:
+def create_user(conn: Connection, name: str, org_id: int | None, role: Role, password_hash: str | None = None,
+                *, must_change_password: bool = False) -> int:
     return _insert_unique(
         conn, user, "user", name, org_id=org_id, role=str(role), password_hash=password_hash,
-        disabled=False, created_at=clock.now(),
+        disabled=False, created_at=clock.now(), must_change_password=must_change_password,
     )
+
+
+def user_count(conn: Connection, org_id: int) -> int:
+    return conn.execute(select(func.count()).select_from(user).where(user.c.org_id == org_id)).scalar_one()
 
 
 def user_by_name(conn: Connection, name: str):
@@ -176,7 +181,9 @@ def user_by_name(conn: Connection, name: str):
 
 
 def set_password(conn: Connection, user_id: int, password_hash: str) -> None:
-    conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash))
+    """The user's own new password (it no longer has to change it)."""
+    conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash,
+                                                                 must_change_password=False))
 
 
 def create_token(conn: Connection, user_id: int, name: str, digest: str, scope: str, expires_at: str | None) -> int:

@@ -115,9 +115,9 @@ async def unlock(request: Request, key: str = Form(""), principal: Principal = A
 
 @router.post("/groups")
 async def add_group(request: Request, name: str = Form(""), description: str = Form(""),
-                    members: list[str] = Form([]), principal: Principal = Admin, engine: Engine = DB):
+                    principal: Principal = Admin, engine: Engine = DB):
     return await _change(request, engine, principal, "groups", f"Group {name.strip()} added",
-                         lambda: admin.create_group(engine, principal, name, description, members))
+                         lambda: admin.create_group(engine, principal, name, description))
 
 
 _GROUP_ACTIONS = {
@@ -127,15 +127,15 @@ _GROUP_ACTIONS = {
     "decline": ("Invitation to {group} declined", lambda e, p, g, o: admin.answer_invitation(e, p, g, False, o or None)),
     "leave": ("Left {group}", lambda e, p, g, o: admin.leave(e, p, g)),
     "owner": ("{org} now owns {group}", lambda e, p, g, o: admin.hand_over(e, p, g, o)),
-    "add": ("{org} added to {group}", lambda e, p, g, o: admin.repair_group(e, p, g, o, member=True)),
-    "remove": ("{org} removed from {group}", lambda e, p, g, o: admin.repair_group(e, p, g, o, member=False)),
+    "remove": ("{org} removed from {group}", lambda e, p, g, o: admin.remove_member(e, p, g, o)),
 }
 
 
 @router.post("/groups/{group}/members")
 async def group_member(request: Request, group: str, org: str = Form(""), action: str = Form("invite"),
                        principal: Principal = Admin, engine: Engine = DB):
-    """Invitations, answers, leaving and handing over (admins); adding and removing (operator)."""
+    """Invitations, answers, leaving and handing over (admins); removing, handing over and
+    answering for partners (operator)."""
     done, act = _GROUP_ACTIONS.get(action, _GROUP_ACTIONS["invite"])
     return await _change(request, engine, principal, "groups", done.format(org=org, group=group),
                          lambda: act(engine, principal, group, org))

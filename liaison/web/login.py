@@ -11,7 +11,7 @@ from liaison import accounts
 from liaison.access.principal import Principal
 from liaison.api.deps import get_engine
 from liaison.config import get_settings
-from liaison.errors import TooManyAttempts, Unauthorized
+from liaison.errors import InvalidInput, PasswordChangeRequired, TooManyAttempts, Unauthorized
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_nonce, safe_next
 from liaison.web.templating import render
 
@@ -34,15 +34,18 @@ async def login_form(request: Request, next: str = "/"):
 
 @router.post("/login")
 async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
-                csrf_token: str = Form(""), engine: Engine = Depends(get_engine)):
+                csrf_token: str = Form(""), new_password: str = Form(""), engine: Engine = Depends(get_engine)):
+    """Log in; with `new_password`, replace the password too (required when an administrator chose it)."""
     if not accounts.login_form_valid(engine, request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
         return _login_page(request, 403, next=safe_next(next), username=username,
                            error="The login form expired; please try again.")
     address = request.client.host if request.client else None
     try:
-        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password, address)
-    except (Unauthorized, TooManyAttempts) as exc:
-        return _login_page(request, exc.status, next=safe_next(next), username=username,
+        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password, address,
+                                          new_password or None)
+    except (Unauthorized, TooManyAttempts, PasswordChangeRequired, InvalidInput) as exc:
+        change = isinstance(exc, (PasswordChangeRequired, InvalidInput))
+        return _login_page(request, exc.status, next=safe_next(next), username=username, change=change,
                            error=exc.message[0].upper() + exc.message[1:] + ".")
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),

@@ -15,7 +15,7 @@ from liaison.access.credentials import hash_password
 from liaison.db.tables import user
 from liaison.ingest.bundles import import_objects
 from liaison.store import tenancy
-from webtools import form_login, password_of
+from webtools import csrf_in, form_login, password_of
 
 
 @pytest.fixture
@@ -27,6 +27,12 @@ def admins(tenants):
         with tenants.engine.begin() as conn:
             conn.execute(update(user).where(user.c.name == name).values(password_hash=hash_password(password_of(name))))
     return tenants
+
+
+def _change_password(client, name: str, password: str, new_password: str):
+    page = client.get("/login")
+    return client.post("/login", data={"username": name, "password": password, "new_password": new_password,
+                                       "csrf_token": csrf_in(page.text)}, follow_redirects=False)
 
 
 def _audited(engine) -> list[str]:
@@ -70,7 +76,11 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
     assert bea.post("/admin/users/eve/role", {"role": "reader"}).status_code == 200
     assert accounts.principal_for_user(admins.engine, "eve").role == "reader"
     assert bea.post("/admin/users/eve/role", {"role": "sync"}).status_code == 422
-    assert form_login(client, "eve", "0123456789ab").status_code == 303
+    # Bea chose eve's password: eve must choose her own before she gets in.
+    chosen = form_login(client, "eve", "0123456789ab")
+    assert chosen.status_code == 403 and "choose your own" in chosen.text
+    assert _change_password(client, "eve", "0123456789ab", "eves-own-password").status_code == 303
+    assert form_login(client, "eve", "0123456789ab").status_code == 401
     assert bea.post("/admin/users/eve/disable").status_code == 200
     assert client.get("/", follow_redirects=False).status_code == 303
     assert bea.post("/admin/users/eve/enable").status_code == 200
@@ -125,7 +135,7 @@ def test_groups_are_joined_by_invitation_and_left_by_choice(web, admins):
         "ac", "nosuch") == _body(unknown).replace("ac", "nosuch")
     assert "group:ac" not in bea.get("/admin").text
     # Bravo makes its own group and invites Charlie; Alpha cannot accept for Charlie.
-    assert bea.post("/admin/groups", {"name": "bc", "members": ["Alpha"]}).status_code == 200
+    assert bea.post("/admin/groups", {"name": "bc"}).status_code == 200
     groups = {g.name: g for g in tenancy.group_views(admins.engine.connect())}
     assert groups["bc"].owner == "Bravo" and groups["bc"].members == ["Bravo"]
     assert bea.post("/admin/groups/bc/members", {"org": "Charlie", "action": "invite"}).status_code == 200
@@ -154,8 +164,13 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     assert ops.post("/admin/orgs", {"name": "Delta", "admin_name": "dora", "password": "0123456789ab"},
                     follow_redirects=False).status_code == 303
     assert accounts.principal_for_user(admins.engine, "dora").org_name == "Delta"
+    assert form_login(client, "dora", "0123456789ab").status_code == 403  # dora chooses her own password first
     second = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "admin", "password": "0123456789ab"})
-    assert second.status_code == 422 and "has an admin already" in second.text
+    assert second.status_code == 422 and "has accounts already" in second.text
+    # Nor an admin planted in an organisation whose admin is gone: it would read what Bravo holds.
+    accounts.set_disabled(admins.engine, "bea", True)
+    planted = ops.post("/admin/users", {"name": "mole", "org": "Bravo", "role": "admin", "password": "0123456789ab"})
+    assert planted.status_code == 422
     analyst = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "analyst", "password": "0123456789ab"})
     assert analyst.status_code == 422
     assert ops.post("/admin/tokens", {"user": "alice", "name": "x"}).status_code == 404
@@ -170,8 +185,16 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     assert ops.post("/admin/users", {"name": "remote-sync", "org": "Remote", "role": "sync"}).status_code == 200
     page = ops.post("/admin/tokens", {"user": "remote-sync", "name": "sync"})
     assert page.status_code == 200 and "shown only once" in page.text
-    assert ops.post("/admin/groups/ab/members", {"org": "Remote", "action": "add"}).status_code == 200
-    assert {g.name: g.members for g in tenancy.group_views(admins.engine.connect())}["ab"] == ["Alpha", "Bravo", "Remote"]
+    # It adds no one to a group, nor invites: it could bring the partner it registered into any
+    # group and read the group through that partner's token. It repairs: takes out, hands on.
+    for action in ("add", "invite"):
+        ops.post("/admin/groups/ab/members", {"org": "Remote", "action": action})
+    assert ops.post("/admin/groups", {"name": "puppets"}).status_code == 422
+    groups = {g.name: g for g in tenancy.group_views(admins.engine.connect())}
+    assert groups["ab"].members == ["Alpha", "Bravo"] and groups["ab"].invited == [] and "puppets" not in groups
+    assert ops.post("/admin/groups/ab/members", {"org": "Bravo", "action": "owner"}).status_code == 200
+    assert ops.post("/admin/groups/ab/members", {"org": "Alpha", "action": "remove"}).status_code == 200
+    assert {g.name: g for g in tenancy.group_views(admins.engine.connect())}["ab"].members == ["Bravo"]
     listing = ops.get("/admin").text
     assert "Remote" in listing and "https://remote.example/" in listing and "carol" not in listing
     bad = ops.post("/admin/partners", {"name": "Other", "url": "ftp://x"})
@@ -179,7 +202,8 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     # Organisation admins add no organisations or partners.
     assert web("adam").post("/admin/orgs", {"name": "Echo", "admin_name": "e", "password": "0123456789ab"}).status_code == 403
     assert web("adam").post("/admin/partners", {"name": "Other"}).status_code == 403
-    assert {"admin.org-add", "admin.partner-add", "admin.group-member-add"} <= set(_audited(admins.engine))
+    assert {"admin.org-add", "admin.partner-add", "admin.group-owner", "admin.group-member-remove"} <= set(
+        _audited(admins.engine))
     # Its API token reads nothing either.
     token = accounts.create_token(admins.engine, "ops")
     objects = client.get("/api/v1/objects", headers={"Authorization": f"Bearer {token}"}).json()

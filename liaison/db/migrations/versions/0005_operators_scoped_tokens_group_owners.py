@@ -3,7 +3,8 @@
 user_account: `org_id` may be empty, for operators (role 'operator'), who belong to no organisation.
 api_token: `scope` ('read', 'write', 'sync'; existing tokens get what their user's role allowed)
 and `expires_at` (empty for existing tokens: they never had one). sharing_group: `owner_org_id`,
-set for existing groups to their first local member. group_invitation and auth_failure are new.
+set for existing groups to their first local member. group_invitation and auth_failure and auth_lock are new;
+user_account.must_change_password is set when an administrator chose the password.
 Drafts under review keep only what their text says: a finding linked to a known object loses the
 name and attributes that were copied from it (they are read from the object, as its reader sees
 it, whenever the draft is read), and its warnings, which named the object in words.
@@ -54,6 +55,8 @@ def upgrade() -> None:
             op.f('ck_user_account_known_role'), "role IN ('operator', 'admin', 'analyst', 'reader', 'sync')")
         batch_op.create_check_constraint(op.f('ck_user_account_operator_has_no_org'),
                                          "(role = 'operator') = (org_id IS NULL)")
+        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.add_column(sa.Column('scope', sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column('expires_at', sa.String(length=32), nullable=True))
@@ -83,15 +86,22 @@ def upgrade() -> None:
     )
     op.create_table(
         'auth_failure',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=300), nullable=False),
+        sa.Column('at', sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_failure')),
+    )
+    op.create_index('ix_auth_failure_key_at', 'auth_failure', ['key', 'at'], unique=False)
+    op.create_table(
+        'auth_lock',
         sa.Column('key', sa.String(length=300), nullable=False),
         sa.Column('failures', sa.Integer(), nullable=False),
-        sa.Column('first_at', sa.String(length=32), nullable=False),
         sa.Column('locked_until', sa.String(length=32), nullable=True),
-        sa.PrimaryKeyConstraint('key', name=op.f('pk_auth_failure')),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_auth_lock')),
     )
 
-
 def downgrade() -> None:
+    op.drop_table('auth_lock')
     op.drop_table('auth_failure')
     op.drop_table('group_invitation')
     with op.batch_alter_table('sharing_group', schema=None) as batch_op:
@@ -103,6 +113,7 @@ def downgrade() -> None:
         batch_op.drop_column('scope')
     op.execute("DELETE FROM user_account WHERE role = 'operator'")
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('must_change_password')
         batch_op.drop_constraint(op.f('ck_user_account_operator_has_no_org'), type_='check')
         batch_op.drop_constraint(op.f('ck_user_account_known_role'), type_='check')
         batch_op.create_check_constraint(op.f('ck_user_account_known_role'), "role IN ('admin', 'analyst', 'reader', 'sync')")
