@@ -80,9 +80,25 @@ def role_of(value: str) -> Role:
         raise InvalidInput(f"unknown role '{value}'; roles: {', '.join(r.value for r in Role)}") from None
 
 
+#: Names the audit log gives actors that are no user.
+RESERVED_NAMES = frozenset({"system"})
+
+
+def check_user_name(name: str) -> str:
+    """A user name of letters, digits, '.', '-' and '_' (so it sits in a URL path as it is), and
+    none of the names the audit log uses for actors that are no user ('system', '…@host')."""
+    name = name.strip()
+    if not name or not name.replace(".", "").replace("-", "").replace("_", "").isalnum() \
+            or name.lower() in RESERVED_NAMES:
+        raise InvalidInput("a user name uses letters, digits, '.', '-' and '_' only, and is not 'system'",
+                           user=name)
+    return name
+
+
 def create_user(engine: Engine, name: str, org: str | None, role: str, password: str | None = None) -> int:
     """Add a user of organisation `org` with `role` (an operator has no organisation); the
     password (optional) is argon2-hashed."""
+    name = check_user_name(name)
     role = role_of(role)
     if (role == Role.OPERATOR) != (org is None):
         raise InvalidInput("an operator belongs to no organisation; every other user to one")

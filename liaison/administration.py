@@ -106,8 +106,7 @@ def add_org(engine: Engine, principal: Principal, name: str, admin: str, passwor
 
 
 def _check_new_account(name: str, password: str) -> None:
-    if not name.strip():
-        raise InvalidInput("a user needs a name")
+    accounts.check_user_name(name)
     if len(password) < accounts.MIN_PASSWORD:
         raise InvalidInput(f"the password needs at least {accounts.MIN_PASSWORD} characters")
 
@@ -117,7 +116,8 @@ def add_user(engine: Engine, principal: Principal, name: str, role: str, passwor
     operators, a partner's sync account, or the first admin of an organisation that has none."""
     principal.require_administrator()
     role = accounts.role_of(role).value
-    if role != Role.SYNC.value:
+    accounts.check_user_name(name)
+    if role != Role.SYNC.value or password:
         _check_new_account(name, password)
     with engine.begin() as conn:
         if principal.is_operator:

@@ -86,6 +86,9 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
     assert bea.post("/admin/users/eve/enable").status_code == 200
     assert bea.post("/admin/users/bea/disable").status_code == 422
     assert bea.post("/admin/users/bea/role", {"role": "reader"}).status_code == 422
+    for name in ("system", "operator@host", "a/b"):  # names the audit log gives others, or no URL holds
+        answer = bea.post("/admin/users", {"name": name, "role": "reader", "password": "0123456789ab"})
+        assert answer.status_code == 422, name
     short = bea.post("/admin/users", {"name": "frank", "role": "reader", "password": "short"})
     assert short.status_code == 422 and "at least 10 characters" in short.text
     assert {"admin.user-add", "admin.user-role", "admin.user-disable", "admin.user-enable"} <= set(_audited(admins.engine))
