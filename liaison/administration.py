@@ -246,7 +246,7 @@ def create_group(engine: Engine, principal: Principal, name: str, description: s
 
 
 def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
-    """The owner's admin (or the operator) invites an organisation into the group."""
+    """The owner's admin invites an organisation into the group."""
     principal.require_administrator()
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
