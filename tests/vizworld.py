@@ -76,6 +76,9 @@ def build(tenants) -> SimpleNamespace:
                           object_refs=[w.actor["id"], w.hidden["id"]], level="amber+strict")
     private = [w.base, w.hidden, w.secret_report]
     shared = [v for k, v in vars(w).items() if isinstance(v, dict) and not any(v is p for p in private)]
-    import_objects(tenants.engine, alpha, private, audience="org")
+    # The shared part first: it holds a sighting of a private object, which the import refuses once
+    # the object is known (intel/reach); such data still reaches a store (the object arriving
+    # after what refers to it), and the reads must not leak through it.
     import_objects(tenants.engine, alpha, shared, audience="group:ab")
+    import_objects(tenants.engine, alpha, private, audience="org")
     return w

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from liaison.access.principal import Principal
 from liaison.config import get_settings
 from liaison.errors import Forbidden, InvalidInput
+from liaison.intel import reach
 from liaison.stix import tlp
 from liaison.stix.canonical import canonical
 from liaison.stix.validate import StixValidationError, normalize_timestamp, validate_object
@@ -20,6 +21,8 @@ from liaison.store.ingest import PreparedVersion, WriteResult, write_batch
 #: The version key of objects that are never versioned (SCOs carry no 'modified').
 UNVERSIONED = "0001-01-01T00:00:00.000000Z"
 _ENDPOINTS = ("source_ref", "target_ref")
+#: The types that may be annotations (intel.reach.about decides): all others skip the check at once.
+_ANNOTATION_TYPES = frozenset({*reach.ANNOTATION_REFS, "relationship"})
 
 
 @dataclass(slots=True)
@@ -150,7 +153,9 @@ def import_prepared(
     audience: str = "org",
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import versions already prepared (validated), in batches, inside the caller's transaction."""
+    """Import versions already prepared (validated), in batches, inside the caller's transaction.
+    Annotations (intel.reach) go no wider than what they are about: checked once all are written,
+    so that what they refer to in the same import counts, in one query for the whole import."""
     principal.require_writer()
     if principal.org_id is None:
         raise InvalidInput("an import needs an organisation to hold the objects")
@@ -160,6 +165,7 @@ def import_prepared(
     report = ImportReport(audience=target.label)
     batch: dict[tuple[str, str, str], PreparedVersion] = {}
     owners: dict[str, int] = {}
+    claims: list[reach.Claim] = []
 
     def flush() -> None:
         report.add(write_batch(conn, principal, list(batch.values()), org_id=principal.org_id,
@@ -177,10 +183,14 @@ def import_prepared(
             report.duplicates_in_bundle += 1
             continue
         batch[key] = v
+        about = reach.about(v.type, v.relationship_type, v.refs) if v.type in _ANNOTATION_TYPES else None
+        if about:
+            claims.append(reach.Claim(v.stix_id, v.tlp, about, v.index))
         if v.created_by_ref in local_orgs:
             owners[v.stix_id] = local_orgs[v.created_by_ref]
         if len(batch) >= batch_size:
             flush()
     if batch:
         flush()
+    reach.check(conn, principal, target, claims)
     return report

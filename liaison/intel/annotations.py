@@ -3,7 +3,8 @@
 Annotations are STIX objects like any other: they refer to the object (`object_refs`,
 `sighting_of_ref`), are created by the user's organisation and enter the store through the normal
 import, shared with an audience the user picks among those that see the object (an annotation
-never goes wider, nor under a weaker TLP, than what it is about).
+never goes wider, nor under a weaker TLP, than what it is about: intel.reach, which imports and
+sharing apply too).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from liaison import clock
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
+from liaison.intel import reach
 from liaison.intel.objects import ObjectView, get_object
 from liaison.stix import tlp as tlp_levels
 from liaison.store import reads, refs, tenancy
@@ -80,10 +82,10 @@ class AudienceChoice:
 def audience_choices(engine: Engine, principal: Principal,
                      stix_id: str | None = None) -> tuple[list[AudienceChoice], str]:
     """The audiences the principal may share with, narrowest first, and the default. For an
-    annotation of `stix_id` only those through which the principal sees the object's current
-    version (everyone in them sees what the annotation is about), and its own organisation; the
-    default is the narrowest of the former, the own organisation only when there is none. Without
-    `stix_id` (drafts, merges, imports): all of them, defaulting to the own organisation."""
+    annotation of `stix_id` only those its rule allows (intel.reach: everyone in them sees the
+    principal's view of the object), and its own organisation; the default is the narrowest of the
+    former, the own organisation only when there is none. Without `stix_id` (drafts, merges,
+    imports): all of them, defaulting to the own organisation."""
     view = get_object(engine, principal, stix_id) if stix_id is not None else None
     choices = _choices(engine, principal, view)
     return choices, choices[1].spec if view is not None and len(choices) > 1 else "org"
@@ -91,11 +93,15 @@ def audience_choices(engine: Engine, principal: Principal,
 
 def _choices(engine: Engine, principal: Principal, view: ObjectView | None) -> list[AudienceChoice]:
     """The own organisation, then the principal's groups by size, then the instance: all of them,
-    or with `view` only those through which the principal sees it (its visible live holdings)."""
+    or with `view` only those an annotation of it may be held for (intel.reach)."""
     with engine.connect() as conn:
         groups = {name: members for name, _desc, members in tenancy.list_groups(conn)}
-        labels = ({h.audience for h in view.holdings} if view is not None
-                  else {a.label for a in tenancy.audiences(conn, principal.audience_ids).values()})
+        if view is None:
+            labels = {a.label for a in tenancy.audiences(conn, principal.audience_ids).values()}
+        else:
+            # The audience part of the rule only: the TLP part is tlp_choices'.
+            claim = reach.Claim(view.stix_id, "red", frozenset({view.stix_id}))
+            labels = {a.label for a in reach.Views(conn, principal, [claim]).audiences(claim)}
     mine = sorted((label[6:] for label in labels if label.startswith("group:")), key=lambda g: (len(groups[g]), g))
     choices = [AudienceChoice("org", f"org:{principal.org_name} (my organisation only)")]
     choices += [AudienceChoice(f"group:{name}", f"group:{name} ({', '.join(groups[name])})") for name in mine]
@@ -114,10 +120,10 @@ def tlp_choices(obj: dict) -> tuple[tuple[str, ...], str]:
 def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: str,
                   level: str | None) -> tuple[dict, str | None]:
     """The object an annotation is about and the annotation's TLP (the object's when none is
-    given), once the annotation is known to go no wider than the object: to the own organisation
-    or an audience through which the principal sees the object's current version, with a TLP at
-    least the object's. An invisible object is not found, as an unknown one; errors name only
-    audiences the principal may share with."""
+    given), once the annotation is known to go no wider than the object (intel.reach): to the own
+    organisation or an audience that sees the principal's view of the object, with a TLP at least
+    the object's (the import checks the rule again). An invisible object is not found, as an
+    unknown one; errors name only audiences the principal may share with."""
     principal.require_writer()
     view = get_object(engine, principal, stix_id)
     target = orjson.loads(view.raw)

@@ -17,9 +17,10 @@ from liaison import audit, clock
 from liaison.access.principal import Principal
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_into
+from liaison.intel import reach
 from liaison.intel.resolution import NAMED_TYPES, canonical_ids, known_entity
 from liaison.stix import tlp
-from liaison.store import entities, reads, tenancy
+from liaison.store import entities, reads, sharing, tenancy
 
 
 def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id: str, *,
@@ -63,25 +64,23 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
 
 
 def _audience_for(conn, principal: Principal, stix_ids: set[str], level: str, wanted: str) -> str:
-    """The audience of a merge: `wanted` if everyone in it sees both entities (else InvalidInput);
-    for 'auto' the widest such audience the principal may share with: the instance, a group, or
-    the own organisation."""
+    """The audience of a merge: `wanted` if the merge may be held for it (intel.reach: everyone in
+    it sees both entities; else InvalidInput); for 'auto' the widest such audience the principal
+    may share with: the instance, a group, or the own organisation."""
+    claim = reach.Claim("", level, frozenset(stix_ids))
+    views = reach.Views(conn, principal, [claim])
     if wanted != "auto":
         target = tenancy.resolve_audience(conn, principal, wanted)
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} entities cannot be merged for '{target.label}'")
-        if entities.not_shared_with(conn, principal, stix_ids, target.id, target.kind):
+        if views.problem(claim, target) is not None:
             raise InvalidInput(f"not everyone in '{target.label}' sees both entities; merge for a narrower "
                                "audience, or 'auto'", audience=wanted)
         return wanted
     # Only audiences the principal belongs to: a partner's organisation is not in the instance.
-    wide = sorted((a for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind != "org"),
+    wide = sorted((a for a in views.audiences(claim) if a.kind != "org"),
                   key=lambda a: (a.kind != "instance", a.label))
-    for target in wide:
-        if tlp.allows(level, target.kind) and not entities.not_shared_with(conn, principal, stix_ids, target.id,
-                                                                           target.kind):
-            return target.label
-    return "org"
+    return next((target.label for target in wide if tlp.allows(level, target.kind)), "org")
 
 
 def _check_mergeable(duplicate: dict, canonical: dict) -> None:
@@ -94,7 +93,9 @@ def _check_mergeable(duplicate: dict, canonical: dict) -> None:
 
 
 def split(engine: Engine, principal: Principal, relationship_id: str) -> dict:
-    """Undo a merge: the next version of its relationship, revoked, shared as the merge was."""
+    """Undo a merge: the next version of its relationship, revoked, shared as the merge was; if
+    one entity no longer reaches that audience, the merge is withdrawn from it instead and the
+    split kept to the organisation."""
     principal.require_writer()
     with engine.begin() as conn:
         row = reads.get_version(conn, principal, relationship_id)
@@ -108,8 +109,17 @@ def split(engine: Engine, principal: Principal, relationship_id: str) -> dict:
                             "add an opinion or a note to disagree")
         held = reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])
         audience = next((h.audience for h in held if h.owner == principal.org_name), "org")
+        audience = "org" if audience.startswith("org:") else audience
         revoked = {**current, "modified": clock.reserve(1, after=current["modified"])[0], "revoked": True}
-        import_into(conn, principal, [revoked], audience="org" if audience.startswith("org:") else audience)
+        target = tenancy.resolve_audience(conn, principal, audience)
+        claim = reach.Claim(relationship_id, row.tlp, frozenset({current["source_ref"], current["target_ref"]}))
+        if reach.Views(conn, principal, [claim]).problem(claim, target) is not None:
+            # The entities went narrower since the merge: rather than be split there, it leaves.
+            versions = sharing.chain_versions(conn, principal.org_id, relationship_id, all_versions=True)
+            sharing.remove_audience(conn, principal.org_id, sorted({v.pk for v in versions}), target.id,
+                                    principal.org_audience_id)
+            audience = "org"
+        import_into(conn, principal, [revoked], audience=audience)
         audit.record(conn, principal.user_name, "entity.split", relationship_id,
                      duplicate=current["source_ref"], canonical=current["target_ref"])
     return revoked

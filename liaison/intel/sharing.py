@@ -12,10 +12,11 @@ from sqlalchemy import Connection, Engine
 from liaison import audit
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput, NotFound
+from liaison.intel import reach as annotation_reach
 from liaison.intel.details import NO_OBJECT
 from liaison.stix import tlp
 from liaison.stix.validate import IDENTIFIER_RE
-from liaison.store import reads, sharing, tenancy
+from liaison.store import entities, reads, sharing, tenancy
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,8 @@ def _held(conn: Connection, principal: Principal, stix_id: str, all_versions: bo
 
 def share(engine: Engine, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:
     """Share the organisation's current version of `stix_id` (every version it holds, with
-    `all_versions`) with `audience` as well."""
+    `all_versions`) with `audience` as well. An annotation goes no further than what it is about
+    (intel.reach), as when it was made."""
     principal.require_writer()
     with engine.begin() as conn:
         target = tenancy.resolve_audience(conn, principal, audience)
@@ -54,11 +56,36 @@ def share(engine: Engine, principal: Principal, stix_id: str, audience: str, *, 
                 raise InvalidInput(f"version {row.modified} of {stix_id} is TLP:{row.tlp.upper()} and cannot be "
                                    f"shared with '{target.label}'; its audience must be: {allowed}",
                                    object_id=stix_id, parameter="audience")
+        _check_reach(conn, principal, stix_id, target, [row.pk for row in rows])
         added = sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({r.pk for r in rows}),
                                      target.id)
         audit.record(conn, principal.user_name, "object.shared", stix_id, audience=target.label,
                      versions=added, all_versions=all_versions)
     return {"id": stix_id, "audience": target.label, "added": added}
+
+
+def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: tenancy.Audience,
+                 version_pks: list[int]) -> None:
+    """Refuse to share those of the organisation's versions that are annotations with an audience
+    that does not see what they are about; the error names the audiences they may go to."""
+    found: dict[int, tuple[str, str | None, str | None, list[tuple[str, str]]]] = {}
+    for pk, _id, type_, level, prop, ref, relationship_type in entities.version_refs(
+            conn, principal.org_id, version_pks, annotation_reach.PROPS):
+        found.setdefault(pk, (type_, level, relationship_type, []))[3].append((prop, ref))
+    claims = [annotation_reach.Claim(stix_id, level, about)
+              for type_, level, relationship_type, refs in found.values()
+              if (about := annotation_reach.about(type_, relationship_type, refs))]
+    if not claims:
+        return
+    views = annotation_reach.Views(conn, principal, claims)
+    problem = next(filter(None, (views.problem(claim, target) for claim in claims)), None)
+    if problem is None:
+        return
+    fits = [a for a in tenancy.audiences(conn, principal.audience_ids).values()
+            if all(views.problem(c, a) is None and tlp.allows(c.level, a.kind) for c in claims)]
+    raise InvalidInput(f"{stix_id}: {problem}; you can share it with: "
+                       f"{', '.join(annotation_reach.specs(fits)) or 'no audience'}",
+                       object_id=stix_id, parameter="audience")
 
 
 def unshare(engine: Engine, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:

@@ -60,25 +60,64 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
     return list(found.items())
 
 
+def audiences_seeing(conn: Connection, audience_id: int, kind: str) -> set[int]:
+    """The audiences whose holdings every member of the audience `audience_id` (of `kind`) sees: a
+    group sees what is shared with it, and what is shared with the instance unless a partner
+    instance is among its members; the instance sees what is shared with the instance. (An
+    organisation sees all its members see: callers treat the own organisation apart.)"""
+    wide = {audience_id} if kind in ("group", "org") else set()
+    if kind == "instance" or (kind == "group" and not tenancy.audience_reaches_partners(conn, audience_id)):
+        wide.add(tenancy.instance_audience_id(conn))
+    return wide
+
+
+def current_holdings(conn: Connection, principal: Principal,
+                     stix_ids: set[str]) -> dict[str, tuple[str | None, frozenset[int]]]:
+    """For each of `stix_ids` that `principal` sees: the TLP of its latest visible version
+    (access.predicate.latest_visible, revoked or not) and the audiences that content is held for,
+    among the holdings `principal` may see. Invisible and unknown ids are absent alike."""
+    ids = sorted(stix_ids)
+    levels: dict[str, str | None] = {}
+    held: dict[str, set[int]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(
+            select(V.c.stix_id, V.c.tlp, holding.c.audience_id)
+            .join(holding, holding.c.version_pk == V.c.pk)
+            .where(V.c.stix_id.in_(ids[i:i + _CHUNK]), holding_visible(principal),
+                   current(principal, include_revoked=True))
+        )
+        for stix_id, level, audience_id in rows:
+            levels[stix_id] = level
+            held.setdefault(stix_id, set()).add(audience_id)
+    return {stix_id: (levels[stix_id], frozenset(held[stix_id])) for stix_id in levels}
+
+
 def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int, kind: str) -> set[str]:
     """Those of `stix_ids` whose latest version `principal` sees is not shared with every member
-    of the audience `audience_id` (of `kind`), judging by the holdings `principal` may see: a group
-    sees what is shared with it, and what is shared with the instance unless a partner instance is
-    among its members; the instance sees what is shared with the instance; the own organisation
-    sees all its members see."""
+    of the audience `audience_id` (of `kind`), judging by the holdings `principal` may see
+    (audiences_seeing); the own organisation sees all its members see. Invisible ids count as not
+    shared."""
     if kind == "org" or not stix_ids:
         return set()
-    wide = {audience_id} if kind == "group" else set()
-    if kind == "instance" or not tenancy.audience_reaches_partners(conn, audience_id):
-        wide.add(tenancy.instance_audience_id(conn))
-    shared = conn.execute(
-        select(V.c.stix_id).where(
-            V.c.stix_id.in_(sorted(stix_ids)), current(principal, include_revoked=True),
-            exists(select(1).where(holding.c.version_pk == V.c.pk, holding_visible(principal),
-                                   holding.c.audience_id.in_(sorted(wide)))),
-        )
-    ).scalars()
-    return set(stix_ids) - set(shared)
+    wide = audiences_seeing(conn, audience_id, kind)
+    views = current_holdings(conn, principal, stix_ids)
+    return {stix_id for stix_id in stix_ids if not (stix_id in views and views[stix_id][1] & wide)}
+
+
+def version_refs(conn: Connection, org_id: int, version_pks: list[int], props: tuple[str, ...]):
+    """The refs under `props` of those of `version_pks` that organisation `org_id` holds (a read of
+    the acting organisation's own holdings, as store.sharing.chain_versions): rows of (pk,
+    stix_id, type, tlp, prop, target_id, relationship_type)."""
+    pks = sorted(set(version_pks))
+    found = []
+    for i in range(0, len(pks), _CHUNK):
+        found += conn.execute(
+            select(V.c.pk, V.c.stix_id, V.c.type, V.c.tlp, edge.c.prop, edge.c.target_id, edge.c.relationship_type)
+            .join(edge, edge.c.version_pk == V.c.pk)
+            .where(V.c.pk.in_(pks[i:i + _CHUNK]), edge.c.prop.in_(props),
+                   exists(select(1).where(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id)))
+        ).all()
+    return found
 
 
 def own_current(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[int, str | None]]:

@@ -1,17 +1,22 @@
 """Opinions, notes and sightings go no wider, and no weaker in TLP, than the object they annotate
-is visible to their author (issue 10, item 6); merges made by partner accounts. Both databases."""
+is visible to their author (issue 10, item 6); merges made by partner accounts. The same rule
+(intel.reach) holds when an annotation or a merge is shared afterwards or imported (security
+review of the administration change). Both databases."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from liaison import accounts
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import InvalidInput, LiaisonError, NotFound
+from liaison.federation import receive
 from liaison.federation.partners import add_partner
 from liaison.ingest.bundles import import_objects
-from liaison.intel import annotations, merges
+from liaison.intel import annotations, merges, sharing
+from liaison.intel.objects import get_object
 from liaison.stix import tlp
-from stixdata import actor, sdo
+from stixdata import actor, bundle, relationship, sdo
 
 UNKNOWN = "intrusion-set--00000000-0000-4000-8000-000000000000"
 
@@ -143,3 +148,208 @@ def test_a_partner_account_merges_with_auto_and_is_not_offered_the_instance(tena
     merged = merges.merge(engine, partner, variant["id"], main["id"])
     assert [m["id"] for m in merges.merges_of(engine, alice, main["id"])] == [merged["id"]]  # shared with group ar
     assert merges.merges_of(engine, tenants.principal("bob"), main["id"]) == []
+
+
+# --- Sharing afterwards and importing: the same rule ---------------------------------------------
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+def _secret_of_ab(tenants, name: str = "Black Saxaul", level: str = "amber") -> dict:
+    """Alpha's actor shared with group 'ab' (Alpha and Bravo) only."""
+    obj = actor(name, level=level, created_by_ref=tenants.principal("alice").org_identity_id)
+    import_objects(tenants.engine, tenants.principal("alice"), [obj], audience="group:ab")
+    return obj
+
+
+def _note(tenants, about: dict, user: str = "bob", **props) -> dict:
+    return sdo("note", content="Black Saxaul's courier crossed at Torugart", object_refs=[about["id"]],
+               created_by_ref=tenants.principal(user).org_identity_id, **props)
+
+
+def _hidden_from_carol(tenants, *stix_ids: str) -> bool:
+    carol = tenants.principal("carol")
+    for stix_id in stix_ids:
+        try:
+            get_object(tenants.engine, carol, stix_id)
+        except NotFound:
+            continue
+        return False
+    return True
+
+
+def test_an_annotation_cannot_be_shared_wider_than_its_object_afterwards(tenants, client):
+    """Bravo's note on Alpha's 'ab' object, made for 'ab', shared with the instance afterwards
+    (service, REST, all versions): refused, and Charlie reads nothing of it."""
+    engine, bob = tenants.engine, tenants.principal("bob")
+    secret = _secret_of_ab(tenants)
+    note = annotations.add_note(engine, bob, secret["id"], content="courier crossed at Torugart", audience="group:ab")
+    with pytest.raises(InvalidInput) as refused:
+        sharing.share(engine, bob, note["id"], "instance")
+    assert refused.value.message == (
+        f"{note['id']}: not everyone in 'instance' sees {secret['id']}, which it is about; "
+        "you can share it with: org, group:ab")
+    with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
+        sharing.share(engine, bob, note["id"], "instance", all_versions=True)
+    response = client.post(f"/api/v1/objects/{note['id']}/audiences", headers=tenants.headers("bob"),
+                           json={"audience": "instance"})
+    assert response.status_code == 422 and "group:ab" in response.text
+    # An opinion and a sighting alike; Bravo's own organisation only is always fine.
+    opinion = annotations.add_opinion(engine, bob, secret["id"], opinion="agree", audience="org")
+    sighting = annotations.add_sighting(engine, bob, secret["id"], count=2, audience="org")
+    for stix_id in (opinion["id"], sighting["id"]):
+        with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
+            sharing.share(engine, bob, stix_id, "instance")
+    assert _hidden_from_carol(tenants, secret["id"], note["id"], opinion["id"], sighting["id"])
+    # Within the object's reach sharing works as ever.
+    assert sharing.share(engine, bob, opinion["id"], "group:ab")["added"] == 1
+    assert len(annotations.about(engine, tenants.principal("alice"), secret["id"]).opinions) == 1
+
+
+def test_an_older_version_about_a_narrower_object_is_not_shared_with_all_versions(tenants):
+    engine, bob = tenants.engine, tenants.principal("bob")
+    secret, public = _secret_of_ab(tenants), actor("Steppe Pack")
+    import_objects(engine, tenants.principal("alice"), [public], audience="instance")
+    first = _note(tenants, secret, level="amber")
+    second = dict(first, modified="2025-06-01T00:00:00.000Z", object_refs=[public["id"]])
+    import_objects(engine, bob, [first], audience="group:ab")
+    import_objects(engine, bob, [second], audience="org")
+    assert sharing.share(engine, bob, first["id"], "instance")["added"] == 1  # the current one: about `public`
+    with pytest.raises(InvalidInput, match=f"not everyone in 'instance' sees {secret['id']}"):
+        sharing.share(engine, bob, first["id"], "instance", all_versions=True)
+
+
+def test_a_merge_cannot_be_shared_wider_than_its_entities_afterwards(tenants):
+    engine, bob = tenants.engine, tenants.principal("bob")
+    main = sdo("identity", name="Halim Rasulov", identity_class="individual")
+    variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
+    import_objects(engine, tenants.principal("alice"), [main, variant], audience="group:ab")
+    merged = merges.merge(engine, bob, variant["id"], main["id"])  # auto: the widest audience seeing both
+    assert [m["id"] for m in merges.merges_of(engine, tenants.principal("alice"), main["id"])] == [merged["id"]]
+    with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
+        sharing.share(engine, bob, merged["id"], "instance")
+    with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
+        import_objects(engine, bob, [relationship(variant, main, "duplicate-of")], audience="instance")
+    assert _hidden_from_carol(tenants, merged["id"])
+
+
+def test_an_annotation_cannot_be_imported_wider_than_its_object(tenants, client):
+    """The review's case: a bundle with bob's note on the 'ab' object, for the instance."""
+    secret = _secret_of_ab(tenants)
+    note, other = _note(tenants, secret), actor("Harmless")
+    response = client.post("/api/v1/bundles?audience=instance", headers=tenants.headers("bob"),
+                           json=bundle(other, note))
+    assert response.status_code == 422
+    assert f"not everyone in 'instance' sees {secret['id']}" in response.text
+    assert _hidden_from_carol(tenants, note["id"], other["id"])  # the whole import rolled back
+    # Nor without a creator, nor as a sighting or an opinion, nor through the service.
+    bob = tenants.principal("bob")
+    for obj in (sdo("note", content="x", object_refs=[secret["id"]]),
+                sdo("opinion", opinion="agree", object_refs=[UNKNOWN, secret["id"]]),
+                sdo("sighting", sighting_of_ref=secret["id"])):
+        with pytest.raises(InvalidInput, match="which it is about"):
+            import_objects(tenants.engine, bob, [obj], audience="instance")
+    assert _hidden_from_carol(tenants, secret["id"])
+
+
+def test_an_annotation_posted_to_a_taxii_collection_fails_on_its_own(tenants, client):
+    secret = _secret_of_ab(tenants)
+    note, other = _note(tenants, secret), actor("Harmless")
+    collections = client.get("/taxii2/liaison/collections/",
+                             headers={**tenants.headers("bob"), "Accept": TAXII}).json()["collections"]
+    instance = next(c for c in collections if c["alias"] == "instance")
+    status = client.post(f"/taxii2/liaison/collections/{instance['id']}/objects/",
+                         content=orjson.dumps({"objects": [note, other]}),
+                         headers={**tenants.headers("bob"), "Accept": TAXII, "Content-Type": TAXII}).json()
+    assert [f["id"] for f in status["failures"]] == [note["id"]]
+    assert "which it is about" in status["failures"][0]["message"]
+    assert [s["id"] for s in status["successes"]] == [other["id"]]
+    assert _hidden_from_carol(tenants, note["id"])
+    get_object(tenants.engine, tenants.principal("carol"), other["id"])
+
+
+def test_an_imported_annotation_is_not_weaker_in_tlp_than_its_object(tenants):
+    bob = tenants.principal("bob")
+    secret = _secret_of_ab(tenants, level="red")
+    for level in (None, "clear", "amber"):
+        with pytest.raises(InvalidInput, match="is TLP:RED; what is said about it must be TLP:RED"):
+            import_objects(tenants.engine, bob, [_note(tenants, secret, level=level)], audience="group:ab")
+    assert import_objects(tenants.engine, bob, [_note(tenants, secret, level="red")], audience="group:ab").new_versions == 1
+    # What Bravo keeps to itself it marks as it likes; sharing it on checks the TLP as well.
+    kept = _note(tenants, secret, level="amber")
+    import_objects(tenants.engine, bob, [kept], audience="org")
+    with pytest.raises(InvalidInput, match="is TLP:RED; what is said about it must be TLP:RED"):
+        sharing.share(tenants.engine, bob, kept["id"], "group:ab")
+
+
+def test_refs_the_importer_cannot_see_are_not_checked(tenants):
+    """Charlie does not see the 'ab' object: its note on it is answered as one on an unknown id."""
+    carol = tenants.principal("carol")
+    secret = _secret_of_ab(tenants)
+    hidden = import_objects(tenants.engine, carol, [sdo("note", content="x", object_refs=[secret["id"]])],
+                            audience="instance").as_dict()
+    unknown = import_objects(tenants.engine, carol, [sdo("note", content="x", object_refs=[UNKNOWN])],
+                             audience="instance").as_dict()
+    assert {**hidden, "seconds": 0} == {**unknown, "seconds": 0}
+
+
+def test_normal_flows_still_work(tenants):
+    engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
+    secret = _secret_of_ab(tenants)
+    # A note for the group that sees the object, imported or made in the UI; for the own organisation too.
+    assert import_objects(engine, bob, [_note(tenants, secret, level="amber")], audience="group:ab").new_versions == 1
+    assert import_objects(engine, bob, [_note(tenants, secret, level="amber")], audience="org").new_versions == 1
+    # A note about an object of the same bundle: what the import writes counts.
+    own = actor("Bravo's own", created_by_ref=bob.org_identity_id)
+    report = import_objects(engine, bob, [_note(tenants, own), own], audience="instance")
+    assert report.new_versions == 2
+    # A note about an object shared with the instance may go to a group (everyone in it sees the object).
+    public = actor("Steppe Pack")
+    import_objects(engine, alice, [public], audience="instance")
+    assert import_objects(engine, bob, [_note(tenants, public)], audience="group:ab").new_versions == 1
+    note = annotations.add_note(engine, bob, public["id"], content="Osh", audience="org")
+    assert sharing.share(engine, bob, note["id"], "instance")["added"] == 1
+    # Sharing ordinary objects is unchanged.
+    mine = actor("Bravo cell")
+    import_objects(engine, bob, [mine], audience="org")
+    assert sharing.share(engine, bob, mine["id"], "instance")["added"] == 1
+
+
+def test_a_partners_notes_about_objects_shared_with_its_group_come_back(tenants, partner):
+    """federation.receive → import, as a sync does: the partner's note on our object shared with
+    group 'ar' is stored for 'ar'; one on an object of 'ab' (which the partner does not see) as an
+    unknown id's."""
+    engine, alice = tenants.engine, tenants.principal("alice")
+    shared = actor("Wakhan Couriers", created_by_ref=alice.org_identity_id)
+    import_objects(engine, alice, [shared], audience="group:ar")
+    secret = _secret_of_ab(tenants)
+    notes = [sdo("note", content="seen at Ishkashim", object_refs=[shared["id"]]),
+             sdo("opinion", opinion="agree", object_refs=[shared["id"]])]
+    screened = receive.Screened(accepted=list(notes))
+    successes, failures = receive.store_screened(engine, partner, "group:ar", screened, sender="Remote")
+    assert failures == [] and len(successes) == 2
+    assert len(annotations.about(engine, alice, shared["id"]).notes) == 1
+    # A partner's note about an object it sees only in another of its groups does not go to 'ar'.
+    accounts.create_group(engine, "ar2", ["Alpha", "Remote"])
+    narrow = actor("Pamir route", created_by_ref=alice.org_identity_id)
+    import_objects(engine, tenants.principal("alice"), [narrow], audience="group:ar2")
+    screened = receive.Screened(accepted=[sdo("note", content="x", object_refs=[narrow["id"]]),
+                                          sdo("note", content="y", object_refs=[secret["id"]])])
+    successes, failures = receive.store_screened(engine, tenants.principal("remo"), "group:ar", screened,
+                                                 sender="Remote")
+    assert len(failures) == 1 and "not everyone in 'group:ar'" in failures[0]["message"]
+    assert len(successes) == 1
+
+
+def test_a_merge_whose_entity_went_narrower_is_withdrawn_when_split(tenants):
+    engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
+    main = sdo("identity", name="Halim Rasulov", identity_class="individual", created_by_ref=alice.org_identity_id)
+    variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
+    import_objects(engine, alice, [main, variant], audience="instance")
+    merged = merges.merge(engine, bob, variant["id"], main["id"])
+    assert merges.merges_of(engine, tenants.principal("carol"), main["id"])
+    narrower = dict(main, modified="2025-06-01T00:00:00.000Z", description="Now in Osh")
+    import_objects(engine, alice, [narrower], audience="group:ab")
+    merges.split(engine, bob, merged["id"])
+    assert _hidden_from_carol(tenants, merged["id"])
+    assert merges.merges_of(engine, bob, main["id"]) == []
