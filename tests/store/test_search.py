@@ -34,7 +34,8 @@ def world(tenants):
                   level="amber", modified="2025-03-01T00:00:00.000Z")
     private = actor("Juniper Ledger", description="A private investigation of the ferry ledger",
                     level="amber", modified="2025-06-01T00:00:00.000Z")
-    note = sdo("note", abstract="Port visit", content="Seen loading crates of saffron", object_refs=[shared["id"]])
+    note = sdo("note", abstract="Port visit", content="Seen loading crates of saffron", object_refs=[shared["id"]],
+               level="green")  # no weaker than what it is about (intel/reach)
     report = sdo("report", name="Quarterly round-up", published="2025-01-01T00:00:00Z",
                  description="Lapis smuggling via mountain passes", object_refs=[shared["id"]], level="clear")
     _import(tenants, "alice", [shared, note, report], "instance")
@@ -83,7 +84,8 @@ def test_filters_type_owner_tlp_and_dates(world, tenants):
     assert _ids(find(tenants, "alice", owner="Bravo")) == {tenants.principal("bob").org_identity_id}
     assert world["private"]["id"] in _ids(find(tenants, "alice", owner="Alpha"))
     assert _ids(find(tenants, "alice", tlp="clear", types=["report"])) == {world["report"]["id"]}
-    assert world["note"]["id"] in _ids(find(tenants, "alice", tlp="none"))
+    assert tenants.principal("bob").org_identity_id in _ids(find(tenants, "alice", tlp="none"))
+    assert world["note"]["id"] not in _ids(find(tenants, "alice", tlp="none"))
     assert _ids(find(tenants, "alice", q="ferry", modified_from="2025-05-01")) == {world["private"]["id"]}
     assert _ids(find(tenants, "alice", q="ferry", modified_until="2025-03-01")) == {world["grouped"]["id"]}
     assert _ids(find(tenants, "alice", q="ferry", modified_from="2025-03-02", modified_until="2025-05-31")) == set()

@@ -104,8 +104,18 @@ def test_admin_creates_a_user_of_its_organisation_who_can_log_in(page_as, live_s
     page.wait_for_selector(f"text=User {user} added.")
     assert page.locator(f"tr:has(td:text-is('{user}'))").count() == 1
     screenshot(page, "admin")
+    # The admin chose the password: the newcomer replaces it at the first login.
     newcomer = page_as()
-    login(newcomer, live_server.url, user, "a-long-enough-password")
+    newcomer.goto("/login")
+    newcomer.fill("input[name=username]", user)
+    newcomer.fill("input[name=password]", "a-long-enough-password")
+    newcomer.click("form button[type=submit]")
+    assert "choose your own" in newcomer.inner_text("[role=alert]")
+    newcomer.fill("input[name=password]", "a-long-enough-password")
+    newcomer.fill("input[name=new_password]", "my-very-own-password")
+    screenshot(newcomer, "login-new-password")
+    newcomer.click("form button[type=submit]")
+    newcomer.wait_for_url(f"{live_server.url}/")
     assert newcomer.inner_text(".whoami .org") == "Pamir Security Council"
     assert newcomer.locator(".mainnav a >> text=Admin").count() == 0
 
