@@ -64,10 +64,8 @@ def share(engine: Engine, principal: Principal, stix_id: str, audience: str, *, 
     return {"id": stix_id, "audience": target.label, "added": added}
 
 
-def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: tenancy.Audience,
-                 version_pks: list[int]) -> None:
-    """Refuse to share those of the organisation's versions that are annotations with an audience
-    that does not see what they are about; the error names the audiences they may go to."""
+def _annotation_reach(conn: Connection, principal: Principal, stix_id: str, version_pks: list[int]):
+    """(views, claims) for those of the organisation's versions that are annotations (intel.reach)."""
     found: dict[int, tuple[str, str | None, str | None, list[tuple[str, str]]]] = {}
     for pk, _id, type_, level, prop, ref, relationship_type in entities.version_refs(
             conn, principal.org_id, version_pks, annotation_reach.PROPS):
@@ -75,17 +73,38 @@ def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: t
     claims = [annotation_reach.Claim(stix_id, level, about)
               for type_, level, relationship_type, refs in found.values()
               if (about := annotation_reach.about(type_, relationship_type, refs))]
+    return (annotation_reach.Views(conn, principal, claims) if claims else None), claims
+
+
+def _fitting(conn: Connection, principal: Principal, views, claims) -> list[tenancy.Audience]:
+    return [a for a in tenancy.audiences(conn, principal.audience_ids).values()
+            if all(views.problem(c, a) is None and tlp.allows(c.level, a.kind) for c in claims)]
+
+
+def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: tenancy.Audience,
+                 version_pks: list[int]) -> None:
+    """Refuse to share those of the organisation's versions that are annotations with an audience
+    that does not see what they are about; the error names the audiences they may go to."""
+    views, claims = _annotation_reach(conn, principal, stix_id, version_pks)
     if not claims:
         return
-    views = annotation_reach.Views(conn, principal, claims)
     problem = next(filter(None, (views.problem(claim, target) for claim in claims)), None)
     if problem is None:
         return
-    fits = [a for a in tenancy.audiences(conn, principal.audience_ids).values()
-            if all(views.problem(c, a) is None and tlp.allows(c.level, a.kind) for c in claims)]
+    fits = _fitting(conn, principal, views, claims)
     raise InvalidInput(f"{stix_id}: {problem}; you can share it with: "
                        f"{', '.join(annotation_reach.specs(fits)) or 'no audience'}",
                        object_id=stix_id, parameter="audience")
+
+
+def annotation_audiences(engine: Engine, principal: Principal, stix_id: str) -> list[str] | None:
+    """The audiences (as 'org', 'group:<name>', 'instance') the organisation's current version of
+    an annotation may be shared with, for the object page's form; None for what is no annotation."""
+    with engine.connect() as conn:
+        rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=False) \
+            if principal.org_id is not None else []
+        views, claims = _annotation_reach(conn, principal, stix_id, [r.pk for r in rows])
+        return annotation_reach.specs(_fitting(conn, principal, views, claims)) if claims else None
 
 
 def unshare(engine: Engine, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:

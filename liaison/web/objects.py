@@ -51,8 +51,12 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
         found = details.details(engine, principal, stix_id)
         with engine.connect() as conn:
             reach = sharing.reach(conn, principal, stix_id)
-        # What the organisation holds it may share with any of its audiences; annotations go narrower.
+        # What the organisation holds it may share with any of its audiences; annotations go no
+        # further than what they are about.
         share_audiences = annotations.audience_choices(engine, principal)[0] if reach.audiences else []
+        narrower = sharing.annotation_audiences(engine, principal, stix_id) if share_audiences else None
+        if narrower is not None:
+            share_audiences = [c for c in share_audiences if c.spec in narrower]
         return found, reach, share_audiences, _annotation_context(engine, principal, stix_id, found.object)
 
     found, reach, share_audiences, context = await run_in_threadpool(load)

@@ -169,3 +169,14 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
     withdrawn = alice.post(f"/objects/{target}/audiences/withdraw", {"audience": "group:ab"}, follow_redirects=False)
     assert withdrawn.status_code == 303
     assert web("carol").post(f"/objects/{target}/audiences", {"audience": "instance"}).status_code == 404
+
+
+def test_a_notes_sharing_form_offers_only_audiences_that_see_its_object(web, objects, tenants):
+    """Bravo's note about Alpha's ab object: its page offers to share it with ab, never the instance."""
+    note = annotations.add_note(tenants.engine, tenants.principal("bob"), objects["shared"]["id"],
+                                content="Seen at the river crossing", audience="org")
+    form = web("bob").get(f"/objects/{note['id']}").text.split('class="share-form"')[1].split("</form>")[0]
+    assert '<option value="group:ab">' in form and 'value="instance"' not in form
+    # The actor itself, which Alpha holds, may go to any of Alpha's audiences.
+    form = web("alice").get(f"/objects/{objects['shared']['id']}").text.split('class="share-form"')[1]
+    assert 'value="instance"' in form.split("</form>")[0]
