@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from liaison import accounts, audit, lockout
 from liaison.access import credentials
-from liaison.access.principal import Principal, Role
+from liaison.access.principal import Action, Principal, Role
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.federation import partners, signing, sync
 from liaison.store import auth_failures, sessions, tenancy
@@ -46,7 +46,7 @@ class Overview:
 
 
 def overview(engine: Engine, principal: Principal) -> Overview:
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.connect() as conn:
         orgs = tenancy.list_orgs(conn)
         if principal.is_operator:
@@ -96,7 +96,7 @@ def _in_reach(principal: Principal, account) -> bool:
 
 def add_org(engine: Engine, principal: Principal, name: str, admin: str, password: str) -> None:
     """Operator: a new organisation and its first admin, together or not at all."""
-    principal.require_operator()
+    principal.require(Action.OPERATE)
     _check_new_account(admin, password)
     with engine.begin() as conn:
         org_id = accounts.add_org(conn, name)
@@ -114,7 +114,7 @@ def _check_new_account(name: str, password: str) -> None:
 def add_user(engine: Engine, principal: Principal, name: str, role: str, password: str, org: str | None = None) -> None:
     """An admin adds a user to its own organisation (admin, analyst or reader). The operator adds
     operators, a partner's sync account, or the first admin of an organisation that has none."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     role = accounts.role_of(role).value
     accounts.check_user_name(name)
     if role != Role.SYNC.value or password:
@@ -148,7 +148,7 @@ def _operator_account_org(conn: Connection, role: str, org: str | None) -> int |
 
 def set_role(engine: Engine, principal: Principal, name: str, role: str) -> None:
     """An admin changes the role of a user of its organisation (never its own)."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _user_in_reach(conn, principal, name)
         if principal.is_operator or role not in ORG_ROLES:
@@ -161,7 +161,7 @@ def set_role(engine: Engine, principal: Principal, name: str, role: str) -> None
 
 def set_disabled(engine: Engine, principal: Principal, name: str, disabled: bool) -> None:
     """Disable a user in reach (its sessions end, its tokens stop working), or enable it again."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _user_in_reach(conn, principal, name)
         if row.id == principal.user_id:
@@ -175,7 +175,7 @@ def set_disabled(engine: Engine, principal: Principal, name: str, disabled: bool
 def create_token(engine: Engine, principal: Principal, user: str, name: str, scope: str | None,
                  days: int | None) -> str:
     """A token for a user in reach (shown once), with a scope its role allows and an expiry."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _user_in_reach(conn, principal, user)
         if principal.is_operator and row.role != Role.SYNC.value:
@@ -186,7 +186,7 @@ def create_token(engine: Engine, principal: Principal, user: str, name: str, sco
 
 
 def revoke_token(engine: Engine, principal: Principal, token_id: int) -> None:
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         owner = tenancy.token_owner(conn, token_id)
         if owner is None or not _in_reach(principal, owner) or not tenancy.revoke_token(conn, token_id):
@@ -197,7 +197,7 @@ def revoke_token(engine: Engine, principal: Principal, token_id: int) -> None:
 def unlock(engine: Engine, principal: Principal, key: str) -> None:
     """Lift a lock-out: an admin its organisation's accounts, the operator client addresses and
     the accounts it manages."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         kind, _, value = key.partition(":")
         if kind == "user":
@@ -235,7 +235,7 @@ def create_group(engine: Engine, principal: Principal, name: str, description: s
     """An admin's new group is owned by its organisation, its only member until others accept an
     invitation. (The operator makes none: members join by invitation; `liaison group add` on
     the host sets one up with its members.)"""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     if principal.is_operator:
         raise InvalidInput("sharing groups are made by organisations' admins, who invite the others")
     name = name.strip()
@@ -247,7 +247,7 @@ def create_group(engine: Engine, principal: Principal, name: str, description: s
 
 def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
     """The owner's admin invites an organisation into the group."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
         _require_owner(principal, row)
@@ -258,7 +258,7 @@ def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
 
 
 def withdraw_invitation(engine: Engine, principal: Principal, group: str, org: str) -> None:
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
         _require_owner(principal, row)
@@ -271,7 +271,7 @@ def withdraw_invitation(engine: Engine, principal: Principal, group: str, org: s
 def answer_invitation(engine: Engine, principal: Principal, group: str, accept: bool, org: str | None = None) -> None:
     """The invited organisation's admin accepts (it joins) or declines. Partners' organisations
     have no admins here, so the operator answers for them."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
         if principal.is_operator:
@@ -290,7 +290,7 @@ def answer_invitation(engine: Engine, principal: Principal, group: str, accept: 
 
 def leave(engine: Engine, principal: Principal, group: str) -> None:
     """An admin takes its organisation out of a group (the owner hands ownership on first)."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
         if principal.is_operator or not tenancy.is_member(conn, row.id, principal.org_id):
@@ -303,7 +303,7 @@ def leave(engine: Engine, principal: Principal, group: str) -> None:
 
 def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> None:
     """The owner's admin (or the operator) makes another member organisation the group's owner."""
-    principal.require_administrator()
+    principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
         row = _group_in_reach(conn, principal, group)
         _require_owner(principal, row, operator=True)
@@ -317,7 +317,7 @@ def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> Non
 def remove_member(engine: Engine, principal: Principal, group: str, org: str) -> None:
     """Operator, repairing a group: take an organisation out (a group left without its owner is
     the operator's to hand to a member). It adds none: members join by invitation only."""
-    principal.require_operator()
+    principal.require(Action.OPERATE)
     with engine.begin() as conn:
         row = tenancy.group_by_name(conn, group)
         target = tenancy.org_by_name(conn, org)
@@ -330,7 +330,7 @@ def remove_member(engine: Engine, principal: Principal, group: str, org: str) ->
 
 def add_partner(engine: Engine, principal: Principal, name: str, url: str, token: str, public_key: str) -> None:
     """Operator: register a partner instance (and the organisation that stands for it)."""
-    principal.require_operator()
+    principal.require(Action.OPERATE)
     name = name.strip()
     if not name:
         raise InvalidInput("a partner needs a name")

@@ -271,12 +271,13 @@ def import_(
     audience: Annotated[str, typer.Option(help="org, group:NAME or instance.")] = "org",
 ):
     """Import a STIX 2.1 bundle of any size, atomically, as a user."""
+    from liaison.access.actions import Action
     from liaison.ingest.bundles import import_objects
     from liaison.ingest.reader import open_bundle
 
     engine = _engine()
     principal = accounts.principal_for_user(engine, as_)
-    principal.require_writer()
+    principal.require(Action.WRITE)  # before a file of any size is read; the service checks again
     with file.open("rb") as stream:
         total, objects = open_bundle(stream)
         columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from liaison.access.actions import REFUSALS, ROLES, Action, Role
 from liaison.errors import Forbidden
 
-
-class Role(StrEnum):
-    """User roles. Operators run the instance (organisations, partners, keys) and belong to no
-    organisation, so they read no intelligence; admins manage their own organisation's users and
-    tokens; analysts read and write; readers read; sync accounts are partner instances exchanging
-    data."""
-
-    OPERATOR = "operator"
-    ADMIN = "admin"
-    ANALYST = "analyst"
-    READER = "reader"
-    SYNC = "sync"
-
-
-WRITER_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.SYNC})
+__all__ = ["Action", "Principal", "Role", "system_principal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,25 +32,19 @@ class Principal:
         """The instance itself, acting for no organisation (maintenance jobs)."""
         return self.user_id is None and self.org_id is None
 
-    def require_writer(self) -> None:
-        """Raise Forbidden unless the principal may add intelligence."""
-        if not self.is_system and self.role not in WRITER_ROLES:
-            raise Forbidden(f"role '{self.role}' cannot write; analyst, admin or sync is needed")
-
     @property
     def is_operator(self) -> bool:
         return self.role == Role.OPERATOR and not self.is_system
 
-    def require_operator(self) -> None:
-        """Raise Forbidden unless the principal runs the instance (an operator, or the host)."""
-        if not self.is_system and self.role != Role.OPERATOR:
-            raise Forbidden("this needs the operator role")
+    def may(self, action: Action | str) -> bool:
+        """Whether the principal's role may do `action` (access.actions); the instance itself may
+        do anything."""
+        return self.is_system or self.role in ROLES[Action(action)]
 
-    def require_administrator(self) -> None:
-        """Raise Forbidden unless the principal administers something: its organisation (admin)
-        or the instance (operator). Each administrative action then checks what it reaches."""
-        if not self.is_system and self.role not in (Role.ADMIN, Role.OPERATOR):
-            raise Forbidden("this needs the admin or operator role")
+    def require(self, action: Action) -> None:
+        """Raise Forbidden unless the principal may do `action`."""
+        if not self.may(action):
+            raise Forbidden(REFUSALS[action].format(role=self.role))
 
 
 def system_principal(audience_ids: frozenset[int]) -> Principal:

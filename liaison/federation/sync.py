@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, select
 
 from liaison import audit, clock
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.config import get_settings
 from liaison.db.tables import sync_state
 from liaison.errors import InvalidInput, LiaisonError
@@ -89,7 +89,7 @@ def status_for(engine: Engine, principal: Principal) -> list[dict]:
     """The partnerships `principal` may know of: every one with its state for operators; its own
     for a partner's sync account; the partners' names and keys for an organisation's users (who
     the partner members of their groups are), not how this instance reaches them."""
-    if principal.is_operator or principal.is_system:
+    if principal.may(Action.OPERATE):
         return status(engine)
     if principal.is_partner:
         with engine.connect() as conn:

@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Connection, Engine
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.config import get_settings
 from liaison.errors import Forbidden, InvalidInput
 from liaison.intel import reach
@@ -156,7 +156,7 @@ def import_prepared(
     """Import versions already prepared (validated), in batches, inside the caller's transaction.
     Annotations (intel.reach) go no wider than what they are about: checked once all are written,
     so that what they refer to in the same import counts, in one query for the whole import."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("an import needs an organisation to hold the objects")
     batch_size = get_settings().ingest_batch

@@ -17,7 +17,7 @@ import orjson
 from sqlalchemy import Engine
 
 from liaison import clock
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
 from liaison.intel import reach
@@ -124,7 +124,7 @@ def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: 
     organisation or an audience that sees the principal's view of the object, with a TLP at least
     the object's (the import checks the rule again). An invisible object is not found, as an
     unknown one; errors name only audiences the principal may share with."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     view = get_object(engine, principal, stix_id)
     target = orjson.loads(view.raw)
     floor = tlp_levels.level_of_object(target)

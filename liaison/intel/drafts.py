@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Engine
 
 from liaison import audit, clock
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.config import get_settings
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.ingest.bundles import import_into
@@ -82,7 +82,7 @@ def create_draft(
     """A draft from pasted `text` or a document (`content` named `filename`), extracted and resolved
     against what `principal` may see. `published` (YYYY-MM-DD) is the article's date, the base of
     relative dates; by default the date the document declares, else today."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("a draft needs an organisation to hold it")
     if (text is None) == (content is None):
@@ -235,7 +235,7 @@ def list_drafts(engine: Engine, principal: Principal, *, status: str | None = "d
 
 
 def _editable(conn, principal: Principal, draft_id: str):
-    principal.require_writer()
+    principal.require(Action.WRITE)
     row = store.get_draft(conn, principal, draft_id, for_update=True)
     if row is None:
         raise NotFound(f"no draft {draft_id}")

@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import Engine
 
 from liaison import audit, clock
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_into
 from liaison.intel import reach
@@ -28,7 +28,7 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
     """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship.
     With audience 'auto' the merge is shared as widely as both entities are: with the instance when
     both are, else with a sharing group that sees both, else with the own organisation."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     if duplicate_id == canonical_id:
         raise InvalidInput("an entity cannot be merged into itself")
     with engine.begin() as conn:
@@ -96,7 +96,7 @@ def split(engine: Engine, principal: Principal, relationship_id: str) -> dict:
     """Undo a merge: the next version of its relationship, revoked, shared as the merge was; if
     one entity no longer reaches that audience, the merge is withdrawn from it instead and the
     split kept to the organisation."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     with engine.begin() as conn:
         row = reads.get_version(conn, principal, relationship_id)
         current = orjson.loads(row.raw) if row is not None else None

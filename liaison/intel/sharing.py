@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from liaison import audit
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel import reach as annotation_reach
 from liaison.intel.details import NO_OBJECT
@@ -46,7 +46,7 @@ def share(engine: Engine, principal: Principal, stix_id: str, audience: str, *, 
     """Share the organisation's current version of `stix_id` (every version it holds, with
     `all_versions`) with `audience` as well. An annotation goes no further than what it is about
     (intel.reach), as when it was made."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     with engine.begin() as conn:
         target = tenancy.resolve_audience(conn, principal, audience)
         rows = [row for row in _held(conn, principal, stix_id, all_versions) if row.live]
@@ -111,7 +111,7 @@ def unshare(engine: Engine, principal: Principal, stix_id: str, audience: str, *
     """Withdraw the organisation's current version of `stix_id` (every version, with
     `all_versions`) and its own notes, opinions and sightings on it from `audience`. What would be
     left held for no one stays with the organisation alone."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     with engine.begin() as conn:
         target = tenancy.resolve_audience(conn, principal, audience)
         rows = _held(conn, principal, stix_id, all_versions)

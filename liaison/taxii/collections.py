@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, delete, exists, func, or_, select
 
 from liaison.access.predicate import chain_rank, in_collection
-from liaison.access.principal import WRITER_ROLES, Principal
+from liaison.access.principal import Action, Principal
 from liaison.db.tables import audience, holding, object_version, organization, sharing_group
 from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import UNVERSIONED
@@ -101,7 +101,7 @@ def collections_for(conn: Connection, principal: Principal) -> list[Collection]:
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
         .where(audience.c.id.in_(sorted(principal.audience_ids)))
     ).all()
-    writer = principal.role in WRITER_ROLES
+    writer = principal.may(Action.WRITE)
     order = {"org": 0, "group": 1, "instance": 2}
     found = []
     for audience_id, kind, collection_id, org_name, group_name, group_description in rows:
@@ -200,7 +200,7 @@ def entries(conn: Connection, principal: Principal, coll: Collection, query: Que
 def delete_object(conn: Connection, principal: Principal, coll: Collection, stix_id: str, query: Query) -> int:
     """Withdraw the caller's organisation's holdings of `stix_id` (versions per match[version])
     from the collection; versions nobody holds any more are dropped. Returns how many."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     everything = Query(versions=query.versions, spec_versions=query.spec_versions, limit=MAX_PAGE)
     found, _ = entries(conn, principal, coll, everything, stix_id=stix_id)
     if not found:

@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import Engine, insert, select
 
 from liaison import clock
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.db.tables import taxii_status
 from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.federation import partners, receive, signing
@@ -18,7 +18,7 @@ from liaison.taxii.collections import Collection
 def add_objects(engine: Engine, principal: Principal, coll: Collection, objects: object) -> dict:
     """Import the envelope's objects into the collection's audience and return the status
     resource: each object succeeds or fails on its own; the successful ones commit together."""
-    principal.require_writer()
+    principal.require(Action.WRITE)
     if not coll.can_write:
         raise Forbidden("you cannot write to this collection")
     if not isinstance(objects, list):

@@ -21,16 +21,6 @@ from liaison.web.templating import render
 router = APIRouter(prefix="/admin")
 
 
-async def admin_principal(principal: Principal = Depends(web_principal)) -> Principal:
-    principal.require_administrator()
-    return principal
-
-
-async def admin_change(principal: Principal = Depends(csrf_protect)) -> Principal:
-    principal.require_administrator()
-    return principal
-
-
 async def _page(request: Request, engine: Engine, principal: Principal, status_code: int = 200, **extra):
     view = await run_in_threadpool(admin.overview, engine, principal)
     return render(request, "admin.html", principal, status_code=status_code,
@@ -38,7 +28,7 @@ async def _page(request: Request, engine: Engine, principal: Principal, status_c
 
 
 @router.get("")
-async def admin_page(request: Request, principal: Principal = Depends(admin_principal),
+async def admin_page(request: Request, principal: Principal = Depends(web_principal),
                      engine: Engine = Depends(get_engine)):
     return await _page(request, engine, principal)
 
@@ -53,7 +43,8 @@ async def _change(request: Request, engine: Engine, principal: Principal, sectio
     return RedirectResponse(f"/admin?done={done}#{section}", status_code=303)
 
 
-Admin = Depends(admin_change)
+#: Every change needs the session's CSRF token; who may make it, liaison.administration decides.
+Admin = Depends(csrf_protect)
 DB = Depends(get_engine)
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
-from liaison.access.principal import WRITER_ROLES, Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import get_engine
 from liaison.config import get_settings
 from liaison.errors import InvalidInput, LiaisonError, PayloadTooLarge
@@ -23,7 +23,7 @@ router = APIRouter()
 def _page(request: Request, engine: Engine, principal: Principal, status_code: int = 200, **context):
     choices, _default = annotations.audience_choices(engine, principal)
     return render(request, "import.html", principal, status_code=status_code, audiences=choices,
-                  can_write=principal.role in WRITER_ROLES, max_bytes=get_settings().max_upload_bytes, **context)
+                  can_write=principal.may(Action.WRITE), max_bytes=get_settings().max_upload_bytes, **context)
 
 
 @router.get("/import")
@@ -33,7 +33,7 @@ async def import_page(request: Request, principal: Principal = Depends(web_princ
 
 
 def _import(engine: Engine, principal: Principal, upload: UploadFile, audience: str) -> dict:
-    principal.require_writer()
+    principal.require(Action.WRITE)  # before the upload is read; the service checks again
     limit = get_settings().max_upload_bytes
     if upload.size is not None and upload.size > limit:
         raise PayloadTooLarge(f"bundle larger than {limit} bytes; use 'liaison import' for large files", limit=limit)

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
-from liaison.access.principal import WRITER_ROLES, Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import get_engine
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.intel import annotations, details, objects, sharing
@@ -40,7 +40,7 @@ def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict)
 
 def _annotation_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
     return {"annotations": annotations.about(engine, principal, stix_id),
-            "can_write": principal.role in WRITER_ROLES, "stix_id": stix_id,
+            "can_write": principal.may(Action.WRITE), "stix_id": stix_id,
             **_form_context(engine, principal, stix_id, obj)}
 
 

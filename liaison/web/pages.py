@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import get_engine
 from liaison.errors import LiaisonError
 from liaison.intel import drafts, overview
@@ -31,7 +31,7 @@ PAGE_SIZE = 25
 @router.get("/")
 async def dashboard(request: Request, principal: Principal = Depends(web_principal),
                     engine: Engine = Depends(get_engine)):
-    if principal.is_operator:  # the operator reads no intelligence; its page is the administration
+    if not principal.may(Action.READ):  # the operator reads no intelligence; its page is the administration
         return RedirectResponse("/admin", status_code=303)
 
     def load():

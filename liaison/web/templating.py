@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from liaison.access.principal import Principal, Role
+from liaison.access.principal import Action, Principal
 from liaison.config import get_settings
 from liaison.web import filters
 
@@ -29,8 +29,8 @@ def navigation(path: str, principal: Principal | None) -> list[dict]:
     """The navigation entries for `principal`, the one holding `path` marked current."""
     if principal is None:
         return []
-    entries = [] if principal.role == Role.OPERATOR else list(NAVIGATION)
-    if principal.role in (Role.ADMIN, Role.OPERATOR):
+    entries = list(NAVIGATION) if principal.may(Action.READ) else []
+    if principal.may(Action.ADMINISTER):
         entries.append(("Admin", "/admin"))
     return [
         {"label": label, "href": href,

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from liaison import accounts
-from liaison.errors import InvalidInput, LiaisonError, NotFound
+from liaison.errors import InvalidInput, NotFound
 from liaison.federation import receive
 from liaison.federation.partners import add_partner
 from liaison.ingest.bundles import import_objects

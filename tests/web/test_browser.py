@@ -8,7 +8,7 @@ import uuid
 from urllib.parse import urljoin, urlsplit
 
 from stixdata import bundle, relationship, sdo
-from webtools import DESKTOP, PHONE, login, screenshot
+from webtools import DESKTOP, PHONE, screenshot
 
 NAV = ("/", "/search", "/graph", "/map", "/timeline", "/drafts", "/import", "/admin")
 

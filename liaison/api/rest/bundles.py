@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import current_principal, get_engine, spool_body
 from liaison.config import get_settings
 from liaison.ingest.bundles import import_objects
@@ -45,7 +45,7 @@ async def import_bundle(
 ):
     """All or nothing: one invalid object rejects the whole bundle with an error naming it.
     Re-importing the same versions changes nothing."""
-    principal.require_writer()
+    principal.require(Action.WRITE)  # before the upload is read; the service checks again
     spool = await spool_body(request, get_settings().max_upload_bytes)
     try:
         report = await run_in_threadpool(

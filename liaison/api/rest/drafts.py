@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import current_principal, get_engine, spool_body
 from liaison.errors import InvalidInput, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
@@ -88,7 +88,7 @@ async def create_draft(request: Request, principal: Principal = Depends(current_
     """Extracts persons, organisations, places, dates and observables (.txt, .html, .pdf, .docx or
     JSON text), resolves them against what you may see, and keeps the result as a draft of your
     organisation, shared with no one until published."""
-    principal.require_writer()
+    principal.require(Action.WRITE)  # before the upload is read; the service checks again
     document = await _document(request)
     view = await run_in_threadpool(lambda: service.create_draft(engine, principal, **document))
     return view.as_dict()

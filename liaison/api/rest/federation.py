@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.api.deps import current_principal, get_engine
 from liaison.config import get_settings
 from liaison.federation import signing, sync
@@ -20,7 +20,7 @@ async def list_partners(principal: Principal = Depends(current_principal), engin
 
 @router.post("/partners/{name}/sync", summary="Sync with a partner now (operator)")
 async def sync_now(name: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    principal.require_operator()
+    principal.require(Action.OPERATE)  # sync_partner runs for the host (CLI, schedule) without a principal
     return (await run_in_threadpool(sync.sync_partner, engine, name)).as_dict()
 
 
