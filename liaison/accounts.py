@@ -120,7 +120,7 @@ def token_terms(role: str, scope: str | None, days: int | None) -> tuple[str, st
     allowed = TOKEN_SCOPES[Role(role)]
     scope = scope or allowed[0]
     if scope not in allowed:
-        raise InvalidInput(f"a {role}'s token may have the scope {' or '.join(allowed)}, not '{scope}'",
+        raise InvalidInput(f"tokens of the {role} role have the scope {' or '.join(allowed)}, not '{scope}'",
                            parameter="scope")
     days = TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:

@@ -181,9 +181,10 @@ def group_list():
     from liaison.store import tenancy
 
     with _engine().connect() as conn:
-        table = Table("group", "members", "description")
-        for name, description, members in tenancy.list_groups(conn):
-            table.add_row(name, ", ".join(members), description)
+        table = Table("group", "owner", "members", "invited", "description")
+        for group in tenancy.group_views(conn):
+            table.add_row(group.name, group.owner or "—", ", ".join(group.members), ", ".join(group.invited),
+                          group.description)
     out.print(table)
 
 
