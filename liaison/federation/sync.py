@@ -223,16 +223,20 @@ def sync_partner(engine: Engine, name: str, *, page: int = 1000, progress: Progr
     with engine.connect() as conn:
         partner = partners.get_partner(conn, name)
     report = SyncReport(partner.name)
-    remote = None
+    remote, direction = None, "pull"
     try:
         remote = _Remote(partner, timeout)
         _pull(engine, partner, remote, report, page, progress)
+        direction = "push"
         _push(engine, partner, remote, report, page, progress)
+        with engine.begin() as conn:  # a whole run went through: earlier failures are past
+            conn.execute(sync_state.delete().where(sync_state.c.partner_id == partner.id,
+                                                   sync_state.c.collection_id == "*"))
     except (httpx.HTTPError, LiaisonError, KeyError, orjson.JSONDecodeError, ValueError) as exc:
         message = f"{type(exc).__name__}: {exc}"
         report.errors.append(message)
-        with engine.begin() as conn:
-            _save_state(conn, partner.id, "pull", "*", bookmark=None, error=message)
+        with engine.begin() as conn:  # under the direction that failed, so the state says which
+            _save_state(conn, partner.id, direction, "*", bookmark=None, error=message)
     finally:
         if remote:
             remote.close()

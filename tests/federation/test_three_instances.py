@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from liaison import accounts, audit
 from liaison.db.engine import make_engine, migrate
 from liaison.db.tables import holding, object_version, provenance
-from liaison.federation import partners, signing
+from liaison.federation import partners, signing, sync
 from liaison.stix.canonical import canonical
 from liaison.ingest.bundles import import_objects
 from liaison.intel import objects as intel_objects
@@ -93,6 +93,7 @@ def test_share_both_ways_nothing_to_outsiders_and_opinions_come_back(world):
 
     done = a.cli("sync", "B")
     assert done.returncode == 0, done.stderr
+    assert not [s for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]]
     assert "pulled 20" in done.stdout and "pushed 31" in done.stdout
 
     at_b = b.visible_ids()
@@ -165,10 +166,13 @@ def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
     _, stderr = running.communicate(timeout=120)
     assert running.returncode == 1 and "error" in stderr
     assert 300 <= arrived() < 1501
+    failed = {s["direction"] for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]}
+    assert failed == {"push"}  # the state says which direction failed
 
     b.server.start()
     done = a.cli("sync", "B")
     assert done.returncode == 0, done.stderr
+    assert not [s for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]]
     assert {o["id"] for o in many} <= b.visible_ids()
     with b.engine.connect() as conn:
         versions = conn.execute(select(func.count()).select_from(object_version)).scalar_one()
