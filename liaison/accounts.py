@@ -153,8 +153,8 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
     """The principal a bearer token stands for, or None for unknown, revoked, expired or disabled
     ones; its use is recorded."""
     with engine.begin() as conn:
-        row = tenancy.live_token(conn, credentials.token_digest(token))
-        if row is None or (row.expires_at is not None and row.expires_at <= clock.now()):
+        row = tenancy.live_token(conn, credentials.token_digest(token), clock.format_ts(datetime.now(timezone.utc)))
+        if row is None:
             return None
         tenancy.token_used(conn, row.id)
         return tenancy.principal_for_user(conn, row.user_id, token_scope=row.scope)

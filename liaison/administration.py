@@ -55,18 +55,18 @@ def overview(engine: Engine, principal: Principal) -> Overview:
             key = signing.load_or_create(conn)
             return Overview(orgs, users, tokens,
                             tenancy.group_views(conn), sync.status(engine),
-                            lockout.locked_keys(engine, "addr:") + _locked_accounts(engine, principal, users),
+                            lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
                             (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id),
                             frozenset(o.name for o in orgs if o.partner_id is not None))
         users = tenancy.list_users(conn, org_id=principal.org_id)
         return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
                         tenancy.group_views(conn, principal.org_id), [],
-                        _locked_accounts(engine, principal, users), ORG_ROLES)
+                        _locked_accounts(conn, principal, users), ORG_ROLES)
 
 
-def _locked_accounts(engine: Engine, principal: Principal, users) -> list:
+def _locked_accounts(conn: Connection, principal: Principal, users) -> list:
     names = {lockout.account_key(u.name) for u in users if _in_reach(principal, u)}
-    return [row for row in lockout.locked_keys(engine, "user:") if row.key in names]
+    return [row for row in lockout.locked_keys(conn, "user:") if row.key in names]
 
 
 def _audit(conn: Connection, principal: Principal, action: str, target: str, **detail) -> None:
@@ -74,8 +74,8 @@ def _audit(conn: Connection, principal: Principal, action: str, target: str, **d
 
 
 def _user_in_reach(conn: Connection, principal: Principal, name: str):
-    """The user row an administrator may manage: its organisation's users for an admin, operators
-    and sync accounts for the operator; anything else is NotFound, like an unknown name."""
+    """The user row an administrator may manage (_in_reach); anything else is NotFound, like an
+    unknown name."""
     try:
         row = tenancy.user_by_name(conn, name)
     except NotFound:
@@ -107,6 +107,10 @@ def add_org(engine: Engine, principal: Principal, name: str, admin: str, passwor
 
 def _check_new_account(name: str, password: str) -> None:
     accounts.check_user_name(name)
+    _check_password(password)
+
+
+def _check_password(password: str) -> None:
     if len(password) < accounts.MIN_PASSWORD:
         raise InvalidInput(f"the password needs at least {accounts.MIN_PASSWORD} characters")
 
@@ -116,9 +120,9 @@ def add_user(engine: Engine, principal: Principal, name: str, role: str, passwor
     operators, a partner's sync account, or the first admin of an organisation that has none."""
     principal.require(Action.ADMINISTER)
     role = accounts.role_of(role).value
-    accounts.check_user_name(name)
-    if role != Role.SYNC.value or password:
-        _check_new_account(name, password)
+    name = accounts.check_user_name(name)
+    if role != Role.SYNC.value or password:  # a sync account may go without one: it logs in by token
+        _check_password(password)
     with engine.begin() as conn:
         if principal.is_operator:
             org_id = _operator_account_org(conn, role, org)
@@ -128,8 +132,8 @@ def add_user(engine: Engine, principal: Principal, name: str, role: str, passwor
             org_id = principal.org_id
         secret = credentials.hash_password(password) if password else None
         # The administrator chose the password: its owner replaces it at the first login.
-        tenancy.create_user(conn, name.strip(), org_id, Role(role), secret, must_change_password=secret is not None)
-        _audit(conn, principal, "admin.user-add", name.strip(), role=role, org_id=org_id)
+        tenancy.create_user(conn, name, org_id, Role(role), secret, must_change_password=secret is not None)
+        _audit(conn, principal, "admin.user-add", name, role=role, org_id=org_id)
 
 
 def _operator_account_org(conn: Connection, role: str, org: str | None) -> int | None:
@@ -245,13 +249,19 @@ def create_group(engine: Engine, principal: Principal, name: str, description: s
         _audit(conn, principal, "admin.group-add", name, owner=principal.org_name)
 
 
+def _owned(conn: Connection, principal: Principal, group: str, org: str, *, operator: bool = False):
+    """(group row, organisation row) for a change of the group's membership that only its owner's
+    admins (and, with `operator`, the operator) make."""
+    row = _group_in_reach(conn, principal, group)
+    _require_owner(principal, row, operator=operator)
+    return row, tenancy.org_by_name(conn, org)
+
+
 def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
     """The owner's admin invites an organisation into the group."""
     principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
-        row = _group_in_reach(conn, principal, group)
-        _require_owner(principal, row)
-        target = tenancy.org_by_name(conn, org)
+        row, target = _owned(conn, principal, group, org)
         if not tenancy.invite(conn, row.id, target.id, principal.user_name):
             raise Conflict(f"'{org}' is already a member of '{group}' or invited to it")
         _audit(conn, principal, "admin.group-invite", group, org=org)
@@ -260,9 +270,7 @@ def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
 def withdraw_invitation(engine: Engine, principal: Principal, group: str, org: str) -> None:
     principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
-        row = _group_in_reach(conn, principal, group)
-        _require_owner(principal, row)
-        target = tenancy.org_by_name(conn, org)
+        row, target = _owned(conn, principal, group, org)
         if not tenancy.drop_invitation(conn, row.id, target.id):
             raise NotFound(f"'{org}' is not invited to '{group}'")
         _audit(conn, principal, "admin.group-uninvite", group, org=org)
@@ -305,9 +313,7 @@ def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> Non
     """The owner's admin (or the operator) makes another member organisation the group's owner."""
     principal.require(Action.ADMINISTER)
     with engine.begin() as conn:
-        row = _group_in_reach(conn, principal, group)
-        _require_owner(principal, row, operator=True)
-        target = tenancy.org_by_name(conn, org)
+        row, target = _owned(conn, principal, group, org, operator=True)
         if not tenancy.is_member(conn, row.id, target.id) or target.partner_id is not None:
             raise InvalidInput(f"the owner of '{group}' must be one of its members, and no partner")
         tenancy.set_group_owner(conn, row.id, target.id)

@@ -101,7 +101,6 @@ def token_failed(engine: Engine, address: str | None) -> None:
         raise _refusal(until, moment)
 
 
-def locked_keys(engine: Engine, prefix: str) -> list:
+def locked_keys(conn: Connection, prefix: str) -> list:
     """Lock rows of the keys starting with `prefix` that are locked out now."""
-    with engine.connect() as conn:
-        return auth_failures.locked(conn, clock.format_ts(datetime.now(timezone.utc)), prefix)
+    return auth_failures.locked(conn, clock.format_ts(datetime.now(timezone.utc)), prefix)

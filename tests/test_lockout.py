@@ -41,7 +41,8 @@ def test_parallel_guesses_get_no_more_tries_than_the_account_limit(tenants):
     assert len(verified) == lockout.ACCOUNT_LIMIT and len(refused) == 12 - lockout.ACCOUNT_LIMIT
     with pytest.raises(TooManyAttempts):
         accounts.start_session(engine, "adam", "right-password-1", address="10.0.0.99")
-    assert [row.key for row in lockout.locked_keys(engine, "user:")] == ["user:adam"]
+    with engine.connect() as conn:
+        assert [row.key for row in lockout.locked_keys(conn, "user:")] == ["user:adam"]
 
 
 def test_more_than_five_failures_within_any_five_minutes_lock(tenants, monkeypatch):

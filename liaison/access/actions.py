@@ -8,7 +8,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-
 class Role(StrEnum):
     """User roles. Operators run the instance (organisations, partners, keys) and belong to no
     organisation, so they read no intelligence; admins manage their own organisation's users and

@@ -91,11 +91,11 @@ def status_for(engine: Engine, principal: Principal) -> list[dict]:
     the partner members of their groups are), not how this instance reaches them."""
     if principal.may(Action.OPERATE):
         return status(engine)
-    if principal.is_partner:
-        with engine.connect() as conn:
-            own = partners.partner_of_org(conn, principal.org_id)
-        return status(engine, only=own.name) if own is not None else []
-    return [{"name": p["name"], "key_id": p["key_id"], "signs": p["signs"]} for p in status(engine)]
+    with engine.connect() as conn:
+        if not principal.is_partner:
+            return [{"name": p.name, "key_id": p.key_id, "signs": p.signs} for p in partners.list_partners(conn)]
+        own = partners.partner_of_org(conn, principal.org_id)
+    return status(engine, only=own.name) if own is not None else []
 
 
 class _Remote:

@@ -134,11 +134,11 @@ def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: 
     if floor and tlp_levels.LEVELS.index(level) < tlp_levels.LEVELS.index(floor):
         raise InvalidInput(f"this object is TLP:{floor.upper()}; what is said about it must be "
                            f"TLP:{floor.upper()} or stricter", parameter="tlp")
-    reach = [c.spec for c in _choices(engine, principal, view)]
-    if audience not in reach:
+    allowed = [c.spec for c in _choices(engine, principal, view)]
+    if audience not in allowed:
         known = audience in {c.spec for c in _choices(engine, principal, None)}
         problem = f"not everyone in '{audience}' sees this object" if known else f"unknown audience '{audience}'"
-        raise InvalidInput(f"{problem}; you can share it with: {', '.join(reach)}", audience=audience)
+        raise InvalidInput(f"{problem}; you can share it with: {', '.join(allowed)}", audience=audience)
     return target, level
 
 

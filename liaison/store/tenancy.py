@@ -204,12 +204,13 @@ def revoke_tokens(conn: Connection, user_id: int, name: str) -> int:
     ).rowcount
 
 
-def live_token(conn: Connection, digest: str):
-    """(id, user_id, scope, expires_at) of the unrevoked token with `digest` of an enabled user, or None."""
+def live_token(conn: Connection, digest: str, now: str):
+    """(id, user_id, scope) of the unrevoked, unexpired token with `digest` of an enabled user, or None."""
     return conn.execute(
-        select(api_token.c.id, api_token.c.user_id, api_token.c.scope, api_token.c.expires_at)
+        select(api_token.c.id, api_token.c.user_id, api_token.c.scope)
         .join(user, user.c.id == api_token.c.user_id)
-        .where(api_token.c.token_hash == digest, api_token.c.revoked_at.is_(None), user.c.disabled.is_(False))
+        .where(api_token.c.token_hash == digest, api_token.c.revoked_at.is_(None), user.c.disabled.is_(False),
+               or_(api_token.c.expires_at.is_(None), api_token.c.expires_at > now))
     ).first()
 
 

@@ -96,5 +96,4 @@ def login_nonce(request: Request) -> str:
     The form's token is a server MAC over it (accounts.login_form_token), so a pair the client
     chose never passes."""
     nonce = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    request.state.login_nonce = nonce
     return nonce
