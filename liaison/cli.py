@@ -82,7 +82,7 @@ def serve(
     """Serve the web API (and UI) over HTTP."""
     import uvicorn
 
-    from liaison.api.app import create_app
+    from liaison.app import create_app
 
     settings = get_settings()
     app_ = create_app(_engine())

@@ -64,3 +64,12 @@ class PasswordChangeRequired(Forbidden):
     """The password is right but was chosen by an administrator: its owner must replace it."""
 
     code = "password-change-required"
+
+
+class LoginRequired(Exception):
+    """No live web session: the browser must log in, then come back to `next_url`. Not a
+    LiaisonError: it is answered with a redirect, never shown."""
+
+    def __init__(self, next_url: str):
+        super().__init__(next_url)
+        self.next_url = next_url

@@ -106,7 +106,7 @@ def client(tenants):
     """An in-process client of the real application over the test database."""
     from fastapi.testclient import TestClient
 
-    from liaison.api.app import create_app
+    from liaison.app import create_app
 
-    with TestClient(create_app(tenants.engine)) as client:
+    with TestClient(create_app(engine=tenants.engine)) as client:
         yield client

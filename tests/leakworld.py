@@ -440,7 +440,7 @@ def _modified(n: int) -> str:
 
 
 def build(engine, plan: Plan) -> World:
-    from liaison.api.app import create_app
+    from liaison.app import create_app
 
     # organisations, partner, groups, users
     for i in range(plan.n_orgs):
@@ -459,7 +459,7 @@ def build(engine, plan: Plan) -> World:
     with engine.begin() as conn:
         conn.execute(update(user_table).values(password_hash=_password_hash()))
 
-    client = TestClient(create_app(engine), raise_server_exceptions=False)  # a 500 is a finding too
+    client = TestClient(create_app(engine=engine), raise_server_exceptions=False)  # a 500 is a finding too
     client.__enter__()
     model = Model(plan)
     s = Secrets(plan.seed)

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
-from liaison.api.deps import spool_body
+from liaison.http.deps import current_principal, get_engine
+from liaison.http.deps import spool_body
 from liaison.config import get_settings
 from liaison.errors import InvalidInput, NotAcceptable, NotFound, UnsupportedMediaType
 from liaison.federation import signing

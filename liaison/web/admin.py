@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from liaison import administration as admin
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render

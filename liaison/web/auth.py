@@ -16,22 +16,14 @@ from sqlalchemy import Engine
 
 from liaison import accounts
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
-from liaison.errors import Forbidden
+from liaison.http.deps import get_engine
+from liaison.errors import Forbidden, LoginRequired
 
 SESSION_COOKIE = "liaison_session"
 #: Double-submit token of the login form, before a session exists.
 LOGIN_CSRF_COOKIE = "liaison_login_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-
-
-class LoginRequired(Exception):
-    """No live session: the browser must log in, then come back to `next_url`."""
-
-    def __init__(self, next_url: str):
-        super().__init__(next_url)
-        self.next_url = next_url
 
 
 def safe_next(target: str | None) -> str:

@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.config import get_settings
 from liaison.errors import InvalidInput, LiaisonError, PayloadTooLarge
 from liaison.ingest.bundles import import_objects

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from liaison import accounts
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.config import get_settings
 from liaison.errors import InvalidInput, PasswordChangeRequired, TooManyAttempts, Unauthorized
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_nonce, safe_next

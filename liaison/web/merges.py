@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.errors import LiaisonError
 from liaison.intel import merges
 from liaison.intel.annotations import audience_choices

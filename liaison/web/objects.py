@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.intel import annotations, details, objects, sharing
 from liaison.stix import tlp as tlp_levels

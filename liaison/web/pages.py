@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.errors import LiaisonError
 from liaison.intel import drafts, overview
 from liaison.intel import search as search_service

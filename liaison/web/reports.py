@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
+from liaison.http.deps import get_engine
 from liaison.errors import LiaisonError, NotFound, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES
 from liaison.intel import drafts

@@ -12,8 +12,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from liaison.access.principal import Principal
-from liaison.api.deps import get_engine
-from liaison.api.errors import error_response
+from liaison.http.deps import get_engine
+from liaison.http.errors import error_response
 from liaison.errors import LiaisonError
 from liaison.intel import geo, graph, objects, timeline
 from liaison.intel.naming import object_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from liaison.api.app import create_app
+from liaison.app import create_app
 from liaison.config import get_settings
 
 
@@ -14,7 +14,7 @@ def small_limit(tenants, monkeypatch):
     monkeypatch.setenv("LIAISON_MAX_UPLOAD_BYTES", "4096")
     get_settings.cache_clear()
     try:
-        with TestClient(create_app(tenants.engine)) as client:
+        with TestClient(create_app(engine=tenants.engine)) as client:
             yield client
     finally:
         get_settings.cache_clear()

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import current_principal, get_engine, spool_body
+from liaison.http.deps import current_principal, get_engine, spool_body
 from liaison.config import get_settings
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.reader import open_bundle

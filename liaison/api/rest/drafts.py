@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import current_principal, get_engine, spool_body
+from liaison.http.deps import current_principal, get_engine, spool_body
 from liaison.errors import InvalidInput, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
 from liaison.intel import drafts as service

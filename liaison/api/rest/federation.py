@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
 from liaison.access.principal import Action, Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.http.deps import current_principal, get_engine
 from liaison.config import get_settings
 from liaison.federation import signing, sync
 

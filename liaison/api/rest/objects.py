@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.http.deps import current_principal, get_engine
 from liaison.intel import objects as service
 from liaison.intel import sharing
 

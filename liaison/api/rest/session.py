@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.http.deps import current_principal, get_engine
 from liaison.intel.objects import whoami
 
 router = APIRouter(tags=["session"])

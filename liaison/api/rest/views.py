@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from liaison.access.principal import Principal
-from liaison.api.deps import current_principal, get_engine
+from liaison.http.deps import current_principal, get_engine
 from liaison.intel import geo, graph, timeline
 
 router = APIRouter(tags=["views"])

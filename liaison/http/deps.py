@@ -1,18 +1,25 @@
-"""Request dependencies: the engine, and the Principal of the authenticated caller."""
+"""Request dependencies shared by every adapter: the engine and settings of the application, the
+request's one transaction, the Principal of a token-authenticated caller, and upload spooling.
+
+Routes are plain `def` functions (FastAPI runs them in its thread pool) that take `Conn` and pass it
+to the services, so one request reads one snapshot and commits once, before its answer is sent.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import tempfile
+from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from liaison.access.principal import Principal
 from liaison.accounts import authenticate_token
+from liaison.config import Settings
 from liaison.errors import Forbidden, InvalidInput, PayloadTooLarge, Unauthorized
 
 # Declared for the OpenAPI document; the header is parsed below so both schemes share one path.
@@ -22,6 +29,23 @@ _basic = HTTPBasic(auto_error=False, description="user name and API token as pas
 
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def transaction(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """The request's transaction: committed when the route returns, rolled back when it raises."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def streaming_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    """A connection that outlives the route, for answers streamed from the database (exports);
+    it is closed once the last byte is sent, and only reads."""
+    with engine.connect() as conn:
+        yield conn
 
 
 def _credentials(header: str | None) -> tuple[str | None, str]:
@@ -42,17 +66,18 @@ def _credentials(header: str | None) -> tuple[str | None, str]:
     raise Unauthorized("unsupported Authorization header: use Bearer <token> or Basic")
 
 
-async def current_principal(
+def current_principal(
     request: Request,
-    _b: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    _c=Depends(_basic),
-    engine: Engine = Depends(get_engine),
+    engine: Annotated[Engine, Depends(get_engine)],
+    _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _c: Annotated[object, Depends(_basic)],
 ) -> Principal:
     """The caller, authenticated by API token (Bearer, or Basic with the user name), within what
-    the token's scope allows."""
+    the token's scope allows. Failed attempts are counted in their own transaction (lockout), so
+    they stay counted whatever becomes of the request."""
     user, token = _credentials(request.headers.get("authorization"))
     address = request.client.host if request.client else None
-    principal = await run_in_threadpool(authenticate_token, engine, token, user, address)
+    principal = authenticate_token(engine, token, user, address)
     check_scope(principal.token_scope, request.method, request.url.path)
     return principal
 
@@ -89,3 +114,18 @@ async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bu
         spool.close()
         raise InvalidInput(f"empty body: send {what}")
     return spool
+
+
+async def bundle_upload(request: Request, settings: Annotated[Settings, Depends(get_settings)]):
+    """The uploaded STIX bundle, spooled within the configured limit (a dependency, so the route
+    that reads it can stay a plain function)."""
+    return await spool_body(request, settings.max_upload_bytes)
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+#: The request's one transaction; ends before the answer is sent (scope="function").
+Conn = Annotated[Connection, Depends(transaction, scope="function")]
+#: A read-only connection kept open while a streamed answer is sent.
+StreamConn = Annotated[Connection, Depends(streaming_connection)]
+Caller = Annotated[Principal, Depends(current_principal)]

@@ -1,5 +1,7 @@
-"""The ASGI application: REST API under /api/v1 with its OpenAPI document, TAXII 2.1 under /taxii2/
-and the web UI everywhere else (static files under /static)."""
+"""The composition root: the one place that assembles the application — the REST API under
+/api/v1 with its OpenAPI document, TAXII 2.1 under /taxii2/, the web UI everywhere else (static
+files under /static), the error handler, the request guards and the background sync — from the
+settings it is given. Adapters never import each other; they meet here."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from liaison.api import errors, taxii
+from liaison.api import taxii
 from liaison.api.guards import Guards
 from liaison.api.rest import bundles, drafts, federation, objects, search, session, views
-from liaison.config import get_settings
+from liaison.config import Settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
+from liaison.http import errors
 from liaison.web import errorpages, vendor
 from liaison.web import pages as web_pages
 from liaison.web import reports as web_reports
@@ -24,13 +27,15 @@ from liaison.web.templating import STATIC
 API_PREFIX = "/api/v1"
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """The application over `engine` (by default the configured database)."""
-    engine = engine or make_engine(get_settings().database_url)
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The application for `settings` (by default read from the environment), over `engine` (by
+    default the settings' database)."""
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        interval = get_settings().sync_interval
+        interval = settings.sync_interval
         scheduler = Scheduler(engine, interval) if interval > 0 else None
         if scheduler:
             scheduler.start()
@@ -52,9 +57,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
-    app.add_middleware(Guards, limit=get_settings().max_upload_bytes)
-    errors.install(app)
-    errorpages.install(app)
+    app.state.settings = settings
+    app.add_middleware(Guards, limit=settings.max_upload_bytes)
+    errors.install(app, page=errorpages.error_page, login_redirect=errorpages.login_redirect)
     for module in (session, objects, search, bundles, federation, drafts, views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
@@ -62,5 +67,4 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (web_pages, web_viz, web_reports):
         app.include_router(module.router, include_in_schema=False)
-
     return app
