@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 WEB := liaison/web
 WEB_STAMP := $(WEB)/node_modules/.installed
 
-.PHONY: run test bench clean browser
+.PHONY: run test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: $(STAMP) $(WEB_STAMP)
 
 test: $(STAMP) $(WEB_STAMP) browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Format, lint rules and layer contracts (pyproject.toml); .ci/run runs this before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff format --check liaison tests bench
+	$(BIN)/ruff check liaison tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -47,6 +47,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import attack_missing, free_port, rate, run_child, source_objects, write_bundle  # noqa: E402
 
+from liaison.stix.timestamps import format_ts  # noqa: E402
+
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 GROUP = "borders"
 PAGE = 1000
@@ -216,7 +218,7 @@ def main() -> None:
 
             step = "importing the increment into A"
             time.sleep(0.05)
-            since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            since = format_ts(datetime.now(timezone.utc))
             time.sleep(0.05)
             increment = root / "increment.json"
             write_bundle(increment, args.increment, source, first_copy=1_000_000)

@@ -49,6 +49,7 @@ from liaison import accounts
 from liaison.db.engine import make_engine, migrate
 from liaison.demo.attack_shaped import attack_shaped_bundle
 from liaison.ingest.bundles import import_objects
+from liaison.stix.timestamps import format_ts
 
 PER_REQUEST = 1000
 TAXII = "application/taxii+json;version=2.1"
@@ -98,10 +99,12 @@ def liaison_database(url: str, objects: list[dict]) -> str:
     """A Liaison database at `url` holding `objects` for the whole instance; the API token of 'bench'."""
     engine = make_engine(url)
     migrate(engine)
-    accounts.create_org(engine, "Bench Agency")
-    accounts.create_user(engine, USER, "Bench Agency", "analyst")
-    token = accounts.create_token(engine, USER)
-    report = import_objects(engine, accounts.principal_for_user(engine, USER), objects, audience="instance")
+    with engine.begin() as conn:
+        accounts.create_org(conn, "Bench Agency")
+        accounts.create_user(conn, USER, "Bench Agency", "analyst")
+        token = accounts.create_token(conn, USER)
+    with engine.begin() as conn:
+        report = import_objects(conn, accounts.principal_for_user(conn, USER), objects, audience="instance")
     engine.dispose()
     assert report.new_versions == len(objects), report.new_versions
     return token
@@ -128,7 +131,7 @@ def medallion_data(objects: list[dict], base: str) -> dict:
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     manifest = [{
         "id": obj["id"],
-        "date_added": (start + timedelta(milliseconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "date_added": format_ts(start + timedelta(milliseconds=i)),
         "version": obj.get("modified", obj["created"]),
         "media_type": STIX,
     } for i, obj in enumerate(objects)]

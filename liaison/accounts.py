@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Connection, Engine
@@ -17,14 +17,15 @@ from liaison import clock, lockout
 from liaison.access import credentials
 from liaison.access.principal import Principal, Role
 from liaison.errors import InvalidInput, NotFound, PasswordChangeRequired, Unauthorized
-from liaison.federation.signing import load_or_create
-from liaison.ingest.bundles import import_into
+from liaison.ingest.bundles import import_objects
+from liaison.stix.timestamps import format_ts, parse_ts, to_millis
 from liaison.store import sessions, tenancy
+from liaison.store.provenance import instance_key
 
 
 def organisation_identity(name: str, *, description: str | None = None) -> dict:
     """A new STIX identity object for an organisation, created by itself."""
-    stamp = clock.now()[:23] + "Z"
+    stamp = to_millis(clock.now())
     identity_id = f"identity--{uuid.uuid4()}"
     obj = {
         "type": "identity", "spec_version": "2.1", "id": identity_id, "created": stamp, "modified": stamp,
@@ -35,14 +36,8 @@ def organisation_identity(name: str, *, description: str | None = None) -> dict:
     return obj
 
 
-def create_org(engine: Engine, name: str, identity: dict | None = None) -> int:
+def create_org(conn: Connection, name: str, identity: dict | None = None) -> int:
     """Add an organisation; its identity object (given, or made here) is shared with the instance."""
-    with engine.begin() as conn:
-        return add_org(conn, name, identity)
-
-
-def add_org(conn: Connection, name: str, identity: dict | None = None) -> int:
-    """create_org inside the caller's transaction."""
     name = name.strip()
     if not name:
         raise InvalidInput("an organisation needs a name")
@@ -50,7 +45,7 @@ def add_org(conn: Connection, name: str, identity: dict | None = None) -> int:
     if identity.get("type") != "identity":
         raise InvalidInput("an organisation's identity must be a STIX identity object")
     org_id = tenancy.create_org(conn, name, identity["id"])
-    import_into(conn, tenancy.org_principal(conn, org_id), [identity], audience="instance")
+    import_objects(conn, tenancy.org_principal(conn, org_id), [identity], audience="instance")
     return org_id
 
 
@@ -59,18 +54,17 @@ def check_group_name(name: str) -> None:
         raise InvalidInput("a group name uses letters, digits, '-' and '_' only", group=name)
 
 
-def create_group(engine: Engine, name: str, members: list[str], description: str = "",
+def create_group(conn: Connection, name: str, members: list[str], description: str = "",
                  owner: str | None = None) -> int:
     """Add a sharing group of the named organisations, owned by `owner` (by default its first
     member that is no partner): the organisation whose admins invite others."""
     check_group_name(name)
-    with engine.begin() as conn:
-        orgs = [tenancy.org_by_name(conn, member) for member in members]
-        if owner is not None:
-            owner_id = tenancy.org_by_name(conn, owner).id
-        else:
-            owner_id = next((o.id for o in orgs if o.partner_id is None), None)
-        return tenancy.create_group(conn, name, [o.id for o in orgs], description, owner_id)
+    orgs = [tenancy.org_by_name(conn, member) for member in members]
+    if owner is not None:
+        owner_id = tenancy.org_by_name(conn, owner).id
+    else:
+        owner_id = next((o.id for o in orgs if o.partner_id is None), None)
+    return tenancy.create_group(conn, name, [o.id for o in orgs], description, owner_id)
 
 
 def role_of(value: str) -> Role:
@@ -95,16 +89,15 @@ def check_user_name(name: str) -> str:
     return name
 
 
-def create_user(engine: Engine, name: str, org: str | None, role: str, password: str | None = None) -> int:
+def create_user(conn: Connection, name: str, org: str | None, role: str, password: str | None = None) -> int:
     """Add a user of organisation `org` with `role` (an operator has no organisation); the
     password (optional) is argon2-hashed."""
     name = check_user_name(name)
     role = role_of(role)
     if (role == Role.OPERATOR) != (org is None):
         raise InvalidInput("an operator belongs to no organisation; every other user to one")
-    with engine.begin() as conn:
-        org_id = tenancy.org_by_name(conn, org).id if org is not None else None
-        return tenancy.create_user(conn, name, org_id, role, credentials.hash_password(password) if password else None)
+    org_id = tenancy.org_by_name(conn, org).id if org is not None else None
+    return tenancy.create_user(conn, name, org_id, role, credentials.hash_password(password) if password else None)
 
 
 #: The scopes a token of each role may have; the first is the default.
@@ -125,22 +118,20 @@ def token_terms(role: str, scope: str | None, days: int | None) -> tuple[str, st
     days = TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives from 1 to {MAX_TOKEN_DAYS} days", parameter="days")
-    expires = datetime.now(timezone.utc) + timedelta(days=days)
-    return scope, clock.format_ts(expires)
+    expires = datetime.now(UTC) + timedelta(days=days)
+    return scope, format_ts(expires)
 
 
-def create_token(engine: Engine, user_name: str, name: str = "api", *, replace: bool = False,
+def create_token(conn: Connection, user_name: str, name: str = "api", *, replace: bool = False,
                  scope: str | None = None, days: int | None = None) -> str:
-    """A new API token for the user; only its digest is kept, so this is the one time it is seen.
-    With `replace`, the user's earlier tokens of the same name are revoked."""
-    with engine.begin() as conn:
-        return issue_token(conn, tenancy.user_by_name(conn, user_name), name, scope=scope, days=days,
-                           replace=replace)
+    """A new API token for the named user; only its digest is kept, so this is the one time it is
+    seen. With `replace`, the user's earlier tokens of the same name are revoked."""
+    return issue_token(conn, tenancy.user_by_name(conn, user_name), name, scope=scope, days=days, replace=replace)
 
 
 def issue_token(conn: Connection, user_row, name: str, *, scope: str | None = None, days: int | None = None,
                 replace: bool = False) -> str:
-    """create_token inside the caller's transaction, for a user row."""
+    """create_token for a user row (which the administration has already checked is in reach)."""
     scope, expires = token_terms(user_row.role, scope, days)
     token = credentials.new_token()
     if replace:
@@ -152,8 +143,10 @@ def issue_token(conn: Connection, user_row, name: str, *, scope: str | None = No
 def principal_for_token(engine: Engine, token: str) -> Principal | None:
     """The principal a bearer token stands for, or None for unknown, revoked, expired or disabled
     ones; its use is recorded."""
+    # Takes the engine: authentication commits apart from the request (the token's use is recorded
+    # whatever becomes of the request).
     with engine.begin() as conn:
-        row = tenancy.live_token(conn, credentials.token_digest(token), clock.format_ts(datetime.now(timezone.utc)))
+        row = tenancy.live_token(conn, credentials.token_digest(token), format_ts(datetime.now(UTC)))
         if row is None:
             return None
         tenancy.token_used(conn, row.id)
@@ -163,6 +156,7 @@ def principal_for_token(engine: Engine, token: str) -> Principal | None:
 def authenticate_token(engine: Engine, token: str, user_name: str | None, address: str | None) -> Principal:
     """The principal of an API request's token (and user name, with Basic credentials). A valid
     token is always accepted; bad ones count against the client address (see lockout)."""
+    # Takes the engine: the failure count commits in its own transaction, apart from the request.
     principal = principal_for_token(engine, token)
     if principal is None or (user_name is not None and user_name != principal.user_name):
         lockout.token_failed(engine, address)
@@ -170,10 +164,9 @@ def authenticate_token(engine: Engine, token: str, user_name: str | None, addres
     return principal
 
 
-def principal_for_user(engine: Engine, user_name: str) -> Principal:
+def principal_for_user(conn: Connection, user_name: str) -> Principal:
     """The principal of a named user (the CLI acts as a user with --as)."""
-    with engine.begin() as conn:
-        return tenancy.principal_for_user(conn, tenancy.user_by_name(conn, user_name).id)
+    return tenancy.principal_for_user(conn, tenancy.user_by_name(conn, user_name).id)
 
 
 #: How long a web UI session lasts after login.
@@ -207,6 +200,7 @@ def start_session(engine: Engine, user_name: str, password: str, address: str | 
     administrator keeps a credential of another's account. Unknown users and wrong passwords get
     the same answer; disabled users, users without a password and partners' sync accounts cannot
     log in. Too many failures lock the account name and the client address out (see lockout)."""
+    # Takes the engine: failed logins count, and the session is stored, apart from the request.
     attempt = lockout.attempt(engine, [lockout.account_key(user_name), lockout.address_key(address)], via="password")
     with engine.connect() as conn:
         try:
@@ -232,7 +226,7 @@ def start_session(engine: Engine, user_name: str, password: str, address: str | 
         raise PasswordChangeRequired("an administrator chose this password: choose your own to log in")
     session = WebSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     now = clock.now()
-    expires = clock.format_ts(datetime.fromisoformat(now.replace("Z", "+00:00")) + SESSION_LIFETIME)
+    expires = format_ts(parse_ts(now) + SESSION_LIFETIME)
     with engine.begin() as conn:
         sessions.purge_expired(conn, now)
         sessions.create(conn, credentials.token_digest(session.token), row.id, session.csrf_token, now, expires)
@@ -241,8 +235,9 @@ def start_session(engine: Engine, user_name: str, password: str, address: str | 
 
 def session_principal(engine: Engine, token: str) -> tuple[Principal, str] | None:
     """The principal and CSRF token of a live web session, or None (unknown, expired, disabled user)."""
+    # Takes the engine: authentication runs before, and apart from, the request's transaction.
     with engine.connect() as conn:
-        found = sessions.live(conn, credentials.token_digest(token), clock.format_ts(datetime.now(timezone.utc)))
+        found = sessions.live(conn, credentials.token_digest(token), format_ts(datetime.now(UTC)))
         if found is None:
             return None
         principal = tenancy.principal_for_user(conn, found.user_id)
@@ -256,14 +251,17 @@ LOGIN_FORM_SECONDS = 2 * 3600
 @cache
 def _login_form_key(engine: Engine) -> bytes:
     """A key only this server knows, derived from the instance's private signing key."""
+    # Takes the engine: the login form is served and checked before anyone is authenticated, apart
+    # from any request transaction; the key is read once per engine.
     with engine.connect() as conn:
-        private = load_or_create(conn).private.private_bytes_raw()
+        private = instance_key(conn).private.private_bytes_raw()
     return hashlib.sha256(b"liaison login form\0" + private).digest()
 
 
 def login_form_token(engine: Engine, nonce: str, issued: int | None = None) -> str:
     """The login form's CSRF token for the browser holding cookie `nonce`: the time it was issued
     and a MAC over both under a server key, so a client cannot choose a pair that passes."""
+    # Takes the engine, as _login_form_key does: this is authentication, apart from the request.
     issued = int(time.time()) if issued is None else issued
     mac = hmac.new(_login_form_key(engine), f"{nonce}|{issued}".encode(), hashlib.sha256).hexdigest()
     return f"{issued}.{mac}"
@@ -271,6 +269,7 @@ def login_form_token(engine: Engine, nonce: str, issued: int | None = None) -> s
 
 def login_form_valid(engine: Engine, nonce: str, token: str) -> bool:
     """Whether `token` is one this server issued for `nonce`, less than LOGIN_FORM_SECONDS ago."""
+    # Takes the engine, as login_form_token does.
     issued, _, _mac = token.partition(".")
     if not nonce or not issued.isdigit() or not 0 <= time.time() - int(issued) <= LOGIN_FORM_SECONDS:
         return False
@@ -279,14 +278,14 @@ def login_form_valid(engine: Engine, nonce: str, token: str) -> bool:
 
 def end_session(engine: Engine, token: str) -> None:
     """Log out: the session is deleted."""
+    # Takes the engine: the session ends whatever becomes of the request that asked for it.
     with engine.begin() as conn:
         sessions.end(conn, credentials.token_digest(token))
 
 
-def set_disabled(engine: Engine, user_name: str, disabled: bool) -> None:
+def set_disabled(conn: Connection, user_name: str, disabled: bool) -> None:
     """Disable a user (its web sessions end; its tokens stop working) or enable it again."""
-    with engine.begin() as conn:
-        user_id = tenancy.user_by_name(conn, user_name).id
-        tenancy.set_disabled(conn, user_id, disabled)
-        if disabled:
-            sessions.end_for_user(conn, user_id)
+    user_id = tenancy.user_by_name(conn, user_name).id
+    tenancy.set_disabled(conn, user_id, disabled)
+    if disabled:
+        sessions.end_for_user(conn, user_id)

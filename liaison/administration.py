@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from liaison import accounts, audit, lockout
 from liaison.access import credentials
 from liaison.access.principal import Action, Principal, Role
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.federation import partners, signing, sync
+from liaison.federation import partners, sync
 from liaison.store import auth_failures, sessions, tenancy
+from liaison.store.provenance import instance_key
 
 #: Roles an organisation's admin gives; sync accounts are the operator's, for partners.
 ORG_ROLES = (Role.ADMIN.value, Role.ANALYST.value, Role.READER.value)
@@ -45,23 +46,22 @@ class Overview:
     partner_orgs: frozenset[str] = frozenset()
 
 
-def overview(engine: Engine, principal: Principal) -> Overview:
+def overview(conn: Connection, principal: Principal) -> Overview:
     principal.require(Action.ADMINISTER)
-    with engine.connect() as conn:
-        orgs = tenancy.list_orgs(conn)
-        if principal.is_operator:
-            users = [u for u in tenancy.list_users(conn) if u.role == Role.ADMIN.value or _in_reach(principal, u)]
-            tokens = [t for t in tenancy.list_tokens(conn, roles=(Role.SYNC.value,)) if t.partner_id is not None]
-            key = signing.load_or_create(conn)
-            return Overview(orgs, users, tokens,
-                            tenancy.group_views(conn), sync.status(engine),
-                            lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
-                            (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id),
-                            frozenset(o.name for o in orgs if o.partner_id is not None))
-        users = tenancy.list_users(conn, org_id=principal.org_id)
-        return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
-                        tenancy.group_views(conn, principal.org_id), [],
-                        _locked_accounts(conn, principal, users), ORG_ROLES)
+    orgs = tenancy.list_orgs(conn)
+    if principal.is_operator:
+        users = [u for u in tenancy.list_users(conn) if u.role == Role.ADMIN.value or _in_reach(principal, u)]
+        tokens = [t for t in tenancy.list_tokens(conn, roles=(Role.SYNC.value,)) if t.partner_id is not None]
+        key = instance_key(conn)
+        return Overview(orgs, users, tokens,
+                        tenancy.group_views(conn), sync.status(conn),
+                        lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
+                        (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id),
+                        frozenset(o.name for o in orgs if o.partner_id is not None))
+    users = tenancy.list_users(conn, org_id=principal.org_id)
+    return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
+                    tenancy.group_views(conn, principal.org_id), [],
+                    _locked_accounts(conn, principal, users), ORG_ROLES)
 
 
 def _locked_accounts(conn: Connection, principal: Principal, users) -> list:
@@ -94,15 +94,14 @@ def _in_reach(principal: Principal, account) -> bool:
     return account.org_id == principal.org_id
 
 
-def add_org(engine: Engine, principal: Principal, name: str, admin: str, password: str) -> None:
+def add_org(conn: Connection, principal: Principal, name: str, admin: str, password: str) -> None:
     """Operator: a new organisation and its first admin, together or not at all."""
     principal.require(Action.OPERATE)
     _check_new_account(admin, password)
-    with engine.begin() as conn:
-        org_id = accounts.add_org(conn, name)
-        tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password),
-                            must_change_password=True)
-        _audit(conn, principal, "admin.org-add", name.strip(), admin=admin.strip())
+    org_id = accounts.create_org(conn, name)
+    tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password),
+                        must_change_password=True)
+    _audit(conn, principal, "admin.org-add", name.strip(), admin=admin.strip())
 
 
 def _check_new_account(name: str, password: str) -> None:
@@ -115,7 +114,8 @@ def _check_password(password: str) -> None:
         raise InvalidInput(f"the password needs at least {accounts.MIN_PASSWORD} characters")
 
 
-def add_user(engine: Engine, principal: Principal, name: str, role: str, password: str, org: str | None = None) -> None:
+def add_user(conn: Connection, principal: Principal, name: str, role: str, password: str,
+             org: str | None = None) -> None:
     """An admin adds a user to its own organisation (admin, analyst or reader). The operator adds
     operators, a partner's sync account, or the first admin of an organisation that has none."""
     principal.require(Action.ADMINISTER)
@@ -123,17 +123,16 @@ def add_user(engine: Engine, principal: Principal, name: str, role: str, passwor
     name = accounts.check_user_name(name)
     if role != Role.SYNC.value or password:  # a sync account may go without one: it logs in by token
         _check_password(password)
-    with engine.begin() as conn:
-        if principal.is_operator:
-            org_id = _operator_account_org(conn, role, org)
-        else:
-            if role not in ORG_ROLES:
-                raise InvalidInput(f"an organisation's admin gives the roles {', '.join(ORG_ROLES)}")
-            org_id = principal.org_id
-        secret = credentials.hash_password(password) if password else None
-        # The administrator chose the password: its owner replaces it at the first login.
-        tenancy.create_user(conn, name, org_id, Role(role), secret, must_change_password=secret is not None)
-        _audit(conn, principal, "admin.user-add", name, role=role, org_id=org_id)
+    if principal.is_operator:
+        org_id = _operator_account_org(conn, role, org)
+    else:
+        if role not in ORG_ROLES:
+            raise InvalidInput(f"an organisation's admin gives the roles {', '.join(ORG_ROLES)}")
+        org_id = principal.org_id
+    secret = credentials.hash_password(password) if password else None
+    # The administrator chose the password: its owner replaces it at the first login.
+    tenancy.create_user(conn, name, org_id, Role(role), secret, must_change_password=secret is not None)
+    _audit(conn, principal, "admin.user-add", name, role=role, org_id=org_id)
 
 
 def _operator_account_org(conn: Connection, role: str, org: str | None) -> int | None:
@@ -150,67 +149,62 @@ def _operator_account_org(conn: Connection, role: str, org: str | None) -> int |
     return found.id
 
 
-def set_role(engine: Engine, principal: Principal, name: str, role: str) -> None:
+def set_role(conn: Connection, principal: Principal, name: str, role: str) -> None:
     """An admin changes the role of a user of its organisation (never its own)."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row = _user_in_reach(conn, principal, name)
-        if principal.is_operator or role not in ORG_ROLES:
-            raise InvalidInput(f"roles an organisation's admin gives: {', '.join(ORG_ROLES)}")
-        if row.id == principal.user_id:
-            raise InvalidInput("you cannot change your own role")
-        tenancy.set_role(conn, row.id, Role(role))
-        _audit(conn, principal, "admin.user-role", name, role=role)
+    row = _user_in_reach(conn, principal, name)
+    if principal.is_operator or role not in ORG_ROLES:
+        raise InvalidInput(f"roles an organisation's admin gives: {', '.join(ORG_ROLES)}")
+    if row.id == principal.user_id:
+        raise InvalidInput("you cannot change your own role")
+    tenancy.set_role(conn, row.id, Role(role))
+    _audit(conn, principal, "admin.user-role", name, role=role)
 
 
-def set_disabled(engine: Engine, principal: Principal, name: str, disabled: bool) -> None:
+def set_disabled(conn: Connection, principal: Principal, name: str, disabled: bool) -> None:
     """Disable a user in reach (its sessions end, its tokens stop working), or enable it again."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row = _user_in_reach(conn, principal, name)
-        if row.id == principal.user_id:
-            raise InvalidInput("you cannot disable yourself")
-        tenancy.set_disabled(conn, row.id, disabled)
-        if disabled:
-            sessions.end_for_user(conn, row.id)
-        _audit(conn, principal, "admin.user-disable" if disabled else "admin.user-enable", name)
+    row = _user_in_reach(conn, principal, name)
+    if row.id == principal.user_id:
+        raise InvalidInput("you cannot disable yourself")
+    tenancy.set_disabled(conn, row.id, disabled)
+    if disabled:
+        sessions.end_for_user(conn, row.id)
+    _audit(conn, principal, "admin.user-disable" if disabled else "admin.user-enable", name)
 
 
-def create_token(engine: Engine, principal: Principal, user: str, name: str, scope: str | None,
+def create_token(conn: Connection, principal: Principal, user: str, name: str, scope: str | None,
                  days: int | None) -> str:
     """A token for a user in reach (shown once), with a scope its role allows and an expiry."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row = _user_in_reach(conn, principal, user)
-        if principal.is_operator and row.role != Role.SYNC.value:
-            raise InvalidInput("the operator makes tokens for partners' sync accounts only")
-        token = accounts.issue_token(conn, row, name, scope=scope, days=days)
-        _audit(conn, principal, "admin.token-create", user, name=name, scope=scope, days=days)
+    row = _user_in_reach(conn, principal, user)
+    if principal.is_operator and row.role != Role.SYNC.value:
+        raise InvalidInput("the operator makes tokens for partners' sync accounts only")
+    token = accounts.issue_token(conn, row, name, scope=scope, days=days)
+    _audit(conn, principal, "admin.token-create", user, name=name, scope=scope, days=days)
     return token
 
 
-def revoke_token(engine: Engine, principal: Principal, token_id: int) -> None:
+def revoke_token(conn: Connection, principal: Principal, token_id: int) -> None:
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        owner = tenancy.token_owner(conn, token_id)
-        if owner is None or not _in_reach(principal, owner) or not tenancy.revoke_token(conn, token_id):
-            raise NotFound(f"no live token #{token_id}")
-        _audit(conn, principal, "admin.token-revoke", str(token_id), user=owner.name)
+    owner = tenancy.token_owner(conn, token_id)
+    if owner is None or not _in_reach(principal, owner) or not tenancy.revoke_token(conn, token_id):
+        raise NotFound(f"no live token #{token_id}")
+    _audit(conn, principal, "admin.token-revoke", str(token_id), user=owner.name)
 
 
-def unlock(engine: Engine, principal: Principal, key: str) -> None:
+def unlock(conn: Connection, principal: Principal, key: str) -> None:
     """Lift a lock-out: an admin its organisation's accounts, the operator client addresses and
     the accounts it manages."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        kind, _, value = key.partition(":")
-        if kind == "user":
-            _user_in_reach(conn, principal, value)
-        elif not (kind == "addr" and principal.is_operator):
-            raise NotFound(f"no lock-out '{key}'")
-        if not auth_failures.clear(conn, key):
-            raise NotFound(f"no lock-out '{key}'")
-        _audit(conn, principal, "admin.unlock", key)
+    kind, _, value = key.partition(":")
+    if kind == "user":
+        _user_in_reach(conn, principal, value)
+    elif not (kind == "addr" and principal.is_operator):
+        raise NotFound(f"no lock-out '{key}'")
+    if not auth_failures.clear(conn, key):
+        raise NotFound(f"no lock-out '{key}'")
+    _audit(conn, principal, "admin.unlock", key)
 
 
 def _group_in_reach(conn: Connection, principal: Principal, name: str):
@@ -235,7 +229,7 @@ def _require_owner(principal: Principal, group, *, operator: bool = False) -> No
         raise InvalidInput(f"only the admins of the organisation that owns '{group.name}' do that")
 
 
-def create_group(engine: Engine, principal: Principal, name: str, description: str = "") -> None:
+def create_group(conn: Connection, principal: Principal, name: str, description: str = "") -> None:
     """An admin's new group is owned by its organisation, its only member until others accept an
     invitation. (The operator makes none: members join by invitation; `liaison group add` on
     the host sets one up with its members.)"""
@@ -244,9 +238,8 @@ def create_group(engine: Engine, principal: Principal, name: str, description: s
         raise InvalidInput("sharing groups are made by organisations' admins, who invite the others")
     name = name.strip()
     accounts.check_group_name(name)
-    with engine.begin() as conn:
-        tenancy.create_group(conn, name, [principal.org_id], description.strip(), principal.org_id)
-        _audit(conn, principal, "admin.group-add", name, owner=principal.org_name)
+    tenancy.create_group(conn, name, [principal.org_id], description.strip(), principal.org_id)
+    _audit(conn, principal, "admin.group-add", name, owner=principal.org_name)
 
 
 def _owned(conn: Connection, principal: Principal, group: str, org: str, *, operator: bool = False):
@@ -257,84 +250,78 @@ def _owned(conn: Connection, principal: Principal, group: str, org: str, *, oper
     return row, tenancy.org_by_name(conn, org)
 
 
-def invite(engine: Engine, principal: Principal, group: str, org: str) -> None:
+def invite(conn: Connection, principal: Principal, group: str, org: str) -> None:
     """The owner's admin invites an organisation into the group."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row, target = _owned(conn, principal, group, org)
-        if not tenancy.invite(conn, row.id, target.id, principal.user_name):
-            raise Conflict(f"'{org}' is already a member of '{group}' or invited to it")
-        _audit(conn, principal, "admin.group-invite", group, org=org)
+    row, target = _owned(conn, principal, group, org)
+    if not tenancy.invite(conn, row.id, target.id, principal.user_name):
+        raise Conflict(f"'{org}' is already a member of '{group}' or invited to it")
+    _audit(conn, principal, "admin.group-invite", group, org=org)
 
 
-def withdraw_invitation(engine: Engine, principal: Principal, group: str, org: str) -> None:
+def withdraw_invitation(conn: Connection, principal: Principal, group: str, org: str) -> None:
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row, target = _owned(conn, principal, group, org)
-        if not tenancy.drop_invitation(conn, row.id, target.id):
-            raise NotFound(f"'{org}' is not invited to '{group}'")
-        _audit(conn, principal, "admin.group-uninvite", group, org=org)
+    row, target = _owned(conn, principal, group, org)
+    if not tenancy.drop_invitation(conn, row.id, target.id):
+        raise NotFound(f"'{org}' is not invited to '{group}'")
+    _audit(conn, principal, "admin.group-uninvite", group, org=org)
 
 
-def answer_invitation(engine: Engine, principal: Principal, group: str, accept: bool, org: str | None = None) -> None:
+def answer_invitation(conn: Connection, principal: Principal, group: str, accept: bool, org: str | None = None) -> None:
     """The invited organisation's admin accepts (it joins) or declines. Partners' organisations
     have no admins here, so the operator answers for them."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row = _group_in_reach(conn, principal, group)
-        if principal.is_operator:
-            invited = tenancy.org_by_name(conn, org or "")
-            if invited.partner_id is None:
-                raise InvalidInput("the organisation's own admins answer its invitations")
-            org_id, org_name = invited.id, invited.name
-        else:
-            org_id, org_name = principal.org_id, principal.org_name
-        if not tenancy.drop_invitation(conn, row.id, org_id):
-            raise NotFound(f"no invitation of '{org_name}' to '{group}'")
-        if accept:
-            tenancy.add_group_member(conn, row.id, org_id)
-        _audit(conn, principal, "admin.group-join" if accept else "admin.group-decline", group, org=org_name)
+    row = _group_in_reach(conn, principal, group)
+    if principal.is_operator:
+        invited = tenancy.org_by_name(conn, org or "")
+        if invited.partner_id is None:
+            raise InvalidInput("the organisation's own admins answer its invitations")
+        org_id, org_name = invited.id, invited.name
+    else:
+        org_id, org_name = principal.org_id, principal.org_name
+    if not tenancy.drop_invitation(conn, row.id, org_id):
+        raise NotFound(f"no invitation of '{org_name}' to '{group}'")
+    if accept:
+        tenancy.add_group_member(conn, row.id, org_id)
+    _audit(conn, principal, "admin.group-join" if accept else "admin.group-decline", group, org=org_name)
 
 
-def leave(engine: Engine, principal: Principal, group: str) -> None:
+def leave(conn: Connection, principal: Principal, group: str) -> None:
     """An admin takes its organisation out of a group (the owner hands ownership on first)."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row = _group_in_reach(conn, principal, group)
-        if principal.is_operator or not tenancy.is_member(conn, row.id, principal.org_id):
-            raise InvalidInput(f"your organisation is not a member of '{group}'")
-        if row.owner_org_id == principal.org_id:
-            raise InvalidInput(f"your organisation owns '{group}': hand it to another member first")
-        tenancy.remove_group_member(conn, row.id, principal.org_id)
-        _audit(conn, principal, "admin.group-leave", group, org=principal.org_name)
+    row = _group_in_reach(conn, principal, group)
+    if principal.is_operator or not tenancy.is_member(conn, row.id, principal.org_id):
+        raise InvalidInput(f"your organisation is not a member of '{group}'")
+    if row.owner_org_id == principal.org_id:
+        raise InvalidInput(f"your organisation owns '{group}': hand it to another member first")
+    tenancy.remove_group_member(conn, row.id, principal.org_id)
+    _audit(conn, principal, "admin.group-leave", group, org=principal.org_name)
 
 
-def hand_over(engine: Engine, principal: Principal, group: str, org: str) -> None:
+def hand_over(conn: Connection, principal: Principal, group: str, org: str) -> None:
     """The owner's admin (or the operator) makes another member organisation the group's owner."""
     principal.require(Action.ADMINISTER)
-    with engine.begin() as conn:
-        row, target = _owned(conn, principal, group, org, operator=True)
-        if not tenancy.is_member(conn, row.id, target.id) or target.partner_id is not None:
-            raise InvalidInput(f"the owner of '{group}' must be one of its members, and no partner")
-        tenancy.set_group_owner(conn, row.id, target.id)
-        _audit(conn, principal, "admin.group-owner", group, org=org)
+    row, target = _owned(conn, principal, group, org, operator=True)
+    if not tenancy.is_member(conn, row.id, target.id) or target.partner_id is not None:
+        raise InvalidInput(f"the owner of '{group}' must be one of its members, and no partner")
+    tenancy.set_group_owner(conn, row.id, target.id)
+    _audit(conn, principal, "admin.group-owner", group, org=org)
 
 
-def remove_member(engine: Engine, principal: Principal, group: str, org: str) -> None:
+def remove_member(conn: Connection, principal: Principal, group: str, org: str) -> None:
     """Operator, repairing a group: take an organisation out (a group left without its owner is
     the operator's to hand to a member). It adds none: members join by invitation only."""
     principal.require(Action.OPERATE)
-    with engine.begin() as conn:
-        row = tenancy.group_by_name(conn, group)
-        target = tenancy.org_by_name(conn, org)
-        if not tenancy.remove_group_member(conn, row.id, target.id):
-            raise InvalidInput(f"'{org}' is not a member of '{group}'")
-        if row.owner_org_id == target.id:
-            tenancy.set_group_owner(conn, row.id, None)
-        _audit(conn, principal, "admin.group-member-remove", group, org=org)
+    row = tenancy.group_by_name(conn, group)
+    target = tenancy.org_by_name(conn, org)
+    if not tenancy.remove_group_member(conn, row.id, target.id):
+        raise InvalidInput(f"'{org}' is not a member of '{group}'")
+    if row.owner_org_id == target.id:
+        tenancy.set_group_owner(conn, row.id, None)
+    _audit(conn, principal, "admin.group-member-remove", group, org=org)
 
 
-def add_partner(engine: Engine, principal: Principal, name: str, url: str, token: str, public_key: str) -> None:
+def add_partner(conn: Connection, principal: Principal, name: str, url: str, token: str, public_key: str) -> None:
     """Operator: register a partner instance (and the organisation that stands for it)."""
     principal.require(Action.OPERATE)
     name = name.strip()
@@ -342,6 +329,5 @@ def add_partner(engine: Engine, principal: Principal, name: str, url: str, token
         raise InvalidInput("a partner needs a name")
     if url and not url.startswith(("https://", "http://")):
         raise InvalidInput("the partner's URL starts with https:// (or http://)")
-    with engine.begin() as conn:
-        partners.add_partner(conn, name, url.strip() or None, token.strip() or None, public_key.strip() or None)
-        _audit(conn, principal, "admin.partner-add", name, url=url.strip() or None)
+    partners.add_partner(conn, name, url.strip() or None, token.strip() or None, public_key.strip() or None)
+    _audit(conn, principal, "admin.partner-add", name, url=url.strip() or None)

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import taxii
-from liaison.api.guards import Guards
+from liaison.http.guards import Guards
 from liaison.api.rest import bundles, drafts, federation, objects, search, session, views
 from liaison.config import Settings
 from liaison.db.engine import make_engine
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         interval = settings.sync_interval
-        scheduler = Scheduler(engine, interval) if interval > 0 else None
+        scheduler = Scheduler(engine, interval, settings.instance_name) if interval > 0 else None
         if scheduler:
             scheduler.start()
         yield

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from liaison import accounts, audit
-from liaison.config import get_settings
+from liaison.config import Settings
 from liaison.db.engine import make_engine, migrate
 from liaison.errors import LiaisonError, NotFound
 
@@ -35,8 +35,13 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-def _engine():
-    engine = make_engine(get_settings().database_url)
+def _settings() -> Settings:
+    """The instance's settings, read from the environment once per command."""
+    return Settings()
+
+
+def _engine(settings: Settings | None = None):
+    engine = make_engine((settings or _settings()).database_url)
     migrate(engine)
     return engine
 
@@ -64,12 +69,14 @@ def init(demo: Annotated[bool, typer.Option(help="Load the demo organisations, u
     if demo:
         from liaison.demo.load import demo_logins, load_demo
 
-        added = load_demo(engine)
+        with engine.begin() as conn:
+            added = load_demo(conn)
+            logins = demo_logins(conn)
         out.print(f"demo world loaded ({added} new object versions)")
         table = Table(title="Demo logins (API tokens are new each time)")
         for column in ("user", "organisation", "role", "password", "API token"):
             table.add_column(column, overflow="fold")
-        for login in demo_logins(engine):
+        for login in logins:
             table.add_row(login.user, login.organisation, login.role, login.password, login.token)
         out.print(table)
 
@@ -84,8 +91,8 @@ def serve(
 
     from liaison.app import create_app
 
-    settings = get_settings()
-    app_ = create_app(_engine())
+    settings = _settings()
+    app_ = create_app(settings, _engine(settings))
     host, port = host or settings.host, port or settings.port
     out.print(f"Liaison on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
     uvicorn.run(app_, host=host, port=port, log_level="warning")
@@ -95,9 +102,9 @@ def serve(
 @clear_errors
 def org_add(name: str):
     """Add an organisation (a STIX identity shared with the whole instance)."""
-    engine = _engine()
-    accounts.create_org(engine, name)
-    audit.record_now(engine, HOST, "admin.org-add", name)
+    with _engine().begin() as conn:
+        accounts.create_org(conn, name)
+        audit.record(conn, HOST, "admin.org-add", name)
     out.print(f"organisation '{name}' added")
 
 
@@ -123,9 +130,9 @@ def user_add(
 ):
     """Add a user to an organisation, or an operator (who belongs to none and reads no intelligence)."""
     secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
-    engine = _engine()
-    accounts.create_user(engine, name, org, role, secret)
-    audit.record_now(engine, HOST, "admin.user-add", name, org=org, role=role)
+    with _engine().begin() as conn:
+        accounts.create_user(conn, name, org, role, secret)
+        audit.record(conn, HOST, "admin.user-add", name, org=org, role=role)
     out.print(f"user '{name}' added {f'to {org!r} ' if org else ''}as {role}")
 
 
@@ -138,9 +145,9 @@ def token_create(
     days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=accounts.MAX_TOKEN_DAYS)] = accounts.TOKEN_DAYS,
 ):
     """Create an API token for a user and print it; it is shown this once only."""
-    engine = _engine()
-    token = accounts.create_token(engine, user, name, scope=scope, days=days)
-    audit.record_now(engine, HOST, "admin.token-create", user, name=name, scope=scope, days=days)
+    with _engine().begin() as conn:
+        token = accounts.create_token(conn, user, name, scope=scope, days=days)
+        audit.record(conn, HOST, "admin.token-create", user, name=name, scope=scope, days=days)
     print(token)
 
 
@@ -150,9 +157,8 @@ def unlock(key: Annotated[str, typer.Argument(help="A user name, or an address a
     """Lift a lock-out after too many failed logins."""
     from liaison.store import auth_failures
 
-    engine = _engine()
     key = key if key.startswith("addr:") else f"user:{key}"
-    with engine.begin() as conn:
+    with _engine().begin() as conn:
         if not auth_failures.clear(conn, key):
             raise NotFound(f"no lock-out of '{key.partition(':')[2]}'")
         audit.record(conn, HOST, "admin.unlock", key)
@@ -169,9 +175,9 @@ def group_add(
                                                       "(default: the first member that is no partner).")] = None,
 ):
     """Add a sharing group of organisations."""
-    engine = _engine()
-    accounts.create_group(engine, name, member, description, owner)
-    audit.record_now(engine, HOST, "admin.group-add", name, members=member, owner=owner)
+    with _engine().begin() as conn:
+        accounts.create_group(conn, name, member, description, owner)
+        audit.record(conn, HOST, "admin.group-add", name, members=member, owner=owner)
     out.print(f"sharing group '{name}' added with {len(set(member))} member(s)")
 
 
@@ -192,11 +198,12 @@ def group_list():
 @clear_errors
 def keys():
     """Show this instance's Ed25519 public key, to give to partners (`liaison partner add --public-key`)."""
-    from liaison.federation import signing
+    from liaison.store.provenance import instance_key
 
-    with _engine().begin() as conn:
-        key = signing.load_or_create(conn)
-    out.print(f"instance: {get_settings().instance_name}")
+    settings = _settings()
+    with _engine(settings).begin() as conn:
+        key = instance_key(conn)
+    out.print(f"instance: {settings.instance_name}")
     out.print(f"key id:   {key.key_id}")
     out.print(f"public key: {key.public_key}")
 
@@ -224,7 +231,9 @@ def partner_list():
     from liaison.federation import sync
 
     table = Table("partner", "url", "key id", "direction", "objects", "rejected", "last run", "last error")
-    for p in sync.status(_engine()):
+    with _engine().connect() as conn:
+        partners = sync.status(conn)
+    for p in partners:
         for stream in p["streams"] or [{}]:
             table.add_row(p["name"], p["url"] or "", p["key_id"] or "", stream.get("direction", ""),
                           str(stream.get("objects", "")), str(stream.get("rejected", "")),
@@ -242,7 +251,8 @@ def sync(
     from liaison.federation import partners as registry
     from liaison.federation import sync as federation
 
-    engine = _engine()
+    settings = _settings()
+    engine = _engine(settings)
     with engine.connect() as conn:
         names = [partner] if partner else [p.name for p in registry.list_partners(conn) if p.url and p.token]
     failed = False
@@ -255,7 +265,8 @@ def sync(
             bar.update(tasks[step], advance=done)
 
         for name in names:
-            report = federation.sync_partner(engine, name, page=page, progress=progress)
+            # Commits page by page (federation/sync.py), so it takes the engine.
+            report = federation.sync_partner(engine, name, settings.instance_name, page=page, progress=progress)
             out.print(f"{name}: pulled {report.pulled}, pushed {report.pushed}, rejected {report.rejected}")
             for problem in report.errors:
                 err.print(f"[bold red]error:[/] {name}: {problem}", highlight=False)
@@ -276,15 +287,16 @@ def import_(
     from liaison.ingest.bundles import import_objects
     from liaison.ingest.reader import open_bundle
 
-    engine = _engine()
-    principal = accounts.principal_for_user(engine, as_)
-    principal.require(Action.WRITE)  # before a file of any size is read; the service checks again
-    with file.open("rb") as stream:
+    settings = _settings()
+    # One transaction: the whole bundle or nothing.
+    with _engine(settings).begin() as conn, file.open("rb") as stream:
+        principal = accounts.principal_for_user(conn, as_)
+        principal.require(Action.WRITE)  # before a file of any size is read; the service checks again
         total, objects = open_bundle(stream)
         columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err) as progress:
             task = progress.add_task("import", total=total)
-            report = import_objects(engine, principal, objects, audience=audience,
+            report = import_objects(conn, principal, objects, audience=audience, batch_size=settings.ingest_batch,
                                     on_progress=lambda n: progress.advance(task, n))
     result = report.as_dict()
     out.print(
@@ -305,9 +317,9 @@ def _audiences_command(action: str):
     ):
         from liaison.intel import sharing
 
-        engine = _engine()
-        principal = accounts.principal_for_user(engine, as_)
-        result = getattr(sharing, action)(engine, principal, stix_id, audience, all_versions=all_versions)
+        with _engine().begin() as conn:
+            principal = accounts.principal_for_user(conn, as_)
+            result = getattr(sharing, action)(conn, principal, stix_id, audience, all_versions=all_versions)
         if action == "share":
             out.print(f"{stix_id}: {result['added']} version(s) now shared with {result['audience']}")
         else:
@@ -333,18 +345,17 @@ def export(
     """Export what a user may see as a STIX 2.1 bundle."""
     from liaison.intel.objects import export_bundle, make_filters
 
-    engine = _engine()
-    principal = accounts.principal_for_user(engine, as_)
-    filters = make_filters(engine, types=type_ or ())
-    chunks = export_bundle(engine, principal, filters, all_versions=all_versions)
-    if out_file is None:
-        for chunk in chunks:
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.write(b"\n")
-        return
-    with out_file.open("wb") as target:
-        for chunk in chunks:
-            target.write(chunk)
+    with _engine().connect() as conn:  # a read, streamed as it is written out
+        principal = accounts.principal_for_user(conn, as_)
+        chunks = export_bundle(conn, principal, make_filters(conn, types=type_ or ()), all_versions=all_versions)
+        if out_file is None:
+            for chunk in chunks:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.write(b"\n")
+            return
+        with out_file.open("wb") as target:
+            for chunk in chunks:
+                target.write(chunk)
     err.print(f"exported to {out_file}")
 
 
@@ -366,16 +377,17 @@ def ingest(
 
     if format_ not in ("table", "json"):
         raise InvalidInput("--format is table or json")
-    engine = _engine()
-    principal = accounts.principal_for_user(engine, as_)
-    with err.status(f"extracting {file.name}"):
-        view = drafts.create_draft(engine, principal, content=file.read_bytes(), filename=file.name, title=title,
-                                   published=published, source=source)
-    if format_ == "json":
+    settings = _settings()
+    with _engine(settings).begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        with err.status(f"extracting {file.name}"):
+            view = drafts.create_draft(conn, principal, content=file.read_bytes(), filename=file.name, title=title,
+                                       published=published, source=source, ner_plugin=settings.ner_plugin)
+        preview = drafts.preview_bundle(conn, principal, view.id) if format_ == "json" else None
+    if preview is not None:
         import orjson
 
-        sys.stdout.buffer.write(orjson.dumps(drafts.preview_bundle(engine, principal, view.id),
-                                             option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(orjson.dumps(preview, option=orjson.OPT_INDENT_2) + b"\n")
         err.print(f"draft {view.id}")
         return
     from rich.markup import escape

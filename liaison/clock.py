@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from liaison.stix.timestamps import format_ts, parse_ts
 
 _lock = threading.Lock()
-_last = datetime.min.replace(tzinfo=timezone.utc)
-
-
-def format_ts(moment: datetime) -> str:
-    """`moment` as a fixed-width STIX timestamp, so strings sort chronologically."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+_last = datetime.min.replace(tzinfo=UTC)
 
 
 def now() -> str:
     """The current time; each call returns a value strictly later than the previous one."""
     global _last
     with _lock:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
         if moment <= _last:
             moment = _last + timedelta(microseconds=1)
         _last = moment
@@ -30,9 +27,9 @@ def reserve(count: int, after: str | None = None) -> list[str]:
     earlier call, one microsecond apart."""
     global _last
     with _lock:
-        moment = max(datetime.now(timezone.utc), _last + timedelta(microseconds=1))
+        moment = max(datetime.now(UTC), _last + timedelta(microseconds=1))
         if after is not None:
-            floor = datetime.strptime(after, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            floor = parse_ts(after)
             moment = max(moment, floor + timedelta(microseconds=1))
         stamps = [format_ts(moment + timedelta(microseconds=i)) for i in range(count)]
         _last = moment + timedelta(microseconds=max(count - 1, 0))

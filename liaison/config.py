@@ -1,8 +1,8 @@
-"""Settings from the environment (LIAISON_*), one object."""
+"""Settings from the environment (LIAISON_*), one object, read by the composition root or a CLI
+command and passed down (docs/architecture.md)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,8 +28,3 @@ class Settings(BaseSettings):
     #: Optional named-entity recogniser for report extraction, "package.module:callable"; off when empty.
     ner_plugin: str = ""
 
-
-@lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings (cached; tests clear the cache when they change the environment)."""
-    return Settings()

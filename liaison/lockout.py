@@ -18,12 +18,13 @@ lock-out is audited; admins unlock their organisation's accounts, operators addr
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
-from liaison import audit, clock
+from liaison import audit
 from liaison.errors import TooManyAttempts
+from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.store import auth_failures
 
 WINDOW = timedelta(minutes=5)
@@ -45,7 +46,7 @@ def _limit(key: str) -> int:
 
 
 def _refusal(until: str, moment: datetime) -> TooManyAttempts:
-    left = datetime.strptime(until, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc) - moment
+    left = parse_ts(until) - moment
     minutes = max(1, -(-int(left.total_seconds()) // 60))
     return TooManyAttempts(f"too many failed attempts: locked for {minutes} more minute{'s' if minutes > 1 else ''}; "
                            "wait, or ask an administrator to unlock it", retry_after=minutes * 60)
@@ -54,7 +55,7 @@ def _refusal(until: str, moment: datetime) -> TooManyAttempts:
 def _count(conn: Connection, keys: list[str], moment: datetime, **detail) -> tuple[list[int], str | None]:
     """Count one failure against each key (serialised per key); lock and audit the keys now over
     their limit. Returns the failures' ids and, if a key is locked out, until when."""
-    now, window_start = clock.format_ts(moment), clock.format_ts(moment - WINDOW)
+    now, window_start = format_ts(moment), format_ts(moment - WINDOW)
     for key in sorted(keys):  # one order, so two attempts never wait for each other's rows
         auth_failures.serialise(conn, key)
     current = [until for until in auth_failures.locked_until(conn, keys) if until > now]
@@ -65,7 +66,7 @@ def _count(conn: Connection, keys: list[str], moment: datetime, **detail) -> tup
         event, count = auth_failures.record(conn, key, now, window_start)
         events.append(event)
         if count > _limit(key):
-            until = clock.format_ts(moment + LOCK)
+            until = format_ts(moment + LOCK)
             auth_failures.lock(conn, key, count - 1, until)
             audit.record(conn, "system", "auth.lockout", key, until=until, **detail)
     return events, until
@@ -75,7 +76,7 @@ def attempt(engine: Engine, keys: list[str], **detail) -> list[int]:
     """Count a password attempt against each key before the password is checked; raise
     TooManyAttempts when a key is (or thereby becomes) locked out. Returns what to take back if
     the password is right (passed to `succeeded`)."""
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     with engine.begin() as conn:
         events, until = _count(conn, keys, moment, **detail)
     if until is not None:
@@ -94,7 +95,7 @@ def succeeded(engine: Engine, user_name: str, events: list[int]) -> None:
 def token_failed(engine: Engine, address: str | None) -> None:
     """Count a bad token against the client address; raise TooManyAttempts when the address is
     (or thereby becomes) locked out."""
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     with engine.begin() as conn:
         _events, until = _count(conn, [address_key(address)], moment, via="token")
     if until is not None:
@@ -103,4 +104,4 @@ def token_failed(engine: Engine, address: str | None) -> None:
 
 def locked_keys(conn: Connection, prefix: str) -> list:
     """Lock rows of the keys starting with `prefix` that are locked out now."""
-    return auth_failures.locked(conn, clock.format_ts(datetime.now(timezone.utc)), prefix)
+    return auth_failures.locked(conn, format_ts(datetime.now(UTC)), prefix)

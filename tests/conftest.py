@@ -83,7 +83,8 @@ class Tenants:
     tokens: dict[str, str]
 
     def principal(self, user: str) -> Principal:
-        return accounts.principal_for_user(self.engine, user)
+        with self.engine.begin() as conn:
+            return accounts.principal_for_user(conn, user)
 
     def headers(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -91,14 +92,16 @@ class Tenants:
 
 @pytest.fixture
 def tenants(engine) -> Tenants:
-    for org in ("Alpha", "Bravo", "Charlie"):
-        accounts.create_org(engine, org)
-    accounts.create_group(engine, "ab", ["Alpha", "Bravo"])
     users = {"alice": ("Alpha", "analyst"), "rita": ("Alpha", "reader"), "bob": ("Bravo", "analyst"),
              "carol": ("Charlie", "analyst"), "adam": ("Alpha", "admin")}
-    for name, (org, role) in users.items():
-        accounts.create_user(engine, name, org, role)
-    return Tenants(engine, {name: accounts.create_token(engine, name) for name in users})
+    with engine.begin() as conn:
+        for org in ("Alpha", "Bravo", "Charlie"):
+            accounts.create_org(conn, org)
+        accounts.create_group(conn, "ab", ["Alpha", "Bravo"])
+        for name, (org, role) in users.items():
+            accounts.create_user(conn, name, org, role)
+        tokens = {name: accounts.create_token(conn, name) for name in users}
+    return Tenants(engine, tokens)
 
 
 @pytest.fixture

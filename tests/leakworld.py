@@ -35,6 +35,8 @@ from liaison.errors import LiaisonError
 from liaison.federation import partners as partners_service
 from liaison.intel import annotations
 from liaison.intel.draft_bundle import observable_id
+from liaison.store.chunks import chunks
+from txn import committed
 
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/liaison"
@@ -443,20 +445,19 @@ def build(engine, plan: Plan) -> World:
     from liaison.app import create_app
 
     # organisations, partner, groups, users
-    for i in range(plan.n_orgs):
-        accounts.create_org(engine, ORG_NAMES[i])
-    if plan.partner:
-        with engine.begin() as conn:
-            partners_service.add_partner(conn, PARTNER_NAME, None, None, None)
-    for k, members in enumerate(plan.groups):
-        accounts.create_group(engine, f"g{k}", sorted(_org_name(plan, m) for m in members))
     callers = []
-    for i in range(plan.n_orgs + plan.partner):
-        partner = i >= plan.n_orgs
-        name = f"user{i}"
-        accounts.create_user(engine, name, _org_name(plan, i), "sync" if partner else "analyst")
-        callers.append(Caller(i, _org_name(plan, i), name, accounts.create_token(engine, name), partner))
     with engine.begin() as conn:
+        for i in range(plan.n_orgs):
+            accounts.create_org(conn, ORG_NAMES[i])
+        if plan.partner:
+            partners_service.add_partner(conn, PARTNER_NAME, None, None, None)
+        for k, members in enumerate(plan.groups):
+            accounts.create_group(conn, f"g{k}", sorted(_org_name(plan, m) for m in members))
+        for i in range(plan.n_orgs + plan.partner):
+            partner = i >= plan.n_orgs
+            name = f"user{i}"
+            accounts.create_user(conn, name, _org_name(plan, i), "sync" if partner else "analyst")
+            callers.append(Caller(i, _org_name(plan, i), name, accounts.create_token(conn, name), partner))
         conn.execute(update(user_table).values(password_hash=_password_hash()))
 
     client = TestClient(create_app(engine=engine), raise_server_exceptions=False)  # a 500 is a finding too
@@ -474,7 +475,7 @@ def build(engine, plan: Plan) -> World:
     model.plan = plan
     world = World(plan, engine, client, model, callers, [], {}, {}, [], [])
     for i in range(plan.n_orgs):
-        world.identities[i] = accounts.principal_for_user(engine, f"user{i}").org_identity_id
+        world.identities[i] = committed(engine, accounts.principal_for_user, f"user{i}").org_identity_id
     for j, o in enumerate(plan.objects):
         if o.kind == "email-addr":
             world.emails[j] = f"{s.hex()}@mail.example"
@@ -582,16 +583,16 @@ def run_op(world: World, s: Secrets, op: tuple) -> None:
         _k, _o, j, audience, tlp = op
         stix_id = _pick(world, org, [x for x in world.object_ids if x], j)
         spec, key = world.audience_key(org, audience)
-        principal = accounts.principal_for_user(world.engine, caller.user)
+        principal = committed(world.engine, accounts.principal_for_user, caller.user)
         text, abstract = s.hex(), s.hex()
         reach = frozenset(i for i in range(world.plan.n_orgs + world.plan.partner) if model.sees_object(i, stix_id))
         try:
             if kind == "note":
-                made = annotations.add_note(world.engine, principal, stix_id, content=f"Note {text}", abstract=abstract,
-                                            audience=spec, tlp=tlp)
+                made = committed(world.engine, annotations.add_note, principal, stix_id, content=f"Note {text}",
+                                 abstract=abstract, audience=spec, tlp=tlp)
             else:
-                made = annotations.add_opinion(world.engine, principal, stix_id, opinion="agree",
-                                               explanation=f"Opinion {text}", audience=spec, tlp=tlp)
+                made = committed(world.engine, annotations.add_opinion, principal, stix_id, opinion="agree",
+                                 explanation=f"Opinion {text}", audience=spec, tlp=tlp)
         except LiaisonError as exc:
             world.outputs.append(Output(org, f"{kind} on {stix_id}: error", exc.message + orjson.dumps(
                 getattr(exc, "details", {}) or {}, default=str).decode(), echo=(stix_id,)))
@@ -836,7 +837,7 @@ def walk(world: World) -> None:
     named = [x for j, x in enumerate(world.object_ids) if x and world.plan.objects[j].kind in NAMED]
     places = [x for j, x in enumerate(world.object_ids) if x and world.plan.objects[j].kind == "location"]
     names = sorted(set().union(*world.names.values())) if world.names else []
-    searches = [" or ".join(chunk) for chunk in _chunks(sorted(world.model.all_tokens()), 40)]
+    searches = [" or ".join(chunk) for chunk in chunks(sorted(world.model.all_tokens()), 40)]
     for caller in world.callers:
         rest = functools.partial(_get, world, caller, caller.bearer)
         rest("/api/v1/whoami")
@@ -899,11 +900,6 @@ def walk(world: World) -> None:
 
 
 NEVER = "00000000-0000-4000-8000-000000000000"
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _get(world: World, caller: Caller, headers: dict, path: str, stix_id: str | None = None,

@@ -10,16 +10,17 @@ from stix2validator import ValidationOptions, validate_instance
 from liaison.demo.attack_shaped import attack_shaped_bundle
 from liaison.ingest.bundles import import_objects
 from liaison.intel.objects import export_bundle, make_filters
+from txn import committed, streamed
 
 
 def _export(engine, principal, **kwargs) -> dict:
-    return orjson.loads(b"".join(export_bundle(engine, principal, make_filters(engine), **kwargs)))
+    return orjson.loads(b"".join(streamed(engine, export_bundle, principal, committed(engine, make_filters), **kwargs)))
 
 
 def test_attack_shaped_round_trip_is_exact(tenants):
     source = attack_shaped_bundle(3000, seed=7)
     alice = tenants.principal("alice")
-    report = import_objects(tenants.engine, alice, source["objects"], audience="instance")
+    report = committed(tenants.engine, import_objects, alice, source["objects"], audience="instance")
     assert report.new_versions == len(source["objects"])
 
     exported = _export(tenants.engine, tenants.principal("carol"), all_versions=True)
@@ -35,7 +36,7 @@ def test_attack_shaped_round_trip_is_exact(tenants):
 
 def test_exports_satisfy_the_oasis_tools(tenants):
     source = attack_shaped_bundle(400, seed=3)
-    import_objects(tenants.engine, tenants.principal("alice"), source["objects"], audience="instance")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), source["objects"], audience="instance")
     exported = _export(tenants.engine, tenants.principal("bob"))
     by_type = {}
     for obj in exported["objects"]:

@@ -13,6 +13,7 @@ from liaison.errors import LiaisonError, NotFound, PasswordChangeRequired
 from liaison.ingest.bundles import import_objects
 from liaison.intel.objects import get_object
 from stixdata import actor
+from txn import committed
 
 TAXII = "application/taxii+json;version=2.1"
 
@@ -24,23 +25,23 @@ def _basic(user: str, token: str) -> dict:
 @pytest.fixture
 def staff(tenants):
     """An operator 'ops', Bravo's admin 'bea' and Charlie's admin 'cid' (tenants has Alpha's 'adam')."""
-    accounts.create_user(tenants.engine, "ops", None, "operator")
-    accounts.create_user(tenants.engine, "bea", "Bravo", "admin")
-    accounts.create_user(tenants.engine, "cid", "Charlie", "admin")
+    committed(tenants.engine, accounts.create_user, "ops", None, "operator")
+    committed(tenants.engine, accounts.create_user, "bea", "Bravo", "admin")
+    committed(tenants.engine, accounts.create_user, "cid", "Charlie", "admin")
     return tenants
 
 
 def _secret_of_ab(tenants) -> dict:
     """Alpha's actor shared with group 'ab' (Alpha and Bravo) only."""
     obj = actor("Black Saxaul", level="amber", created_by_ref=tenants.principal("alice").org_identity_id)
-    import_objects(tenants.engine, tenants.principal("alice"), [obj], audience="group:ab")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [obj], audience="group:ab")
     return obj
 
 
 def _secret_of_bravo(tenants) -> dict:
     """Bravo's actor for Bravo alone."""
     obj = actor("Bravo Only Source", level="amber", created_by_ref=tenants.principal("bob").org_identity_id)
-    import_objects(tenants.engine, tenants.principal("bob"), [obj], audience="org")
+    committed(tenants.engine, import_objects, tenants.principal("bob"), [obj], audience="org")
     return obj
 
 
@@ -69,17 +70,17 @@ def test_operator_cannot_read_a_group_by_adding_a_puppet_partner_to_it(client, s
 
     def make_token():
         nonlocal token
-        token = administration.create_token(engine, ops, "puppet-sync", "t", None, None)
+        token = committed(engine, administration.create_token, ops, "puppet-sync", "t", None, None)
 
-    steps = [lambda: administration.add_partner(engine, ops, "Puppet", "", "", ""),
-             lambda: administration.add_user(engine, ops, "puppet-sync", "sync", "", org="Puppet"),
+    steps = [lambda: committed(engine, administration.add_partner, ops, "Puppet", "", "", ""),
+             lambda: committed(engine, administration.add_user, ops, "puppet-sync", "sync", "", org="Puppet"),
              make_token]
     assert all(_attempt(step) for step in steps)  # registering a partner is the operator's job
     # Whatever it tries, the puppet does not get into 'ab'.
-    _attempt(lambda: administration.invite(engine, ops, "ab", "Puppet"))
-    _attempt(lambda: administration.answer_invitation(engine, ops, "ab", True, "Puppet"))
-    _attempt(lambda: administration.hand_over(engine, ops, "ab", "Puppet"))
-    _attempt(lambda: administration.create_group(engine, ops, "ab2"))
+    _attempt(lambda: committed(engine, administration.invite, ops, "ab", "Puppet"))
+    _attempt(lambda: committed(engine, administration.answer_invitation, ops, "ab", True, "Puppet"))
+    _attempt(lambda: committed(engine, administration.hand_over, ops, "ab", "Puppet"))
+    _attempt(lambda: committed(engine, administration.create_group, ops, "ab2"))
     headers = {**_basic("puppet-sync", token), "Accept": TAXII}
     collections = client.get("/taxii2/liaison/collections/", headers=headers).json().get("collections", [])
     read = "".join(client.get(f"/taxii2/liaison/collections/{c['id']}/objects/", headers=headers).text
@@ -100,11 +101,11 @@ def test_operator_cannot_plant_an_admin_in_an_organisation_that_has_users_and_da
         from liaison.store import tenancy
         tenancy.set_disabled(conn, tenancy.user_by_name(conn, "bea").id, True)
     secret = _secret_of_bravo(staff)
-    assert not _attempt(lambda: administration.add_user(engine, ops, "mole", "admin", "operator-knows-this",
+    assert not _attempt(lambda: committed(engine, administration.add_user, ops, "mole", "admin", "operator-knows-this",
                                                         org="Bravo"))
     # A new organisation's first admin replaces the password the operator chose before getting in.
-    administration.add_org(engine, ops, "Delta", "dora", "operator-knows-this")
+    committed(engine, administration.add_org, ops, "Delta", "dora", "operator-knows-this")
     with pytest.raises(PasswordChangeRequired):
         accounts.start_session(engine, "dora", "operator-knows-this")
     with pytest.raises(NotFound):
-        get_object(engine, ops, secret["id"])
+        committed(engine, get_object, ops, secret["id"])

@@ -11,9 +11,10 @@ from stixdata import actor, bundle
 
 
 def test_serve_over_http(db_url, engine, tmp_path):
-    accounts.create_org(engine, "Security Council")
-    accounts.create_user(engine, "sec", "Security Council", "analyst")
-    token = accounts.create_token(engine, "sec")
+    with engine.begin() as conn:
+        accounts.create_org(conn, "Security Council")
+        accounts.create_user(conn, "sec", "Security Council", "analyst")
+        token = accounts.create_token(conn, "sec")
     with LiveServer(db_url, tmp_path) as server:
         base = f"{server.url}/api/v1"
         headers = {"Authorization": f"Bearer {token}"}

@@ -10,6 +10,7 @@ from liaison.ingest.bundles import import_objects
 from liaison.stix import tlp
 from liaison.stix.extensions import new_sdo, property_extension
 from stixdata import relationship, sdo
+from txn import committed
 
 SECRET = "Vault Seven"
 
@@ -79,6 +80,6 @@ def build(tenants) -> SimpleNamespace:
     # The shared part first: it holds a sighting of a private object, which the import refuses once
     # the object is known (intel/reach); such data still reaches a store (the object arriving
     # after what refers to it), and the reads must not leak through it.
-    import_objects(tenants.engine, alpha, shared, audience="group:ab")
-    import_objects(tenants.engine, alpha, private, audience="org")
+    committed(tenants.engine, import_objects, alpha, shared, audience="group:ab")
+    committed(tenants.engine, import_objects, alpha, private, audience="org")
     return w

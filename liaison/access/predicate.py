@@ -51,6 +51,15 @@ def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_
                                   holding_visible(principal)))
 
 
+def own_live(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:
+    """True for version contents (by `version_pk` column) that `principal`'s own organisation holds
+    live: its own chain, which it reads first (chain_rank)."""
+    if principal.org_id is None:
+        return false()
+    return exists(select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == principal.org_id,
+                                  holding.c.superseded_at.is_(None)))
+
+
 def chain_rank(principal: Principal, h, owner_org_id: ColumnElement) -> ColumnElement[int]:
     """0 for the reader's own organisation's chain, 1 for the owner's, 2 for any other."""
     own = h.c.org_id == principal.org_id if principal.org_id is not None else literal(False)
@@ -93,3 +102,24 @@ def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:
     if principal.org_id is None:
         return false()
     return d.c.org_id == principal.org_id
+
+
+def collection_chain(principal: Principal, audience_id: int) -> ColumnElement[bool]:
+    """True for the holdings (`holding`, of versions `object_version`) of the TAXII collection of
+    `audience_id` in the chain `principal` reads there. Of each id the collection serves one
+    organisation's holdings: the reader's own organisation's, else the owner's, else those of the
+    lowest organisation id; so another organisation's claim under an id never stands beside, or
+    instead of, the owner's versions, and each version appears once. A version is dated by that
+    holding (one per organisation and audience)."""
+    H, V = holding, object_version
+    rival_h, rival_v = H.alias("rival_h"), V.alias("rival_v")
+    rank, rival_rank = chain_rank(principal, H, V.c.owner_org_id), chain_rank(principal, rival_h, V.c.owner_org_id)
+    return and_(
+        in_collection(principal, audience_id),
+        # Driven from the versions of the same id (few), not from the collection (many).
+        ~exists(select(1).select_from(rival_h).where(
+            rival_h.c.version_pk.in_(select(rival_v.c.pk).where(rival_v.c.stix_id == V.c.stix_id)
+                                     .correlate_except(rival_v)),
+            in_collection(principal, audience_id, rival_h, probe=True),
+            or_(rival_rank < rank, and_(rival_rank == rank, rival_h.c.org_id < H.c.org_id)))),
+    )

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import orjson
+
+from liaison.stix.timestamps import format_ts, parse_ts
 
 #: Share of each SDO kind among all objects; relationships fill the rest.
 _SHARES = {
@@ -34,7 +36,7 @@ _WORDS = (
     "remote", "systems", "and", "execute", "commands", "through", "scheduled", "tasks", "hide",
     "artifacts", "collect", "data", "from", "local", "network", "shares", "before", "exfiltration",
 )
-_EPOCH = datetime(2017, 5, 31, tzinfo=timezone.utc)
+_EPOCH = datetime(2017, 5, 31, tzinfo=UTC)
 
 
 class _Maker:
@@ -49,9 +51,9 @@ class _Maker:
         return f"{kind}--{uuid.UUID(int=self.rng.getrandbits(128), version=4)}"
 
     def stamp(self, after: str | None = None) -> str:
-        base = datetime.fromisoformat(after.replace("Z", "+00:00")) if after else _EPOCH
+        base = parse_ts(after) if after else _EPOCH
         moment = base + timedelta(seconds=self.rng.randrange(0, 3 * 365 * 86400), milliseconds=self.rng.randrange(1000))
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return format_ts(moment, millis=True)
 
     def text(self, words: int) -> str:
         return " ".join(self.rng.choice(_WORDS) for _ in range(words)).capitalize() + "."
@@ -95,7 +97,8 @@ def _sdo(m: _Maker, kind: str, tactics: list[dict]) -> dict:
         phases = m.rng.sample(tactics, k=m.rng.randint(1, 2))
         return m.common(
             kind, name=name, description=m.text(40), external_references=m.reference("T", "techniques"),
-            kill_chain_phases=[{"kill_chain_name": "mitre-attack", "phase_name": t["x_mitre_shortname"]} for t in phases],
+            kill_chain_phases=[{"kill_chain_name": "mitre-attack", "phase_name": t["x_mitre_shortname"]}
+                               for t in phases],
             x_mitre_platforms=m.rng.sample(_PLATFORMS, k=m.rng.randint(1, 4)), x_mitre_version="1.2",
             x_mitre_is_subtechnique=m.rng.random() < 0.6, x_mitre_detection=m.text(20),
             x_mitre_data_sources=["Process: Process Creation", "Command: Command Execution"],
@@ -156,7 +159,8 @@ def attack_shaped_objects(n: int, seed: int = 0, domain: str = "enterprise-attac
     everything = [*head, *tactics, matrix, *sdos]
     collection = m.common(
         "x-mitre-collection", name="Enterprise ATT&CK (synthetic)", description=m.text(10), x_mitre_version="15.1",
-        x_mitre_contents=[{"object_ref": o["id"], "object_modified": o.get("modified", o["created"])} for o in everything])
+        x_mitre_contents=[{"object_ref": o["id"], "object_modified": o.get("modified", o["created"])}
+                          for o in everything])
 
     yield from everything
     yield collection

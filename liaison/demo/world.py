@@ -10,7 +10,7 @@ every call and loading it twice adds nothing.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from liaison.stix import tlp
 from liaison.stix.extensions import (
@@ -25,6 +25,7 @@ from liaison.stix.extensions import (
     sco_id,
     stable_id,
 )
+from liaison.stix.timestamps import format_ts, parse_ts
 
 
 def _id(type_: str, key: str) -> str:
@@ -49,7 +50,7 @@ ORGANISATIONS: list[dict] = [
     for key, name, country, sector, description in _ORGS
 ]
 _NAME = {key: name for key, name, *_ in _ORGS}
-_IDENTITY = {key: org["identity_id"] for (key, *_), org in zip(_ORGS, ORGANISATIONS)}
+_IDENTITY = {key: org["identity_id"] for (key, *_), org in zip(_ORGS, ORGANISATIONS, strict=True)}
 
 SHARING_GROUPS: list[dict] = [
     {"name": "central-asia-ct", "description": "Counter-terrorism cooperation of the Central Asian partners.",
@@ -243,15 +244,14 @@ def _ts(day: str, clock: str = "09:00:00") -> str:
 
 
 def _moment(rng: random.Random, start: str, end: str) -> str:
-    first = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
-    span = datetime.fromisoformat(end).replace(tzinfo=timezone.utc) - first
+    first = parse_ts(start)
+    span = parse_ts(end) - first
     when = first + timedelta(seconds=rng.randrange(int(span.total_seconds())))
-    return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return format_ts(when, millis=True)
 
 
 def _later(stamp: str, **delta) -> str:
-    when = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.000Z") + timedelta(**delta)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return format_ts(parse_ts(stamp) + timedelta(**delta), millis=True)
 
 
 def _iban(country: str, bban: str) -> str:
@@ -261,7 +261,7 @@ def _iban(country: str, bban: str) -> str:
 
 def _imo(rng: random.Random) -> str:
     head = f"{rng.randrange(900000, 999999)}"
-    return head + str(sum(int(d) * w for d, w in zip(head, range(7, 1, -1))) % 10)
+    return head + str(sum(int(d) * w for d, w in zip(head, range(7, 1, -1), strict=True)) % 10)
 
 
 def _fill(rng: random.Random, template: str) -> str:

@@ -11,16 +11,18 @@ import base64
 import binascii
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
 from sqlalchemy import Connection, Engine
 
-from liaison.access.principal import Principal
+from liaison.access.principal import Action, Principal
 from liaison.accounts import authenticate_token
 from liaison.config import Settings
-from liaison.errors import Forbidden, InvalidInput, PayloadTooLarge, Unauthorized
+from liaison.errors import Forbidden, InvalidInput, LiaisonError, PayloadTooLarge, Unauthorized
 
 # Declared for the OpenAPI document; the header is parsed below so both schemes share one path.
 _bearer = HTTPBearer(auto_error=False, description="API token")
@@ -36,9 +38,31 @@ def get_settings(request: Request) -> Settings:
 
 
 def transaction(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """The request's transaction: committed when the route returns, rolled back when it raises."""
-    with engine.begin() as conn:
+    """The request's transaction: committed when the route returns, rolled back when it raises
+    (closing the connection rolls back what was not committed)."""
+    with engine.connect() as conn:
         yield conn
+        conn.commit()
+
+
+@dataclass
+class Attempt:
+    """What became of an attempted change: the refusal, or None when it went through."""
+
+    error: LiaisonError | None = None
+
+
+@contextmanager
+def attempt(conn: Connection) -> Iterator[Attempt]:
+    """For a route that shows a refusal inline (an htmx panel, a form): a LiaisonError raised in
+    the block rolls back what the request wrote so far — it must not commit with the answer — and
+    is kept in the Attempt instead of propagating; the route then reads afresh to render."""
+    outcome = Attempt()
+    try:
+        yield outcome
+    except LiaisonError as exc:
+        conn.rollback()
+        outcome.error = exc
 
 
 def streaming_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
@@ -116,10 +140,17 @@ async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bu
     return spool
 
 
-async def bundle_upload(request: Request, settings: Annotated[Settings, Depends(get_settings)]):
-    """The uploaded STIX bundle, spooled within the configured limit (a dependency, so the route
-    that reads it can stay a plain function)."""
-    return await spool_body(request, settings.max_upload_bytes)
+async def writer_bundle(request: Request, principal: Annotated[Principal, Depends(current_principal)],
+                        settings: Annotated[Settings, Depends(get_settings)]):
+    """The uploaded STIX bundle, spooled within the configured limit, once the caller is known to
+    be allowed to write: the role is checked before the upload is read (the service checks again).
+    A dependency, so the route that imports it stays a plain function."""
+    principal.require(Action.WRITE)
+    spool = await spool_body(request, settings.max_upload_bytes)
+    try:
+        yield spool
+    finally:
+        spool.close()
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -129,3 +160,5 @@ Conn = Annotated[Connection, Depends(transaction, scope="function")]
 #: A read-only connection kept open while a streamed answer is sent.
 StreamConn = Annotated[Connection, Depends(streaming_connection)]
 Caller = Annotated[Principal, Depends(current_principal)]
+#: An uploaded bundle from a caller allowed to write, closed when the route ends.
+WriterBundle = Annotated[tempfile.SpooledTemporaryFile, Depends(writer_bundle, scope="function")]

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from liaison.errors import LiaisonError, LoginRequired
-from liaison.taxii import MEDIA_TYPE as TAXII_MEDIA
+from liaison.stix.media import TAXII as TAXII_MEDIA
 
 #: Renders an error page for the browser: (request, status, message) -> response.
 PageRenderer = Callable[[Request, int, str], Awaitable[Response]]

@@ -1,26 +1,27 @@
-"""Import STIX objects: validate, derive index columns, write in batches inside one transaction."""
+"""Import STIX objects: validate, derive index columns, write in batches inside the caller's transaction."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
-from liaison.config import get_settings
 from liaison.errors import Forbidden, InvalidInput
 from liaison.intel import reach
 from liaison.stix import tlp
 from liaison.stix.canonical import canonical
-from liaison.stix.validate import StixValidationError, normalize_timestamp, validate_object
+from liaison.stix.timestamps import normalize_timestamp
+from liaison.stix.validate import StixValidationError, validate_object
 from liaison.store import search, tenancy
 from liaison.store.ingest import PreparedVersion, WriteResult, write_batch
 
 #: The version key of objects that are never versioned (SCOs carry no 'modified').
 UNVERSIONED = "0001-01-01T00:00:00.000000Z"
-_ENDPOINTS = ("source_ref", "target_ref")
+#: Objects validated and written per batch, unless the caller passes its settings' `ingest_batch`.
+BATCH_SIZE = 2000
 #: The types that may be annotations (intel.reach.about decides): all others skip the check at once.
 _ANNOTATION_TYPES = frozenset({*reach.ANNOTATION_REFS, "relationship"})
 
@@ -107,34 +108,21 @@ def _check_policy(v: PreparedVersion, principal: Principal, audience: tenancy.Au
 
 
 def import_objects(
-    engine: Engine,
-    principal: Principal,
-    objects: Iterable[object],
-    *,
-    audience: str = "org",
-    on_progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Import `objects` for `principal`'s organisation, shared with `audience` ('org',
-    'group:<name>', 'instance'; what it already holds gains that audience), in one transaction:
-    any invalid object rolls the whole import back, and re-importing is a no-op. A content that
-    differs from the one held under the same id and modified is a correction. `on_progress` gets
-    the number of objects each batch wrote."""
-    started = time.perf_counter()
-    with engine.begin() as conn:
-        report = import_into(conn, principal, objects, audience=audience, on_progress=on_progress)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def import_into(
     conn: Connection,
     principal: Principal,
     objects: Iterable[object],
     *,
     audience: str = "org",
     on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """import_objects inside the caller's transaction."""
+    """Import `objects` for `principal`'s organisation, shared with `audience` ('org',
+    'group:<name>', 'instance'; what it already holds gains that audience), in the caller's
+    transaction: an invalid object raises, and the caller's rollback takes the whole import back;
+    re-importing is a no-op. A content that differs from the one held under the same id and
+    modified is a correction. `on_progress` gets the number of objects each batch wrote."""
+    started = time.perf_counter()
+
     def prepared() -> Iterator[PreparedVersion]:
         for index, obj in enumerate(objects):
             try:
@@ -142,7 +130,10 @@ def import_into(
             except StixValidationError as exc:
                 raise InvalidInput(str(exc), index=exc.index, object_id=exc.object_id, property=exc.prop) from None
 
-    return import_prepared(conn, principal, prepared(), audience=audience, on_progress=on_progress)
+    report = import_prepared(conn, principal, prepared(), audience=audience, on_progress=on_progress,
+                             batch_size=batch_size)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def import_prepared(
@@ -152,6 +143,7 @@ def import_prepared(
     *,
     audience: str = "org",
     on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import versions already prepared (validated), in batches, inside the caller's transaction.
     Annotations (intel.reach) go no wider than what they are about: checked once all are written,
@@ -159,7 +151,6 @@ def import_prepared(
     principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("an import needs an organisation to hold the objects")
-    batch_size = get_settings().ingest_batch
     target = tenancy.resolve_audience(conn, principal, audience)
     local_orgs = tenancy.org_ids_by_identity(conn)
     report = ImportReport(audience=target.label)

@@ -4,7 +4,8 @@ hostile ones (malformed, deeply nested, not a bundle) refused before anything is
 from __future__ import annotations
 
 import io
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import ijson
 import orjson

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison import clock
 from liaison.access.principal import Action, Principal
@@ -23,7 +22,8 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import reach
 from liaison.intel.objects import ObjectView, get_object
 from liaison.stix import tlp as tlp_levels
-from liaison.store import reads, refs, tenancy
+from liaison.stix.timestamps import format_ts, parse_ts, to_millis
+from liaison.store import links, reads, tenancy
 from liaison.store.reads import HoldingInfo
 
 #: The STIX 2.1 opinion-enum, from disagreement to agreement.
@@ -54,21 +54,20 @@ class Annotations:
     containers: list[Annotation] = field(default_factory=list)
 
 
-def about(engine: Engine, principal: Principal, stix_id: str) -> Annotations:
+def about(conn: Connection, principal: Principal, stix_id: str) -> Annotations:
     """The latest visible opinions, notes, sightings and reports that refer to `stix_id`."""
     found = Annotations()
-    with engine.connect() as conn:
-        rows = [row for row in refs.referrers(conn, principal, stix_id, ("object_refs", "sighting_of_ref"))
-                if row.type in KINDS]
-        objects = {row.pk: orjson.loads(row.raw) for row in rows}
-        authors = refs.latest(conn, principal, {o["created_by_ref"] for o in objects.values()
-                                                if o.get("created_by_ref")})
-        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+    rows = [row for row in links.referring_versions(conn, principal, stix_id, ("object_refs", "sighting_of_ref"))
+            if row.type in KINDS]
+    objects = {row.pk: orjson.loads(row.raw) for row in rows}
+    authors = reads.current_versions(conn, principal, {o["created_by_ref"] for o in objects.values()
+                                                       if o.get("created_by_ref")}, include_revoked=True)
+    holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
     lists = {"opinion": found.opinions, "note": found.notes, "sighting": found.sightings,
              "report": found.containers, "grouping": found.containers}
     for row in rows:
         obj = objects[row.pk]
-        author = authors.get(obj.get("created_by_ref"), (None, None, None))[1]
+        author = authors[obj["created_by_ref"]].name if obj.get("created_by_ref") in authors else None
         lists[row.type].append(Annotation(obj, author, row.tlp, holdings.get(row.pk, [])))
     return found
 
@@ -79,33 +78,36 @@ class AudienceChoice:
     label: str
 
 
-def audience_choices(engine: Engine, principal: Principal,
+def audience_choices(conn: Connection, principal: Principal,
                      stix_id: str | None = None) -> tuple[list[AudienceChoice], str]:
     """The audiences the principal may share with, narrowest first, and the default. For an
     annotation of `stix_id` only those its rule allows (intel.reach: everyone in them sees the
     principal's view of the object), and its own organisation; the default is the narrowest of the
     former, the own organisation only when there is none. Without `stix_id` (drafts, merges,
     imports): all of them, defaulting to the own organisation."""
-    view = get_object(engine, principal, stix_id) if stix_id is not None else None
-    choices = _choices(engine, principal, view)
+    view = get_object(conn, principal, stix_id) if stix_id is not None else None
+    choices = _choices(conn, principal, view)
     return choices, choices[1].spec if view is not None and len(choices) > 1 else "org"
 
 
-def _choices(engine: Engine, principal: Principal, view: ObjectView | None) -> list[AudienceChoice]:
+def _choices(conn: Connection, principal: Principal, view: ObjectView | None) -> list[AudienceChoice]:
     """The own organisation, then the principal's groups by size, then the instance: all of them,
     or with `view` only those an annotation of it may be held for (intel.reach)."""
-    with engine.connect() as conn:
-        groups = {name: members for name, _desc, members in tenancy.list_groups(conn)}
-        if view is None:
-            labels = {a.label for a in tenancy.audiences(conn, principal.audience_ids).values()}
-        else:
-            # The audience part of the rule only: the TLP part is tlp_choices'.
-            claim = reach.Claim(view.stix_id, "red", frozenset({view.stix_id}))
-            labels = {a.label for a in reach.Views(conn, principal, [claim]).audiences(claim)}
-    mine = sorted((label[6:] for label in labels if label.startswith("group:")), key=lambda g: (len(groups[g]), g))
-    choices = [AudienceChoice("org", f"org:{principal.org_name} (my organisation only)")]
-    choices += [AudienceChoice(f"group:{name}", f"group:{name} ({', '.join(groups[name])})") for name in mine]
-    if "instance" in labels:
+    groups = {name: members for name, _desc, members in tenancy.list_groups(conn)}
+    if view is None:
+        found = list(tenancy.audiences(conn, principal.audience_ids).values())
+    else:
+        # The audience part of the rule only: the TLP part is tlp_choices'.
+        claim = reach.Claim(view.stix_id, "red", frozenset({view.stix_id}))
+        found = reach.Views(conn, principal, [claim]).audiences(claim)
+    mine = sorted((a.label.removeprefix("group:") for a in found if a.kind == "group"),
+                  key=lambda g: (len(groups[g]), g))
+    own = tenancy.audience_label("org", principal.org_name)
+    choices = [AudienceChoice("org", f"{own} (my organisation only)")]
+    for name in mine:
+        label = tenancy.audience_label("group", group=name)
+        choices.append(AudienceChoice(label, f"{label} ({', '.join(groups[name])})"))
+    if any(a.kind == "instance" for a in found):
         choices.append(AudienceChoice("instance", "instance (every organisation of this instance)"))
     return choices
 
@@ -117,7 +119,7 @@ def tlp_choices(obj: dict) -> tuple[tuple[str, ...], str]:
     return tlp_levels.LEVELS[tlp_levels.LEVELS.index(level or "clear"):], level or "amber"
 
 
-def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: str,
+def _within_reach(conn: Connection, principal: Principal, stix_id: str, audience: str,
                   level: str | None) -> tuple[dict, str | None]:
     """The object an annotation is about and the annotation's TLP (the object's when none is
     given), once the annotation is known to go no wider than the object (intel.reach): to the own
@@ -125,7 +127,7 @@ def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: 
     the object's (the import checks the rule again). An invisible object is not found, as an
     unknown one; errors name only audiences the principal may share with."""
     principal.require(Action.WRITE)
-    view = get_object(engine, principal, stix_id)
+    view = get_object(conn, principal, stix_id)
     target = orjson.loads(view.raw)
     floor = tlp_levels.level_of_object(target)
     level = level or floor
@@ -134,21 +136,16 @@ def _within_reach(engine: Engine, principal: Principal, stix_id: str, audience: 
     if floor and tlp_levels.LEVELS.index(level) < tlp_levels.LEVELS.index(floor):
         raise InvalidInput(f"this object is TLP:{floor.upper()}; what is said about it must be "
                            f"TLP:{floor.upper()} or stricter", parameter="tlp")
-    allowed = [c.spec for c in _choices(engine, principal, view)]
+    allowed = [c.spec for c in _choices(conn, principal, view)]
     if audience not in allowed:
-        known = audience in {c.spec for c in _choices(engine, principal, None)}
+        known = audience in {c.spec for c in _choices(conn, principal, None)}
         problem = f"not everyone in '{audience}' sees this object" if known else f"unknown audience '{audience}'"
         raise InvalidInput(f"{problem}; you can share it with: {', '.join(allowed)}", audience=audience)
     return target, level
 
 
-def _stamp() -> str:
-    """Now, as a STIX timestamp with milliseconds."""
-    return clock.now()[:23] + "Z"
-
-
 def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
-    stamp = _stamp()
+    stamp = to_millis(clock.now())
     obj = {"type": type_, "spec_version": "2.1", "id": f"{type_}--{uuid.uuid4()}", "created": stamp,
            "modified": stamp, **{k: v for k, v in props.items() if v not in (None, "", [])}}
     if principal.org_identity_id:
@@ -158,26 +155,26 @@ def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
     return obj
 
 
-def add_opinion(engine: Engine, principal: Principal, stix_id: str, *, opinion: str, explanation: str = "",
+def add_opinion(conn: Connection, principal: Principal, stix_id: str, *, opinion: str, explanation: str = "",
                 audience: str = "org", tlp: str | None = None) -> dict:
     """Record the organisation's opinion of a visible object, within its reach (_within_reach);
     return the new STIX opinion."""
-    _target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
+    _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if opinion not in OPINIONS:
         raise InvalidInput(f"an opinion is one of: {', '.join(OPINIONS)}", parameter="opinion")
     obj = _new(principal, "opinion", tlp, opinion=opinion, explanation=explanation.strip(), object_refs=[stix_id])
-    import_objects(engine, principal, [obj], audience=audience)
+    import_objects(conn, principal, [obj], audience=audience)
     return obj
 
 
-def add_note(engine: Engine, principal: Principal, stix_id: str, *, content: str, abstract: str = "",
+def add_note(conn: Connection, principal: Principal, stix_id: str, *, content: str, abstract: str = "",
              audience: str = "org", tlp: str | None = None) -> dict:
     """Attach a note to a visible object, within its reach (_within_reach); return the new STIX note."""
-    _target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
+    _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if not content.strip():
         raise InvalidInput("a note needs some content", parameter="content")
     obj = _new(principal, "note", tlp, abstract=abstract.strip(), content=content.strip(), object_refs=[stix_id])
-    import_objects(engine, principal, [obj], audience=audience)
+    import_objects(conn, principal, [obj], audience=audience)
     return obj
 
 
@@ -186,12 +183,10 @@ def _when(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = parse_ts(value)
     except ValueError:
         raise InvalidInput(f"'{name}' must be a date and time", parameter=name) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return clock.format_ts(moment)[:23] + "Z"
+    return format_ts(moment, millis=True)
 
 
 def sightable(obj: dict) -> bool:
@@ -199,12 +194,12 @@ def sightable(obj: dict) -> bool:
     return "created" in obj and obj.get("type") not in _NOT_SIGHTABLE
 
 
-def add_sighting(engine: Engine, principal: Principal, stix_id: str, *, count: int | None = None,
+def add_sighting(conn: Connection, principal: Principal, stix_id: str, *, count: int | None = None,
                  first_seen: str | None = None, last_seen: str | None = None, where: list[str] = (),
                  description: str = "", audience: str = "org", tlp: str | None = None) -> dict:
     """Report that the organisation sighted a visible SDO, within its reach (_within_reach);
     return the new STIX sighting."""
-    target, tlp = _within_reach(engine, principal, stix_id, audience, tlp)
+    target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if not sightable(target):
         raise InvalidInput(f"a {target['type']} cannot be sighted; sightings are of SDOs such as indicators")
     if count is not None and not 0 <= count <= 999_999_999:
@@ -214,11 +209,10 @@ def add_sighting(engine: Engine, principal: Principal, stix_id: str, *, count: i
         raise InvalidInput("'last seen' must not be before 'first seen'", parameter="last_seen")
     where = [ref for ref in where if ref]
     if where:
-        with engine.connect() as conn:
-            seen = refs.latest(conn, principal, set(where))
-        if any(seen.get(ref, ("",))[0] not in ("identity", "location") for ref in where):
+        seen = reads.current_versions(conn, principal, set(where), include_revoked=True)
+        if any(ref not in seen or seen[ref].type not in ("identity", "location") for ref in where):
             raise InvalidInput("'where sighted' must name identities or locations you can see", parameter="where")
     obj = _new(principal, "sighting", tlp, sighting_of_ref=stix_id, count=count, first_seen=first,
                last_seen=last, where_sighted_refs=list(dict.fromkeys(where)), description=description.strip())
-    import_objects(engine, principal, [obj], audience=audience)
+    import_objects(conn, principal, [obj], audience=audience)
     return obj

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import NotFound
@@ -13,7 +13,7 @@ from liaison.intel import naming
 from liaison.intel.objects import ObjectView
 from liaison.stix.extensions import EXT_IDS
 from liaison.stix.validate import IDENTIFIER_RE
-from liaison.store import reads, refs
+from liaison.store import reads
 from liaison.store.reads import HoldingInfo
 
 #: Versions compared on the page, newest first; older ones are listed without a diff.
@@ -70,28 +70,27 @@ def referenced_ids(value, key: str = "") -> set[str]:
     return found
 
 
-def named(conn, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str]]:
+def named(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str]]:
     """{id: (type, display name)} of the objects among `stix_ids` the principal may see."""
-    return {stix_id: (type_, naming.display_name(type_, name, raw))
-            for stix_id, (type_, name, raw) in refs.latest(conn, principal, stix_ids).items()}
+    return {stix_id: (row.type, naming.display_name(row.type, row.name, row.raw))
+            for stix_id, row in reads.current_versions(conn, principal, stix_ids, include_revoked=True).items()}
 
 
-def details(engine: Engine, principal: Principal, stix_id: str) -> Details:
+def details(conn: Connection, principal: Principal, stix_id: str) -> Details:
     """The latest visible version of `stix_id` with its visible versions and the names of what it
     refers to. Unknown and invisible objects raise the same NotFound."""
     if not IDENTIFIER_RE.match(stix_id):
         raise NotFound(NO_OBJECT)
-    with engine.connect() as conn:
-        read = reads.get_version(conn, principal, stix_id)
-        if read is None:
-            raise NotFound(NO_OBJECT)
-        everything = reads.list_versions(conn, principal, stix_id)
-        rows = [row for row in everything if row.chain_org_id == read.chain_org_id]
-        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows], history=True)
-        raws = reads.raws(conn, principal, [row.pk for row in rows[-MAX_DIFFS:]] + [read.pk])
-        objects = {pk: orjson.loads(raw) for pk, raw in raws.items()}
-        obj = objects[read.pk]
-        names = named(conn, principal, referenced_ids(obj))
+    read = reads.get_version(conn, principal, stix_id)
+    if read is None:
+        raise NotFound(NO_OBJECT)
+    everything = reads.list_versions(conn, principal, stix_id)
+    rows = [row for row in everything if row.chain_org_id == read.chain_org_id]
+    holdings = reads.holdings_of(conn, principal, [row.pk for row in rows], history=True)
+    raws = reads.raws(conn, principal, [row.pk for row in rows[-MAX_DIFFS:]] + [read.pk])
+    objects = {pk: orjson.loads(raw) for pk, raw in raws.items()}
+    obj = objects[read.pk]
+    names = named(conn, principal, referenced_ids(obj))
     for ext_id, name in _OWN_EXTENSIONS.items():
         names.setdefault(ext_id, ("extension-definition", name))
     versions = [Version(row.modified, row.revoked, row.tlp,

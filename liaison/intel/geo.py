@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
 from liaison.intel import graph
 from liaison.intel.naming import display_name
 from liaison.stix.extensions import EXT_IDS
-from liaison.stix.validate import normalize_timestamp
-from liaison.store import links
+from liaison.stix.timestamps import normalize_timestamp
+from liaison.store import links, reads
 
 #: What the map draws, bottom layer first.
 FEATURE_TYPES = ("location", "trafficking-route", "incident", "drug-seizure", "sighting")
@@ -116,28 +116,27 @@ def _in_range(first: str | None, last: str | None, since: str | None, until: str
     return (since is None or (last or first) >= since) and (until is None or first <= until)
 
 
-def features(engine: Engine, principal: Principal, *, types: list[str] | None = None, since: str | None = None,
+def features(conn: Connection, principal: Principal, *, types: list[str] | None = None, since: str | None = None,
              until: str | None = None, around: str | None = None) -> dict:
     """A GeoJSON FeatureCollection of what `principal` may see on a map, filtered by object type,
     by date (`since`/`until`: dates or timestamps; dated features overlapping the range) and by
     `around` (the features of that object and of objects linked to it)."""
     wanted = checked_types(types, FEATURE_TYPES)
     since, until = time_bound(since, "since"), time_bound(until, "until", end=True)
-    scope = graph.linked_ids(engine, principal, graph.checked_id(around, "around")) if around else None
-    with engine.connect() as conn:
-        if scope is None:
-            rows = [row for kind in wanted for row in links.latest_of_types(conn, principal, [kind], limit=MAX_OBJECTS)]
-        else:
-            rows = [row for row in links.latest(conn, principal, scope) if row.type in wanted]
-        objects = [(row, orjson.loads(row.raw)) for row in rows]
-        places = {obj["id"]: _place_refs(obj) for _, obj in objects}
-        unplaced = [i for i, refs in places.items() if not refs and i.split("--")[0] in ("incident", "drug-seizure")]
-        for source, target in links.located_at(conn, principal, unplaced):
-            if target.startswith("location--") and not places[source]:
-                places[source] = [target]
-        referenced = {ref for refs in places.values() for ref in refs}
-        sighted = {obj["sighting_of_ref"] for _, obj in objects if isinstance(obj.get("sighting_of_ref"), str)}
-        found = {row.stix_id: row for row in links.latest(conn, principal, referenced | sighted)}
+    scope = graph.linked_ids(conn, principal, graph.checked_id(around, "around")) if around else None
+    if scope is None:
+        rows = [row for kind in wanted for row in links.latest_of_types(conn, principal, [kind], limit=MAX_OBJECTS)]
+    else:
+        rows = [row for row in reads.current_versions(conn, principal, scope).values() if row.type in wanted]
+    objects = [(row, orjson.loads(row.raw)) for row in rows]
+    places = {obj["id"]: _place_refs(obj) for _, obj in objects}
+    unplaced = [i for i, refs in places.items() if not refs and i.split("--")[0] in ("incident", "drug-seizure")]
+    for source, target in links.located_at(conn, principal, unplaced):
+        if target.startswith("location--") and not places[source]:
+            places[source] = [target]
+    referenced = {ref for refs in places.values() for ref in refs}
+    sighted = {obj["sighting_of_ref"] for _, obj in objects if isinstance(obj.get("sighting_of_ref"), str)}
+    found = reads.current_versions(conn, principal, referenced | sighted)
     located = {i: (row.name, _coordinates(orjson.loads(row.raw))) for i, row in found.items() if row.type == "location"}
 
     result = []

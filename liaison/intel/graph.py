@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import orjson
-
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput, NotFound
@@ -82,7 +81,7 @@ def _node(row) -> Node:
     return Node(row.stix_id, row.type, display_name(row.type, row.name, row.raw), row.tlp, False, row.pk)
 
 
-def neighbourhood(engine: Engine, principal: Principal, stix_id: str, *,
+def neighbourhood(conn: Connection, principal: Principal, stix_id: str, *,
                   relationship_types: list[str] | None = None, limit: int = 150) -> Neighbourhood:
     """The objects linked to `stix_id` (at most `limit` of them) and the links. `relationship_types`
     keeps only links with those labels (relationship types or reference properties such as
@@ -91,22 +90,21 @@ def neighbourhood(engine: Engine, principal: Principal, stix_id: str, *,
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_LIMIT}", parameter="limit")
     labels = sorted(set(relationship_types)) if relationship_types else None
-    with engine.connect() as conn:
-        centre = reads.get_version(conn, principal, stix_id)
-        if centre is None:
-            raise NotFound(f"no object {stix_id}")
-        rels = links.relationships_of(conn, principal, stix_id, types=labels, limit=limit + 1)
-        outgoing = links.refs_from(conn, principal, centre.pk, labels=labels, noise=NOISE, limit=limit + 1)
-        incoming = links.referrers_of(conn, principal, stix_id, labels=labels, noise=NOISE, limit=limit + 1)
-        candidates: list[Edge] = [
-            Edge(r.stix_id, r.source, r.target, r.relationship_type, "relationship") for r in rels
-        ]
-        candidates += [Edge(f"ref:{r.prop}:{stix_id}:{r.target_id}", stix_id, r.target_id, short_prop(r.prop), "ref")
-                       for r in outgoing]
-        candidates += [Edge(f"ref:{r.prop}:{r.stix_id}:{stix_id}", r.stix_id, stix_id, short_prop(r.prop), "ref")
-                       for r in incoming]
-        others = {e.target if e.source == stix_id else e.source for e in candidates}
-        rows = {row.stix_id: row for row in links.latest(conn, principal, others - {stix_id})}
+    centre = reads.get_version(conn, principal, stix_id)
+    if centre is None:
+        raise NotFound(f"no object {stix_id}")
+    rels = links.relationships_of(conn, principal, stix_id, types=labels, limit=limit + 1)
+    outgoing = links.refs_from(conn, principal, centre.pk, labels=labels, noise=NOISE, limit=limit + 1)
+    incoming = links.referrers_of(conn, principal, stix_id, labels=labels, noise=NOISE, limit=limit + 1)
+    candidates: list[Edge] = [
+        Edge(r.stix_id, r.source, r.target, r.relationship_type, "relationship") for r in rels
+    ]
+    candidates += [Edge(f"ref:{r.prop}:{stix_id}:{r.target_id}", stix_id, r.target_id, short_prop(r.prop), "ref")
+                   for r in outgoing]
+    candidates += [Edge(f"ref:{r.prop}:{r.stix_id}:{stix_id}", r.stix_id, stix_id, short_prop(r.prop), "ref")
+                   for r in incoming]
+    others = {e.target if e.source == stix_id else e.source for e in candidates}
+    rows = reads.current_versions(conn, principal, others - {stix_id})
 
     result = Neighbourhood(stix_id, truncated=any(len(found) > limit for found in (rels, outgoing, incoming)))
     result.nodes.append(_centre_node(centre))
@@ -133,19 +131,18 @@ def _centre_node(version) -> Node:
     return Node(version.stix_id, obj["type"], object_name(obj), version.tlp, True, version.pk)
 
 
-def linked_ids(engine: Engine, principal: Principal, stix_id: str) -> set[str]:
+def linked_ids(conn: Connection, principal: Principal, stix_id: str) -> set[str]:
     """`stix_id`, the visible objects linked to it either way and the relationships linking them."""
-    return neighbourhood(engine, principal, stix_id, limit=MAX_LIMIT).linked_ids()
+    return neighbourhood(conn, principal, stix_id, limit=MAX_LIMIT).linked_ids()
 
 
-def relations(engine: Engine, principal: Principal, stix_id: str, *, limit: int = 200) -> tuple[list[dict], bool]:
+def relations(conn: Connection, principal: Principal, stix_id: str, *, limit: int = 200) -> tuple[list[dict], bool]:
     """The links of `stix_id` to at most `limit` objects as table rows — label, direction ("out"
     or "in"), the edge, and the object at the other end with the audiences the principal may see
     it shared with — and whether more were left out."""
-    graph = neighbourhood(engine, principal, stix_id, limit=limit)
+    graph = neighbourhood(conn, principal, stix_id, limit=limit)
     nodes = {n.id: n for n in graph.nodes}
-    with engine.connect() as conn:
-        holdings = reads.holdings_of(conn, principal, [n.pk for n in graph.nodes if not n.centre])
+    holdings = reads.holdings_of(conn, principal, [n.pk for n in graph.nodes if not n.centre])
     rows = []
     for e in graph.edges:
         outgoing = e.source == stix_id

@@ -11,19 +11,20 @@ from __future__ import annotations
 import uuid
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison import audit, clock
 from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
-from liaison.ingest.bundles import import_into
+from liaison.ingest.bundles import import_objects
 from liaison.intel import reach
 from liaison.intel.resolution import NAMED_TYPES, canonical_ids, known_entity
 from liaison.stix import tlp
+from liaison.stix.validate import ENDPOINTS
 from liaison.store import entities, reads, sharing, tenancy
 
 
-def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id: str, *,
+def merge(conn: Connection, principal: Principal, duplicate_id: str, canonical_id: str, *,
           audience: str = "auto", reason: str | None = None) -> dict:
     """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship.
     With audience 'auto' the merge is shared as widely as both entities are: with the instance when
@@ -31,39 +32,38 @@ def merge(engine: Engine, principal: Principal, duplicate_id: str, canonical_id:
     principal.require(Action.WRITE)
     if duplicate_id == canonical_id:
         raise InvalidInput("an entity cannot be merged into itself")
-    with engine.begin() as conn:
-        raws = entities.current_raw(conn, principal, {duplicate_id, canonical_id})
-        for stix_id in (duplicate_id, canonical_id):
-            if stix_id not in raws:
-                raise NotFound(f"no object {stix_id}")
-        duplicate, canonical = orjson.loads(raws[duplicate_id]), orjson.loads(raws[canonical_id])
-        _check_mergeable(duplicate, canonical)
-        if duplicate_id in canonical_ids(conn, principal, {duplicate_id}):
-            raise Conflict(f"{duplicate_id} is already merged into another entity; split that merge first")
-        if canonical_id in canonical_ids(conn, principal, {canonical_id}):
-            raise Conflict(f"{canonical_id} is itself merged into another entity; merge into that one")
-        if any(orjson.loads(raw)["target_ref"] == duplicate_id
-               for _id, raw in entities.duplicate_links(conn, principal, {duplicate_id})):
-            raise Conflict(f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, "
-                           "or split those first")
-        stamp = clock.now()
-        level = max((tlp.level_of_object(o) or "clear" for o in (duplicate, canonical)),
-                    key=tlp.LEVELS.index)
-        relationship = {
-            "type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}",
-            "created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
-            "relationship_type": "duplicate-of", "source_ref": duplicate_id, "target_ref": canonical_id,
-            "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
-            "object_marking_refs": [tlp.TLP2_IDS[level]],
-        }
-        audience = _audience_for(conn, principal, {duplicate_id, canonical_id}, level, audience)
-        import_into(conn, principal, [relationship], audience=audience)
-        audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
-                     duplicate=duplicate_id, canonical=canonical_id, audience=audience)
+    found = reads.current_versions(conn, principal, {duplicate_id, canonical_id})
+    for stix_id in (duplicate_id, canonical_id):
+        if stix_id not in found:
+            raise NotFound(f"no object {stix_id}")
+    duplicate, canonical = orjson.loads(found[duplicate_id].raw), orjson.loads(found[canonical_id].raw)
+    _check_mergeable(duplicate, canonical)
+    if duplicate_id in canonical_ids(conn, principal, {duplicate_id}):
+        raise Conflict(f"{duplicate_id} is already merged into another entity; split that merge first")
+    if canonical_id in canonical_ids(conn, principal, {canonical_id}):
+        raise Conflict(f"{canonical_id} is itself merged into another entity; merge into that one")
+    if any(orjson.loads(raw)["target_ref"] == duplicate_id
+           for _id, raw in entities.duplicate_links(conn, principal, {duplicate_id})):
+        raise Conflict(f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, "
+                       "or split those first")
+    stamp = clock.now()
+    level = max((tlp.level_of_object(o) or "clear" for o in (duplicate, canonical)),
+                key=tlp.LEVELS.index)
+    relationship = {
+        "type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}",
+        "created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
+        "relationship_type": "duplicate-of", "source_ref": duplicate_id, "target_ref": canonical_id,
+        "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
+        "object_marking_refs": [tlp.TLP2_IDS[level]],
+    }
+    audience = _audience_for(conn, principal, {duplicate_id, canonical_id}, level, audience)
+    import_objects(conn, principal, [relationship], audience=audience)
+    audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
+                 duplicate=duplicate_id, canonical=canonical_id, audience=audience)
     return relationship
 
 
-def _audience_for(conn, principal: Principal, stix_ids: set[str], level: str, wanted: str) -> str:
+def _audience_for(conn: Connection, principal: Principal, stix_ids: set[str], level: str, wanted: str) -> str:
     """The audience of a merge: `wanted` if the merge may be held for it (intel.reach: everyone in
     it sees both entities; else InvalidInput); for 'auto' the widest such audience the principal
     may share with: the instance, a group, or the own organisation."""
@@ -92,45 +92,42 @@ def _check_mergeable(duplicate: dict, canonical: dict) -> None:
         raise InvalidInput("a person, an organisation or group and a place cannot be merged with each other")
 
 
-def split(engine: Engine, principal: Principal, relationship_id: str) -> dict:
+def split(conn: Connection, principal: Principal, relationship_id: str) -> dict:
     """Undo a merge: the next version of its relationship, revoked, shared as the merge was; if
     one entity no longer reaches that audience, the merge is withdrawn from it instead and the
     split kept to the organisation."""
     principal.require(Action.WRITE)
-    with engine.begin() as conn:
-        row = reads.get_version(conn, principal, relationship_id)
-        current = orjson.loads(row.raw) if row is not None else None
-        if current is None or current.get("relationship_type") != "duplicate-of":
-            raise NotFound(f"no merge {relationship_id}")
-        if current.get("revoked"):
-            raise Conflict(f"merge {relationship_id} was already split")
-        if current.get("created_by_ref") != principal.org_identity_id:
-            raise Forbidden("only the organisation that merged these entities can split them; "
-                            "add an opinion or a note to disagree")
-        held = reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])
-        audience = next((h.audience for h in held if h.owner == principal.org_name), "org")
-        audience = "org" if audience.startswith("org:") else audience
-        revoked = {**current, "modified": clock.reserve(1, after=current["modified"])[0], "revoked": True}
-        target = tenancy.resolve_audience(conn, principal, audience)
-        claim = reach.Claim(relationship_id, row.tlp, frozenset({current["source_ref"], current["target_ref"]}))
-        if reach.Views(conn, principal, [claim]).problem(claim, target) is not None:
-            # The entities went narrower since the merge: rather than be split there, it leaves.
-            versions = sharing.chain_versions(conn, principal.org_id, relationship_id, all_versions=True)
-            sharing.remove_audience(conn, principal.org_id, sorted({v.pk for v in versions}), target.id,
-                                    principal.org_audience_id)
-            audience = "org"
-        import_into(conn, principal, [revoked], audience=audience)
-        audit.record(conn, principal.user_name, "entity.split", relationship_id,
-                     duplicate=current["source_ref"], canonical=current["target_ref"])
+    row = reads.get_version(conn, principal, relationship_id)
+    current = orjson.loads(row.raw) if row is not None else None
+    if current is None or current.get("relationship_type") != "duplicate-of":
+        raise NotFound(f"no merge {relationship_id}")
+    if current.get("revoked"):
+        raise Conflict(f"merge {relationship_id} was already split")
+    if current.get("created_by_ref") != principal.org_identity_id:
+        raise Forbidden("only the organisation that merged these entities can split them; "
+                        "add an opinion or a note to disagree")
+    held = reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])
+    audience = tenancy.audience_spec(next((h.audience for h in held if h.owner == principal.org_name), "org"))
+    revoked = {**current, "modified": clock.reserve(1, after=current["modified"])[0], "revoked": True}
+    target = tenancy.resolve_audience(conn, principal, audience)
+    claim = reach.Claim(relationship_id, row.tlp, frozenset({current["source_ref"], current["target_ref"]}))
+    if reach.Views(conn, principal, [claim]).problem(claim, target) is not None:
+        # The entities went narrower since the merge: rather than be split there, it leaves.
+        versions = sharing.chain_versions(conn, principal.org_id, relationship_id, all_versions=True)
+        sharing.remove_audience(conn, principal.org_id, sorted({v.pk for v in versions}), target.id,
+                                principal.org_audience_id)
+        audience = "org"
+    import_objects(conn, principal, [revoked], audience=audience)
+    audit.record(conn, principal.user_name, "entity.split", relationship_id,
+                 duplicate=current["source_ref"], canonical=current["target_ref"])
     return revoked
 
 
-def merges_of(engine: Engine, principal: Principal, stix_id: str) -> list[dict]:
+def merges_of(conn: Connection, principal: Principal, stix_id: str) -> list[dict]:
     """The current merges touching `stix_id` that `principal` may see, with both ends visible."""
-    with engine.connect() as conn:
-        links = [orjson.loads(raw) for _id, raw in entities.duplicate_links(conn, principal, {stix_id})]
-        ends = entities.current_raw(conn, principal, {r[k] for r in links for k in ("source_ref", "target_ref")})
-    names = {i: orjson.loads(raw).get("name") for i, raw in ends.items()}
+    links = [orjson.loads(raw) for _id, raw in entities.duplicate_links(conn, principal, {stix_id})]
+    ends = reads.current_versions(conn, principal, {r[k] for r in links for k in ENDPOINTS})
+    names = {i: orjson.loads(row.raw).get("name") for i, row in ends.items()}
     return [
         {"id": r["id"], "duplicate": {"id": r["source_ref"], "name": names[r["source_ref"]]},
          "canonical": {"id": r["target_ref"], "name": names[r["target_ref"]]},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.intel import naming
@@ -22,11 +22,10 @@ class Shared:
     added_at: str
 
 
-def recently_shared(engine: Engine, principal: Principal, limit: int = 15) -> list[Shared]:
+def recently_shared(conn: Connection, principal: Principal, limit: int = 15) -> list[Shared]:
     """Objects other organisations hold and share with the principal, most recently added first
     (each object once, with its most recent holder)."""
-    with engine.connect() as conn:
-        rows = overview.recent_from_others(conn, principal, limit * 3)
+    rows = overview.recent_from_others(conn, principal, limit * 3)
     seen: dict[str, Shared] = {}
     for row in rows:
         if row.stix_id not in seen:
@@ -35,13 +34,11 @@ def recently_shared(engine: Engine, principal: Principal, limit: int = 15) -> li
     return list(seen.values())[:limit]
 
 
-def type_counts(engine: Engine, principal: Principal) -> list[tuple[str, int]]:
+def type_counts(conn: Connection, principal: Principal) -> list[tuple[str, int]]:
     """(type, objects) the principal may see, most common first."""
-    with engine.connect() as conn:
-        return overview.counts_by_type(conn, principal)
+    return overview.counts_by_type(conn, principal)
 
 
-def organisation_names(engine: Engine) -> list[str]:
+def organisation_names(conn: Connection) -> list[str]:
     """Names of the organisations known here (search filters by owner)."""
-    with engine.connect() as conn:
-        return [row.name for row in tenancy.list_orgs(conn)]
+    return [row.name for row in tenancy.list_orgs(conn)]

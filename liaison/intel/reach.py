@@ -16,22 +16,22 @@ annotation form is stricter: it never offers a TLP weaker than the object's (int
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
+from liaison.stix.validate import ENDPOINTS
 from liaison.store import entities, tenancy
 
 #: The annotation types and the refs that say what each is about; merges are relationships.
 ANNOTATION_REFS = {"note": ("object_refs",), "opinion": ("object_refs",), "sighting": ("sighting_of_ref",)}
 MERGE = "duplicate-of"
-_ENDPOINTS = ("source_ref", "target_ref")
 #: Every property checked, for reading refs from the store.
-PROPS = ("object_refs", "sighting_of_ref", *_ENDPOINTS)
+PROPS = ("object_refs", "sighting_of_ref", *ENDPOINTS)
 
 
 def about(type_: str, relationship_type: str | None, refs: Iterable[tuple[str, str]]) -> frozenset[str] | None:
@@ -41,7 +41,7 @@ def about(type_: str, relationship_type: str | None, refs: Iterable[tuple[str, s
     if props is None:
         if type_ != "relationship" or relationship_type != MERGE:
             return None
-        props = _ENDPOINTS
+        props = ENDPOINTS
     return frozenset(target for prop, target in refs if prop in props)
 
 
@@ -80,7 +80,7 @@ class Views:
             if target.id not in self._seeing:
                 self._seeing[target.id] = entities.audiences_seeing(self.conn, target.id, target.kind)
             if not held & self._seeing[target.id]:
-                return f"not everyone in '{_spec(target)}' sees {ref}, which it is about"
+                return f"not everyone in '{target.spec}' sees {ref}, which it is about"
             if level and _rank(claim.level) < _rank(level):
                 return (f"{ref}, which it is about, is TLP:{level.upper()}; what is said about it must be "
                         f"TLP:{level.upper()} or stricter")
@@ -93,15 +93,10 @@ class Views:
         return [a for _id, a in sorted(mine.items()) if self.problem(claim, a) is None]
 
 
-def _spec(target: tenancy.Audience) -> str:
-    """What the caller names an audience by ('org', 'group:<name>', 'instance')."""
-    return "org" if target.kind == "org" else target.label
-
-
 def specs(audiences: Iterable[tenancy.Audience]) -> list[str]:
     """The audiences as the caller names them, own organisation first, then groups, then the instance."""
     order = {"org": 0, "group": 1, "instance": 2}
-    return [_spec(a) for a in sorted(audiences, key=lambda a: (order[a.kind], a.label))]
+    return [a.spec for a in sorted(audiences, key=lambda a: (order[a.kind], a.label))]
 
 
 def check(conn: Connection, principal: Principal, target: tenancy.Audience, claims: list[Claim]) -> None:
@@ -115,4 +110,4 @@ def check(conn: Connection, principal: Principal, target: tenancy.Audience, clai
         if problem is not None:
             where = f"object #{claim.index} ({claim.stix_id})" if claim.index is not None else claim.stix_id
             raise InvalidInput(f"{where}: {problem}; an annotation goes no further than what it is about",
-                               index=claim.index, object_id=claim.stix_id, audience=_spec(target))
+                               index=claim.index, object_id=claim.stix_id, audience=target.spec)

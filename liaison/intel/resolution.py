@@ -6,20 +6,20 @@ from __future__ import annotations
 import threading
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal, system_principal
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.pipeline import Lookup
 from liaison.stix.extensions import EXT_IDS
-from liaison.store import entities, tenancy
+from liaison.store import entities, reads, tenancy
 
 #: The STIX types whose names the index knows.
 NAMED_TYPES = ("identity", "threat-actor", "intrusion-set", "location")
 _ALIASES = EXT_IDS["entity-aliases"]
 _POSITION = EXT_IDS["organisation-position"]
 
-_indexes: dict[str, "_Cached"] = {}
+_indexes: dict[str, _Cached] = {}
 _guard = threading.Lock()
 
 
@@ -60,26 +60,27 @@ def known_entity(obj: dict) -> KnownEntity | None:
     return KnownEntity(obj["id"], kind, name, tuple(a for a in aliases if isinstance(a, str) and a != name), attrs)
 
 
-def visible_entities(conn, principal: Principal, stix_ids: set[str]) -> dict[str, KnownEntity]:
+def visible_entities(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, KnownEntity]:
     """The named entities among `stix_ids` that `principal` sees now, as its current view of each
     names and describes them."""
     named = {i for i in stix_ids if i.split("--")[0] in NAMED_TYPES}
-    raws = entities.current_raw(conn, principal, named) if named else {}
-    return {i: e for i, raw in raws.items() if (e := known_entity(orjson.loads(raw))) is not None}
+    rows = reads.current_versions(conn, principal, named) if named else {}
+    return {i: e for i, row in rows.items() if (e := known_entity(orjson.loads(row.raw))) is not None}
 
 
-def knowledge_index(engine: Engine) -> KnowledgeIndex:
-    """This instance's index of names, brought up to date with what was stored since last time."""
-    key = engine.url.render_as_string(hide_password=False)
+def knowledge_index(conn: Connection) -> KnowledgeIndex:
+    """This instance's index of names, brought up to date with what was stored since last time.
+    The index outlives the transaction and folds in what `conn` sees: call it before the
+    transaction writes, so that nothing it might roll back gets in."""
+    key = conn.engine.url.render_as_string(hide_password=False)
     with _guard:
         cached = _indexes.get(key)
-        with engine.connect() as conn:
-            system = system_principal(tenancy.all_audience_ids(conn))
-            if cached is None or (cached.first and entities.first_holding(conn, system) != cached.first):
-                cached = _indexes[key] = _Cached()
-            rows = entities.named_versions_since(conn, system, cached.high_water, NAMED_TYPES)
-            if rows and cached.first is None:
-                cached.first = entities.first_holding(conn, system)
+        system = system_principal(tenancy.all_audience_ids(conn))
+        if cached is None or (cached.first and entities.first_holding(conn, system) != cached.first):
+            cached = _indexes[key] = _Cached()
+        rows = entities.named_versions_since(conn, system, cached.high_water, NAMED_TYPES)
+        if rows and cached.first is None:
+            cached.first = entities.first_holding(conn, system)
         _fold(cached, rows)
     return cached.index
 
@@ -106,7 +107,7 @@ def _fold(cached: _Cached, rows) -> None:
     cached.index.add(added.values())
 
 
-def visible_lookup(engine: Engine, principal: Principal) -> Lookup:
+def visible_lookup(conn: Connection, principal: Principal) -> Lookup:
     """The reader's view of candidate entities: only what `principal` may see, as its latest visible
     version names it; an entity merged into another (a `duplicate-of` both ends of which the reader
     sees) stands for the canonical one. What it found is remembered for the life of the returned
@@ -120,17 +121,16 @@ def visible_lookup(engine: Engine, principal: Principal) -> Lookup:
         return {i: e for i in stix_ids if (e := seen[i]) is not None}
 
     def _view(stix_ids: set[str]) -> dict[str, KnownEntity | None]:
-        with engine.connect() as conn:
-            canonical = canonical_ids(conn, principal, stix_ids)
-            raws = entities.current_raw(conn, principal, set(stix_ids) | set(canonical.values()))
+        canonical = canonical_ids(conn, principal, stix_ids)
+        rows = reads.current_versions(conn, principal, set(stix_ids) | set(canonical.values()))
         found: dict[str, KnownEntity | None] = dict.fromkeys(stix_ids)
         for stix_id in stix_ids:
-            if stix_id not in raws:
+            if stix_id not in rows:
                 continue
-            entity = known_entity(orjson.loads(raws[stix_id]))
+            entity = known_entity(orjson.loads(rows[stix_id].raw))
             target = canonical.get(stix_id)
-            if entity is not None and target in raws:
-                main = known_entity(orjson.loads(raws[target]))
+            if entity is not None and target in rows:
+                main = known_entity(orjson.loads(rows[target].raw))
                 if main is not None:  # the duplicate's names lead to the canonical entity
                     entity = KnownEntity(main.stix_id, main.kind, main.name, main.aliases + entity.names, main.attrs)
             if entity is not None:
@@ -140,12 +140,12 @@ def visible_lookup(engine: Engine, principal: Principal) -> Lookup:
     return lookup
 
 
-def canonical_ids(conn, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
+def canonical_ids(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
     """For those of `stix_ids` merged into another entity, the entity they were merged into."""
     merged: dict[str, str] = {}
     for _rel_id, raw in entities.duplicate_links(conn, principal, stix_ids):
         rel = orjson.loads(raw)
         if rel["source_ref"] in stix_ids:
             merged[rel["source_ref"]] = rel["target_ref"]
-    visible = entities.current_raw(conn, principal, set(merged.values()))
+    visible = reads.current_versions(conn, principal, set(merged.values()))
     return {dup: main for dup, main in merged.items() if main in visible}

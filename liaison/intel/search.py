@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
@@ -110,7 +110,7 @@ def _day(value: str | None, name: str, *, end: bool = False) -> str | None:
     return timestamp_filter((day + timedelta(days=1) if end else day).isoformat() + "T00:00:00Z", name)
 
 
-def make_query(engine: Engine, dialect: str, *, q: str = "", types=(), owner: str | None = None,
+def make_query(conn: Connection, dialect: str, *, q: str = "", types=(), owner: str | None = None,
                tlp: str | None = None, modified_from: str | None = None,
                modified_until: str | None = None) -> store.SearchQuery:
     """A checked query from user input; `dialect` picks the text-query syntax."""
@@ -126,7 +126,7 @@ def make_query(engine: Engine, dialect: str, *, q: str = "", types=(), owner: st
         raise InvalidInput(f"unknown TLP level '{tlp}'; levels: {', '.join(tlp_levels.LEVELS)} or none",
                            parameter="tlp")
     return store.SearchQuery(
-        match=match, types=types, owner_org_id=owner_filter(engine, owner), tlp=tlp or None,
+        match=match, types=types, owner_org_id=owner_filter(conn, owner), tlp=tlp or None,
         modified_from=_day(modified_from, "modified_from"),
         modified_until=_day(modified_until, "modified_until", end=True),
     )
@@ -142,7 +142,7 @@ def _summary(raw: str) -> str:
     return ""
 
 
-def search(engine: Engine, principal: Principal, *, q: str = "", types=(), owner: str | None = None,
+def search(conn: Connection, principal: Principal, *, q: str = "", types=(), owner: str | None = None,
            tlp: str | None = None, modified_from: str | None = None, modified_until: str | None = None,
            limit: int = 25, offset: int = 0) -> Results:
     """A page of the latest versions `principal` may see that match, best first, with the total."""
@@ -150,12 +150,11 @@ def search(engine: Engine, principal: Principal, *, q: str = "", types=(), owner
         raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
     if offset < 0:
         raise InvalidInput("'offset' must not be negative", parameter="offset")
-    query = make_query(engine, engine.dialect.name, q=q, types=types, owner=owner, tlp=tlp,
+    query = make_query(conn, conn.dialect.name, q=q, types=types, owner=owner, tlp=tlp,
                        modified_from=modified_from, modified_until=modified_until)
-    with engine.connect() as conn:
-        total = store.count(conn, principal, query)
-        rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
-        holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+    total = store.count(conn, principal, query)
+    rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
+    holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
     hits = [Hit(row.stix_id, row.type, naming.display_name(row.type, row.name, row.raw), row.modified, row.tlp,
                 _summary(row.raw), holdings.get(row.pk, [])) for row in rows]
     return Results(total, limit, offset, hits)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from liaison import audit
 from liaison.access.principal import Action, Principal
@@ -42,25 +42,24 @@ def _held(conn: Connection, principal: Principal, stix_id: str, all_versions: bo
     raise NotFound(NO_OBJECT)
 
 
-def share(engine: Engine, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:
+def share(conn: Connection, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:
     """Share the organisation's current version of `stix_id` (every version it holds, with
     `all_versions`) with `audience` as well. An annotation goes no further than what it is about
     (intel.reach), as when it was made."""
     principal.require(Action.WRITE)
-    with engine.begin() as conn:
-        target = tenancy.resolve_audience(conn, principal, audience)
-        rows = [row for row in _held(conn, principal, stix_id, all_versions) if row.live]
-        for row in rows:
-            if not tlp.allows(row.tlp, target.kind):
-                allowed = " or ".join(tlp.ALLOWED_AUDIENCE_KINDS[row.tlp])
-                raise InvalidInput(f"version {row.modified} of {stix_id} is TLP:{row.tlp.upper()} and cannot be "
-                                   f"shared with '{target.label}'; its audience must be: {allowed}",
-                                   object_id=stix_id, parameter="audience")
-        _check_reach(conn, principal, stix_id, target, [row.pk for row in rows])
-        added = sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({r.pk for r in rows}),
-                                     target.id)
-        audit.record(conn, principal.user_name, "object.shared", stix_id, audience=target.label,
-                     versions=added, all_versions=all_versions)
+    target = tenancy.resolve_audience(conn, principal, audience)
+    rows = [row for row in _held(conn, principal, stix_id, all_versions) if row.live]
+    for row in rows:
+        if not tlp.allows(row.tlp, target.kind):
+            allowed = " or ".join(tlp.ALLOWED_AUDIENCE_KINDS[row.tlp])
+            raise InvalidInput(f"version {row.modified} of {stix_id} is TLP:{row.tlp.upper()} and cannot be "
+                               f"shared with '{target.label}'; its audience must be: {allowed}",
+                               object_id=stix_id, parameter="audience")
+    _check_reach(conn, principal, stix_id, target, [row.pk for row in rows])
+    added = sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({r.pk for r in rows}),
+                                 target.id)
+    audit.record(conn, principal.user_name, "object.shared", stix_id, audience=target.label,
+                 versions=added, all_versions=all_versions)
     return {"id": stix_id, "audience": target.label, "added": added}
 
 
@@ -97,35 +96,33 @@ def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: t
                        object_id=stix_id, parameter="audience")
 
 
-def annotation_audiences(engine: Engine, principal: Principal, stix_id: str) -> list[str] | None:
+def annotation_audiences(conn: Connection, principal: Principal, stix_id: str) -> list[str] | None:
     """The audiences (as 'org', 'group:<name>', 'instance') the organisation's current version of
     an annotation may be shared with, for the object page's form; None for what is no annotation."""
-    with engine.connect() as conn:
-        rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=False) \
-            if principal.org_id is not None else []
-        views, claims = _annotation_reach(conn, principal, stix_id, [r.pk for r in rows])
-        return annotation_reach.specs(_fitting(conn, principal, views, claims)) if claims else None
+    rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=False) \
+        if principal.org_id is not None else []
+    views, claims = _annotation_reach(conn, principal, stix_id, [r.pk for r in rows])
+    return annotation_reach.specs(_fitting(conn, principal, views, claims)) if claims else None
 
 
-def unshare(engine: Engine, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:
+def unshare(conn: Connection, principal: Principal, stix_id: str, audience: str, *, all_versions: bool = False) -> dict:
     """Withdraw the organisation's current version of `stix_id` (every version, with
     `all_versions`) and its own notes, opinions and sightings on it from `audience`. What would be
     left held for no one stays with the organisation alone."""
     principal.require(Action.WRITE)
-    with engine.begin() as conn:
-        target = tenancy.resolve_audience(conn, principal, audience)
-        rows = _held(conn, principal, stix_id, all_versions)
-        if target.id == principal.org_audience_id:
-            others = {row.pk for row in rows if row.audience_id != target.id}
-            if {row.pk for row in rows} - others:
-                raise InvalidInput(f"{stix_id} is held for your organisation alone there; nothing to withdraw "
-                                   "it to", object_id=stix_id, parameter="audience")
-        pks = sorted({row.pk for row in rows})
-        annotations = sharing.own_annotations(conn, principal.org_id, stix_id, target.id)
-        removed = sharing.remove_audience(conn, principal.org_id, pks, target.id, principal.org_audience_id)
-        taken = sharing.remove_audience(conn, principal.org_id, annotations, target.id, principal.org_audience_id)
-        audit.record(conn, principal.user_name, "object.unshared", stix_id, audience=target.label,
-                     versions=removed, annotations=taken, all_versions=all_versions)
+    target = tenancy.resolve_audience(conn, principal, audience)
+    rows = _held(conn, principal, stix_id, all_versions)
+    if target.id == principal.org_audience_id:
+        others = {row.pk for row in rows if row.audience_id != target.id}
+        if {row.pk for row in rows} - others:
+            raise InvalidInput(f"{stix_id} is held for your organisation alone there; nothing to withdraw "
+                               "it to", object_id=stix_id, parameter="audience")
+    pks = sorted({row.pk for row in rows})
+    annotations = sharing.own_annotations(conn, principal.org_id, stix_id, target.id)
+    removed = sharing.remove_audience(conn, principal.org_id, pks, target.id, principal.org_audience_id)
+    taken = sharing.remove_audience(conn, principal.org_id, annotations, target.id, principal.org_audience_id)
+    audit.record(conn, principal.user_name, "object.unshared", stix_id, audience=target.label,
+                 versions=removed, annotations=taken, all_versions=all_versions)
     return {"id": stix_id, "audience": target.label, "removed": removed, "annotations_removed": taken}
 
 

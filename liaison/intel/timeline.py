@@ -5,7 +5,7 @@ seizures, sightings, campaigns, and relationships that started at a known time â
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
@@ -13,7 +13,8 @@ from liaison.intel import graph
 from liaison.intel.geo import checked_types
 from liaison.intel.naming import display_name
 from liaison.stix.extensions import EXT_IDS
-from liaison.stix.validate import normalize_timestamp
+from liaison.stix.timestamps import normalize_timestamp
+from liaison.stix.validate import ENDPOINTS
 from liaison.store import links, reads
 
 EVENT_TYPES = ("report", "incident", "drug-seizure", "sighting", "campaign", "relationship")
@@ -47,21 +48,20 @@ def _dated(obj: dict) -> tuple[str, str] | None:
     return None
 
 
-def _scope(engine: Engine, principal: Principal, around: str | None, text: str | None) -> set[str] | None:
+def _scope(conn: Connection, principal: Principal, around: str | None, text: str | None) -> set[str] | None:
     """The ids a timeline is limited to, or None for no limit."""
     if around:
-        return graph.linked_ids(engine, principal, graph.checked_id(around, "around"))
+        return graph.linked_ids(conn, principal, graph.checked_id(around, "around"))
     if text:
-        with engine.connect() as conn:
-            matches = reads.list_objects(conn, principal, reads.Filters(text=text), limit=MAX_MATCHES)
+        matches = reads.list_objects(conn, principal, reads.Filters(text=text), limit=MAX_MATCHES)
         scope: set[str] = set()
         for match in matches:
-            scope |= graph.linked_ids(engine, principal, match.stix_id)
+            scope |= graph.linked_ids(conn, principal, match.stix_id)
         return scope
     return None
 
 
-def events(engine: Engine, principal: Principal, *, around: str | None = None, text: str | None = None,
+def events(conn: Connection, principal: Principal, *, around: str | None = None, text: str | None = None,
            types: list[str] | None = None, limit: int = 200) -> dict:
     """Dated events newest first, at most `limit`: those of `around` and the objects linked to it,
     or of the objects whose name contains `text` and those linked to them, or all of them.
@@ -71,23 +71,22 @@ def events(engine: Engine, principal: Principal, *, around: str | None = None, t
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_LIMIT}", parameter="limit")
     text = (text or "").strip() or None
-    scope = _scope(engine, principal, around, text)
-    with engine.connect() as conn:
-        if scope is None:  # relationships only when they have a start time
-            rows = [row for kind in wanted for row in links.latest_of_types(
-                conn, principal, [kind], limit=MAX_SCAN,
-                raw_contains='"start_time":' if kind == "relationship" else None)]
-        else:
-            rows = [row for row in links.latest(conn, principal, scope) if row.type in wanted]
-        dated = []
-        for row in rows:
-            obj = orjson.loads(row.raw)
-            when = _dated(obj)
-            if when:
-                dated.append((row, obj, *when))
-        ends = {obj[p] for _, obj, *_ in dated if obj["type"] == "relationship" for p in ("source_ref", "target_ref")}
-        sighted = {obj["sighting_of_ref"] for _, obj, *_ in dated if obj["type"] == "sighting"}
-        nodes = {row.stix_id: row for row in links.latest(conn, principal, ends | sighted)}
+    scope = _scope(conn, principal, around, text)
+    if scope is None:  # relationships only when they have a start time
+        rows = [row for kind in wanted for row in links.latest_of_types(
+            conn, principal, [kind], limit=MAX_SCAN,
+            raw_contains='"start_time":' if kind == "relationship" else None)]
+    else:
+        rows = [row for row in reads.current_versions(conn, principal, scope).values() if row.type in wanted]
+    dated = []
+    for row in rows:
+        obj = orjson.loads(row.raw)
+        when = _dated(obj)
+        if when:
+            dated.append((row, obj, *when))
+    ends = {obj[p] for _, obj, *_ in dated if obj["type"] == "relationship" for p in ENDPOINTS}
+    sighted = {obj["sighting_of_ref"] for _, obj, *_ in dated if obj["type"] == "sighting"}
+    nodes = reads.current_versions(conn, principal, ends | sighted)
 
     found = []
     for row, obj, stamp, prop in dated:

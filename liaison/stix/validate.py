@@ -19,8 +19,9 @@ store needs nothing, Liaison is more lenient than the validator (a `modified` ea
 
 from __future__ import annotations
 
-import calendar
 import re
+
+from liaison.stix.timestamps import normalize_timestamp
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
 # \Z, not $: `$` also matches before a trailing newline, which must not get into ids and keys.
@@ -29,12 +30,12 @@ IDENTIFIER_RE = re.compile(rf"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)--{_UUID}\Z")
 #: A reference value: Liaison's identifiers and everything the OASIS identifier schema takes
 #: (`^[a-z][a-z0-9-]+[a-z0-9]--<uuid>`, whose type part may hold a double hyphen).
 REF_RE = re.compile(rf"^[a-z][a-z0-9-]*--{_UUID}\Z")
-TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.(\d+))?Z\Z",
-    re.ASCII)
 
 #: Deeper objects are refused: no STIX type needs more, and it bounds the walk.
 MAX_DEPTH = 32
+#: A relationship's endpoints. The store keeps them as edges of the relationship (carrying its
+#: type), not of what it links.
+ENDPOINTS = ("source_ref", "target_ref")
 
 SDO_REQUIRED: dict[str, tuple[str, ...]] = {
     "attack-pattern": ("name",),
@@ -56,7 +57,7 @@ SDO_REQUIRED: dict[str, tuple[str, ...]] = {
     "threat-actor": ("name",),
     "tool": ("name",),
     "vulnerability": ("name",),
-    "relationship": ("relationship_type", "source_ref", "target_ref"),
+    "relationship": ("relationship_type", *ENDPOINTS),
     "sighting": ("sighting_of_ref",),
     # The OASIS schemas require neither language-content's object_modified nor
     # extension-definition's created_by_ref.
@@ -75,10 +76,7 @@ _NAMED = ("name", "description")
 #: String properties checked, by the types whose OASIS schema defines them as strings. `lang` is
 #: a common property of every SDO/SRO ("core" objects, custom ones included).
 STRING_PROPS: dict[str, tuple[str, ...]] = {
-    **{kind: _NAMED for kind in (
-        "attack-pattern", "campaign", "course-of-action", "identity", "incident", "infrastructure",
-        "intrusion-set", "location", "malware", "report", "threat-actor", "tool", "vulnerability",
-        "extension-definition")},
+    **dict.fromkeys(("attack-pattern", "campaign", "course-of-action", "identity", "incident", "infrastructure", "intrusion-set", "location", "malware", "report", "threat-actor", "tool", "vulnerability", "extension-definition"), _NAMED),
     "grouping": (*_NAMED, "context"),
     "indicator": (*_NAMED, "pattern", "pattern_type"),
     "malware-analysis": ("product",),
@@ -88,12 +86,11 @@ STRING_PROPS: dict[str, tuple[str, ...]] = {
     "sighting": ("description",),
     "marking-definition": ("name",),
     "autonomous-system": ("name",), "mutex": ("name",), "software": ("name",), "file": ("name",),
-    **{kind: ("value",) for kind in ("domain-name", "email-addr", "ipv4-addr", "ipv6-addr", "mac-addr", "url")},
+    **dict.fromkeys(("domain-name", "email-addr", "ipv4-addr", "ipv6-addr", "mac-addr", "url"), ("value",)),
 }
 #: Timestamp properties besides created/modified, by the types that define them.
 TIMESTAMP_PROPS: dict[str, tuple[str, ...]] = {
-    **{kind: ("first_seen", "last_seen") for kind in (
-        "campaign", "infrastructure", "intrusion-set", "malware", "sighting", "threat-actor")},
+    **dict.fromkeys(("campaign", "infrastructure", "intrusion-set", "malware", "sighting", "threat-actor"), ("first_seen", "last_seen")),
     "indicator": ("valid_from", "valid_until"),
     "report": ("published",),
     "observed-data": ("first_observed", "last_observed"),
@@ -102,8 +99,7 @@ TIMESTAMP_PROPS: dict[str, tuple[str, ...]] = {
 }
 #: Lists of strings besides labels, by the types that define them.
 STRING_LIST_PROPS: dict[str, tuple[str, ...]] = {
-    **{kind: ("aliases",) for kind in (
-        "attack-pattern", "campaign", "infrastructure", "intrusion-set", "malware", "threat-actor", "tool")},
+    **dict.fromkeys(("attack-pattern", "campaign", "infrastructure", "intrusion-set", "malware", "threat-actor", "tool"), ("aliases",)),
     "extension-definition": ("extension_types",),
 }
 #: References the store relies on, on every object: a malformed one is an error.
@@ -113,7 +109,7 @@ COMMON_REFS = frozenset({"created_by_ref", "object_marking_refs"})
 #: plain strings, so those are tolerated like custom references.)
 STANDARD_REFS: dict[str, frozenset[str]] = {
     kind: COMMON_REFS | refs for kind, refs in {
-        "relationship": {"source_ref", "target_ref"},
+        "relationship": set(ENDPOINTS),
         "sighting": {"sighting_of_ref", "observed_data_refs", "where_sighted_refs"},
         "grouping": {"object_refs"}, "note": {"object_refs"}, "opinion": {"object_refs"},
         "report": {"object_refs"},
@@ -136,24 +132,6 @@ class StixValidationError(ValueError):
         self.prop = prop
         where = f"object #{index}" + (f" ({object_id})" if object_id else "")
         super().__init__(f"{where}: {message}")
-
-
-def normalize_timestamp(value: str) -> str:
-    """The fixed-width form `YYYY-MM-DDTHH:MM:SS.ffffffZ` of a STIX timestamp, so that stored
-    versions sort as text; ValueError when `value` is not a valid timestamp."""
-    m = TIMESTAMP_RE.match(value) if isinstance(value, str) else None
-    if m is None:
-        raise ValueError(f"not a STIX timestamp: {value!r}")
-    year, month, day, fraction = m.groups()
-    if day > "28" and int(day) > calendar.monthrange(int(year), int(month))[1]:
-        raise ValueError(f"no such day: {value!r}")
-    # A leap second (…:60) is legal in STIX and sorts after :59 as text.
-    if fraction is None:
-        return value[:-1] + ".000000Z"
-    digits = len(fraction)
-    if digits == 6:
-        return value
-    return value[:-1] + "0" * (6 - digits) + "Z" if digits < 6 else value[:26] + "Z"
 
 
 def validate_object(obj: object, index: int) -> list[tuple[str, str]]:
@@ -277,7 +255,7 @@ def _check_common(obj: dict, kind: str, core: bool, fail) -> None:
 
 def _check_type_rules(kind: str, obj: dict, fail) -> None:
     if kind == "relationship":
-        for prop in ("source_ref", "target_ref"):
+        for prop in ENDPOINTS:
             if not isinstance(obj[prop], str):
                 raise fail(f"'{prop}' must be an identifier", prop)
     elif kind in ("grouping", "note", "opinion", "report"):

@@ -1,17 +1,19 @@
-"""Queries behind entity resolution: named objects for the knowledge index, the reader's current
-view of candidate entities, and the merges (`duplicate-of` relationships) the reader may see."""
+"""Queries behind entity resolution and annotations: named objects for the knowledge index, the
+merges (`duplicate-of` relationships) the reader may see, and the audiences what it sees is held
+for. (The reader's current view of candidate entities is store.reads.current_versions.)"""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, and_, exists, select
 
-from liaison.access.predicate import current, holding_visible
+from liaison.access.predicate import current, holding_visible, own_live
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
-from liaison.store import links, sharing, tenancy
+from liaison.stix.validate import ENDPOINTS
+from liaison.store import sharing, tenancy
+from liaison.store.chunks import chunks
 
 V = object_version
-_CHUNK = 900
 
 
 def named_versions_since(conn: Connection, principal: Principal, after: str, types: tuple[str, ...]):
@@ -36,22 +38,16 @@ def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | N
     return (row.added_at, row.stix_id) if row else None
 
 
-def current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
-    """The latest version `principal` may see of each of `stix_ids` that is not revoked, as JSON."""
-    return {row.stix_id: row.raw for row in links.latest(conn, principal, stix_ids)}
-
-
 def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
     """The current `duplicate-of` relationships `principal` may see whose source or target is one of
     `stix_ids`: rows of (relationship id, raw)."""
-    ids = sorted(stix_ids)
     found: dict[str, str] = {}
-    for i in range(0, len(ids), _CHUNK):
+    for part in chunks(sorted(stix_ids)):
         rows = conn.execute(
             select(V.c.stix_id, V.c.raw)
             .join(edge, edge.c.version_pk == V.c.pk)
             .where(
-                and_(edge.c.prop.in_(("source_ref", "target_ref")), edge.c.target_id.in_(ids[i:i + _CHUNK]),
+                and_(edge.c.prop.in_(ENDPOINTS), edge.c.target_id.in_(part),
                      edge.c.relationship_type == "duplicate-of"),
                 V.c.type == "relationship", current(principal),
             )
@@ -76,14 +72,13 @@ def current_holdings(conn: Connection, principal: Principal,
     """For each of `stix_ids` that `principal` sees: the TLP of its latest visible version
     (access.predicate.latest_visible, revoked or not) and the audiences that content is held for,
     among the holdings `principal` may see. Invisible and unknown ids are absent alike."""
-    ids = sorted(stix_ids)
     levels: dict[str, str | None] = {}
     held: dict[str, set[int]] = {}
-    for i in range(0, len(ids), _CHUNK):
+    for part in chunks(sorted(stix_ids)):
         rows = conn.execute(
             select(V.c.stix_id, V.c.tlp, holding.c.audience_id)
             .join(holding, holding.c.version_pk == V.c.pk)
-            .where(V.c.stix_id.in_(ids[i:i + _CHUNK]), holding_visible(principal),
+            .where(V.c.stix_id.in_(part), holding_visible(principal),
                    current(principal, include_revoked=True))
         )
         for stix_id, level, audience_id in rows:
@@ -108,13 +103,12 @@ def version_refs(conn: Connection, org_id: int, version_pks: list[int], props: t
     """The refs under `props` of those of `version_pks` that organisation `org_id` holds (a read of
     the acting organisation's own holdings, as store.sharing.chain_versions): rows of (pk,
     stix_id, type, tlp, prop, target_id, relationship_type)."""
-    pks = sorted(set(version_pks))
     found = []
-    for i in range(0, len(pks), _CHUNK):
+    for part in chunks(sorted(set(version_pks))):
         found += conn.execute(
             select(V.c.pk, V.c.stix_id, V.c.type, V.c.tlp, edge.c.prop, edge.c.target_id, edge.c.relationship_type)
             .join(edge, edge.c.version_pk == V.c.pk)
-            .where(V.c.pk.in_(pks[i:i + _CHUNK]), edge.c.prop.in_(props),
+            .where(V.c.pk.in_(part), edge.c.prop.in_(props),
                    exists(select(1).where(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id)))
         ).all()
     return found
@@ -125,14 +119,14 @@ def own_current(conn: Connection, principal: Principal, stix_ids: set[str]) -> d
     (its own chain, which it reads first): id -> (version pk, TLP level)."""
     if not stix_ids or principal.org_id is None:
         return {}
-    own = holding.alias("own")
-    rows = conn.execute(
-        select(V.c.stix_id, V.c.pk, V.c.tlp).where(
-            V.c.stix_id.in_(sorted(stix_ids)), current(principal, include_revoked=True),
-            exists(select(1).where(own.c.version_pk == V.c.pk, own.c.org_id == principal.org_id,
-                                   own.c.superseded_at.is_(None))))
-    ).all()
-    return {stix_id: (pk, level) for stix_id, pk, level in rows}
+    found: dict[str, tuple[int, str | None]] = {}
+    for part in chunks(sorted(stix_ids)):
+        rows = conn.execute(
+            select(V.c.stix_id, V.c.pk, V.c.tlp).where(
+                V.c.stix_id.in_(part), current(principal, include_revoked=True), own_live(principal, V.c.pk))
+        )
+        found.update((stix_id, (pk, level)) for stix_id, pk, level in rows)
+    return found
 
 
 def share_own(conn: Connection, principal: Principal, version_pks: list[int], audience_id: int) -> None:

@@ -27,14 +27,12 @@ from liaison.db.bulk import insert_rows
 from liaison.db.tables import edge, holding, object_label, object_version
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
+from liaison.stix.validate import ENDPOINTS
+from liaison.store.chunks import chunks
 from liaison.store.search import index_documents
 from liaison.store.stamps import date_added_stamps, take_write_lock
 from liaison.store.tenancy import audience_kinds
 
-#: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
-_IN_CHUNK = 900
-#: Relationship edges carry the relationship type; other embedded refs do not.
-_ENDPOINTS = ("source_ref", "target_ref")
 _VERSION_COLUMNS = ("stix_id", "modified", "type", "spec_version", "created", "revoked", "tlp", "name",
                     "created_by_ref", "raw", "digest", "owner_org_id")
 _HOLDING_COLUMNS = ("version_pk", "org_id", "audience_id", "added_at", "added_by", "superseded_at")
@@ -99,11 +97,6 @@ def version_pks(conn: Connection, keys: set[tuple[str, str, str]]) -> dict[tuple
             in _rows_for_ids(conn, columns, list({key[0] for key in keys})) if (stix_id, modified, digest) in keys}
 
 
-def _chunks(items: list, size: int = _IN_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
     """object_version rows (the given columns) whose stix_id is one of `stix_ids`. PostgreSQL gets
     one join with the unnested array, which it plans as index probes even while the table's
@@ -112,7 +105,7 @@ def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
         wanted = func.unnest(bindparam("ids", stix_ids, type_=ARRAY(String))).table_valued("id").render_derived(name="wanted")
         yield from conn.execute(select(*columns).select_from(wanted.join(V, V.c.stix_id == wanted.c.id)))
         return
-    for part in _chunks(stix_ids):
+    for part in chunks(stix_ids):
         yield from conn.execute(select(*columns).where(V.c.stix_id.in_(part)))
 
 
@@ -150,7 +143,7 @@ def _chains(conn: Connection, org_id: int, contents: dict[tuple[str, str, str], 
     go stale while one large import grows the tables, and walk every holding for each row."""
     by_pk = {content.pk: (key, content.revoked) for key, content in contents.items()}
     rows: dict[tuple[str, str], list] = defaultdict(list)
-    for part in _chunks(sorted(by_pk)):
+    for part in chunks(sorted(by_pk)):
         for pk, audience_id, superseded in conn.execute(
                 select(holding.c.version_pk, holding.c.audience_id, holding.c.superseded_at)
                 .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part))):
@@ -282,11 +275,12 @@ def write_batch(
         insert_rows(conn, object_label, ("version_pk", "label"), (
             (new_pks[key], label) for key, v in fresh.items() for label in dict.fromkeys(v.labels)))
         insert_rows(conn, edge, ("version_pk", "prop", "target_id", "relationship_type"), (
-            (new_pks[key], prop, target, v.relationship_type if prop in _ENDPOINTS else None)
+            # Relationship edges carry the relationship type; other embedded refs do not.
+            (new_pks[key], prop, target, v.relationship_type if prop in ENDPOINTS else None)
             for key, v in fresh.items() for prop, target in v.refs))
 
     now = clock.now()
-    for part in _chunks(superseded):
+    for part in chunks(superseded):
         conn.execute(update(holding).where(holding.c.org_id == org_id, holding.c.version_pk.in_(part),
                                            holding.c.superseded_at.is_(None)).values(superseded_at=now))
 
@@ -294,8 +288,9 @@ def write_batch(
     for move in moves:
         pk = pk_of[(move.version.stix_id, move.version.modified, move.version.digest)]
         new_holdings += [(pk, a, now if move.superseded else None) for a in sorted(move.audiences)]
+    stamps = date_added_stamps(conn, len(new_holdings))
     insert_rows(conn, holding, _HOLDING_COLUMNS, (
         (pk, org_id, audience, stamp, principal.user_id, gone)
-        for (pk, audience, gone), stamp in zip(new_holdings, date_added_stamps(conn, len(new_holdings)))))
+        for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)))
     result.new_holdings = len(share) + len(moves)
     return result

@@ -1,35 +1,27 @@
 """Queries over the links between objects: relationships, embedded references, and the latest
-versions that graphs, maps and timelines are drawn from. Every query takes a Principal and only
-returns visible, non-revoked latest versions; a link is returned only when its other end has a
-version the principal may see."""
+versions that graphs, maps and timelines are drawn from (with store.reads.current_versions). Every
+query takes a Principal and only returns visible, non-revoked latest versions; a link is returned
+only when its other end has a version the principal may see."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, exists, not_, or_, select
 
 from liaison.access.predicate import current, visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, object_version
+from liaison.stix.validate import ENDPOINTS
+from liaison.store.chunks import chunks
+from liaison.store.reads import VERSION_COLUMNS
 
 V = object_version
-#: Relationship endpoints: these edges belong to the relationship, not to what it links.
-ENDPOINTS = ("source_ref", "target_ref")
-#: Larger IN lists are split so both SQLite and PostgreSQL stay within their parameter limits.
-_IN_CHUNK = 900
-#: What a node of a graph, a map or a timeline is drawn from.
-_NODE_COLUMNS = (V.c.pk, V.c.stix_id, V.c.type, V.c.name, V.c.tlp, V.c.modified, V.c.raw)
 
 
 def _has_visible_version(principal: Principal, stix_id_column):
     other = V.alias("other_end")
     return exists(select(1).where(other.c.stix_id == stix_id_column, visible(principal, other.c.pk)))
-
-
-def _chunks(items: list, size: int = _IN_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def prop_matches(column, labels: Iterable[str]):
@@ -38,21 +30,11 @@ def prop_matches(column, labels: Iterable[str]):
     return or_(*(or_(column == label, column.endswith(f".{label}", autoescape=True)) for label in labels))
 
 
-def latest(conn: Connection, principal: Principal, stix_ids: Iterable[str], *, include_revoked: bool = False) -> list:
-    """The current (latest visible, not revoked unless `include_revoked`) versions of these objects;
-    rows of (pk, stix_id, type, name, tlp, modified, raw). Ids with no such version are left out."""
-    seen = current(principal, include_revoked=include_revoked)
-    found = []
-    for part in _chunks(sorted(set(stix_ids))):
-        found += conn.execute(select(*_NODE_COLUMNS).where(V.c.stix_id.in_(part), seen)).all()
-    return found
-
-
 def latest_of_types(conn: Connection, principal: Principal, types: Iterable[str], *, limit: int,
                     raw_contains: str | None = None) -> list:
     """Current versions of objects of these types, most recently modified first, at most `limit`;
     with `raw_contains`, only those whose JSON contains that text (a cheap pre-filter)."""
-    query = select(*_NODE_COLUMNS).where(V.c.type.in_(sorted(set(types))), current(principal))
+    query = select(*VERSION_COLUMNS).where(V.c.type.in_(sorted(set(types))), current(principal))
     if raw_contains:
         query = query.where(V.c.raw.contains(raw_contains, autoescape=True))
     return conn.execute(query.order_by(V.c.modified.desc(), V.c.pk.desc()).limit(limit)).all()
@@ -116,12 +98,23 @@ def referrers_of(conn: Connection, principal: Principal, stix_id: str, *, labels
     return conn.execute(query.limit(limit)).all()
 
 
+def referring_versions(conn: Connection, principal: Principal, target_id: str, props: tuple[str, ...]) -> list:
+    """Current versions whose properties `props` refer to `target_id` (the notes, opinions, sightings
+    and reports about it), oldest first: rows of (pk, stix_id, type, modified, tlp, raw)."""
+    return conn.execute(
+        select(V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.raw).distinct()
+        .join(edge, edge.c.version_pk == V.c.pk)
+        .where(edge.c.target_id == target_id, edge.c.prop.in_(props), current(principal))
+        .order_by(V.c.modified, V.c.pk)
+    ).all()
+
+
 def located_at(conn: Connection, principal: Principal, source_ids: Iterable[str]) -> list:
     """Current `located-at` relationships from these objects to a visible object; rows of
     (source, target), most recently modified first."""
     source, target = edge.alias("source"), edge.alias("target")
     found = []
-    for part in _chunks(sorted(set(source_ids))):
+    for part in chunks(sorted(set(source_ids))):
         query = (
             select(source.c.target_id.label("source"), target.c.target_id.label("target"))
             .select_from(V)

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
-from sqlalchemy import Connection, Select, and_, case, exists, func, select
+from sqlalchemy import Connection, Row, Select, and_, case, exists, func, select
 
-from liaison.access.predicate import chain_rank, current, history_visible, holding_visible, visible, visible_to_org_holding
+from liaison.access.predicate import (
+    chain_rank,
+    current,
+    history_visible,
+    holding_visible,
+    visible,
+    visible_to_org_holding,
+)
 from liaison.access.principal import Principal
 from liaison.db.tables import audience, holding, object_label, object_version, organization, sharing_group
+from liaison.store.chunks import chunks
+from liaison.store.tenancy import audience_label
 
 V = object_version
+#: What current_versions returns of each object: enough to name it, draw it and read it.
+VERSION_COLUMNS = (V.c.pk, V.c.stix_id, V.c.type, V.c.name, V.c.tlp, V.c.modified, V.c.raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,19 @@ def iter_raw(conn: Connection, principal: Principal, filters: Filters, *, all_ve
         yield raw
 
 
+def current_versions(conn: Connection, principal: Principal, stix_ids: Iterable[str], *,
+                     include_revoked: bool = False) -> dict[str, Row]:
+    """The principal's current version (access.predicate.current: its view of the object, not
+    revoked unless `include_revoked`) of each of `stix_ids`: {id: row of (pk, stix_id, type, name,
+    tlp, modified, raw)}. Invisible and unknown ids are absent alike."""
+    seen = current(principal, include_revoked=include_revoked)
+    found: dict[str, Row] = {}
+    for part in chunks(sorted(set(stix_ids))):
+        rows = conn.execute(select(*VERSION_COLUMNS).where(V.c.stix_id.in_(part), seen))
+        found.update((row.stix_id, row) for row in rows)
+    return found
+
+
 def get_version(conn: Connection, principal: Principal, stix_id: str, modified: str | None = None):
     """The principal's view of `stix_id` (see access.predicate.latest_visible), or its version
     `modified` in the chain the principal reads; None if none. Rows of (pk, stix_id, modified,
@@ -136,6 +160,5 @@ def holdings_of(conn: Connection, principal: Principal, version_pks: list[int], 
     ).all()
     found: dict[int, list[HoldingInfo]] = defaultdict(list)
     for pk, owner, kind, group, added_at, superseded_at in rows:
-        label = {"org": f"org:{owner}", "group": f"group:{group}", "instance": "instance"}[kind]
-        found[pk].append(HoldingInfo(owner, label, added_at, superseded_at))
+        found[pk].append(HoldingInfo(owner, audience_label(kind, owner, group), added_at, superseded_at))
     return found

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import orjson
-
 from sqlalchemy import Connection, column, func, literal_column, select, table, text
 
 from liaison.access.predicate import current, visible_to_org_holding

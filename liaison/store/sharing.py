@@ -12,10 +12,11 @@ from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from liaison.db.bulk import insert_rows
 from liaison import clock
+from liaison.db.bulk import insert_rows
 from liaison.db.tables import audience, edge, holding, object_version, organization, partner_delivery, sharing_group
 from liaison.store.stamps import date_added_stamps
+from liaison.store.tenancy import audience_label
 
 V = object_version
 #: The annotation types whose withdrawal follows their object's, and the refs that tie them to it.
@@ -43,8 +44,9 @@ def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks
         holding.c.org_id == org_id, holding.c.audience_id == audience_id,
         holding.c.version_pk.in_(version_pks))).scalars())
     new = sorted(set(version_pks) - held)
+    stamps = date_added_stamps(conn, len(new))
     insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), [
-        (pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, date_added_stamps(conn, len(new)))])
+        (pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)])
     return len(new)
 
 
@@ -60,7 +62,7 @@ def remove_audience(conn: Connection, org_id: int, version_pks: list[int], audie
         holding.c.audience_id != audience_id)).scalars())
     lonely = sorted(set(version_pks) - elsewhere)
     mine = and_(holding.c.org_id == org_id, holding.c.audience_id == audience_id)
-    for pk, stamp in zip(lonely, date_added_stamps(conn, len(lonely))):
+    for pk, stamp in zip(lonely, date_added_stamps(conn, len(lonely)), strict=True):
         conn.execute(update(holding).where(mine, holding.c.version_pk == pk)
                      .values(audience_id=fallback_audience_id, added_at=stamp))
     moved = len(lonely)
@@ -107,13 +109,15 @@ def record_deliveries(conn: Connection, partner_org_id: int, audience_id: int,
 def partners_reached(conn: Connection, org_id: int, stix_id: str) -> list[tuple[str, str, str]]:
     """(partner, audience label, last received at) for each partner instance that received the
     organisation's versions of `stix_id`."""
-    partner_org = organization.alias("partner_org")
+    partner_org, audience_org = organization.alias("partner_org"), organization.alias("audience_org")
     rows = conn.execute(
-        select(partner_org.c.name, audience.c.kind, sharing_group.c.name, partner_delivery.c.last_at)
+        select(partner_org.c.name, audience.c.kind, audience_org.c.name, sharing_group.c.name,
+               partner_delivery.c.last_at)
         .join(partner_org, partner_org.c.id == partner_delivery.c.partner_org_id)
         .join(audience, audience.c.id == partner_delivery.c.audience_id)
+        .outerjoin(audience_org, audience_org.c.id == audience.c.org_id)
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
         .where(partner_delivery.c.stix_id == stix_id, partner_delivery.c.org_id == org_id)
         .order_by(partner_org.c.name, sharing_group.c.name)
     ).all()
-    return [(name, f"group:{group}" if kind == "group" else kind, at) for name, kind, group, at in rows]
+    return [(name, audience_label(kind, org, group), at) for name, kind, org, group, at in rows]

@@ -21,13 +21,30 @@ from liaison.db.tables import (
 from liaison.errors import Conflict, InvalidInput, NotFound
 
 
+def audience_label(kind: str, org: str | None = None, group: str | None = None) -> str:
+    """How an audience of `kind` is shown, everywhere: 'org:<organisation name>', 'group:<group
+    name>' or 'instance'."""
+    return {"org": f"org:{org}", "group": f"group:{group}", "instance": "instance"}[kind]
+
+
+def audience_spec(label: str) -> str:
+    """What a caller names the audience labelled `label` by when sharing with it: 'org' for its own
+    organisation (the only one it shares with), the label itself for a group or the instance."""
+    return "org" if label.startswith("org:") else label
+
+
 @dataclass(frozen=True, slots=True)
 class Audience:
-    """An audience row with its readable label: 'org', 'group:<name>' or 'instance'."""
+    """An audience row with its readable label (audience_label)."""
 
     id: int
     kind: str
     label: str
+
+    @property
+    def spec(self) -> str:
+        """What the caller names it by (audience_spec): 'org', 'group:<name>' or 'instance'."""
+        return audience_spec(self.label)
 
 
 def instance_audience_id(conn: Connection) -> int:
@@ -281,19 +298,18 @@ def audiences(conn: Connection, ids: frozenset[int] | set[int]) -> dict[int, Aud
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
         .where(audience.c.id.in_(sorted(ids)))
     ).all()
-    labels = {"org": "org:{0}", "group": "group:{1}", "instance": "instance"}
-    return {a_id: Audience(a_id, kind, labels[kind].format(org, grp)) for a_id, kind, org, grp in rows}
+    return {a_id: Audience(a_id, kind, audience_label(kind, org, grp)) for a_id, kind, org, grp in rows}
 
 
 def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audience:
     """The audience named by `spec` ('org', 'group:<name>', 'instance') among those the principal
     may share with; unknown names and groups the principal's organisation is not in are refused alike."""
     if spec == "org" and principal.org_audience_id is not None:
-        return Audience(principal.org_audience_id, "org", f"org:{principal.org_name}")
+        return Audience(principal.org_audience_id, "org", audience_label("org", principal.org_name))
     if spec == "instance":
         instance_id = instance_audience_id(conn)
         if instance_id in principal.audience_ids or principal.is_system:  # partners' organisations are not in it
-            return Audience(instance_id, "instance", "instance")
+            return Audience(instance_id, "instance", audience_label("instance"))
     if spec.startswith("group:"):
         found = conn.execute(
             select(audience.c.id)
@@ -301,7 +317,7 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
             .where(sharing_group.c.name == spec[6:], audience.c.id.in_(sorted(principal.audience_ids)))
         ).scalar()
         if found is not None:
-            return Audience(found, "group", spec)
+            return Audience(found, "group", audience_label("group", group=spec[6:]))
     known = audiences(conn, principal.audience_ids).values()
     choices = ["org"] + ["instance" for a in known if a.kind == "instance"] + sorted(
         a.label for a in known if a.kind == "group"

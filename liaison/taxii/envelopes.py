@@ -5,48 +5,47 @@ from __future__ import annotations
 import uuid
 
 import orjson
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection
 
 from liaison import clock
 from liaison.access.principal import Action, Principal
-from liaison.db.tables import taxii_status
-from liaison.errors import Forbidden, InvalidInput, NotFound
-from liaison.federation import partners, receive, signing
-from liaison.taxii.collections import Collection
+from liaison.errors import InvalidInput, NotFound
+from liaison.ingest import received
+from liaison.ingest.bundles import BATCH_SIZE
+from liaison.store import collections as store
+from liaison.store import partners
+from liaison.store.provenance import instance_key
+from liaison.taxii.collections import collection
 
 
-def add_objects(engine: Engine, principal: Principal, coll: Collection, objects: object) -> dict:
+def add_objects(conn: Connection, principal: Principal, collection_id: str, objects: object, *,
+                batch_size: int = BATCH_SIZE) -> dict:
     """Import the envelope's objects into the collection's audience and return the status
-    resource: each object succeeds or fails on its own; the successful ones commit together."""
+    resource: each object succeeds or fails on its own; the successful ones, the rejections'
+    audit and the status commit together, with the caller's transaction."""
     principal.require(Action.WRITE)
-    if not coll.can_write:
-        raise Forbidden("you cannot write to this collection")
+    coll = collection(conn, principal, collection_id)
     if not isinstance(objects, list):
         raise InvalidInput("an envelope's 'objects' must be an array")
     requested = clock.now()
-    with engine.begin() as conn:
-        sender = partners.partner_of_org(conn, principal.org_id)
-        screened = receive.screen(conn, sender, objects, signing.load_or_create(conn))
-    successes, failures = receive.store_screened(engine, principal, coll.label, screened,
-                                                 sender=sender.name if sender else None)
+    sender = partners.of_org(conn, principal.org_id)
+    screened = received.screen(conn, sender, objects, instance_key(conn))
+    successes, failures = received.store_screened(conn, principal, coll.spec, screened,
+                                                  sender=sender.name if sender else None, batch_size=batch_size)
     status = {
         "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": requested,
         "total_count": len(objects), "success_count": len(successes), "successes": successes,
         "failure_count": len(failures), "failures": failures, "pending_count": 0, "pendings": [],
     }
-    with engine.begin() as conn:
-        conn.execute(insert(taxii_status).values(
-            id=status["id"], user_id=principal.user_id, request_timestamp=requested, status="complete",
-            total_count=status["total_count"], success_count=len(successes), failure_count=len(failures),
-            pending_count=0, details=orjson.dumps({"successes": successes, "failures": failures}).decode()))
+    store.save_status(conn, status["id"], principal.user_id, requested, total=len(objects),
+                      successes=len(successes), failures=len(failures),
+                      details=orjson.dumps({"successes": successes, "failures": failures}).decode())
     return status
 
 
-def get_status(engine: Engine, principal: Principal, status_id: str) -> dict:
+def get_status(conn: Connection, principal: Principal, status_id: str) -> dict:
     """A status resource; only the user who sent the envelope sees it."""
-    with engine.connect() as conn:
-        row = conn.execute(select(taxii_status).where(taxii_status.c.id == status_id,
-                                                      taxii_status.c.user_id == principal.user_id)).first()
+    row = store.status_of(conn, status_id, principal.user_id)
     if row is None:
         raise NotFound(f"no status '{status_id}' for you")
     details = orjson.loads(row.details)

@@ -4,136 +4,131 @@ sharing groups). The rules, and the audit of every change, live in liaison.admin
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison import administration as admin
 from liaison.access.principal import Principal
-from liaison.http.deps import get_engine
-from liaison.errors import InvalidInput, LiaisonError
+from liaison.errors import InvalidInput
+from liaison.http.deps import Conn, attempt
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
 router = APIRouter(prefix="/admin")
 
 
-async def _page(request: Request, engine: Engine, principal: Principal, status_code: int = 200, **extra):
-    view = await run_in_threadpool(admin.overview, engine, principal)
+def _page(request: Request, conn: Connection, principal: Principal, status_code: int = 200, **extra):
+    view = admin.overview(conn, principal)
     return render(request, "admin.html", principal, status_code=status_code,
                   done=request.query_params.get("done"), view=view, **extra)
 
 
 @router.get("")
-async def admin_page(request: Request, principal: Principal = Depends(web_principal),
-                     engine: Engine = Depends(get_engine)):
-    return await _page(request, engine, principal)
+def admin_page(request: Request, conn: Conn, principal: Principal = Depends(web_principal)):
+    return _page(request, conn, principal)
 
 
-async def _change(request: Request, engine: Engine, principal: Principal, section: str, done: str,
-                  change: Callable[[], object]):
+def _change(request: Request, conn: Connection, principal: Principal, section: str, done: str,
+            change: Callable[[], object]):
     """Apply `change` (which audits itself), then go back to the admin page (showing the error, if any)."""
-    try:
-        await run_in_threadpool(change)
-    except LiaisonError as exc:
-        return await _page(request, engine, principal, exc.status, error=exc.message, section=section)
+    with attempt(conn) as tried:
+        change()
+    if tried.error:
+        return _page(request, conn, principal, tried.error.status, error=tried.error.message, section=section)
     return RedirectResponse(f"/admin?done={done}#{section}", status_code=303)
 
 
 #: Every change needs the session's CSRF token; who may make it, liaison.administration decides.
 Admin = Depends(csrf_protect)
-DB = Depends(get_engine)
 
 
 @router.post("/orgs")
-async def add_org(request: Request, name: str = Form(""), admin_name: str = Form(""), password: str = Form(""),
-                  principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "orgs", f"Organisation {name.strip()} added",
-                         lambda: admin.add_org(engine, principal, name, admin_name, password))
+def add_org(request: Request, conn: Conn, name: str = Form(""), admin_name: str = Form(""), password: str = Form(""),
+        principal: Principal = Admin):
+    return _change(request, conn, principal, "orgs", f"Organisation {name.strip()} added",
+                         lambda: admin.add_org(conn, principal, name, admin_name, password))
 
 
 @router.post("/users")
-async def add_user(request: Request, name: str = Form(""), role: str = Form("analyst"), password: str = Form(""),
-                   org: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "users", f"User {name.strip()} added",
-                         lambda: admin.add_user(engine, principal, name, role, password, org or None))
+def add_user(request: Request, conn: Conn, name: str = Form(""), role: str = Form("analyst"), password: str = Form(""),
+        org: str = Form(""), principal: Principal = Admin):
+    return _change(request, conn, principal, "users", f"User {name.strip()} added",
+                         lambda: admin.add_user(conn, principal, name, role, password, org or None))
 
 
 @router.post("/users/{name}/role")
-async def change_role(request: Request, name: str, role: str = Form(...), principal: Principal = Admin,
-                      engine: Engine = DB):
-    return await _change(request, engine, principal, "users", f"{name} is now {role}",
-                         lambda: admin.set_role(engine, principal, name, role))
+def change_role(request: Request, conn: Conn, name: str, role: str = Form(...), principal: Principal = Admin):
+    return _change(request, conn, principal, "users", f"{name} is now {role}",
+                         lambda: admin.set_role(conn, principal, name, role))
 
 
 @router.post("/users/{name}/{state}")
-async def set_state(request: Request, name: str, state: str, principal: Principal = Admin, engine: Engine = DB):
+def set_state(request: Request, conn: Conn, name: str, state: str, principal: Principal = Admin):
     def change():
         if state not in ("disable", "enable"):
             raise InvalidInput("a user is disabled or enabled")
-        admin.set_disabled(engine, principal, name, state == "disable")
+        admin.set_disabled(conn, principal, name, state == "disable")
 
-    return await _change(request, engine, principal, "users", f"{name} {state}d", change)
+    return _change(request, conn, principal, "users", f"{name} {state}d", change)
 
 
 @router.post("/tokens")
-async def create_token(request: Request, user: str = Form(""), name: str = Form("api"), scope: str = Form(""),
-                       days: int = Form(90), principal: Principal = Admin, engine: Engine = DB):
+def create_token(request: Request, conn: Conn, user: str = Form(""), name: str = Form("api"), scope: str = Form(""),
+        days: int = Form(90), principal: Principal = Admin):
     """Create a token and show it, this once."""
     label = name.strip() or "api"
-    try:
-        token = await run_in_threadpool(admin.create_token, engine, principal, user, label, scope or None, days)
-    except LiaisonError as exc:
-        return await _page(request, engine, principal, exc.status, error=exc.message, section="tokens")
-    return await _page(request, engine, principal, new_token={"user": user, "name": label, "token": token},
-                       section="tokens")
+    with attempt(conn) as tried:
+        token = admin.create_token(conn, principal, user, label, scope or None, days)
+    if tried.error:
+        return _page(request, conn, principal, tried.error.status, error=tried.error.message, section="tokens")
+    return _page(request, conn, principal, new_token={"user": user, "name": label, "token": token}, section="tokens")
 
 
 @router.post("/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: int, principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "tokens", f"Token #{token_id} revoked",
-                         lambda: admin.revoke_token(engine, principal, token_id))
+def revoke_token(request: Request, conn: Conn, token_id: int, principal: Principal = Admin):
+    return _change(request, conn, principal, "tokens", f"Token #{token_id} revoked",
+                         lambda: admin.revoke_token(conn, principal, token_id))
 
 
 @router.post("/unlock")
-async def unlock(request: Request, key: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "locks", f"{key.partition(':')[2]} unlocked",
-                         lambda: admin.unlock(engine, principal, key))
+def unlock(request: Request, conn: Conn, key: str = Form(""), principal: Principal = Admin):
+    return _change(request, conn, principal, "locks", f"{key.partition(':')[2]} unlocked",
+                         lambda: admin.unlock(conn, principal, key))
 
 
 @router.post("/groups")
-async def add_group(request: Request, name: str = Form(""), description: str = Form(""),
-                    principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "groups", f"Group {name.strip()} added",
-                         lambda: admin.create_group(engine, principal, name, description))
+def add_group(request: Request, conn: Conn, name: str = Form(""), description: str = Form(""),
+        principal: Principal = Admin):
+    return _change(request, conn, principal, "groups", f"Group {name.strip()} added",
+                         lambda: admin.create_group(conn, principal, name, description))
 
 
 _GROUP_ACTIONS = {
-    "invite": ("{org} invited to {group}", lambda e, p, g, o: admin.invite(e, p, g, o)),
-    "uninvite": ("Invitation of {org} to {group} withdrawn", lambda e, p, g, o: admin.withdraw_invitation(e, p, g, o)),
-    "accept": ("Joined {group}", lambda e, p, g, o: admin.answer_invitation(e, p, g, True, o or None)),
-    "decline": ("Invitation to {group} declined", lambda e, p, g, o: admin.answer_invitation(e, p, g, False, o or None)),
-    "leave": ("Left {group}", lambda e, p, g, o: admin.leave(e, p, g)),
-    "owner": ("{org} now owns {group}", lambda e, p, g, o: admin.hand_over(e, p, g, o)),
-    "remove": ("{org} removed from {group}", lambda e, p, g, o: admin.remove_member(e, p, g, o)),
+    "invite": ("{org} invited to {group}", lambda c, p, g, o: admin.invite(c, p, g, o)),
+    "uninvite": ("Invitation of {org} to {group} withdrawn", lambda c, p, g, o: admin.withdraw_invitation(c, p, g, o)),
+    "accept": ("Joined {group}", lambda c, p, g, o: admin.answer_invitation(c, p, g, True, o or None)),
+    "decline": ("Invitation to {group} declined", lambda c, p, g, o: admin.answer_invitation(c, p, g, False, o or None)),
+    "leave": ("Left {group}", lambda c, p, g, o: admin.leave(c, p, g)),
+    "owner": ("{org} now owns {group}", lambda c, p, g, o: admin.hand_over(c, p, g, o)),
+    "remove": ("{org} removed from {group}", lambda c, p, g, o: admin.remove_member(c, p, g, o)),
 }
 
 
 @router.post("/groups/{group}/members")
-async def group_member(request: Request, group: str, org: str = Form(""), action: str = Form("invite"),
-                       principal: Principal = Admin, engine: Engine = DB):
+def group_member(request: Request, conn: Conn, group: str, org: str = Form(""), action: str = Form("invite"),
+        principal: Principal = Admin):
     """Invitations, answers, leaving and handing over (admins); removing, handing over and
     answering for partners (operator)."""
     done, act = _GROUP_ACTIONS.get(action, _GROUP_ACTIONS["invite"])
-    return await _change(request, engine, principal, "groups", done.format(org=org, group=group),
-                         lambda: act(engine, principal, group, org))
+    return _change(request, conn, principal, "groups", done.format(org=org, group=group),
+                         lambda: act(conn, principal, group, org))
 
 
 @router.post("/partners")
-async def add_partner(request: Request, name: str = Form(""), url: str = Form(""), token: str = Form(""),
-                      public_key: str = Form(""), principal: Principal = Admin, engine: Engine = DB):
-    return await _change(request, engine, principal, "partners", f"Partner {name.strip()} added",
-                         lambda: admin.add_partner(engine, principal, name, url, token, public_key))
+def add_partner(request: Request, conn: Conn, name: str = Form(""), url: str = Form(""), token: str = Form(""),
+        public_key: str = Form(""), principal: Principal = Admin):
+    return _change(request, conn, principal, "partners", f"Partner {name.strip()} added",
+                         lambda: admin.add_partner(conn, principal, name, url, token, public_key))

@@ -11,13 +11,11 @@ import secrets
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
 
 from liaison import accounts
 from liaison.access.principal import Principal
-from liaison.http.deps import get_engine
 from liaison.errors import Forbidden, LoginRequired
+from liaison.http.deps import EngineDep
 
 SESSION_COOKIE = "liaison_session"
 #: Double-submit token of the login form, before a session exists.
@@ -51,13 +49,14 @@ def _return_path(request: Request) -> str:
     return safe_next(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
 
 
-async def web_principal(request: Request, engine: Engine = Depends(get_engine)) -> Principal:
-    """The logged-in user's Principal; LoginRequired without a live session."""
+def web_principal(request: Request, engine: EngineDep) -> Principal:
+    """The logged-in user's Principal; LoginRequired without a live session. The session is read
+    (and its last use stamped) apart from the request's transaction."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     token = request.cookies.get(SESSION_COOKIE)
-    found = await run_in_threadpool(accounts.session_principal, engine, token) if token else None
+    found = accounts.session_principal(engine, token) if token else None
     if found is None:
         raise LoginRequired(_return_path(request))
     request.state.principal, request.state.csrf_token = found

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from liaison.stix.timestamps import parse_ts
+from liaison.store.tenancy import audience_spec
 from liaison.web.vendor import vendor_url
 
 
@@ -15,7 +16,7 @@ def when(stamp: str | None) -> str:
     if not stamp:
         return ""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = parse_ts(stamp)
     except ValueError:
         return stamp
     return moment.strftime("%Y-%m-%d %H:%M UTC")
@@ -34,6 +35,7 @@ def query(params: dict, **changes) -> str:
 
 def install(env: Environment) -> None:
     env.filters["when"] = when
+    env.filters["audience_spec"] = audience_spec
     env.filters["day"] = day
     env.globals["query"] = query
     env.globals["vendor"] = vendor_url

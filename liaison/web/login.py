@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlalchemy import Engine
 
 from liaison import accounts
 from liaison.access.principal import Principal
-from liaison.http.deps import get_engine
-from liaison.config import get_settings
 from liaison.errors import InvalidInput, PasswordChangeRequired, TooManyAttempts, Unauthorized
+from liaison.http.deps import EngineDep, SettingsDep
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, csrf_protect, login_nonce, safe_next
 from liaison.web.templating import render
 
@@ -27,22 +24,23 @@ def _login_page(request: Request, status_code: int = 200, **context):
 
 
 @router.get("/login")
-async def login_form(request: Request, next: str = "/"):
+def login_form(request: Request, next: str = "/"):
     return _login_page(request, next=safe_next(next),
                        notice="You have been logged out." if "logged_out" in request.query_params else None)
 
 
 @router.post("/login")
-async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
-                csrf_token: str = Form(""), new_password: str = Form(""), engine: Engine = Depends(get_engine)):
-    """Log in; with `new_password`, replace the password too (required when an administrator chose it)."""
+def login(request: Request, engine: EngineDep, settings: SettingsDep, username: str = Form(""),
+          password: str = Form(""), next: str = Form("/"), csrf_token: str = Form(""), new_password: str = Form("")):
+    """Log in; with `new_password`, replace the password too (required when an administrator chose it).
+    Authentication commits apart from any request transaction (accounts, lockout), so it takes the
+    engine: a failed attempt stays counted."""
     if not accounts.login_form_valid(engine, request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
         return _login_page(request, 403, next=safe_next(next), username=username,
                            error="The login form expired; please try again.")
     address = request.client.host if request.client else None
     try:
-        session = await run_in_threadpool(accounts.start_session, engine, username.strip(), password, address,
-                                          new_password or None)
+        session = accounts.start_session(engine, username.strip(), password, address, new_password or None)
     except (Unauthorized, TooManyAttempts, PasswordChangeRequired, InvalidInput) as exc:
         change = isinstance(exc, (PasswordChangeRequired, InvalidInput))
         return _login_page(request, exc.status, next=safe_next(next), username=username, change=change,
@@ -50,16 +48,15 @@ async def login(request: Request, username: str = Form(""), password: str = Form
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="lax", path="/",
-                        secure=get_settings().secure_cookies or request.url.scheme == "https")
+                        secure=settings.secure_cookies or request.url.scheme == "https")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, _principal: Principal = Depends(csrf_protect),
-                 engine: Engine = Depends(get_engine)):
+def logout(request: Request, engine: EngineDep, _principal: Principal = Depends(csrf_protect)):
     """End the session (the CSRF check keeps other sites from logging the user out)."""
-    await run_in_threadpool(accounts.end_session, engine, request.cookies[SESSION_COOKIE])
+    accounts.end_session(engine, request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/login?logged_out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -7,13 +7,12 @@ import uuid
 
 import orjson
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
-from liaison.http.deps import get_engine
-from liaison.errors import InvalidInput, LiaisonError
+from liaison.errors import InvalidInput
+from liaison.http.deps import Conn, attempt
 from liaison.intel import annotations, details, objects, sharing
 from liaison.stix import tlp as tlp_levels
 from liaison.web import present
@@ -23,14 +22,14 @@ from liaison.web.templating import render
 router = APIRouter()
 
 
-def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
+def _form_context(conn: Connection, principal: Principal, stix_id: str, obj: dict) -> dict:
     """What the add forms need: the audiences and TLP levels an annotation of the object may have
     (with the defaults), places to sight at."""
-    choices, default = annotations.audience_choices(engine, principal, stix_id)
+    choices, default = annotations.audience_choices(conn, principal, stix_id)
     levels, default_tlp = annotations.tlp_choices(obj)
     places = []
     if annotations.sightable(obj):
-        page = objects.list_objects(engine, principal, objects.make_filters(engine, types=["location"]), limit=300)
+        page = objects.list_objects(conn, principal, objects.make_filters(conn, types=["location"]), limit=300)
         places = sorted(((v.stix_id, present.display_name(orjson.loads(v.raw))) for v in page.items),
                         key=lambda p: p[1].lower())
     return {"audiences": choices, "default_audience": default, "opinions": annotations.OPINIONS,
@@ -38,28 +37,23 @@ def _form_context(engine: Engine, principal: Principal, stix_id: str, obj: dict)
             "sightable": annotations.sightable(obj)}
 
 
-def _annotation_context(engine: Engine, principal: Principal, stix_id: str, obj: dict) -> dict:
-    return {"annotations": annotations.about(engine, principal, stix_id),
+def _annotation_context(conn: Connection, principal: Principal, stix_id: str, obj: dict) -> dict:
+    return {"annotations": annotations.about(conn, principal, stix_id),
             "can_write": principal.may(Action.WRITE), "stix_id": stix_id,
-            **_form_context(engine, principal, stix_id, obj)}
+            **_form_context(conn, principal, stix_id, obj)}
 
 
 @router.get("/objects/{stix_id}")
-async def object_page(request: Request, stix_id: str, principal: Principal = Depends(web_principal),
-                      engine: Engine = Depends(get_engine)):
-    def load():
-        found = details.details(engine, principal, stix_id)
-        with engine.connect() as conn:
-            reach = sharing.reach(conn, principal, stix_id)
-        # What the organisation holds it may share with any of its audiences; annotations go no
-        # further than what they are about.
-        share_audiences = annotations.audience_choices(engine, principal)[0] if reach.audiences else []
-        narrower = sharing.annotation_audiences(engine, principal, stix_id) if share_audiences else None
-        if narrower is not None:
-            share_audiences = [c for c in share_audiences if c.spec in narrower]
-        return found, reach, share_audiences, _annotation_context(engine, principal, stix_id, found.object)
-
-    found, reach, share_audiences, context = await run_in_threadpool(load)
+def object_page(request: Request, stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
+    found = details.details(conn, principal, stix_id)
+    reach = sharing.reach(conn, principal, stix_id)
+    # What the organisation holds it may share with any of its audiences; annotations go no
+    # further than what they are about.
+    share_audiences = annotations.audience_choices(conn, principal)[0] if reach.audiences else []
+    narrower = sharing.annotation_audiences(conn, principal, stix_id) if share_audiences else None
+    if narrower is not None:
+        share_audiences = [c for c in share_audiences if c.spec in narrower]
+    context = _annotation_context(conn, principal, stix_id, found.object)
     obj = found.object
     versions = []
     for previous, current in zip([None, *found.versions], found.versions):
@@ -77,75 +71,69 @@ async def object_page(request: Request, stix_id: str, principal: Principal = Dep
 
 
 @router.get("/objects/{stix_id}/export")
-async def export_object(stix_id: str, principal: Principal = Depends(web_principal),
-                        engine: Engine = Depends(get_engine)):
+def export_object(stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
     """The latest visible version as a STIX 2.1 bundle."""
-    found = await run_in_threadpool(details.details, engine, principal, stix_id)
+    found = details.details(conn, principal, stix_id)
     body = f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":[{found.view.raw}]}}'.encode()
     filename = stix_id.replace("--", "_") + ".json"
     return Response(body, media_type="application/stix+json;version=2.1",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-async def _after_add(request: Request, engine: Engine, principal: Principal, stix_id: str, add) -> Response:
+def _after_add(request: Request, conn: Connection, principal: Principal, stix_id: str, add) -> Response:
     """Run `add`; answer htmx with the refreshed annotations (with the error, if any), browsers
     with a redirect back to the object (errors go to the error page)."""
-    error = None
-    try:
-        await run_in_threadpool(add)
-    except LiaisonError as exc:
-        if not request.headers.get("HX-Request"):
-            raise
-        error = exc.message
     if not request.headers.get("HX-Request"):
+        add()
         return RedirectResponse(f"/objects/{stix_id}#annotations", status_code=303)
-    obj = orjson.loads((await run_in_threadpool(objects.get_object, engine, principal, stix_id)).raw)
-    context = await run_in_threadpool(_annotation_context, engine, principal, stix_id, obj)
-    return render(request, "object_annotations.html", principal, status_code=422 if error else 200,
-                  error=error, **context)
+    with attempt(conn) as tried:
+        add()
+    obj = orjson.loads(objects.get_object(conn, principal, stix_id).raw)
+    context = _annotation_context(conn, principal, stix_id, obj)
+    return render(request, "object_annotations.html", principal, status_code=422 if tried.error else 200,
+                  error=tried.error.message if tried.error else None, **context)
 
 
 @router.post("/objects/{stix_id}/audiences")
-async def share(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
-                principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
-    await run_in_threadpool(lambda: sharing.share(engine, principal, stix_id, audience, all_versions=all_versions == "1"))
+def share(stix_id: str, conn: Conn, audience: str = Form(...), all_versions: str = Form(""),
+          principal: Principal = Depends(csrf_protect)):
+    sharing.share(conn, principal, stix_id, audience, all_versions=all_versions == "1")
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
 @router.post("/objects/{stix_id}/audiences/withdraw")
-async def unshare(stix_id: str, audience: str = Form(...), all_versions: str = Form(""),
-                  principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
-    await run_in_threadpool(
-        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=all_versions == "1"))
+def unshare(stix_id: str, conn: Conn, audience: str = Form(...), all_versions: str = Form(""),
+            principal: Principal = Depends(csrf_protect)):
+    sharing.unshare(conn, principal, stix_id, audience, all_versions=all_versions == "1")
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
 @router.post("/objects/{stix_id}/opinions")
-async def add_opinion(request: Request, stix_id: str, opinion: str = Form(...), explanation: str = Form(""),
+def add_opinion(request: Request, stix_id: str, conn: Conn, opinion: str = Form(...), explanation: str = Form(""),
                       audience: str = Form("org"), tlp: str = Form(""),
-                      principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
-    return await _after_add(request, engine, principal, stix_id, lambda: annotations.add_opinion(
-        engine, principal, stix_id, opinion=opinion, explanation=explanation, audience=audience, tlp=tlp or None))
+                      principal: Principal = Depends(csrf_protect)):
+    return _after_add(request, conn, principal, stix_id, lambda: annotations.add_opinion(
+        conn, principal, stix_id, opinion=opinion, explanation=explanation, audience=audience, tlp=tlp or None))
 
 
 @router.post("/objects/{stix_id}/notes")
-async def add_note(request: Request, stix_id: str, content: str = Form(""), abstract: str = Form(""),
+def add_note(request: Request, stix_id: str, conn: Conn, content: str = Form(""), abstract: str = Form(""),
                    audience: str = Form("org"), tlp: str = Form(""),
-                   principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
-    return await _after_add(request, engine, principal, stix_id, lambda: annotations.add_note(
-        engine, principal, stix_id, content=content, abstract=abstract, audience=audience, tlp=tlp or None))
+                   principal: Principal = Depends(csrf_protect)):
+    return _after_add(request, conn, principal, stix_id, lambda: annotations.add_note(
+        conn, principal, stix_id, content=content, abstract=abstract, audience=audience, tlp=tlp or None))
 
 
 @router.post("/objects/{stix_id}/sightings")
-async def add_sighting(request: Request, stix_id: str, count: str = Form(""), first_seen: str = Form(""),
+def add_sighting(request: Request, stix_id: str, conn: Conn, count: str = Form(""), first_seen: str = Form(""),
                        last_seen: str = Form(""), where: list[str] = Form([]), description: str = Form(""),
                        audience: str = Form("org"), tlp: str = Form(""),
-                       principal: Principal = Depends(csrf_protect), engine: Engine = Depends(get_engine)):
+                       principal: Principal = Depends(csrf_protect)):
     def add():
         if count.strip() and not count.strip().isdigit():
             raise InvalidInput("'count' must be a whole number", parameter="count")
         return annotations.add_sighting(
-            engine, principal, stix_id, count=int(count) if count.strip() else None, first_seen=first_seen,
+            conn, principal, stix_id, count=int(count) if count.strip() else None, first_seen=first_seen,
             last_seen=last_seen, where=where, description=description, audience=audience, tlp=tlp or None)
 
-    return await _after_add(request, engine, principal, stix_id, add)
+    return _after_add(request, conn, principal, stix_id, add)

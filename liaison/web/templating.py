@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from liaison.access.principal import Action, Principal
-from liaison.config import get_settings
 from liaison.web import filters
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -54,7 +53,7 @@ def render(request: Request, name: str, principal: Principal | None, status_code
             "principal": principal,
             "csrf_token": csrf_token(request),
             "navigation": navigation(request.url.path, principal),
-            "instance_name": get_settings().instance_name,
+            "instance_name": request.app.state.settings.instance_name,
             **context,
         },
         status_code=status_code,

@@ -4,17 +4,18 @@ rights), and the relations fragment of object pages."""
 from __future__ import annotations
 
 import calendar
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
-from liaison.http.deps import get_engine
-from liaison.http.errors import error_response
 from liaison.errors import LiaisonError
+from liaison.http.deps import Conn
+from liaison.http.errors import error_response
 from liaison.intel import geo, graph, objects, timeline
 from liaison.intel.naming import object_name
 from liaison.web.auth import web_principal
@@ -30,83 +31,77 @@ FEATURE_LABELS = {"location": "Places", "trafficking-route": "Trafficking routes
                   "drug-seizure": "Drug seizures", "sighting": "Sightings"}
 
 
-async def _json(call: Callable[[], object]) -> Response:
-    """The result of `call` as JSON, or its error as a JSON error document (scripts read both)."""
+def _json(call: Callable[[], object]) -> Response:
+    """The result of `call` (a read) as JSON, or its error as a JSON error document (scripts read
+    both)."""
     try:
-        payload = await run_in_threadpool(call)
+        payload = call()
     except LiaisonError as exc:
         return error_response(exc.status, exc.code, exc.message, **exc.details)
     return Response(orjson.dumps(payload), media_type="application/json")
 
 
-def _title(engine, principal: Principal, stix_id: str | None) -> dict | None:
+def _title(conn: Connection, principal: Principal, stix_id: str | None) -> dict | None:
     """The object a page is about, as {id, type, name}; NotFound when it is not visible."""
     if not stix_id:
         return None
-    obj = orjson.loads(objects.get_object(engine, principal, stix_id).raw)
+    obj = orjson.loads(objects.get_object(conn, principal, stix_id).raw)
     return {"id": stix_id, "type": obj["type"], "name": object_name(obj)}
 
 
-async def _about(engine, principal: Principal, stix_id: str | None) -> dict:
+def _about(conn: Connection, principal: Principal, stix_id: str | None) -> dict:
     """The page context of the object a page is about: `centre`, or `problem` (why it cannot be
     shown) with the status to answer."""
     try:
-        return {"centre": await run_in_threadpool(_title, engine, principal, stix_id), "problem": None,
-                "status_code": 200}
+        return {"centre": _title(conn, principal, stix_id), "problem": None, "status_code": 200}
     except LiaisonError as exc:
         return {"centre": None, "problem": exc.message, "status_code": exc.status}
 
 
 @router.get("/graph")
-async def graph_page(request: Request, id: str | None = None, principal: Principal = Depends(web_principal),
-                     engine=Depends(get_engine)):
-    return render(request, "graph.html", principal, **await _about(engine, principal, id))
+def graph_page(request: Request, conn: Conn, id: str | None = None, principal: Principal = Depends(web_principal)):
+    return render(request, "graph.html", principal, **_about(conn, principal, id))
 
 
 @router.get("/graph/neighbourhood")
-async def graph_data(id: str, relationship_type: Annotated[list[str], Query()] = [],
-                     principal: Principal = Depends(web_principal), engine=Depends(get_engine)):
-    return await _json(lambda: graph.neighbourhood(engine, principal, id,
-                                                   relationship_types=relationship_type or None).as_dict())
+def graph_data(id: str, conn: Conn, relationship_type: Annotated[list[str], Query()] = [],  # noqa: B006
+               principal: Principal = Depends(web_principal)):
+    return _json(lambda: graph.neighbourhood(conn, principal, id, relationship_types=relationship_type or None).as_dict())
 
 
 @router.get("/graph/find")
-async def graph_find(q: str = "", principal: Principal = Depends(web_principal), engine=Depends(get_engine)):
+def graph_find(conn: Conn, q: str = "", principal: Principal = Depends(web_principal)):
     """Objects whose name contains `q`, to start a graph from."""
 
     def find():
         if not q.strip():
             return []
-        page = objects.list_objects(engine, principal, objects.make_filters(engine, text=q.strip()), limit=PICKS)
+        page = objects.list_objects(conn, principal, objects.make_filters(conn, text=q.strip()), limit=PICKS)
         found = [orjson.loads(view.raw) for view in page.items]
         return [{"id": obj["id"], "type": obj["type"], "name": object_name(obj)} for obj in found]
 
-    return await _json(find)
+    return _json(find)
 
 
 @router.get("/map")
-async def map_page(request: Request, around: str | None = None, principal: Principal = Depends(web_principal),
-                   engine=Depends(get_engine)):
-    return render(request, "map.html", principal, feature_labels=FEATURE_LABELS,
-                  **await _about(engine, principal, around))
+def map_page(request: Request, conn: Conn, around: str | None = None, principal: Principal = Depends(web_principal)):
+    return render(request, "map.html", principal, feature_labels=FEATURE_LABELS, **_about(conn, principal, around))
 
 
 @router.get("/map/features")
-async def map_data(around: str | None = None, principal: Principal = Depends(web_principal),
-                   engine=Depends(get_engine)):
-    return await _json(lambda: geo.features(engine, principal, around=around or None))
+def map_data(conn: Conn, around: str | None = None, principal: Principal = Depends(web_principal)):
+    return _json(lambda: geo.features(conn, principal, around=around or None))
 
 
 @router.get("/timeline")
-async def timeline_page(request: Request, id: str | None = None, q: str | None = None,
-                        type: Annotated[list[str], Query()] = [],
-                        principal: Principal = Depends(web_principal), engine=Depends(get_engine)):
-    about = await _about(engine, principal, id)
+def timeline_page(request: Request, conn: Conn, id: str | None = None, q: str | None = None,
+                  type: Annotated[list[str], Query()] = [],  # noqa: B006
+                  principal: Principal = Depends(web_principal)):
+    about = _about(conn, principal, id)
     result = {"events": [], "truncated": False}
     if not about["problem"]:
         try:
-            result = await run_in_threadpool(lambda: timeline.events(
-                engine, principal, around=id or None, text=None if id else q, types=type))
+            result = timeline.events(conn, principal, around=id or None, text=None if id else q, types=type)
         except LiaisonError as exc:
             about.update(problem=exc.message, status_code=exc.status)
     found = result["events"]
@@ -144,8 +139,7 @@ def _overview_bars(months: list[dict], *, width: int = 1100, height: int = 64) -
 
 
 @router.get("/objects/{stix_id}/relations")
-async def relations_fragment(request: Request, stix_id: str, principal: Principal = Depends(web_principal),
-                             engine=Depends(get_engine)):
+def relations_fragment(request: Request, stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
     """The object's relations as a table (loaded into object pages by htmx)."""
-    rows, truncated = await run_in_threadpool(graph.relations, engine, principal, stix_id)
+    rows, truncated = graph.relations(conn, principal, stix_id)
     return render(request, "viz_relations.html", principal, stix_id=stix_id, rows=rows, truncated=truncated)

@@ -6,9 +6,9 @@ import orjson
 import pytest
 from sqlalchemy import func, select
 
-from liaison.config import get_settings
 from liaison.db.tables import holding, object_version
 from stixdata import actor, bundle, sdo
+from txn import committed
 
 
 def stored(tenants) -> tuple[int, int]:
@@ -68,14 +68,11 @@ def test_a_200_mb_body_is_refused_before_it_is_read(client, tenants):
 
 
 def test_body_without_length_is_cut_at_the_limit(client, tenants, monkeypatch):
-    monkeypatch.setenv("LIAISON_MAX_UPLOAD_BYTES", "1000")
-    get_settings.cache_clear()
-    try:
-        chunks = (b'{"type": "bundle", "objects": [' if i == 0 else b" " * 500 for i in range(10))
-        response = client.post("/api/v1/bundles", content=chunks, headers=tenants.headers("alice"))
-        assert response.status_code == 413
-    finally:
-        get_settings.cache_clear()
+    monkeypatch.setattr(client.app.state, "settings", client.app.state.settings.model_copy(
+        update={"max_upload_bytes": 1000}))
+    chunks = (b'{"type": "bundle", "objects": [' if i == 0 else b" " * 500 for i in range(10))
+    response = client.post("/api/v1/bundles", content=chunks, headers=tenants.headers("alice"))
+    assert response.status_code == 413
 
 
 def test_unknown_audience(client, tenants):
@@ -105,9 +102,9 @@ def test_wrong_credentials_are_401_everywhere(client, header):
 def test_revoked_token_stops_working(client, tenants):
     from liaison import accounts
 
-    fresh = accounts.create_token(tenants.engine, "alice", "laptop")
+    fresh = committed(tenants.engine, accounts.create_token, "alice", "laptop")
     assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
-    accounts.create_token(tenants.engine, "alice", "laptop", replace=True)
+    committed(tenants.engine, accounts.create_token, "alice", "laptop", replace=True)
     assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {fresh}"}).status_code == 401
 
 

@@ -6,7 +6,6 @@ import io
 
 import orjson
 import pytest
-
 from stixdata import bundle, sdo, validation_errors, write_schemas
 
 TEXT = ("Interior Minister Halim Rasulov said on Monday that border guards near Termez seized 40 kg of heroin. "
@@ -132,3 +131,73 @@ def test_outsiders_get_nothing_of_a_draft_or_a_merge(client, tenants, front):
                                         headers=tenants.headers("rita")).json()] == [merge.json()["id"]]
     for path in ("/api/v1/drafts", f"/api/v1/drafts/{draft['id']}"):
         assert client.get(path).status_code == 401
+
+
+def test_review_changes_are_typed_and_anything_else_is_refused(client, tenants, front):
+    headers = tenants.headers("alice")
+    draft = _create(client, tenants).json()
+    url = f"/api/v1/drafts/{draft['id']}/review"
+    wallet = draft["observables"][0]["key"]
+    for change, field in [
+        ({"op": "explode", "key": "e1"}, "'op'"),
+        ({"key": "e1"}, "'op'"),
+        ({"op": "drop", "key": "e1", "user": "bob"}, "drop.user"),
+        ({"op": "title", "title": "New", "key": "e1"}, "title.key"),
+        ({"op": "rename", "key": "e1"}, "rename.name"),
+        ({"op": "rename", "key": "e1", "name": "   "}, "rename.name"),
+        ({"op": "kind", "key": "e1", "kind": "planet"}, "kind.kind"),
+        ({"op": "combine", "key": "e1"}, "combine.into"),
+        ("drop e1", "changes.1"),
+    ]:
+        # the valid first change is not kept either: all or none
+        answer = client.post(url, headers=headers, json={"changes": [{"op": "drop", "key": "e2"}, change]})
+        assert answer.status_code == 422, (change, answer.text)
+        message = answer.json()["error"]["message"]
+        assert message.startswith("body.changes.1") and field in message, message
+    refused = client.post(url, headers=headers, json={"changes": [{"op": "rename", "key": wallet, "name": "x"}]})
+    assert refused.status_code == 422 and f"'{wallet}' is not one" in refused.json()["error"]["message"]
+    assert refused.json()["error"]["index"] == 0
+    assert client.post(url, headers=headers, json={"changes": []}).status_code == 422
+    unchanged = client.get(f"/api/v1/drafts/{draft['id']}", headers=headers).json()
+    assert unchanged["history"] == [] and all(e["decision"] == "accept" for e in unchanged["entities"])
+    every = [{"op": "title", "title": "  Termez  "}, {"op": "drop", "key": wallet}, {"op": "accept", "key": wallet},
+             {"op": "rename", "key": "e1", "name": "Halim Rasulov"}, {"op": "unlink", "key": "e1"},
+             {"op": "kind", "key": "e1", "kind": "organization"}, {"op": "kind", "key": "e1", "kind": "person"},
+             {"op": "link", "key": "e2", "ref": front["id"]}]
+    reviewed = client.post(url, headers=headers, json={"changes": every})
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["title"] == "Termez" and [h["op"] for h in reviewed.json()["history"]] == [
+        "title", "drop", "accept", "rename", "unlink", "kind", "kind", "link"]
+
+
+def test_the_openapi_document_describes_every_review_operation(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    body = document["paths"]["/api/v1/drafts/{draft_id}/review"]["post"]["requestBody"]["content"]
+    review = schemas[body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    changes = review["properties"]["changes"]["items"]
+    assert changes["discriminator"]["propertyName"] == "op"
+    mapping = changes["discriminator"]["mapping"]
+    fields = {"accept": {"key"}, "drop": {"key"}, "rename": {"key", "name"}, "kind": {"key", "kind"},
+              "link": {"key", "ref"}, "unlink": {"key"}, "combine": {"key", "into"}, "title": {"title"}}
+    assert set(mapping) == set(fields)
+    assert sorted(ref for ref in mapping.values()) == sorted(c["$ref"] for c in changes["oneOf"])
+    for op, ref in mapping.items():
+        schema = schemas[ref.rsplit("/", 1)[1]]
+        assert schema["properties"]["op"]["const"] == op and schema["additionalProperties"] is False
+        assert set(schema["required"]) == set(schema["properties"]) == {"op"} | fields[op], op
+        assert schema["description"]
+    kind = schemas[mapping["kind"].rsplit("/", 1)[1]]["properties"]["kind"]
+    assert kind["enum"] == ["person", "organization", "group", "location"]
+
+
+def test_the_application_passes_its_recogniser_down(tenants):
+    from fastapi.testclient import TestClient
+
+    from liaison.app import create_app
+    from liaison.config import Settings
+
+    text = {"text": "Police ended Operation Blue Crescent in Osh on Monday."}
+    with TestClient(create_app(Settings(ner_plugin="ner_plugin:CodeNames"), engine=tenants.engine)) as configured:
+        draft = configured.post("/api/v1/drafts", json=text, headers=tenants.headers("alice")).json()
+    assert "Blue Crescent" in {e["name"] for e in draft["entities"] if e["mentions"][0]["source"] == "plugin"}

@@ -6,18 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.app import create_app
-from liaison.config import get_settings
+from liaison.config import Settings
 
 
 @pytest.fixture
-def small_limit(tenants, monkeypatch):
-    monkeypatch.setenv("LIAISON_MAX_UPLOAD_BYTES", "4096")
-    get_settings.cache_clear()
-    try:
-        with TestClient(create_app(engine=tenants.engine)) as client:
-            yield client
-    finally:
-        get_settings.cache_clear()
+def small_limit(tenants):
+    with TestClient(create_app(Settings(max_upload_bytes=4096, sync_interval=0), tenants.engine)) as client:
+        yield client
 
 
 def test_an_anonymous_upload_is_refused_before_any_form_is_parsed(small_limit):

@@ -9,6 +9,7 @@ from liaison import accounts
 from liaison.access import credentials
 from liaison.access.actions import ROLES, Action, Role
 from liaison.store import tenancy
+from txn import committed
 
 NEVER = {"{stix_id}": "intrusion-set--00000000-0000-4000-8000-000000000000",
          "{draft_id}": "00000000-0000-4000-8000-000000000000",
@@ -35,7 +36,7 @@ def _fill(path: str) -> str:
 def test_every_write_route_refuses_a_reader_and_an_operator(client, tenants):
     writes = _writes(client)
     assert ("post", "/api/v1/bundles") in writes and ("delete", "/api/v1/drafts/{draft_id}") in writes
-    accounts.create_user(tenants.engine, "ops", None, "operator")
+    committed(tenants.engine, accounts.create_user, "ops", None, "operator")
     callers = {}
     with tenants.engine.begin() as conn:
         for name in ("rita", "ops"):

@@ -11,6 +11,7 @@ from liaison.db.tables import api_token
 from liaison.errors import InvalidInput
 from liaison.federation import partners
 from liaison.store import auth_failures
+from txn import committed
 
 
 def _basic(user: str, token: str) -> dict:
@@ -18,7 +19,7 @@ def _basic(user: str, token: str) -> dict:
 
 
 def test_tokens_expire(client, tenants):
-    token = accounts.create_token(tenants.engine, "alice", "short", days=1)
+    token = committed(tenants.engine, accounts.create_token, "alice", "short", days=1)
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/whoami", headers=headers).status_code == 200
     with tenants.engine.begin() as conn:
@@ -28,7 +29,8 @@ def test_tokens_expire(client, tenants):
 
 
 def test_a_token_does_what_its_scope_allows(client, tenants):
-    read = {"Authorization": f"Bearer {accounts.create_token(tenants.engine, 'alice', 'r', scope='read')}"}
+    token = committed(tenants.engine, accounts.create_token, "alice", "r", scope="read")
+    read = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/objects", headers=read).status_code == 200
     refused = client.post("/api/v1/bundles", headers=read, content=b'{"type": "bundle", "id": "bundle--x"}')
     assert refused.status_code == 403 and "read-only" in refused.json()["error"]["message"]
@@ -36,7 +38,7 @@ def test_a_token_does_what_its_scope_allows(client, tenants):
     # A reader's token cannot be made to write; a sync account's only syncs.
     for user, scope in (("rita", "write"), ("alice", "sync")):
         try:
-            accounts.create_token(tenants.engine, user, "x", scope=scope)
+            committed(tenants.engine, accounts.create_token, user, "x", scope=scope)
         except InvalidInput as exc:
             assert "scope" in exc.message
         else:
@@ -46,8 +48,8 @@ def test_a_token_does_what_its_scope_allows(client, tenants):
 def test_a_sync_token_reaches_taxii_and_nothing_else(client, tenants):
     with tenants.engine.begin() as conn:
         partners.add_partner(conn, "Remote", None, None, None)
-    accounts.create_user(tenants.engine, "remote-sync", "Remote", "sync")
-    token = accounts.create_token(tenants.engine, "remote-sync")
+        accounts.create_user(conn, "remote-sync", "Remote", "sync")
+        token = accounts.create_token(conn, "remote-sync")
     headers = _basic("remote-sync", token)
     assert client.get("/taxii2/", headers=headers).status_code == 200
     assert client.get("/taxii2/liaison/collections/", headers=headers).status_code == 200
@@ -61,8 +63,9 @@ def test_a_partners_sync_account_lists_only_its_own_partnership(client, tenants)
     with tenants.engine.begin() as conn:
         partners.add_partner(conn, "Remote", "https://remote.example/", "t1", None)
         partners.add_partner(conn, "Secret Partner", "https://secret.example/", "t2", None)
-    accounts.create_user(tenants.engine, "remote-sync", "Remote", "sync")
-    listing = client.get("/api/v1/partners", headers=_basic("remote-sync", accounts.create_token(tenants.engine, "remote-sync")))
+        accounts.create_user(conn, "remote-sync", "Remote", "sync")
+        token = accounts.create_token(conn, "remote-sync")
+    listing = client.get("/api/v1/partners", headers=_basic("remote-sync", token))
     assert [p["name"] for p in listing.json()["partners"]] == ["Remote"]
     assert "secret" not in listing.text.lower()
     # An organisation's users see who the partners are, not how the instance reaches them.

@@ -17,8 +17,9 @@ from sqlalchemy.engine import make_url
 
 from liaison import accounts
 from liaison.db.engine import make_engine, migrate
-from liaison.federation import partners, signing
+from liaison.federation import partners
 from liaison.ingest.bundles import import_objects
+from liaison.store.provenance import instance_key
 from liaison.intel import drafts
 from liaison.intel.objects import export_bundle, make_filters
 from conftest import PG_ADMIN_URL
@@ -100,8 +101,9 @@ def test_a_previous_database_upgrades_with_everything_intact(previous, empty_url
     migrate(engine)
     assert _state(engine) == before
     for user in users:
-        principal = accounts.principal_for_user(engine, user)
-        exported = orjson.loads(b"".join(export_bundle(engine, principal, make_filters(engine))))
+        with engine.connect() as conn:
+            principal = accounts.principal_for_user(conn, user)
+            exported = orjson.loads(b"".join(export_bundle(conn, principal, make_filters(conn))))
         assert sorted((o["id"], o.get("modified", "")) for o in exported["objects"]) == seen_before[user], user
     # Drafts under review keep only what their text says; each still reads, and previews, for its organisation.
     with engine.connect() as conn:
@@ -109,10 +111,11 @@ def test_a_previous_database_upgrades_with_everything_intact(previous, empty_url
                                          "ON u.id = d.created_by WHERE d.status = 'draft'")).all()
     assert under_review
     for draft_id, author in under_review:
-        principal = accounts.principal_for_user(engine, author)
-        view = drafts.get_draft(engine, principal, draft_id)
-        assert view.review["entities"] and all("conflicts" in e for e in view.review["entities"])
-        assert drafts.preview_bundle(engine, principal, draft_id)["objects"]
+        with engine.begin() as conn:
+            principal = accounts.principal_for_user(conn, author)
+            view = drafts.get_draft(conn, principal, draft_id)
+            assert view.review["entities"] and all("conflicts" in e for e in view.review["entities"])
+            assert drafts.preview_bundle(conn, principal, draft_id)["objects"]
     engine.dispose()
 
 
@@ -131,14 +134,14 @@ def test_an_instance_on_the_previous_release_syncs_with_an_upgraded_one(previous
     old_key = old("keys").split("public key:")[1].strip()
     new = make_engine(new_url)
     migrate(new)
-    accounts.create_org(new, "New Agency")
-    accounts.create_user(new, "nina", "New Agency", "analyst")
     with new.begin() as conn:
-        new_key = signing.load_or_create(conn)
+        new_key = instance_key(conn)  # before the transaction writes (store/provenance.py)
+        accounts.create_org(conn, "New Agency")
+        accounts.create_user(conn, "nina", "New Agency", "analyst")
         partners.add_partner(conn, "OLD", None, None, old_key)
-    accounts.create_user(new, "old-sync", "OLD", "sync")
-    token = accounts.create_token(new, "old-sync")
-    accounts.create_group(new, "borders", ["New Agency", "OLD"])
+        accounts.create_user(conn, "old-sync", "OLD", "sync")
+        token = accounts.create_token(conn, "old-sync")
+        accounts.create_group(conn, "borders", ["New Agency", "OLD"])
     server = LiveServer(new_url, new_dir, port=free_port(), LIAISON_INSTANCE_NAME="NEW", **env).start()
     try:
         old("partner", "add", "NEW", "--url", server.url, "--token", token, "--public-key", new_key.public_key)
@@ -148,10 +151,12 @@ def test_an_instance_on_the_previous_release_syncs_with_an_upgraded_one(previous
                                                           "objects": [ours]}))
         old("import", str(old_dir / "ours.json"), "--as", "olga", "--audience", "group:borders")
         theirs = actor("From the upgraded release")
-        import_objects(new, accounts.principal_for_user(new, "nina"), [theirs], audience="group:borders")
+        with new.begin() as conn:
+            import_objects(conn, accounts.principal_for_user(conn, "nina"), [theirs], audience="group:borders")
         old("sync", "NEW")
-        nina = accounts.principal_for_user(new, "nina")
-        received = orjson.loads(b"".join(export_bundle(new, nina, make_filters(new))))["objects"]
+        with new.connect() as conn:
+            nina = accounts.principal_for_user(conn, "nina")
+            received = orjson.loads(b"".join(export_bundle(conn, nina, make_filters(conn))))["objects"]
         assert ours in received
         exported = orjson.loads(old("export", "--as", "olga"))["objects"]
         assert [o for o in exported if o["id"] == theirs["id"]] == [theirs]

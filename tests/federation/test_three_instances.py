@@ -10,19 +10,21 @@ import time
 import httpx
 import orjson
 import pytest
+from servers import LIAISON, LiveServer
 from sqlalchemy import func, select
+from stixdata import actor, sdo
 
 from liaison import accounts, audit
 from liaison.db.engine import make_engine, migrate
 from liaison.db.tables import holding, object_version, provenance
-from liaison.federation import partners, signing, sync
-from liaison.stix.canonical import canonical
+from liaison.federation import partners, sync
 from liaison.ingest.bundles import import_objects
 from liaison.intel import objects as intel_objects
 from liaison.intel import sharing
 from liaison.intel.objects import export_bundle, make_filters
-from servers import LIAISON, LiveServer
-from stixdata import actor, sdo
+from liaison.stix.canonical import canonical
+from liaison.stix.provenance import attach
+from liaison.store.provenance import instance_key
 
 TAXII = "application/taxii+json;version=2.1"
 
@@ -35,10 +37,11 @@ class Instance:
         self.db_url = f"sqlite:///{self.dir / 'liaison.db'}"
         self.engine = make_engine(self.db_url)
         migrate(self.engine)
-        accounts.create_org(self.engine, org)
-        accounts.create_user(self.engine, user, org, "analyst")
+        with self.engine.connect() as conn:  # made in its own transaction, before anything is written
+            self.key = instance_key(conn)
         with self.engine.begin() as conn:
-            self.key = signing.load_or_create(conn)
+            accounts.create_org(conn, org)
+            accounts.create_user(conn, user, org, "analyst")
         self.env = {"LIAISON_INSTANCE_NAME": name, "LIAISON_SYNC_INTERVAL": "0"}
         self.server = LiveServer(self.db_url, self.dir, **self.env)
 
@@ -50,12 +53,29 @@ class Instance:
         """Register `partner` here (its key pinned) with a sync account; return that account's token."""
         with self.engine.begin() as conn:
             partners.add_partner(conn, partner.name, None, None, partner.key.public_key)
-        accounts.create_user(self.engine, f"{partner.name}-sync", partner.name, "sync")
-        return accounts.create_token(self.engine, f"{partner.name}-sync")
+            accounts.create_user(conn, f"{partner.name}-sync", partner.name, "sync")
+            return accounts.create_token(conn, f"{partner.name}-sync")
+
+    def principal(self, user: str):
+        with self.engine.connect() as conn:
+            return accounts.principal_for_user(conn, user)
+
+    def import_objects(self, user: str, objects: list[dict], audience: str = "org"):
+        with self.engine.begin() as conn:
+            return import_objects(conn, accounts.principal_for_user(conn, user), objects, audience=audience)
+
+    def group(self, name: str, members: list[str]) -> None:
+        with self.engine.begin() as conn:
+            accounts.create_group(conn, name, members)
+
+    def sync_errors(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [s for p in sync.status(conn) for s in p["streams"] if s["last_error"]]
 
     def visible_ids(self, user: str | None = None) -> set[str]:
-        principal = accounts.principal_for_user(self.engine, user or self.user)
-        exported = orjson.loads(b"".join(export_bundle(self.engine, principal, make_filters(self.engine))))
+        with self.engine.connect() as conn:
+            principal = accounts.principal_for_user(conn, user or self.user)
+            exported = orjson.loads(b"".join(export_bundle(conn, principal, make_filters(conn))))
         return {o["id"] for o in exported["objects"]}
 
 
@@ -72,8 +92,8 @@ def world(tmp_path):
         partners.add_partner(conn, "B", b.server.url, token_a_at_b, b.key.public_key)
     with c.engine.begin() as conn:
         partners.add_partner(conn, "A", a.server.url, token_c_at_a, a.key.public_key)
-    accounts.create_group(a.engine, "borders", ["Alpha Agency", "B"])
-    accounts.create_group(b.engine, "borders", ["Bravo Agency", "A"])
+    a.group("borders", ["Alpha Agency", "B"])
+    b.group("borders", ["Bravo Agency", "A"])
     yield a, b, c, token_a_at_b
     for instance in (a, b, c):
         instance.server.stop()
@@ -82,18 +102,17 @@ def world(tmp_path):
 
 def test_share_both_ways_nothing_to_outsiders_and_opinions_come_back(world):
     a, b, c, _ = world
-    alice, bob = (accounts.principal_for_user(a.engine, "alice"), accounts.principal_for_user(b.engine, "bob"))
     shared = [actor(f"Route cell {i}") for i in range(30)] + [actor("Red source", level="red")]
     secret, internal = actor("Alpha only"), actor("Alpha instance only")
-    import_objects(a.engine, alice, shared, audience="group:borders")
-    import_objects(a.engine, alice, [secret], audience="org")
-    import_objects(a.engine, alice, [internal], audience="instance")
+    a.import_objects("alice", shared, audience="group:borders")
+    a.import_objects("alice", [secret], audience="org")
+    a.import_objects("alice", [internal], audience="instance")
     theirs = [actor(f"Bravo network {i}") for i in range(20)]
-    import_objects(b.engine, bob, theirs, audience="group:borders")
+    b.import_objects("bob", theirs, audience="group:borders")
 
     done = a.cli("sync", "B")
     assert done.returncode == 0, done.stderr
-    assert not [s for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]]
+    assert not a.sync_errors()
     assert "pulled 20" in done.stdout and "pushed 31" in done.stdout
 
     at_b = b.visible_ids()
@@ -106,7 +125,7 @@ def test_share_both_ways_nothing_to_outsiders_and_opinions_come_back(world):
 
     # B's analyst gives an opinion on one of A's objects; it federates back on the next sync.
     opinion = sdo("opinion", opinion="agree", object_refs=[shared[0]["id"]], explanation="seen at our border too")
-    import_objects(b.engine, bob, [opinion], audience="group:borders")
+    b.import_objects("bob", [opinion], audience="group:borders")
     again = a.cli("sync", "B")
     assert again.returncode == 0, again.stderr
     assert "pulled 1" in again.stdout and "pushed 0" in again.stdout  # nothing echoes back
@@ -128,7 +147,7 @@ def test_tampered_or_unsigned_objects_are_rejected_and_audited(world):
     url = f"{b.server.url}/taxii2/liaison/collections/{borders['id']}/objects/"
 
     genuine, altered, unsigned = actor("Genuine"), actor("Will be altered"), actor("No signature")
-    signed = [orjson.loads(signing.attach(canonical(o), a.key.sign("A", canonical(o))))
+    signed = [orjson.loads(attach(canonical(o), a.key.sign("A", canonical(o))))
               for o in (genuine, altered)]
     signed[1]["name"] = "Altered in transit"
     response = httpx.post(url, headers=headers, content=orjson.dumps({"objects": [*signed, unsigned]}))
@@ -146,9 +165,8 @@ def test_tampered_or_unsigned_objects_are_rejected_and_audited(world):
 
 def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
     a, b, _, _ = world
-    alice = accounts.principal_for_user(a.engine, "alice")
     many = [actor(f"Courier {i}") for i in range(1500)]
-    import_objects(a.engine, alice, many, audience="group:borders")
+    a.import_objects("alice", many, audience="group:borders")
     env = {**os.environ, "LIAISON_DATABASE_URL": a.db_url, **a.env}
     running = subprocess.Popen([LIAISON, "sync", "B", "--page", "50"], env=env, cwd=a.dir,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -166,13 +184,12 @@ def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
     _, stderr = running.communicate(timeout=120)
     assert running.returncode == 1 and "error" in stderr
     assert 300 <= arrived() < 1501
-    failed = {s["direction"] for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]}
-    assert failed == {"push"}  # the state says which direction failed
+    assert {s["direction"] for s in a.sync_errors()} == {"push"}  # the state says which direction failed
 
     b.server.start()
     done = a.cli("sync", "B")
     assert done.returncode == 0, done.stderr
-    assert not [s for p in sync.status(a.engine) for s in p["streams"] if s["last_error"]]
+    assert not a.sync_errors()
     assert {o["id"] for o in many} <= b.visible_ids()
     with b.engine.connect() as conn:
         versions = conn.execute(select(func.count()).select_from(object_version)).scalar_one()
@@ -183,25 +200,24 @@ def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
 def test_remote_objects_are_read_only_and_provenance_survives_relaying(world):
     """B re-shares A's object with C (B's group 'relay'); C verifies A's own signature."""
     a, b, c, _ = world
-    alice, bob = accounts.principal_for_user(a.engine, "alice"), accounts.principal_for_user(b.engine, "bob")
     original = actor("Relayed cell")
-    import_objects(a.engine, alice, [original], audience="group:borders")
+    a.import_objects("alice", [original], audience="group:borders")
     assert a.cli("sync", "B").returncode == 0
 
     # B may keep its own later version under A's id: it is B's claim, never A's latest.
     changed = {**original, "modified": "2025-06-01T00:00:00.000Z", "name": "Rewritten by B"}
-    import_objects(b.engine, bob, [changed])
-    remote = accounts.principal_for_user(b.engine, "A-sync")
-    assert orjson.loads(intel_objects.get_object(b.engine, remote, original["id"]).raw)["name"] == "Relayed cell"
+    b.import_objects("bob", [changed])
+    with b.engine.connect() as conn:
+        remote = accounts.principal_for_user(conn, "A-sync")
+        assert orjson.loads(intel_objects.get_object(conn, remote, original["id"]).raw)["name"] == "Relayed cell"
 
     # C pinned A's key already (A is its partner) and pins B's; B and C agree on a group 'relay'.
     token_b_at_c = c.sync_account_for(b)
     with b.engine.begin() as conn:
         partners.add_partner(conn, "C", c.server.url, token_b_at_c, c.key.public_key)
-    accounts.create_group(b.engine, "relay", ["Bravo Agency", "C"])
-    accounts.create_group(c.engine, "relay", ["Charlie Agency", "B"])
-    bob = accounts.principal_for_user(b.engine, "bob")
-    import_objects(b.engine, bob, [original], audience="group:relay")  # B shares the same version on
+    b.group("relay", ["Bravo Agency", "C"])
+    c.group("relay", ["Charlie Agency", "B"])
+    b.import_objects("bob", [original], audience="group:relay")  # B shares the same version on
     done = b.cli("sync", "C")
     assert done.returncode == 0, done.stderr
     assert original["id"] in c.visible_ids()
@@ -215,28 +231,29 @@ def test_corrections_federate_signed_and_unsharing_keeps_what_partners_received(
     correction, signed by A, and keeps the earlier content in its history. When A withdraws the
     object from the group, its page still tells which partner received it."""
     a, b, _, _ = world
-    alice = accounts.principal_for_user(a.engine, "alice")
     first = actor("Corrected cell", description="first wording")
-    import_objects(a.engine, alice, [first], audience="group:borders")
+    a.import_objects("alice", [first], audience="group:borders")
     assert a.cli("sync", "B").returncode == 0
     corrected = dict(first, description="corrected wording")
-    assert import_objects(a.engine, alice, [corrected], audience="group:borders").corrections == 1
+    assert a.import_objects("alice", [corrected], audience="group:borders").corrections == 1
     done = a.cli("sync", "B")
     assert done.returncode == 0 and "pushed 1" in done.stdout, done.stdout + done.stderr
 
-    bob = accounts.principal_for_user(b.engine, "bob")
-    assert orjson.loads(intel_objects.get_object(b.engine, bob, first["id"]).raw)["description"] == "corrected wording"
-    holder = accounts.principal_for_user(b.engine, "A-sync")  # what it replaced is history for its holder only
-    history = intel_objects.list_versions(b.engine, holder, first["id"])
-    assert [v["superseded_at"] is None for v in history] == [False, True]
-    assert len(intel_objects.list_versions(b.engine, bob, first["id"])) == 1
     with b.engine.connect() as conn:
+        bob = accounts.principal_for_user(conn, "bob")
+        assert orjson.loads(intel_objects.get_object(conn, bob, first["id"]).raw)["description"] == "corrected wording"
+        holder = accounts.principal_for_user(conn, "A-sync")  # what it replaced is history for its holder only
+        history = intel_objects.list_versions(conn, holder, first["id"])
+        assert [v["superseded_at"] is None for v in history] == [False, True]
+        assert len(intel_objects.list_versions(conn, bob, first["id"])) == 1
         assert conn.execute(select(func.count()).select_from(provenance)).scalar_one() == 2  # one per content
 
+    alice = a.principal("alice")
     with a.engine.connect() as conn:
         reach = sharing.reach(conn, alice, first["id"])
     assert [(name, label) for name, label, _at in reach.partners] == [("B", "group:borders")]
-    sharing.unshare(a.engine, alice, first["id"], "group:borders")
+    with a.engine.begin() as conn:
+        sharing.unshare(conn, alice, first["id"], "group:borders")
     with a.engine.connect() as conn:
         assert [name for name, _l, _at in sharing.reach(conn, alice, first["id"]).partners] == ["B"]
     assert first["id"] in b.visible_ids()

@@ -10,13 +10,14 @@ import pytest
 
 from liaison import accounts
 from liaison.errors import InvalidInput, NotFound
-from liaison.federation import receive
 from liaison.federation.partners import add_partner
+from liaison.ingest import received
 from liaison.ingest.bundles import import_objects
 from liaison.intel import annotations, merges, sharing
 from liaison.intel.objects import get_object
 from liaison.stix import tlp
 from stixdata import actor, bundle, relationship, sdo
+from txn import committed
 
 UNKNOWN = "intrusion-set--00000000-0000-4000-8000-000000000000"
 
@@ -25,7 +26,7 @@ UNKNOWN = "intrusion-set--00000000-0000-4000-8000-000000000000"
 def red(tenants):
     """Alpha's TLP:RED actor, shared with group ab (Alpha, Bravo)."""
     obj = actor("Black Saxaul", level="red", created_by_ref=tenants.principal("alice").org_identity_id)
-    import_objects(tenants.engine, tenants.principal("alice"), [obj], audience="group:ab")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [obj], audience="group:ab")
     return obj
 
 
@@ -34,31 +35,31 @@ def partner(tenants):
     """A partner instance 'Remote' with a sync account 'remo', in group 'ar' with Alpha."""
     with tenants.engine.begin() as conn:
         add_partner(conn, "Remote", None, None, None)
-    accounts.create_group(tenants.engine, "ar", ["Alpha", "Remote"])
-    accounts.create_user(tenants.engine, "remo", "Remote", "sync")
+    committed(tenants.engine, accounts.create_group, "ar", ["Alpha", "Remote"])
+    committed(tenants.engine, accounts.create_user, "remo", "Remote", "sync")
     return tenants.principal("remo")
 
 
 def _nothing_about(tenants, stix_id: str, *users: str) -> bool:
-    return all(annotations.about(tenants.engine, tenants.principal(u), stix_id) == annotations.Annotations()
+    return all(committed(tenants.engine, annotations.about, tenants.principal(u), stix_id) == annotations.Annotations()
                for u in users)
 
 
 def test_annotations_of_a_red_group_object_stay_in_the_group_and_red(tenants, red):
     engine, bob = tenants.engine, tenants.principal("bob")
     with pytest.raises(InvalidInput, match="not everyone in 'instance' sees"):
-        annotations.add_note(engine, bob, red["id"], content="Seen at Torugart", audience="instance")
+        committed(engine, annotations.add_note, bob, red["id"], content="Seen at Torugart", audience="instance")
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        annotations.add_opinion(engine, bob, red["id"], opinion="agree", audience="group:ab", tlp="clear")
+        committed(engine, annotations.add_opinion, bob, red["id"], opinion="agree", audience="group:ab", tlp="clear")
     with pytest.raises(InvalidInput, match="not everyone in .instance. sees"):
-        annotations.add_sighting(engine, bob, red["id"], count=1, audience="instance", tlp="red")
+        committed(engine, annotations.add_sighting, bob, red["id"], count=1, audience="instance", tlp="red")
     # Charlie, outside the group, reads nothing with the object's id; nothing was saved at all.
     assert _nothing_about(tenants, red["id"], "carol", "alice", "bob")
     # Without a TLP an annotation takes the object's: it is never weaker than what it is about.
-    note = annotations.add_note(engine, bob, red["id"], content="Seen at Torugart", audience="group:ab")
+    note = committed(engine, annotations.add_note, bob, red["id"], content="Seen at Torugart", audience="group:ab")
     assert tlp.level_of_object(note) == "red"
-    assert annotations.add_opinion(engine, bob, red["id"], opinion="agree", audience="org")["id"]
-    assert len(annotations.about(engine, tenants.principal("alice"), red["id"]).notes) == 1
+    assert committed(engine, annotations.add_opinion, bob, red["id"], opinion="agree", audience="org")["id"]
+    assert len(committed(engine, annotations.about, tenants.principal("alice"), red["id"]).notes) == 1
     assert _nothing_about(tenants, red["id"], "carol")
 
 
@@ -66,13 +67,13 @@ def test_the_current_version_sets_the_reach_not_an_older_wider_one(tenants):
     engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
     v1 = actor("Steppe Pack", created_by_ref=alice.org_identity_id)
     v2 = dict(v1, modified="2025-06-01T00:00:00.000Z", description="Now run from Osh")
-    import_objects(engine, alice, [v1], audience="instance")
-    import_objects(engine, alice, [v2], audience="group:ab")
+    committed(engine, import_objects, alice, [v1], audience="instance")
+    committed(engine, import_objects, alice, [v2], audience="group:ab")
     with pytest.raises(InvalidInput, match="sees this object"):
-        annotations.add_note(engine, bob, v1["id"], content="Osh again", audience="instance")
-    assert annotations.audience_choices(engine, bob, v1["id"])[1] == "group:ab"
+        committed(engine, annotations.add_note, bob, v1["id"], content="Osh again", audience="instance")
+    assert committed(engine, annotations.audience_choices, bob, v1["id"])[1] == "group:ab"
     # Charlie sees the first version, shared with the instance: that is where its note goes by default.
-    choices, default = annotations.audience_choices(engine, tenants.principal("carol"), v1["id"])
+    choices, default = committed(engine, annotations.audience_choices, tenants.principal("carol"), v1["id"])
     assert [c.spec for c in choices] == ["org", "instance"] and default == "instance"
 
 
@@ -80,21 +81,21 @@ def test_the_default_is_the_audience_the_object_is_seen_through(tenants):
     """The narcotics case: the default used to be the smallest group holding the owner
     (counter-terrorism), whose members cannot see the route, instead of the taskforce."""
     engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
-    accounts.create_group(engine, "counter-terrorism", ["Alpha", "Bravo"])
-    accounts.create_group(engine, "narcotics", ["Alpha", "Bravo", "Charlie"])
+    committed(engine, accounts.create_group, "counter-terrorism", ["Alpha", "Bravo"])
+    committed(engine, accounts.create_group, "narcotics", ["Alpha", "Bravo", "Charlie"])
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     route = sdo("infrastructure", name="Khorog heroin route", created_by_ref=alice.org_identity_id)
-    import_objects(engine, alice, [route], audience="group:narcotics")
-    choices, default = annotations.audience_choices(engine, bob, route["id"])
+    committed(engine, import_objects, alice, [route], audience="group:narcotics")
+    choices, default = committed(engine, annotations.audience_choices, bob, route["id"])
     assert default == "group:narcotics"
     assert [c.spec for c in choices] == ["org", "group:narcotics"]
     with pytest.raises(InvalidInput, match="not everyone in 'group:counter-terrorism'") as refused:
-        annotations.add_note(engine, bob, route["id"], content="x", audience="group:counter-terrorism")
+        committed(engine, annotations.add_note, bob, route["id"], content="x", audience="group:counter-terrorism")
     assert refused.value.message.endswith("you can share it with: org, group:narcotics")
     # The owner's own note defaults to where it shared the route too, not to itself alone.
-    assert annotations.audience_choices(engine, alice, route["id"])[1] == "group:narcotics"
+    assert committed(engine, annotations.audience_choices, alice, route["id"])[1] == "group:narcotics"
     # Without an object (drafts, merges, imports) every audience of the principal is offered.
-    everything, default = annotations.audience_choices(engine, bob)
+    everything, default = committed(engine, annotations.audience_choices, bob)
     assert default == "org" and [c.spec for c in everything] == [
         "org", "group:ab", "group:counter-terrorism", "group:narcotics", "instance"]
 
@@ -104,50 +105,51 @@ def test_the_narrowest_of_several_audiences_is_the_default(tenants):
     engine = tenants.engine
     shared = sdo("indicator", name="Torugart beacon", pattern="[ipv4-addr:value = '203.0.113.9']",
                  pattern_type="stix", valid_from="2025-01-01T00:00:00Z")
-    import_objects(engine, tenants.principal("alice"), [shared], audience="group:ab")
-    import_objects(engine, tenants.principal("bob"), [shared], audience="instance")
-    choices, default = annotations.audience_choices(engine, tenants.principal("bob"), shared["id"])
+    committed(engine, import_objects, tenants.principal("alice"), [shared], audience="group:ab")
+    committed(engine, import_objects, tenants.principal("bob"), [shared], audience="instance")
+    choices, default = committed(engine, annotations.audience_choices, tenants.principal("bob"), shared["id"])
     assert [c.spec for c in choices] == ["org", "group:ab", "instance"] and default == "group:ab"
     private = actor("Hidden Tamarisk")
-    import_objects(engine, tenants.principal("bob"), [private], audience="org")
-    choices, default = annotations.audience_choices(engine, tenants.principal("bob"), private["id"])
+    committed(engine, import_objects, tenants.principal("bob"), [private], audience="org")
+    choices, default = committed(engine, annotations.audience_choices, tenants.principal("bob"), private["id"])
     assert [c.spec for c in choices] == ["org"] and default == "org"
 
 
 def test_errors_name_no_audience_the_caller_cannot_use(tenants, red, partner):
     engine, bob, carol = tenants.engine, tenants.principal("bob"), tenants.principal("carol")
     with pytest.raises(InvalidInput) as unknown:
-        annotations.add_note(engine, bob, red["id"], content="x", audience="group:ar")
+        committed(engine, annotations.add_note, bob, red["id"], content="x", audience="group:ar")
     assert unknown.value.message == "unknown audience 'group:ar'; you can share it with: org, group:ab"
     # An invisible object gets the answer an unknown one gets, whatever the audience asked for.
     for audience in ("group:ab", "instance", "org"):
         with pytest.raises(NotFound) as hidden:
-            annotations.add_note(engine, carol, red["id"], content="probe", audience=audience)
+            committed(engine, annotations.add_note, carol, red["id"], content="probe", audience=audience)
         with pytest.raises(NotFound) as unknown:
-            annotations.add_note(engine, carol, UNKNOWN, content="probe", audience=audience)
+            committed(engine, annotations.add_note, carol, UNKNOWN, content="probe", audience=audience)
         assert hidden.value.message.replace(red["id"], UNKNOWN) == unknown.value.message
     # A partner account never reads the instance: it is not offered it.
     shared = actor("Wakhan Couriers", created_by_ref=tenants.principal("alice").org_identity_id)
-    import_objects(engine, tenants.principal("alice"), [shared], audience="group:ar")
+    committed(engine, import_objects, tenants.principal("alice"), [shared], audience="group:ar")
     with pytest.raises(InvalidInput) as refused:
-        annotations.add_note(engine, partner, shared["id"], content="x", audience="instance")
+        committed(engine, annotations.add_note, partner, shared["id"], content="x", audience="instance")
     assert refused.value.message == "unknown audience 'instance'; you can share it with: org, group:ar"
-    choices, default = annotations.audience_choices(engine, partner, shared["id"])
+    choices, default = committed(engine, annotations.audience_choices, partner, shared["id"])
     assert [c.spec for c in choices] == ["org", "group:ar"] and default == "group:ar"
-    assert "instance" not in [c.spec for c in annotations.audience_choices(engine, partner)[0]]
+    assert "instance" not in [c.spec for c in committed(engine, annotations.audience_choices, partner)[0]]
 
 
 def test_a_partner_account_merges_with_auto_and_is_not_offered_the_instance(tenants, partner):
     engine, alice = tenants.engine, tenants.principal("alice")
     main = sdo("identity", name="Halim Rasulov", identity_class="individual")
     variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
-    import_objects(engine, alice, [main, variant], audience="group:ar")
+    committed(engine, import_objects, alice, [main, variant], audience="group:ar")
     with pytest.raises(InvalidInput) as refused:  # partners never read the instance: it is not offered
-        merges.merge(engine, partner, variant["id"], main["id"], audience="instance")
+        committed(engine, merges.merge, partner, variant["id"], main["id"], audience="instance")
     assert refused.value.message == "unknown audience 'instance'; you can share with: org, group:ar"
-    merged = merges.merge(engine, partner, variant["id"], main["id"])
-    assert [m["id"] for m in merges.merges_of(engine, alice, main["id"])] == [merged["id"]]  # shared with group ar
-    assert merges.merges_of(engine, tenants.principal("bob"), main["id"]) == []
+    merged = committed(engine, merges.merge, partner, variant["id"], main["id"])
+    seen = committed(engine, merges.merges_of, alice, main["id"])
+    assert [m["id"] for m in seen] == [merged["id"]]  # shared with group ar
+    assert committed(engine, merges.merges_of, tenants.principal("bob"), main["id"]) == []
 
 
 # --- Sharing afterwards and importing: the same rule ---------------------------------------------
@@ -158,7 +160,7 @@ TAXII = "application/taxii+json;version=2.1"
 def _secret_of_ab(tenants, name: str = "Black Saxaul", level: str = "amber") -> dict:
     """Alpha's actor shared with group 'ab' (Alpha and Bravo) only."""
     obj = actor(name, level=level, created_by_ref=tenants.principal("alice").org_identity_id)
-    import_objects(tenants.engine, tenants.principal("alice"), [obj], audience="group:ab")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [obj], audience="group:ab")
     return obj
 
 
@@ -171,7 +173,7 @@ def _hidden_from_carol(tenants, *stix_ids: str) -> bool:
     carol = tenants.principal("carol")
     for stix_id in stix_ids:
         try:
-            get_object(tenants.engine, carol, stix_id)
+            committed(tenants.engine, get_object, carol, stix_id)
         except NotFound:
             continue
         return False
@@ -183,53 +185,56 @@ def test_an_annotation_cannot_be_shared_wider_than_its_object_afterwards(tenants
     (service, REST, all versions): refused, and Charlie reads nothing of it."""
     engine, bob = tenants.engine, tenants.principal("bob")
     secret = _secret_of_ab(tenants)
-    note = annotations.add_note(engine, bob, secret["id"], content="courier crossed at Torugart", audience="group:ab")
+    note = committed(engine, annotations.add_note, bob, secret["id"], content="courier crossed at Torugart",
+                     audience="group:ab")
     with pytest.raises(InvalidInput) as refused:
-        sharing.share(engine, bob, note["id"], "instance")
+        committed(engine, sharing.share, bob, note["id"], "instance")
     assert refused.value.message == (
         f"{note['id']}: not everyone in 'instance' sees {secret['id']}, which it is about; "
         "you can share it with: org, group:ab")
     with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
-        sharing.share(engine, bob, note["id"], "instance", all_versions=True)
+        committed(engine, sharing.share, bob, note["id"], "instance", all_versions=True)
     response = client.post(f"/api/v1/objects/{note['id']}/audiences", headers=tenants.headers("bob"),
                            json={"audience": "instance"})
     assert response.status_code == 422 and "group:ab" in response.text
     # An opinion and a sighting alike; Bravo's own organisation only is always fine.
-    opinion = annotations.add_opinion(engine, bob, secret["id"], opinion="agree", audience="org")
-    sighting = annotations.add_sighting(engine, bob, secret["id"], count=2, audience="org")
+    opinion = committed(engine, annotations.add_opinion, bob, secret["id"], opinion="agree", audience="org")
+    sighting = committed(engine, annotations.add_sighting, bob, secret["id"], count=2, audience="org")
     for stix_id in (opinion["id"], sighting["id"]):
         with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
-            sharing.share(engine, bob, stix_id, "instance")
+            committed(engine, sharing.share, bob, stix_id, "instance")
     assert _hidden_from_carol(tenants, secret["id"], note["id"], opinion["id"], sighting["id"])
     # Within the object's reach sharing works as ever.
-    assert sharing.share(engine, bob, opinion["id"], "group:ab")["added"] == 1
-    assert len(annotations.about(engine, tenants.principal("alice"), secret["id"]).opinions) == 1
+    assert committed(engine, sharing.share, bob, opinion["id"], "group:ab")["added"] == 1
+    assert len(committed(engine, annotations.about, tenants.principal("alice"), secret["id"]).opinions) == 1
 
 
 def test_an_older_version_about_a_narrower_object_is_not_shared_with_all_versions(tenants):
     engine, bob = tenants.engine, tenants.principal("bob")
     secret, public = _secret_of_ab(tenants), actor("Steppe Pack")
-    import_objects(engine, tenants.principal("alice"), [public], audience="instance")
+    committed(engine, import_objects, tenants.principal("alice"), [public], audience="instance")
     first = _note(tenants, secret, level="amber")
     second = dict(first, modified="2025-06-01T00:00:00.000Z", object_refs=[public["id"]])
-    import_objects(engine, bob, [first], audience="group:ab")
-    import_objects(engine, bob, [second], audience="org")
-    assert sharing.share(engine, bob, first["id"], "instance")["added"] == 1  # the current one: about `public`
+    committed(engine, import_objects, bob, [first], audience="group:ab")
+    committed(engine, import_objects, bob, [second], audience="org")
+    shared = committed(engine, sharing.share, bob, first["id"], "instance")
+    assert shared["added"] == 1  # the current one: about `public`
     with pytest.raises(InvalidInput, match=f"not everyone in 'instance' sees {secret['id']}"):
-        sharing.share(engine, bob, first["id"], "instance", all_versions=True)
+        committed(engine, sharing.share, bob, first["id"], "instance", all_versions=True)
 
 
 def test_a_merge_cannot_be_shared_wider_than_its_entities_afterwards(tenants):
     engine, bob = tenants.engine, tenants.principal("bob")
     main = sdo("identity", name="Halim Rasulov", identity_class="individual")
     variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
-    import_objects(engine, tenants.principal("alice"), [main, variant], audience="group:ab")
-    merged = merges.merge(engine, bob, variant["id"], main["id"])  # auto: the widest audience seeing both
-    assert [m["id"] for m in merges.merges_of(engine, tenants.principal("alice"), main["id"])] == [merged["id"]]
+    committed(engine, import_objects, tenants.principal("alice"), [main, variant], audience="group:ab")
+    merged = committed(engine, merges.merge, bob, variant["id"], main["id"])  # auto: the widest audience seeing both
+    seen = committed(engine, merges.merges_of, tenants.principal("alice"), main["id"])
+    assert [m["id"] for m in seen] == [merged["id"]]
     with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
-        sharing.share(engine, bob, merged["id"], "instance")
+        committed(engine, sharing.share, bob, merged["id"], "instance")
     with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
-        import_objects(engine, bob, [relationship(variant, main, "duplicate-of")], audience="instance")
+        committed(engine, import_objects, bob, [relationship(variant, main, "duplicate-of")], audience="instance")
     assert _hidden_from_carol(tenants, merged["id"])
 
 
@@ -248,7 +253,7 @@ def test_an_annotation_cannot_be_imported_wider_than_its_object(tenants, client)
                 sdo("opinion", opinion="agree", object_refs=[UNKNOWN, secret["id"]]),
                 sdo("sighting", sighting_of_ref=secret["id"])):
         with pytest.raises(InvalidInput, match="which it is about"):
-            import_objects(tenants.engine, bob, [obj], audience="instance")
+            committed(tenants.engine, import_objects, bob, [obj], audience="instance")
     assert _hidden_from_carol(tenants, secret["id"])
 
 
@@ -265,7 +270,7 @@ def test_an_annotation_posted_to_a_taxii_collection_fails_on_its_own(tenants, cl
     assert "which it is about" in status["failures"][0]["message"]
     assert [s["id"] for s in status["successes"]] == [other["id"]]
     assert _hidden_from_carol(tenants, note["id"])
-    get_object(tenants.engine, tenants.principal("carol"), other["id"])
+    committed(tenants.engine, get_object, tenants.principal("carol"), other["id"])
 
 
 def test_an_imported_annotation_is_not_weaker_in_tlp_than_its_object(tenants):
@@ -273,22 +278,23 @@ def test_an_imported_annotation_is_not_weaker_in_tlp_than_its_object(tenants):
     secret = _secret_of_ab(tenants, level="red")
     for level in (None, "clear", "amber"):
         with pytest.raises(InvalidInput, match="is TLP:RED; what is said about it must be TLP:RED"):
-            import_objects(tenants.engine, bob, [_note(tenants, secret, level=level)], audience="group:ab")
-    assert import_objects(tenants.engine, bob, [_note(tenants, secret, level="red")], audience="group:ab").new_versions == 1
+            committed(tenants.engine, import_objects, bob, [_note(tenants, secret, level=level)], audience="group:ab")
+    red = committed(tenants.engine, import_objects, bob, [_note(tenants, secret, level="red")], audience="group:ab")
+    assert red.new_versions == 1
     # What Bravo keeps to itself it marks as it likes; sharing it on checks the TLP as well.
     kept = _note(tenants, secret, level="amber")
-    import_objects(tenants.engine, bob, [kept], audience="org")
+    committed(tenants.engine, import_objects, bob, [kept], audience="org")
     with pytest.raises(InvalidInput, match="is TLP:RED; what is said about it must be TLP:RED"):
-        sharing.share(tenants.engine, bob, kept["id"], "group:ab")
+        committed(tenants.engine, sharing.share, bob, kept["id"], "group:ab")
 
 
 def test_refs_the_importer_cannot_see_are_not_checked(tenants):
     """Charlie does not see the 'ab' object: its note on it is answered as one on an unknown id."""
     carol = tenants.principal("carol")
     secret = _secret_of_ab(tenants)
-    hidden = import_objects(tenants.engine, carol, [sdo("note", content="x", object_refs=[secret["id"]])],
+    hidden = committed(tenants.engine, import_objects, carol, [sdo("note", content="x", object_refs=[secret["id"]])],
                             audience="instance").as_dict()
-    unknown = import_objects(tenants.engine, carol, [sdo("note", content="x", object_refs=[UNKNOWN])],
+    unknown = committed(tenants.engine, import_objects, carol, [sdo("note", content="x", object_refs=[UNKNOWN])],
                              audience="instance").as_dict()
     assert {**hidden, "seconds": 0} == {**unknown, "seconds": 0}
 
@@ -297,46 +303,47 @@ def test_normal_flows_still_work(tenants):
     engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
     secret = _secret_of_ab(tenants)
     # A note for the group that sees the object, imported or made in the UI; for the own organisation too.
-    assert import_objects(engine, bob, [_note(tenants, secret, level="amber")], audience="group:ab").new_versions == 1
-    assert import_objects(engine, bob, [_note(tenants, secret, level="amber")], audience="org").new_versions == 1
+    for audience in ("group:ab", "org"):
+        report = committed(engine, import_objects, bob, [_note(tenants, secret, level="amber")], audience=audience)
+        assert report.new_versions == 1
     # A note about an object of the same bundle: what the import writes counts.
     own = actor("Bravo's own", created_by_ref=bob.org_identity_id)
-    report = import_objects(engine, bob, [_note(tenants, own), own], audience="instance")
+    report = committed(engine, import_objects, bob, [_note(tenants, own), own], audience="instance")
     assert report.new_versions == 2
     # A note about an object shared with the instance may go to a group (everyone in it sees the object).
     public = actor("Steppe Pack")
-    import_objects(engine, alice, [public], audience="instance")
-    assert import_objects(engine, bob, [_note(tenants, public)], audience="group:ab").new_versions == 1
-    note = annotations.add_note(engine, bob, public["id"], content="Osh", audience="org")
-    assert sharing.share(engine, bob, note["id"], "instance")["added"] == 1
+    committed(engine, import_objects, alice, [public], audience="instance")
+    assert committed(engine, import_objects, bob, [_note(tenants, public)], audience="group:ab").new_versions == 1
+    note = committed(engine, annotations.add_note, bob, public["id"], content="Osh", audience="org")
+    assert committed(engine, sharing.share, bob, note["id"], "instance")["added"] == 1
     # Sharing ordinary objects is unchanged.
     mine = actor("Bravo cell")
-    import_objects(engine, bob, [mine], audience="org")
-    assert sharing.share(engine, bob, mine["id"], "instance")["added"] == 1
+    committed(engine, import_objects, bob, [mine], audience="org")
+    assert committed(engine, sharing.share, bob, mine["id"], "instance")["added"] == 1
 
 
 def test_a_partners_notes_about_objects_shared_with_its_group_come_back(tenants, partner):
-    """federation.receive → import, as a sync does: the partner's note on our object shared with
+    """ingest.received → import, as a sync does: the partner's note on our object shared with
     group 'ar' is stored for 'ar'; one on an object of 'ab' (which the partner does not see) as an
     unknown id's."""
     engine, alice = tenants.engine, tenants.principal("alice")
     shared = actor("Wakhan Couriers", created_by_ref=alice.org_identity_id)
-    import_objects(engine, alice, [shared], audience="group:ar")
+    committed(engine, import_objects, alice, [shared], audience="group:ar")
     secret = _secret_of_ab(tenants)
     notes = [sdo("note", content="seen at Ishkashim", object_refs=[shared["id"]]),
              sdo("opinion", opinion="agree", object_refs=[shared["id"]])]
-    screened = receive.Screened(accepted=list(notes))
-    successes, failures = receive.store_screened(engine, partner, "group:ar", screened, sender="Remote")
+    screened = received.Screened(accepted=list(notes))
+    successes, failures = committed(engine, received.store_screened, partner, "group:ar", screened, sender="Remote")
     assert failures == [] and len(successes) == 2
-    assert len(annotations.about(engine, alice, shared["id"]).notes) == 1
+    assert len(committed(engine, annotations.about, alice, shared["id"]).notes) == 1
     # A partner's note about an object it sees only in another of its groups does not go to 'ar'.
-    accounts.create_group(engine, "ar2", ["Alpha", "Remote"])
+    committed(engine, accounts.create_group, "ar2", ["Alpha", "Remote"])
     narrow = actor("Pamir route", created_by_ref=alice.org_identity_id)
-    import_objects(engine, tenants.principal("alice"), [narrow], audience="group:ar2")
-    screened = receive.Screened(accepted=[sdo("note", content="x", object_refs=[narrow["id"]]),
+    committed(engine, import_objects, tenants.principal("alice"), [narrow], audience="group:ar2")
+    screened = received.Screened(accepted=[sdo("note", content="x", object_refs=[narrow["id"]]),
                                           sdo("note", content="y", object_refs=[secret["id"]])])
-    successes, failures = receive.store_screened(engine, tenants.principal("remo"), "group:ar", screened,
-                                                 sender="Remote")
+    successes, failures = committed(engine, received.store_screened, tenants.principal("remo"), "group:ar",
+                                    screened, sender="Remote")
     assert len(failures) == 1 and "not everyone in 'group:ar'" in failures[0]["message"]
     assert len(successes) == 1
 
@@ -345,11 +352,11 @@ def test_a_merge_whose_entity_went_narrower_is_withdrawn_when_split(tenants):
     engine, alice, bob = tenants.engine, tenants.principal("alice"), tenants.principal("bob")
     main = sdo("identity", name="Halim Rasulov", identity_class="individual", created_by_ref=alice.org_identity_id)
     variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
-    import_objects(engine, alice, [main, variant], audience="instance")
-    merged = merges.merge(engine, bob, variant["id"], main["id"])
-    assert merges.merges_of(engine, tenants.principal("carol"), main["id"])
+    committed(engine, import_objects, alice, [main, variant], audience="instance")
+    merged = committed(engine, merges.merge, bob, variant["id"], main["id"])
+    assert committed(engine, merges.merges_of, tenants.principal("carol"), main["id"])
     narrower = dict(main, modified="2025-06-01T00:00:00.000Z", description="Now in Osh")
-    import_objects(engine, alice, [narrower], audience="group:ab")
-    merges.split(engine, bob, merged["id"])
+    committed(engine, import_objects, alice, [narrower], audience="group:ab")
+    committed(engine, merges.split, bob, merged["id"])
     assert _hidden_from_carol(tenants, merged["id"])
-    assert merges.merges_of(engine, bob, main["id"]) == []
+    assert committed(engine, merges.merges_of, bob, main["id"]) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import orjson
 import pytest
 from stixdata import sdo
+from txn import committed
 
 from liaison import accounts
 from liaison.errors import InvalidInput, NotFound
@@ -25,13 +26,13 @@ SAFEHOUSE = {"latitude": 37.48912, "longitude": 71.55317}
 @pytest.fixture
 def world(tenants):
     """The three agencies of the review: pairwise groups ab, ac and bc."""
-    accounts.create_group(tenants.engine, "ac", ["Alpha", "Charlie"])
-    accounts.create_group(tenants.engine, "bc", ["Bravo", "Charlie"])
+    committed(tenants.engine, accounts.create_group, "ac", ["Alpha", "Charlie"])
+    committed(tenants.engine, accounts.create_group, "bc", ["Bravo", "Charlie"])
     return tenants
 
 
 def _draft(world, user, text):
-    return drafts.create_draft(world.engine, world.principal(user), text=text, published="2026-03-14")
+    return committed(world.engine, drafts.create_draft, world.principal(user), text=text, published="2026-03-14")
 
 
 def _dump(value) -> str:
@@ -48,8 +49,8 @@ def _sanitised_person(world):
     real = sdo("identity", name="Rustam Karimov", identity_class="individual", roles=["Head of the Border Directorate"])
     cover = dict(real, modified="2025-06-01T00:00:00.000Z", name="Source KESTREL", roles=["informant"])
     alice = world.principal("alice")
-    import_objects(world.engine, alice, [real], audience="org")
-    import_objects(world.engine, alice, [cover], audience="instance")
+    committed(world.engine, import_objects, alice, [real], audience="org")
+    committed(world.engine, import_objects, alice, [cover], audience="instance")
     return real
 
 
@@ -64,8 +65,8 @@ def test_a_hidden_versions_names_never_reach_another_organisations_draft(world):
 def test_a_hidden_versions_name_is_not_even_recognised_for_others(world):
     real = sdo("identity", name="Rustam Karimov", identity_class="individual")
     cover = dict(real, modified="2025-06-01T00:00:00.000Z", name="R. Karimov")
-    import_objects(world.engine, world.principal("alice"), [real], audience="org")
-    import_objects(world.engine, world.principal("alice"), [cover], audience="instance")
+    committed(world.engine, import_objects, world.principal("alice"), [real], audience="org")
+    committed(world.engine, import_objects, world.principal("alice"), [cover], audience="instance")
     probe = _draft(world, "carol", "Rustam Karimov arrived in Osh.")  # a name no one told Charlie
     control = _draft(world, "carol", "Farhad Karimov arrived in Osh.")
     assert [e["kind"] for e in probe.review["entities"]] == [e["kind"] for e in control.review["entities"]]
@@ -74,8 +75,8 @@ def test_a_hidden_versions_name_is_not_even_recognised_for_others(world):
 def test_a_hidden_versions_place_name_does_not_resolve_for_others(world):
     secret = sdo("location", name="Khorugh", country="TJ", **SAFEHOUSE)
     cover = dict(secret, modified="2025-06-01T00:00:00.000Z", name="Site 7")
-    import_objects(world.engine, world.principal("alice"), [secret], audience="org")
-    import_objects(world.engine, world.principal("alice"), [cover], audience="instance")
+    committed(world.engine, import_objects, world.principal("alice"), [secret], audience="org")
+    committed(world.engine, import_objects, world.principal("alice"), [cover], audience="instance")
     view = _draft(world, "carol", "Heroin was seized in Khorugh on Monday.")
     place = _entity(view, "Khorugh")
     assert place["ref"] is None and secret["id"] not in _dump(view.as_dict())
@@ -86,7 +87,7 @@ def _red_domain(world, value="relay-kestrel.example"):
     """Alpha's TLP:RED domain for group ab, with a custom property naming its human source."""
     domain = {"type": "domain-name", "spec_version": "2.1", "id": sco_id("domain-name", {"value": value}),
               "value": value, "object_marking_refs": [tlp.TLP2_IDS["red"]], "x_handler": "Source KESTREL"}
-    import_objects(world.engine, world.principal("alice"), [domain], audience="group:ab")
+    committed(world.engine, import_objects, world.principal("alice"), [domain], audience="group:ab")
     return domain
 
 
@@ -94,15 +95,15 @@ def test_publishing_writes_the_publishers_own_observable_never_anothers(world):
     domain = _red_domain(world)
     bob, carol = world.principal("bob"), world.principal("carol")
     view = _draft(world, "bob", "Callers were sent to relay-kestrel.example, police said.")
-    report_id = drafts.publish(world.engine, bob, view.id, audience="group:bc", level="amber",
-                               reliability="C", credibility=3)
-    report = orjson.loads(get_object(world.engine, carol, report_id).raw)
+    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="amber",
+                          reliability="C", credibility=3)
+    report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
     assert domain["id"] in report["object_refs"]
-    seen = orjson.loads(get_object(world.engine, carol, domain["id"]).raw)
+    seen = orjson.loads(committed(world.engine, get_object, carol, domain["id"]).raw)
     assert seen == {k: domain[k] for k in ("type", "spec_version", "id", "value")}  # Bravo's own, the value only
     # Alpha still reads its own content, unchanged; what Bravo would publish never showed Alpha's.
-    assert orjson.loads(get_object(world.engine, world.principal("alice"), domain["id"]).raw) == domain
-    preview = _dump(drafts.preview_bundle(world.engine, bob, view.id, level="amber"))
+    assert orjson.loads(committed(world.engine, get_object, world.principal("alice"), domain["id"]).raw) == domain
+    preview = _dump(committed(world.engine, drafts.preview_bundle, bob, view.id, level="amber"))
     assert "x_handler" not in preview and tlp.TLP2_IDS["red"] not in preview
 
 
@@ -111,20 +112,21 @@ def test_a_place_made_to_look_like_the_gazetteers_is_not_republished(world):
               "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
               "created_by_ref": LIAISON_IDENTITY["id"], "name": "Khorugh", "country": "TJ", **SAFEHOUSE,
               "object_marking_refs": [tlp.TLP2_IDS["red"]]}
-    import_objects(world.engine, world.principal("alice"), [forged], audience="group:ab")
+    committed(world.engine, import_objects, world.principal("alice"), [forged], audience="group:ab")
     bob = world.principal("bob")
     view = _draft(world, "bob", "Heroin was seized in Khorugh on Monday.")
     assert _entity(view, "Khorugh")["ref"] == forged["id"]  # Bravo sees Alpha's place
     with pytest.raises(InvalidInput, match="reveal"):
-        drafts.publish(world.engine, bob, view.id, audience="group:bc", level="red", reliability="C", credibility=3)
+        committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="red", reliability="C",
+                  credibility=3)
     with pytest.raises(NotFound):
-        get_object(world.engine, world.principal("carol"), forged["id"])
+        committed(world.engine, get_object, world.principal("carol"), forged["id"])
 
 
 def _red_place(world):
     """Alpha's TLP:RED safehouse, for group ab, under the town's name."""
     place = sdo("location", name="Khorugh", country="TJ", level="red", **SAFEHOUSE)
-    import_objects(world.engine, world.principal("alice"), [place], audience="group:ab")
+    committed(world.engine, import_objects, world.principal("alice"), [place], audience="group:ab")
     return place
 
 
@@ -141,28 +143,30 @@ def test_detaching_a_place_drops_what_came_from_the_known_object(world, change):
     view = _draft(world, "bob", "Heroin was seized in Khorugh on Monday.")
     found = _entity(view, "Khorugh")
     assert found["ref"] == place["id"] and found["attrs"]["latitude"] == SAFEHOUSE["latitude"]
-    view = drafts.review(world.engine, bob, view.id, [{**change, "key": found["key"]}])
-    preview = drafts.preview_bundle(world.engine, bob, view.id, level="clear")
-    report_id = drafts.publish(world.engine, bob, view.id, audience="instance", level="clear",
-                               reliability="C", credibility=3)
+    view = committed(world.engine, drafts.review, bob, view.id, [{**change, "key": found["key"]}])
+    preview = committed(world.engine, drafts.preview_bundle, bob, view.id, level="clear")
+    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="instance", level="clear",
+                          reliability="C", credibility=3)
     carol = world.principal("carol")
-    report = orjson.loads(get_object(world.engine, carol, report_id).raw)
-    assert not _coordinates_in([get_object(world.engine, carol, ref).raw for ref in report["object_refs"]])
+    report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
+    published = [committed(world.engine, get_object, carol, ref).raw for ref in report["object_refs"]]
+    assert not _coordinates_in(published)
     assert not _coordinates_in(view.as_dict()) and not _coordinates_in(preview)
 
 
 def test_a_draft_forgets_what_its_organisation_no_longer_sees(world):
     place = _red_place(world)
-    officer = sdo("identity", name="Rustam Karimov", identity_class="individual", roles=["Head of the Border Directorate"])
+    officer = sdo("identity", name="Rustam Karimov", identity_class="individual",
+                  roles=["Head of the Border Directorate"])
     alice, bob = world.principal("alice"), world.principal("bob")
-    import_objects(world.engine, alice, [officer], audience="group:ab")
+    committed(world.engine, import_objects, alice, [officer], audience="group:ab")
     view = _draft(world, "bob", "Deputy Minister Rustam Karimov visited Khorugh on Monday.")
     assert _entity(view, "Rustam Karimov")["ref"] == officer["id"] and _entity(view, "Khorugh")["ref"] == place["id"]
     assert "Border Directorate" in _dump(view.as_dict())  # the role Bravo sees, in a 'title differs' flag
     for obj in (place, officer):
-        sharing.unshare(world.engine, alice, obj["id"], "group:ab")
-    again = drafts.get_draft(world.engine, bob, view.id)
-    preview = drafts.preview_bundle(world.engine, bob, view.id, level="clear")
+        committed(world.engine, sharing.unshare, alice, obj["id"], "group:ab")
+    again = committed(world.engine, drafts.get_draft, bob, view.id)
+    preview = committed(world.engine, drafts.preview_bundle, bob, view.id, level="clear")
     for shown in (again.as_dict(), preview):
         text = _dump(shown)
         assert not _coordinates_in(shown) and "Border Directorate" not in text
@@ -170,26 +174,27 @@ def test_a_draft_forgets_what_its_organisation_no_longer_sees(world):
     assert all(obj["id"] for obj in preview["objects"])
     assert _entity(again, "Rustam Karimov")["no_longer_visible"] is True
     new_id = _entity(again, "Rustam Karimov")["new_id"]
-    assert _entity(drafts.get_draft(world.engine, bob, view.id), "Rustam Karimov")["new_id"] == new_id
+    assert _entity(committed(world.engine, drafts.get_draft, bob, view.id), "Rustam Karimov")["new_id"] == new_id
     assert new_id in {obj["id"] for obj in preview["objects"]}
-    report_id = drafts.publish(world.engine, bob, view.id, audience="group:bc", level="clear",
-                               reliability="C", credibility=3)
+    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="clear",
+                          reliability="C", credibility=3)
     carol = world.principal("carol")
-    report = orjson.loads(get_object(world.engine, carol, report_id).raw)
+    report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
     assert new_id in report["object_refs"]  # what the preview showed is what was published
-    published = [get_object(world.engine, carol, ref).raw for ref in report["object_refs"]]
+    published = [committed(world.engine, get_object, carol, ref).raw for ref in report["object_refs"]]
     assert not _coordinates_in(published) and "Border Directorate" not in _dump(published)
 
 
 def test_a_draft_shows_the_current_version_of_what_it_links(world):
-    officer = sdo("identity", name="Rustam Karimov", identity_class="individual", roles=["Head of the Border Directorate"])
+    officer = sdo("identity", name="Rustam Karimov", identity_class="individual",
+                  roles=["Head of the Border Directorate"])
     alice = world.principal("alice")
-    import_objects(world.engine, alice, [officer], audience="group:ab")
+    committed(world.engine, import_objects, alice, [officer], audience="group:ab")
     view = _draft(world, "bob", "Deputy Minister Rustam Karimov visited Khorugh on Monday.")
     assert any("Border Directorate" in c for c in _entity(view, "Rustam Karimov")["conflicts"])
     sanitised = dict(officer, modified="2025-06-01T00:00:00.000Z", name="Source KESTREL", roles=["informant"])
-    import_objects(world.engine, alice, [sanitised], audience="group:ab")
-    again = drafts.get_draft(world.engine, world.principal("bob"), view.id)
+    committed(world.engine, import_objects, alice, [sanitised], audience="group:ab")
+    again = committed(world.engine, drafts.get_draft, world.principal("bob"), view.id)
     assert _entity(again, "Rustam Karimov")["name"] == "Source KESTREL"
     assert "Border Directorate" not in _dump(again.as_dict())
 
@@ -199,13 +204,13 @@ def test_a_draft_can_be_published_to_a_group_with_a_partner(world):
 
     with world.engine.begin() as conn:
         add_partner(conn, "Remote", None, None, None)
-    accounts.create_group(world.engine, "with-remote", ["Bravo", "Remote"])
-    accounts.create_user(world.engine, "remote-sync", "Remote", "sync")
+    committed(world.engine, accounts.create_group, "with-remote", ["Bravo", "Remote"])
+    committed(world.engine, accounts.create_user, "remote-sync", "Remote", "sync")
     bob, remote = world.principal("bob"), world.principal("remote-sync")
     view = _draft(world, "bob", "Bravo officers in Osh seized 40 kg of heroin and called +996 555 123 456.")
-    report_id = drafts.publish(world.engine, bob, view.id, audience="group:with-remote", level="amber",
-                               reliability="B", credibility=2)
-    report = orjson.loads(get_object(world.engine, remote, report_id).raw)
-    assert get_object(world.engine, remote, report["created_by_ref"])  # the author the partner reads
+    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:with-remote", level="amber",
+                          reliability="B", credibility=2)
+    report = orjson.loads(committed(world.engine, get_object, remote, report_id).raw)
+    assert committed(world.engine, get_object, remote, report["created_by_ref"])  # the author the partner reads
     for ref in report["object_refs"]:
-        assert get_object(world.engine, remote, ref)
+        assert committed(world.engine, get_object, remote, ref)

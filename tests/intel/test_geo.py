@@ -11,6 +11,7 @@ from liaison.demo.world import _id as demo_id
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel import geo
 from liaison.store import reads
+from txn import committed
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def _by_id(collection: dict) -> dict[str, dict]:
 
 
 def test_features_of_each_kind(tenants, world):
-    found = _by_id(geo.features(tenants.engine, tenants.principal("alice")))
+    found = _by_id(committed(tenants.engine, geo.features, tenants.principal("alice")))
     dushanbe, khorog, base = ([68.787, 38.5598], [71.5531, 37.4897], [70.0, 37.0])
     assert found[world.dushanbe["id"]]["geometry"] == {"type": "Point", "coordinates": dushanbe}
     assert world.nowhere["id"] not in found  # a location without coordinates
@@ -49,7 +50,7 @@ def test_features_of_each_kind(tenants, world):
 
 
 def test_nothing_at_or_through_a_location_one_may_not_see(tenants, world):
-    found = _by_id(geo.features(tenants.engine, tenants.principal("bob")))
+    found = _by_id(committed(tenants.engine, geo.features, tenants.principal("bob")))
     # The seizure is shared with Bravo; the only place it names is not: no feature.
     assert world.secret_seizure["id"] not in found and world.base["id"] not in found
     # The route is drawn through the waypoints Bob may see; a two-stop route with one hidden stop is not drawn.
@@ -60,44 +61,45 @@ def test_nothing_at_or_through_a_location_one_may_not_see(tenants, world):
     assert len(found) == 2 + 2 + 1 + 1 + 1
     with tenants.engine.connect() as conn:
         assert all(reads.get_version(conn, tenants.principal("bob"), i) for i in found)
-    assert geo.features(tenants.engine, tenants.principal("carol"))["features"] == []
+    assert committed(tenants.engine, geo.features, tenants.principal("carol"))["features"] == []
 
 
 def test_filters_by_type_and_date(tenants, world):
     alice = tenants.principal("alice")
-    only = _by_id(geo.features(tenants.engine, alice, types=["incident", "sighting"]))
+    only = _by_id(committed(tenants.engine, geo.features, alice, types=["incident", "sighting"]))
     assert set(only) == {world.bombing["id"], world.ambush["id"], world.sighting["id"]}
-    spring = _by_id(geo.features(tenants.engine, alice, types=["incident", "drug-seizure", "trafficking-route"],
-                                 since="2025-03-15", until="2025-05-01"))
+    spring = _by_id(committed(tenants.engine, geo.features, alice,
+                              types=["incident", "drug-seizure", "trafficking-route"],
+                              since="2025-03-15", until="2025-05-01"))
     # The ambush (April), the seizure on the last day, the route in use across the range, and the
     # undated route (undated features stay, as places do).
     assert set(spring) == {world.ambush["id"], world.seizure["id"], world.route["id"], world.short_route["id"]}
-    late = _by_id(geo.features(tenants.engine, alice, since="2025-12-02T00:00:00Z"))
+    late = _by_id(committed(tenants.engine, geo.features, alice, since="2025-12-02T00:00:00Z"))
     assert world.route["id"] not in late
     assert {f["properties"]["type"] for f in late.values()} == {"location", "trafficking-route"}
     with pytest.raises(InvalidInput, match="unknown type"):
-        geo.features(tenants.engine, alice, types=["report"])
+        committed(tenants.engine, geo.features, alice, types=["report"])
     with pytest.raises(InvalidInput, match="since"):
-        geo.features(tenants.engine, alice, since="last week")
+        committed(tenants.engine, geo.features, alice, since="last week")
 
 
 def test_around_an_entity(tenants, world):
-    found = _by_id(geo.features(tenants.engine, tenants.principal("alice"), around=world.actor["id"]))
+    found = _by_id(committed(tenants.engine, geo.features, tenants.principal("alice"), around=world.actor["id"]))
     assert set(found) == {world.bombing["id"], world.seizure["id"], world.secret_seizure["id"], world.sighting["id"]}
-    bob = _by_id(geo.features(tenants.engine, tenants.principal("bob"), around=world.actor["id"]))
+    bob = _by_id(committed(tenants.engine, geo.features, tenants.principal("bob"), around=world.actor["id"]))
     assert set(bob) == {world.bombing["id"], world.seizure["id"], world.sighting["id"]}
-    at_route = _by_id(geo.features(tenants.engine, tenants.principal("bob"), around=world.route["id"]))
+    at_route = _by_id(committed(tenants.engine, geo.features, tenants.principal("bob"), around=world.route["id"]))
     assert set(at_route) == {world.route["id"], world.dushanbe["id"], world.khorog["id"]}
     with pytest.raises(NotFound):
-        geo.features(tenants.engine, tenants.principal("carol"), around=world.actor["id"])
+        committed(tenants.engine, geo.features, tenants.principal("carol"), around=world.actor["id"])
 
 
 def test_demo_world_map(engine):
-    load_demo(engine)
-    customs = accounts.principal_for_user(engine, "customs.analyst")
-    ct = accounts.principal_for_user(engine, "dcs.analyst")  # in the counter-terrorism group, not the CERT's
-    seen_by_customs = geo.features(engine, customs)["features"]
-    seen_by_ct = geo.features(engine, ct)["features"]
+    committed(engine, load_demo)
+    customs = committed(engine, accounts.principal_for_user, "customs.analyst")
+    ct = committed(engine, accounts.principal_for_user, "dcs.analyst")  # in the counter-terrorism group, not the CERT's
+    seen_by_customs = committed(engine, geo.features, customs)["features"]
+    seen_by_ct = committed(engine, geo.features, ct)["features"]
     kinds = {f["properties"]["type"] for f in seen_by_customs}
     assert {"location", "drug-seizure", "trafficking-route", "sighting"} <= kinds
     assert any(f["geometry"]["type"] == "LineString" and len(f["geometry"]["coordinates"]) >= 3
@@ -109,6 +111,6 @@ def test_demo_world_map(engine):
     assert len(ct_incidents) == 12
     kunduz = next(f for f in ct_incidents if f["properties"]["name"] == "Market bombing in Kunduz")
     assert kunduz["geometry"]["coordinates"] == [68.8681, 36.728]
-    around = geo.features(engine, ct, around=demo_id("intrusion-set", "group/jss"), types=["incident"])
+    around = committed(engine, geo.features, ct, around=demo_id("intrusion-set", "group/jss"), types=["incident"])
     assert {f["properties"]["name"] for f in around["features"]} >= {"Vehicle ramming at Osh bazaar"}
     assert len(around["features"]) == 4

@@ -12,6 +12,7 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import graph
 from liaison.store import reads
 from stixdata import relationship, sdo
+from txn import committed
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def _labels(result, other_of: str) -> set[tuple[str, str, str]]:
 
 
 def test_relationships_refs_and_referrers(tenants, world):
-    result = graph.neighbourhood(tenants.engine, tenants.principal("alice"), world.actor["id"])
+    result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.actor["id"])
     centre = world.actor["id"]
     assert [n.id for n in result.nodes if n.centre] == [centre]
     assert _labels(result, centre) == {
@@ -50,19 +51,19 @@ def test_relationships_refs_and_referrers(tenants, world):
 
 
 def test_embedded_refs_from_the_centre(tenants, world):
-    result = graph.neighbourhood(tenants.engine, tenants.principal("alice"), world.route["id"])
+    result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.route["id"])
     route = world.route["id"]
     assert _labels(result, route) == {("waypoint_refs", "out", world.dushanbe["id"]),
                                       ("waypoint_refs", "out", world.base["id"]),
                                       ("waypoint_refs", "out", world.khorog["id"])}
     # Refs inside extensions are labelled with their property name.
-    result = graph.neighbourhood(tenants.engine, tenants.principal("alice"), world.dushanbe["id"])
+    result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.dushanbe["id"])
     assert ("location_ref", "in", world.bombing["id"]) in _labels(result, world.dushanbe["id"])
 
 
 def test_a_link_needs_both_ends_visible(tenants, world):
     bob = tenants.principal("bob")
-    result = graph.neighbourhood(tenants.engine, bob, world.actor["id"])
+    result = committed(tenants.engine, graph.neighbourhood, bob, world.actor["id"])
     ids = {n.id for n in result.nodes} | {e.id for e in result.edges} | {e.source for e in result.edges} \
         | {e.target for e in result.edges}
     # The relationship to the hidden group is visible to Bravo; its other end is not: no node, no edge.
@@ -73,33 +74,34 @@ def test_a_link_needs_both_ends_visible(tenants, world):
     with tenants.engine.connect() as conn:  # everything shown is visible to Bob
         assert all(reads.get_version(conn, bob, node.id) is not None for node in result.nodes)
     # A route's waypoints: the hidden one is no neighbour of Bob's.
-    route = graph.neighbourhood(tenants.engine, bob, world.route["id"])
+    route = committed(tenants.engine, graph.neighbourhood, bob, world.route["id"])
     assert {n.id for n in route.nodes} == {world.route["id"], world.dushanbe["id"], world.khorog["id"]}
 
 
 def test_an_outsider_gets_not_found_like_a_missing_object(tenants, world):
     carol = tenants.principal("carol")
     with pytest.raises(NotFound) as hidden:
-        graph.neighbourhood(tenants.engine, carol, world.actor["id"])
+        committed(tenants.engine, graph.neighbourhood, carol, world.actor["id"])
     never = "intrusion-set--00000000-0000-4000-8000-000000000000"
     with pytest.raises(NotFound) as missing:
-        graph.neighbourhood(tenants.engine, carol, never)
+        committed(tenants.engine, graph.neighbourhood, carol, never)
     assert hidden.value.message.replace(world.actor["id"], never) == missing.value.message
     with pytest.raises(NotFound):
-        graph.neighbourhood(tenants.engine, tenants.principal("bob"), world.hidden["id"])
+        committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.hidden["id"])
     with pytest.raises(InvalidInput):
-        graph.neighbourhood(tenants.engine, carol, "not-an-id")
+        committed(tenants.engine, graph.neighbourhood, carol, "not-an-id")
 
 
 def test_filter_by_label_and_noise_only_on_request(tenants, world):
     alice = tenants.principal("alice")
-    result = graph.neighbourhood(tenants.engine, alice, world.actor["id"],
+    result = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"],
                                  relationship_types=["member-of", "object_refs"])
     assert {e.label for e in result.edges} == {"member-of", "object_refs"}
     assert len(result.nodes) == 1 + 1 + 3
-    default = graph.neighbourhood(tenants.engine, alice, world.actor["id"])
+    default = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"])
     assert alice.org_identity_id not in {n.id for n in default.nodes}
-    asked = graph.neighbourhood(tenants.engine, alice, world.actor["id"], relationship_types=["created_by_ref"])
+    asked = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"],
+                      relationship_types=["created_by_ref"])
     assert [(e.label, e.target) for e in asked.edges] == [("created_by_ref", alice.org_identity_id)]
 
 
@@ -107,31 +109,32 @@ def test_latest_version_and_revocation(tenants, world):
     alice = tenants.principal("alice")
     later = "2025-09-01T00:00:00.000Z"
     # The report's latest version no longer refers to the actor; the note is revoked.
-    import_objects(tenants.engine, alice, [
+    committed(tenants.engine, import_objects, alice, [
         dict(world.report, modified=later, object_refs=[world.bombing["id"]]),
         dict(world.note, modified=later, revoked=True),
         dict(world.rel_partner, modified=later, revoked=True),
         dict(world.member, modified=later, revoked=True),
     ], audience="group:ab")
-    result = graph.neighbourhood(tenants.engine, alice, world.actor["id"])
+    result = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"])
     ids = {n.id for n in result.nodes} | {e.id for e in result.edges}
     for gone in (world.report, world.note, world.rel_partner, world.partner, world.member, world.rel_member):
         assert gone["id"] not in ids, gone.get("name") or gone["type"]
     assert world.bombing["id"] in ids
     # Bob still sees the report's older version only if it is the latest he may see: here it is not.
-    assert world.report["id"] not in {n.id for n in graph.neighbourhood(
-        tenants.engine, tenants.principal("bob"), world.actor["id"]).nodes}
+    assert world.report["id"] not in {n.id for n in committed(
+        tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.actor["id"]).nodes}
 
 
 def test_a_version_bob_cannot_see_leaves_him_the_one_he_can(tenants, world):
     """Latest *visible*: Alpha's private later version does not hide the group version from Bravo."""
     alice = tenants.principal("alice")
-    import_objects(tenants.engine, alice, [dict(world.report, modified="2025-09-01T00:00:00.000Z",
+    committed(tenants.engine, import_objects, alice, [dict(world.report, modified="2025-09-01T00:00:00.000Z",
                                                 object_refs=[world.bombing["id"]], object_marking_refs=[
                                                     "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"])],
                    audience="org")
-    bob_nodes = {n.id for n in graph.neighbourhood(tenants.engine, tenants.principal("bob"), world.actor["id"]).nodes}
-    alice_nodes = {n.id for n in graph.neighbourhood(tenants.engine, alice, world.actor["id"]).nodes}
+    bob_graph = committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.actor["id"])
+    bob_nodes = {n.id for n in bob_graph.nodes}
+    alice_nodes = {n.id for n in committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"]).nodes}
     assert world.report["id"] in bob_nodes and world.report["id"] not in alice_nodes
 
 
@@ -141,23 +144,23 @@ def test_limit_truncates_and_counts_only_what_is_visible(tenants):
     spokes = [sdo("threat-actor", name=f"Spoke {n}", level="amber") for n in range(6)]
     hidden = [sdo("threat-actor", name=f"Hidden {n}", level="amber+strict") for n in range(6)]
     rels = [relationship(s, hub, "member-of", level="amber") for s in spokes + hidden]
-    import_objects(tenants.engine, alice, hidden, audience="org")
-    import_objects(tenants.engine, alice, [hub, *spokes, *rels], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, hidden, audience="org")
+    committed(tenants.engine, import_objects, alice, [hub, *spokes, *rels], audience="group:ab")
     bob = tenants.principal("bob")
-    full = graph.neighbourhood(tenants.engine, bob, hub["id"], limit=6)
+    full = committed(tenants.engine, graph.neighbourhood, bob, hub["id"], limit=6)
     assert len(full.nodes) == 7 and not full.truncated
-    cut = graph.neighbourhood(tenants.engine, bob, hub["id"], limit=4)
+    cut = committed(tenants.engine, graph.neighbourhood, bob, hub["id"], limit=4)
     assert len(cut.nodes) == 5 and len(cut.edges) == 4 and cut.truncated
-    assert not graph.neighbourhood(tenants.engine, alice, hub["id"], limit=12).truncated
-    assert graph.neighbourhood(tenants.engine, alice, hub["id"], limit=11).truncated
+    assert not committed(tenants.engine, graph.neighbourhood, alice, hub["id"], limit=12).truncated
+    assert committed(tenants.engine, graph.neighbourhood, alice, hub["id"], limit=11).truncated
     with pytest.raises(InvalidInput):
-        graph.neighbourhood(tenants.engine, bob, hub["id"], limit=0)
+        committed(tenants.engine, graph.neighbourhood, bob, hub["id"], limit=0)
 
 
 def test_relations_rows_show_direction_and_audiences(tenants, world):
-    rows, truncated = graph.relations(tenants.engine, tenants.principal("bob"), world.actor["id"])
+    rows, truncated = committed(tenants.engine, graph.relations, tenants.principal("bob"), world.actor["id"])
     assert not truncated
-    assert graph.relations(tenants.engine, tenants.principal("bob"), world.actor["id"], limit=3)[1]
+    assert committed(tenants.engine, graph.relations, tenants.principal("bob"), world.actor["id"], limit=3)[1]
     by_other = {r["other"]["id"]: r for r in rows}
     assert by_other[world.partner["id"]]["direction"] == "out"
     assert by_other[world.member["id"]]["direction"] == "in"
@@ -167,14 +170,14 @@ def test_relations_rows_show_direction_and_audiences(tenants, world):
 
 
 def test_demo_world_neighbourhoods_follow_the_audiences(engine):
-    load_demo(engine)
+    committed(engine, load_demo)
     from liaison import accounts
 
     hnw = demo_id("intrusion-set", "group/hnw")
-    ct = accounts.principal_for_user(engine, "psc.analyst")
-    cert = accounts.principal_for_user(engine, "cert.analyst")
-    seen_by_ct = graph.neighbourhood(engine, ct, hnw)
-    seen_by_cert = graph.neighbourhood(engine, cert, hnw)
+    ct = committed(engine, accounts.principal_for_user, "psc.analyst")
+    cert = committed(engine, accounts.principal_for_user, "cert.analyst")
+    seen_by_ct = committed(engine, graph.neighbourhood, ct, hnw)
+    seen_by_cert = committed(engine, graph.neighbourhood, cert, hnw)
     ct_labels = {e.label for e in seen_by_ct.edges}
     assert {"member-of", "attributed-to", "targets", "object_refs"} <= ct_labels
     # The members are shared in the counter-terrorism group only, which CERT is not part of.

@@ -11,7 +11,8 @@ from stix2validator import ValidationOptions, validate_instance
 from liaison.demo.attack_shaped import attack_shaped_bundle
 from liaison.stix.extensions import EXTENSION_DEFINITIONS
 from liaison.stix.tlp import marking_definitions
-from liaison.stix.validate import MAX_DEPTH, StixValidationError, normalize_timestamp, validate_object
+from liaison.stix.timestamps import normalize_timestamp
+from liaison.stix.validate import MAX_DEPTH, StixValidationError, validate_object
 from stixdata import actor, relationship, sdo, sid
 
 OPTIONS = ValidationOptions(strict=False)

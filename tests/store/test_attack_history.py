@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from liaison.db.tables import edge, holding, object_version
 from liaison.ingest.bundles import import_objects, version_stamp
 from liaison.intel import objects as intel
+from txn import committed, streamed
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "attack"
 
@@ -36,8 +37,8 @@ def _counts(engine) -> tuple[int, int, int]:
 
 
 def _export(engine, principal, *, all_versions: bool) -> list[dict]:
-    filters = intel.make_filters(engine, include_revoked=True)
-    chunks = intel.export_bundle(engine, principal, filters, all_versions=all_versions)
+    filters = committed(engine, intel.make_filters, include_revoked=True)
+    chunks = streamed(engine, intel.export_bundle, principal, filters, all_versions=all_versions)
     return orjson.loads(b"".join(chunks))["objects"]
 
 
@@ -49,12 +50,12 @@ def test_every_release_in_order(tenants, domain):
     engine = tenants.engine
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     first = _objects(files[0])
-    import_objects(engine, carol, first)
+    committed(engine, import_objects, carol, first)
     carried: set[tuple[str, str]] = set()
     corrections = 0
     for path in files:
         objs = _objects(path)
-        report = import_objects(engine, alice, objs, audience="instance")
+        report = committed(engine, import_objects, alice, objs, audience="instance")
         assert report.received == len(objs), path.name
         corrections += report.corrections
         carried |= {(o["id"], version_stamp(o)) for o in objs}
@@ -69,7 +70,7 @@ def test_every_release_in_order(tenants, domain):
 
     before = _counts(engine)
     for path in files:
-        again = import_objects(engine, alice, _objects(path), audience="instance")
+        again = committed(engine, import_objects, alice, _objects(path), audience="instance")
         assert (again.new_versions, again.new_holdings, again.corrections) == (0, 0, 0), path.name
     assert _counts(engine) == before
 

@@ -13,6 +13,7 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import objects as intel
 from liaison.stix import tlp
 from stixdata import actor, relationship, sdo
+from txn import committed
 
 
 def count(engine, table) -> int:
@@ -24,10 +25,10 @@ def test_import_then_reimport_is_a_noop(tenants):
     alice = tenants.principal("alice")
     objs = [actor("Red Crescent Cell", labels=["extremist"]), actor("Blue Route")]
     objs.append(relationship(objs[0], objs[1], "attributed-to"))
-    first = import_objects(tenants.engine, alice, objs)
+    first = committed(tenants.engine, import_objects, alice, objs)
     assert (first.received, first.new_versions, first.new_holdings) == (3, 3, 3)
     before = (count(tenants.engine, object_version), count(tenants.engine, holding), count(tenants.engine, edge))
-    again = import_objects(tenants.engine, alice, objs)
+    again = committed(tenants.engine, import_objects, alice, objs)
     assert (again.new_versions, again.new_holdings, again.already_held) == (0, 0, 3)
     assert (count(tenants.engine, object_version), count(tenants.engine, holding), count(tenants.engine, edge)) == before
 
@@ -37,11 +38,12 @@ def test_versions_are_kept_and_latest_wins(tenants):
     v1 = actor("Night Caravan", created="2025-01-01T00:00:00Z")
     v2 = dict(v1, modified="2025-02-01T00:00:00.5Z", description="now smuggling precursors")
     v3 = dict(v1, modified="2025-03-01T00:00:00.123456789Z", description="merged with Eastern Ring")
-    import_objects(tenants.engine, alice, [v3, v1, v2])  # any order
-    latest = intel.get_object(tenants.engine, alice, v1["id"])
+    committed(tenants.engine, import_objects, alice, [v3, v1, v2])  # any order
+    latest = committed(tenants.engine, intel.get_object, alice, v1["id"])
     assert latest.modified == "2025-03-01T00:00:00.123456Z"
-    assert intel.get_object(tenants.engine, alice, v1["id"], "2025-02-01T00:00:00.500Z").raw.count("precursors") == 1
-    versions = intel.list_versions(tenants.engine, alice, v1["id"])
+    older = committed(tenants.engine, intel.get_object, alice, v1["id"], "2025-02-01T00:00:00.500Z")
+    assert older.raw.count("precursors") == 1
+    versions = committed(tenants.engine, intel.list_versions, alice, v1["id"])
     assert [v["modified"] for v in versions] == [
         "2025-01-01T00:00:00.000000Z", "2025-02-01T00:00:00.500000Z", "2025-03-01T00:00:00.123456Z"]
 
@@ -51,7 +53,7 @@ def test_invalid_object_rolls_back_the_whole_bundle(tenants):
     good = [actor(f"Cell {i}") for i in range(4500)]  # several batches are written before the error
     bad = sdo("indicator", name="no pattern")
     with pytest.raises(InvalidInput) as raised:
-        import_objects(tenants.engine, alice, [*good, bad])
+        committed(tenants.engine, import_objects, alice, [*good, bad])
     assert "#4500" in raised.value.message and "pattern" in raised.value.message
     assert count(tenants.engine, object_version) == 3  # the organisations' identities only
     assert count(tenants.engine, object_label) == 0
@@ -61,14 +63,14 @@ def test_revoked_objects_get_no_later_versions_and_leave_lists(tenants):
     alice = tenants.principal("alice")
     v1 = actor("Old Network")
     revoked = dict(v1, modified="2025-06-01T00:00:00Z", revoked=True)
-    import_objects(tenants.engine, alice, [v1, revoked])
-    filters = intel.make_filters(tenants.engine, types=["intrusion-set"])
-    assert intel.list_objects(tenants.engine, alice, filters).total == 0
-    with_revoked = intel.make_filters(tenants.engine, types=["intrusion-set"], include_revoked=True)
-    assert intel.list_objects(tenants.engine, alice, with_revoked).total == 1
-    assert '"revoked":true' in intel.get_object(tenants.engine, alice, v1["id"]).raw
+    committed(tenants.engine, import_objects, alice, [v1, revoked])
+    filters = committed(tenants.engine, intel.make_filters, types=["intrusion-set"])
+    assert committed(tenants.engine, intel.list_objects, alice, filters).total == 0
+    with_revoked = committed(tenants.engine, intel.make_filters, types=["intrusion-set"], include_revoked=True)
+    assert committed(tenants.engine, intel.list_objects, alice, with_revoked).total == 1
+    assert '"revoked":true' in committed(tenants.engine, intel.get_object, alice, v1["id"]).raw
     with pytest.raises(InvalidInput, match="revoked"):
-        import_objects(tenants.engine, alice, [dict(v1, modified="2025-07-01T00:00:00Z")])
+        committed(tenants.engine, import_objects, alice, [dict(v1, modified="2025-07-01T00:00:00Z")])
 
 
 @pytest.mark.parametrize(("level", "audience", "allowed"), [
@@ -80,40 +82,40 @@ def test_tlp_limits_the_audience(tenants, level, audience, allowed):
     alice = tenants.principal("alice")
     obj = actor("Marked", level=level)
     if allowed:
-        assert import_objects(tenants.engine, alice, [obj], audience=audience).new_versions == 1
+        assert committed(tenants.engine, import_objects, alice, [obj], audience=audience).new_versions == 1
     else:
         with pytest.raises(InvalidInput, match=re.escape(f"TLP:{level.upper()} cannot be shared")):
-            import_objects(tenants.engine, alice, [obj], audience=audience)
+            committed(tenants.engine, import_objects, alice, [obj], audience=audience)
 
 
 def test_tlp1_markings_count_as_their_tlp2_levels(tenants):
     obj = actor("Old marking", object_marking_refs=[tlp.TLP1_IDS["red"]])
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        import_objects(tenants.engine, tenants.principal("alice"), [obj], audience="instance")
+        committed(tenants.engine, import_objects, tenants.principal("alice"), [obj], audience="instance")
 
 
 def test_only_the_creating_organisation_versions_its_objects(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     mine = actor("Alpha's finding", created_by_ref=alice.org_identity_id)
-    import_objects(tenants.engine, alice, [mine], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [mine], audience="group:ab")
     forged = dict(mine, modified="2025-05-01T00:00:00Z", description="rewritten by Bravo")
     with pytest.raises(Forbidden, match="another organisation"):
-        import_objects(tenants.engine, bob, [forged], audience="group:ab")
+        committed(tenants.engine, import_objects, bob, [forged], audience="group:ab")
 
 
 def test_readers_cannot_import(tenants):
     with pytest.raises(Forbidden):
-        import_objects(tenants.engine, tenants.principal("rita"), [actor("x")])
+        committed(tenants.engine, import_objects, tenants.principal("rita"), [actor("x")])
 
 
 def test_unknown_audience_and_foreign_group_are_refused_alike(tenants):
     accounts_group = "cd"
     from liaison import accounts
 
-    accounts.create_group(tenants.engine, accounts_group, ["Charlie"])
+    committed(tenants.engine, accounts.create_group, accounts_group, ["Charlie"])
     for audience in ("group:cd", "group:nope", "everyone"):
         with pytest.raises(InvalidInput, match=f"unknown audience '{audience}'"):
-            import_objects(tenants.engine, tenants.principal("alice"), [actor("x")], audience=audience)
+            committed(tenants.engine, import_objects, tenants.principal("alice"), [actor("x")], audience=audience)
 
 
 def test_same_public_version_held_by_two_organisations(tenants):
@@ -121,18 +123,18 @@ def test_same_public_version_held_by_two_organisations(tenants):
     holdings, and neither import reveals the other (for Charlie it is as new as for Alpha)."""
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     public = actor("Public group")
-    assert import_objects(tenants.engine, alice, [public]).new_versions == 1
-    report = import_objects(tenants.engine, carol, [public])
+    assert committed(tenants.engine, import_objects, alice, [public]).new_versions == 1
+    report = committed(tenants.engine, import_objects, carol, [public])
     assert (report.new_versions, report.new_holdings, report.already_held) == (1, 1, 0)
-    assert [h.owner for h in intel.get_object(tenants.engine, carol, public["id"]).holdings] == ["Charlie"]
-    assert [h.owner for h in intel.get_object(tenants.engine, alice, public["id"]).holdings] == ["Alpha"]
+    assert [h.owner for h in committed(tenants.engine, intel.get_object, carol, public["id"]).holdings] == ["Charlie"]
+    assert [h.owner for h in committed(tenants.engine, intel.get_object, alice, public["id"]).holdings] == ["Alpha"]
 
 
 def test_relationships_and_embedded_refs_become_edges(tenants):
     alice = tenants.principal("alice")
     a, b = actor("A"), actor("B")
     rel = relationship(a, b, "attributed-to", created_by_ref=alice.org_identity_id, level="green")
-    import_objects(tenants.engine, alice, [a, b, rel])
+    committed(tenants.engine, import_objects, alice, [a, b, rel])
     with tenants.engine.connect() as conn:
         rows = conn.execute(
             select(edge.c.prop, edge.c.target_id, edge.c.relationship_type)

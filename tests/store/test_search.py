@@ -11,10 +11,11 @@ from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
 from liaison.intel import search
 from stixdata import actor, sdo
+from txn import committed
 
 
 def _import(tenants, user, objects, audience="org"):
-    return import_objects(tenants.engine, tenants.principal(user), objects, audience=audience)
+    return committed(tenants.engine, import_objects, tenants.principal(user), objects, audience=audience)
 
 
 def _ids(results) -> set[str]:
@@ -22,7 +23,7 @@ def _ids(results) -> set[str]:
 
 
 def find(tenants, user, **query):
-    return search.search(tenants.engine, tenants.principal(user), limit=50, **query)
+    return committed(tenants.engine, search.search, tenants.principal(user), limit=50, **query)
 
 
 @pytest.fixture
@@ -102,12 +103,13 @@ def test_pages_with_the_total(tenants):
     _import(tenants, "alice", actors)
     seen = []
     for offset in (0, 3, 6):
-        page = search.search(tenants.engine, tenants.principal("alice"), q="pagination", limit=3, offset=offset)
+        page = committed(tenants.engine, search.search, tenants.principal("alice"), q="pagination", limit=3,
+                         offset=offset)
         assert page.total == 7
         seen += [hit.stix_id for hit in page.hits]
     assert len(seen) == 7 and set(seen) == {a["id"] for a in actors}
     with pytest.raises(InvalidInput):
-        search.search(tenants.engine, tenants.principal("alice"), q="pagination", limit=0)
+        committed(tenants.engine, search.search, tenants.principal("alice"), q="pagination", limit=0)
 
 
 def test_only_the_latest_visible_version_is_searched(tenants):

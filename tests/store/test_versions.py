@@ -13,10 +13,11 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import details, objects as intel, sharing
 from liaison.stix import tlp
 from stixdata import actor, bundle, sdo
+from txn import committed, streamed
 
 
 def _content(engine, principal, stix_id) -> dict:
-    return orjson.loads(intel.get_object(engine, principal, stix_id).raw)
+    return orjson.loads(committed(engine, intel.get_object, principal, stix_id).raw)
 
 
 def _answers(report) -> dict:
@@ -30,16 +31,16 @@ def test_a_correction_moves_the_holding_and_keeps_the_history(tenants):
     alice = tenants.principal("alice")
     first = actor("Statement", description="first wording")
     corrected = dict(first, description="second wording")
-    import_objects(tenants.engine, alice, [first], audience="group:ab")
-    report = import_objects(tenants.engine, alice, [corrected], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [first], audience="group:ab")
+    report = committed(tenants.engine, import_objects, alice, [corrected], audience="group:ab")
     assert (report.new_versions, report.corrections) == (1, 1)
     assert _content(tenants.engine, alice, first["id"])["description"] == "second wording"
     bob = tenants.principal("bob")
     assert _content(tenants.engine, bob, first["id"])["description"] == "second wording"
-    history = intel.list_versions(tenants.engine, alice, first["id"])
+    history = committed(tenants.engine, intel.list_versions, alice, first["id"])
     assert [(v["superseded_at"] is not None, v["current"]) for v in history] == [(True, False), (False, True)]
-    exported = b"".join(intel.export_bundle(tenants.engine, alice, intel.make_filters(tenants.engine),
-                                            all_versions=True))
+    everything = committed(tenants.engine, intel.make_filters)
+    exported = b"".join(streamed(tenants.engine, intel.export_bundle, alice, everything, all_versions=True))
     descriptions = [o.get("description") for o in orjson.loads(exported)["objects"] if o["id"] == first["id"]]
     assert descriptions == ["first wording", "second wording"]  # replaced content first, so a re-import holds the same
 
@@ -49,9 +50,9 @@ def test_content_received_before_is_a_no_op_even_when_it_flips_back(tenants):
     alice = tenants.principal("alice")
     a = actor("Flip", x_mitre_version="1.0")
     b = dict(a, x_mitre_version="1.1")
-    import_objects(tenants.engine, alice, [a])
-    import_objects(tenants.engine, alice, [b])
-    again = import_objects(tenants.engine, alice, [a])
+    committed(tenants.engine, import_objects, alice, [a])
+    committed(tenants.engine, import_objects, alice, [b])
+    again = committed(tenants.engine, import_objects, alice, [a])
     assert (again.new_versions, again.new_holdings, again.corrections, again.already_received) == (0, 0, 0, 1)
     assert _content(tenants.engine, alice, a["id"])["x_mitre_version"] == "1.1"
 
@@ -60,9 +61,9 @@ def test_each_organisation_keeps_what_it_received(tenants):
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     old = actor("Public", description="release 8")
     new = dict(old, description="release 9")
-    import_objects(tenants.engine, alice, [old], audience="instance")
-    import_objects(tenants.engine, carol, [old])
-    import_objects(tenants.engine, alice, [new], audience="instance")
+    committed(tenants.engine, import_objects, alice, [old], audience="instance")
+    committed(tenants.engine, import_objects, carol, [old])
+    committed(tenants.engine, import_objects, alice, [new], audience="instance")
     assert _content(tenants.engine, carol, old["id"])["description"] == "release 8"
     assert _content(tenants.engine, alice, old["id"])["description"] == "release 9"
     assert _content(tenants.engine, tenants.principal("bob"), old["id"])["description"] == "release 9"
@@ -71,7 +72,7 @@ def test_each_organisation_keeps_what_it_received(tenants):
 def test_a_correction_within_one_bundle_follows_the_bundle_order(tenants):
     alice = tenants.principal("alice")
     a = actor("Twice", description="earlier")
-    report = import_objects(tenants.engine, alice, [a, dict(a, description="later")])
+    report = committed(tenants.engine, import_objects, alice, [a, dict(a, description="later")])
     assert report.corrections == 1
     assert _content(tenants.engine, alice, a["id"])["description"] == "later"
 
@@ -80,7 +81,7 @@ def test_a_corrections_storm_is_bounded_and_whole(tenants):
     alice = tenants.principal("alice")
     base = actor("Storm")
     storm = [dict(base, description=f"edit {i}") for i in range(1000)]
-    report = import_objects(tenants.engine, alice, storm)
+    report = committed(tenants.engine, import_objects, alice, storm)
     assert (report.received, report.corrections) == (1000, 999)
     assert _content(tenants.engine, alice, base["id"])["description"] == "edit 999"
     with tenants.engine.connect() as conn:
@@ -98,29 +99,30 @@ def test_another_organisation_cannot_version_what_alpha_owns(tenants):
     Alpha's object, and Alpha goes on versioning it."""
     alice, bob, carol = (tenants.principal(u) for u in ("alice", "bob", "carol"))
     mine = actor("Zarafshon Network", created_by_ref=alice.org_identity_id)
-    import_objects(tenants.engine, alice, [mine], audience="instance")
+    committed(tenants.engine, import_objects, alice, [mine], audience="instance")
     hijack = {k: v for k, v in mine.items() if k != "created_by_ref"} | {
         "modified": "2025-06-01T00:00:00.000Z", "name": "Bravo's name"}
     revoke = dict(hijack, modified="2025-07-01T00:00:00.000Z", revoked=True)
-    import_objects(tenants.engine, bob, [hijack, revoke], audience="instance")
+    committed(tenants.engine, import_objects, bob, [hijack, revoke], audience="instance")
     for reader in (alice, carol):
         assert _content(tenants.engine, reader, mine["id"])["name"] == "Zarafshon Network"
-    listed = intel.list_objects(tenants.engine, carol, intel.make_filters(tenants.engine, types=["intrusion-set"]))
+    sets = committed(tenants.engine, intel.make_filters, types=["intrusion-set"])
+    listed = committed(tenants.engine, intel.list_objects, carol, sets)
     assert [v.stix_id for v in listed.items] == [mine["id"]]
     update = dict(mine, modified="2025-08-01T00:00:00.000Z", description="Alpha's update")
-    import_objects(tenants.engine, alice, [update], audience="instance")  # not refused as revoked
+    committed(tenants.engine, import_objects, alice, [update], audience="instance")  # not refused as revoked
     assert _content(tenants.engine, carol, mine["id"])["description"] == "Alpha's update"
-    page = details.details(tenants.engine, carol, mine["id"])
+    page = committed(tenants.engine, details.details, carol, mine["id"])
     assert page.chain == "Alpha" and [(c.organisation, c.revoked) for c in page.claims] == [("Bravo", True)]
 
 
 def test_an_org_only_object_known_only_by_its_id_cannot_be_taken_over(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     secret = actor("Private cell", created_by_ref=alice.org_identity_id)
-    import_objects(tenants.engine, alice, [secret])
+    committed(tenants.engine, import_objects, alice, [secret])
     claim = {k: v for k, v in secret.items() if k != "created_by_ref"} | {
         "modified": "2026-01-01T00:00:00.000Z", "name": "decoy", "revoked": True}
-    import_objects(tenants.engine, bob, [claim], audience="group:ab")
+    committed(tenants.engine, import_objects, bob, [claim], audience="group:ab")
     assert _content(tenants.engine, alice, secret["id"])["name"] == "Private cell"
     assert "revoked" not in _content(tenants.engine, alice, secret["id"])
 
@@ -135,18 +137,18 @@ def _domain(value: str) -> dict:
 
 def test_an_sco_held_privately_by_another_answers_as_if_absent(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
-    import_objects(tenants.engine, alice, [_domain("held.example.org")])
-    probe = _answers(import_objects(tenants.engine, bob, [_domain("held.example.org")]))
-    control = _answers(import_objects(tenants.engine, bob, [_domain("never.example.org")]))
+    committed(tenants.engine, import_objects, alice, [_domain("held.example.org")])
+    probe = _answers(committed(tenants.engine, import_objects, bob, [_domain("held.example.org")]))
+    control = _answers(committed(tenants.engine, import_objects, bob, [_domain("never.example.org")]))
     assert probe == control and probe["new_versions"] == 1
 
 
 def test_other_content_under_a_hidden_version_answers_as_if_absent(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     hidden = actor("Hidden")
-    import_objects(tenants.engine, alice, [hidden])
-    probe = _answers(import_objects(tenants.engine, bob, [dict(hidden, description="guess")]))
-    control = _answers(import_objects(tenants.engine, bob, [actor("Fresh")]))
+    committed(tenants.engine, import_objects, alice, [hidden])
+    probe = _answers(committed(tenants.engine, import_objects, bob, [dict(hidden, description="guess")]))
+    control = _answers(committed(tenants.engine, import_objects, bob, [actor("Fresh")]))
     assert probe == control
     assert "description" not in _content(tenants.engine, alice, hidden["id"])
 
@@ -155,8 +157,8 @@ def test_two_organisations_keep_their_own_content_of_one_sco(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     mine = dict(_domain("shared.example.org"), x_note="Alpha's")
     theirs = dict(mine, x_note="Bravo's")
-    import_objects(tenants.engine, alice, [mine])
-    import_objects(tenants.engine, bob, [theirs])
+    committed(tenants.engine, import_objects, alice, [mine])
+    committed(tenants.engine, import_objects, bob, [theirs])
     assert _content(tenants.engine, alice, mine["id"])["x_note"] == "Alpha's"
     assert _content(tenants.engine, bob, mine["id"])["x_note"] == "Bravo's"
 
@@ -168,12 +170,12 @@ def test_a_red_granular_marking_keeps_the_object_from_the_instance(tenants):
     obj = actor("Granular", description="source: KESTREL",
                 granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        import_objects(tenants.engine, alice, [obj], audience="instance")
-    import_objects(tenants.engine, alice, [obj], audience="group:ab")
+        committed(tenants.engine, import_objects, alice, [obj], audience="instance")
+    committed(tenants.engine, import_objects, alice, [obj], audience="group:ab")
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        sharing.share(tenants.engine, alice, obj["id"], "instance")
+        committed(tenants.engine, sharing.share, alice, obj["id"], "instance")
     with pytest.raises(NotFound):
-        intel.get_object(tenants.engine, tenants.principal("carol"), obj["id"])
+        committed(tenants.engine, intel.get_object, tenants.principal("carol"), obj["id"])
 
 
 # --- one object, several audiences ------------------------------------------------------------
@@ -181,10 +183,11 @@ def test_a_red_granular_marking_keeps_the_object_from_the_instance(tenants):
 def test_importing_again_for_another_audience_adds_it(tenants):
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     obj = actor("Two audiences")
-    import_objects(tenants.engine, alice, [obj], audience="group:ab")
-    report = import_objects(tenants.engine, alice, [obj], audience="instance")
+    committed(tenants.engine, import_objects, alice, [obj], audience="group:ab")
+    report = committed(tenants.engine, import_objects, alice, [obj], audience="instance")
     assert report.new_holdings == 1
-    assert {h.audience for h in intel.get_object(tenants.engine, alice, obj["id"]).holdings} == {"group:ab", "instance"}
+    held = committed(tenants.engine, intel.get_object, alice, obj["id"]).holdings
+    assert {h.audience for h in held} == {"group:ab", "instance"}
     assert _content(tenants.engine, carol, obj["id"])["name"] == "Two audiences"
 
 
@@ -192,46 +195,46 @@ def test_share_and_unshare_act_on_the_current_version_and_take_annotations_along
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     v1 = actor("Sanitised", description="names the informant")
     v2 = dict(v1, modified="2025-02-01T00:00:00.000Z", description="sanitised")
-    import_objects(tenants.engine, alice, [v1, v2])
-    assert sharing.share(tenants.engine, alice, v1["id"], "instance")["added"] == 1
+    committed(tenants.engine, import_objects, alice, [v1, v2])
+    assert committed(tenants.engine, sharing.share, alice, v1["id"], "instance")["added"] == 1
     assert _content(tenants.engine, carol, v1["id"])["description"] == "sanitised"
-    assert len(intel.list_versions(tenants.engine, carol, v1["id"])) == 1  # the earlier version stays home
+    assert len(committed(tenants.engine, intel.list_versions, carol, v1["id"])) == 1  # the earlier version stays home
     note = sdo("note", content="Alpha's note", object_refs=[v1["id"]])
-    import_objects(tenants.engine, alice, [note], audience="instance")
-    result = sharing.unshare(tenants.engine, alice, v1["id"], "instance")
+    committed(tenants.engine, import_objects, alice, [note], audience="instance")
+    result = committed(tenants.engine, sharing.unshare, alice, v1["id"], "instance")
     assert (result["removed"], result["annotations_removed"]) == (1, 1)
     for stix_id in (v1["id"], note["id"]):
         with pytest.raises(NotFound):
-            intel.get_object(tenants.engine, carol, stix_id)
-        assert intel.get_object(tenants.engine, alice, stix_id)  # still held by Alpha for itself
+            committed(tenants.engine, intel.get_object, carol, stix_id)
+        assert committed(tenants.engine, intel.get_object, alice, stix_id)  # still held by Alpha for itself
 
 
 def test_sharing_what_you_cannot_see_answers_as_for_nothing(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     hidden = actor("Not yours")
-    import_objects(tenants.engine, alice, [hidden])
+    committed(tenants.engine, import_objects, alice, [hidden])
     for action in (sharing.share, sharing.unshare):
         with pytest.raises(NotFound) as invisible:
-            action(tenants.engine, bob, hidden["id"], "group:ab")
+            committed(tenants.engine, action, bob, hidden["id"], "group:ab")
         with pytest.raises(NotFound) as unknown:
-            action(tenants.engine, bob, actor("nowhere")["id"], "group:ab")
+            committed(tenants.engine, action, bob, actor("nowhere")["id"], "group:ab")
         assert invisible.value.message == unknown.value.message
     visible = actor("Seen, not held")
-    import_objects(tenants.engine, alice, [visible], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [visible], audience="group:ab")
     with pytest.raises(InvalidInput, match="only its holders share it"):
-        sharing.share(tenants.engine, bob, visible["id"], "instance")
-    assert intel.get_object(tenants.engine, bob, visible["id"]).holdings[0].audience == "group:ab"
+        committed(tenants.engine, sharing.share, bob, visible["id"], "instance")
+    assert committed(tenants.engine, intel.get_object, bob, visible["id"]).holdings[0].audience == "group:ab"
 
 
 def test_unshare_every_version(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     v1 = actor("All of it")
     v2 = dict(v1, modified="2025-03-01T00:00:00.000Z")
-    import_objects(tenants.engine, alice, [v1, v2], audience="group:ab")
-    assert sharing.unshare(tenants.engine, alice, v1["id"], "group:ab", all_versions=True)["removed"] == 2
+    committed(tenants.engine, import_objects, alice, [v1, v2], audience="group:ab")
+    assert committed(tenants.engine, sharing.unshare, alice, v1["id"], "group:ab", all_versions=True)["removed"] == 2
     with pytest.raises(NotFound):
-        intel.list_versions(tenants.engine, bob, v1["id"])
-    assert len(intel.list_versions(tenants.engine, alice, v1["id"])) == 2
+        committed(tenants.engine, intel.list_versions, bob, v1["id"])
+    assert len(committed(tenants.engine, intel.list_versions, alice, v1["id"])) == 2
 
 
 def test_the_rest_api_shares_and_unshares(client, tenants):
@@ -261,7 +264,7 @@ def test_values_the_validator_allows_are_kept_exactly(tenants):
     target = actor("Target")
     odd = sdo("x-acme-link", x_big=2 ** 70, relationship_type={"not": "a string"}, source_ref=target["id"],
               x_empty_ref="")
-    report = import_objects(tenants.engine, alice, [target, odd])
+    report = committed(tenants.engine, import_objects, alice, [target, odd])
     assert report.new_versions == 2
     assert _content(tenants.engine, alice, odd["id"]) == odd
 
@@ -271,41 +274,42 @@ def test_values_the_validator_allows_are_kept_exactly(tenants):
 def test_a_correction_to_red_leaves_the_audiences_red_does_not_allow(tenants):
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     public = actor("Indicator source", description="open reporting")
-    import_objects(tenants.engine, alice, [public], audience="instance")
+    committed(tenants.engine, import_objects, alice, [public], audience="instance")
     red = dict(public, description="SECRET source: agent X",
                granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
-    import_objects(tenants.engine, alice, [red], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [red], audience="group:ab")
     with pytest.raises(NotFound):
-        intel.get_object(tenants.engine, carol, public["id"])
+        committed(tenants.engine, intel.get_object, carol, public["id"])
     assert _content(tenants.engine, tenants.principal("bob"), public["id"])["description"].startswith("SECRET")
 
 
 def test_what_a_correction_replaced_is_history_for_its_holder_only(tenants):
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     sensitive = actor("Cell", description="SENSITIVE: informant name")
-    import_objects(tenants.engine, alice, [sensitive], audience="group:ab")
-    import_objects(tenants.engine, alice, [dict(sensitive, description="sanitised")], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [sensitive], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [dict(sensitive, description="sanitised")], audience="group:ab")
     for reader, expected in ((alice, 2), (bob, 1)):
-        assert len(intel.list_versions(tenants.engine, reader, sensitive["id"])) == expected
-    exported = b"".join(intel.export_bundle(tenants.engine, bob, intel.make_filters(tenants.engine), all_versions=True))
+        assert len(committed(tenants.engine, intel.list_versions, reader, sensitive["id"])) == expected
+    everything = committed(tenants.engine, intel.make_filters)
+    exported = b"".join(streamed(tenants.engine, intel.export_bundle, bob, everything, all_versions=True))
     assert b"SENSITIVE" not in exported
-    assert [v.object["description"] for v in details.details(tenants.engine, bob, sensitive["id"]).versions] == [
-        "sanitised"]
+    versions = committed(tenants.engine, details.details, bob, sensitive["id"]).versions
+    assert [v.object["description"] for v in versions] == ["sanitised"]
 
 
 def test_taxii_serves_the_owners_chain_not_a_later_revoking_claim(tenants):
-    from liaison.taxii import collections as colls
+    from liaison.store import collections as colls
 
     alice, bob, carol = (tenants.principal(u) for u in ("alice", "bob", "carol"))
     mine = sdo("malware", name="Alpha's malware", is_family=False, created_by_ref=alice.org_identity_id)
-    import_objects(tenants.engine, alice, [mine], audience="instance")
+    committed(tenants.engine, import_objects, alice, [mine], audience="instance")
     claim = {k: v for k, v in mine.items() if k != "created_by_ref"} | {"modified": "2025-09-01T00:00:00.000Z",
                                                                          "revoked": True}
-    import_objects(tenants.engine, bob, [claim], audience="instance")
+    committed(tenants.engine, import_objects, bob, [claim], audience="instance")
     with tenants.engine.connect() as conn:
         coll = next(c for c in colls.collections_for(conn, carol) if c.kind == "instance")
         for versions in (("last",), ("all",)):
-            found, _ = colls.entries(conn, carol, coll, colls.Query(ids=(mine["id"],), versions=versions))
+            found, _ = colls.entries(conn, carol, coll.audience_id, colls.Query(ids=(mine["id"],), versions=versions))
             assert [orjson.loads(e.raw) for e in found] == [mine]
 
 
@@ -320,7 +324,7 @@ def test_concurrent_imports_of_one_version_leave_one_live_content(tenants):
     def run(text: str) -> None:
         barrier.wait()
         try:
-            import_objects(tenants.engine, bob, [dict(base, description=text)])
+            committed(tenants.engine, import_objects, bob, [dict(base, description=text)])
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -16,14 +16,15 @@ from liaison.db.tables import user
 from liaison.ingest.bundles import import_objects
 from liaison.store import tenancy
 from webtools import csrf_in, form_login, password_of
+from txn import committed
 
 
 @pytest.fixture
 def admins(tenants):
     """Admins of Bravo (bea) and Charlie (cid) and an operator (ops), with the tenants' passwords."""
-    accounts.create_group(tenants.engine, "ac", ["Alpha", "Charlie"])
+    committed(tenants.engine, accounts.create_group, "ac", ["Alpha", "Charlie"])
     for name, org, role in (("bea", "Bravo", "admin"), ("cid", "Charlie", "admin"), ("ops", None, "operator")):
-        accounts.create_user(tenants.engine, name, org, role)
+        committed(tenants.engine, accounts.create_user, name, org, role)
         with tenants.engine.begin() as conn:
             conn.execute(update(user).where(user.c.name == name).values(password_hash=hash_password(password_of(name))))
     return tenants
@@ -63,18 +64,18 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
     # Bravo's admin cannot give Alpha a user: the user lands in Bravo, whatever the form says.
     assert bea.post("/admin/users", {"name": "eve", "org": "Alpha", "role": "admin", "password": "0123456789ab"},
                     follow_redirects=False).status_code == 303
-    assert accounts.principal_for_user(admins.engine, "eve").org_name == "Bravo"
+    assert committed(admins.engine, accounts.principal_for_user, "eve").org_name == "Bravo"
     # Alpha's users answer exactly as users that do not exist.
     for path, data in (("/admin/users/{}/role", {"role": "reader"}), ("/admin/users/{}/disable", {}),
                        ("/admin/tokens", {"user": "{}", "name": "x"})):
         answers = [bea.post(path.format(name), {k: v.format(name) for k, v in data.items()}) for name in ("alice", "nobody")]
         assert [a.status_code for a in answers] == [404, 404], path
         assert _body(answers[0]).replace("alice", "nobody") == _body(answers[1])
-    alice = accounts.principal_for_user(admins.engine, "alice")
+    alice = committed(admins.engine, accounts.principal_for_user, "alice")
     assert alice.role == "analyst" and not tenancy.user_by_name(admins.engine.connect(), "alice").disabled
     # Its own users it manages: role, disable (which ends sessions), enable.
     assert bea.post("/admin/users/eve/role", {"role": "reader"}).status_code == 200
-    assert accounts.principal_for_user(admins.engine, "eve").role == "reader"
+    assert committed(admins.engine, accounts.principal_for_user, "eve").role == "reader"
     assert bea.post("/admin/users/eve/role", {"role": "sync"}).status_code == 422
     # Bea chose eve's password: eve must choose her own before she gets in.
     chosen = form_login(client, "eve", "0123456789ab")
@@ -96,7 +97,7 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
 
 def test_an_admin_cannot_mint_a_token_for_another_organisations_user(web, client, admins):
     """The finding: Bravo's admin made a token for Alpha's analyst and read Alpha's AMBER+STRICT object."""
-    import_objects(admins.engine, admins.principal("alice"), [{
+    committed(admins.engine, import_objects, admins.principal("alice"), [{
         "type": "indicator", "spec_version": "2.1", "id": "indicator--3c1b6f4e-5a57-4e58-9d4b-1f3a1f6b2c10",
         "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "strict secret",
         "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z",
@@ -143,20 +144,20 @@ def test_groups_are_joined_by_invitation_and_left_by_choice(web, admins):
     assert groups["bc"].owner == "Bravo" and groups["bc"].members == ["Bravo"]
     assert bea.post("/admin/groups/bc/members", {"org": "Charlie", "action": "invite"}).status_code == 200
     assert adam.post("/admin/groups/bc/members", {"org": "Charlie", "action": "accept"}).status_code == 404
-    carol_before = accounts.principal_for_user(admins.engine, "carol").audience_ids
+    carol_before = committed(admins.engine, accounts.principal_for_user, "carol").audience_ids
     assert cid.post("/admin/groups/bc/members", {"action": "accept"}).status_code == 200
-    assert len(accounts.principal_for_user(admins.engine, "carol").audience_ids) == len(carol_before) + 1
+    assert len(committed(admins.engine, accounts.principal_for_user, "carol").audience_ids) == len(carol_before) + 1
     # Bravo cannot expel Charlie (leaving is Charlie's choice); Charlie leaves; the owner cannot.
     assert bea.post("/admin/groups/bc/members", {"org": "Charlie", "action": "remove"}).status_code == 403
     assert cid.post("/admin/groups/bc/members", {"action": "leave"}).status_code == 200
-    assert accounts.principal_for_user(admins.engine, "carol").audience_ids == carol_before
+    assert committed(admins.engine, accounts.principal_for_user, "carol").audience_ids == carol_before
     assert bea.post("/admin/groups/bc/members", {"action": "leave"}).status_code == 422
     assert {"admin.group-add", "admin.group-invite", "admin.group-join", "admin.group-leave"} <= set(
         _audited(admins.engine))
 
 
 def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, admins):
-    import_objects(admins.engine, admins.principal("alice"), [{
+    committed(admins.engine, import_objects, admins.principal("alice"), [{
         "type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
         "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "Instance Wide",
         "threat_actor_types": ["crime-syndicate"]}], audience="instance")
@@ -166,19 +167,19 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     # A new organisation comes with its first admin; a second admin is that admin's to add.
     assert ops.post("/admin/orgs", {"name": "Delta", "admin_name": "dora", "password": "0123456789ab"},
                     follow_redirects=False).status_code == 303
-    assert accounts.principal_for_user(admins.engine, "dora").org_name == "Delta"
+    assert committed(admins.engine, accounts.principal_for_user, "dora").org_name == "Delta"
     assert form_login(client, "dora", "0123456789ab").status_code == 403  # dora chooses her own password first
     second = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "admin", "password": "0123456789ab"})
     assert second.status_code == 422 and "has accounts already" in second.text
     # Nor an admin planted in an organisation whose admin is gone: it would read what Bravo holds.
-    accounts.set_disabled(admins.engine, "bea", True)
+    committed(admins.engine, accounts.set_disabled, "bea", True)
     planted = ops.post("/admin/users", {"name": "mole", "org": "Bravo", "role": "admin", "password": "0123456789ab"})
     assert planted.status_code == 422
     analyst = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "analyst", "password": "0123456789ab"})
     assert analyst.status_code == 422
     assert ops.post("/admin/tokens", {"user": "alice", "name": "x"}).status_code == 404
     # Nor for a sync account of a local organisation: its token would read that organisation's holdings.
-    accounts.create_user(admins.engine, "bravo-sync", "Bravo", "sync")
+    committed(admins.engine, accounts.create_user, "bravo-sync", "Bravo", "sync")
     assert ops.post("/admin/tokens", {"user": "bravo-sync", "name": "x"}).status_code == 404
     assert "bravo-sync" not in ops.get("/admin").text
     # Partners and their sync accounts, groups repaired.
@@ -208,6 +209,6 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     assert {"admin.org-add", "admin.partner-add", "admin.group-owner", "admin.group-member-remove"} <= set(
         _audited(admins.engine))
     # Its API token reads nothing either.
-    token = accounts.create_token(admins.engine, "ops")
+    token = committed(admins.engine, accounts.create_token, "ops")
     objects = client.get("/api/v1/objects", headers={"Authorization": f"Bearer {token}"}).json()
     assert objects["total"] == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from txn import committed
+
 TEXT = "Interior Minister Halim Rasulov visited Termez on Monday with officials of the Border Service."
 
 
@@ -67,13 +69,31 @@ def test_the_review_page_shows_only_what_its_reader_still_sees(web, tenants):
     from liaison.ingest.bundles import import_objects
     from liaison.intel import sharing
 
-    officer = sdo("identity", name="Halim Rasulov", identity_class="individual", roles=["Head of the Border Directorate"])
+    officer = sdo("identity", name="Halim Rasulov", identity_class="individual",
+                  roles=["Head of the Border Directorate"])
     alice = tenants.principal("alice")
-    import_objects(tenants.engine, alice, [officer], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [officer], audience="group:ab")
     bob = web("bob")
     path = _draft_path(bob.post("/drafts", {"text": TEXT, "published": "2026-01-14"}, follow_redirects=False))
     assert "Border Directorate" in bob.get(path).text and officer["id"] in bob.get(path).text
-    sharing.unshare(tenants.engine, alice, officer["id"], "group:ab")
+    committed(tenants.engine, sharing.unshare, alice, officer["id"], "group:ab")
     page = bob.get(path).text
     assert "Border Directorate" not in page and officer["id"] not in page
     assert "Halim Rasulov" in page and "no longer shared with you" in page
+
+
+def test_the_review_forms_build_the_typed_changes(web, tenants):
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": TEXT, "published": "2026-01-14"}, follow_redirects=False))
+    kinds = re.search(r'<select name="kind">(.*?)</select>', alice.get(path).text, re.S).group(1)
+    assert re.findall(r"<option(?: selected)?>(\w+)</option>", kinds) == ["person", "organization", "group", "location"]
+    for form, words in (({"op": "explode", "key": "e1"}, "explode"), ({"op": "drop", "key": "e1", "why": "x"}, "why"),
+                        ({"op": "rename", "key": "e1"}, "name"), ({"op": "kind", "key": "e1", "kind": "city"}, "kind")):
+        refused = alice.post(f"{path}/review", form)
+        assert refused.status_code == 422 and words in refused.text and 'role="alert"' in refused.text, form
+        assert "Halim Rasulov" in refused.text  # the review page, with the error
+    renamed = alice.post(f"{path}/review", {"op": "rename", "key": "e1", "name": "Halim Rasulov Jr"},
+                         follow_redirects=False)
+    assert renamed.status_code == 303 and renamed.headers["location"].endswith("#e1")
+    assert "Halim Rasulov Jr" in alice.get(path).text
+    assert web("bob").post(f"{path}/review", {"op": "explode", "key": "e1"}).status_code == 404

@@ -11,6 +11,7 @@ from liaison.db.tables import web_session
 from liaison.store import auth_failures
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from webtools import csrf_in, form_login
+from txn import committed
 
 
 def test_pages_send_browsers_to_the_login_page_and_back(client, passwords):
@@ -44,15 +45,15 @@ def test_wrong_credentials_get_one_clear_message(client, passwords, tenants):
         assert "Wrong user name or password." in answer.text
         assert SESSION_COOKIE not in client.cookies
     assert "alice" in wrong_password.text  # the name typed stays in the form
-    accounts.set_disabled(tenants.engine, "alice", True)
+    committed(tenants.engine, accounts.set_disabled, "alice", True)
     disabled = form_login(client, "alice", passwords("alice"))
     assert disabled.status_code == 401 and "disabled" in disabled.text
-    accounts.set_disabled(tenants.engine, "alice", False)
+    committed(tenants.engine, accounts.set_disabled, "alice", False)
     assert form_login(client, "alice", passwords("alice")).status_code == 303
 
 
 def test_users_without_a_password_cannot_log_in(client, tenants):
-    accounts.create_user(tenants.engine, "tokenonly", "Alpha", "analyst")
+    committed(tenants.engine, accounts.create_user, "tokenonly", "Alpha", "analyst")
     assert form_login(client, "tokenonly", "").status_code == 401
 
 
@@ -100,7 +101,7 @@ def test_expired_sessions_and_disabled_users_are_logged_out(web, tenants):
         conn.execute(update(web_session).where(mine).values(expires_at="2000-01-01T00:00:00.000000Z"))
     assert alice.get("/", follow_redirects=False).headers["location"] == "/login"
     assert bob.get("/").status_code == 200
-    accounts.set_disabled(tenants.engine, "bob", True)
+    committed(tenants.engine, accounts.set_disabled, "bob", True)
     assert bob.get("/", follow_redirects=False).status_code == 303
 
 
@@ -143,17 +144,13 @@ def test_only_the_needed_front_end_files_are_served(client):
 def test_secure_cookies_behind_a_tls_proxy(client, passwords, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from liaison.config import get_settings
     from webtools import form_login
 
-    monkeypatch.setenv("LIAISON_SECURE_COOKIES", "true")
-    get_settings.cache_clear()
-    try:
-        with TestClient(client.app) as http:
-            response = form_login(http, "alice", passwords("alice"))
-        assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
-    finally:
-        get_settings.cache_clear()
+    monkeypatch.setattr(client.app.state, "settings", client.app.state.settings.model_copy(
+        update={"secure_cookies": True}))
+    with TestClient(client.app) as http:
+        response = form_login(http, "alice", passwords("alice"))
+    assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
 
 
 def test_the_login_token_is_one_the_server_issued_for_the_cookie(client, passwords):
@@ -207,6 +204,6 @@ def test_failures_are_recorded_whatever_becomes_of_the_request(client, passwords
 
 
 def test_partners_sync_accounts_have_no_web_ui(client, tenants):
-    accounts.create_user(tenants.engine, "psync", "Bravo", "sync", "sync-password-1")
+    committed(tenants.engine, accounts.create_user, "psync", "Bravo", "sync", "sync-password-1")
     answer = form_login(client, "psync", "sync-password-1")
     assert answer.status_code == 401 and "sync account" in answer.text and SESSION_COOKIE not in client.cookies

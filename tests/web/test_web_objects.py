@@ -12,6 +12,7 @@ from liaison.intel import annotations
 from liaison.stix.extensions import admiralty_grading
 from liaison.stix.tlp import marking_definition as tlp_marking
 from stixdata import actor, sdo
+from txn import committed
 
 
 @pytest.fixture
@@ -25,9 +26,9 @@ def objects(tenants):
     private = actor("Hidden Tamarisk", created_by_ref=alice.org_identity_id)
     indicator = sdo("indicator", name="Tamarisk beacon", pattern="[domain-name:value = 'tamarisk.example']",
                     pattern_type="stix", valid_from="2025-01-01T00:00:00Z", created_by_ref=alice.org_identity_id)
-    import_objects(engine, alice, [shared_v1, shared], audience="group:ab")
-    import_objects(engine, alice, [private], audience="org")
-    import_objects(engine, alice, [indicator], audience="instance")
+    committed(engine, import_objects, alice, [shared_v1, shared], audience="group:ab")
+    committed(engine, import_objects, alice, [private], audience="org")
+    committed(engine, import_objects, alice, [indicator], audience="instance")
     return {"shared": shared, "private": private, "indicator": indicator}
 
 
@@ -95,11 +96,12 @@ def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
     assert "Bravo" in seen_by_alice  # the author's organisation
     indicator_page = web("alice").get(f"/objects/{objects['indicator']['id']}").text
     assert "Sighted 3 times" in indicator_page
-    found = annotations.about(tenants.engine, tenants.principal("alice"), objects["indicator"]["id"]).sightings
+    found = committed(tenants.engine, annotations.about, tenants.principal("alice"), objects["indicator"]["id"])
+    found = found.sightings
     assert [(s.object["count"], s.object["first_seen"], s.object["where_sighted_refs"]) for s in found] == [
         (3, "2025-03-01T10:00:00.000Z", [bob_identity])]
     # Carol is outside group ab: the opinion and note are not hers to see, the sighting is.
-    carol_view = annotations.about(tenants.engine, tenants.principal("carol"), objects["indicator"]["id"])
+    carol_view = committed(tenants.engine, annotations.about, tenants.principal("carol"), objects["indicator"]["id"])
     assert len(carol_view.sightings) == 1
     assert web("carol").get(f"/objects/{target}").status_code == 404
 
@@ -122,11 +124,11 @@ def test_annotation_errors_are_shown_and_nothing_is_saved(web, objects, tenants)
     foreign_group = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:nope"})
     assert foreign_group.status_code == 422 and "unknown audience" in foreign_group.text
     marking = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"  # TLP:AMBER, not an SDO
-    import_objects(tenants.engine, tenants.principal("bob"), [tlp_marking("amber")], audience="instance")
+    committed(tenants.engine, import_objects, tenants.principal("bob"), [tlp_marking("amber")], audience="instance")
     unsightable = bob.post(f"/objects/{marking}/sightings", {"count": "1"})
     assert unsightable.status_code == 422 and "cannot be sighted" in unsightable.text
     assert "Add a sighting" not in bob.get(f"/objects/{marking}").text
-    saved = annotations.about(tenants.engine, tenants.principal("alice"), target)
+    saved = committed(tenants.engine, annotations.about, tenants.principal("alice"), target)
     assert saved.opinions == [] and saved.notes == []
     assert bob.http.post(f"/objects/{target}/notes", data={"content": "no token"}).status_code == 403
     hidden = web("carol").post(f"/objects/{objects['private']['id']}/notes", {"content": "probe"})
@@ -144,7 +146,7 @@ def test_object_text_is_escaped_and_only_web_links_are_links(web, tenants):
     hostile = actor("<script>alert('x')</script>", description="<img src=x onerror=alert(1)>",
                     external_references=[{"source_name": "a", "url": "javascript:alert(1)"},
                                          {"source_name": "b", "url": "https://example.org/report"}])
-    import_objects(tenants.engine, tenants.principal("alice"), [hostile])
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [hostile])
     page = web("alice").get(f"/objects/{hostile['id']}").text
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "<img src=x" not in page
@@ -163,7 +165,7 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
     assert web("bob").get(f"/objects/{target}").status_code == 200
     claim = {k: v for k, v in objects["private"].items() if k != "created_by_ref"} | {
         "modified": "2025-09-01T00:00:00.000Z", "name": "Bravo's rename"}
-    import_objects(tenants.engine, tenants.principal("bob"), [claim], audience="group:ab")
+    committed(tenants.engine, import_objects, tenants.principal("bob"), [claim], audience="group:ab")
     page = alice.get(f"/objects/{target}").text
     assert "<h1>Hidden Tamarisk</h1>" in page and "claimed by <strong>Bravo</strong>" in page
     withdrawn = alice.post(f"/objects/{target}/audiences/withdraw", {"audience": "group:ab"}, follow_redirects=False)
@@ -173,7 +175,7 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
 
 def test_a_notes_sharing_form_offers_only_audiences_that_see_its_object(web, objects, tenants):
     """Bravo's note about Alpha's ab object: its page offers to share it with ab, never the instance."""
-    note = annotations.add_note(tenants.engine, tenants.principal("bob"), objects["shared"]["id"],
+    note = committed(tenants.engine, annotations.add_note, tenants.principal("bob"), objects["shared"]["id"],
                                 content="Seen at the river crossing", audience="org")
     form = web("bob").get(f"/objects/{note['id']}").text.split('class="share-form"')[1].split("</form>")[0]
     assert '<option value="group:ab">' in form and 'value="instance"' not in form

@@ -8,14 +8,15 @@ import orjson
 
 from liaison.ingest.bundles import import_objects
 from stixdata import actor, bundle, sdo
+from txn import committed
 
 
 def _share(tenants):
     alice = tenants.principal("alice")
     grouped = actor("Tugai Foxes", description="Group-shared fox crew", level="amber")
     private = actor("Loess Owls", description="Alpha only owls")
-    import_objects(tenants.engine, alice, [grouped], audience="group:ab")
-    import_objects(tenants.engine, alice, [private], audience="org")
+    committed(tenants.engine, import_objects, alice, [grouped], audience="group:ab")
+    committed(tenants.engine, import_objects, alice, [private], audience="org")
     return grouped, private
 
 
@@ -34,7 +35,7 @@ def test_dashboard_lists_partners_sharing_drafts_and_counts(web, tenants):
 
 def test_search_page_finds_filters_and_pages_within_rights(web, tenants):
     grouped, private = _share(tenants)
-    import_objects(tenants.engine, tenants.principal("alice"),
+    committed(tenants.engine, import_objects, tenants.principal("alice"),
                    [actor(f"Fox Pager {i}", description="foxes") for i in range(30)], audience="instance")
     bob = web("bob")
     page = bob.get("/search", params={"q": "fox"}).text

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from liaison.access.principal import Action, Principal
-from liaison.http.deps import current_principal, get_engine, spool_body
-from liaison.config import get_settings
+from liaison.http.deps import Caller, Conn, SettingsDep, WriterBundle
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.reader import open_bundle
 
@@ -37,20 +34,15 @@ class ImportResult(BaseModel):
     summary="Import a STIX 2.1 bundle",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
 )
-async def import_bundle(
-    request: Request,
+def import_bundle(
+    spool: WriterBundle,
+    principal: Caller,
+    conn: Conn,
+    settings: SettingsDep,
     audience: Annotated[str, Query(description="'org', 'group:<name>' or 'instance'")] = "org",
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
     """All or nothing: one invalid object rejects the whole bundle with an error naming it.
     Re-importing the same versions changes nothing."""
-    principal.require(Action.WRITE)  # before the upload is read; the service checks again
-    spool = await spool_body(request, get_settings().max_upload_bytes)
-    try:
-        report = await run_in_threadpool(
-            lambda: import_objects(engine, principal, open_bundle(spool)[1], audience=audience)
-        )
-    finally:
-        spool.close()
+    report = import_objects(conn, principal, open_bundle(spool)[1], audience=audience,
+                            batch_size=settings.ingest_batch)
     return report.as_dict()

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from liaison.access.principal import Action, Principal
-from liaison.http.deps import current_principal, get_engine, spool_body
+from liaison.access.principal import Action
 from liaison.errors import InvalidInput, PayloadTooLarge
+from liaison.http.deps import Caller, Conn, SettingsDep, spool_body
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
 from liaison.intel import drafts as service
 from liaison.intel import merges
+from liaison.intel.draft_review import Change
 
 router = APIRouter(tags=["drafts"])
 
@@ -25,13 +25,9 @@ class TextDraft(BaseModel):
     published: str | None = Field(None, description="The article's date (YYYY-MM-DD), base of relative dates.")
 
 
-class Change(BaseModel, extra="allow"):
-    op: Literal["accept", "drop", "rename", "kind", "link", "unlink", "combine", "title"]
-    key: str | None = None
-
-
 class Review(BaseModel):
-    changes: list[Change] = Field(min_length=1)
+    changes: list[Change] = Field(min_length=1, description="Applied in order, all or none; each is one "
+                                                           "operation, named by its `op`.")
 
 
 class Publication(BaseModel):
@@ -49,9 +45,11 @@ class Merge(BaseModel):
     reason: str | None = None
 
 
-async def _document(request: Request) -> dict[str, Any]:
+async def draft_input(request: Request, principal: Caller) -> dict[str, Any]:
     """The draft input of a request: a JSON text, or a multipart form with a `file` (and optional
-    title, source and published fields)."""
+    title, source and published fields). Read once the caller is known to be allowed to write (the
+    service checks again); a dependency, so that the route stays a plain function."""
+    principal.require(Action.WRITE)
     kind = request.headers.get("content-type", "")
     if kind.startswith("multipart/form-data"):
         form = await request.form(max_files=1)
@@ -84,74 +82,68 @@ async def _document(request: Request) -> dict[str, Any]:
             "source": {"type": "string"}, "published": {"type": "string"}}, "required": ["file"]}},
     }}},
 )
-async def create_draft(request: Request, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+def create_draft(document: Annotated[dict[str, Any], Depends(draft_input)], principal: Caller, conn: Conn,
+                 settings: SettingsDep):
     """Extracts persons, organisations, places, dates and observables (.txt, .html, .pdf, .docx or
     JSON text), resolves them against what you may see, and keeps the result as a draft of your
     organisation, shared with no one until published."""
-    principal.require(Action.WRITE)  # before the upload is read; the service checks again
-    document = await _document(request)
-    view = await run_in_threadpool(lambda: service.create_draft(engine, principal, **document))
-    return view.as_dict()
+    return service.create_draft(conn, principal, **document, ner_plugin=settings.ner_plugin).as_dict()
 
 
 @router.get("/drafts", summary="Your organisation's draft reports")
-async def list_drafts(
+def list_drafts(
+    principal: Caller,
+    conn: Conn,
     status: Annotated[str | None, Query(description="draft, published, discarded, or all")] = "draft",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
-    total, items = await run_in_threadpool(
-        service.list_drafts, engine, principal, status=None if status == "all" else status, limit=limit, offset=offset)
+    total, items = service.list_drafts(conn, principal, status=None if status == "all" else status, limit=limit,
+                                       offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("/drafts/{draft_id}", summary="A draft with its text and review")
-async def get_draft(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return (await run_in_threadpool(service.get_draft, engine, principal, draft_id)).as_dict()
+def get_draft(draft_id: str, principal: Caller, conn: Conn):
+    return service.get_draft(conn, principal, draft_id).as_dict()
 
 
 @router.get("/drafts/{draft_id}/bundle", summary="The STIX bundle the draft would publish")
-async def draft_bundle(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return await run_in_threadpool(service.preview_bundle, engine, principal, draft_id)
+def draft_bundle(draft_id: str, principal: Caller, conn: Conn):
+    return service.preview_bundle(conn, principal, draft_id)
 
 
 @router.post("/drafts/{draft_id}/review", summary="Accept, drop, correct, link or combine findings")
-async def review_draft(draft_id: str, body: Review, principal: Principal = Depends(current_principal),
-                       engine=Depends(get_engine)):
-    changes = [c.model_dump(exclude_none=True) for c in body.changes]
-    return (await run_in_threadpool(service.review, engine, principal, draft_id, changes)).as_dict()
+def review_draft(draft_id: str, body: Review, principal: Caller, conn: Conn):
+    """Each change is one of the operations below, told apart by `op`; a change with a field its
+    operation does not take is refused."""
+    return service.review(conn, principal, draft_id, body.changes).as_dict()
 
 
 @router.post("/drafts/{draft_id}/publish", summary="Publish the accepted findings with an audience and grading")
-async def publish_draft(draft_id: str, body: Publication, principal: Principal = Depends(current_principal),
-                        engine=Depends(get_engine)):
-    report_id = await run_in_threadpool(lambda: service.publish(
-        engine, principal, draft_id, audience=body.audience, level=body.tlp, reliability=body.reliability,
-        credibility=body.credibility))
+def publish_draft(draft_id: str, body: Publication, principal: Caller, conn: Conn):
+    report_id = service.publish(conn, principal, draft_id, audience=body.audience, level=body.tlp,
+                                reliability=body.reliability, credibility=body.credibility)
     return {"report_id": report_id}
 
 
 @router.delete("/drafts/{draft_id}", summary="Discard a draft")
-async def discard_draft(draft_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return (await run_in_threadpool(service.discard, engine, principal, draft_id)).as_dict()
+def discard_draft(draft_id: str, principal: Caller, conn: Conn):
+    return service.discard(conn, principal, draft_id).as_dict()
 
 
 @router.post("/merges", status_code=201, tags=["entities"], summary="Record that two entities are one")
-async def merge_entities(body: Merge, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+def merge_entities(body: Merge, principal: Caller, conn: Conn):
     """A `duplicate-of` relationship from the duplicate to the canonical entity, shared with the
     audience given; resolution then follows it for everyone who sees it and both entities."""
-    return await run_in_threadpool(lambda: merges.merge(
-        engine, principal, body.duplicate, body.canonical, audience=body.audience, reason=body.reason))
+    return merges.merge(conn, principal, body.duplicate, body.canonical, audience=body.audience, reason=body.reason)
 
 
 @router.delete("/merges/{relationship_id}", tags=["entities"], summary="Split a merge (revoke it)")
-async def split_entities(relationship_id: str, principal: Principal = Depends(current_principal),
-                         engine=Depends(get_engine)):
-    return await run_in_threadpool(merges.split, engine, principal, relationship_id)
+def split_entities(relationship_id: str, principal: Caller, conn: Conn):
+    return merges.split(conn, principal, relationship_id)
 
 
 @router.get("/objects/{stix_id}/merges", tags=["entities"], summary="Merges involving an entity")
-async def list_merges(stix_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return await run_in_threadpool(merges.merges_of, engine, principal, stix_id)
+def list_merges(stix_id: str, principal: Caller, conn: Conn):
+    return merges.merges_of(conn, principal, stix_id)

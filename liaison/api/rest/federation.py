@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter
 
-from liaison.access.principal import Action, Principal
-from liaison.http.deps import current_principal, get_engine
-from liaison.config import get_settings
-from liaison.federation import signing, sync
+from liaison.access.principal import Action
+from liaison.federation import sync
+from liaison.http.deps import Caller, Conn, EngineDep, SettingsDep
+from liaison.store.provenance import instance_key
 
 router = APIRouter(tags=["federation"])
 
 
 @router.get("/partners", summary="Partner instances and where each sync stands")
-async def list_partners(principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return {"partners": await run_in_threadpool(sync.status_for, engine, principal)}
+def list_partners(principal: Caller, conn: Conn):
+    return {"partners": sync.status_for(conn, principal)}
 
 
 @router.post("/partners/{name}/sync", summary="Sync with a partner now (operator)")
-async def sync_now(name: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+def sync_now(name: str, principal: Caller, engine: EngineDep, settings: SettingsDep):
     principal.require(Action.OPERATE)  # sync_partner runs for the host (CLI, schedule) without a principal
-    return (await run_in_threadpool(sync.sync_partner, engine, name)).as_dict()
+    # The engine, not the request's transaction: a sync commits page by page, so what it applied
+    # stays however the request ends.
+    return sync.sync_partner(engine, name, settings.instance_name).as_dict()
 
 
 @router.get("/instance", summary="This instance's name and signing key")
-async def instance(principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    def read():
-        with engine.begin() as conn:
-            return signing.load_or_create(conn)
-    key = await run_in_threadpool(read)
-    return {"name": get_settings().instance_name, "public_key": key.public_key, "key_id": key.key_id}
+def instance(principal: Caller, conn: Conn, settings: SettingsDep):
+    key = instance_key(conn)
+    return {"name": settings.instance_name, "public_key": key.public_key, "key_id": key.key_id}

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from liaison.access.principal import Principal
-from liaison.http.deps import current_principal, get_engine
+from liaison.http.deps import Caller, Conn, StreamConn
 from liaison.intel import objects as service
 from liaison.intel import sharing
 
@@ -88,67 +86,59 @@ class ListQuery(BaseModel):
     q: str | None = None
     include_revoked: bool = False
 
-    def filters(self, engine):
+    def filters(self, conn):
         return service.make_filters(
-            engine, types=self.type, owner=self.owner, label=self.label, modified_after=self.modified_after,
+            conn, types=self.type, owner=self.owner, label=self.label, modified_after=self.modified_after,
             modified_before=self.modified_before, text=self.q, include_revoked=self.include_revoked,
         )
 
 
 @router.get("/objects", response_model=ObjectPage, summary="List the latest versions of objects you may see")
-async def list_objects(
+def list_objects(
     query: Annotated[ListQuery, Query()],
+    principal: Caller,
+    conn: Conn,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
     """Filters combine with AND: `type` (repeatable), `owner` (organisation name), `label`,
     `modified_after`/`modified_before` (STIX timestamps), `q` (text in the name). Revoked objects
     are left out unless `include_revoked` is true."""
-
-    def run():
-        return service.list_objects(engine, principal, query.filters(engine), limit=limit, offset=offset)
-
-    page = await run_in_threadpool(run)
+    page = service.list_objects(conn, principal, query.filters(conn), limit=limit, offset=offset)
     return _json({"total": page.total, "limit": page.limit, "offset": page.offset,
                   "items": [_envelope(v) for v in page.items]})
 
 
 @router.get("/objects/{stix_id}", response_model=ObjectEnvelope, summary="Get an object (latest or one version)")
-async def get_object(
+def get_object(
     stix_id: str,
+    principal: Caller,
+    conn: Conn,
     version: Annotated[str | None, Query(description="the `modified` timestamp of a version")] = None,
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
-    view = await run_in_threadpool(service.get_object, engine, principal, stix_id, version)
+    view = service.get_object(conn, principal, stix_id, version)
     return _json(_envelope(view))
 
 
 @router.get("/objects/{stix_id}/versions", response_model=list[Version], summary="List an object's versions")
-async def list_versions(stix_id: str, principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return _json(await run_in_threadpool(service.list_versions, engine, principal, stix_id))
+def list_versions(stix_id: str, principal: Caller, conn: Conn):
+    return _json(service.list_versions(conn, principal, stix_id))
 
 
 @router.post("/objects/{stix_id}/audiences", response_model=ShareResult,
              summary="Share your organisation's version of an object with another audience")
-async def share(stix_id: str, body: ShareRequest, principal: Principal = Depends(current_principal),
-                engine=Depends(get_engine)):
+def share(stix_id: str, body: ShareRequest, principal: Caller, conn: Conn):
     """Acts on your organisation's current version, or with `all_versions` on every version it
     holds; TLP limits apply to each."""
-    return _json(await run_in_threadpool(
-        lambda: sharing.share(engine, principal, stix_id, body.audience, all_versions=body.all_versions)))
+    return _json(sharing.share(conn, principal, stix_id, body.audience, all_versions=body.all_versions))
 
 
 @router.delete("/objects/{stix_id}/audiences", response_model=UnshareResult,
                summary="Withdraw your organisation's version of an object from an audience")
-async def unshare(stix_id: str, audience: str, all_versions: bool = False,
-                  principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
+def unshare(stix_id: str, audience: str, principal: Caller, conn: Conn, all_versions: bool = False):
     """Your organisation's notes, opinions and sightings on the object leave that audience too.
     What partner instances already received stays theirs."""
-    return _json(await run_in_threadpool(
-        lambda: sharing.unshare(engine, principal, stix_id, audience, all_versions=all_versions)))
+    return _json(sharing.unshare(conn, principal, stix_id, audience, all_versions=all_versions))
 
 
 @router.get(
@@ -157,17 +147,17 @@ async def unshare(stix_id: str, audience: str, all_versions: bool = False,
     response_class=StreamingResponse,
     responses={200: {"content": {"application/stix+json;version=2.1": {}}}},
 )
-async def export(
+def export(
     query: Annotated[ListQuery, Query()],
+    principal: Caller,
+    conn: StreamConn,
     all_versions: bool = False,
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
     """The latest version of every matching object, or every version with `all_versions` (then
     only the `type` filter applies)."""
-    filters = await run_in_threadpool(query.filters, engine)
+    # Streamed: the connection stays open (read-only) until the last byte is sent.
     return StreamingResponse(
-        service.export_bundle(engine, principal, filters, all_versions=all_versions),
+        service.export_bundle(conn, principal, query.filters(conn), all_versions=all_versions),
         media_type="application/stix+json;version=2.1",
         headers={"Content-Disposition": 'attachment; filename="liaison-export.json"'},
     )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from liaison.access.principal import Principal
-from liaison.http.deps import current_principal, get_engine
+from liaison.http.deps import Caller, Conn
 from liaison.intel import objects
 from liaison.intel import search as service
 
@@ -34,7 +32,9 @@ class SearchPage(BaseModel):
 
 
 @router.get("/search", response_model=SearchPage, summary="Search the text of the objects you may see")
-async def search(
+def search(
+    principal: Caller,
+    conn: Conn,
     q: str = "",
     type: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI reads a fresh list per request
     owner: str | None = None,
@@ -43,16 +43,13 @@ async def search(
     modified_until: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 25,
     offset: Annotated[int, Query(ge=0)] = 0,
-    principal: Principal = Depends(current_principal),
-    engine=Depends(get_engine),
 ):
     """`q` searches names, aliases, values, descriptions, notes, opinions and report texts in
     web-search syntax (all words; "a phrase"; -excluded; `or`). Filters: `type` (repeatable),
     `owner` (organisation name), `tlp` (a level or `none`), `modified_from`/`modified_until`
     (dates, inclusive, or timestamps). Only the latest version of each object you may see counts."""
-    results = await run_in_threadpool(
-        lambda: service.search(engine, principal, q=q, types=type, owner=owner, tlp=tlp, modified_from=modified_from,
-                               modified_until=modified_until, limit=limit, offset=offset))
+    results = service.search(conn, principal, q=q, types=type, owner=owner, tlp=tlp, modified_from=modified_from,
+                             modified_until=modified_until, limit=limit, offset=offset)
     return {
         "total": results.total, "limit": results.limit, "offset": results.offset,
         "items": [{"id": h.stix_id, "type": h.type, "name": h.name, "modified": h.modified, "tlp": h.tlp,

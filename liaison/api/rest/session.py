@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from liaison.access.principal import Principal
-from liaison.http.deps import current_principal, get_engine
+from liaison.http.deps import Caller, Conn
 from liaison.intel.objects import whoami
 
 router = APIRouter(tags=["session"])
@@ -22,5 +20,5 @@ class WhoAmI(BaseModel):
 
 
 @router.get("/whoami", response_model=WhoAmI, summary="The authenticated user, organisation and audiences")
-async def get_whoami(principal: Principal = Depends(current_principal), engine=Depends(get_engine)):
-    return await run_in_threadpool(whoami, engine, principal)
+def get_whoami(principal: Caller, conn: Conn):
+    return whoami(conn, principal)

@@ -14,8 +14,8 @@ shown.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import ahocorasick
 

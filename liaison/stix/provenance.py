@@ -1,9 +1,11 @@
-"""Ed25519 instance keys and the signed-provenance property extension.
+"""The signed-provenance property extension (defined in `stix/extensions.py`) and the Ed25519
+instance keys that sign it. No database here: the TAXII server, which signs what partners read,
+and federation, which signs what it pushes and verifies what it pulls, both use this module.
 
-An object leaving this instance carries, in the `signed-provenance` extension, the originating
-instance's detached signature over the object's canonical JSON without that extension — which is
-exactly the form Liaison stores (`raw`), so a version is signed and verified the same way
-whichever path it took, and relaying instances pass the origin's signature on untouched.
+An object leaving an instance carries, in the extension, the originating instance's detached
+signature over the object's canonical JSON without that extension — which is exactly the form
+Liaison stores (`raw`), so a version is signed and verified the same way whichever path it took,
+and relaying instances pass the origin's signature on untouched.
 """
 
 from __future__ import annotations
@@ -15,10 +17,8 @@ from dataclasses import dataclass
 import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Connection, insert, select
 
 from liaison import clock
-from liaison.db.tables import instance_key, provenance
 from liaison.errors import InvalidInput
 from liaison.stix.extensions import EXT_IDS
 
@@ -44,6 +44,21 @@ class InstanceKey:
     private: Ed25519PrivateKey
     public_key: str
 
+    @classmethod
+    def generate(cls) -> InstanceKey:
+        private = Ed25519PrivateKey.generate()
+        return cls(private, base64.b64encode(private.public_key().public_bytes_raw()).decode())
+
+    @classmethod
+    def from_stored(cls, private_key: str, public_key: str) -> InstanceKey:
+        """The key from its stored form: both halves as base64 of the raw bytes."""
+        return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(private_key)), public_key)
+
+    @property
+    def private_key(self) -> str:
+        """The private half as stored: base64 of the raw bytes."""
+        return base64.b64encode(self.private.private_bytes_raw()).decode()
+
     @property
     def key_id(self) -> str:
         return key_id_of(self.public_key)
@@ -66,40 +81,6 @@ def decode_public_key(public_key: str) -> bytes:
     if len(raw) != 32:
         raise InvalidInput("a public key is the base64 of 32 raw Ed25519 bytes (as `liaison keys` prints it)")
     return raw
-
-
-def _first_key(conn: Connection):
-    return conn.execute(select(instance_key).order_by(instance_key.c.id).limit(1)).first()
-
-
-def load_or_create(conn: Connection) -> InstanceKey:
-    """This instance's key pair. The first call makes it in a transaction of its own, committed at
-    once, so a caller that only reads (or rolls back) never signs with a key that is then lost."""
-    row = _first_key(conn)
-    if row is None:
-        with conn.engine.begin() as own:
-            if _first_key(own) is None:
-                private = Ed25519PrivateKey.generate()
-                own.execute(insert(instance_key).values(
-                    private_key=base64.b64encode(private.private_bytes_raw()).decode(),
-                    public_key=base64.b64encode(private.public_key().public_bytes_raw()).decode(),
-                    created_at=clock.now()))
-            row = _first_key(own)  # the first key wins should two processes race
-    private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(row.private_key))
-    return InstanceKey(private, row.public_key)
-
-
-def signatures_for(conn: Connection, versions: list, origin: str) -> dict[int, Provenance]:
-    """Version pk -> provenance for outgoing `versions` (each with `.pk` and its stored `.raw`):
-    the origin's stored signature for what came from elsewhere, ours, made now, for the rest."""
-    if not versions:
-        return {}
-    rows = conn.execute(select(provenance).where(provenance.c.version_pk.in_([v.pk for v in versions])))
-    stored = {r.version_pk: Provenance(r.origin, r.key_id, r.signature, r.signed_at) for r in rows}
-    key = load_or_create(conn)
-    return {v.pk: stored.get(v.pk) or key.sign(origin, v.raw) for v in versions}
-
-
 
 
 def split(obj: dict) -> tuple[dict, Provenance | None]:

@@ -1,0 +1,78 @@
+"""Partner instances: their rows, pinned keys, and the organisation that stands for each.
+
+Principal-free by design: the partner registry is the host's configuration, not intelligence;
+who may see which partnership is decided in `federation/sync.py` (`status_for`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from liaison import clock
+from liaison.db.tables import organization, partner
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: int
+    name: str
+    url: str | None
+    token: str | None
+    public_key: str | None
+    key_id: str | None
+    org_id: int  # the organisation that stands for the partner here
+
+    @property
+    def signs(self) -> bool:
+        return self.public_key is not None
+
+
+def _select():
+    return (select(partner.c.id, partner.c.name, partner.c.url, partner.c.token, partner.c.public_key,
+                   partner.c.key_id, organization.c.id)
+            .join(organization, organization.c.partner_id == partner.c.id))
+
+
+def by_name(conn: Connection, name: str) -> Partner | None:
+    row = conn.execute(_select().where(partner.c.name == name)).first()
+    return Partner(*row) if row else None
+
+
+def of_org(conn: Connection, org_id: int | None) -> Partner | None:
+    """The partner an organisation stands for, if it is a partner's organisation."""
+    if org_id is None:
+        return None
+    row = conn.execute(_select().where(organization.c.id == org_id)).first()
+    return Partner(*row) if row else None
+
+
+def all_partners(conn: Connection) -> list[Partner]:
+    return [Partner(*row) for row in conn.execute(_select().order_by(partner.c.name))]
+
+
+def name_taken(conn: Connection, name: str) -> bool:
+    return conn.execute(select(partner.c.id).where(partner.c.name == name)).first() is not None
+
+
+def key_pinned(conn: Connection, key_id: str) -> bool:
+    return conn.execute(select(partner.c.id).where(partner.c.key_id == key_id)).first() is not None
+
+
+def pinned_keys(conn: Connection) -> dict[str, tuple[str, str]]:
+    """key id -> (partner name, public key) of every pinned key."""
+    rows = conn.execute(select(partner.c.key_id, partner.c.name, partner.c.public_key)
+                        .where(partner.c.key_id.is_not(None)))
+    return {key_id: (name, public_key) for key_id, name, public_key in rows}
+
+
+def add(conn: Connection, name: str, url: str | None, token: str | None, public_key: str | None,
+        key_id: str | None) -> int:
+    """Insert a partner row (its organisation is added by the caller); returns its id."""
+    return conn.execute(insert(partner).values(
+        name=name, url=url, token=token, public_key=public_key, key_id=key_id, created_at=clock.now(),
+    ).returning(partner.c.id)).scalar_one()
+
+
+def change(conn: Connection, partner_id: int, **values) -> None:
+    conn.execute(update(partner).where(partner.c.id == partner_id).values(**values))
