@@ -24,28 +24,30 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACK_DIR = ROOT.parent / "shared" / "data" / "attack"
 NAMESPACE = uuid.UUID("7d3c4f0e-8a51-4f5e-9a37-2b8c1e6d9f10")
-TLP_IDS = frozenset({
-    # TLP 1.0 (STIX 2.1 spec section 7.2.1.4)
-    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-    # TLP 2.0 (the OASIS CTI TC's extension definitions)
-    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-})
+TLP_IDS = frozenset(
+    {
+        # TLP 1.0 (STIX 2.1 spec section 7.2.1.4)
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        # TLP 2.0 (the OASIS CTI TC's extension definitions)
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+    }
+)
 _RELEASE = re.compile(r"^(ics|mobile)-(\d+(?:\.\d+)*)\.json$")
 
 
@@ -135,8 +137,11 @@ def fresh_objects(count: int, source: list[dict], first_copy: int = 0) -> Iterat
 def write_bundle(path: Path, count: int, source: list[dict], first_copy: int = 0) -> int:
     """Write a bundle of `count` fresh-id copies to `path`, streaming; returns its size in bytes."""
     with path.open("wb") as out:
-        out.write(b'{"type":"bundle","id":"bundle--' + str(uuid.uuid5(NAMESPACE, f"bundle:{first_copy}:{count}")).encode()
-                  + b'","objects":[\n')
+        out.write(
+            b'{"type":"bundle","id":"bundle--'
+            + str(uuid.uuid5(NAMESPACE, f"bundle:{first_copy}:{count}")).encode()
+            + b'","objects":[\n'
+        )
         for i, obj in enumerate(fresh_objects(count, source, first_copy)):
             if i:
                 out.write(b",\n")
@@ -157,13 +162,20 @@ class ChildRun:
 
     def check(self, what: str) -> ChildRun:
         if self.returncode != 0:
-            raise RuntimeError(f"{what} failed with exit code {self.returncode}:\n{self.stdout[-2000:]}\n"
-                               f"{self.stderr[-3000:]}")
+            raise RuntimeError(
+                f"{what} failed with exit code {self.returncode}:\n{self.stdout[-2000:]}\n{self.stderr[-3000:]}"
+            )
         return self
 
 
-def run_child(command: list[str], *, env: dict | None = None, cwd: Path | None = None,
-              timeout: float = 1800.0, logdir: Path | None = None) -> ChildRun:
+def run_child(
+    command: list[str],
+    *,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    timeout: float = 1800.0,
+    logdir: Path | None = None,
+) -> ChildRun:
     """Run `command`, timing it from spawn to exit (polled every 2 ms) and taking ITS peak RSS
     from wait4 (not the maximum over every child so far, as RUSAGE_CHILDREN would give).
     Killed after `timeout` seconds."""
@@ -184,13 +196,20 @@ def run_child(command: list[str], *, env: dict | None = None, cwd: Path | None =
                 elapsed = time.perf_counter() - started
                 proc.returncode = -9
                 out.seek(0), err.seek(0)
-                raise RuntimeError(f"{' '.join(command[:3])} ... timed out after {timeout:.0f} s:\n"
-                                   f"{err.read().decode(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"{' '.join(command[:3])} ... timed out after {timeout:.0f} s:\n"
+                    f"{err.read().decode(errors='replace')[-3000:]}"
+                )
             time.sleep(0.002)
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
         out.seek(0), err.seek(0)
-        return ChildRun(proc.returncode, elapsed, usage.ru_maxrss / 1024,
-                        out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        return ChildRun(
+            proc.returncode,
+            elapsed,
+            usage.ru_maxrss / 1024,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 def free_port() -> int:

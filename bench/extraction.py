@@ -139,20 +139,57 @@ ORG_BRANDS = """Altyn Amber Aral Atlas Caravan Cedar Cobalt Crescent Eastgate Fa
 ORG_SECTORS = """Agro Capital Cement Construction Cotton Energy Finance Foods Freight Insurance Logistics
     Media Mining Motors Petroleum Pharma Security Shipping Software Steel Telecom Textile Trading
     Water""".split()
-ORG_FORMS = ["Company", "Group", "Holding", "LLC", "Ltd", "Corporation", "Partners", "Trading House",
-             "Enterprises", "International"]
-NGO_CAUSES = ["Rural Development", "Human Rights", "Refugee Support", "Water Access", "Youth Education",
-              "Civic Dialogue", "Media Freedom", "Public Health", "Mine Action", "Legal Aid",
-              "Women's Rights", "Disaster Relief"]
-NGO_FORMS = ["Foundation for {cause}", "{cause} Association", "Centre for {cause}", "{cause} Network",
-             "{cause} Initiative", "Council for {cause}"]
+ORG_FORMS = [
+    "Company",
+    "Group",
+    "Holding",
+    "LLC",
+    "Ltd",
+    "Corporation",
+    "Partners",
+    "Trading House",
+    "Enterprises",
+    "International",
+]
+NGO_CAUSES = [
+    "Rural Development",
+    "Human Rights",
+    "Refugee Support",
+    "Water Access",
+    "Youth Education",
+    "Civic Dialogue",
+    "Media Freedom",
+    "Public Health",
+    "Mine Action",
+    "Legal Aid",
+    "Women's Rights",
+    "Disaster Relief",
+]
+NGO_FORMS = [
+    "Foundation for {cause}",
+    "{cause} Association",
+    "Centre for {cause}",
+    "{cause} Network",
+    "{cause} Initiative",
+    "Council for {cause}",
+]
 GROUP_HEADS = "Ansar Harakat Jabhat Jaish Jamaat Katibat Lashkar Liwa Saraya Tehrik".split()
 GROUP_WORDS = """al-Aqsa al-Badr al-Burhan al-Fajr al-Fath al-Haqq al-Hijra al-Huda al-Iman al-Islah
     al-Izza al-Karama al-Khilafa al-Mujahidin al-Nasr al-Nur al-Qadisiya al-Rahman al-Sabr al-Salam
     al-Sunna al-Tawhid al-Thabat al-Wafa al-Yaqin al-Ansar al-Furat al-Hamza al-Ikhlas al-Jihad
     al-Muhajirin al-Qisas al-Ribat al-Sayf al-Shahada""".split()
-GROUP_REGIONS = ["", " al-Sharqiya", " al-Gharbiya", " al-Shamal", " al-Janub", " al-Wusta", " fi Bilad al-Sham",
-                 " Khurasan", " al-Sahil", " al-Qawqaz"]
+GROUP_REGIONS = [
+    "",
+    " al-Sharqiya",
+    " al-Gharbiya",
+    " al-Shamal",
+    " al-Janub",
+    " al-Wusta",
+    " fi Bilad al-Sham",
+    " Khurasan",
+    " al-Sahil",
+    " al-Qawqaz",
+]
 CYBER_COLOURS = """Amber Ashen Azure Black Bronze Cobalt Copper Crimson Emerald Golden Granite Grey Indigo
     Ivory Jade Obsidian Onyx Scarlet Silver Violet""".split()
 CYBER_ANIMALS = """Badger Bear Cobra Condor Coyote Eagle Falcon Ferret Gecko Hawk Heron Hyena Ibex Jackal
@@ -242,8 +279,15 @@ def _west_african(rng: random.Random) -> str:
 
 
 PERSON_MAKERS = (_russian, _central_asian, _arabic, _persian, _pashto, _turkish, _chinese, _spanish, _west_african)
-FAMILY_NAMES = (RUSSIAN_FAMILY + CENTRAL_ASIAN_FAMILY + PERSIAN_FAMILY + PASHTO_FAMILY + TURKISH_FAMILY
-                + SPANISH_FAMILY + WEST_AFRICAN_FAMILY)
+FAMILY_NAMES = (
+    RUSSIAN_FAMILY
+    + CENTRAL_ASIAN_FAMILY
+    + PERSIAN_FAMILY
+    + PASHTO_FAMILY
+    + TURKISH_FAMILY
+    + SPANISH_FAMILY
+    + WEST_AFRICAN_FAMILY
+)
 
 
 def _organization(rng: random.Random) -> str:
@@ -270,6 +314,7 @@ def _group(rng: random.Random) -> tuple[str, str]:
 
 # --- data ----------------------------------------------------------------------------------------
 
+
 def fold(name: str) -> str:
     """Comparison key: ASCII, lower case, words only, without a leading "the"."""
     key = re.sub(r"[^a-z0-9]+", " ", anyascii(name).lower()).strip()
@@ -290,7 +335,7 @@ def _article_phrases(articles: list[dict], longest: int = 6) -> set[str]:
     for article in articles:
         words = fold(article["text"]).split()
         for size in range(1, longest + 1):
-            phrases.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+            phrases.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return phrases
 
 
@@ -323,20 +368,28 @@ def synthetic_entities(count: int, articles: list[dict], seed: list[dict]) -> tu
             if key in forbidden:
                 skipped += 1
                 continue
-            entities.append({"id": f"{stix_type}--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-                             "kind": kind, "name": name, "aliases": []})
+            entities.append(
+                {
+                    "id": f"{stix_type}--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                    "kind": kind,
+                    "name": name,
+                    "aliases": [],
+                }
+            )
             made += 1
     return entities, skipped
 
 
 def build_index(entities: list[dict]) -> KnowledgeIndex:
     index = KnowledgeIndex()
-    index.add(KnownEntity(stix_id=e["id"], kind=e["kind"], name=e["name"], aliases=tuple(e["aliases"]))
-              for e in entities)
+    index.add(
+        KnownEntity(stix_id=e["id"], kind=e["kind"], name=e["name"], aliases=tuple(e["aliases"])) for e in entities
+    )
     return index
 
 
 # --- evaluation ----------------------------------------------------------------------------------
+
 
 def _predicted(result) -> dict[str, dict[str, tuple[str, set[str]]]]:
     """Per kind, the distinct predicted entities: folded name -> (name, keys it may match under)."""
@@ -379,12 +432,12 @@ def evaluate(index: KnowledgeIndex, articles: list[dict], rounds: int = 1) -> di
     best = float("inf")
     for _ in range(max(1, rounds)):
         started = time.perf_counter()
-        results = [extract(a["text"], published=day, index=index) for a, day in zip(articles, published)]
+        results = [extract(a["text"], published=day, index=index) for a, day in zip(articles, published, strict=True)]
         best = min(best, time.perf_counter() - started)
 
     totals = {kind: {"gold": 0, "predicted": 0, "tp": 0, "fp": 0, "fn": 0} for kind in KINDS}
     errors = []
-    for article, result in zip(articles, results):
+    for article, result in zip(articles, results, strict=True):
         predicted = _predicted(result)
         for kind in KINDS:
             gold = article["gold"][kind]
@@ -400,9 +453,13 @@ def evaluate(index: KnowledgeIndex, articles: list[dict], rounds: int = 1) -> di
     for total in totals.values():
         total["precision"] = total["tp"] / total["predicted"] if total["predicted"] else 0.0
         total["recall"] = total["tp"] / total["gold"] if total["gold"] else 0.0
-    return {"articles": len(articles), "seconds": best,
-            "articles_per_second": len(articles) / best if best > 0 else float("inf"),
-            "kinds": totals, "errors": errors}
+    return {
+        "articles": len(articles),
+        "seconds": best,
+        "articles_per_second": len(articles) / best if best > 0 else float("inf"),
+        "kinds": totals,
+        "errors": errors,
+    }
 
 
 def baseline(names: list[str], articles: list[dict], rounds: int) -> tuple[float, int]:
@@ -422,13 +479,18 @@ def baseline(names: list[str], articles: list[dict], rounds: int) -> tuple[float
 
 # --- report --------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--names", type=int, default=100_000, help="entities in the knowledge base (seed included)")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the articles; the best is kept")
     parser.add_argument("--errors", action="store_true", help="list false positives and negatives per article")
-    parser.add_argument("--articles", type=Path, default=DATA / "articles.json",
-                        help="labelled articles to evaluate (default: bench/data/articles.json)")
+    parser.add_argument(
+        "--articles",
+        type=Path,
+        default=DATA / "articles.json",
+        help="labelled articles to evaluate (default: bench/data/articles.json)",
+    )
     args = parser.parse_args(argv)
 
     articles = load_articles(args.articles)
@@ -438,8 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     index = build_index(entities)
     built = time.perf_counter() - started
-    print(f"knowledge base: {len(entities):,} entities ({len(seed)} seed, {len(synthetic):,} synthetic; "
-          f"{skipped} generated names skipped as gold or article text), indexed in {built:.2f} s")
+    print(
+        f"knowledge base: {len(entities):,} entities ({len(seed)} seed, {len(synthetic):,} synthetic; "
+        f"{skipped} generated names skipped as gold or article text), indexed in {built:.2f} s"
+    )
 
     report = evaluate(index, articles, rounds=args.rounds)
     print(f"articles: {report['articles']}\n")
@@ -448,19 +512,25 @@ def main(argv: list[str] | None = None) -> int:
     for kind, t in report["kinds"].items():
         ok = t["precision"] >= TARGETS["precision"] and t["recall"] >= TARGETS["recall"]
         met &= ok
-        print(f"{kind:<13}{t['gold']:>6}{t['predicted']:>6}{t['tp']:>6}{t['precision']:>11.3f}{t['recall']:>8.3f}"
-              f"  {'ok' if ok else 'below target'}")
+        print(
+            f"{kind:<13}{t['gold']:>6}{t['predicted']:>6}{t['tp']:>6}{t['precision']:>11.3f}{t['recall']:>8.3f}"
+            f"  {'ok' if ok else 'below target'}"
+        )
 
     base_seconds, matches = baseline([e["name"] for e in entities], articles, args.rounds)
     rate = report["articles_per_second"]
     base_rate = len(articles) / base_seconds if base_seconds > 0 else float("inf")
     met &= rate >= TARGETS["articles_per_second"]
     print(f"\npipeline: {rate:,.1f} articles/s (best of {args.rounds})")
-    print(f"baseline: {base_rate:,.1f} articles/s (pyahocorasick over {len(entities):,} lower-cased names, "
-          f"{matches} raw matches)")
+    print(
+        f"baseline: {base_rate:,.1f} articles/s (pyahocorasick over {len(entities):,} lower-cased names, "
+        f"{matches} raw matches)"
+    )
     print(f"ratio pipeline/baseline: {rate / base_rate:.4f} (the pipeline takes {base_rate / rate:.1f}x as long)")
-    print(f"targets (precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']} per kind, "
-          f">= {TARGETS['articles_per_second']:.0f} articles/s): {'met' if met else 'NOT met'}")
+    print(
+        f"targets (precision >= {TARGETS['precision']}, recall >= {TARGETS['recall']} per kind, "
+        f">= {TARGETS['articles_per_second']:.0f} articles/s): {'met' if met else 'NOT met'}"
+    )
 
     if args.errors:
         print("\nerrors (FP: predicted, not in gold; FN: in gold, not predicted):")

@@ -42,7 +42,7 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import attack_missing, rate, run_child, source_objects, write_bundle  # noqa: E402
+from common import attack_missing, rate, run_child, source_objects, write_bundle
 
 PG_ADMIN = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 LIAISON = str(Path(sys.executable).with_name("liaison"))
@@ -53,6 +53,7 @@ _ENDPOINTS = ("source_ref", "target_ref")
 
 
 # --- baseline (runs in its own child process; stdlib and orjson only) -------------------------
+
 
 def _refs(value, path: str, out: list) -> None:
     if isinstance(value, dict):
@@ -77,11 +78,14 @@ def baseline_child(path: str, db_path: str) -> None:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("CREATE TABLE obj (id TEXT, modified TEXT, type TEXT, raw TEXT, PRIMARY KEY (id, modified))")
-    db.execute("CREATE TABLE edge (source_id TEXT, source_modified TEXT, prop TEXT, target_id TEXT, "
-               "relationship_type TEXT)")
+    db.execute(
+        "CREATE TABLE edge (source_id TEXT, source_modified TEXT, prop TEXT, target_id TEXT, relationship_type TEXT)"
+    )
     db.execute("BEGIN")
-    db.executemany("INSERT INTO obj VALUES (?, ?, ?, ?)",
-                   ((o["id"], o.get("modified", ""), o["type"], orjson.dumps(o).decode()) for o in objects))
+    db.executemany(
+        "INSERT INTO obj VALUES (?, ?, ?, ?)",
+        ((o["id"], o.get("modified", ""), o["type"], orjson.dumps(o).decode()) for o in objects),
+    )
     edges = 0
 
     def edge_rows():
@@ -98,11 +102,15 @@ def baseline_child(path: str, db_path: str) -> None:
     db.execute("COMMIT")
     db.close()
     done = time.perf_counter()
-    print(orjson.dumps({"objects": len(objects), "edges": edges, "parse": parsed - started,
-                        "sql": done - parsed}).decode())
+    print(
+        orjson.dumps(
+            {"objects": len(objects), "edges": edges, "parse": parsed - started, "sql": done - parsed}
+        ).decode()
+    )
 
 
 # --- Liaison as a child process ----------------------------------------------------------------
+
 
 def cli_env(url: str) -> dict:
     return {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_SYNC_INTERVAL": "0"}
@@ -116,8 +124,12 @@ def setup_cli_database(url: str, workdir: Path) -> None:
 
 def cli_import(url: str, path: Path, workdir: Path, expected: int, timeout: float = 1800):
     """Time `liaison import` from spawn to exit; returns the ChildRun and the seconds it reported."""
-    run = run_child([LIAISON, "import", str(path), "--as", USER, "--audience", "instance"],
-                    env=cli_env(url), cwd=workdir, timeout=timeout).check("liaison import")
+    run = run_child(
+        [LIAISON, "import", str(path), "--as", USER, "--audience", "instance"],
+        env=cli_env(url),
+        cwd=workdir,
+        timeout=timeout,
+    ).check("liaison import")
     new = re.search(r"(\d+) new versions", run.stdout)
     if new is None or int(new.group(1)) != expected:
         print(f"  WARNING: expected {expected} new versions, liaison import said: {run.stdout.strip()[-300:]}")
@@ -169,8 +181,9 @@ class Instrument:
         self.tables: set[str] = set()
         try:
             from liaison.db.tables import metadata
+
             self.tables = set(metadata.tables)
-        except Exception:  # noqa: BLE001 - the names only help to pick the table out of a statement
+        except Exception:
             pass
 
     def add(self, name: str, seconds: float) -> None:
@@ -207,6 +220,7 @@ class Instrument:
 
     def _wrap(self, name: str, original):
         if name == "insert_rows":
+
             def timed(conn, table, columns, rows, *args, **kwargs):
                 self.in_bulk += 1
                 started = time.perf_counter()
@@ -216,8 +230,11 @@ class Instrument:
                     self.in_bulk -= 1
                     elapsed = time.perf_counter() - started
                     self.add(name, elapsed)
-                    self.add_sql(f"{'COPY' if conn.dialect.name == 'postgresql' else 'INSERT'} "
-                                 f"{getattr(table, 'name', table)} (bulk)", elapsed)
+                    self.add_sql(
+                        f"{'COPY' if conn.dialect.name == 'postgresql' else 'INSERT'} "
+                        f"{getattr(table, 'name', table)} (bulk)",
+                        elapsed,
+                    )
         else:
             batch = name == "write_batch"
 
@@ -229,6 +246,7 @@ class Instrument:
                 finally:
                     self.in_batch -= batch
                     self.add(name, time.perf_counter() - started)
+
         return timed
 
     def listen(self, engine) -> None:
@@ -321,11 +339,14 @@ def breakdown(url: str, path: Path, expected: int, label: str) -> None:
     if write is not None:
         line("SQL outside write_batch", sql_total - probe.sql_in_batch)
     line("rest (policy checks, batching, commit, ...)", max(total - known, 0.0))
-    print("  (SQL times are execute() calls only: rows fetched afterwards are not included; SQL outside "
-          "write_batch is part of 'rest')")
+    print(
+        "  (SQL times are execute() calls only: rows fetched afterwards are not included; SQL outside "
+        "write_batch is part of 'rest')"
+    )
 
 
 # --- main ----------------------------------------------------------------------------------------
+
 
 def verdict(ok: bool) -> str:
     return "meets target" if ok else "BELOW TARGET"
@@ -351,15 +372,20 @@ def main() -> None:
         workdir = Path(tmp)
         path = workdir / "attack.json"
         size = write_bundle(path, args.objects, source)
-        print(f"bundle: {args.objects:,} real ATT&CK objects ({len(source):,} distinct in the latest ICS and "
-              f"Mobile releases, copied with fresh ids), {size / 1e6:.1f} MB")
+        print(
+            f"bundle: {args.objects:,} real ATT&CK objects ({len(source):,} distinct in the latest ICS and "
+            f"Mobile releases, copied with fresh ids), {size / 1e6:.1f} MB"
+        )
 
-        base = run_child([sys.executable, __file__, "--baseline-child", str(path), str(workdir / "baseline.db")],
-                         timeout=1800).check("baseline")
+        base = run_child(
+            [sys.executable, __file__, "--baseline-child", str(path), str(workdir / "baseline.db")], timeout=1800
+        ).check("baseline")
         detail = orjson.loads(base.stdout.strip().splitlines()[-1])
-        print(f"baseline (orjson + sqlite3 executemany, objects + {detail['edges']:,} edges): "
-              f"{rate(args.objects, base.seconds)}  {base.seconds:6.2f} s spawn to exit "
-              f"(parse {detail['parse']:.2f} s, SQL {detail['sql']:.2f} s), peak {base.peak_mb:.0f} MB")
+        print(
+            f"baseline (orjson + sqlite3 executemany, objects + {detail['edges']:,} edges): "
+            f"{rate(args.objects, base.seconds)}  {base.seconds:6.2f} s spawn to exit "
+            f"(parse {detail['parse']:.2f} s, SQL {detail['sql']:.2f} s), peak {base.peak_mb:.0f} MB"
+        )
 
         runs = [("SQLite", lambda: (f"sqlite:///{workdir / 'liaison.db'}", None))]
         if not args.no_postgres:
@@ -367,7 +393,7 @@ def main() -> None:
         for label, make in runs:
             try:
                 url, cleanup = make()
-            except Exception as exc:  # noqa: BLE001 - say so and go on with the other database
+            except Exception as exc:
                 print(f"Liaison on {label}: FAILED to create the database: {exc}")
                 continue
             try:
@@ -375,9 +401,11 @@ def main() -> None:
                 run, reported = cli_import(url, path, workdir, args.objects)
                 ratio = base.seconds / run.seconds
                 inner = f", {reported:.2f} s inside the import" if reported is not None else ""
-                print(f"`liaison import` on {label:<10}: {rate(args.objects, run.seconds)}  {run.seconds:6.2f} s "
-                      f"spawn to exit{inner}, peak {run.peak_mb:.0f} MB; ratio to baseline {ratio:.2f} "
-                      f"(target ≥ {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)})")
+                print(
+                    f"`liaison import` on {label:<10}: {rate(args.objects, run.seconds)}  {run.seconds:6.2f} s "
+                    f"spawn to exit{inner}, peak {run.peak_mb:.0f} MB; ratio to baseline {ratio:.2f} "
+                    f"(target ≥ {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)})"
+                )
                 if not args.no_breakdown:
                     if label == "PostgreSQL":
                         cleanup()
@@ -385,7 +413,7 @@ def main() -> None:
                         breakdown(url, path, args.objects, label)
                     else:
                         breakdown(f"sqlite:///{workdir / 'breakdown.db'}", path, args.objects, label)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 print(f"Liaison on {label}: FAILED: {exc}")
             finally:
                 if cleanup:
@@ -399,10 +427,12 @@ def main() -> None:
             try:
                 setup_cli_database(url, workdir)
                 run, reported = cli_import(url, big, workdir, args.memory_objects, timeout=3600)
-                print(f"`liaison import` of {args.memory_objects:,} objects ({size / 1e6:.0f} MB) on SQLite: "
-                      f"{rate(args.memory_objects, run.seconds)}, {run.seconds:.1f} s; peak memory "
-                      f"{run.peak_mb:.0f} MB (target ≤ {TARGET_PEAK_MB} MB: {verdict(run.peak_mb <= TARGET_PEAK_MB)})")
-            except Exception as exc:  # noqa: BLE001
+                print(
+                    f"`liaison import` of {args.memory_objects:,} objects ({size / 1e6:.0f} MB) on SQLite: "
+                    f"{rate(args.memory_objects, run.seconds)}, {run.seconds:.1f} s; peak memory "
+                    f"{run.peak_mb:.0f} MB (target ≤ {TARGET_PEAK_MB} MB: {verdict(run.peak_mb <= TARGET_PEAK_MB)})"
+                )
+            except Exception as exc:
                 print(f"memory run: FAILED: {exc}")
 
 

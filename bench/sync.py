@@ -18,8 +18,8 @@ Timed, each from spawn to exit of the CLI process:
 Baseline: taxii2-client alone (`taxii2client.v21`, `as_pages` over Get Objects, per_request equal
 to the sync's page size, 1000) pulling A's group:borders collection as B's sync account, counting
 the objects and storing nothing (match[version]=all, as a few ids come with two versions, one from
-each ATT&CK domain; TAXII's default is the latest only); for the increment, with `added_after` set to a time taken before
-the increment was imported.
+each ATT&CK domain; TAXII's default is the latest only); for the increment, with `added_after` set
+to a time taken before the increment was imported.
 
 Targets: full sync < 60 s, incremental sync < 2 s.
 
@@ -39,15 +39,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import attack_missing, free_port, rate, run_child, source_objects, write_bundle  # noqa: E402
+from common import attack_missing, free_port, rate, run_child, source_objects, write_bundle
 
-from liaison.stix.timestamps import format_ts  # noqa: E402
+from liaison.stix.timestamps import format_ts
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 GROUP = "borders"
@@ -64,15 +64,21 @@ class Instance:
         self.dir.mkdir()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "LIAISON_DATABASE_URL": f"sqlite:///{self.dir / 'liaison.db'}",
-                    "LIAISON_INSTANCE_NAME": name, "LIAISON_SYNC_INTERVAL": "0",
-                    "LIAISON_HOST": "127.0.0.1", "LIAISON_PORT": str(self.port)}
+        self.env = {
+            **os.environ,
+            "LIAISON_DATABASE_URL": f"sqlite:///{self.dir / 'liaison.db'}",
+            "LIAISON_INSTANCE_NAME": name,
+            "LIAISON_SYNC_INTERVAL": "0",
+            "LIAISON_HOST": "127.0.0.1",
+            "LIAISON_PORT": str(self.port),
+        }
         self.server: subprocess.Popen | None = None
         self.log = self.dir / "serve.log"
 
     def cli(self, *args: str, timeout: float = 600):
         return run_child([LIAISON, *args], env=self.env, cwd=self.dir, timeout=timeout).check(
-            f"{self.name}: liaison {' '.join(args)}")
+            f"{self.name}: liaison {' '.join(args)}"
+        )
 
     def public_key(self) -> str:
         found = re.search(r"public key:\s*(\S+)", self.cli("keys").stdout)
@@ -82,13 +88,19 @@ class Instance:
 
     def start(self, timeout: float = 60) -> None:
         with self.log.open("wb") as out:
-            self.server = subprocess.Popen([LIAISON, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                           env=self.env, cwd=self.dir, stdout=out, stderr=subprocess.STDOUT)
+            self.server = subprocess.Popen(
+                [LIAISON, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env,
+                cwd=self.dir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while True:
             if self.server.poll() is not None:
-                raise RuntimeError(f"{self.name}: liaison serve exited with {self.server.returncode}:\n"
-                                   f"{self.log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"{self.name}: liaison serve exited with {self.server.returncode}:\n{self.log.read_text()[-3000:]}"
+                )
             try:
                 if httpx.get(f"{self.url}/api/v1/openapi.json", timeout=2).status_code == 200:
                     return
@@ -133,8 +145,9 @@ def sync(b: Instance, partner: str, expected: int, timeout: float):
     run = run_child([LIAISON, "sync", partner, "--page", str(PAGE)], env=b.env, cwd=b.dir, timeout=timeout)
     found = re.search(r"pulled (\d+), pushed (\d+), rejected (\d+)", run.stdout)
     if run.returncode != 0 or found is None:
-        raise RuntimeError(f"`liaison sync {partner}` failed (exit {run.returncode}):\n{run.stdout[-2000:]}\n"
-                           f"{run.stderr[-3000:]}")
+        raise RuntimeError(
+            f"`liaison sync {partner}` failed (exit {run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-3000:]}"
+        )
     pulled, pushed, rejected = map(int, found.groups())
     if pulled != expected or rejected:
         print(f"  WARNING: expected to pull {expected}; the sync said: {found.group(0)}")
@@ -146,11 +159,15 @@ def taxii_pull(a: Instance, token: str, added_after: str | None = None) -> tuple
     from taxii2client.v21 import Server, as_pages
 
     server = Server(f"{a.url}/taxii2/", user="b-sync", password=token)
-    collections = [c for c in server.default.collections
-                   if getattr(c, "alias", None) == f"group:{GROUP}" or c.title == f"Sharing group {GROUP}"]
+    collections = [
+        c
+        for c in server.default.collections
+        if getattr(c, "alias", None) == f"group:{GROUP}" or c.title == f"Sharing group {GROUP}"
+    ]
     if len(collections) != 1:
-        raise RuntimeError(f"A's collection for group:{GROUP} not found among "
-                           f"{[c.title for c in server.default.collections]}")
+        raise RuntimeError(
+            f"A's collection for group:{GROUP} not found among {[c.title for c in server.default.collections]}"
+        )
     # Every version, as the sync pulls them: a few ids have two versions (one per ATT&CK domain).
     filters = {"version": "all", **({"added_after": added_after} if added_after else {})}
     received = 0
@@ -199,26 +216,32 @@ def main() -> None:
             size = write_bundle(bundle, args.objects, source)
             seconds = import_into(a, bundle, args.objects)
             bundle.unlink()
-            print(f"A holds {args.objects:,} real ATT&CK objects ({size / 1e6:.0f} MB as a bundle) shared with "
-                  f"group:{GROUP}; imported in {seconds:.1f} s (not timed below)")
+            print(
+                f"A holds {args.objects:,} real ATT&CK objects ({size / 1e6:.0f} MB as a bundle) shared with "
+                f"group:{GROUP}; imported in {seconds:.1f} s (not timed below)"
+            )
 
             step = "baseline: taxii2-client pull of the whole collection"
             received, base_full = taxii_pull(a, token)
             if received != args.objects:
                 print(f"  WARNING: taxii2-client received {received} objects, expected {args.objects}")
-            print(f"baseline taxii2-client as_pages (per_request={PAGE}), whole collection: {received:,} objects "
-                  f"in {base_full:.2f} s = {rate(received, base_full)}")
+            print(
+                f"baseline taxii2-client as_pages (per_request={PAGE}), whole collection: {received:,} objects "
+                f"in {base_full:.2f} s = {rate(received, base_full)}"
+            )
 
             step = "full sync"
             run, pulled = sync(b, a.name, args.objects, args.timeout)
-            print(f"full sync `liaison sync A` on B: {pulled:,} objects in {run.seconds:.2f} s (spawn to exit) = "
-                  f"{rate(pulled, run.seconds)}, peak {run.peak_mb:.0f} MB; ratio to baseline "
-                  f"{base_full / run.seconds:.2f}; target < {TARGET_FULL:.0f} s: "
-                  f"{verdict(run.seconds < TARGET_FULL)}")
+            print(
+                f"full sync `liaison sync A` on B: {pulled:,} objects in {run.seconds:.2f} s (spawn to exit) = "
+                f"{rate(pulled, run.seconds)}, peak {run.peak_mb:.0f} MB; ratio to baseline "
+                f"{base_full / run.seconds:.2f}; target < {TARGET_FULL:.0f} s: "
+                f"{verdict(run.seconds < TARGET_FULL)}"
+            )
 
             step = "importing the increment into A"
             time.sleep(0.05)
-            since = format_ts(datetime.now(timezone.utc))
+            since = format_ts(datetime.now(UTC))
             time.sleep(0.05)
             increment = root / "increment.json"
             write_bundle(increment, args.increment, source, first_copy=1_000_000)
@@ -227,21 +250,27 @@ def main() -> None:
             step = "baseline: taxii2-client pull of the increment"
             received, base_inc = taxii_pull(a, token, added_after=since)
             if received != args.increment:
-                print(f"  WARNING: taxii2-client received {received} objects added after {since}, "
-                      f"expected {args.increment}")
-            print(f"baseline taxii2-client as_pages, added_after (the increment): {received:,} objects in "
-                  f"{base_inc:.2f} s = {rate(received, base_inc)}")
+                print(
+                    f"  WARNING: taxii2-client received {received} objects added after {since}, "
+                    f"expected {args.increment}"
+                )
+            print(
+                f"baseline taxii2-client as_pages, added_after (the increment): {received:,} objects in "
+                f"{base_inc:.2f} s = {rate(received, base_inc)}"
+            )
 
             step = "incremental sync"
             run, pulled = sync(b, a.name, args.increment, args.timeout)
-            print(f"incremental sync `liaison sync A` on B: {pulled:,} objects in {run.seconds:.2f} s (spawn to exit) "
-                  f"= {rate(pulled, run.seconds)}; ratio to baseline {base_inc / run.seconds:.2f}; "
-                  f"target < {TARGET_INCREMENTAL:.0f} s: {verdict(run.seconds < TARGET_INCREMENTAL)}")
+            print(
+                f"incremental sync `liaison sync A` on B: {pulled:,} objects in {run.seconds:.2f} s (spawn to exit) "
+                f"= {rate(pulled, run.seconds)}; ratio to baseline {base_inc / run.seconds:.2f}; "
+                f"target < {TARGET_INCREMENTAL:.0f} s: {verdict(run.seconds < TARGET_INCREMENTAL)}"
+            )
 
             step = "a sync with nothing new"
             run, pulled = sync(b, a.name, 0, args.timeout)
             print(f"sync with nothing new: {run.seconds:.2f} s (the fixed cost: start-up, discovery, bookmarks)")
-        except Exception as exc:  # noqa: BLE001 - say which step failed, then stop everything
+        except Exception as exc:
             print(f"FAILED while {step}: {exc}")
             for instance in (a, b):
                 if instance.log.exists():

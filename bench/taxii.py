@@ -37,10 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 from taxii2client.v21 import Collection, Server, as_pages
@@ -66,8 +66,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(name: str, command: list[str], ready_url: str, workdir: Path, env: dict | None = None,
-            auth: tuple[str, str] | None = None, timeout: float = 60.0) -> Iterator[None]:
+def running(
+    name: str,
+    command: list[str],
+    ready_url: str,
+    workdir: Path,
+    env: dict | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float = 60.0,
+) -> Iterator[None]:
     """Run `command` as a server until the block ends; wait until `ready_url` answers 200 first."""
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
@@ -128,25 +135,43 @@ def liaison_server(objects: list[dict], workdir: Path, name: str) -> Iterator[tu
 
 def medallion_data(objects: list[dict], base: str) -> dict:
     """medallion's memory-backend file: discovery, one API root, one collection with its manifest."""
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
-    manifest = [{
-        "id": obj["id"],
-        "date_added": format_ts(start + timedelta(milliseconds=i)),
-        "version": obj.get("modified", obj["created"]),
-        "media_type": STIX,
-    } for i, obj in enumerate(objects)]
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    manifest = [
+        {
+            "id": obj["id"],
+            "date_added": format_ts(start + timedelta(milliseconds=i)),
+            "version": obj.get("modified", obj["created"]),
+            "media_type": STIX,
+        }
+        for i, obj in enumerate(objects)
+    ]
     return {
-        "/discovery": {"title": "medallion (bench)", "description": "Benchmark server",
-                       "default": f"{base}/bench/", "api_roots": [f"{base}/bench/"]},
+        "/discovery": {
+            "title": "medallion (bench)",
+            "description": "Benchmark server",
+            "default": f"{base}/bench/",
+            "api_roots": [f"{base}/bench/"],
+        },
         "bench": {
-            "information": {"title": "Bench", "description": "ATT&CK-shaped objects",
-                            "versions": [TAXII], "max_content_length": 100 * 1024 * 1024},
+            "information": {
+                "title": "Bench",
+                "description": "ATT&CK-shaped objects",
+                "versions": [TAXII],
+                "max_content_length": 100 * 1024 * 1024,
+            },
             "status": [],
-            "collections": [{
-                "id": "8c49b4c1-3c55-4d3b-9e8a-6b0f6cbb0a01", "title": "ATT&CK-shaped",
-                "description": "The benchmark collection", "can_read": True, "can_write": False,
-                "media_types": [STIX], "objects": objects, "manifest": manifest,
-            }],
+            "collections": [
+                {
+                    "id": "8c49b4c1-3c55-4d3b-9e8a-6b0f6cbb0a01",
+                    "title": "ATT&CK-shaped",
+                    "description": "The benchmark collection",
+                    "can_read": True,
+                    "can_write": False,
+                    "media_types": [STIX],
+                    "objects": objects,
+                    "manifest": manifest,
+                }
+            ],
         },
     }
 
@@ -160,14 +185,30 @@ def medallion_server(objects: list[dict], workdir: Path) -> Iterator[tuple[Colle
     data = workdir / "medallion-data.json"
     data.write_text(json.dumps(medallion_data(objects, base)))
     config = workdir / "medallion.json"
-    config.write_text(json.dumps({
-        "backend": {"module": "medallion.backends.memory_backend", "module_class": "MemoryBackend",
-                    "filename": str(data), "session_timeout": 3600},
-        "users": {USER: password},
-        "taxii": {"max_page_size": PER_REQUEST},
-    }))
-    command = [str(Path(sys.executable).with_name("medallion")), "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "WARN", str(config)]
+    config.write_text(
+        json.dumps(
+            {
+                "backend": {
+                    "module": "medallion.backends.memory_backend",
+                    "module_class": "MemoryBackend",
+                    "filename": str(data),
+                    "session_timeout": 3600,
+                },
+                "users": {USER: password},
+                "taxii": {"max_page_size": PER_REQUEST},
+            }
+        )
+    )
+    command = [
+        str(Path(sys.executable).with_name("medallion")),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "WARN",
+        str(config),
+    ]
     with running("medallion", command, f"{base}/taxii2/", workdir, auth=(USER, password)):
         (collection,) = Server(f"{base}/taxii2/", user=USER, password=password).default.collections
         yield collection, len(objects)
@@ -218,8 +259,9 @@ def best_traversal(collection: Collection, expected: int, repeats: int, budget: 
 
 
 def describe(result: Traversal) -> str:
-    return (f"{result.received} objects in {result.seconds:.2f} s = {result.rate:,.0f} objects/s"
-            f"  [best of {result.runs}]")
+    return (
+        f"{result.received} objects in {result.seconds:.2f} s = {result.rate:,.0f} objects/s  [best of {result.runs}]"
+    )
 
 
 def ratio(value: float) -> str:
@@ -229,11 +271,19 @@ def ratio(value: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--objects", type=int, default=4_000, help="objects in the compared collection")
-    parser.add_argument("--medallion-objects", type=int, default=0,
-                        help="cap medallion's collection at the first N objects (0: all of --objects)")
+    parser.add_argument(
+        "--medallion-objects",
+        type=int,
+        default=0,
+        help="cap medallion's collection at the first N objects (0: all of --objects)",
+    )
     parser.add_argument("--large", type=int, default=100_000, help="objects for the Liaison-only run (0: skip)")
-    parser.add_argument("--large-budget", type=float, default=90.0,
-                        help="stop the Liaison-only traversal after this many seconds (0: no limit)")
+    parser.add_argument(
+        "--large-budget",
+        type=float,
+        default=90.0,
+        help="stop the Liaison-only traversal after this many seconds (0: no limit)",
+    )
     parser.add_argument("--repeats", type=int, default=2, help="traversals per server; the best counts")
     args = parser.parse_args()
     # SIGTERM unwinds like Ctrl-C, so the servers are stopped and the temporary directory removed.
@@ -248,9 +298,14 @@ def main() -> None:
         workdir = Path(tmp)
         with medallion_server(objects[:capped], workdir) as (collection, size):
             medallion = best_traversal(collection, size, args.repeats)
-        note = "" if capped == args.objects else (
-            f"  (only the first {capped} of the {args.objects} objects: medallion slows down quadratically, "
-            f"so the ratio below is a lower bound)")
+        note = (
+            ""
+            if capped == args.objects
+            else (
+                f"  (only the first {capped} of the {args.objects} objects: medallion slows down quadratically, "
+                f"so the ratio below is a lower bound)"
+            )
+        )
         print(f"medallion (memory backend): {describe(medallion)}{note}")
 
         with liaison_server(objects, workdir, "liaison") as (collection, size):
@@ -264,14 +319,17 @@ def main() -> None:
                 del large
                 result = best_traversal(collection, size, args.repeats, budget=args.large_budget or None)
             if result.complete:
-                print(f"Liaison on a {args.large:,}-object collection: {result.rate:,.0f} objects/s  "
-                      f"({describe(result)})")
+                print(
+                    f"Liaison on a {args.large:,}-object collection: {result.rate:,.0f} objects/s  ({describe(result)})"
+                )
             else:
-                print(f"Liaison on a {args.large:,}-object collection: INCOMPLETE, stopped after "
-                      f"{result.seconds:.1f} s with {result.received:,} of {size:,} objects = "
-                      f"{result.rate:,.0f} objects/s so far; pages took {result.pages[0]:.2f} s at first, "
-                      f"{result.pages[-1]:.2f} s for the last one (objects {result.received - PER_REQUEST:,}"
-                      f"-{result.received:,})")
+                print(
+                    f"Liaison on a {args.large:,}-object collection: INCOMPLETE, stopped after "
+                    f"{result.seconds:.1f} s with {result.received:,} of {size:,} objects = "
+                    f"{result.rate:,.0f} objects/s so far; pages took {result.pages[0]:.2f} s at first, "
+                    f"{result.pages[-1]:.2f} s for the last one (objects {result.received - PER_REQUEST:,}"
+                    f"-{result.received:,})"
+                )
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

@@ -28,8 +28,14 @@ def organisation_identity(name: str, *, description: str | None = None) -> dict:
     stamp = to_millis(clock.now())
     identity_id = f"identity--{uuid.uuid4()}"
     obj = {
-        "type": "identity", "spec_version": "2.1", "id": identity_id, "created": stamp, "modified": stamp,
-        "name": name, "identity_class": "organization", "created_by_ref": identity_id,
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": identity_id,
+        "created": stamp,
+        "modified": stamp,
+        "name": name,
+        "identity_class": "organization",
+        "created_by_ref": identity_id,
     }
     if description:
         obj["description"] = description
@@ -54,8 +60,9 @@ def check_group_name(name: str) -> None:
         raise InvalidInput("a group name uses letters, digits, '-' and '_' only", group=name)
 
 
-def create_group(conn: Connection, name: str, members: list[str], description: str = "",
-                 owner: str | None = None) -> int:
+def create_group(
+    conn: Connection, name: str, members: list[str], description: str = "", owner: str | None = None
+) -> int:
     """Add a sharing group of the named organisations, owned by `owner` (by default its first
     member that is no partner): the organisation whose admins invite others."""
     check_group_name(name)
@@ -82,10 +89,12 @@ def check_user_name(name: str) -> str:
     """A user name of letters, digits, '.', '-' and '_' (so it sits in a URL path as it is), and
     none of the names the audit log uses for actors that are no user ('system', '…@host')."""
     name = name.strip()
-    if not name or not name.replace(".", "").replace("-", "").replace("_", "").isalnum() \
-            or name.lower() in RESERVED_NAMES:
-        raise InvalidInput("a user name uses letters, digits, '.', '-' and '_' only, and is not 'system'",
-                           user=name)
+    if (
+        not name
+        or not name.replace(".", "").replace("-", "").replace("_", "").isalnum()
+        or name.lower() in RESERVED_NAMES
+    ):
+        raise InvalidInput("a user name uses letters, digits, '.', '-' and '_' only, and is not 'system'", user=name)
     return name
 
 
@@ -101,8 +110,13 @@ def create_user(conn: Connection, name: str, org: str | None, role: str, passwor
 
 
 #: The scopes a token of each role may have; the first is the default.
-TOKEN_SCOPES = {Role.OPERATOR: ("read",), Role.ADMIN: ("write", "read"), Role.ANALYST: ("write", "read"),
-                Role.READER: ("read",), Role.SYNC: ("sync",)}
+TOKEN_SCOPES = {
+    Role.OPERATOR: ("read",),
+    Role.ADMIN: ("write", "read"),
+    Role.ANALYST: ("write", "read"),
+    Role.READER: ("read",),
+    Role.SYNC: ("sync",),
+}
 #: How long a token lives unless asked otherwise, and at most.
 TOKEN_DAYS, MAX_TOKEN_DAYS = 90, 730
 
@@ -113,8 +127,9 @@ def token_terms(role: str, scope: str | None, days: int | None) -> tuple[str, st
     allowed = TOKEN_SCOPES[Role(role)]
     scope = scope or allowed[0]
     if scope not in allowed:
-        raise InvalidInput(f"tokens of the {role} role have the scope {' or '.join(allowed)}, not '{scope}'",
-                           parameter="scope")
+        raise InvalidInput(
+            f"tokens of the {role} role have the scope {' or '.join(allowed)}, not '{scope}'", parameter="scope"
+        )
     days = TOKEN_DAYS if days is None else days
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives from 1 to {MAX_TOKEN_DAYS} days", parameter="days")
@@ -122,15 +137,23 @@ def token_terms(role: str, scope: str | None, days: int | None) -> tuple[str, st
     return scope, format_ts(expires)
 
 
-def create_token(conn: Connection, user_name: str, name: str = "api", *, replace: bool = False,
-                 scope: str | None = None, days: int | None = None) -> str:
+def create_token(
+    conn: Connection,
+    user_name: str,
+    name: str = "api",
+    *,
+    replace: bool = False,
+    scope: str | None = None,
+    days: int | None = None,
+) -> str:
     """A new API token for the named user; only its digest is kept, so this is the one time it is
     seen. With `replace`, the user's earlier tokens of the same name are revoked."""
     return issue_token(conn, tenancy.user_by_name(conn, user_name), name, scope=scope, days=days, replace=replace)
 
 
-def issue_token(conn: Connection, user_row, name: str, *, scope: str | None = None, days: int | None = None,
-                replace: bool = False) -> str:
+def issue_token(
+    conn: Connection, user_row, name: str, *, scope: str | None = None, days: int | None = None, replace: bool = False
+) -> str:
     """create_token for a user row (which the administration has already checked is in reach)."""
     scope, expires = token_terms(user_row.role, scope, days)
     token = credentials.new_token()
@@ -193,8 +216,9 @@ def _unknown_user_hash() -> str:
 MIN_PASSWORD = 10
 
 
-def start_session(engine: Engine, user_name: str, password: str, address: str | None = None,
-                  new_password: str | None = None) -> WebSession:
+def start_session(
+    engine: Engine, user_name: str, password: str, address: str | None = None, new_password: str | None = None
+) -> WebSession:
     """Log a user in with its password, replacing it by `new_password` when given; a password an
     administrator chose must be replaced (PasswordChangeRequired) before a session starts, so no
     administrator keeps a credential of another's account. Unknown users and wrong passwords get
@@ -218,8 +242,9 @@ def start_session(engine: Engine, user_name: str, password: str, address: str | 
         raise Unauthorized("a partner's sync account has no access to the web UI")
     if new_password:
         if len(new_password) < MIN_PASSWORD or new_password == password:
-            raise InvalidInput(f"the new password needs at least {MIN_PASSWORD} characters and must differ "
-                               "from the old one")
+            raise InvalidInput(
+                f"the new password needs at least {MIN_PASSWORD} characters and must differ from the old one"
+            )
         with engine.begin() as conn:
             tenancy.set_password(conn, row.id, credentials.hash_password(new_password))
     elif row.must_change_password:

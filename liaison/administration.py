@@ -53,15 +53,27 @@ def overview(conn: Connection, principal: Principal) -> Overview:
         users = [u for u in tenancy.list_users(conn) if u.role == Role.ADMIN.value or _in_reach(principal, u)]
         tokens = [t for t in tenancy.list_tokens(conn, roles=(Role.SYNC.value,)) if t.partner_id is not None]
         key = instance_key(conn)
-        return Overview(orgs, users, tokens,
-                        tenancy.group_views(conn), sync.status(conn),
-                        lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
-                        (Role.ADMIN.value, *OPERATOR_ROLES), (key.public_key, key.key_id),
-                        frozenset(o.name for o in orgs if o.partner_id is not None))
+        return Overview(
+            orgs,
+            users,
+            tokens,
+            tenancy.group_views(conn),
+            sync.status(conn),
+            lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
+            (Role.ADMIN.value, *OPERATOR_ROLES),
+            (key.public_key, key.key_id),
+            frozenset(o.name for o in orgs if o.partner_id is not None),
+        )
     users = tenancy.list_users(conn, org_id=principal.org_id)
-    return Overview(orgs, users, tenancy.list_tokens(conn, org_id=principal.org_id),
-                    tenancy.group_views(conn, principal.org_id), [],
-                    _locked_accounts(conn, principal, users), ORG_ROLES)
+    return Overview(
+        orgs,
+        users,
+        tenancy.list_tokens(conn, org_id=principal.org_id),
+        tenancy.group_views(conn, principal.org_id),
+        [],
+        _locked_accounts(conn, principal, users),
+        ORG_ROLES,
+    )
 
 
 def _locked_accounts(conn: Connection, principal: Principal, users) -> list:
@@ -90,7 +102,9 @@ def _in_reach(principal: Principal, account) -> bool:
     an admin its own organisation's; the operator operators and partners' sync accounts — never a
     local organisation's account, whose token would read that organisation's intelligence."""
     if principal.is_operator:
-        return account.role == Role.OPERATOR.value or (account.role == Role.SYNC.value and account.partner_id is not None)
+        return account.role == Role.OPERATOR.value or (
+            account.role == Role.SYNC.value and account.partner_id is not None
+        )
     return account.org_id == principal.org_id
 
 
@@ -99,8 +113,9 @@ def add_org(conn: Connection, principal: Principal, name: str, admin: str, passw
     principal.require(Action.OPERATE)
     _check_new_account(admin, password)
     org_id = accounts.create_org(conn, name)
-    tenancy.create_user(conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password),
-                        must_change_password=True)
+    tenancy.create_user(
+        conn, admin.strip(), org_id, Role.ADMIN, credentials.hash_password(password), must_change_password=True
+    )
     _audit(conn, principal, "admin.org-add", name.strip(), admin=admin.strip())
 
 
@@ -114,8 +129,9 @@ def _check_password(password: str) -> None:
         raise InvalidInput(f"the password needs at least {accounts.MIN_PASSWORD} characters")
 
 
-def add_user(conn: Connection, principal: Principal, name: str, role: str, password: str,
-             org: str | None = None) -> None:
+def add_user(
+    conn: Connection, principal: Principal, name: str, role: str, password: str, org: str | None = None
+) -> None:
     """An admin adds a user to its own organisation (admin, analyst or reader). The operator adds
     operators, a partner's sync account, or the first admin of an organisation that has none."""
     principal.require(Action.ADMINISTER)
@@ -173,8 +189,9 @@ def set_disabled(conn: Connection, principal: Principal, name: str, disabled: bo
     _audit(conn, principal, "admin.user-disable" if disabled else "admin.user-enable", name)
 
 
-def create_token(conn: Connection, principal: Principal, user: str, name: str, scope: str | None,
-                 days: int | None) -> str:
+def create_token(
+    conn: Connection, principal: Principal, user: str, name: str, scope: str | None, days: int | None
+) -> str:
     """A token for a user in reach (shown once), with a scope its role allows and an expiry."""
     principal.require(Action.ADMINISTER)
     row = _user_in_reach(conn, principal, user)
@@ -214,9 +231,12 @@ def _group_in_reach(conn: Connection, principal: Principal, name: str):
         row = tenancy.group_by_name(conn, name)
     except NotFound:
         row = None
-    if row is not None and (principal.is_operator or row.owner_org_id == principal.org_id
-                            or tenancy.is_member(conn, row.id, principal.org_id)
-                            or tenancy.is_invited(conn, row.id, principal.org_id)):
+    if row is not None and (
+        principal.is_operator
+        or row.owner_org_id == principal.org_id
+        or tenancy.is_member(conn, row.id, principal.org_id)
+        or tenancy.is_invited(conn, row.id, principal.org_id)
+    ):
         return row
     raise NotFound(f"no sharing group named '{name}'")
 

@@ -12,12 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import taxii
-from liaison.http.guards import Guards
 from liaison.api.rest import bundles, drafts, federation, objects, search, session, views
 from liaison.config import Settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
 from liaison.http import errors
+from liaison.http.guards import Guards
 from liaison.web import errorpages, vendor
 from liaison.web import pages as web_pages
 from liaison.web import reports as web_reports

@@ -142,7 +142,9 @@ def token_create(
     user: str,
     name: Annotated[str, typer.Option(help="A label for the token.")] = "api",
     scope: Annotated[Optional[str], typer.Option(help="read, write or sync (default: what the role allows).")] = None,
-    days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=accounts.MAX_TOKEN_DAYS)] = accounts.TOKEN_DAYS,
+    days: Annotated[
+        int, typer.Option(help="Days until it expires.", min=1, max=accounts.MAX_TOKEN_DAYS)
+    ] = accounts.TOKEN_DAYS,
 ):
     """Create an API token for a user and print it; it is shown this once only."""
     with _engine().begin() as conn:
@@ -171,8 +173,12 @@ def group_add(
     name: str,
     member: Annotated[list[str], typer.Option(help="A member organisation (repeat the option).")],
     description: str = "",
-    owner: Annotated[Optional[str], typer.Option(help="The organisation whose admins invite others "
-                                                      "(default: the first member that is no partner).")] = None,
+    owner: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The organisation whose admins invite others (default: the first member that is no partner)."
+        ),
+    ] = None,
 ):
     """Add a sharing group of organisations."""
     with _engine().begin() as conn:
@@ -189,8 +195,9 @@ def group_list():
     with _engine().connect() as conn:
         table = Table("group", "owner", "members", "invited", "description")
         for group in tenancy.group_views(conn):
-            table.add_row(group.name, group.owner or "—", ", ".join(group.members), ", ".join(group.invited),
-                          group.description)
+            table.add_row(
+                group.name, group.owner or "—", ", ".join(group.members), ", ".join(group.invited), group.description
+            )
     out.print(table)
 
 
@@ -212,7 +219,9 @@ def keys():
 @clear_errors
 def partner_add(
     name: str,
-    url: Annotated[Optional[str], typer.Option(help="The partner's base URL (e.g. https://liaison.example.org/).")] = None,
+    url: Annotated[
+        Optional[str], typer.Option(help="The partner's base URL (e.g. https://liaison.example.org/).")
+    ] = None,
     token: Annotated[Optional[str], typer.Option(help="The API token the partner issued to us.")] = None,
     public_key: Annotated[Optional[str], typer.Option(help="The partner's public key (`liaison keys` there).")] = None,
 ):
@@ -235,9 +244,16 @@ def partner_list():
         partners = sync.status(conn)
     for p in partners:
         for stream in p["streams"] or [{}]:
-            table.add_row(p["name"], p["url"] or "", p["key_id"] or "", stream.get("direction", ""),
-                          str(stream.get("objects", "")), str(stream.get("rejected", "")),
-                          stream.get("last_run_at") or "", stream.get("last_error") or "")
+            table.add_row(
+                p["name"],
+                p["url"] or "",
+                p["key_id"] or "",
+                stream.get("direction", ""),
+                str(stream.get("objects", "")),
+                str(stream.get("rejected", "")),
+                stream.get("last_run_at") or "",
+                stream.get("last_error") or "",
+            )
     out.print(table)
 
 
@@ -296,8 +312,14 @@ def import_(
         columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err) as progress:
             task = progress.add_task("import", total=total)
-            report = import_objects(conn, principal, objects, audience=audience, batch_size=settings.ingest_batch,
-                                    on_progress=lambda n: progress.advance(task, n))
+            report = import_objects(
+                conn,
+                principal,
+                objects,
+                audience=audience,
+                batch_size=settings.ingest_batch,
+                on_progress=lambda n: progress.advance(task, n),
+            )
     result = report.as_dict()
     out.print(
         f"imported {result['received']} objects for {principal.org_name} ({result['audience']}): "
@@ -313,7 +335,9 @@ def _audiences_command(action: str):
         stix_id: Annotated[str, typer.Argument(help="The object's STIX id.")],
         as_: Annotated[str, typer.Option("--as", help="The user acting for its organisation.")],
         audience: Annotated[str, typer.Option(help="org, group:NAME or instance.")],
-        all_versions: Annotated[bool, typer.Option(help="Every version the organisation holds, not only the current one.")] = False,
+        all_versions: Annotated[
+            bool, typer.Option(help="Every version the organisation holds, not only the current one.")
+        ] = False,
     ):
         from liaison.intel import sharing
 
@@ -323,15 +347,20 @@ def _audiences_command(action: str):
         if action == "share":
             out.print(f"{stix_id}: {result['added']} version(s) now shared with {result['audience']}")
         else:
-            out.print(f"{stix_id}: {result['removed']} version(s) and {result['annotations_removed']} annotation(s) "
-                      f"withdrawn from {result['audience']}")
+            out.print(
+                f"{stix_id}: {result['removed']} version(s) and {result['annotations_removed']} annotation(s) "
+                f"withdrawn from {result['audience']}"
+            )
+
     return command
 
 
 app.command("share", help="Share an object your organisation holds with another audience.")(
-    clear_errors(_audiences_command("share")))
-app.command("unshare", help="Withdraw an object your organisation holds (and its own annotations on it) from an audience.")(
-    clear_errors(_audiences_command("unshare")))
+    clear_errors(_audiences_command("share"))
+)
+app.command(
+    "unshare", help="Withdraw an object your organisation holds (and its own annotations on it) from an audience."
+)(clear_errors(_audiences_command("unshare")))
 
 
 @app.command()
@@ -362,8 +391,12 @@ def export(
 @app.command()
 @clear_errors
 def ingest(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
-                                         help="An article or bulletin: .txt, .html, .pdf or .docx.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="An article or bulletin: .txt, .html, .pdf or .docx."
+        ),
+    ],
     as_: Annotated[str, typer.Option("--as", help="The analyst the draft belongs to.")],
     format_: Annotated[str, typer.Option("--format", help="table, or json for the draft as a STIX bundle.")] = "table",
     title: Annotated[Optional[str], typer.Option(help="Title (default: the document's own).")] = None,
@@ -381,8 +414,16 @@ def ingest(
     with _engine(settings).begin() as conn:
         principal = accounts.principal_for_user(conn, as_)
         with err.status(f"extracting {file.name}"):
-            view = drafts.create_draft(conn, principal, content=file.read_bytes(), filename=file.name, title=title,
-                                       published=published, source=source, ner_plugin=settings.ner_plugin)
+            view = drafts.create_draft(
+                conn,
+                principal,
+                content=file.read_bytes(),
+                filename=file.name,
+                title=title,
+                published=published,
+                source=source,
+                ner_plugin=settings.ner_plugin,
+            )
         preview = drafts.preview_bundle(conn, principal, view.id) if format_ == "json" else None
     if preview is not None:
         import orjson
@@ -399,13 +440,20 @@ def ingest(
             continue  # combined into another
         first = entity["mentions"][0]
         name = f"{entity['name']} ({entity['ref']})" if entity["ref"] else f"{entity['name']} (new)"
-        table.add_row(entity["kind"], escape(f"{first['text']} @{first['start']}"), escape(name),
-                      f"{entity['confidence']:.2f}", escape("; ".join(entity["conflicts"])))
+        table.add_row(
+            entity["kind"],
+            escape(f"{first['text']} @{first['start']}"),
+            escape(name),
+            f"{entity['confidence']:.2f}",
+            escape("; ".join(entity["conflicts"])),
+        )
     for item in view.review["observables"]:
         first = item["mentions"][0]
         table.add_row(item["kind"], escape(f"{first['text']} @{first['start']}"), escape(item["value"]), "", "")
     for date in view.review["dates"]:
         table.add_row("date", escape(f"{date['text']} @{date['start']}"), date["value"], "", "")
     out.print(table)
-    out.print(f"{len(view.review['relationships'])} suggested relationships; review and publish it in the web UI "
-              f"or through POST /api/v1/drafts/{view.id}/publish")
+    out.print(
+        f"{len(view.review['relationships'])} suggested relationships; review and publish it in the web UI "
+        f"or through POST /api/v1/drafts/{view.id}/publish"
+    )

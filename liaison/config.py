@@ -27,4 +27,3 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     #: Optional named-entity recogniser for report extraction, "package.module:callable"; off when empty.
     ner_plugin: str = ""
-

@@ -48,8 +48,11 @@ def _limit(key: str) -> int:
 def _refusal(until: str, moment: datetime) -> TooManyAttempts:
     left = parse_ts(until) - moment
     minutes = max(1, -(-int(left.total_seconds()) // 60))
-    return TooManyAttempts(f"too many failed attempts: locked for {minutes} more minute{'s' if minutes > 1 else ''}; "
-                           "wait, or ask an administrator to unlock it", retry_after=minutes * 60)
+    return TooManyAttempts(
+        f"too many failed attempts: locked for {minutes} more minute{'s' if minutes > 1 else ''}; "
+        "wait, or ask an administrator to unlock it",
+        retry_after=minutes * 60,
+    )
 
 
 def _count(conn: Connection, keys: list[str], moment: datetime, **detail) -> tuple[list[int], str | None]:

@@ -92,8 +92,13 @@ class Tenants:
 
 @pytest.fixture
 def tenants(engine) -> Tenants:
-    users = {"alice": ("Alpha", "analyst"), "rita": ("Alpha", "reader"), "bob": ("Bravo", "analyst"),
-             "carol": ("Charlie", "analyst"), "adam": ("Alpha", "admin")}
+    users = {
+        "alice": ("Alpha", "analyst"),
+        "rita": ("Alpha", "reader"),
+        "bob": ("Bravo", "analyst"),
+        "carol": ("Charlie", "analyst"),
+        "adam": ("Alpha", "admin"),
+    }
     with engine.begin() as conn:
         for org in ("Alpha", "Bravo", "Charlie"):
             accounts.create_org(conn, org)

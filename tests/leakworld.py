@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import orjson
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from txn import committed
 
 from liaison import accounts
 from liaison.access.credentials import hash_password
@@ -36,7 +37,6 @@ from liaison.federation import partners as partners_service
 from liaison.intel import annotations
 from liaison.intel.draft_bundle import observable_id
 from liaison.store.chunks import chunks
-from txn import committed
 
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/liaison"
@@ -44,9 +44,14 @@ PASSWORD = "pw-leakworld-9f3a"
 TLPS = (None, "clear", "green", "amber", "amber+strict", "red")
 #: TLP 2.0 as published (FIRST): which audience kinds each level may be given. Kept here, apart from
 #: liaison.stix.tlp, so the oracle does not borrow the rule it checks.
-TLP_AUDIENCES = {None: {"org", "group", "instance"}, "clear": {"org", "group", "instance"},
-                 "green": {"org", "group", "instance"}, "amber": {"org", "group", "instance"},
-                 "amber+strict": {"org"}, "red": {"org", "group"}}
+TLP_AUDIENCES = {
+    None: {"org", "group", "instance"},
+    "clear": {"org", "group", "instance"},
+    "green": {"org", "group", "instance"},
+    "amber": {"org", "group", "instance"},
+    "amber+strict": {"org"},
+    "red": {"org", "group"},
+}
 TLP_MARKINGS = {
     "clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
     "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
@@ -64,10 +69,11 @@ _CONSONANTS, _VOWELS = "bdfgklmnprstvz", "aeiou"
 
 # --- the plan ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Version:
     tlp: str | None
-    audience: tuple           # ("org",) | ("group", k) | ("instance",): k-th group the owner is in
+    audience: tuple  # ("org",) | ("group", k) | ("instance",): k-th group the owner is in
     correction: tuple | None  # None, or the audience of a correction (same modified, new content)
 
 
@@ -75,9 +81,9 @@ class Version:
 class ObjectPlan:
     kind: str
     owner: int
-    authored: bool            # created_by_ref names the owner (else the id is open to others' claims)
+    authored: bool  # created_by_ref names the owner (else the id is open to others' claims)
     versions: tuple[Version, ...]
-    refs: tuple[int, ...]     # earlier objects (relationship ends, report refs, sighting targets)
+    refs: tuple[int, ...]  # earlier objects (relationship ends, report refs, sighting targets)
 
 
 @dataclass(frozen=True)
@@ -90,14 +96,20 @@ class Plan:
     seed: int
 
     def describe(self) -> str:
-        lines = [f"orgs: {', '.join(ORG_NAMES[:self.n_orgs])}" + (f" + partner {PARTNER_NAME}" if self.partner else "")]
+        lines = [
+            f"orgs: {', '.join(ORG_NAMES[: self.n_orgs])}" + (f" + partner {PARTNER_NAME}" if self.partner else "")
+        ]
         for k, members in enumerate(self.groups):
             lines.append(f"group g{k}: {sorted(_org_name(self, m) for m in members)}")
         for j, o in enumerate(self.objects):
-            lines.append(f"object #{j} {o.kind} of {ORG_NAMES[o.owner]}{' (created_by_ref)' if o.authored else ''}"
-                         f" refs={list(o.refs)}: " + "; ".join(
-                             f"v{n} tlp={v.tlp} aud={v.audience}" + (f" corrected aud={v.correction}" if v.correction else "")
-                             for n, v in enumerate(o.versions)))
+            lines.append(
+                f"object #{j} {o.kind} of {ORG_NAMES[o.owner]}{' (created_by_ref)' if o.authored else ''}"
+                f" refs={list(o.refs)}: "
+                + "; ".join(
+                    f"v{n} tlp={v.tlp} aud={v.audience}" + (f" corrected aud={v.correction}" if v.correction else "")
+                    for n, v in enumerate(o.versions)
+                )
+            )
         for op in self.ops:
             lines.append(f"op {op}")
         return "\n".join(lines)
@@ -109,6 +121,7 @@ def _org_name(plan: Plan, index: int) -> str:
 
 # --- the model (the oracle) -------------------------------------------------------------------
 
+
 @dataclass
 class Content:
     """One content someone holds: the secrets it carries, the ids it is (a version of) and refers to,
@@ -119,15 +132,15 @@ class Content:
     ids: set[str]
     tokens: set[str]
     refs: set[str] = field(default_factory=set)
-    holdings: dict[int, set[str]] = field(default_factory=dict)   # holder -> audience keys, live
-    history: set[int] = field(default_factory=set)                # holders of it as superseded history
+    holdings: dict[int, set[str]] = field(default_factory=dict)  # holder -> audience keys, live
+    history: set[int] = field(default_factory=set)  # holders of it as superseded history
     restrict: frozenset[int] | None = None
-    object_id: str | None = None   # the world object it is a version of
+    object_id: str | None = None  # the world object it is a version of
     modified: str | None = None
     tlp: str | None = None
     annotation_of: str | None = None  # for notes and opinions: the object
     author: int | None = None
-    raw: dict | None = None           # the STIX content, for re-imports
+    raw: dict | None = None  # the STIX content, for re-imports
 
 
 class Model:
@@ -157,8 +170,9 @@ class Model:
         return [c for c in self.contents if self.sees_content(org, c)]
 
     def sees_object(self, org: int, object_id: str) -> bool:
-        return any(c.object_id == object_id and org not in c.history and self.sees_content(org, c)
-                   for c in self.contents)
+        return any(
+            c.object_id == object_id and org not in c.history and self.sees_content(org, c) for c in self.contents
+        )
 
     def allowed(self, org: int, typed: bool = True) -> tuple[set[str], set[str]]:
         """(secrets, ids) `org` may meet; with `typed`, also what it wrote itself in its drafts."""
@@ -218,7 +232,9 @@ class Model:
     def unshare(self, org: int, object_id: str, audience_key: str, all_versions: bool) -> None:
         own = f"org:{org}"
         targets = (self.live if all_versions else self.current)(org, object_id)
-        targets += [c for c in self.contents if c.annotation_of == object_id and c.author == org and c.holdings.get(org)]
+        targets += [
+            c for c in self.contents if c.annotation_of == object_id and c.author == org and c.holdings.get(org)
+        ]
         for c in targets:
             auds = c.holdings[org]
             auds.discard(audience_key)
@@ -227,6 +243,7 @@ class Model:
 
 
 # --- secrets ----------------------------------------------------------------------------------
+
 
 class Secrets:
     """Unique recognisable strings, reproducible from the plan's seed."""
@@ -247,6 +264,7 @@ class Secrets:
         def make():
             syllables = "".join(self.rng.choice(_CONSONANTS) + self.rng.choice(_VOWELS) for _ in range(3))
             return (syllables + self.rng.choice("lmnr")).capitalize()
+
         return self._unique(make)
 
     def name(self) -> str:
@@ -271,6 +289,7 @@ def words(name: str) -> set[str]:
 
 
 # --- building the world -------------------------------------------------------------------------
+
 
 @functools.cache
 def _password_hash() -> str:
@@ -317,15 +336,15 @@ class World:
     model: Model
     callers: list[Caller]
     object_ids: list[str | None]
-    names: dict[str, set[str]]        # world object id -> every name (and alias) any version had
-    name_owner: dict[str, str]        # name -> the world object id of the version carrying it
-    drafts: list[tuple[int, str]]     # (org, draft id)
+    names: dict[str, set[str]]  # world object id -> every name (and alias) any version had
+    name_owner: dict[str, str]  # name -> the world object id of the version carrying it
+    drafts: list[tuple[int, str]]  # (org, draft id)
     reports: list[str]
     emails: dict[int, str] = field(default_factory=dict)
     outputs: list[Output] = field(default_factory=list)
     never: dict = field(default_factory=dict)
-    log: list[str] = field(default_factory=list)      # the writes and their answers
-    problems: list[str] = field(default_factory=list)   # violations found while building (answers)
+    log: list[str] = field(default_factory=list)  # the writes and their answers
+    problems: list[str] = field(default_factory=list)  # violations found while building (answers)
     identities: dict[int, str] = field(default_factory=dict)
 
     def audience_key(self, org: int, audience: tuple) -> tuple[str, str]:
@@ -356,8 +375,9 @@ class World:
             output.allowance = (tokens | before[output.caller][0], ids | before[output.caller][1])
 
 
-def _secret_content(world: World, s: Secrets, plan: ObjectPlan, index: int, n: int, modified: str,
-                    tlp: str | None) -> tuple[dict, set[str], set[str], set[str]]:
+def _secret_content(
+    world: World, s: Secrets, plan: ObjectPlan, index: int, n: int, modified: str, tlp: str | None
+) -> tuple[dict, set[str], set[str], set[str]]:
     """The STIX content of version `n` of object `index`: (object, secrets, names, refs)."""
     stix_id = world.object_ids[index]
     tokens: set[str] = set()
@@ -397,11 +417,23 @@ def _secret_content(world: World, s: Secrets, plan: ObjectPlan, index: int, n: i
     elif kind == "person":
         role = s.word()
         tokens.add(role)
-        obj.update(type="identity", identity_class="individual", name=name(), roles=[f"Commander {role}"],
-                   description=secret(), x_source=secret())
+        obj.update(
+            type="identity",
+            identity_class="individual",
+            name=name(),
+            roles=[f"Commander {role}"],
+            description=secret(),
+            x_source=secret(),
+        )
     elif kind == "threat-actor":
-        obj.update(type="threat-actor", name=name(), resource_level="individual", threat_actor_types=["criminal"],
-                   description=secret(), x_source=secret())
+        obj.update(
+            type="threat-actor",
+            name=name(),
+            resource_level="individual",
+            threat_actor_types=["criminal"],
+            description=secret(),
+            x_source=secret(),
+        )
     elif kind == "location":
         lat, lat_token = s.coordinate(60, 88)
         lon, lon_token = s.coordinate(100, 178)
@@ -410,16 +442,35 @@ def _secret_content(world: World, s: Secrets, plan: ObjectPlan, index: int, n: i
     elif kind == "relationship":
         source, target = (ref(k) for k in plan.refs[:2])
         target_kind = world.plan.objects[plan.refs[1]].kind
-        obj.update(type="relationship", relationship_type="located-at" if target_kind == "location" else "related-to",
-                   source_ref=source, target_ref=target, description=secret(), x_source=secret())
+        obj.update(
+            type="relationship",
+            relationship_type="located-at" if target_kind == "location" else "related-to",
+            source_ref=source,
+            target_ref=target,
+            description=secret(),
+            x_source=secret(),
+        )
     elif kind == "report":
-        obj.update(type="report", name=f"Report {secret()}", published=modified, description=secret(),
-                   object_refs=[ref(k) for k in plan.refs], report_types=["threat-report"])
+        obj.update(
+            type="report",
+            name=f"Report {secret()}",
+            published=modified,
+            description=secret(),
+            object_refs=[ref(k) for k in plan.refs],
+            report_types=["threat-report"],
+        )
     elif kind == "sighting":
         target = next(k for k in plan.refs if world.plan.objects[k].kind in NAMED)
         places = [k for k in plan.refs if world.plan.objects[k].kind == "location" and k != target]
-        obj.update(type="sighting", sighting_of_ref=ref(target), count=3, first_seen=modified, last_seen=modified,
-                   description=secret(), x_source=secret())
+        obj.update(
+            type="sighting",
+            sighting_of_ref=ref(target),
+            count=3,
+            first_seen=modified,
+            last_seen=modified,
+            description=secret(),
+            x_source=secret(),
+        )
         if places:
             obj["where_sighted_refs"] = [ref(places[0])]
     return obj, tokens, names, refs
@@ -468,7 +519,9 @@ def build(engine, plan: Plan) -> World:
     for j, o in enumerate(plan.objects):
         kind = _fix_kind(plan, j, o)
         if kind == "email-addr":  # one version, no marking, no author: an observable
-            o = ObjectPlan(kind, o.owner, False, (Version(None, o.versions[0].audience, o.versions[0].correction),), o.refs)
+            o = ObjectPlan(
+                kind, o.owner, False, (Version(None, o.versions[0].audience, o.versions[0].correction),), o.refs
+            )
         objects.append(ObjectPlan(kind, o.owner, o.authored, o.versions, o.refs))
     objects = tuple(objects)
     plan = Plan(plan.n_orgs, plan.partner, plan.groups, objects, plan.ops, plan.seed)
@@ -489,8 +542,11 @@ def build(engine, plan: Plan) -> World:
             web = TestClient(client.app, raise_server_exceptions=False)
             page = web.get("/login")
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-            answer = web.post("/login", data={"username": c.user, "password": PASSWORD, "next": "/",
-                                              "csrf_token": csrf}, follow_redirects=False)
+            answer = web.post(
+                "/login",
+                data={"username": c.user, "password": PASSWORD, "next": "/", "csrf_token": csrf},
+                follow_redirects=False,
+            )
             assert answer.status_code == 303, answer.text
             c.web = web
 
@@ -506,8 +562,17 @@ def _import_object(world: World, s: Secrets, j: int, o: ObjectPlan) -> None:
     for n, v in enumerate(o.versions):
         modified = _modified(n)
         obj, tokens, names, refs = _secret_content(world, s, o, j, n, modified, v.tlp)
-        content = model.add(Content(f"#{j}v{n}", {world.object_ids[j]}, tokens, refs,
-                                    object_id=world.object_ids[j], modified=modified, tlp=v.tlp))
+        content = model.add(
+            Content(
+                f"#{j}v{n}",
+                {world.object_ids[j]},
+                tokens,
+                refs,
+                object_id=world.object_ids[j],
+                modified=modified,
+                tlp=v.tlp,
+            )
+        )
         content.raw = obj
         _remember_names(world, world.object_ids[j], names)
         spec, key = world.audience_key(o.owner, v.audience)
@@ -515,8 +580,17 @@ def _import_object(world: World, s: Secrets, j: int, o: ObjectPlan) -> None:
             model.hold(content, o.owner, key)
         if v.correction is not None:
             fixed, tokens, names, refs = _secret_content(world, s, o, j, n, modified, v.tlp)
-            new = model.add(Content(f"#{j}v{n}c", {world.object_ids[j]}, tokens, refs,
-                                    object_id=world.object_ids[j], modified=modified, tlp=v.tlp))
+            new = model.add(
+                Content(
+                    f"#{j}v{n}c",
+                    {world.object_ids[j]},
+                    tokens,
+                    refs,
+                    object_id=world.object_ids[j],
+                    modified=modified,
+                    tlp=v.tlp,
+                )
+            )
             new.raw = fixed
             _remember_names(world, world.object_ids[j], names)
             spec, key = world.audience_key(o.owner, v.correction)
@@ -541,9 +615,12 @@ def _remember_names(world: World, object_id: str, names: set[str]) -> None:
 
 def _import(world: World, org: int, objects: list[dict], spec: str, what: str) -> bool:
     caller = world.callers[org]
-    answer = world.client.post("/api/v1/bundles", params={"audience": spec}, headers=caller.bearer,
-                               content=orjson.dumps({"type": "bundle", "id": f"bundle--{_uuid_plain()}",
-                                                     "objects": objects}))
+    answer = world.client.post(
+        "/api/v1/bundles",
+        params={"audience": spec},
+        headers=caller.bearer,
+        content=orjson.dumps({"type": "bundle", "id": f"bundle--{_uuid_plain()}", "objects": objects}),
+    )
     sent = [obj["id"] for obj in objects] + re.findall(r"[A-Za-z0-9.]+", orjson.dumps(objects).decode())
     world.record(org, f"POST /bundles ({what})", answer, sent)
     return answer.status_code == 200
@@ -554,6 +631,7 @@ def _uuid_plain() -> str:
 
 
 # --- operations -------------------------------------------------------------------------------
+
 
 def _object(world: World, j: int) -> str:
     return world.object_ids[j % len(world.object_ids)]
@@ -571,11 +649,17 @@ def run_op(world: World, s: Secrets, op: tuple) -> None:
         stix_id = _object(world, j)
         spec, key = world.audience_key(org, audience)
         if kind == "share":
-            answer = world.client.post(f"/api/v1/objects/{stix_id}/audiences", headers=caller.bearer,
-                                       json={"audience": spec, "all_versions": all_versions})
+            answer = world.client.post(
+                f"/api/v1/objects/{stix_id}/audiences",
+                headers=caller.bearer,
+                json={"audience": spec, "all_versions": all_versions},
+            )
         else:
-            answer = world.client.delete(f"/api/v1/objects/{stix_id}/audiences", headers=caller.bearer,
-                                         params={"audience": spec, "all_versions": all_versions})
+            answer = world.client.delete(
+                f"/api/v1/objects/{stix_id}/audiences",
+                headers=caller.bearer,
+                params={"audience": spec, "all_versions": all_versions},
+            )
         world.record(org, f"{kind} {stix_id} {spec}", answer, [stix_id])
         if answer.status_code == 200:
             (model.share if kind == "share" else model.unshare)(org, stix_id, key, all_versions)
@@ -588,19 +672,49 @@ def run_op(world: World, s: Secrets, op: tuple) -> None:
         reach = frozenset(i for i in range(world.plan.n_orgs + world.plan.partner) if model.sees_object(i, stix_id))
         try:
             if kind == "note":
-                made = committed(world.engine, annotations.add_note, principal, stix_id, content=f"Note {text}",
-                                 abstract=abstract, audience=spec, tlp=tlp)
+                made = committed(
+                    world.engine,
+                    annotations.add_note,
+                    principal,
+                    stix_id,
+                    content=f"Note {text}",
+                    abstract=abstract,
+                    audience=spec,
+                    tlp=tlp,
+                )
             else:
-                made = committed(world.engine, annotations.add_opinion, principal, stix_id, opinion="agree",
-                                 explanation=f"Opinion {text}", audience=spec, tlp=tlp)
+                made = committed(
+                    world.engine,
+                    annotations.add_opinion,
+                    principal,
+                    stix_id,
+                    opinion="agree",
+                    explanation=f"Opinion {text}",
+                    audience=spec,
+                    tlp=tlp,
+                )
         except LiaisonError as exc:
-            world.outputs.append(Output(org, f"{kind} on {stix_id}: error", exc.message + orjson.dumps(
-                getattr(exc, "details", {}) or {}, default=str).decode(), echo=(stix_id,)))
+            world.outputs.append(
+                Output(
+                    org,
+                    f"{kind} on {stix_id}: error",
+                    exc.message + orjson.dumps(getattr(exc, "details", {}) or {}, default=str).decode(),
+                    echo=(stix_id,),
+                )
+            )
             world.log.append(f"{ORG_NAMES[org]}: {kind} on {stix_id} {spec} tlp={tlp} -> {exc.message[:160]}")
             return
         world.log.append(f"{ORG_NAMES[org]}: {kind} {made['id']} on {stix_id} {spec} tlp={tlp} -> accepted")
-        note = Content(f"{kind} {made['id']}", {made["id"]}, {text, abstract}, {stix_id}, restrict=reach,
-                       tlp=tlp, annotation_of=stix_id, author=org)
+        note = Content(
+            f"{kind} {made['id']}",
+            {made["id"]},
+            {text, abstract},
+            {stix_id},
+            restrict=reach,
+            tlp=tlp,
+            annotation_of=stix_id,
+            author=org,
+        )
         if not model.hold(note, org, key):  # TLP refused it in the model: still its author's own
             note.holdings[org] = {f"org:{org}"}
             note.restrict = None
@@ -627,15 +741,22 @@ def run_op(world: World, s: Secrets, op: tuple) -> None:
             spec, key = world.audience_key(org, audience)
             keys = [key]
         why = s.hex() if reason else None
-        answer = world.client.post("/api/v1/merges", headers=caller.bearer,
-                                   json={"duplicate": ids[0], "canonical": ids[1], "audience": spec, "reason": why})
+        answer = world.client.post(
+            "/api/v1/merges",
+            headers=caller.bearer,
+            json={"duplicate": ids[0], "canonical": ids[1], "audience": spec, "reason": why},
+        )
         world.record(org, f"merge {ids} {spec}", answer, ids)
         if answer.status_code == 201:
             rel = answer.json()
-            both = frozenset(i for i in range(world.plan.n_orgs + world.plan.partner)
-                             if all(model.sees_object(i, x) for x in ids))
-            merge = model.add(Content(f"merge {rel['id']}", {rel["id"]}, {why} if why else set(), set(ids),
-                                      restrict=both, tlp=_level(rel)))
+            both = frozenset(
+                i for i in range(world.plan.n_orgs + world.plan.partner) if all(model.sees_object(i, x) for x in ids)
+            )
+            merge = model.add(
+                Content(
+                    f"merge {rel['id']}", {rel["id"]}, {why} if why else set(), set(ids), restrict=both, tlp=_level(rel)
+                )
+            )
             for key in keys:
                 model.hold(merge, org, key)
     elif kind == "draft":
@@ -661,10 +782,12 @@ def _claim(world: World, s: Secrets, org: int, j: int, audience: tuple, tlp: str
         return
     stix_id = world.object_ids[j]
     modified = _modified(6 + sum(1 for c in model.contents if c.object_id == stix_id))
-    obj, tokens, names, refs = _secret_content(world, s, ObjectPlan(o.kind, org, False, o.versions, o.refs), j, 0,
-                                               modified, tlp)
-    content = model.add(Content(f"claim #{j} by {org}", {stix_id}, tokens, refs, object_id=stix_id, modified=modified,
-                                tlp=tlp, raw=obj))
+    obj, tokens, names, refs = _secret_content(
+        world, s, ObjectPlan(o.kind, org, False, o.versions, o.refs), j, 0, modified, tlp
+    )
+    content = model.add(
+        Content(f"claim #{j} by {org}", {stix_id}, tokens, refs, object_id=stix_id, modified=modified, tlp=tlp, raw=obj)
+    )
     _remember_names(world, stix_id, names)
     spec, key = world.audience_key(org, audience)
     if _import(world, org, [obj], spec, f"claim on #{j}"):
@@ -689,13 +812,32 @@ def _push(world: World, s: Secrets, k: int) -> None:
         return
     stix_id = f"intrusion-set--{_uuid(s)}"
     name, description, source = s.name(), s.hex(), s.hex()
-    obj = {"type": "intrusion-set", "spec_version": "2.1", "id": stix_id, "created": CREATED, "modified": CREATED,
-           "name": name, "description": description, "x_source": source}
-    answer = world.client.post(f"{ROOT}/collections/{collection['id']}/objects/", content=orjson.dumps({"objects": [obj]}),
-                               headers={**partner.basic, "Content-Type": TAXII})
+    obj = {
+        "type": "intrusion-set",
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": CREATED,
+        "modified": CREATED,
+        "name": name,
+        "description": description,
+        "x_source": source,
+    }
+    answer = world.client.post(
+        f"{ROOT}/collections/{collection['id']}/objects/",
+        content=orjson.dumps({"objects": [obj]}),
+        headers={**partner.basic, "Content-Type": TAXII},
+    )
     world.record(plan.n_orgs, f"TAXII push {stix_id} to group:g{group}", answer, [stix_id, name, description, source])
-    content = model.add(Content(f"pushed {stix_id}", {stix_id}, words(name) | {description, source}, set(),
-                                object_id=stix_id, modified=CREATED))
+    content = model.add(
+        Content(
+            f"pushed {stix_id}",
+            {stix_id},
+            words(name) | {description, source},
+            set(),
+            object_id=stix_id,
+            modified=CREATED,
+        )
+    )
     _remember_names(world, stix_id, {name})
     if answer.status_code == 202 and answer.json().get("success_count", 0) == 1:
         model.hold(content, plan.n_orgs, f"group:{group}")
@@ -715,8 +857,9 @@ def _level(obj: dict) -> str | None:
     return None
 
 
-def _draft(world: World, s: Secrets, org: int, mentions: tuple, email: int | None, place: bool,
-           publish: tuple | None) -> None:
+def _draft(
+    world: World, s: Secrets, org: int, mentions: tuple, email: int | None, place: bool, publish: tuple | None
+) -> None:
     caller, model = world.callers[org], world.model
     named = [world.object_ids[j] for j, o in enumerate(world.plan.objects) if o.kind in NAMED]
     sentences, used = [], set()
@@ -744,8 +887,9 @@ def _draft(world: World, s: Secrets, org: int, mentions: tuple, email: int | Non
         typed.add(address.split("@")[0])
         model.text_ids[org].add(observable_id("email-addr", address, {}))
     model.text_tokens[org] |= typed
-    answer = world.client.post("/api/v1/drafts", headers=caller.bearer,
-                               json={"text": text, "title": title, "published": "2025-06-01"})
+    answer = world.client.post(
+        "/api/v1/drafts", headers=caller.bearer, json={"text": text, "title": title, "published": "2025-06-01"}
+    )
     world.record(org, "POST /drafts", answer)
     assert answer.status_code == 201, answer.text
     view = answer.json()
@@ -763,8 +907,11 @@ def _draft(world: World, s: Secrets, org: int, mentions: tuple, email: int | Non
     spec, key = world.audience_key(org, audience)
     linked = {e["ref"] for e in view["entities"] if e.get("ref")} & {x for x in world.object_ids if x}
     visible = {x for x in linked if model.sees_object(org, x)}
-    answer = world.client.post(f"/api/v1/drafts/{view['id']}/publish", headers=caller.bearer,
-                               json={"audience": spec, "tlp": level, "reliability": "B", "credibility": 2})
+    answer = world.client.post(
+        f"/api/v1/drafts/{view['id']}/publish",
+        headers=caller.bearer,
+        json={"audience": spec, "tlp": level, "reliability": "B", "credibility": 2},
+    )
     world.record(org, f"publish draft {spec} {level}", answer)
     if answer.status_code == 200:
         world.reports.append(answer.json()["report_id"])
@@ -792,20 +939,40 @@ def _reimport(world: World, org: int, j: int, n: int, audience: tuple) -> None:
     seen = any(model.sees_content(org, x) for x in model.contents if x.raw == c.raw)
     spec, key = world.audience_key(org, audience)
     caller = world.callers[org]
-    answer = world.client.post("/api/v1/bundles", params={"audience": spec}, headers=caller.bearer,
-                               content=orjson.dumps({"type": "bundle", "id": f"bundle--{_uuid_plain()}",
-                                                     "objects": [c.raw]}))
+    answer = world.client.post(
+        "/api/v1/bundles",
+        params={"audience": spec},
+        headers=caller.bearer,
+        content=orjson.dumps({"type": "bundle", "id": f"bundle--{_uuid_plain()}", "objects": [c.raw]}),
+    )
     world.record(org, f"re-import {c.label}", answer, [*c.tokens, *c.ids, *c.refs])
     if answer.status_code != 200:
         return
     got = {k: v for k, v in answer.json().items() if k not in ("seconds", "audience")}
-    expected = {"received": 1, "new_versions": 0 if seen else 1, "new_holdings": 1, "corrections": 0,
-                "already_held": 0, "already_received": 0, "duplicates_in_bundle": 0}
+    expected = {
+        "received": 1,
+        "new_versions": 0 if seen else 1,
+        "new_holdings": 1,
+        "corrections": 0,
+        "already_held": 0,
+        "already_received": 0,
+        "duplicates_in_bundle": 0,
+    }
     if not seen and got != expected:
-        world.problems.append(f"import answer of {ORG_NAMES[org]} re-importing {c.label} (which it may not see) "
-                              f"differs from a never-stored object's: {got}")
-    copy = Content(f"{c.label} by {org}", set(c.ids), set(c.tokens), set(c.refs), object_id=c.object_id,
-                   modified=c.modified, tlp=c.tlp, raw=c.raw)
+        world.problems.append(
+            f"import answer of {ORG_NAMES[org]} re-importing {c.label} (which it may not see) "
+            f"differs from a never-stored object's: {got}"
+        )
+    copy = Content(
+        f"{c.label} by {org}",
+        set(c.ids),
+        set(c.tokens),
+        set(c.refs),
+        object_id=c.object_id,
+        modified=c.modified,
+        tlp=c.tlp,
+        raw=c.raw,
+    )
     model.hold(copy, org, key)
 
 
@@ -822,11 +989,14 @@ def check_resolution(world: World, org: int, view: dict, where: str) -> None:
             if owner is None or words(text) <= tokens:
                 continue
             if refs:
-                world.problems.append(f"{ORG_NAMES[org]}'s draft ({where}) links the name '{text}' of a version it may "
-                                      f"not see (of {owner}) to {sorted(refs)}")
+                world.problems.append(
+                    f"{ORG_NAMES[org]}'s draft ({where}) links the name '{text}' of a version it may "
+                    f"not see (of {owner}) to {sorted(refs)}"
+                )
 
 
 # --- walking the outputs ----------------------------------------------------------------------
+
 
 def walk(world: World) -> None:
     """Every read path, for every caller: REST, TAXII, web pages and fragments. Each id of the world
@@ -902,8 +1072,15 @@ def walk(world: World) -> None:
 NEVER = "00000000-0000-4000-8000-000000000000"
 
 
-def _get(world: World, caller: Caller, headers: dict, path: str, stix_id: str | None = None,
-         client: TestClient | None = None, **params):
+def _get(
+    world: World,
+    caller: Caller,
+    headers: dict,
+    path: str,
+    stix_id: str | None = None,
+    client: TestClient | None = None,
+    **params,
+):
     """GET `path` (its `{id}` filled with `stix_id`) as `caller`. An id the caller may not see must be
     answered exactly as one that never existed."""
     http = client or world.client
@@ -923,11 +1100,13 @@ def _get(world: World, caller: Caller, headers: dict, path: str, stix_id: str | 
         if (response.status_code, response.text.replace(stix_id, "<id>")) != world.never[key]:
             world.problems.append(
                 f"{caller.org} ({caller.user}) GET {where}: answered {response.status_code} for an id it may not see, "
-                f"not as for one that never existed ({world.never[key][0]}): {response.text[:200]}")
+                f"not as for one that never existed ({world.never[key][0]}): {response.text[:200]}"
+            )
     return response
 
 
 # --- the verdict ------------------------------------------------------------------------------
+
 
 def leaks(world: World) -> list[str]:
     """Every output a caller received that holds a secret or an id it may not see (besides what the
@@ -939,21 +1118,25 @@ def leaks(world: World) -> list[str]:
     found = []
     for output in world.outputs:
         tokens, ids = output.allowance or final[output.caller]
-        forbidden = tuple(sorted({t.lower() for t in every_token - tokens}
-                                 | {i.split("--")[-1] for i in every_id - ids}))
+        forbidden = tuple(
+            sorted({t.lower() for t in every_token - tokens} | {i.split("--")[-1] for i in every_id - ids})
+        )
         if not forbidden:
             continue
         if forbidden not in patterns:
-            patterns[forbidden] = re.compile("|".join(
-                (r"(?<![\d.])" if t[0].isdigit() else "") + re.escape(t) for t in forbidden))
+            patterns[forbidden] = re.compile(
+                "|".join((r"(?<![\d.])" if t[0].isdigit() else "") + re.escape(t) for t in forbidden)
+            )
         text = output.text.lower()
         for echoed in output.echo:
             text = text.replace(echoed.lower(), " ")
         caller = world.callers[output.caller]
         for hit in sorted(set(patterns[forbidden].findall(text))):
             at = text.find(hit)
-            found.append(f"{caller.org} ({caller.user}) {output.where}: '{hit}' ({_whose(world, hit)}) "
-                         f"in ...{text[max(0, at - 200):at + 80]}...")
+            found.append(
+                f"{caller.org} ({caller.user}) {output.where}: '{hit}' ({_whose(world, hit)}) "
+                f"in ...{text[max(0, at - 200) : at + 80]}..."
+            )
     return found + world.problems
 
 

@@ -18,5 +18,7 @@ class CodeNames:
         CodeNames.loaded += 1
 
     def __call__(self, text: str) -> list[Mention]:
-        return [Mention(ORGANIZATION, m.start(1), m.end(1), m.group(1), m.group(1), source="plugin")
-                for m in _CODENAME.finditer(text)]
+        return [
+            Mention(ORGANIZATION, m.start(1), m.end(1), m.group(1), m.group(1), source="plugin")
+            for m in _CODENAME.finditer(text)
+        ]

@@ -37,8 +37,11 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self.process = subprocess.Popen(
-            [LIAISON, "serve", "--port", str(self.port)], env=self.env, cwd=self.workdir,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [LIAISON, "serve", "--port", str(self.port)],
+            env=self.env,
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while True:

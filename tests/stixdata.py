@@ -17,8 +17,14 @@ def sid(kind: str) -> str:
 
 
 def sdo(kind: str, *, created: str = T0, modified: str | None = None, level: str | None = None, **props) -> dict:
-    obj = {"type": kind, "spec_version": "2.1", "id": props.pop("id", None) or sid(kind),
-           "created": created, "modified": modified or created, **props}
+    obj = {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": props.pop("id", None) or sid(kind),
+        "created": created,
+        "modified": modified or created,
+        **props,
+    }
     if level:
         obj["object_marking_refs"] = [tlp.TLP2_IDS[level]]
     return obj

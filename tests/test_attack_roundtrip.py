@@ -6,11 +6,11 @@ from __future__ import annotations
 import orjson
 import stix2
 from stix2validator import ValidationOptions, validate_instance
+from txn import committed, streamed
 
 from liaison.demo.attack_shaped import attack_shaped_bundle
 from liaison.ingest.bundles import import_objects
 from liaison.intel.objects import export_bundle, make_filters
-from txn import committed, streamed
 
 
 def _export(engine, principal, **kwargs) -> dict:
@@ -30,7 +30,8 @@ def test_attack_shaped_round_trip_is_exact(tenants):
     for obj in source["objects"]:
         assert by_id[(obj["id"], obj.get("modified"))] == obj
     organisations = {o["id"] for o in exported["objects"] if o["type"] == "identity"} - {
-        o["id"] for o in source["objects"]}
+        o["id"] for o in source["objects"]
+    }
     assert len(exported["objects"]) == len(source["objects"]) + len(organisations)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from stixdata import actor, bundle
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
@@ -98,8 +97,10 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
     cli("org", "add", "Border Police")
     cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
     article = tmp_path / "seizure.txt"
-    article.write_text("Heroin seized in Termez\n\nBorder guards in Termez, Uzbekistan, seized 40 kg of heroin "
-                       "on 12 March 2026. Police spokesman Akmal Yusupov said the courier called +998 90 555 0147.")
+    article.write_text(
+        "Heroin seized in Termez\n\nBorder guards in Termez, Uzbekistan, seized 40 kg of heroin "
+        "on 12 March 2026. Police spokesman Akmal Yusupov said the courier called +998 90 555 0147."
+    )
     table = cli("ingest", str(article), "--as", "nina").stdout
     assert "draft" in table and "Akmal Yusupov" in table and "+998905550147" in table and "2026-03-12" in table
     assert "Termez" in table and "(new)" in table
@@ -130,9 +131,14 @@ def test_share_and_unshare(cli, tmp_path):
         return obj["id"] in cli("export", "--as", "omar").stdout
 
     assert not seen_by_omar()
-    assert "now shared with group:borders" in cli("share", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    assert (
+        "now shared with group:borders" in cli("share", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    )
     assert seen_by_omar()
-    assert "withdrawn from group:borders" in cli("unshare", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    assert (
+        "withdrawn from group:borders"
+        in cli("unshare", obj["id"], "--as", "nina", "--audience", "group:borders").stdout
+    )
     assert not seen_by_omar()
     refused = cli("share", obj["id"], "--as", "omar", "--audience", "group:borders", ok=False)
     assert refused.returncode == 1 and "no such object" in refused.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -48,7 +48,7 @@ def test_parallel_guesses_get_no_more_tries_than_the_account_limit(tenants):
 def test_more_than_five_failures_within_any_five_minutes_lock(tenants, monkeypatch):
     """The window slides: a failure at 0:00, three at 4:59 and three at 5:01 are six within two
     minutes, and the sixth is refused."""
-    start = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2030, 1, 1, tzinfo=UTC)
     moment = [start]
 
     class Clock(datetime):
@@ -59,8 +59,11 @@ def test_more_than_five_failures_within_any_five_minutes_lock(tenants, monkeypat
     monkeypatch.setattr(lockout, "datetime", Clock)
     keys = [lockout.account_key("adam")]
     outcomes = []
-    for offset, attempts in ((timedelta(0), 1), (timedelta(minutes=4, seconds=59), 3),
-                             (timedelta(minutes=5, seconds=1), 3)):
+    for offset, attempts in (
+        (timedelta(0), 1),
+        (timedelta(minutes=4, seconds=59), 3),
+        (timedelta(minutes=5, seconds=1), 3),
+    ):
         moment[0] = start + offset
         for _ in range(attempts):
             try:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import base64
 
 import pytest
+from stixdata import actor
+from txn import committed
 
 from liaison import accounts, administration
 from liaison.errors import LiaisonError, NotFound, PasswordChangeRequired
 from liaison.ingest.bundles import import_objects
 from liaison.intel.objects import get_object
-from stixdata import actor
-from txn import committed
 
 TAXII = "application/taxii+json;version=2.1"
 
@@ -72,9 +72,11 @@ def test_operator_cannot_read_a_group_by_adding_a_puppet_partner_to_it(client, s
         nonlocal token
         token = committed(engine, administration.create_token, ops, "puppet-sync", "t", None, None)
 
-    steps = [lambda: committed(engine, administration.add_partner, ops, "Puppet", "", "", ""),
-             lambda: committed(engine, administration.add_user, ops, "puppet-sync", "sync", "", org="Puppet"),
-             make_token]
+    steps = [
+        lambda: committed(engine, administration.add_partner, ops, "Puppet", "", "", ""),
+        lambda: committed(engine, administration.add_user, ops, "puppet-sync", "sync", "", org="Puppet"),
+        make_token,
+    ]
     assert all(_attempt(step) for step in steps)  # registering a partner is the operator's job
     # Whatever it tries, the puppet does not get into 'ab'.
     _attempt(lambda: committed(engine, administration.invite, ops, "ab", "Puppet"))
@@ -83,8 +85,9 @@ def test_operator_cannot_read_a_group_by_adding_a_puppet_partner_to_it(client, s
     _attempt(lambda: committed(engine, administration.create_group, ops, "ab2"))
     headers = {**_basic("puppet-sync", token), "Accept": TAXII}
     collections = client.get("/taxii2/liaison/collections/", headers=headers).json().get("collections", [])
-    read = "".join(client.get(f"/taxii2/liaison/collections/{c['id']}/objects/", headers=headers).text
-                   for c in collections)
+    read = "".join(
+        client.get(f"/taxii2/liaison/collections/{c['id']}/objects/", headers=headers).text for c in collections
+    )
     assert secret["id"] not in read, "the operator read group 'ab' through a puppet partner it put there"
 
 
@@ -99,10 +102,12 @@ def test_operator_cannot_plant_an_admin_in_an_organisation_that_has_users_and_da
     engine, ops = staff.engine, staff.principal("ops")
     with engine.begin() as conn:  # Bravo's own admin is disabled (e.g. left the agency)
         from liaison.store import tenancy
+
         tenancy.set_disabled(conn, tenancy.user_by_name(conn, "bea").id, True)
     secret = _secret_of_bravo(staff)
-    assert not _attempt(lambda: committed(engine, administration.add_user, ops, "mole", "admin", "operator-knows-this",
-                                                        org="Bravo"))
+    assert not _attempt(
+        lambda: committed(engine, administration.add_user, ops, "mole", "admin", "operator-knows-this", org="Bravo")
+    )
     # A new organisation's first admin replaces the password the operator chose before getting in.
     committed(engine, administration.add_org, ops, "Delta", "dora", "operator-knows-this")
     with pytest.raises(PasswordChangeRequired):

@@ -44,11 +44,22 @@ def plans(draw) -> Plan:
     objects = []
     for j in range(draw(st.integers(2, 7))):
         refs = tuple(draw(st.lists(st.integers(0, j - 1), max_size=3, unique=True))) if j else ()
-        versions = tuple(draw(st.lists(st.builds(Version, tlp=LEVEL, audience=AUDIENCE,
-                                                 correction=st.one_of(st.none(), st.none(), AUDIENCE)),
-                                       min_size=1, max_size=3)))
-        objects.append(ObjectPlan(draw(st.sampled_from(KINDS)), draw(st.integers(0, n_orgs - 1)), draw(st.booleans()),
-                                  versions, refs))
+        versions = tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Version, tlp=LEVEL, audience=AUDIENCE, correction=st.one_of(st.none(), st.none(), AUDIENCE)
+                    ),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        )
+        objects.append(
+            ObjectPlan(
+                draw(st.sampled_from(KINDS)), draw(st.integers(0, n_orgs - 1)), draw(st.booleans()), versions, refs
+            )
+        )
     n = len(objects)
     actor = st.one_of(st.just(n_orgs), st.integers(0, n_orgs))  # n_orgs: the object's owner
     thing = st.integers(0, n - 1)
@@ -57,16 +68,26 @@ def plans(draw) -> Plan:
         st.tuples(st.just("unshare"), actor, thing, AUDIENCE, st.booleans()),
         st.tuples(st.sampled_from(["note", "opinion"]), st.integers(0, n_orgs - 1), thing, AUDIENCE, LEVEL),
         st.tuples(st.just("merge"), actor, thing, thing, st.one_of(st.just("auto"), AUDIENCE), st.booleans()),
-        st.tuples(st.just("draft"), st.integers(0, n_orgs - 1),
-                  st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=3).map(tuple),
-                  st.one_of(st.none(), st.integers(0, 3)), st.booleans(),
-                  st.one_of(st.none(), st.tuples(AUDIENCE, PUBLISH_LEVEL))),
+        st.tuples(
+            st.just("draft"),
+            st.integers(0, n_orgs - 1),
+            st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=3).map(tuple),
+            st.one_of(st.none(), st.integers(0, 3)),
+            st.booleans(),
+            st.one_of(st.none(), st.tuples(AUDIENCE, PUBLISH_LEVEL)),
+        ),
         st.tuples(st.just("reimport"), st.integers(0, n_orgs - 1), thing, st.integers(0, 5), AUDIENCE),
         st.tuples(st.just("push"), st.just(0), st.integers(0, 2)),
         st.tuples(st.just("claim"), st.integers(0, n_orgs - 1), thing, AUDIENCE, LEVEL),
     )
-    return Plan(n_orgs, partner, groups, tuple(objects), tuple(draw(st.lists(ops, min_size=2, max_size=12))),
-                draw(st.integers(0, 2**32 - 1)))
+    return Plan(
+        n_orgs,
+        partner,
+        groups,
+        tuple(objects),
+        tuple(draw(st.lists(ops, min_size=2, max_size=12))),
+        draw(st.integers(0, 2**32 - 1)),
+    )
 
 
 #: One fixed world that walks into each leak fixed for issue 10, every run: Birch notes and opines on
@@ -76,7 +97,9 @@ def plans(draw) -> Plan:
 #: group-only e-mail address (with Birch's private property) to the instance; the partner reads
 #: Birch's person, whose first content a correction sanitised.
 KNOWN = Plan(
-    n_orgs=3, partner=True, groups=(frozenset({0, 1}), frozenset({1, 3})),
+    n_orgs=3,
+    partner=True,
+    groups=(frozenset({0, 1}), frozenset({1, 3})),
     objects=(
         ObjectPlan("intrusion-set", 0, True, (Version(None, ("group", 0), None),), ()),
         ObjectPlan("location", 0, True, (Version("amber", ("org",), None), Version("green", ("instance",), None)), ()),
@@ -105,9 +128,15 @@ def check_world(url: str, plan: Plan) -> None:
         world = build(engine, plan)
         walk(world)
         found = leaks(world)
-        assert not found, ("leaks in this world:\n" + world.plan.describe() + "\n\nwrites and their answers:\n"
-                           + "\n".join(world.log) + "\n\nleaks:\n" + "\n".join(found[:25])
-                           + (f"\n... and {len(found) - 25} more" if len(found) > 25 else ""))
+        assert not found, (
+            "leaks in this world:\n"
+            + world.plan.describe()
+            + "\n\nwrites and their answers:\n"
+            + "\n".join(world.log)
+            + "\n\nleaks:\n"
+            + "\n".join(found[:25])
+            + (f"\n... and {len(found) - 25} more" if len(found) > 25 else "")
+        )
     finally:
         if world is not None:
             for caller in world.callers:
@@ -117,9 +146,14 @@ def check_world(url: str, plan: Plan) -> None:
         engine.dispose()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, print_blob=True, database=None, phases=PHASES,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    database=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(plan=plans())
 @example(plan=KNOWN)
 def test_no_output_shows_a_caller_what_it_may_not_see(sqlite_template, tmp_path_factory, plan):

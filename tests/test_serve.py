@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import orjson
-
-from liaison import accounts
 from servers import LiveServer
 from stixdata import actor, bundle
+
+from liaison import accounts
 
 
 def test_serve_over_http(db_url, engine, tmp_path):

@@ -47,8 +47,9 @@ def visible(principal: Principal, version_pk: ColumnElement, *, history: bool = 
 
 def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_id: int) -> ColumnElement[bool]:
     """True for versions held by organisation `org_id` through a holding `principal` may see."""
-    return exists(select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == org_id,
-                                  holding_visible(principal)))
+    return exists(
+        select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == org_id, holding_visible(principal))
+    )
 
 
 def own_live(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:
@@ -56,8 +57,11 @@ def own_live(principal: Principal, version_pk: ColumnElement) -> ColumnElement[b
     live: its own chain, which it reads first (chain_rank)."""
     if principal.org_id is None:
         return false()
-    return exists(select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == principal.org_id,
-                                  holding.c.superseded_at.is_(None)))
+    return exists(
+        select(1).where(
+            holding.c.version_pk == version_pk, holding.c.org_id == principal.org_id, holding.c.superseded_at.is_(None)
+        )
+    )
 
 
 def chain_rank(principal: Principal, h, owner_org_id: ColumnElement) -> ColumnElement[int]:
@@ -72,12 +76,25 @@ def latest_visible(principal: Principal, v=object_version) -> ColumnElement[bool
     between other organisations' chains go to the newest version, then the lowest organisation id."""
     h, h2, v2 = holding.alias("h_mine"), holding.alias("h_other"), object_version.alias("v_other")
     rank, other_rank = chain_rank(principal, h, v.c.owner_org_id), chain_rank(principal, h2, v.c.owner_org_id)
-    better = or_(other_rank < rank, and_(other_rank == rank, or_(
-        v2.c.modified > v.c.modified, and_(v2.c.modified == v.c.modified, h2.c.org_id < h.c.org_id))))
-    rivals = (select(1).select_from(v2.join(h2, h2.c.version_pk == v2.c.pk))
-              .where(v2.c.stix_id == v.c.stix_id, probe_visible(principal, h2), better).correlate_except(v2, h2))
-    return exists(select(1).select_from(h).where(h.c.version_pk == v.c.pk, holding_visible(principal, h),
-                                                 ~exists(rivals)).correlate_except(h))
+    better = or_(
+        other_rank < rank,
+        and_(
+            other_rank == rank,
+            or_(v2.c.modified > v.c.modified, and_(v2.c.modified == v.c.modified, h2.c.org_id < h.c.org_id)),
+        ),
+    )
+    rivals = (
+        select(1)
+        .select_from(v2.join(h2, h2.c.version_pk == v2.c.pk))
+        .where(v2.c.stix_id == v.c.stix_id, probe_visible(principal, h2), better)
+        .correlate_except(v2, h2)
+    )
+    return exists(
+        select(1)
+        .select_from(h)
+        .where(h.c.version_pk == v.c.pk, holding_visible(principal, h), ~exists(rivals))
+        .correlate_except(h)
+    )
 
 
 def current(principal: Principal, v=object_version, *, include_revoked: bool = False) -> ColumnElement[bool]:
@@ -117,9 +134,15 @@ def collection_chain(principal: Principal, audience_id: int) -> ColumnElement[bo
     return and_(
         in_collection(principal, audience_id),
         # Driven from the versions of the same id (few), not from the collection (many).
-        ~exists(select(1).select_from(rival_h).where(
-            rival_h.c.version_pk.in_(select(rival_v.c.pk).where(rival_v.c.stix_id == V.c.stix_id)
-                                     .correlate_except(rival_v)),
-            in_collection(principal, audience_id, rival_h, probe=True),
-            or_(rival_rank < rank, and_(rival_rank == rank, rival_h.c.org_id < H.c.org_id)))),
+        ~exists(
+            select(1)
+            .select_from(rival_h)
+            .where(
+                rival_h.c.version_pk.in_(
+                    select(rival_v.c.pk).where(rival_v.c.stix_id == V.c.stix_id).correlate_except(rival_v)
+                ),
+                in_collection(principal, audience_id, rival_h, probe=True),
+                or_(rival_rank < rank, and_(rival_rank == rank, rival_h.c.org_id < H.c.org_id)),
+            )
+        ),
     )

@@ -61,8 +61,15 @@ def _date_headers(entries: list[colls.Entry]) -> dict:
 
 
 def _query(added_after, ids, types, versions, spec_versions, limit, next_) -> colls.Query:
-    return colls.make_query(added_after=added_after, ids=ids, types=types, versions=versions,
-                            spec_versions=spec_versions, limit=limit, next=next_)
+    return colls.make_query(
+        added_after=added_after,
+        ids=ids,
+        types=types,
+        versions=versions,
+        spec_versions=spec_versions,
+        limit=limit,
+        next=next_,
+    )
 
 
 def _check_id(object_id: str) -> None:
@@ -101,22 +108,27 @@ Envelope = Annotated[object, Depends(envelope_upload, scope="function")]
 @router.get("/", summary="Discovery")
 def discovery(request: Request, principal: Caller, settings: SettingsDep):
     base = str(request.base_url).rstrip("/")
-    return taxii({
-        "title": f"Liaison — {settings.instance_name}",
-        "description": "Federated intelligence sharing; collections are the audiences you belong to.",
-        "default": f"{base}{PREFIX}/{ROOT}/",
-        "api_roots": [f"{base}{PREFIX}/{ROOT}/"],
-    })
+    return taxii(
+        {
+            "title": f"Liaison — {settings.instance_name}",
+            "description": "Federated intelligence sharing; collections are the audiences you belong to.",
+            "default": f"{base}{PREFIX}/{ROOT}/",
+            "api_roots": [f"{base}{PREFIX}/{ROOT}/"],
+        }
+    )
 
 
 @router.get("/{api_root}/", summary="API root information")
 def api_root_info(api_root: str, principal: Caller, settings: SettingsDep):
     _root(api_root)
-    return taxii({
-        "title": f"Liaison intelligence ({settings.instance_name})",
-        "description": "STIX 2.1 objects shared with your organisation, your sharing groups and the instance.",
-        "versions": [TAXII], "max_content_length": settings.max_upload_bytes,
-    })
+    return taxii(
+        {
+            "title": f"Liaison intelligence ({settings.instance_name})",
+            "description": "STIX 2.1 objects shared with your organisation, your sharing groups and the instance.",
+            "versions": [TAXII],
+            "max_content_length": settings.max_upload_bytes,
+        }
+    )
 
 
 @router.get("/{api_root}/status/{status_id}/", summary="Status of an added envelope")
@@ -149,9 +161,20 @@ def _envelope(page: colls.Page) -> bytes:
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/", summary="Objects (an envelope)")
-def get_objects(api_root: str, collection_id: str, principal: Caller, conn: Conn, settings: SettingsDep,
-                added_after: AddedAfter = None, limit: Limit = None, next: Next = None, ids: MatchId = None,
-                types: MatchType = None, versions: MatchVersion = None, spec_versions: MatchSpec = None):
+def get_objects(
+    api_root: str,
+    collection_id: str,
+    principal: Caller,
+    conn: Conn,
+    settings: SettingsDep,
+    added_after: AddedAfter = None,
+    limit: Limit = None,
+    next: Next = None,
+    ids: MatchId = None,
+    types: MatchType = None,
+    versions: MatchVersion = None,
+    spec_versions: MatchSpec = None,
+):
     _root(api_root)
     query = _query(added_after, ids, types, versions, spec_versions, limit, next)
     page = colls.page(conn, principal, collection_id, query, origin=settings.instance_name)
@@ -159,8 +182,9 @@ def get_objects(api_root: str, collection_id: str, principal: Caller, conn: Conn
 
 
 @router.post("/{api_root}/collections/{collection_id}/objects/", status_code=202, summary="Add objects")
-def add_objects(api_root: str, collection_id: str, spool: Envelope, principal: Caller, conn: Conn,
-                settings: SettingsDep):
+def add_objects(
+    api_root: str, collection_id: str, spool: Envelope, principal: Caller, conn: Conn, settings: SettingsDep
+):
     try:
         spool.seek(0)
         envelope = orjson.loads(spool.read())
@@ -168,15 +192,26 @@ def add_objects(api_root: str, collection_id: str, spool: Envelope, principal: C
         raise InvalidInput(f"malformed JSON: {exc}") from None
     if not isinstance(envelope, dict):
         raise InvalidInput("the body must be a TAXII envelope (a JSON object with 'objects')")
-    result = envelopes.add_objects(conn, principal, collection_id, envelope.get("objects", []),
-                                   batch_size=settings.ingest_batch)
+    result = envelopes.add_objects(
+        conn, principal, collection_id, envelope.get("objects", []), batch_size=settings.ingest_batch
+    )
     return taxii(result, status=202)
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/", summary="One object's versions")
-def get_object(api_root: str, collection_id: str, object_id: str, principal: Caller, conn: Conn,
-               settings: SettingsDep, added_after: AddedAfter = None, limit: Limit = None, next: Next = None,
-               versions: MatchVersion = None, spec_versions: MatchSpec = None):
+def get_object(
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    principal: Caller,
+    conn: Conn,
+    settings: SettingsDep,
+    added_after: AddedAfter = None,
+    limit: Limit = None,
+    next: Next = None,
+    versions: MatchVersion = None,
+    spec_versions: MatchSpec = None,
+):
     _root(api_root)
     _check_id(object_id)
     query = _query(added_after, None, None, versions, spec_versions, limit, next)
@@ -185,8 +220,15 @@ def get_object(api_root: str, collection_id: str, object_id: str, principal: Cal
 
 
 @router.delete("/{api_root}/collections/{collection_id}/objects/{object_id}/", summary="Delete an object")
-def delete_object(api_root: str, collection_id: str, object_id: str, principal: Caller, conn: Conn,
-                  versions: MatchVersion = None, spec_versions: MatchSpec = None):
+def delete_object(
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    principal: Caller,
+    conn: Conn,
+    versions: MatchVersion = None,
+    spec_versions: MatchSpec = None,
+):
     _root(api_root)
     _check_id(object_id)
     query = _query(None, None, None, versions or "all", spec_versions, None, None)
@@ -195,9 +237,18 @@ def delete_object(api_root: str, collection_id: str, object_id: str, principal: 
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/versions/", summary="Versions of an object")
-def object_versions(api_root: str, collection_id: str, object_id: str, principal: Caller, conn: Conn,
-                    settings: SettingsDep, added_after: AddedAfter = None, limit: Limit = None, next: Next = None,
-                    spec_versions: MatchSpec = None):
+def object_versions(
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    principal: Caller,
+    conn: Conn,
+    settings: SettingsDep,
+    added_after: AddedAfter = None,
+    limit: Limit = None,
+    next: Next = None,
+    spec_versions: MatchSpec = None,
+):
     _root(api_root)
     _check_id(object_id)
     query = _query(added_after, None, None, "all", spec_versions, limit, next)
@@ -209,15 +260,30 @@ def object_versions(api_root: str, collection_id: str, object_id: str, principal
 
 
 @router.get("/{api_root}/collections/{collection_id}/manifest/", summary="Manifest of the objects")
-def manifest(api_root: str, collection_id: str, principal: Caller, conn: Conn, settings: SettingsDep,
-             added_after: AddedAfter = None, limit: Limit = None, next: Next = None, ids: MatchId = None,
-             types: MatchType = None, versions: MatchVersion = None, spec_versions: MatchSpec = None):
+def manifest(
+    api_root: str,
+    collection_id: str,
+    principal: Caller,
+    conn: Conn,
+    settings: SettingsDep,
+    added_after: AddedAfter = None,
+    limit: Limit = None,
+    next: Next = None,
+    ids: MatchId = None,
+    types: MatchType = None,
+    versions: MatchVersion = None,
+    spec_versions: MatchSpec = None,
+):
     _root(api_root)
     query = _query(added_after, ids, types, versions, spec_versions, limit, next)
     page = colls.page(conn, principal, collection_id, query, origin=settings.instance_name)
-    body = {"more": page.more, "objects": [
-        {"id": e.stix_id, "date_added": e.date_added, "version": colls.version(e), "media_type": STIX}
-        for e in page.entries]}
+    body = {
+        "more": page.more,
+        "objects": [
+            {"id": e.stix_id, "date_added": e.date_added, "version": colls.version(e), "media_type": STIX}
+            for e in page.entries
+        ],
+    }
     if page.more:
         body["next"] = page.entries[-1].date_added
     return taxii(body, headers=_date_headers(page.entries))

@@ -6,7 +6,7 @@ driver, which both databases run many times faster, and still roll back with the
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Table
 

@@ -24,14 +24,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _begin_before_savepoint(conn, _name) -> None:
+    """SQLite's Python driver begins a transaction only before a data change. A SAVEPOINT issued
+    first would itself become the transaction, and releasing it would commit what the request's
+    transaction must still be able to roll back; so begin explicitly before it."""
+    driver = conn.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL mode, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite files get WAL mode, foreign keys, a busy timeout and savepoints
+    that stay inside the caller's transaction."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

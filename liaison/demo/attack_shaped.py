@@ -22,19 +22,60 @@ from liaison.stix.timestamps import format_ts, parse_ts
 
 #: Share of each SDO kind among all objects; relationships fill the rest.
 _SHARES = {
-    "attack-pattern": 0.09, "malware": 0.045, "course-of-action": 0.02, "intrusion-set": 0.015,
-    "tool": 0.008, "campaign": 0.004, "x-mitre-data-component": 0.008, "x-mitre-data-source": 0.003,
+    "attack-pattern": 0.09,
+    "malware": 0.045,
+    "course-of-action": 0.02,
+    "intrusion-set": 0.015,
+    "tool": 0.008,
+    "campaign": 0.004,
+    "x-mitre-data-component": 0.008,
+    "x-mitre-data-source": 0.003,
 }
 _TACTICS = (
-    "reconnaissance", "resource-development", "initial-access", "execution", "persistence",
-    "privilege-escalation", "defense-evasion", "credential-access", "discovery", "lateral-movement",
-    "collection", "command-and-control", "exfiltration", "impact",
+    "reconnaissance",
+    "resource-development",
+    "initial-access",
+    "execution",
+    "persistence",
+    "privilege-escalation",
+    "defense-evasion",
+    "credential-access",
+    "discovery",
+    "lateral-movement",
+    "collection",
+    "command-and-control",
+    "exfiltration",
+    "impact",
 )
 _PLATFORMS = ("Windows", "Linux", "macOS", "Network", "Containers", "IaaS", "SaaS", "Office Suite")
 _WORDS = (
-    "adversaries", "may", "abuse", "legitimate", "credentials", "services", "to", "gain", "access",
-    "remote", "systems", "and", "execute", "commands", "through", "scheduled", "tasks", "hide",
-    "artifacts", "collect", "data", "from", "local", "network", "shares", "before", "exfiltration",
+    "adversaries",
+    "may",
+    "abuse",
+    "legitimate",
+    "credentials",
+    "services",
+    "to",
+    "gain",
+    "access",
+    "remote",
+    "systems",
+    "and",
+    "execute",
+    "commands",
+    "through",
+    "scheduled",
+    "tasks",
+    "hide",
+    "artifacts",
+    "collect",
+    "data",
+    "from",
+    "local",
+    "network",
+    "shares",
+    "before",
+    "exfiltration",
 )
 _EPOCH = datetime(2017, 5, 31, tzinfo=UTC)
 
@@ -61,10 +102,16 @@ class _Maker:
     def common(self, kind: str, **props) -> dict:
         created = self.stamp()
         obj = {
-            "type": kind, "spec_version": "2.1", "id": props.pop("id", None) or self.id(kind),
-            "created": created, "modified": self.stamp(created), "created_by_ref": self.identity,
-            "object_marking_refs": [self.marking], "x_mitre_attack_spec_version": "3.2.0",
-            "x_mitre_modified_by_ref": self.identity, "x_mitre_domains": [self.domain],
+            "type": kind,
+            "spec_version": "2.1",
+            "id": props.pop("id", None) or self.id(kind),
+            "created": created,
+            "modified": self.stamp(created),
+            "created_by_ref": self.identity,
+            "object_marking_refs": [self.marking],
+            "x_mitre_attack_spec_version": "3.2.0",
+            "x_mitre_modified_by_ref": self.identity,
+            "x_mitre_domains": [self.domain],
         }
         obj.update(props)
         return obj
@@ -72,22 +119,46 @@ class _Maker:
     def reference(self, prefix: str, path: str) -> list[dict]:
         self.counter += 1
         external_id = f"{prefix}{self.counter:04d}"
-        return [{"source_name": "mitre-attack", "external_id": external_id,
-                 "url": f"https://attack.example.org/{path}/{external_id}"},
-                {"source_name": f"Report {self.rng.randrange(1, 900)}", "description": self.text(6),
-                 "url": f"https://reports.example.org/{self.rng.randrange(10**6)}"}]
+        return [
+            {
+                "source_name": "mitre-attack",
+                "external_id": external_id,
+                "url": f"https://attack.example.org/{path}/{external_id}",
+            },
+            {
+                "source_name": f"Report {self.rng.randrange(1, 900)}",
+                "description": self.text(6),
+                "url": f"https://reports.example.org/{self.rng.randrange(10**6)}",
+            },
+        ]
 
 
 def _identity_and_marking(m: _Maker) -> list[dict]:
     return [
-        {"type": "identity", "spec_version": "2.1", "id": m.identity, "created": "2017-06-01T00:00:00.000Z",
-         "modified": "2017-06-01T00:00:00.000Z", "name": "The MITRE-like Corporation", "identity_class": "organization",
-         "object_marking_refs": [m.marking], "x_mitre_attack_spec_version": "3.2.0",
-         "x_mitre_domains": [m.domain], "x_mitre_version": "1.0"},
-        {"type": "marking-definition", "spec_version": "2.1", "id": m.marking, "created": "2017-06-01T00:00:00.000Z",
-         "created_by_ref": m.identity, "definition_type": "statement",
-         "definition": {"statement": "Copyright the synthetic ATT&CK authors; generated for tests."},
-         "x_mitre_attack_spec_version": "3.2.0", "x_mitre_domains": [m.domain]},
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": m.identity,
+            "created": "2017-06-01T00:00:00.000Z",
+            "modified": "2017-06-01T00:00:00.000Z",
+            "name": "The MITRE-like Corporation",
+            "identity_class": "organization",
+            "object_marking_refs": [m.marking],
+            "x_mitre_attack_spec_version": "3.2.0",
+            "x_mitre_domains": [m.domain],
+            "x_mitre_version": "1.0",
+        },
+        {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": m.marking,
+            "created": "2017-06-01T00:00:00.000Z",
+            "created_by_ref": m.identity,
+            "definition_type": "statement",
+            "definition": {"statement": "Copyright the synthetic ATT&CK authors; generated for tests."},
+            "x_mitre_attack_spec_version": "3.2.0",
+            "x_mitre_domains": [m.domain],
+        },
     ]
 
 
@@ -96,35 +167,79 @@ def _sdo(m: _Maker, kind: str, tactics: list[dict]) -> dict:
     if kind == "attack-pattern":
         phases = m.rng.sample(tactics, k=m.rng.randint(1, 2))
         return m.common(
-            kind, name=name, description=m.text(40), external_references=m.reference("T", "techniques"),
-            kill_chain_phases=[{"kill_chain_name": "mitre-attack", "phase_name": t["x_mitre_shortname"]}
-                               for t in phases],
-            x_mitre_platforms=m.rng.sample(_PLATFORMS, k=m.rng.randint(1, 4)), x_mitre_version="1.2",
-            x_mitre_is_subtechnique=m.rng.random() < 0.6, x_mitre_detection=m.text(20),
+            kind,
+            name=name,
+            description=m.text(40),
+            external_references=m.reference("T", "techniques"),
+            kill_chain_phases=[
+                {"kill_chain_name": "mitre-attack", "phase_name": t["x_mitre_shortname"]} for t in phases
+            ],
+            x_mitre_platforms=m.rng.sample(_PLATFORMS, k=m.rng.randint(1, 4)),
+            x_mitre_version="1.2",
+            x_mitre_is_subtechnique=m.rng.random() < 0.6,
+            x_mitre_detection=m.text(20),
             x_mitre_data_sources=["Process: Process Creation", "Command: Command Execution"],
-            x_mitre_deprecated=m.rng.random() < 0.03, revoked=False,
+            x_mitre_deprecated=m.rng.random() < 0.03,
+            revoked=False,
         )
     if kind in ("malware", "tool"):
         extra = {"is_family": True} if kind == "malware" else {}
-        return m.common(kind, name=name, description=m.text(25), external_references=m.reference("S", "software"),
-                        x_mitre_aliases=[name, m.text(1)[:-1]], x_mitre_platforms=list(_PLATFORMS[:2]),
-                        x_mitre_version="1.1", revoked=False, **extra)
+        return m.common(
+            kind,
+            name=name,
+            description=m.text(25),
+            external_references=m.reference("S", "software"),
+            x_mitre_aliases=[name, m.text(1)[:-1]],
+            x_mitre_platforms=list(_PLATFORMS[:2]),
+            x_mitre_version="1.1",
+            revoked=False,
+            **extra,
+        )
     if kind == "intrusion-set":
-        return m.common(kind, name=name, description=m.text(30), aliases=[name, m.text(2)[:-1]],
-                        external_references=m.reference("G", "groups"), x_mitre_version="2.0", revoked=False)
+        return m.common(
+            kind,
+            name=name,
+            description=m.text(30),
+            aliases=[name, m.text(2)[:-1]],
+            external_references=m.reference("G", "groups"),
+            x_mitre_version="2.0",
+            revoked=False,
+        )
     if kind == "campaign":
         first = m.stamp()
-        return m.common(kind, name=name, description=m.text(20), aliases=[name],
-                        first_seen=first, last_seen=m.stamp(first), x_mitre_first_seen_citation="(Citation: Report 1)",
-                        x_mitre_last_seen_citation="(Citation: Report 2)",
-                        external_references=m.reference("C", "campaigns"), x_mitre_version="1.0", revoked=False)
+        return m.common(
+            kind,
+            name=name,
+            description=m.text(20),
+            aliases=[name],
+            first_seen=first,
+            last_seen=m.stamp(first),
+            x_mitre_first_seen_citation="(Citation: Report 1)",
+            x_mitre_last_seen_citation="(Citation: Report 2)",
+            external_references=m.reference("C", "campaigns"),
+            x_mitre_version="1.0",
+            revoked=False,
+        )
     if kind == "course-of-action":
-        return m.common(kind, name=name, description=m.text(25), external_references=m.reference("M", "mitigations"),
-                        x_mitre_version="1.0", revoked=False)
+        return m.common(
+            kind,
+            name=name,
+            description=m.text(25),
+            external_references=m.reference("M", "mitigations"),
+            x_mitre_version="1.0",
+            revoked=False,
+        )
     if kind == "x-mitre-data-source":
-        return m.common(kind, name=name, description=m.text(15), external_references=m.reference("DS", "datasources"),
-                        x_mitre_platforms=list(_PLATFORMS[:3]), x_mitre_collection_layers=["Host"],
-                        x_mitre_version="1.0", revoked=False)
+        return m.common(
+            kind,
+            name=name,
+            description=m.text(15),
+            external_references=m.reference("DS", "datasources"),
+            x_mitre_platforms=list(_PLATFORMS[:3]),
+            x_mitre_collection_layers=["Host"],
+            x_mitre_version="1.0",
+            revoked=False,
+        )
     raise ValueError(kind)
 
 
@@ -134,12 +249,25 @@ def attack_shaped_objects(n: int, seed: int = 0, domain: str = "enterprise-attac
         raise ValueError("an ATT&CK-shaped bundle needs at least 40 objects")
     m = _Maker(seed, domain)
     head = _identity_and_marking(m)
-    tactics = [m.common("x-mitre-tactic", name=t.replace("-", " ").title(), description=m.text(12),
-                        x_mitre_shortname=t, external_references=m.reference("TA", "tactics"), x_mitre_version="1.0")
-               for t in _TACTICS]
-    matrix = m.common("x-mitre-matrix", name="Enterprise ATT&CK", description=m.text(10),
-                      tactic_refs=[t["id"] for t in tactics], external_references=m.reference("X", "matrices"),
-                      x_mitre_version="1.0")
+    tactics = [
+        m.common(
+            "x-mitre-tactic",
+            name=t.replace("-", " ").title(),
+            description=m.text(12),
+            x_mitre_shortname=t,
+            external_references=m.reference("TA", "tactics"),
+            x_mitre_version="1.0",
+        )
+        for t in _TACTICS
+    ]
+    matrix = m.common(
+        "x-mitre-matrix",
+        name="Enterprise ATT&CK",
+        description=m.text(10),
+        tactic_refs=[t["id"] for t in tactics],
+        external_references=m.reference("X", "matrices"),
+        x_mitre_version="1.0",
+    )
     budget = n - len(head) - len(tactics) - 2  # the matrix and the collection
     counts = {kind: max(1, int(budget * share)) for kind, share in _SHARES.items()}
     by_kind: dict[str, list[dict]] = {kind: [] for kind in _SHARES}
@@ -148,9 +276,15 @@ def attack_shaped_objects(n: int, seed: int = 0, domain: str = "enterprise-attac
             continue
         by_kind[kind] = [_sdo(m, kind, tactics) for _ in range(count)]
     for _ in range(counts["x-mitre-data-component"]):
-        by_kind["x-mitre-data-component"].append(m.common(
-            "x-mitre-data-component", name=m.text(2)[:-1], description=m.text(12),
-            x_mitre_data_source_ref=m.rng.choice(by_kind["x-mitre-data-source"])["id"], x_mitre_version="1.0"))
+        by_kind["x-mitre-data-component"].append(
+            m.common(
+                "x-mitre-data-component",
+                name=m.text(2)[:-1],
+                description=m.text(12),
+                x_mitre_data_source_ref=m.rng.choice(by_kind["x-mitre-data-source"])["id"],
+                x_mitre_version="1.0",
+            )
+        )
     techniques = by_kind["attack-pattern"]
     revoked = techniques[: min(len(techniques) - 1, max(1, len(techniques) // 60))]
     for technique in revoked:
@@ -158,17 +292,24 @@ def attack_shaped_objects(n: int, seed: int = 0, domain: str = "enterprise-attac
     sdos = [obj for kind in _SHARES for obj in by_kind[kind]]
     everything = [*head, *tactics, matrix, *sdos]
     collection = m.common(
-        "x-mitre-collection", name="Enterprise ATT&CK (synthetic)", description=m.text(10), x_mitre_version="15.1",
-        x_mitre_contents=[{"object_ref": o["id"], "object_modified": o.get("modified", o["created"])}
-                          for o in everything])
+        "x-mitre-collection",
+        name="Enterprise ATT&CK (synthetic)",
+        description=m.text(10),
+        x_mitre_version="15.1",
+        x_mitre_contents=[
+            {"object_ref": o["id"], "object_modified": o.get("modified", o["created"])} for o in everything
+        ],
+    )
 
     yield from everything
     yield collection
-    live = techniques[len(revoked):]
+    live = techniques[len(revoked) :]
     actors = by_kind["intrusion-set"] + by_kind["campaign"] + by_kind["malware"] + by_kind["tool"]
     rules = [
-        ("uses", actors, live), ("mitigates", by_kind["course-of-action"], live),
-        ("detects", by_kind["x-mitre-data-component"], live), ("subtechnique-of", live, live),
+        ("uses", actors, live),
+        ("mitigates", by_kind["course-of-action"], live),
+        ("detects", by_kind["x-mitre-data-component"], live),
+        ("subtechnique-of", live, live),
         ("uses", by_kind["intrusion-set"], by_kind["malware"] + by_kind["tool"]),
         ("attributed-to", by_kind["campaign"], by_kind["intrusion-set"]),
     ]
@@ -179,25 +320,36 @@ def attack_shaped_objects(n: int, seed: int = 0, domain: str = "enterprise-attac
         else:
             kind, sources, targets = m.rng.choices(rules, weights)[0]
             source, target = m.rng.choice(sources), m.rng.choice(targets)
-        yield m.common("relationship", relationship_type=kind, source_ref=source["id"], target_ref=target["id"],
-                       description=f"[{source['name']}] {m.text(12)} (Citation: Report {m.rng.randrange(900)})",
-                       external_references=m.reference("R", "relationships")[1:], x_mitre_version="1.0",
-                       revoked=False)
+        yield m.common(
+            "relationship",
+            relationship_type=kind,
+            source_ref=source["id"],
+            target_ref=target["id"],
+            description=f"[{source['name']}] {m.text(12)} (Citation: Report {m.rng.randrange(900)})",
+            external_references=m.reference("R", "relationships")[1:],
+            x_mitre_version="1.0",
+            revoked=False,
+        )
 
 
 def attack_shaped_bundle(n: int, seed: int = 0, domain: str = "enterprise-attack") -> dict:
     """A whole bundle of `n` ATT&CK-shaped objects."""
     rng = random.Random(seed ^ 0x5EED)
-    return {"type": "bundle", "id": f"bundle--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-            "objects": list(attack_shaped_objects(n, seed, domain))}
+    return {
+        "type": "bundle",
+        "id": f"bundle--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+        "objects": list(attack_shaped_objects(n, seed, domain)),
+    }
 
 
 def write_attack_shaped_file(path: Path, n: int, seed: int = 0) -> int:
     """Write a bundle of `n` objects to `path` without holding it all in memory; returns its size."""
     rng = random.Random(seed ^ 0x5EED)
     with open(path, "wb") as out:
-        out.write(b'{"type": "bundle", "id": "bundle--%s", "objects": [\n'
-                  % str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode())
+        out.write(
+            b'{"type": "bundle", "id": "bundle--%s", "objects": [\n'
+            % str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode()
+        )
         for i, obj in enumerate(attack_shaped_objects(n, seed)):
             out.write((b",\n" if i else b"") + orjson.dumps(obj))
         out.write(b"\n]}\n")

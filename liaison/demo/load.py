@@ -25,8 +25,9 @@ def load_demo(conn: Connection) -> int:
     """Create whatever of the demo world is missing, in the caller's transaction; return how many
     object versions were added. Loading twice adds nothing."""
     holdings = world.demo_holdings()
-    identities = {obj["id"]: obj for _o, _a, bundle in holdings for obj in bundle["objects"]
-                  if obj["type"] == "identity"}
+    identities = {
+        obj["id"]: obj for _o, _a, bundle in holdings for obj in bundle["objects"] if obj["type"] == "identity"
+    }
     orgs = {row.name for row in tenancy.list_orgs(conn)}
     for org in world.ORGANISATIONS:
         if org["name"] not in orgs:
@@ -57,14 +58,21 @@ def _drafts(conn: Connection) -> None:
     for article in ARTICLES:
         principal = accounts.principal_for_user(conn, article["user"])
         if drafts.list_drafts(conn, principal, status=None, limit=1)[0] == 0:
-            drafts.create_draft(conn, principal, text=article["text"], title=article["title"],
-                                source=article["source"], published=article["published"])
+            drafts.create_draft(
+                conn,
+                principal,
+                text=article["text"],
+                title=article["title"],
+                source=article["source"],
+                published=article["published"],
+            )
 
 
 def demo_logins(conn: Connection) -> list[DemoLogin]:
     """Each demo user with its password and a fresh API token (the previous demo token is revoked)."""
     return [
-        DemoLogin(p["name"], p["org"], p["role"], p["password"],
-                  accounts.create_token(conn, p["name"], "demo", replace=True))
+        DemoLogin(
+            p["name"], p["org"], p["role"], p["password"], accounts.create_token(conn, p["name"], "demo", replace=True)
+        )
         for p in world.USERS
     ]

@@ -46,8 +46,13 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"partner": self.partner, "pulled": self.pulled, "pushed": self.pushed, "rejected": self.rejected,
-                "errors": self.errors}
+        return {
+            "partner": self.partner,
+            "pulled": self.pulled,
+            "pushed": self.pushed,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }
 
 
 Progress = Callable[[str, int, int | None], None]  # (task, objects done in this step, total if known)
@@ -55,10 +60,22 @@ Progress = Callable[[str, int, int | None], None]  # (task, objects done in this
 
 def _streams(conn: Connection, p: Partner) -> dict:
     return {
-        "name": p.name, "url": p.url, "key_id": p.key_id, "signs": p.signs,
-        "streams": [{"direction": r.direction, "collection": r.collection_id, "bookmark": r.bookmark,
-                     "objects": r.objects, "rejected": r.rejected, "last_run_at": r.last_run_at,
-                     "last_error": r.last_error} for r in sync_state.streams(conn, p.id)],
+        "name": p.name,
+        "url": p.url,
+        "key_id": p.key_id,
+        "signs": p.signs,
+        "streams": [
+            {
+                "direction": r.direction,
+                "collection": r.collection_id,
+                "bookmark": r.bookmark,
+                "objects": r.objects,
+                "rejected": r.rejected,
+                "last_run_at": r.last_run_at,
+                "last_error": r.last_error,
+            }
+            for r in sync_state.streams(conn, p.id)
+        ],
     }
 
 
@@ -85,8 +102,7 @@ class _Remote:
     def __init__(self, partner: Partner, timeout: float):
         if not partner.url or not partner.token:
             raise InvalidInput(f"partner '{partner.name}' has no URL or token to sync with")
-        self.http = httpx.Client(headers={"Authorization": f"Bearer {partner.token}", "Accept": TAXII},
-                                 timeout=timeout)
+        self.http = httpx.Client(headers={"Authorization": f"Bearer {partner.token}", "Accept": TAXII}, timeout=timeout)
         discovery = self._get(f"{partner.url}taxii2/")
         self.root = discovery.get("default") or discovery["api_roots"][0]
 
@@ -111,8 +127,9 @@ class _Remote:
 
     def add(self, collection_id: str, objects_json: list[bytes]) -> dict:
         body = b'{"objects":[' + b",".join(objects_json) + b"]}"
-        response = self.http.post(f"{self.root}collections/{collection_id}/objects/", content=body,
-                                  headers={"Content-Type": TAXII})
+        response = self.http.post(
+            f"{self.root}collections/{collection_id}/objects/", content=body, headers={"Content-Type": TAXII}
+        )
         response.raise_for_status()
         return response.json()
 
@@ -132,8 +149,9 @@ def _partner_view(engine: Engine, partner: Partner) -> tuple[Principal, list[col
         return principal, [c for c in colls.collections_for(conn, principal) if c.kind == "group"]
 
 
-def _pull(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport, page: int,
-          progress: Progress | None) -> None:
+def _pull(
+    engine: Engine, partner: Partner, remote: _Remote, report: SyncReport, page: int, progress: Progress | None
+) -> None:
     principal, groups = _partner_view(engine, partner)
     ours = {c.spec for c in groups}
     with engine.connect() as conn:
@@ -149,8 +167,15 @@ def _pull(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport,
             with engine.begin() as conn:  # the page, its rejections' audit and its bookmark commit together
                 screened = received.screen(conn, partner, objects, own_key)
                 successes, failures = received.store_screened(conn, principal, alias, screened, sender=partner.name)
-                sync_state.save(conn, partner.id, "pull", theirs["id"], bookmark=last, objects=len(objects),
-                                rejected=len(screened.rejected))
+                sync_state.save(
+                    conn,
+                    partner.id,
+                    "pull",
+                    theirs["id"],
+                    bookmark=last,
+                    objects=len(objects),
+                    rejected=len(screened.rejected),
+                )
             bookmark = last
             report.pulled += len(successes) - len(screened.own)  # our own objects coming back are not news
             report.rejected += len(failures)
@@ -160,8 +185,15 @@ def _pull(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport,
                 break
 
 
-def _push(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport, page: int,
-          progress: Progress | None, origin: str) -> None:
+def _push(
+    engine: Engine,
+    partner: Partner,
+    remote: _Remote,
+    report: SyncReport,
+    page: int,
+    progress: Progress | None,
+    origin: str,
+) -> None:
     theirs = remote.collections()
     principal, groups = _partner_view(engine, partner)
     for coll in groups:
@@ -179,14 +211,25 @@ def _push(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport,
                 break
             # What came from this partner goes not back to it; everything else carries its origin's signature.
             outgoing = [e for e in found if signed[e.pk].key_id != partner.key_id]
-            result = (remote.add(target["id"], [attach(e.raw, signed[e.pk]) for e in outgoing]) if outgoing
-                      else {"success_count": 0, "failure_count": 0})
+            result = (
+                remote.add(target["id"], [attach(e.raw, signed[e.pk]) for e in outgoing])
+                if outgoing
+                else {"success_count": 0, "failure_count": 0}
+            )
             bookmark = found[-1].date_added
             with engine.begin() as conn:  # the page's bookmark and deliveries, once the partner took it
-                sync_state.save(conn, partner.id, "push", coll.id, bookmark=bookmark,
-                                objects=result.get("success_count", 0), rejected=result.get("failure_count", 0))
-                sharing.record_deliveries(conn, principal.org_id, coll.audience_id,
-                                          [(e.stix_id, e.org_id) for e in outgoing])
+                sync_state.save(
+                    conn,
+                    partner.id,
+                    "push",
+                    coll.id,
+                    bookmark=bookmark,
+                    objects=result.get("success_count", 0),
+                    rejected=result.get("failure_count", 0),
+                )
+                sharing.record_deliveries(
+                    conn, principal.org_id, coll.audience_id, [(e.stix_id, e.org_id) for e in outgoing]
+                )
             report.pushed += result.get("success_count", 0)
             report.rejected += result.get("failure_count", 0)
             if progress:
@@ -195,8 +238,9 @@ def _push(engine: Engine, partner: Partner, remote: _Remote, report: SyncReport,
                 break
 
 
-def sync_partner(engine: Engine, name: str, origin: str, *, page: int = 1000, progress: Progress | None = None,
-                 timeout: float = 60.0) -> SyncReport:
+def sync_partner(
+    engine: Engine, name: str, origin: str, *, page: int = 1000, progress: Progress | None = None, timeout: float = 60.0
+) -> SyncReport:
     """Pull then push with partner `name`, signing what this instance originates as `origin` (its
     instance name). Network failures end the run with an error in the report and the state; what
     was applied stays, and the next run resumes from there."""

@@ -119,8 +119,13 @@ def check_scope(scope: str | None, method: str, path: str) -> None:
         raise Forbidden("a sync token only exchanges data over TAXII")
 
 
-async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bundle",
-                     advice: str = "; use 'liaison import' for large files"):
+async def spool_body(
+    request: Request,
+    limit: int,
+    *,
+    what: str = "a STIX 2.1 bundle",
+    advice: str = "; use 'liaison import' for large files",
+):
     """The request body in a temporary file, refused as soon as it passes `limit` bytes."""
     too_large = f"{what} larger than {limit} bytes{advice}"
     declared = request.headers.get("content-length")
@@ -140,8 +145,11 @@ async def spool_body(request: Request, limit: int, *, what: str = "a STIX 2.1 bu
     return spool
 
 
-async def writer_bundle(request: Request, principal: Annotated[Principal, Depends(current_principal)],
-                        settings: Annotated[Settings, Depends(get_settings)]):
+async def writer_bundle(
+    request: Request,
+    principal: Annotated[Principal, Depends(current_principal)],
+    settings: Annotated[Settings, Depends(get_settings)],
+):
     """The uploaded STIX bundle, spooled within the configured limit, once the caller is known to
     be allowed to write: the role is checked before the upload is read (the service checks again).
     A dependency, so the route that imports it stays a plain function."""

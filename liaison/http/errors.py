@@ -37,8 +37,7 @@ def error_response(status: int, code: str, message: str, request: Request | None
     if status == 429 and "retry_after" in details:
         headers = {"Retry-After": str(details["retry_after"])}
     if request is not None and request.url.path.startswith("/taxii2"):
-        body = {"title": code.replace("-", " "), "description": message, "http_status": str(status),
-                "error_code": code}
+        body = {"title": code.replace("-", " "), "description": message, "http_status": str(status), "error_code": code}
         if details:
             body["details"] = details
         return Response(orjson.dumps(body), status_code=status, media_type=TAXII_MEDIA, headers=headers)

@@ -63,10 +63,25 @@ class Guards:
                 await self._refuse(send)
 
     async def _refuse(self, send):
-        body = orjson.dumps({"error": {"code": "payload-too-large", "limit": self.limit,
-                                       "message": f"request body larger than {self.limit} bytes; for larger STIX bundles "
-                                                  "use 'liaison import', which streams files of any size"}})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                *SECURITY_HEADERS]})
+        body = orjson.dumps(
+            {
+                "error": {
+                    "code": "payload-too-large",
+                    "limit": self.limit,
+                    "message": f"request body larger than {self.limit} bytes; for larger STIX bundles "
+                    "use 'liaison import', which streams files of any size",
+                }
+            }
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    *SECURITY_HEADERS,
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -46,9 +46,14 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
-            "audience": self.audience, "received": self.received, "new_versions": self.new_versions,
-            "new_holdings": self.new_holdings, "corrections": self.corrections, "already_held": self.already_held,
-            "already_received": self.already_received, "duplicates_in_bundle": self.duplicates_in_bundle,
+            "audience": self.audience,
+            "received": self.received,
+            "new_versions": self.new_versions,
+            "new_holdings": self.new_holdings,
+            "corrections": self.corrections,
+            "already_held": self.already_held,
+            "already_received": self.already_received,
+            "duplicates_in_bundle": self.duplicates_in_bundle,
             "seconds": round(self.seconds, 3),
         }
 
@@ -90,20 +95,24 @@ def prepare(obj: object, index: int) -> PreparedVersion:
     )
 
 
-def _check_policy(v: PreparedVersion, principal: Principal, audience: tenancy.Audience, local_orgs: dict[str, int]) -> None:
+def _check_policy(
+    v: PreparedVersion, principal: Principal, audience: tenancy.Audience, local_orgs: dict[str, int]
+) -> None:
     if not tlp.allows(v.tlp, audience.kind):
         allowed = " or ".join(tlp.ALLOWED_AUDIENCE_KINDS[v.tlp])
         raise InvalidInput(
             f"object #{v.index} ({v.stix_id}): TLP:{v.tlp.upper()} cannot be shared with audience "
             f"'{audience.label}'; its audience must be: {allowed}",
-            index=v.index, object_id=v.stix_id,
+            index=v.index,
+            object_id=v.stix_id,
         )
     owner = local_orgs.get(v.created_by_ref) if v.created_by_ref else None
     if owner is not None and owner != principal.org_id and not principal.is_system:
         raise Forbidden(
             f"object #{v.index} ({v.stix_id}): created by another organisation of this instance "
             f"({v.created_by_ref}); only that organisation adds or changes its objects",
-            index=v.index, object_id=v.stix_id,
+            index=v.index,
+            object_id=v.stix_id,
         )
 
 
@@ -130,8 +139,9 @@ def import_objects(
             except StixValidationError as exc:
                 raise InvalidInput(str(exc), index=exc.index, object_id=exc.object_id, property=exc.prop) from None
 
-    report = import_prepared(conn, principal, prepared(), audience=audience, on_progress=on_progress,
-                             batch_size=batch_size)
+    report = import_prepared(
+        conn, principal, prepared(), audience=audience, on_progress=on_progress, batch_size=batch_size
+    )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -159,8 +169,16 @@ def import_prepared(
     claims: list[reach.Claim] = []
 
     def flush() -> None:
-        report.add(write_batch(conn, principal, list(batch.values()), org_id=principal.org_id,
-                               audience_id=target.id, owner_of_new=owners))
+        report.add(
+            write_batch(
+                conn,
+                principal,
+                list(batch.values()),
+                org_id=principal.org_id,
+                audience_id=target.id,
+                owner_of_new=owners,
+            )
+        )
         if on_progress:
             on_progress(len(batch))
         batch.clear()

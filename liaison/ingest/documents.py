@@ -55,8 +55,9 @@ def read_document(filename: str, content: bytes) -> Document:
     except (InvalidInput, PayloadTooLarge):
         raise
     except Exception as exc:  # each library raises its own errors for broken files
-        raise InvalidInput(f"cannot read '{filename}' as {suffix[1:]}: {exc.__class__.__name__}: {exc}",
-                           filename=filename) from None
+        raise InvalidInput(
+            f"cannot read '{filename}' as {suffix[1:]}: {exc.__class__.__name__}: {exc}", filename=filename
+        ) from None
     return checked(document, filename)
 
 
@@ -93,8 +94,9 @@ def _first_line(text: str) -> str:
 def _html(content: bytes) -> Document:
     import trafilatura
 
-    found = trafilatura.bare_extraction(content, with_metadata=True, include_comments=False,
-                                        include_tables=True, favor_precision=True)
+    found = trafilatura.bare_extraction(
+        content, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+    )
     if found is None or not found.text:
         raise InvalidInput("no article text found in the HTML page")
     return Document(found.text, found.title, found.date)

@@ -27,7 +27,6 @@ from liaison.stix.validate import StixValidationError
 from liaison.store import partners
 from liaison.store.ingest import PreparedVersion
 from liaison.store.provenance import keep_signatures
-from liaison.store.stamps import take_write_lock
 
 
 @dataclass
@@ -86,16 +85,29 @@ def outcome(obj: object, message: str | None = None) -> dict:
     return item
 
 
-def store_screened(conn: Connection, principal: Principal, audience: str, screened: Screened, *,
-                   sender: str | None, batch_size: int = BATCH_SIZE) -> tuple[list[dict], list[dict]]:
+def store_screened(
+    conn: Connection,
+    principal: Principal,
+    audience: str,
+    screened: Screened,
+    *,
+    sender: str | None,
+    batch_size: int = BATCH_SIZE,
+) -> tuple[list[dict], list[dict]]:
     """Import the accepted objects in the caller's transaction, each failing on its own (an attempt
     that fails is rolled back to its savepoint and retried without the object it names), and audit
     every rejection in the same transaction: a rejection is on record exactly when the answer
     that reports it (a TAXII status, a sync page and its bookmark) is. Returns (successes, failures)."""
     failures = [outcome(obj, reason) for obj, reason in screened.rejected]
     for obj, reason in screened.rejected:
-        audit.record(conn, principal.user_name, "federation.rejected",
-                     obj.get("id") if isinstance(obj, dict) else None, reason=reason, sender=sender)
+        audit.record(
+            conn,
+            principal.user_name,
+            "federation.rejected",
+            obj.get("id") if isinstance(obj, dict) else None,
+            reason=reason,
+            sender=sender,
+        )
     pending: list[tuple[dict, PreparedVersion]] = []  # each object is validated once
     signed: dict[tuple[str, str, str], Provenance] = {}  # by the stored content it signs
     for index, obj in enumerate(screened.accepted):
@@ -107,18 +119,14 @@ def store_screened(conn: Connection, principal: Principal, audience: str, screen
         pending.append((obj, version))
         if index in screened.provenance:
             signed[(version.stix_id, version.modified, version.digest)] = screened.provenance[index]
-    if pending:
-        # The write lock the import takes anyway, taken before the first savepoint: SQLite's driver
-        # opens the transaction at the first write, so a savepoint opened before any write would
-        # be the transaction itself, and releasing it would commit.
-        take_write_lock(conn)
     while pending:
         for index, (_obj, version) in enumerate(pending):
             version.index = index  # errors name the position among those still pending
         try:
             with conn.begin_nested():
-                import_prepared(conn, principal, [version for _obj, version in pending], audience=audience,
-                                batch_size=batch_size)
+                import_prepared(
+                    conn, principal, [version for _obj, version in pending], audience=audience, batch_size=batch_size
+                )
                 keep_signatures(conn, signed)
             break
         except LiaisonError as exc:

@@ -29,8 +29,9 @@ from liaison.store.reads import HoldingInfo
 #: The STIX 2.1 opinion-enum, from disagreement to agreement.
 OPINIONS = ("strongly-disagree", "disagree", "neutral", "agree", "strongly-agree")
 #: Types that are not SDOs and so cannot be sighted (SROs and meta objects); SCOs have no 'created'.
-_NOT_SIGHTABLE = frozenset({"relationship", "sighting", "marking-definition", "language-content",
-                            "extension-definition"})
+_NOT_SIGHTABLE = frozenset(
+    {"relationship", "sighting", "marking-definition", "language-content", "extension-definition"}
+)
 #: The types listed about an object (through `object_refs`, or `sighting_of_ref` for sightings).
 KINDS = ("opinion", "note", "sighting", "report", "grouping")
 
@@ -57,14 +58,26 @@ class Annotations:
 def about(conn: Connection, principal: Principal, stix_id: str) -> Annotations:
     """The latest visible opinions, notes, sightings and reports that refer to `stix_id`."""
     found = Annotations()
-    rows = [row for row in links.referring_versions(conn, principal, stix_id, ("object_refs", "sighting_of_ref"))
-            if row.type in KINDS]
+    rows = [
+        row
+        for row in links.referring_versions(conn, principal, stix_id, ("object_refs", "sighting_of_ref"))
+        if row.type in KINDS
+    ]
     objects = {row.pk: orjson.loads(row.raw) for row in rows}
-    authors = reads.current_versions(conn, principal, {o["created_by_ref"] for o in objects.values()
-                                                       if o.get("created_by_ref")}, include_revoked=True)
+    authors = reads.current_versions(
+        conn,
+        principal,
+        {o["created_by_ref"] for o in objects.values() if o.get("created_by_ref")},
+        include_revoked=True,
+    )
     holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
-    lists = {"opinion": found.opinions, "note": found.notes, "sighting": found.sightings,
-             "report": found.containers, "grouping": found.containers}
+    lists = {
+        "opinion": found.opinions,
+        "note": found.notes,
+        "sighting": found.sightings,
+        "report": found.containers,
+        "grouping": found.containers,
+    }
     for row in rows:
         obj = objects[row.pk]
         author = authors[obj["created_by_ref"]].name if obj.get("created_by_ref") in authors else None
@@ -78,8 +91,9 @@ class AudienceChoice:
     label: str
 
 
-def audience_choices(conn: Connection, principal: Principal,
-                     stix_id: str | None = None) -> tuple[list[AudienceChoice], str]:
+def audience_choices(
+    conn: Connection, principal: Principal, stix_id: str | None = None
+) -> tuple[list[AudienceChoice], str]:
     """The audiences the principal may share with, narrowest first, and the default. For an
     annotation of `stix_id` only those its rule allows (intel.reach: everyone in them sees the
     principal's view of the object), and its own organisation; the default is the narrowest of the
@@ -100,8 +114,9 @@ def _choices(conn: Connection, principal: Principal, view: ObjectView | None) ->
         # The audience part of the rule only: the TLP part is tlp_choices'.
         claim = reach.Claim(view.stix_id, "red", frozenset({view.stix_id}))
         found = reach.Views(conn, principal, [claim]).audiences(claim)
-    mine = sorted((a.label.removeprefix("group:") for a in found if a.kind == "group"),
-                  key=lambda g: (len(groups[g]), g))
+    mine = sorted(
+        (a.label.removeprefix("group:") for a in found if a.kind == "group"), key=lambda g: (len(groups[g]), g)
+    )
     own = tenancy.audience_label("org", principal.org_name)
     choices = [AudienceChoice("org", f"{own} (my organisation only)")]
     for name in mine:
@@ -116,11 +131,12 @@ def tlp_choices(obj: dict) -> tuple[tuple[str, ...], str]:
     """The TLP levels an annotation of `obj` may have, its own or stricter, and the default: its
     own, or AMBER when it has none."""
     level = tlp_levels.level_of_object(obj)
-    return tlp_levels.LEVELS[tlp_levels.LEVELS.index(level or "clear"):], level or "amber"
+    return tlp_levels.LEVELS[tlp_levels.LEVELS.index(level or "clear") :], level or "amber"
 
 
-def _within_reach(conn: Connection, principal: Principal, stix_id: str, audience: str,
-                  level: str | None) -> tuple[dict, str | None]:
+def _within_reach(
+    conn: Connection, principal: Principal, stix_id: str, audience: str, level: str | None
+) -> tuple[dict, str | None]:
     """The object an annotation is about and the annotation's TLP (the object's when none is
     given), once the annotation is known to go no wider than the object (intel.reach): to the own
     organisation or an audience that sees the principal's view of the object, with a TLP at least
@@ -134,8 +150,10 @@ def _within_reach(conn: Connection, principal: Principal, stix_id: str, audience
     if level and level not in tlp_levels.LEVELS:
         raise InvalidInput(f"unknown TLP level '{level}'", parameter="tlp")
     if floor and tlp_levels.LEVELS.index(level) < tlp_levels.LEVELS.index(floor):
-        raise InvalidInput(f"this object is TLP:{floor.upper()}; what is said about it must be "
-                           f"TLP:{floor.upper()} or stricter", parameter="tlp")
+        raise InvalidInput(
+            f"this object is TLP:{floor.upper()}; what is said about it must be TLP:{floor.upper()} or stricter",
+            parameter="tlp",
+        )
     allowed = [c.spec for c in _choices(conn, principal, view)]
     if audience not in allowed:
         known = audience in {c.spec for c in _choices(conn, principal, None)}
@@ -146,8 +164,14 @@ def _within_reach(conn: Connection, principal: Principal, stix_id: str, audience
 
 def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
     stamp = to_millis(clock.now())
-    obj = {"type": type_, "spec_version": "2.1", "id": f"{type_}--{uuid.uuid4()}", "created": stamp,
-           "modified": stamp, **{k: v for k, v in props.items() if v not in (None, "", [])}}
+    obj = {
+        "type": type_,
+        "spec_version": "2.1",
+        "id": f"{type_}--{uuid.uuid4()}",
+        "created": stamp,
+        "modified": stamp,
+        **{k: v for k, v in props.items() if v not in (None, "", [])},
+    }
     if principal.org_identity_id:
         obj["created_by_ref"] = principal.org_identity_id
     if tlp:
@@ -155,8 +179,16 @@ def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
     return obj
 
 
-def add_opinion(conn: Connection, principal: Principal, stix_id: str, *, opinion: str, explanation: str = "",
-                audience: str = "org", tlp: str | None = None) -> dict:
+def add_opinion(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    opinion: str,
+    explanation: str = "",
+    audience: str = "org",
+    tlp: str | None = None,
+) -> dict:
     """Record the organisation's opinion of a visible object, within its reach (_within_reach);
     return the new STIX opinion."""
     _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
@@ -167,8 +199,16 @@ def add_opinion(conn: Connection, principal: Principal, stix_id: str, *, opinion
     return obj
 
 
-def add_note(conn: Connection, principal: Principal, stix_id: str, *, content: str, abstract: str = "",
-             audience: str = "org", tlp: str | None = None) -> dict:
+def add_note(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    content: str,
+    abstract: str = "",
+    audience: str = "org",
+    tlp: str | None = None,
+) -> dict:
     """Attach a note to a visible object, within its reach (_within_reach); return the new STIX note."""
     _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if not content.strip():
@@ -194,9 +234,19 @@ def sightable(obj: dict) -> bool:
     return "created" in obj and obj.get("type") not in _NOT_SIGHTABLE
 
 
-def add_sighting(conn: Connection, principal: Principal, stix_id: str, *, count: int | None = None,
-                 first_seen: str | None = None, last_seen: str | None = None, where: list[str] = (),
-                 description: str = "", audience: str = "org", tlp: str | None = None) -> dict:
+def add_sighting(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    count: int | None = None,
+    first_seen: str | None = None,
+    last_seen: str | None = None,
+    where: list[str] = (),
+    description: str = "",
+    audience: str = "org",
+    tlp: str | None = None,
+) -> dict:
     """Report that the organisation sighted a visible SDO, within its reach (_within_reach);
     return the new STIX sighting."""
     target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
@@ -212,7 +262,16 @@ def add_sighting(conn: Connection, principal: Principal, stix_id: str, *, count:
         seen = reads.current_versions(conn, principal, set(where), include_revoked=True)
         if any(ref not in seen or seen[ref].type not in ("identity", "location") for ref in where):
             raise InvalidInput("'where sighted' must name identities or locations you can see", parameter="where")
-    obj = _new(principal, "sighting", tlp, sighting_of_ref=stix_id, count=count, first_seen=first,
-               last_seen=last, where_sighted_refs=list(dict.fromkeys(where)), description=description.strip())
+    obj = _new(
+        principal,
+        "sighting",
+        tlp,
+        sighting_of_ref=stix_id,
+        count=count,
+        first_seen=first,
+        last_seen=last,
+        where_sighted_refs=list(dict.fromkeys(where)),
+        description=description.strip(),
+    )
     import_objects(conn, principal, [obj], audience=audience)
     return obj

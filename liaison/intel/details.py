@@ -72,8 +72,10 @@ def referenced_ids(value, key: str = "") -> set[str]:
 
 def named(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str]]:
     """{id: (type, display name)} of the objects among `stix_ids` the principal may see."""
-    return {stix_id: (row.type, naming.display_name(row.type, row.name, row.raw))
-            for stix_id, row in reads.current_versions(conn, principal, stix_ids, include_revoked=True).items()}
+    return {
+        stix_id: (row.type, naming.display_name(row.type, row.name, row.raw))
+        for stix_id, row in reads.current_versions(conn, principal, stix_ids, include_revoked=True).items()
+    }
 
 
 def details(conn: Connection, principal: Principal, stix_id: str) -> Details:
@@ -93,15 +95,24 @@ def details(conn: Connection, principal: Principal, stix_id: str) -> Details:
     names = named(conn, principal, referenced_ids(obj))
     for ext_id, name in _OWN_EXTENSIONS.items():
         names.setdefault(ext_id, ("extension-definition", name))
-    versions = [Version(row.modified, row.revoked, row.tlp,
-                        [h for h in holdings.get(row.pk, []) if h.owner == row.chain], objects.get(row.pk),
-                        row.received_at, row.superseded_at)
-                for row in rows]
+    versions = [
+        Version(
+            row.modified,
+            row.revoked,
+            row.tlp,
+            [h for h in holdings.get(row.pk, []) if h.owner == row.chain],
+            objects.get(row.pk),
+            row.received_at,
+            row.superseded_at,
+        )
+        for row in rows
+    ]
     newest: dict[int, Claim] = {}
     for row in everything:
         if row.chain_org_id != read.chain_org_id and row.superseded_at is None:
             newest[row.chain_org_id] = Claim(row.chain, row.modified, row.revoked)
     chain = rows[-1].chain if rows else ""
-    view = ObjectView(stix_id, read.modified, read.raw,
-                      [h for h in holdings.get(read.pk, []) if h.superseded_at is None])
+    view = ObjectView(
+        stix_id, read.modified, read.raw, [h for h in holdings.get(read.pk, []) if h.superseded_at is None]
+    )
     return Details(view, obj, versions, chain, sorted(newest.values(), key=lambda c: c.organisation), names)

@@ -61,9 +61,16 @@ def observable_id(kind: str, value: str, attrs: dict) -> str:
 
 def _location(entity: SeenEntity) -> dict | None:
     attrs = entity.attrs
-    place = {"type": "location", "spec_version": "2.1", "id": entity.new_id, "created": DEFINED,
-             "modified": DEFINED, "created_by_ref": LIAISON_IDENTITY["id"], "name": entity.name,
-             "object_marking_refs": [tlp.TLP2_IDS["clear"]]}
+    place = {
+        "type": "location",
+        "spec_version": "2.1",
+        "id": entity.new_id,
+        "created": DEFINED,
+        "modified": DEFINED,
+        "created_by_ref": LIAISON_IDENTITY["id"],
+        "name": entity.name,
+        "object_marking_refs": [tlp.TLP2_IDS["clear"]],
+    }
     if isinstance(attrs.get("latitude"), (int, float)) and isinstance(attrs.get("longitude"), (int, float)):
         place.update(latitude=round(float(attrs["latitude"]), 5), longitude=round(float(attrs["longitude"]), 5))
     if attrs.get("country"):
@@ -79,8 +86,7 @@ def _entity(entity: SeenEntity, common: dict) -> dict | None:
     """A new entity object (places are shared gazetteer objects, the rest belong to the publisher)."""
     if entity.kind == "location":
         return _location(entity)
-    obj = {"type": _NEW_TYPE[entity.kind], "spec_version": "2.1", "id": entity.new_id, **common,
-           "name": entity.name}
+    obj = {"type": _NEW_TYPE[entity.kind], "spec_version": "2.1", "id": entity.new_id, **common, "name": entity.name}
     if obj["type"] == "identity":
         obj["identity_class"] = "individual" if entity.kind == "person" else "organization"
         if entity.attrs.get("role"):
@@ -94,8 +100,15 @@ def _relationship_type(suggested: str, source_id: str) -> str:
     return suggested
 
 
-def build(view: DraftView, principal: Principal, *, level: str, reliability: str, credibility: int,
-          refer: frozenset[str] = frozenset()) -> list[dict]:
+def build(
+    view: DraftView,
+    principal: Principal,
+    *,
+    level: str,
+    reliability: str,
+    credibility: int,
+    refer: frozenset[str] = frozenset(),
+) -> list[dict]:
     """The objects publishing `view` (a DraftView: its review as its reader sees it) imports, the
     report last: only the publisher's own content. Linked entities are referred to; observables in
     `refer` too, the others are written as the publisher's own object for the value. An entity
@@ -103,8 +116,12 @@ def build(view: DraftView, principal: Principal, *, level: str, reliability: str
     doc = view.seen
     stamp = clock.now()
     marking = tlp.TLP2_IDS[level]
-    common = {"created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
-              "object_marking_refs": [marking]}
+    common = {
+        "created": stamp,
+        "modified": stamp,
+        "created_by_ref": principal.org_identity_id,
+        "object_marking_refs": [marking],
+    }
     objects, ids = [], {}
     for entity in doc.entities:
         if entity.decision != "accept":
@@ -122,9 +139,15 @@ def build(view: DraftView, principal: Principal, *, level: str, reliability: str
     for rel in doc.relationships:
         if rel.decision != "accept" or rel.source not in ids or rel.target not in ids:
             continue
-        obj = {"type": "relationship", "spec_version": "2.1", "id": rel.id, **common,
-               "relationship_type": _relationship_type(rel.type, ids[rel.source]),
-               "source_ref": ids[rel.source], "target_ref": ids[rel.target]}
+        obj = {
+            "type": "relationship",
+            "spec_version": "2.1",
+            "id": rel.id,
+            **common,
+            "relationship_type": _relationship_type(rel.type, ids[rel.source]),
+            "source_ref": ids[rel.source],
+            "target_ref": ids[rel.target],
+        }
         if rel.attrs.get("position"):
             obj["extensions"] = property_extension("organisation-position", position=rel.attrs["position"])
         objects.append(obj)
@@ -138,8 +161,12 @@ def build(view: DraftView, principal: Principal, *, level: str, reliability: str
 def _report(view: DraftView, common: dict, refs: list[str], ids: dict, reliability: str, credibility: int) -> dict:
     doc = view.seen
     named = [(e, e.name) for e in doc.entities] + [(o, o.value) for o in doc.observables]
-    mentions = [{"start": m.start, "end": m.end, "kind": item.kind, "value": value, "object_ref": ids[item.key]}
-                for item, value in named if item.key in ids for m in item.mentions]
+    mentions = [
+        {"start": m.start, "end": m.end, "kind": item.kind, "value": value, "object_ref": ids[item.key]}
+        for item, value in named
+        if item.key in ids
+        for m in item.mentions
+    ]
     mentions += [{"start": d.start, "end": d.end, "kind": "date", "value": d.value} for d in doc.dates]
     mentions.sort(key=lambda m: (m["start"], -m["end"]))
     source = {"source_name": "open source"}
@@ -148,10 +175,17 @@ def _report(view: DraftView, common: dict, refs: list[str], ids: dict, reliabili
     else:
         source["description"] = view.source or "text given by an analyst"
     return {
-        "type": "report", "spec_version": "2.1", "id": doc.report_id, **common,
-        "name": view.title, "description": view.text, "report_types": ["threat-report"], "labels": ["osint"],
+        "type": "report",
+        "spec_version": "2.1",
+        "id": doc.report_id,
+        **common,
+        "name": view.title,
+        "description": view.text,
+        "report_types": ["threat-report"],
+        "labels": ["osint"],
         "published": f"{view.published}T00:00:00Z" if view.published else common["created"],
-        "object_refs": refs, "confidence": admiralty_confidence(reliability, credibility),
+        "object_refs": refs,
+        "confidence": admiralty_confidence(reliability, credibility),
         "external_references": [source],
         "extensions": {
             **admiralty_grading(reliability, credibility),

@@ -45,6 +45,7 @@ HISTORY_VALUE_LENGTH = 300
 
 # --- the stored document -------------------------------------------------------------------------
 
+
 class _Part(BaseModel):
     """Part of a review document. Fields an earlier release wrote and this one does not know are
     ignored; those named in `omitted_when_empty` are left out of the JSON while empty, as drafts
@@ -185,33 +186,56 @@ def review_of(extraction: Extraction) -> ReviewDocument:
     for number, entity in enumerate(extraction.entities, 1):
         key = keys[entity.key] = f"e{number}"
         attrs = {k: v for k, v in entity.said.items() if isinstance(v, (str, int, float, list))}
-        found.append(EntityFinding(
-            key=key, kind=entity.kind, name=entity.text_name, ref=entity.ref,
-            new_id=None if entity.ref else draft_bundle.new_entity_id(entity.kind, entity.text_name, attrs),
-            confidence=round(entity.confidence, 3), attrs=attrs, flags=entity.flags,
-            candidates=[Candidate(ref=r, confidence=c) for r, _name, c in entity.candidates],
-            mentions=[_mention(m) for m in entity.mentions],
-        ))
+        found.append(
+            EntityFinding(
+                key=key,
+                kind=entity.kind,
+                name=entity.text_name,
+                ref=entity.ref,
+                new_id=None if entity.ref else draft_bundle.new_entity_id(entity.kind, entity.text_name, attrs),
+                confidence=round(entity.confidence, 3),
+                attrs=attrs,
+                flags=entity.flags,
+                candidates=[Candidate(ref=r, confidence=c) for r, _name, c in entity.candidates],
+                mentions=[_mention(m) for m in entity.mentions],
+            )
+        )
     observables = []
     for number, (okey, m) in enumerate(extraction.observables.items(), 1):
         key = keys[okey] = f"o{number}"
-        observables.append(ObservableFinding(
-            key=key, kind=m.kind, value=m.value, attrs=m.attrs, id=draft_bundle.observable_id(m.kind, m.value, m.attrs),
-            mentions=[_mention(x) for x in extraction.mentions if f"{x.kind}:{x.value}" == okey],
-        ))
+        observables.append(
+            ObservableFinding(
+                key=key,
+                kind=m.kind,
+                value=m.value,
+                attrs=m.attrs,
+                id=draft_bundle.observable_id(m.kind, m.value, m.attrs),
+                mentions=[_mention(x) for x in extraction.mentions if f"{x.kind}:{x.value}" == okey],
+            )
+        )
     relationships = [
-        RelationshipFinding(key=f"r{number}", source=keys[s.source], target=keys[s.target], type=s.relationship_type,
-                            attrs=s.attrs, id=f"relationship--{uuid.uuid4()}")
+        RelationshipFinding(
+            key=f"r{number}",
+            source=keys[s.source],
+            target=keys[s.target],
+            type=s.relationship_type,
+            attrs=s.attrs,
+            id=f"relationship--{uuid.uuid4()}",
+        )
         for number, s in enumerate(extraction.relationships, 1)
     ]
     return ReviewDocument(
-        report_id=f"report--{uuid.uuid4()}", extracted_at=clock.now(), entities=found, observables=observables,
+        report_id=f"report--{uuid.uuid4()}",
+        extracted_at=clock.now(),
+        entities=found,
+        observables=observables,
         dates=[DateFinding(**_mention(d).model_dump(), value=d.value) for d in extraction.dates],
         relationships=relationships,
     )
 
 
 # --- the document as its reader sees it ----------------------------------------------------------
+
 
 class SeenCandidate(_Part):
     ref: str
@@ -254,15 +278,25 @@ def _entity_as_seen(stored: EntityFinding, known: dict[str, KnownEntity], report
     linked = known.get(stored.ref) if stored.ref else None
     if stored.ref and linked is None:
         # The same new id on every read, so the preview shows what publishing makes.
-        seen.update(ref=None, confidence=1.0, no_longer_visible=True, new_id=draft_bundle.new_entity_id(
-            stored.kind, stored.name, stored.attrs, seed=f"{report_id}/{stored.key}"))
+        seen.update(
+            ref=None,
+            confidence=1.0,
+            no_longer_visible=True,
+            new_id=draft_bundle.new_entity_id(stored.kind, stored.name, stored.attrs, seed=f"{report_id}/{stored.key}"),
+        )
     elif linked is not None and _gazetteer_place(stored):
         seen["new_id"] = stored.ref  # the publisher makes it from the text, as anyone would
     elif linked is not None:
-        seen.update(name=linked.name, kind=linked.kind,
-                    attrs={**stored.attrs, **{k: v for k, v in linked.attrs.items() if k != "roles"}})
-    candidates = [SeenCandidate(ref=c.ref, name=known[c.ref].name, confidence=c.confidence)
-                  for c in stored.candidates if c.ref in known]
+        seen.update(
+            name=linked.name,
+            kind=linked.kind,
+            attrs={**stored.attrs, **{k: v for k, v in linked.attrs.items() if k != "roles"}},
+        )
+    candidates = [
+        SeenCandidate(ref=c.ref, name=known[c.ref].name, confidence=c.confidence)
+        for c in stored.candidates
+        if c.ref in known
+    ]
     named = [(c.ref, c.name, c.confidence) for c in candidates]
     flags = [f for f in stored.flags if f.kind == "namesake" or f.ref == seen["ref"]]
     conflicts = [text for f in flags if (text := describe(f, known, named, seen["confidence"]))]
@@ -271,8 +305,9 @@ def _entity_as_seen(stored: EntityFinding, known: dict[str, KnownEntity], report
 
 def _gazetteer_place(entity: EntityFinding) -> bool:
     """A place linked to the very object the gazetteer makes of the text's name and facts."""
-    return entity.kind == kinds.LOCATION and \
-        entity.ref == draft_bundle.new_entity_id(kinds.LOCATION, entity.name, entity.attrs)
+    return entity.kind == kinds.LOCATION and entity.ref == draft_bundle.new_entity_id(
+        kinds.LOCATION, entity.name, entity.attrs
+    )
 
 
 # --- the changes ---------------------------------------------------------------------------------
@@ -348,7 +383,13 @@ class SetTitle(_Change):
 
 
 Change = Annotated[
-    AcceptFinding | DropFinding | RenameEntity | ChangeEntityKind | LinkEntity | UnlinkEntity | CombineEntities
+    AcceptFinding
+    | DropFinding
+    | RenameEntity
+    | ChangeEntityKind
+    | LinkEntity
+    | UnlinkEntity
+    | CombineEntities
     | SetTitle,
     Field(discriminator="op"),
 ]
@@ -400,8 +441,7 @@ class _Edit:
         return item
 
 
-def apply(conn: Connection, principal: Principal, doc: ReviewDocument, title: str,
-          changes: Sequence[Change]) -> str:
+def apply(conn: Connection, principal: Principal, doc: ReviewDocument, title: str, changes: Sequence[Change]) -> str:
     """Apply `changes` in order to `doc` (in place), each recorded in its history; return the
     title. InvalidInput names the change that cannot be made; then the document must be dropped."""
     edit = _Edit(conn, principal, doc, title)
@@ -435,8 +475,7 @@ def _rename(edit: _Edit, change: RenameEntity) -> None:
 def _change_kind(edit: _Edit, change: ChangeEntityKind) -> None:
     entity = edit.entity(change)
     if change.kind == kinds.LOCATION and not (entity.attrs.get("country") or entity.attrs.get("latitude")):
-        raise InvalidInput("a place needs a country or coordinates: link it to a known location instead",
-                           field="kind")
+        raise InvalidInput("a place needs a country or coordinates: link it to a known location instead", field="kind")
     entity.kind = change.kind
     _anew(entity)
 
@@ -462,8 +501,9 @@ def _combine(edit: _Edit, change: CombineEntities) -> None:
     entity, into = edit.entity(change), edit.doc.finding(change.into)
     if into is entity or not isinstance(into, EntityFinding) or into.combined_into or into.decision == "drop":
         raise InvalidInput("combine an entity into another entity of the draft that is kept", field="into")
-    if (into.kind == kinds.PERSON) != (entity.kind == kinds.PERSON) or \
-            (into.kind == kinds.LOCATION) != (entity.kind == kinds.LOCATION):
+    if (into.kind == kinds.PERSON) != (entity.kind == kinds.PERSON) or (into.kind == kinds.LOCATION) != (
+        entity.kind == kinds.LOCATION
+    ):
         raise InvalidInput(f"a {entity.kind} cannot be combined with a {into.kind}", field="into")
     into.mentions = sorted(into.mentions + entity.mentions, key=lambda m: m.start)
     entity.decision, entity.mentions, entity.combined_into = "drop", [], into.key
@@ -478,6 +518,12 @@ def _retitle(edit: _Edit, change: SetTitle) -> None:
 
 
 _OPERATIONS: dict[type[_Change], Callable[[_Edit, Any], None]] = {
-    AcceptFinding: _decide, DropFinding: _decide, RenameEntity: _rename, ChangeEntityKind: _change_kind,
-    LinkEntity: _link, UnlinkEntity: _unlink, CombineEntities: _combine, SetTitle: _retitle,
+    AcceptFinding: _decide,
+    DropFinding: _decide,
+    RenameEntity: _rename,
+    ChangeEntityKind: _change_kind,
+    LinkEntity: _link,
+    UnlinkEntity: _unlink,
+    CombineEntities: _combine,
+    SetTitle: _retitle,
 }

@@ -63,9 +63,17 @@ class DraftView:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "title": self.title, "status": self.status, "source": self.source,
-            "published": self.published, "created_at": self.created_at, "updated_at": self.updated_at,
-            "author": self.author, "report_id": self.report_id, "text": self.text, **self.review,
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "source": self.source,
+            "published": self.published,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "author": self.author,
+            "report_id": self.report_id,
+            "text": self.text,
+            **self.review,
         }
 
 
@@ -93,13 +101,23 @@ def create_draft(
     document = checked(Document(text), "the text") if text is not None else read_document(filename or "", content)
     day = _article_date(published, "published") or _article_date(document.published, None) or datetime.date.today()
     extraction = extract(
-        document.text, published=day, index=knowledge_index(conn), lookup=visible_lookup(conn, principal),
+        document.text,
+        published=day,
+        index=knowledge_index(conn),
+        lookup=visible_lookup(conn, principal),
         recognizer=load_recognizer(ner_plugin),
     )
     draft_id = str(uuid.uuid4())
-    store.insert_draft(conn, principal, draft_id=draft_id, title=(title or document.title or "Untitled")[:300],
-                       source=source or filename, published=day.isoformat(), text=document.text,
-                       review=typed.review_of(extraction).model_dump_json())
+    store.insert_draft(
+        conn,
+        principal,
+        draft_id=draft_id,
+        title=(title or document.title or "Untitled")[:300],
+        source=source or filename,
+        published=day.isoformat(),
+        text=document.text,
+        review=typed.review_of(extraction).model_dump_json(),
+    )
     return _read(conn, principal, draft_id)
 
 
@@ -113,16 +131,27 @@ def _article_date(value: str | None, parameter: str | None) -> datetime.date | N
         return day
     except ValueError:
         if parameter:
-            raise InvalidInput(f"'{parameter}' must be a date like 2026-03-14, between 1900 and 2100",
-                               parameter=parameter) from None
+            raise InvalidInput(
+                f"'{parameter}' must be a date like 2026-03-14, between 1900 and 2100", parameter=parameter
+            ) from None
         return None
 
 
 def _view(conn: Connection, principal: Principal, row) -> DraftView:
     """The draft of `row` as `principal` may read it now."""
-    return DraftView(row.id, row.title, row.status, row.source, row.published, row.text,
-                     typed.as_seen(conn, principal, typed.load(row.review)), row.created_at, row.updated_at,
-                     row.author, row.report_id)
+    return DraftView(
+        row.id,
+        row.title,
+        row.status,
+        row.source,
+        row.published,
+        row.text,
+        typed.as_seen(conn, principal, typed.load(row.review)),
+        row.created_at,
+        row.updated_at,
+        row.author,
+        row.report_id,
+    )
 
 
 def get_draft(conn: Connection, principal: Principal, draft_id: str) -> DraftView:
@@ -138,8 +167,9 @@ def _read(conn: Connection, principal: Principal, draft_id: str) -> DraftView:
     return _view(conn, principal, row)
 
 
-def list_drafts(conn: Connection, principal: Principal, *, status: str | None = "draft", limit: int = 50,
-                offset: int = 0) -> tuple[int, list[dict]]:
+def list_drafts(
+    conn: Connection, principal: Principal, *, status: str | None = "draft", limit: int = 50, offset: int = 0
+) -> tuple[int, list[dict]]:
     """(total, summaries) of the organisation's drafts with `status` (None: all), newest change first."""
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status '{status}'; one of {', '.join(STATUSES)}", parameter="status")
@@ -176,8 +206,15 @@ def discard(conn: Connection, principal: Principal, draft_id: str) -> DraftView:
     return _read(conn, principal, draft_id)
 
 
-def preview_bundle(conn: Connection, principal: Principal, draft_id: str, *, level: str = "amber",
-                   reliability: str = "F", credibility: int = 6) -> dict:
+def preview_bundle(
+    conn: Connection,
+    principal: Principal,
+    draft_id: str,
+    *,
+    level: str = "amber",
+    reliability: str = "F",
+    credibility: int = 6,
+) -> dict:
     """The STIX bundle publishing would produce, with the existing entities it refers to as the
     principal sees them. Observables are the organisation's own: those it holds as it holds them,
     the others as the object it would write for the value."""
@@ -185,10 +222,14 @@ def preview_bundle(conn: Connection, principal: Principal, draft_id: str, *, lev
     linked = _current_raw(conn, principal, _linked(view.seen))
     own = entities.own_current(conn, principal, _observables(view.seen))
     held = _current_raw(conn, principal, set(own))
-    objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
-                                 refer=frozenset(held))
-    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-            "objects": [orjson.loads(raw) for raw in (linked | held).values()] + objects}
+    objects = draft_bundle.build(
+        view, principal, level=level, reliability=reliability, credibility=credibility, refer=frozenset(held)
+    )
+    return {
+        "type": "bundle",
+        "id": f"bundle--{uuid.uuid4()}",
+        "objects": [orjson.loads(raw) for raw in (linked | held).values()] + objects,
+    }
 
 
 def _current_raw(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, str]:
@@ -205,8 +246,16 @@ def _observables(seen: SeenReview) -> set[str]:
     return {o.id for o in seen.observables if o.decision == "accept"}
 
 
-def publish(conn: Connection, principal: Principal, draft_id: str, *, audience: str, level: str,
-            reliability: str, credibility: int) -> str:
+def publish(
+    conn: Connection,
+    principal: Principal,
+    draft_id: str,
+    *,
+    audience: str,
+    level: str,
+    reliability: str,
+    credibility: int,
+) -> str:
     """Import the accepted part of the draft, as the principal sees it now, with `audience` and TLP
     `level`, graded `reliability`/`credibility` (Admiralty); returns the report's STIX id."""
     if reliability not in ADMIRALTY_RELIABILITY:
@@ -221,19 +270,39 @@ def publish(conn: Connection, principal: Principal, draft_id: str, *, audience: 
     if not tlp.allows(level, target.kind):
         raise InvalidInput(f"TLP:{level.upper()} cannot be shared with '{target.label}'", parameter="tlp")
     linked = _current_raw(conn, principal, _linked(view.seen))
-    strictest = max((tlp.level_of_object(orjson.loads(raw)) or "clear"
-                     for raw in linked.values()), key=tlp.LEVELS.index, default="clear")
+    strictest = max(
+        (tlp.level_of_object(orjson.loads(raw)) or "clear" for raw in linked.values()),
+        key=tlp.LEVELS.index,
+        default="clear",
+    )
     if tlp.LEVELS.index(level) < tlp.LEVELS.index(strictest):
-        raise InvalidInput(f"the report links entities marked TLP:{strictest.upper()}; it cannot be "
-                           f"TLP:{level.upper()}", parameter="tlp")
+        raise InvalidInput(
+            f"the report links entities marked TLP:{strictest.upper()}; it cannot be TLP:{level.upper()}",
+            parameter="tlp",
+        )
     written = _reach(conn, principal, target, set(linked), _observables(view.seen))
-    objects = draft_bundle.build(view, principal, level=level, reliability=reliability, credibility=credibility,
-                                 refer=frozenset(_observables(view.seen) - written))
+    objects = draft_bundle.build(
+        view,
+        principal,
+        level=level,
+        reliability=reliability,
+        credibility=credibility,
+        refer=frozenset(_observables(view.seen) - written),
+    )
     import_objects(conn, principal, objects, audience=audience)
     report_id = view.seen.report_id
     store.update_draft(conn, principal, draft_id, status="published", report_id=report_id)
-    audit.record(conn, principal.user_name, "draft.publish", report_id, draft=draft_id, audience=target.label,
-                 tlp=level, grading=f"{reliability}{credibility}", objects=len(objects))
+    audit.record(
+        conn,
+        principal.user_name,
+        "draft.publish",
+        report_id,
+        draft=draft_id,
+        audience=target.label,
+        tlp=level,
+        grading=f"{reliability}{credibility}",
+        objects=len(objects),
+    )
     return report_id
 
 
@@ -252,7 +321,10 @@ def _reach(conn: Connection, principal: Principal, target, linked: set[str], obs
     hidden = narrower - shareable - written
     if hidden:
         raise InvalidInput(
-            "the report would reveal objects its audience may not see: " + ", ".join(sorted(hidden))
-            + f"; share it more narrowly than '{target.label}' or drop them", parameter="audience")
+            "the report would reveal objects its audience may not see: "
+            + ", ".join(sorted(hidden))
+            + f"; share it more narrowly than '{target.label}' or drop them",
+            parameter="audience",
+        )
     entities.share_own(conn, principal, [own[i][0] for i in sorted(shareable)], target.id)
     return written

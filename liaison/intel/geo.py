@@ -34,8 +34,9 @@ def time_bound(value: str | None, name: str, *, end: bool = False) -> str | None
             return f"{day.isoformat()}T23:59:59.999999Z" if end else f"{day.isoformat()}T00:00:00.000000Z"
         return normalize_timestamp(value)
     except ValueError:
-        raise InvalidInput(f"'{name}' must be a date like 2025-01-31 or a timestamp like 2025-01-31T00:00:00Z",
-                           parameter=name) from None
+        raise InvalidInput(
+            f"'{name}' must be a date like 2025-01-31 or a timestamp like 2025-01-31T00:00:00Z", parameter=name
+        ) from None
 
 
 def checked_types(types: list[str] | None, known: tuple[str, ...], parameter: str = "type") -> tuple[str, ...]:
@@ -44,8 +45,9 @@ def checked_types(types: list[str] | None, known: tuple[str, ...], parameter: st
         return known
     unknown = sorted(set(types) - set(known))
     if unknown:
-        raise InvalidInput(f"unknown {parameter} {', '.join(unknown)}; choose among {', '.join(known)}",
-                           parameter=parameter)
+        raise InvalidInput(
+            f"unknown {parameter} {', '.join(unknown)}; choose among {', '.join(known)}", parameter=parameter
+        )
     return tuple(t for t in known if t in types)
 
 
@@ -116,8 +118,15 @@ def _in_range(first: str | None, last: str | None, since: str | None, until: str
     return (since is None or (last or first) >= since) and (until is None or first <= until)
 
 
-def features(conn: Connection, principal: Principal, *, types: list[str] | None = None, since: str | None = None,
-             until: str | None = None, around: str | None = None) -> dict:
+def features(
+    conn: Connection,
+    principal: Principal,
+    *,
+    types: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    around: str | None = None,
+) -> dict:
     """A GeoJSON FeatureCollection of what `principal` may see on a map, filtered by object type,
     by date (`since`/`until`: dates or timestamps; dated features overlapping the range) and by
     `around` (the features of that object and of objects linked to it)."""
@@ -152,13 +161,21 @@ def features(conn: Connection, principal: Principal, *, types: list[str] | None 
         points = [p for p in points if p]
         if not points or (row.type == "trafficking-route" and len(points) < 2):
             continue
-        properties = {"id": row.stix_id, "type": row.type, "name": display_name(row.type, row.name, obj),
-                      "date": first, "tlp": row.tlp, "places": place_names, **_details(obj)}
+        properties = {
+            "id": row.stix_id,
+            "type": row.type,
+            "name": display_name(row.type, row.name, obj),
+            "date": first,
+            "tlp": row.tlp,
+            "places": place_names,
+            **_details(obj),
+        }
         if row.type == "sighting" and obj.get("sighting_of_ref") in found:
             of = found[obj["sighting_of_ref"]]
             properties["of"] = {"id": of.stix_id, "type": of.type, "name": display_name(of.type, of.name, of.raw)}
-        result.append({"type": "Feature", "id": row.stix_id, "geometry": _geometry(row.type, points),
-                       "properties": properties})
+        result.append(
+            {"type": "Feature", "id": row.stix_id, "geometry": _geometry(row.type, points), "properties": properties}
+        )
     return {"type": "FeatureCollection", "features": result}
 
 

@@ -57,8 +57,12 @@ class Neighbourhood:
     truncated: bool = False
 
     def as_dict(self) -> dict:
-        return {"centre": self.centre, "nodes": [n.as_dict() for n in self.nodes],
-                "edges": [e.as_dict() for e in self.edges], "truncated": self.truncated}
+        return {
+            "centre": self.centre,
+            "nodes": [n.as_dict() for n in self.nodes],
+            "edges": [e.as_dict() for e in self.edges],
+            "truncated": self.truncated,
+        }
 
     def linked_ids(self) -> set[str]:
         """The centre, its neighbours and the relationships linking them."""
@@ -81,8 +85,14 @@ def _node(row) -> Node:
     return Node(row.stix_id, row.type, display_name(row.type, row.name, row.raw), row.tlp, False, row.pk)
 
 
-def neighbourhood(conn: Connection, principal: Principal, stix_id: str, *,
-                  relationship_types: list[str] | None = None, limit: int = 150) -> Neighbourhood:
+def neighbourhood(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    relationship_types: list[str] | None = None,
+    limit: int = 150,
+) -> Neighbourhood:
     """The objects linked to `stix_id` (at most `limit` of them) and the links. `relationship_types`
     keeps only links with those labels (relationship types or reference properties such as
     `object_refs`; `created_by_ref` and marking references only appear when named there)."""
@@ -96,13 +106,13 @@ def neighbourhood(conn: Connection, principal: Principal, stix_id: str, *,
     rels = links.relationships_of(conn, principal, stix_id, types=labels, limit=limit + 1)
     outgoing = links.refs_from(conn, principal, centre.pk, labels=labels, noise=NOISE, limit=limit + 1)
     incoming = links.referrers_of(conn, principal, stix_id, labels=labels, noise=NOISE, limit=limit + 1)
-    candidates: list[Edge] = [
-        Edge(r.stix_id, r.source, r.target, r.relationship_type, "relationship") for r in rels
+    candidates: list[Edge] = [Edge(r.stix_id, r.source, r.target, r.relationship_type, "relationship") for r in rels]
+    candidates += [
+        Edge(f"ref:{r.prop}:{stix_id}:{r.target_id}", stix_id, r.target_id, short_prop(r.prop), "ref") for r in outgoing
     ]
-    candidates += [Edge(f"ref:{r.prop}:{stix_id}:{r.target_id}", stix_id, r.target_id, short_prop(r.prop), "ref")
-                   for r in outgoing]
-    candidates += [Edge(f"ref:{r.prop}:{r.stix_id}:{stix_id}", r.stix_id, stix_id, short_prop(r.prop), "ref")
-                   for r in incoming]
+    candidates += [
+        Edge(f"ref:{r.prop}:{r.stix_id}:{stix_id}", r.stix_id, stix_id, short_prop(r.prop), "ref") for r in incoming
+    ]
     others = {e.target if e.source == stix_id else e.source for e in candidates}
     rows = reads.current_versions(conn, principal, others - {stix_id})
 
@@ -147,7 +157,13 @@ def relations(conn: Connection, principal: Principal, stix_id: str, *, limit: in
     for e in graph.edges:
         outgoing = e.source == stix_id
         other = nodes[e.target if outgoing else e.source]
-        rows.append({"label": e.label, "direction": "out" if outgoing else "in", "edge": e.as_dict(),
-                     "other": other.as_dict(),
-                     "audiences": sorted({h.audience for h in holdings.get(other.pk, [])})})
+        rows.append(
+            {
+                "label": e.label,
+                "direction": "out" if outgoing else "in",
+                "edge": e.as_dict(),
+                "other": other.as_dict(),
+                "audiences": sorted({h.audience for h in holdings.get(other.pk, [])}),
+            }
+        )
     return rows, graph.truncated

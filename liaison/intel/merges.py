@@ -24,8 +24,15 @@ from liaison.stix.validate import ENDPOINTS
 from liaison.store import entities, reads, sharing, tenancy
 
 
-def merge(conn: Connection, principal: Principal, duplicate_id: str, canonical_id: str, *,
-          audience: str = "auto", reason: str | None = None) -> dict:
+def merge(
+    conn: Connection,
+    principal: Principal,
+    duplicate_id: str,
+    canonical_id: str,
+    *,
+    audience: str = "auto",
+    reason: str | None = None,
+) -> dict:
     """Record that `duplicate_id` is the same entity as `canonical_id`; returns the relationship.
     With audience 'auto' the merge is shared as widely as both entities are: with the instance when
     both are, else with a sharing group that sees both, else with the own organisation."""
@@ -42,24 +49,39 @@ def merge(conn: Connection, principal: Principal, duplicate_id: str, canonical_i
         raise Conflict(f"{duplicate_id} is already merged into another entity; split that merge first")
     if canonical_id in canonical_ids(conn, principal, {canonical_id}):
         raise Conflict(f"{canonical_id} is itself merged into another entity; merge into that one")
-    if any(orjson.loads(raw)["target_ref"] == duplicate_id
-           for _id, raw in entities.duplicate_links(conn, principal, {duplicate_id})):
-        raise Conflict(f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, "
-                       "or split those first")
+    if any(
+        orjson.loads(raw)["target_ref"] == duplicate_id
+        for _id, raw in entities.duplicate_links(conn, principal, {duplicate_id})
+    ):
+        raise Conflict(
+            f"other entities are merged into {duplicate_id}; merge {canonical_id} into it instead, or split those first"
+        )
     stamp = clock.now()
-    level = max((tlp.level_of_object(o) or "clear" for o in (duplicate, canonical)),
-                key=tlp.LEVELS.index)
+    level = max((tlp.level_of_object(o) or "clear" for o in (duplicate, canonical)), key=tlp.LEVELS.index)
     relationship = {
-        "type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}",
-        "created": stamp, "modified": stamp, "created_by_ref": principal.org_identity_id,
-        "relationship_type": "duplicate-of", "source_ref": duplicate_id, "target_ref": canonical_id,
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": f"relationship--{uuid.uuid4()}",
+        "created": stamp,
+        "modified": stamp,
+        "created_by_ref": principal.org_identity_id,
+        "relationship_type": "duplicate-of",
+        "source_ref": duplicate_id,
+        "target_ref": canonical_id,
         "description": reason or f"{duplicate.get('name')} is the same entity as {canonical.get('name')}.",
         "object_marking_refs": [tlp.TLP2_IDS[level]],
     }
     audience = _audience_for(conn, principal, {duplicate_id, canonical_id}, level, audience)
     import_objects(conn, principal, [relationship], audience=audience)
-    audit.record(conn, principal.user_name, "entity.merge", relationship["id"],
-                 duplicate=duplicate_id, canonical=canonical_id, audience=audience)
+    audit.record(
+        conn,
+        principal.user_name,
+        "entity.merge",
+        relationship["id"],
+        duplicate=duplicate_id,
+        canonical=canonical_id,
+        audience=audience,
+    )
     return relationship
 
 
@@ -74,12 +96,13 @@ def _audience_for(conn: Connection, principal: Principal, stix_ids: set[str], le
         if not tlp.allows(level, target.kind):
             raise InvalidInput(f"TLP:{level.upper()} entities cannot be merged for '{target.label}'")
         if views.problem(claim, target) is not None:
-            raise InvalidInput(f"not everyone in '{target.label}' sees both entities; merge for a narrower "
-                               "audience, or 'auto'", audience=wanted)
+            raise InvalidInput(
+                f"not everyone in '{target.label}' sees both entities; merge for a narrower audience, or 'auto'",
+                audience=wanted,
+            )
         return wanted
     # Only audiences the principal belongs to: a partner's organisation is not in the instance.
-    wide = sorted((a for a in views.audiences(claim) if a.kind != "org"),
-                  key=lambda a: (a.kind != "instance", a.label))
+    wide = sorted((a for a in views.audiences(claim) if a.kind != "org"), key=lambda a: (a.kind != "instance", a.label))
     return next((target.label for target in wide if tlp.allows(level, target.kind)), "org")
 
 
@@ -104,8 +127,9 @@ def split(conn: Connection, principal: Principal, relationship_id: str) -> dict:
     if current.get("revoked"):
         raise Conflict(f"merge {relationship_id} was already split")
     if current.get("created_by_ref") != principal.org_identity_id:
-        raise Forbidden("only the organisation that merged these entities can split them; "
-                        "add an opinion or a note to disagree")
+        raise Forbidden(
+            "only the organisation that merged these entities can split them; add an opinion or a note to disagree"
+        )
     held = reads.holdings_of(conn, principal, [row.pk]).get(row.pk, [])
     audience = tenancy.audience_spec(next((h.audience for h in held if h.owner == principal.org_name), "org"))
     revoked = {**current, "modified": clock.reserve(1, after=current["modified"])[0], "revoked": True}
@@ -114,12 +138,19 @@ def split(conn: Connection, principal: Principal, relationship_id: str) -> dict:
     if reach.Views(conn, principal, [claim]).problem(claim, target) is not None:
         # The entities went narrower since the merge: rather than be split there, it leaves.
         versions = sharing.chain_versions(conn, principal.org_id, relationship_id, all_versions=True)
-        sharing.remove_audience(conn, principal.org_id, sorted({v.pk for v in versions}), target.id,
-                                principal.org_audience_id)
+        sharing.remove_audience(
+            conn, principal.org_id, sorted({v.pk for v in versions}), target.id, principal.org_audience_id
+        )
         audience = "org"
     import_objects(conn, principal, [revoked], audience=audience)
-    audit.record(conn, principal.user_name, "entity.split", relationship_id,
-                 duplicate=current["source_ref"], canonical=current["target_ref"])
+    audit.record(
+        conn,
+        principal.user_name,
+        "entity.split",
+        relationship_id,
+        duplicate=current["source_ref"],
+        canonical=current["target_ref"],
+    )
     return revoked
 
 
@@ -129,8 +160,14 @@ def merges_of(conn: Connection, principal: Principal, stix_id: str) -> list[dict
     ends = reads.current_versions(conn, principal, {r[k] for r in links for k in ENDPOINTS})
     names = {i: orjson.loads(row.raw).get("name") for i, row in ends.items()}
     return [
-        {"id": r["id"], "duplicate": {"id": r["source_ref"], "name": names[r["source_ref"]]},
-         "canonical": {"id": r["target_ref"], "name": names[r["target_ref"]]},
-         "created_by_ref": r.get("created_by_ref"), "created": r["created"], "description": r.get("description")}
-        for r in links if r["source_ref"] in ends and r["target_ref"] in ends
+        {
+            "id": r["id"],
+            "duplicate": {"id": r["source_ref"], "name": names[r["source_ref"]]},
+            "canonical": {"id": r["target_ref"], "name": names[r["target_ref"]]},
+            "created_by_ref": r.get("created_by_ref"),
+            "created": r["created"],
+            "description": r.get("description"),
+        }
+        for r in links
+        if r["source_ref"] in ends and r["target_ref"] in ends
     ]

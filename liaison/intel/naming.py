@@ -18,7 +18,7 @@ _LONGEST = 80
 
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= _LONGEST else text[:_LONGEST - 1] + "…"
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 1] + "…"
 
 
 def display_name(type_: str, name: str | None, raw: str | dict) -> str:

@@ -56,8 +56,17 @@ def owner_filter(conn: Connection, owner: str | None) -> int | None:
         raise InvalidInput(f"unknown organisation '{owner}'", parameter="owner") from None
 
 
-def make_filters(conn: Connection, *, types=(), owner=None, label=None, modified_after=None,
-                 modified_before=None, text=None, include_revoked=False) -> Filters:
+def make_filters(
+    conn: Connection,
+    *,
+    types=(),
+    owner=None,
+    label=None,
+    modified_after=None,
+    modified_before=None,
+    text=None,
+    include_revoked=False,
+) -> Filters:
     """Filters from user input, checked."""
     return Filters(
         types=tuple(types or ()),
@@ -75,8 +84,9 @@ def _views(conn: Connection, principal: Principal, rows) -> list[ObjectView]:
     return [ObjectView(row.stix_id, row.modified, row.raw, holdings.get(row.pk, [])) for row in rows]
 
 
-def list_objects(conn: Connection, principal: Principal, filters: Filters, *, limit: int = 100,
-                 offset: int = 0) -> Page:
+def list_objects(
+    conn: Connection, principal: Principal, filters: Filters, *, limit: int = 100, offset: int = 0
+) -> Page:
     """A page of the latest versions `principal` may see, newest first, with the total count."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
@@ -113,11 +123,17 @@ def list_versions(conn: Connection, principal: Principal, stix_id: str) -> list[
     read = reads.get_version(conn, principal, stix_id)
     holdings = reads.holdings_of(conn, principal, [row.pk for row in rows], history=True)
     return [
-        {"modified": row.modified, "revoked": row.revoked, "tlp": row.tlp, "chain": row.chain,
-         "claim": None if read is not None and row.chain_org_id == read.chain_org_id else row.chain,
-         "received_at": row.received_at, "superseded_at": row.superseded_at,
-         "current": read is not None and row.pk == read.pk and row.chain_org_id == read.chain_org_id,
-         "holdings": [holding_dict(h) for h in holdings.get(row.pk, []) if h.owner == row.chain]}
+        {
+            "modified": row.modified,
+            "revoked": row.revoked,
+            "tlp": row.tlp,
+            "chain": row.chain,
+            "claim": None if read is not None and row.chain_org_id == read.chain_org_id else row.chain,
+            "received_at": row.received_at,
+            "superseded_at": row.superseded_at,
+            "current": read is not None and row.pk == read.pk and row.chain_org_id == read.chain_org_id,
+            "holdings": [holding_dict(h) for h in holdings.get(row.pk, []) if h.owner == row.chain],
+        }
         for row in rows
     ]
 
@@ -130,8 +146,9 @@ def holding_dict(h: HoldingInfo) -> dict:
     return found
 
 
-def export_bundle(conn: Connection, principal: Principal, filters: Filters, *,
-                  all_versions: bool = False) -> Iterator[bytes]:
+def export_bundle(
+    conn: Connection, principal: Principal, filters: Filters, *, all_versions: bool = False
+) -> Iterator[bytes]:
     """A STIX bundle of what the principal may see, as chunks of JSON. It streams: `conn` must stay
     open until the last chunk is read (an adapter's streaming connection, not the request's)."""
     yield f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":['.encode()
@@ -146,6 +163,9 @@ def whoami(conn: Connection, principal: Principal) -> dict:
     """The caller: user, organisation, role and the audiences it reads and can share with."""
     labels = sorted(a.label for a in tenancy.audiences(conn, principal.audience_ids).values())
     return {
-        "user": principal.user_name, "organisation": principal.org_name,
-        "organisation_identity": principal.org_identity_id, "role": str(principal.role), "audiences": labels,
+        "user": principal.user_name,
+        "organisation": principal.org_name,
+        "organisation_identity": principal.org_identity_id,
+        "role": str(principal.role),
+        "audiences": labels,
     }

@@ -29,8 +29,15 @@ def recently_shared(conn: Connection, principal: Principal, limit: int = 15) -> 
     seen: dict[str, Shared] = {}
     for row in rows:
         if row.stix_id not in seen:
-            seen[row.stix_id] = Shared(row.stix_id, row.type, naming.display_name(row.type, row.name, row.raw),
-                                       row.modified, row.tlp, row.holder, row.added_at)
+            seen[row.stix_id] = Shared(
+                row.stix_id,
+                row.type,
+                naming.display_name(row.type, row.name, row.raw),
+                row.modified,
+                row.tlp,
+                row.holder,
+                row.added_at,
+            )
     return list(seen.values())[:limit]
 
 

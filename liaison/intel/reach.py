@@ -82,8 +82,10 @@ class Views:
             if not held & self._seeing[target.id]:
                 return f"not everyone in '{target.spec}' sees {ref}, which it is about"
             if level and _rank(claim.level) < _rank(level):
-                return (f"{ref}, which it is about, is TLP:{level.upper()}; what is said about it must be "
-                        f"TLP:{level.upper()} or stricter")
+                return (
+                    f"{ref}, which it is about, is TLP:{level.upper()}; what is said about it must be "
+                    f"TLP:{level.upper()} or stricter"
+                )
         return None
 
     def audiences(self, claim: Claim) -> list[tenancy.Audience]:
@@ -109,5 +111,9 @@ def check(conn: Connection, principal: Principal, target: tenancy.Audience, clai
         problem = views.problem(claim, target)
         if problem is not None:
             where = f"object #{claim.index} ({claim.stix_id})" if claim.index is not None else claim.stix_id
-            raise InvalidInput(f"{where}: {problem}; an annotation goes no further than what it is about",
-                               index=claim.index, object_id=claim.stix_id, audience=target.spec)
+            raise InvalidInput(
+                f"{where}: {problem}; an annotation goes no further than what it is about",
+                index=claim.index,
+                object_id=claim.stix_id,
+                audience=target.spec,
+            )

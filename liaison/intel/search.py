@@ -52,8 +52,9 @@ def parse(text: str) -> list[list[Term]]:
             groups[-1].append(Term(value, bool(negated)))
     groups = [g for g in groups if g]
     if groups and not all(any(not t.negated for t in g) for g in groups):
-        raise InvalidInput("each alternative of a search needs a word to look for, not only words to exclude",
-                           parameter="q")
+        raise InvalidInput(
+            "each alternative of a search needs a word to look for, not only words to exclude", parameter="q"
+        )
     return groups
 
 
@@ -110,9 +111,17 @@ def _day(value: str | None, name: str, *, end: bool = False) -> str | None:
     return timestamp_filter((day + timedelta(days=1) if end else day).isoformat() + "T00:00:00Z", name)
 
 
-def make_query(conn: Connection, dialect: str, *, q: str = "", types=(), owner: str | None = None,
-               tlp: str | None = None, modified_from: str | None = None,
-               modified_until: str | None = None) -> store.SearchQuery:
+def make_query(
+    conn: Connection,
+    dialect: str,
+    *,
+    q: str = "",
+    types=(),
+    owner: str | None = None,
+    tlp: str | None = None,
+    modified_from: str | None = None,
+    modified_until: str | None = None,
+) -> store.SearchQuery:
     """A checked query from user input; `dialect` picks the text-query syntax."""
     groups = parse(q)
     match = None
@@ -123,10 +132,14 @@ def make_query(conn: Connection, dialect: str, *, q: str = "", types=(), owner: 
         if not _TYPE.match(type_):
             raise InvalidInput(f"'{type_}' is not a STIX type name", parameter="type")
     if tlp and tlp != "none" and tlp not in tlp_levels.LEVELS:
-        raise InvalidInput(f"unknown TLP level '{tlp}'; levels: {', '.join(tlp_levels.LEVELS)} or none",
-                           parameter="tlp")
+        raise InvalidInput(
+            f"unknown TLP level '{tlp}'; levels: {', '.join(tlp_levels.LEVELS)} or none", parameter="tlp"
+        )
     return store.SearchQuery(
-        match=match, types=types, owner_org_id=owner_filter(conn, owner), tlp=tlp or None,
+        match=match,
+        types=types,
+        owner_org_id=owner_filter(conn, owner),
+        tlp=tlp or None,
         modified_from=_day(modified_from, "modified_from"),
         modified_until=_day(modified_until, "modified_until", end=True),
     )
@@ -142,19 +155,47 @@ def _summary(raw: str) -> str:
     return ""
 
 
-def search(conn: Connection, principal: Principal, *, q: str = "", types=(), owner: str | None = None,
-           tlp: str | None = None, modified_from: str | None = None, modified_until: str | None = None,
-           limit: int = 25, offset: int = 0) -> Results:
+def search(
+    conn: Connection,
+    principal: Principal,
+    *,
+    q: str = "",
+    types=(),
+    owner: str | None = None,
+    tlp: str | None = None,
+    modified_from: str | None = None,
+    modified_until: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> Results:
     """A page of the latest versions `principal` may see that match, best first, with the total."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
     if offset < 0:
         raise InvalidInput("'offset' must not be negative", parameter="offset")
-    query = make_query(conn, conn.dialect.name, q=q, types=types, owner=owner, tlp=tlp,
-                       modified_from=modified_from, modified_until=modified_until)
+    query = make_query(
+        conn,
+        conn.dialect.name,
+        q=q,
+        types=types,
+        owner=owner,
+        tlp=tlp,
+        modified_from=modified_from,
+        modified_until=modified_until,
+    )
     total = store.count(conn, principal, query)
     rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
     holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
-    hits = [Hit(row.stix_id, row.type, naming.display_name(row.type, row.name, row.raw), row.modified, row.tlp,
-                _summary(row.raw), holdings.get(row.pk, [])) for row in rows]
+    hits = [
+        Hit(
+            row.stix_id,
+            row.type,
+            naming.display_name(row.type, row.name, row.raw),
+            row.modified,
+            row.tlp,
+            _summary(row.raw),
+            holdings.get(row.pk, []),
+        )
+        for row in rows
+    ]
     return Results(total, limit, offset, hits)

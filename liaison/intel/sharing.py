@@ -37,8 +37,9 @@ def _held(conn: Connection, principal: Principal, stix_id: str, all_versions: bo
     if rows:
         return rows
     if reads.get_version(conn, principal, stix_id) is not None:
-        raise InvalidInput(f"your organisation holds no version of {stix_id}; only its holders share it",
-                           object_id=stix_id)
+        raise InvalidInput(
+            f"your organisation holds no version of {stix_id}; only its holders share it", object_id=stix_id
+        )
     raise NotFound(NO_OBJECT)
 
 
@@ -52,14 +53,23 @@ def share(conn: Connection, principal: Principal, stix_id: str, audience: str, *
     for row in rows:
         if not tlp.allows(row.tlp, target.kind):
             allowed = " or ".join(tlp.ALLOWED_AUDIENCE_KINDS[row.tlp])
-            raise InvalidInput(f"version {row.modified} of {stix_id} is TLP:{row.tlp.upper()} and cannot be "
-                               f"shared with '{target.label}'; its audience must be: {allowed}",
-                               object_id=stix_id, parameter="audience")
+            raise InvalidInput(
+                f"version {row.modified} of {stix_id} is TLP:{row.tlp.upper()} and cannot be "
+                f"shared with '{target.label}'; its audience must be: {allowed}",
+                object_id=stix_id,
+                parameter="audience",
+            )
     _check_reach(conn, principal, stix_id, target, [row.pk for row in rows])
-    added = sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({r.pk for r in rows}),
-                                 target.id)
-    audit.record(conn, principal.user_name, "object.shared", stix_id, audience=target.label,
-                 versions=added, all_versions=all_versions)
+    added = sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({r.pk for r in rows}), target.id)
+    audit.record(
+        conn,
+        principal.user_name,
+        "object.shared",
+        stix_id,
+        audience=target.label,
+        versions=added,
+        all_versions=all_versions,
+    )
     return {"id": stix_id, "audience": target.label, "added": added}
 
 
@@ -67,21 +77,28 @@ def _annotation_reach(conn: Connection, principal: Principal, stix_id: str, vers
     """(views, claims) for those of the organisation's versions that are annotations (intel.reach)."""
     found: dict[int, tuple[str, str | None, str | None, list[tuple[str, str]]]] = {}
     for pk, _id, type_, level, prop, ref, relationship_type in entities.version_refs(
-            conn, principal.org_id, version_pks, annotation_reach.PROPS):
+        conn, principal.org_id, version_pks, annotation_reach.PROPS
+    ):
         found.setdefault(pk, (type_, level, relationship_type, []))[3].append((prop, ref))
-    claims = [annotation_reach.Claim(stix_id, level, about)
-              for type_, level, relationship_type, refs in found.values()
-              if (about := annotation_reach.about(type_, relationship_type, refs))]
+    claims = [
+        annotation_reach.Claim(stix_id, level, about)
+        for type_, level, relationship_type, refs in found.values()
+        if (about := annotation_reach.about(type_, relationship_type, refs))
+    ]
     return (annotation_reach.Views(conn, principal, claims) if claims else None), claims
 
 
 def _fitting(conn: Connection, principal: Principal, views, claims) -> list[tenancy.Audience]:
-    return [a for a in tenancy.audiences(conn, principal.audience_ids).values()
-            if all(views.problem(c, a) is None and tlp.allows(c.level, a.kind) for c in claims)]
+    return [
+        a
+        for a in tenancy.audiences(conn, principal.audience_ids).values()
+        if all(views.problem(c, a) is None and tlp.allows(c.level, a.kind) for c in claims)
+    ]
 
 
-def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: tenancy.Audience,
-                 version_pks: list[int]) -> None:
+def _check_reach(
+    conn: Connection, principal: Principal, stix_id: str, target: tenancy.Audience, version_pks: list[int]
+) -> None:
     """Refuse to share those of the organisation's versions that are annotations with an audience
     that does not see what they are about; the error names the audiences they may go to."""
     views, claims = _annotation_reach(conn, principal, stix_id, version_pks)
@@ -91,16 +108,21 @@ def _check_reach(conn: Connection, principal: Principal, stix_id: str, target: t
     if problem is None:
         return
     fits = _fitting(conn, principal, views, claims)
-    raise InvalidInput(f"{stix_id}: {problem}; you can share it with: "
-                       f"{', '.join(annotation_reach.specs(fits)) or 'no audience'}",
-                       object_id=stix_id, parameter="audience")
+    raise InvalidInput(
+        f"{stix_id}: {problem}; you can share it with: {', '.join(annotation_reach.specs(fits)) or 'no audience'}",
+        object_id=stix_id,
+        parameter="audience",
+    )
 
 
 def annotation_audiences(conn: Connection, principal: Principal, stix_id: str) -> list[str] | None:
     """The audiences (as 'org', 'group:<name>', 'instance') the organisation's current version of
     an annotation may be shared with, for the object page's form; None for what is no annotation."""
-    rows = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=False) \
-        if principal.org_id is not None else []
+    rows = (
+        sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=False)
+        if principal.org_id is not None
+        else []
+    )
     views, claims = _annotation_reach(conn, principal, stix_id, [r.pk for r in rows])
     return annotation_reach.specs(_fitting(conn, principal, views, claims)) if claims else None
 
@@ -115,14 +137,25 @@ def unshare(conn: Connection, principal: Principal, stix_id: str, audience: str,
     if target.id == principal.org_audience_id:
         others = {row.pk for row in rows if row.audience_id != target.id}
         if {row.pk for row in rows} - others:
-            raise InvalidInput(f"{stix_id} is held for your organisation alone there; nothing to withdraw "
-                               "it to", object_id=stix_id, parameter="audience")
+            raise InvalidInput(
+                f"{stix_id} is held for your organisation alone there; nothing to withdraw it to",
+                object_id=stix_id,
+                parameter="audience",
+            )
     pks = sorted({row.pk for row in rows})
     annotations = sharing.own_annotations(conn, principal.org_id, stix_id, target.id)
     removed = sharing.remove_audience(conn, principal.org_id, pks, target.id, principal.org_audience_id)
     taken = sharing.remove_audience(conn, principal.org_id, annotations, target.id, principal.org_audience_id)
-    audit.record(conn, principal.user_name, "object.unshared", stix_id, audience=target.label,
-                 versions=removed, annotations=taken, all_versions=all_versions)
+    audit.record(
+        conn,
+        principal.user_name,
+        "object.unshared",
+        stix_id,
+        audience=target.label,
+        versions=removed,
+        annotations=taken,
+        all_versions=all_versions,
+    )
     return {"id": stix_id, "audience": target.label, "removed": removed, "annotations_removed": taken}
 
 
@@ -134,5 +167,7 @@ def reach(conn: Connection, principal: Principal, stix_id: str) -> Reach:
     ids = sorted({row.audience_id for row in held if row.live})
     labels = tenancy.audiences(conn, set(ids))
     first = sharing.first_shared(conn, principal.org_id, stix_id, ids)
-    return Reach([(labels[a].label, first[a]) for a in ids if a in labels],
-                 sharing.partners_reached(conn, principal.org_id, stix_id))
+    return Reach(
+        [(labels[a].label, first[a]) for a in ids if a in labels],
+        sharing.partners_reached(conn, principal.org_id, stix_id),
+    )

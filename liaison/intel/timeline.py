@@ -61,8 +61,15 @@ def _scope(conn: Connection, principal: Principal, around: str | None, text: str
     return None
 
 
-def events(conn: Connection, principal: Principal, *, around: str | None = None, text: str | None = None,
-           types: list[str] | None = None, limit: int = 200) -> dict:
+def events(
+    conn: Connection,
+    principal: Principal,
+    *,
+    around: str | None = None,
+    text: str | None = None,
+    types: list[str] | None = None,
+    limit: int = 200,
+) -> dict:
     """Dated events newest first, at most `limit`: those of `around` and the objects linked to it,
     or of the objects whose name contains `text` and those linked to them, or all of them.
     Relationships count only when both their ends are visible; sightings are named after what
@@ -73,9 +80,17 @@ def events(conn: Connection, principal: Principal, *, around: str | None = None,
     text = (text or "").strip() or None
     scope = _scope(conn, principal, around, text)
     if scope is None:  # relationships only when they have a start time
-        rows = [row for kind in wanted for row in links.latest_of_types(
-            conn, principal, [kind], limit=MAX_SCAN,
-            raw_contains='"start_time":' if kind == "relationship" else None)]
+        rows = [
+            row
+            for kind in wanted
+            for row in links.latest_of_types(
+                conn,
+                principal,
+                [kind],
+                limit=MAX_SCAN,
+                raw_contains='"start_time":' if kind == "relationship" else None,
+            )
+        ]
     else:
         rows = [row for row in reads.current_versions(conn, principal, scope).values() if row.type in wanted]
     dated = []
@@ -90,8 +105,14 @@ def events(conn: Connection, principal: Principal, *, around: str | None = None,
 
     found = []
     for row, obj, stamp, prop in dated:
-        event = {"id": row.stix_id, "type": row.type, "name": display_name(row.type, row.name, obj), "date": stamp,
-                 "dated_by": prop, "tlp": row.tlp}
+        event = {
+            "id": row.stix_id,
+            "type": row.type,
+            "name": display_name(row.type, row.name, obj),
+            "date": stamp,
+            "dated_by": prop,
+            "tlp": row.tlp,
+        }
         if row.type == "relationship":
             source, target = nodes.get(obj["source_ref"]), nodes.get(obj["target_ref"])
             if source is None or target is None:

@@ -35,8 +35,13 @@ class Provenance:
     signed_at: str
 
     def body(self) -> dict:
-        return {"extension_type": "property-extension", "origin": self.origin, "key_id": self.key_id,
-                "signature": self.signature, "signed_at": self.signed_at}
+        return {
+            "extension_type": "property-extension",
+            "origin": self.origin,
+            "key_id": self.key_id,
+            "signature": self.signature,
+            "signed_at": self.signed_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,9 @@ def split(obj: dict) -> tuple[dict, Provenance | None]:
     if rest:
         stripped["extensions"] = rest
     try:
-        provenance = Provenance(str(body["origin"]), str(body["key_id"]), str(body["signature"]),
-                                str(body["signed_at"]))
+        provenance = Provenance(
+            str(body["origin"]), str(body["key_id"]), str(body["signature"]), str(body["signed_at"])
+        )
     except (KeyError, TypeError):
         raise InvalidInput("malformed signed-provenance extension") from None
     return stripped, provenance

@@ -9,8 +9,8 @@ import re
 from datetime import UTC, datetime
 
 TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.(\d+))?Z\Z",
-    re.ASCII)
+    r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.(\d+))?Z\Z", re.ASCII
+)
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 

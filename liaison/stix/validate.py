@@ -65,18 +65,49 @@ SDO_REQUIRED: dict[str, tuple[str, ...]] = {
     "extension-definition": ("name", "schema", "version", "extension_types"),
 }
 SCO_REQUIRED: dict[str, tuple[str, ...]] = {
-    "artifact": (), "autonomous-system": ("number",), "directory": ("path",), "domain-name": ("value",),
-    "email-addr": ("value",), "email-message": ("is_multipart",), "file": (), "ipv4-addr": ("value",),
-    "ipv6-addr": ("value",), "mac-addr": ("value",), "mutex": ("name",), "network-traffic": ("protocols",),
-    "process": (), "software": ("name",), "url": ("value",), "user-account": (),
-    "windows-registry-key": (), "x509-certificate": (),
+    "artifact": (),
+    "autonomous-system": ("number",),
+    "directory": ("path",),
+    "domain-name": ("value",),
+    "email-addr": ("value",),
+    "email-message": ("is_multipart",),
+    "file": (),
+    "ipv4-addr": ("value",),
+    "ipv6-addr": ("value",),
+    "mac-addr": ("value",),
+    "mutex": ("name",),
+    "network-traffic": ("protocols",),
+    "process": (),
+    "software": ("name",),
+    "url": ("value",),
+    "user-account": (),
+    "windows-registry-key": (),
+    "x509-certificate": (),
 }
 
 _NAMED = ("name", "description")
 #: String properties checked, by the types whose OASIS schema defines them as strings. `lang` is
 #: a common property of every SDO/SRO ("core" objects, custom ones included).
 STRING_PROPS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("attack-pattern", "campaign", "course-of-action", "identity", "incident", "infrastructure", "intrusion-set", "location", "malware", "report", "threat-actor", "tool", "vulnerability", "extension-definition"), _NAMED),
+    **dict.fromkeys(
+        (
+            "attack-pattern",
+            "campaign",
+            "course-of-action",
+            "identity",
+            "incident",
+            "infrastructure",
+            "intrusion-set",
+            "location",
+            "malware",
+            "report",
+            "threat-actor",
+            "tool",
+            "vulnerability",
+            "extension-definition",
+        ),
+        _NAMED,
+    ),
     "grouping": (*_NAMED, "context"),
     "indicator": (*_NAMED, "pattern", "pattern_type"),
     "malware-analysis": ("product",),
@@ -85,12 +116,18 @@ STRING_PROPS: dict[str, tuple[str, ...]] = {
     "relationship": ("relationship_type", "description"),
     "sighting": ("description",),
     "marking-definition": ("name",),
-    "autonomous-system": ("name",), "mutex": ("name",), "software": ("name",), "file": ("name",),
+    "autonomous-system": ("name",),
+    "mutex": ("name",),
+    "software": ("name",),
+    "file": ("name",),
     **dict.fromkeys(("domain-name", "email-addr", "ipv4-addr", "ipv6-addr", "mac-addr", "url"), ("value",)),
 }
 #: Timestamp properties besides created/modified, by the types that define them.
 TIMESTAMP_PROPS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("campaign", "infrastructure", "intrusion-set", "malware", "sighting", "threat-actor"), ("first_seen", "last_seen")),
+    **dict.fromkeys(
+        ("campaign", "infrastructure", "intrusion-set", "malware", "sighting", "threat-actor"),
+        ("first_seen", "last_seen"),
+    ),
     "indicator": ("valid_from", "valid_until"),
     "report": ("published",),
     "observed-data": ("first_observed", "last_observed"),
@@ -99,7 +136,10 @@ TIMESTAMP_PROPS: dict[str, tuple[str, ...]] = {
 }
 #: Lists of strings besides labels, by the types that define them.
 STRING_LIST_PROPS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("attack-pattern", "campaign", "infrastructure", "intrusion-set", "malware", "threat-actor", "tool"), ("aliases",)),
+    **dict.fromkeys(
+        ("attack-pattern", "campaign", "infrastructure", "intrusion-set", "malware", "threat-actor", "tool"),
+        ("aliases",),
+    ),
     "extension-definition": ("extension_types",),
 }
 #: References the store relies on, on every object: a malformed one is an error.
@@ -108,15 +148,23 @@ COMMON_REFS = frozenset({"created_by_ref", "object_marking_refs"})
 #: is an error. (They leave SCO references, malware `sample_refs` and observed-data `object_refs`
 #: plain strings, so those are tolerated like custom references.)
 STANDARD_REFS: dict[str, frozenset[str]] = {
-    kind: COMMON_REFS | refs for kind, refs in {
+    kind: COMMON_REFS | refs
+    for kind, refs in {
         "relationship": set(ENDPOINTS),
         "sighting": {"sighting_of_ref", "observed_data_refs", "where_sighted_refs"},
-        "grouping": {"object_refs"}, "note": {"object_refs"}, "opinion": {"object_refs"},
+        "grouping": {"object_refs"},
+        "note": {"object_refs"},
+        "opinion": {"object_refs"},
         "report": {"object_refs"},
         "language-content": {"object_ref"},
         "malware": {"operating_system_refs"},
-        "malware-analysis": {"host_vm_ref", "operating_system_ref", "installed_software_refs",
-                             "analysis_sco_refs", "sample_ref"},
+        "malware-analysis": {
+            "host_vm_ref",
+            "operating_system_ref",
+            "installed_software_refs",
+            "analysis_sco_refs",
+            "sample_ref",
+        },
     }.items()
 }
 _REF_SUFFIXES = ("_ref", "_refs")
@@ -171,8 +219,11 @@ def validate_object(obj: object, index: int) -> list[tuple[str, str]]:
     elif not sco and (kind in SDO_REQUIRED or "created" in obj or "modified" in obj):
         core = True
         if "spec_version" not in obj:
-            raise fail(f"missing required property 'spec_version' for type '{kind}' (STIX 2.0 content, "
-                       "which has none, is not accepted: Liaison stores STIX 2.1)", "spec_version")
+            raise fail(
+                f"missing required property 'spec_version' for type '{kind}' (STIX 2.0 content, "
+                "which has none, is not accepted: Liaison stores STIX 2.1)",
+                "spec_version",
+            )
         required = ("created", "modified", *required)
     for prop in required:
         if prop not in obj:
@@ -248,8 +299,12 @@ def _check_common(obj: dict, kind: str, core: bool, fail) -> None:
         if not isinstance(markings, list):
             raise fail("'granular_markings' must be a list", "granular_markings")
         for marking in markings:
-            if not isinstance(marking, dict) or not isinstance(marking.get("selectors"), list) \
-                    or not marking["selectors"] or ("marking_ref" not in marking and "lang" not in marking):
+            if (
+                not isinstance(marking, dict)
+                or not isinstance(marking.get("selectors"), list)
+                or not marking["selectors"]
+                or ("marking_ref" not in marking and "lang" not in marking)
+            ):
                 raise fail("each granular marking needs 'selectors' and 'marking_ref' or 'lang'", "granular_markings")
 
 

@@ -21,10 +21,14 @@ def chain_head(conn: Connection) -> str | None:
     return conn.execute(select(audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)).scalar()
 
 
-def append(conn: Connection, *, at: str, actor: str, action: str, target: str | None, detail: str,
-           prev_hash: str, digest: str) -> None:
-    conn.execute(audit_event.insert().values(at=at, actor=actor, action=action, target=target, detail=detail,
-                                             prev_hash=prev_hash, hash=digest))
+def append(
+    conn: Connection, *, at: str, actor: str, action: str, target: str | None, detail: str, prev_hash: str, digest: str
+) -> None:
+    conn.execute(
+        audit_event.insert().values(
+            at=at, actor=actor, action=action, target=target, detail=detail, prev_hash=prev_hash, hash=digest
+        )
+    )
 
 
 def newest(conn: Connection, action: str | None = None, limit: int = 1000) -> list:

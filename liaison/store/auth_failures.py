@@ -15,13 +15,18 @@ def serialise(conn: Connection, key: str) -> None:
     other's transaction instead of counting past each other."""
     upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = upsert(auth_lock).values(key=key, failures=0)
-    conn.execute(statement.on_conflict_do_update(index_elements=[auth_lock.c.key], set_={"key": statement.excluded.key}))
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=[auth_lock.c.key], set_={"key": statement.excluded.key})
+    )
 
 
 def locked_until(conn: Connection, keys: list[str]) -> list[str]:
     """The lock-out ends recorded for these keys (past ones included)."""
-    return [until for until in conn.execute(select(auth_lock.c.locked_until).where(
-        auth_lock.c.key.in_(keys), auth_lock.c.locked_until.is_not(None))).scalars()]
+    return list(
+        conn.execute(
+            select(auth_lock.c.locked_until).where(auth_lock.c.key.in_(keys), auth_lock.c.locked_until.is_not(None))
+        ).scalars()
+    )
 
 
 def record(conn: Connection, key: str, at: str, window_start: str) -> tuple[int, int]:
@@ -44,17 +49,25 @@ def lock(conn: Connection, key: str, failures: int, until: str) -> None:
 def clear(conn: Connection, key: str) -> bool:
     """Forget a key's failures and lock-out; whether it was locked out."""
     conn.execute(delete(auth_failure).where(auth_failure.c.key == key))
-    return conn.execute(delete(auth_lock).where(auth_lock.c.key == key, auth_lock.c.locked_until.is_not(None))).rowcount > 0
+    return (
+        conn.execute(delete(auth_lock).where(auth_lock.c.key == key, auth_lock.c.locked_until.is_not(None))).rowcount
+        > 0
+    )
 
 
 def failures(conn: Connection, keys: list[str]) -> dict[str, int]:
     """How many failures each key has on record."""
-    return dict(conn.execute(select(auth_failure.c.key, func.count()).where(auth_failure.c.key.in_(keys))
-                             .group_by(auth_failure.c.key)).all())
+    return dict(
+        conn.execute(
+            select(auth_failure.c.key, func.count()).where(auth_failure.c.key.in_(keys)).group_by(auth_failure.c.key)
+        ).all()
+    )
 
 
 def locked(conn: Connection, now: str, prefix: str) -> list:
     """Lock rows (key, failures, locked_until) of keys starting with `prefix` locked out at `now`."""
-    return conn.execute(select(auth_lock).where(auth_lock.c.key.startswith(prefix, autoescape=True),
-                                                auth_lock.c.locked_until > now)
-                        .order_by(auth_lock.c.key)).all()
+    return conn.execute(
+        select(auth_lock)
+        .where(auth_lock.c.key.startswith(prefix, autoescape=True), auth_lock.c.locked_until > now)
+        .order_by(auth_lock.c.key)
+    ).all()

@@ -70,14 +70,22 @@ def collections_for(conn: Connection, principal: Principal) -> list[Collection]:
     """The collections `principal` reads: its organisation's, its groups', the instance's — exactly
     the audiences it belongs to (`principal.audience_ids`), so no other audience is ever named."""
     rows = conn.execute(
-        select(audience.c.collection_id, audience.c.id, audience.c.kind, organization.c.name, sharing_group.c.name,
-               sharing_group.c.description)
+        select(
+            audience.c.collection_id,
+            audience.c.id,
+            audience.c.kind,
+            organization.c.name,
+            sharing_group.c.name,
+            sharing_group.c.description,
+        )
         .outerjoin(organization, organization.c.id == audience.c.org_id)
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
         .where(audience.c.id.in_(sorted(principal.audience_ids)))
     ).all()
-    found = [Collection(collection_id, audience_id, kind, audience_label(kind, org, group), org or group, description)
-             for collection_id, audience_id, kind, org, group, description in rows]
+    found = [
+        Collection(collection_id, audience_id, kind, audience_label(kind, org, group), org or group, description)
+        for collection_id, audience_id, kind, org, group, description in rows
+    ]
     return sorted(found, key=lambda c: (_KIND_ORDER[c.kind], c.name or ""))
 
 
@@ -87,10 +95,16 @@ def _version_filter(principal: Principal, audience_id: int, versions: tuple[str,
     other_v, other_h = V.alias("other_v"), H.alias("other_h")
 
     def extreme(fn):
-        return select(fn(other_v.c.modified)).select_from(
-            other_v.join(other_h, other_h.c.version_pk == other_v.c.pk)
-        ).where(other_v.c.stix_id == V.c.stix_id, other_h.c.org_id == H.c.org_id,
-                in_collection(principal, audience_id, other_h, probe=True)).scalar_subquery()
+        return (
+            select(fn(other_v.c.modified))
+            .select_from(other_v.join(other_h, other_h.c.version_pk == other_v.c.pk))
+            .where(
+                other_v.c.stix_id == V.c.stix_id,
+                other_h.c.org_id == H.c.org_id,
+                in_collection(principal, audience_id, other_h, probe=True),
+            )
+            .scalar_subquery()
+        )
 
     conditions = []
     if "last" in versions:
@@ -103,8 +117,9 @@ def _version_filter(principal: Principal, audience_id: int, versions: tuple[str,
     return or_(*conditions)
 
 
-def entries(conn: Connection, principal: Principal, audience_id: int, query: Query,
-            stix_id: str | None = None) -> tuple[list[Entry], bool]:
+def entries(
+    conn: Connection, principal: Principal, audience_id: int, query: Query, stix_id: str | None = None
+) -> tuple[list[Entry], bool]:
     """A page of the object versions the collection of `audience_id` holds, as `principal` reads it,
     in date_added order, and whether more follow. An audience `principal` does not belong to holds
     nothing (in_collection), exactly like one that does not exist."""
@@ -139,23 +154,44 @@ def withdraw(conn: Connection, org_id: int, audience_id: int, stix_id: str, modi
     the versions nobody holds any more. Returns how many holdings went. The caller found the
     versions through `entries`, so only what the organisation's principal reads is touched."""
     pks = conn.execute(select(V.c.pk).where(V.c.stix_id == stix_id, V.c.modified.in_(modifieds))).scalars().all()
-    removed = conn.execute(delete(H).where(H.c.version_pk.in_(pks), H.c.org_id == org_id,
-                                           H.c.audience_id == audience_id)).rowcount
+    removed = conn.execute(
+        delete(H).where(H.c.version_pk.in_(pks), H.c.org_id == org_id, H.c.audience_id == audience_id)
+    ).rowcount
     if removed:
         conn.execute(delete(V).where(V.c.pk.in_(pks), ~exists(select(1).where(H.c.version_pk == V.c.pk))))
     return removed
 
 
-def save_status(conn: Connection, status_id: str, user_id: int, request_timestamp: str, *, total: int,
-                successes: int, failures: int, details: str) -> None:
+def save_status(
+    conn: Connection,
+    status_id: str,
+    user_id: int,
+    request_timestamp: str,
+    *,
+    total: int,
+    successes: int,
+    failures: int,
+    details: str,
+) -> None:
     """Keep the status resource of a completed envelope (`details`: its successes and failures, JSON)."""
-    conn.execute(taxii_status.insert().values(
-        id=status_id, user_id=user_id, request_timestamp=request_timestamp, status="complete", total_count=total,
-        success_count=successes, failure_count=failures, pending_count=0, details=details))
+    conn.execute(
+        taxii_status.insert().values(
+            id=status_id,
+            user_id=user_id,
+            request_timestamp=request_timestamp,
+            status="complete",
+            total_count=total,
+            success_count=successes,
+            failure_count=failures,
+            pending_count=0,
+            details=details,
+        )
+    )
 
 
 def status_of(conn: Connection, status_id: str, user_id: int | None):
     """A status resource's row, if the user `user_id` sent its envelope (None otherwise: another
     user's status answers as one that does not exist)."""
-    return conn.execute(select(taxii_status).where(taxii_status.c.id == status_id,
-                                                   taxii_status.c.user_id == user_id)).first()
+    return conn.execute(
+        select(taxii_status).where(taxii_status.c.id == status_id, taxii_status.c.user_id == user_id)
+    ).first()

@@ -32,8 +32,11 @@ def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | N
     """(stamp, object id) of the earliest holding `principal` may see: it changes only when the
     store is emptied or restored."""
     row = conn.execute(
-        select(holding.c.added_at, V.c.stix_id).join(V, V.c.pk == holding.c.version_pk)
-        .where(holding_visible(principal)).order_by(holding.c.added_at).limit(1)
+        select(holding.c.added_at, V.c.stix_id)
+        .join(V, V.c.pk == holding.c.version_pk)
+        .where(holding_visible(principal))
+        .order_by(holding.c.added_at)
+        .limit(1)
     ).first()
     return (row.added_at, row.stix_id) if row else None
 
@@ -47,9 +50,11 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
             select(V.c.stix_id, V.c.raw)
             .join(edge, edge.c.version_pk == V.c.pk)
             .where(
-                and_(edge.c.prop.in_(ENDPOINTS), edge.c.target_id.in_(part),
-                     edge.c.relationship_type == "duplicate-of"),
-                V.c.type == "relationship", current(principal),
+                and_(
+                    edge.c.prop.in_(ENDPOINTS), edge.c.target_id.in_(part), edge.c.relationship_type == "duplicate-of"
+                ),
+                V.c.type == "relationship",
+                current(principal),
             )
         )
         found.update(rows.all())
@@ -67,8 +72,9 @@ def audiences_seeing(conn: Connection, audience_id: int, kind: str) -> set[int]:
     return wide
 
 
-def current_holdings(conn: Connection, principal: Principal,
-                     stix_ids: set[str]) -> dict[str, tuple[str | None, frozenset[int]]]:
+def current_holdings(
+    conn: Connection, principal: Principal, stix_ids: set[str]
+) -> dict[str, tuple[str | None, frozenset[int]]]:
     """For each of `stix_ids` that `principal` sees: the TLP of its latest visible version
     (access.predicate.latest_visible, revoked or not) and the audiences that content is held for,
     among the holdings `principal` may see. Invisible and unknown ids are absent alike."""
@@ -78,8 +84,7 @@ def current_holdings(conn: Connection, principal: Principal,
         rows = conn.execute(
             select(V.c.stix_id, V.c.tlp, holding.c.audience_id)
             .join(holding, holding.c.version_pk == V.c.pk)
-            .where(V.c.stix_id.in_(part), holding_visible(principal),
-                   current(principal, include_revoked=True))
+            .where(V.c.stix_id.in_(part), holding_visible(principal), current(principal, include_revoked=True))
         )
         for stix_id, level, audience_id in rows:
             levels[stix_id] = level
@@ -87,7 +92,9 @@ def current_holdings(conn: Connection, principal: Principal,
     return {stix_id: (levels[stix_id], frozenset(held[stix_id])) for stix_id in levels}
 
 
-def not_shared_with(conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int, kind: str) -> set[str]:
+def not_shared_with(
+    conn: Connection, principal: Principal, stix_ids: set[str], audience_id: int, kind: str
+) -> set[str]:
     """Those of `stix_ids` whose latest version `principal` sees is not shared with every member
     of the audience `audience_id` (of `kind`), judging by the holdings `principal` may see
     (audiences_seeing); the own organisation sees all its members see. Invisible ids count as not
@@ -108,8 +115,11 @@ def version_refs(conn: Connection, org_id: int, version_pks: list[int], props: t
         found += conn.execute(
             select(V.c.pk, V.c.stix_id, V.c.type, V.c.tlp, edge.c.prop, edge.c.target_id, edge.c.relationship_type)
             .join(edge, edge.c.version_pk == V.c.pk)
-            .where(V.c.pk.in_(part), edge.c.prop.in_(props),
-                   exists(select(1).where(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id)))
+            .where(
+                V.c.pk.in_(part),
+                edge.c.prop.in_(props),
+                exists(select(1).where(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id)),
+            )
         ).all()
     return found
 
@@ -123,7 +133,8 @@ def own_current(conn: Connection, principal: Principal, stix_ids: set[str]) -> d
     for part in chunks(sorted(stix_ids)):
         rows = conn.execute(
             select(V.c.stix_id, V.c.pk, V.c.tlp).where(
-                V.c.stix_id.in_(part), current(principal, include_revoked=True), own_live(principal, V.c.pk))
+                V.c.stix_id.in_(part), current(principal, include_revoked=True), own_live(principal, V.c.pk)
+            )
         )
         found.update((stix_id, (pk, level)) for stix_id, pk, level in rows)
     return found

@@ -33,8 +33,20 @@ from liaison.store.search import index_documents
 from liaison.store.stamps import date_added_stamps, take_write_lock
 from liaison.store.tenancy import audience_kinds
 
-_VERSION_COLUMNS = ("stix_id", "modified", "type", "spec_version", "created", "revoked", "tlp", "name",
-                    "created_by_ref", "raw", "digest", "owner_org_id")
+_VERSION_COLUMNS = (
+    "stix_id",
+    "modified",
+    "type",
+    "spec_version",
+    "created",
+    "revoked",
+    "tlp",
+    "name",
+    "created_by_ref",
+    "raw",
+    "digest",
+    "owner_org_id",
+)
 _HOLDING_COLUMNS = ("version_pk", "org_id", "audience_id", "added_at", "added_by", "superseded_at")
 
 V = object_version
@@ -72,8 +84,20 @@ class PreparedVersion:
 
     def row(self, owner_org_id: int | None) -> tuple:
         """The object_version row, in _VERSION_COLUMNS order."""
-        return (self.stix_id, self.modified, self.type, self.spec_version, self.created, self.revoked,
-                self.tlp, self.name, self.created_by_ref, self.raw, self.digest, owner_org_id)
+        return (
+            self.stix_id,
+            self.modified,
+            self.type,
+            self.spec_version,
+            self.created,
+            self.revoked,
+            self.tlp,
+            self.name,
+            self.created_by_ref,
+            self.raw,
+            self.digest,
+            owner_org_id,
+        )
 
 
 @dataclass(slots=True)
@@ -93,8 +117,11 @@ class WriteResult:
 def version_pks(conn: Connection, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
     """The primary keys of the stored contents among `keys` ((stix_id, modified, digest))."""
     columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk]
-    return {(stix_id, modified, digest): pk for stix_id, modified, digest, pk
-            in _rows_for_ids(conn, columns, list({key[0] for key in keys})) if (stix_id, modified, digest) in keys}
+    return {
+        (stix_id, modified, digest): pk
+        for stix_id, modified, digest, pk in _rows_for_ids(conn, columns, list({key[0] for key in keys}))
+        if (stix_id, modified, digest) in keys
+    }
 
 
 def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
@@ -102,7 +129,11 @@ def _rows_for_ids(conn: Connection, columns: list, stix_ids: list[str]):
     one join with the unnested array, which it plans as index probes even while the table's
     statistics are stale during a large import; SQLite gets IN lists within its parameter limit."""
     if conn.dialect.name == "postgresql":
-        wanted = func.unnest(bindparam("ids", stix_ids, type_=ARRAY(String))).table_valued("id").render_derived(name="wanted")
+        wanted = (
+            func.unnest(bindparam("ids", stix_ids, type_=ARRAY(String)))
+            .table_valued("id")
+            .render_derived(name="wanted")
+        )
         yield from conn.execute(select(*columns).select_from(wanted.join(V, V.c.stix_id == wanted.c.id)))
         return
     for part in chunks(stix_ids):
@@ -128,8 +159,15 @@ class _Chain(NamedTuple):
 def _stored(conn: Connection, principal: Principal, stix_ids: list[str]):
     """What is stored of these ids: {(id, modified, digest): _Content} and {id: owner org id}.
     Existence keeps the key unique and the owner fixed; only visibility informs the caller."""
-    columns = [V.c.stix_id, V.c.modified, V.c.digest, V.c.pk, V.c.owner_org_id, V.c.revoked,
-               visible(principal, V.c.pk).label("seen")]
+    columns = [
+        V.c.stix_id,
+        V.c.modified,
+        V.c.digest,
+        V.c.pk,
+        V.c.owner_org_id,
+        V.c.revoked,
+        visible(principal, V.c.pk).label("seen"),
+    ]
     contents, owners = {}, {}
     for stix_id, modified, digest, pk, owner, revoked, seen in _rows_for_ids(conn, columns, stix_ids):
         contents[(stix_id, modified, digest)] = _Content(pk, bool(seen), bool(revoked))
@@ -137,7 +175,9 @@ def _stored(conn: Connection, principal: Principal, stix_ids: list[str]):
     return contents, owners
 
 
-def _chains(conn: Connection, org_id: int, contents: dict[tuple[str, str, str], _Content]) -> dict[tuple[str, str], _Chain]:
+def _chains(
+    conn: Connection, org_id: int, contents: dict[tuple[str, str, str], _Content]
+) -> dict[tuple[str, str], _Chain]:
     """(stix_id, modified) -> organisation `org_id`'s holdings there, among the stored `contents`.
     Holdings are looked up by version key in chunks: a join would be planned on statistics that
     go stale while one large import grows the tables, and walk every holding for each row."""
@@ -145,17 +185,26 @@ def _chains(conn: Connection, org_id: int, contents: dict[tuple[str, str, str], 
     rows: dict[tuple[str, str], list] = defaultdict(list)
     for part in chunks(sorted(by_pk)):
         for pk, audience_id, superseded in conn.execute(
-                select(holding.c.version_pk, holding.c.audience_id, holding.c.superseded_at)
-                .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part))):
+            select(holding.c.version_pk, holding.c.audience_id, holding.c.superseded_at).where(
+                holding.c.org_id == org_id, holding.c.version_pk.in_(part)
+            )
+        ):
             (stix_id, modified, digest), revoked = by_pk[pk]
             rows[(stix_id, modified)].append((digest, pk, revoked, audience_id, superseded))
     chains = {}
     for key, found in rows.items():
-        live = [(digest, pk, revoked, audience_id) for digest, pk, revoked, audience_id, superseded in found
-                if superseded is None]
+        live = [
+            (digest, pk, revoked, audience_id)
+            for digest, pk, revoked, audience_id, superseded in found
+            if superseded is None
+        ]
         chains[key] = _Chain(
-            live[0][1] if live else None, live[0][0] if live else None, bool(live and live[0][2]),
-            frozenset(a for *_, a in live), frozenset(digest for digest, *_ in found))
+            live[0][1] if live else None,
+            live[0][0] if live else None,
+            bool(live and live[0][2]),
+            frozenset(a for *_, a in live),
+            frozenset(digest for digest, *_ in found),
+        )
     return chains
 
 
@@ -175,7 +224,8 @@ def _check_revocation(versions: list[PreparedVersion], chains: dict[tuple[str, s
         if cut is not None and v.modified > cut and not v.revoked:
             raise InvalidInput(
                 f"object #{v.index} ({v.stix_id}): it was revoked at {cut}; revoked objects get no later versions",
-                index=v.index, object_id=v.stix_id,
+                index=v.index,
+                object_id=v.stix_id,
             )
 
 
@@ -235,9 +285,11 @@ def write_batch(
         state = keys.get((v.stix_id, v.modified))
         if state is None:
             chain = chains.get((v.stix_id, v.modified))
-            state = keys[(v.stix_id, v.modified)] = _Key(
-                chain.live_digest, chain.audiences, set(chain.received), chain.live_pk) if chain else \
-                _Key(None, frozenset(), set(), None)
+            state = keys[(v.stix_id, v.modified)] = (
+                _Key(chain.live_digest, chain.audiences, set(chain.received), chain.live_pk)
+                if chain
+                else _Key(None, frozenset(), set(), None)
+            )
         if state.live_digest == v.digest:
             if audience_id in state.audiences:
                 result.already_held += 1
@@ -267,30 +319,54 @@ def write_batch(
 
     pk_of = {key: content.pk for key, content in contents.items()}
     if fresh:
-        insert_rows(conn, V, _VERSION_COLUMNS, [
-            v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id))) for v in fresh.values()])
+        insert_rows(
+            conn,
+            V,
+            _VERSION_COLUMNS,
+            [v.row(owners.setdefault(v.stix_id, owner_of_new.get(v.stix_id))) for v in fresh.values()],
+        )
         new_pks = version_pks(conn, set(fresh))
         pk_of.update(new_pks)
         index_documents(conn, [(new_pks[key], v.document) for key, v in fresh.items()])
-        insert_rows(conn, object_label, ("version_pk", "label"), (
-            (new_pks[key], label) for key, v in fresh.items() for label in dict.fromkeys(v.labels)))
-        insert_rows(conn, edge, ("version_pk", "prop", "target_id", "relationship_type"), (
-            # Relationship edges carry the relationship type; other embedded refs do not.
-            (new_pks[key], prop, target, v.relationship_type if prop in ENDPOINTS else None)
-            for key, v in fresh.items() for prop, target in v.refs))
+        insert_rows(
+            conn,
+            object_label,
+            ("version_pk", "label"),
+            ((new_pks[key], label) for key, v in fresh.items() for label in dict.fromkeys(v.labels)),
+        )
+        insert_rows(
+            conn,
+            edge,
+            ("version_pk", "prop", "target_id", "relationship_type"),
+            (
+                # Relationship edges carry the relationship type; other embedded refs do not.
+                (new_pks[key], prop, target, v.relationship_type if prop in ENDPOINTS else None)
+                for key, v in fresh.items()
+                for prop, target in v.refs
+            ),
+        )
 
     now = clock.now()
     for part in chunks(superseded):
-        conn.execute(update(holding).where(holding.c.org_id == org_id, holding.c.version_pk.in_(part),
-                                           holding.c.superseded_at.is_(None)).values(superseded_at=now))
+        conn.execute(
+            update(holding)
+            .where(holding.c.org_id == org_id, holding.c.version_pk.in_(part), holding.c.superseded_at.is_(None))
+            .values(superseded_at=now)
+        )
 
     new_holdings = [(pk, audience_id, None) for pk in share]
     for move in moves:
         pk = pk_of[(move.version.stix_id, move.version.modified, move.version.digest)]
         new_holdings += [(pk, a, now if move.superseded else None) for a in sorted(move.audiences)]
     stamps = date_added_stamps(conn, len(new_holdings))
-    insert_rows(conn, holding, _HOLDING_COLUMNS, (
-        (pk, org_id, audience, stamp, principal.user_id, gone)
-        for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)))
+    insert_rows(
+        conn,
+        holding,
+        _HOLDING_COLUMNS,
+        (
+            (pk, org_id, audience, stamp, principal.user_id, gone)
+            for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)
+        ),
+    )
     result.new_holdings = len(share) + len(moves)
     return result

@@ -30,8 +30,9 @@ def prop_matches(column, labels: Iterable[str]):
     return or_(*(or_(column == label, column.endswith(f".{label}", autoescape=True)) for label in labels))
 
 
-def latest_of_types(conn: Connection, principal: Principal, types: Iterable[str], *, limit: int,
-                    raw_contains: str | None = None) -> list:
+def latest_of_types(
+    conn: Connection, principal: Principal, types: Iterable[str], *, limit: int, raw_contains: str | None = None
+) -> list:
     """Current versions of objects of these types, most recently modified first, at most `limit`;
     with `raw_contains`, only those whose JSON contains that text (a cheap pre-filter)."""
     query = select(*VERSION_COLUMNS).where(V.c.type.in_(sorted(set(types))), current(principal))
@@ -40,8 +41,9 @@ def latest_of_types(conn: Connection, principal: Principal, types: Iterable[str]
     return conn.execute(query.order_by(V.c.modified.desc(), V.c.pk.desc()).limit(limit)).all()
 
 
-def relationships_of(conn: Connection, principal: Principal, stix_id: str, *,
-                     types: Iterable[str] | None = None, limit: int) -> list:
+def relationships_of(
+    conn: Connection, principal: Principal, stix_id: str, *, types: Iterable[str] | None = None, limit: int
+) -> list:
     """Current relationships with `stix_id` as source or target whose other end is visible, most
     recently modified first, at most `limit` each way; rows of (stix_id, relationship_type,
     source, target, modified)."""
@@ -49,13 +51,22 @@ def relationships_of(conn: Connection, principal: Principal, stix_id: str, *,
     found = {}
     for mine, other in ((source, target), (target, source)):
         query = (
-            select(V.c.stix_id, source.c.relationship_type, source.c.target_id.label("source"),
-                   target.c.target_id.label("target"), V.c.modified)
+            select(
+                V.c.stix_id,
+                source.c.relationship_type,
+                source.c.target_id.label("source"),
+                target.c.target_id.label("target"),
+                V.c.modified,
+            )
             .select_from(V)
             .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
             .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
-            .where(mine.c.target_id == stix_id, V.c.type == "relationship", current(principal),
-                   _has_visible_version(principal, other.c.target_id))
+            .where(
+                mine.c.target_id == stix_id,
+                V.c.type == "relationship",
+                current(principal),
+                _has_visible_version(principal, other.c.target_id),
+            )
         )
         if types is not None:
             query = query.where(source.c.relationship_type.in_(sorted(set(types))))
@@ -71,28 +82,44 @@ def _ref_filter(labels: Iterable[str] | None, noise: Iterable[str]):
     return not_(prop_matches(edge.c.prop, noise))
 
 
-def refs_from(conn: Connection, principal: Principal, version_pk: int, *, labels: Iterable[str] | None,
-              noise: Iterable[str], limit: int) -> list:
+def refs_from(
+    conn: Connection,
+    principal: Principal,
+    version_pk: int,
+    *,
+    labels: Iterable[str] | None,
+    noise: Iterable[str],
+    limit: int,
+) -> list:
     """The references embedded in version `version_pk` (relationship endpoints included) whose
     target is visible, in document order; rows of (prop, target_id)."""
-    query = (
-        select(edge.c.prop, edge.c.target_id)
-        .where(edge.c.version_pk == version_pk, visible(principal, edge.c.version_pk), _ref_filter(labels, noise),
-               _has_visible_version(principal, edge.c.target_id))
+    query = select(edge.c.prop, edge.c.target_id).where(
+        edge.c.version_pk == version_pk,
+        visible(principal, edge.c.version_pk),
+        _ref_filter(labels, noise),
+        _has_visible_version(principal, edge.c.target_id),
     )
     return conn.execute(query.limit(limit)).all()
 
 
-def referrers_of(conn: Connection, principal: Principal, stix_id: str, *, labels: Iterable[str] | None,
-                 noise: Iterable[str], limit: int) -> list:
+def referrers_of(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    labels: Iterable[str] | None,
+    noise: Iterable[str],
+    limit: int,
+) -> list:
     """Current objects that embed a reference to `stix_id` (reports, notes, sightings, ...; not
     relationship endpoints), most recently modified first; rows of (stix_id, prop, modified)."""
     query = (
         select(V.c.stix_id, edge.c.prop, V.c.modified)
         .select_from(V)
         .join(edge, edge.c.version_pk == V.c.pk)
-        .where(edge.c.target_id == stix_id, edge.c.prop.not_in(ENDPOINTS), _ref_filter(labels, noise),
-               current(principal))
+        .where(
+            edge.c.target_id == stix_id, edge.c.prop.not_in(ENDPOINTS), _ref_filter(labels, noise), current(principal)
+        )
         .order_by(V.c.modified.desc(), V.c.pk.desc())
     )
     return conn.execute(query.limit(limit)).all()
@@ -102,7 +129,8 @@ def referring_versions(conn: Connection, principal: Principal, target_id: str, p
     """Current versions whose properties `props` refer to `target_id` (the notes, opinions, sightings
     and reports about it), oldest first: rows of (pk, stix_id, type, modified, tlp, raw)."""
     return conn.execute(
-        select(V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.raw).distinct()
+        select(V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.raw)
+        .distinct()
         .join(edge, edge.c.version_pk == V.c.pk)
         .where(edge.c.target_id == target_id, edge.c.prop.in_(props), current(principal))
         .order_by(V.c.modified, V.c.pk)
@@ -120,9 +148,13 @@ def located_at(conn: Connection, principal: Principal, source_ids: Iterable[str]
             .select_from(V)
             .join(source, and_(source.c.version_pk == V.c.pk, source.c.prop == "source_ref"))
             .join(target, and_(target.c.version_pk == V.c.pk, target.c.prop == "target_ref"))
-            .where(source.c.target_id.in_(part), source.c.relationship_type == "located-at",
-                   V.c.type == "relationship", current(principal),
-                   _has_visible_version(principal, target.c.target_id))
+            .where(
+                source.c.target_id.in_(part),
+                source.c.relationship_type == "located-at",
+                V.c.type == "relationship",
+                current(principal),
+                _has_visible_version(principal, target.c.target_id),
+            )
             .order_by(V.c.modified.desc(), V.c.pk.desc())
         )
         found += conn.execute(query).all()

@@ -29,9 +29,15 @@ class Partner:
 
 
 def _select():
-    return (select(partner.c.id, partner.c.name, partner.c.url, partner.c.token, partner.c.public_key,
-                   partner.c.key_id, organization.c.id)
-            .join(organization, organization.c.partner_id == partner.c.id))
+    return select(
+        partner.c.id,
+        partner.c.name,
+        partner.c.url,
+        partner.c.token,
+        partner.c.public_key,
+        partner.c.key_id,
+        organization.c.id,
+    ).join(organization, organization.c.partner_id == partner.c.id)
 
 
 def by_name(conn: Connection, name: str) -> Partner | None:
@@ -61,17 +67,28 @@ def key_pinned(conn: Connection, key_id: str) -> bool:
 
 def pinned_keys(conn: Connection) -> dict[str, tuple[str, str]]:
     """key id -> (partner name, public key) of every pinned key."""
-    rows = conn.execute(select(partner.c.key_id, partner.c.name, partner.c.public_key)
-                        .where(partner.c.key_id.is_not(None)))
+    rows = conn.execute(
+        select(partner.c.key_id, partner.c.name, partner.c.public_key).where(partner.c.key_id.is_not(None))
+    )
     return {key_id: (name, public_key) for key_id, name, public_key in rows}
 
 
-def add(conn: Connection, name: str, url: str | None, token: str | None, public_key: str | None,
-        key_id: str | None) -> int:
+def add(
+    conn: Connection, name: str, url: str | None, token: str | None, public_key: str | None, key_id: str | None
+) -> int:
     """Insert a partner row (its organisation is added by the caller); returns its id."""
-    return conn.execute(insert(partner).values(
-        name=name, url=url, token=token, public_key=public_key, key_id=key_id, created_at=clock.now(),
-    ).returning(partner.c.id)).scalar_one()
+    return conn.execute(
+        insert(partner)
+        .values(
+            name=name,
+            url=url,
+            token=token,
+            public_key=public_key,
+            key_id=key_id,
+            created_at=clock.now(),
+        )
+        .returning(partner.c.id)
+    ).scalar_one()
 
 
 def change(conn: Connection, partner_id: int, **values) -> None:

@@ -29,8 +29,11 @@ def instance_key(conn: Connection) -> InstanceKey:
         with conn.engine.begin() as own:
             if _first_key(own) is None:
                 made = InstanceKey.generate()
-                own.execute(insert(key_table).values(private_key=made.private_key, public_key=made.public_key,
-                                                     created_at=clock.now()))
+                own.execute(
+                    insert(key_table).values(
+                        private_key=made.private_key, public_key=made.public_key, created_at=clock.now()
+                    )
+                )
             row = _first_key(own)  # the first key wins should two processes race
     return InstanceKey.from_stored(row.private_key, row.public_key)
 
@@ -51,8 +54,17 @@ def keep_signatures(conn: Connection, signed: dict[tuple[str, str, str], Provena
         return
     pks = version_pks(conn, set(signed))
     have = set(signatures(conn, list(pks.values())))
-    new = [{"version_pk": pks[key], "origin": p.origin, "key_id": p.key_id, "signature": p.signature,
-            "signed_at": p.signed_at} for key, p in signed.items() if key in pks and pks[key] not in have]
+    new = [
+        {
+            "version_pk": pks[key],
+            "origin": p.origin,
+            "key_id": p.key_id,
+            "signature": p.signature,
+            "signed_at": p.signed_at,
+        }
+        for key, p in signed.items()
+        if key in pks and pks[key] not in have
+    ]
     if new:
         conn.execute(provenance.insert(), new)
 

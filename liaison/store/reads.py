@@ -54,8 +54,9 @@ def _filtered(principal: Principal, filters: Filters, columns) -> Select:
     if filters.types:
         query = query.where(V.c.type.in_(filters.types))
     if filters.label is not None:
-        query = query.where(exists(select(1).where(
-            object_label.c.version_pk == V.c.pk, object_label.c.label == filters.label)))
+        query = query.where(
+            exists(select(1).where(object_label.c.version_pk == V.c.pk, object_label.c.label == filters.label))
+        )
     if filters.modified_after is not None:
         query = query.where(V.c.modified > filters.modified_after)
     if filters.modified_before is not None:
@@ -68,7 +69,9 @@ def _filtered(principal: Principal, filters: Filters, columns) -> Select:
 
 def count_objects(conn: Connection, principal: Principal, filters: Filters) -> int:
     """How many objects (latest visible versions) match."""
-    return conn.execute(select(func.count()).select_from(_filtered(principal, filters, [V.c.pk]).subquery())).scalar_one()
+    return conn.execute(
+        select(func.count()).select_from(_filtered(principal, filters, [V.c.pk]).subquery())
+    ).scalar_one()
 
 
 def list_objects(conn: Connection, principal: Principal, filters: Filters, *, limit: int, offset: int = 0):
@@ -93,8 +96,9 @@ def iter_raw(conn: Connection, principal: Principal, filters: Filters, *, all_ve
         yield raw
 
 
-def current_versions(conn: Connection, principal: Principal, stix_ids: Iterable[str], *,
-                     include_revoked: bool = False) -> dict[str, Row]:
+def current_versions(
+    conn: Connection, principal: Principal, stix_ids: Iterable[str], *, include_revoked: bool = False
+) -> dict[str, Row]:
     """The principal's current version (access.predicate.current: its view of the object, not
     revoked unless `include_revoked`) of each of `stix_ids`: {id: row of (pk, stix_id, type, name,
     tlp, modified, raw)}. Invisible and unknown ids are absent alike."""
@@ -111,10 +115,11 @@ def get_version(conn: Connection, principal: Principal, stix_id: str, modified: 
     `modified` in the chain the principal reads; None if none. Rows of (pk, stix_id, modified,
     revoked, tlp, raw, chain_org_id)."""
     rank = chain_rank(principal, holding, V.c.owner_org_id)
-    query = (select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.tlp, V.c.raw,
-                    holding.c.org_id.label("chain_org_id"))
-             .join(holding, holding.c.version_pk == V.c.pk)
-             .where(V.c.stix_id == stix_id, holding_visible(principal)))
+    query = (
+        select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.tlp, V.c.raw, holding.c.org_id.label("chain_org_id"))
+        .join(holding, holding.c.version_pk == V.c.pk)
+        .where(V.c.stix_id == stix_id, holding_visible(principal))
+    )
     if modified is not None:
         query = query.where(V.c.modified == modified)
     return conn.execute(query.order_by(rank, V.c.modified.desc(), holding.c.org_id).limit(1)).first()
@@ -127,9 +132,16 @@ def list_versions(conn: Connection, principal: Principal, stix_id: str):
     correction of that chain replaced it."""
     live = func.max(case((holding.c.superseded_at.is_(None), 1), else_=0))
     return conn.execute(
-        select(V.c.pk, V.c.modified, V.c.revoked, V.c.tlp, holding.c.org_id.label("chain_org_id"),
-               organization.c.name.label("chain"), func.min(holding.c.added_at).label("received_at"),
-               case((live == 1, None), else_=func.max(holding.c.superseded_at)).label("superseded_at"))
+        select(
+            V.c.pk,
+            V.c.modified,
+            V.c.revoked,
+            V.c.tlp,
+            holding.c.org_id.label("chain_org_id"),
+            organization.c.name.label("chain"),
+            func.min(holding.c.added_at).label("received_at"),
+            case((live == 1, None), else_=func.max(holding.c.superseded_at)).label("superseded_at"),
+        )
         .join(holding, holding.c.version_pk == V.c.pk)
         .join(organization, organization.c.id == holding.c.org_id)
         .where(V.c.stix_id == stix_id, history_visible(principal))
@@ -140,18 +152,28 @@ def list_versions(conn: Connection, principal: Principal, stix_id: str):
 
 def raws(conn: Connection, principal: Principal, version_pks: list[int]) -> dict[int, str]:
     """{pk: canonical JSON} of those contents the principal may see, history included."""
-    return dict(conn.execute(select(V.c.pk, V.c.raw).where(
-        V.c.pk.in_(version_pks), visible(principal, V.c.pk, history=True))).all())
+    return dict(
+        conn.execute(
+            select(V.c.pk, V.c.raw).where(V.c.pk.in_(version_pks), visible(principal, V.c.pk, history=True))
+        ).all()
+    )
 
 
-def holdings_of(conn: Connection, principal: Principal, version_pks: list[int], *,
-                history: bool = False) -> dict[int, list[HoldingInfo]]:
+def holdings_of(
+    conn: Connection, principal: Principal, version_pks: list[int], *, history: bool = False
+) -> dict[int, list[HoldingInfo]]:
     """The holdings of these versions that `principal` may see: who holds each, shared with whom;
     with `history`, also those a correction superseded."""
     seen = history_visible(principal) if history else holding_visible(principal)
     rows = conn.execute(
-        select(holding.c.version_pk, organization.c.name, audience.c.kind, sharing_group.c.name,
-               holding.c.added_at, holding.c.superseded_at)
+        select(
+            holding.c.version_pk,
+            organization.c.name,
+            audience.c.kind,
+            sharing_group.c.name,
+            holding.c.added_at,
+            holding.c.superseded_at,
+        )
         .join(organization, organization.c.id == holding.c.org_id)
         .join(audience, audience.c.id == holding.c.audience_id)
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)

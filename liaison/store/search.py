@@ -43,10 +43,14 @@ def index_documents(conn: Connection, rows: list[tuple[int, tuple[str, str]]]) -
         return
     cursor = conn.connection.driver_connection.cursor()
     try:
-        cursor.executemany("INSERT INTO object_search (rowid, names, body) VALUES (?, ?, ?)",
-                           ((pk, names, body) for pk, (names, body) in rows))
+        cursor.executemany(
+            "INSERT INTO object_search (rowid, names, body) VALUES (?, ?, ?)",
+            ((pk, names, body) for pk, (names, body) in rows),
+        )
     finally:
         cursor.close()
+
+
 #: SQLite's relevance (lower is better): names, values and aliases weigh more than descriptions.
 
 
@@ -94,8 +98,7 @@ def _statement(conn: Connection, principal: Principal, query: SearchQuery, colum
         return stmt.where(vector.op("@@")(tsquery)), [func.ts_rank(vector, tsquery).desc(), *newest]
     # SQLite's bm25() weighs terms by statistics over every indexed version, visible or not, so its
     # order would tell a reader about documents it may not see: newest first instead.
-    hits = (select(_FTS.c.rowid).where(text("object_search MATCH :match").bindparams(match=query.match))
-            .subquery("hits"))
+    hits = select(_FTS.c.rowid).where(text("object_search MATCH :match").bindparams(match=query.match)).subquery("hits")
     return stmt.join_from(V, hits, V.c.pk == hits.c.rowid), newest
 
 
@@ -107,6 +110,7 @@ def count(conn: Connection, principal: Principal, query: SearchQuery) -> int:
 
 def search(conn: Connection, principal: Principal, query: SearchQuery, *, limit: int, offset: int = 0):
     """A page of matches, best first: rows of (pk, stix_id, type, modified, tlp, name, raw)."""
-    stmt, order = _statement(conn, principal, query,
-                             [V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.name, V.c.raw])
+    stmt, order = _statement(
+        conn, principal, query, [V.c.pk, V.c.stix_id, V.c.type, V.c.modified, V.c.tlp, V.c.name, V.c.raw]
+    )
     return conn.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()

@@ -8,8 +8,11 @@ from liaison.db.tables import user, web_session
 
 
 def create(conn: Connection, digest: str, user_id: int, csrf_token: str, created_at: str, expires_at: str) -> None:
-    conn.execute(insert(web_session).values(token_hash=digest, user_id=user_id, csrf_token=csrf_token,
-                                            created_at=created_at, expires_at=expires_at))
+    conn.execute(
+        insert(web_session).values(
+            token_hash=digest, user_id=user_id, csrf_token=csrf_token, created_at=created_at, expires_at=expires_at
+        )
+    )
 
 
 def live(conn: Connection, digest: str, now: str):

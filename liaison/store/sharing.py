@@ -40,31 +40,47 @@ def chain_versions(conn: Connection, org_id: int, stix_id: str, *, all_versions:
 
 def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks: list[int], audience_id: int) -> int:
     """Hold these contents for `audience_id` too (newly stamped); returns how many were added."""
-    held = set(conn.execute(select(holding.c.version_pk).where(
-        holding.c.org_id == org_id, holding.c.audience_id == audience_id,
-        holding.c.version_pk.in_(version_pks))).scalars())
+    held = set(
+        conn.execute(
+            select(holding.c.version_pk).where(
+                holding.c.org_id == org_id, holding.c.audience_id == audience_id, holding.c.version_pk.in_(version_pks)
+            )
+        ).scalars()
+    )
     new = sorted(set(version_pks) - held)
     stamps = date_added_stamps(conn, len(new))
-    insert_rows(conn, holding, ("version_pk", "org_id", "audience_id", "added_at", "added_by"), [
-        (pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)])
+    insert_rows(
+        conn,
+        holding,
+        ("version_pk", "org_id", "audience_id", "added_at", "added_by"),
+        [(pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)],
+    )
     return len(new)
 
 
-def remove_audience(conn: Connection, org_id: int, version_pks: list[int], audience_id: int,
-                    fallback_audience_id: int) -> int:
+def remove_audience(
+    conn: Connection, org_id: int, version_pks: list[int], audience_id: int, fallback_audience_id: int
+) -> int:
     """Withdraw these contents from `audience_id`; one the organisation would then hold for no one
     stays held for `fallback_audience_id` (its own), newly stamped, live or superseded as it was.
     Returns how many holdings left the audience."""
     if not version_pks:
         return 0
-    elsewhere = set(conn.execute(select(holding.c.version_pk).where(
-        holding.c.org_id == org_id, holding.c.version_pk.in_(version_pks),
-        holding.c.audience_id != audience_id)).scalars())
+    elsewhere = set(
+        conn.execute(
+            select(holding.c.version_pk).where(
+                holding.c.org_id == org_id, holding.c.version_pk.in_(version_pks), holding.c.audience_id != audience_id
+            )
+        ).scalars()
+    )
     lonely = sorted(set(version_pks) - elsewhere)
     mine = and_(holding.c.org_id == org_id, holding.c.audience_id == audience_id)
     for pk, stamp in zip(lonely, date_added_stamps(conn, len(lonely)), strict=True):
-        conn.execute(update(holding).where(mine, holding.c.version_pk == pk)
-                     .values(audience_id=fallback_audience_id, added_at=stamp))
+        conn.execute(
+            update(holding)
+            .where(mine, holding.c.version_pk == pk)
+            .values(audience_id=fallback_audience_id, added_at=stamp)
+        )
     moved = len(lonely)
     return moved + conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
 
@@ -72,38 +88,65 @@ def remove_audience(conn: Connection, org_id: int, version_pks: list[int], audie
 def own_annotations(conn: Connection, org_id: int, stix_id: str, audience_id: int) -> list[int]:
     """Contents of notes, opinions and sightings about `stix_id` that the organisation holds for
     `audience_id`."""
-    return list(conn.execute(
-        select(V.c.pk).distinct()
-        .join(holding, and_(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id,
-                            holding.c.audience_id == audience_id))
-        .where(V.c.type.in_(ANNOTATIONS), exists(select(1).where(
-            edge.c.version_pk == V.c.pk, edge.c.target_id == stix_id, edge.c.prop.in_(_ANNOTATION_REFS))))
-    ).scalars())
+    return list(
+        conn.execute(
+            select(V.c.pk)
+            .distinct()
+            .join(
+                holding,
+                and_(holding.c.version_pk == V.c.pk, holding.c.org_id == org_id, holding.c.audience_id == audience_id),
+            )
+            .where(
+                V.c.type.in_(ANNOTATIONS),
+                exists(
+                    select(1).where(
+                        edge.c.version_pk == V.c.pk, edge.c.target_id == stix_id, edge.c.prop.in_(_ANNOTATION_REFS)
+                    )
+                ),
+            )
+        ).scalars()
+    )
 
 
 def first_shared(conn: Connection, org_id: int, stix_id: str, audience_ids: list[int]) -> dict[int, str]:
     """{audience id: when the organisation first shared a live version of `stix_id` with it}."""
-    return dict(conn.execute(
-        select(holding.c.audience_id, func.min(holding.c.added_at))
-        .join(V, V.c.pk == holding.c.version_pk)
-        .where(V.c.stix_id == stix_id, holding.c.org_id == org_id, holding.c.audience_id.in_(audience_ids))
-        .group_by(holding.c.audience_id)
-    ).all())
+    return dict(
+        conn.execute(
+            select(holding.c.audience_id, func.min(holding.c.added_at))
+            .join(V, V.c.pk == holding.c.version_pk)
+            .where(V.c.stix_id == stix_id, holding.c.org_id == org_id, holding.c.audience_id.in_(audience_ids))
+            .group_by(holding.c.audience_id)
+        ).all()
+    )
 
 
-def record_deliveries(conn: Connection, partner_org_id: int, audience_id: int,
-                      delivered: list[tuple[str, int]]) -> None:
+def record_deliveries(
+    conn: Connection, partner_org_id: int, audience_id: int, delivered: list[tuple[str, int]]
+) -> None:
     """Note that the partner instance (its organisation here) received these (stix_id, holder
     organisation id) through `audience_id`."""
     if not delivered:
         return
     now = clock.now()
-    rows = [{"partner_org_id": partner_org_id, "stix_id": stix_id, "org_id": org_id, "audience_id": audience_id,
-             "first_at": now, "last_at": now} for stix_id, org_id in dict.fromkeys(delivered)]
+    rows = [
+        {
+            "partner_org_id": partner_org_id,
+            "stix_id": stix_id,
+            "org_id": org_id,
+            "audience_id": audience_id,
+            "first_at": now,
+            "last_at": now,
+        }
+        for stix_id, org_id in dict.fromkeys(delivered)
+    ]
     upsert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(partner_delivery)
-    conn.execute(upsert.on_conflict_do_update(
-        index_elements=["partner_org_id", "stix_id", "org_id", "audience_id"],
-        set_={"last_at": upsert.excluded.last_at}), rows)
+    conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["partner_org_id", "stix_id", "org_id", "audience_id"],
+            set_={"last_at": upsert.excluded.last_at},
+        ),
+        rows,
+    )
 
 
 def partners_reached(conn: Connection, org_id: int, stix_id: str) -> list[tuple[str, str, str]]:
@@ -111,8 +154,9 @@ def partners_reached(conn: Connection, org_id: int, stix_id: str) -> list[tuple[
     organisation's versions of `stix_id`."""
     partner_org, audience_org = organization.alias("partner_org"), organization.alias("audience_org")
     rows = conn.execute(
-        select(partner_org.c.name, audience.c.kind, audience_org.c.name, sharing_group.c.name,
-               partner_delivery.c.last_at)
+        select(
+            partner_org.c.name, audience.c.kind, audience_org.c.name, sharing_group.c.name, partner_delivery.c.last_at
+        )
         .join(partner_org, partner_org.c.id == partner_delivery.c.partner_org_id)
         .join(audience, audience.c.id == partner_delivery.c.audience_id)
         .outerjoin(audience_org, audience_org.c.id == audience.c.org_id)

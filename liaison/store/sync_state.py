@@ -17,8 +17,11 @@ RUN = "*"
 
 
 def _key(partner_id: int, direction: str, collection_id: str):
-    return (sync_state.c.partner_id == partner_id, sync_state.c.direction == direction,
-            sync_state.c.collection_id == collection_id)
+    return (
+        sync_state.c.partner_id == partner_id,
+        sync_state.c.direction == direction,
+        sync_state.c.collection_id == collection_id,
+    )
 
 
 def bookmark(conn: Connection, partner_id: int, direction: str, collection_id: str) -> str | None:
@@ -26,21 +29,41 @@ def bookmark(conn: Connection, partner_id: int, direction: str, collection_id: s
     return conn.execute(select(sync_state.c.bookmark).where(*_key(partner_id, direction, collection_id))).scalar()
 
 
-def save(conn: Connection, partner_id: int, direction: str, collection_id: str, *, bookmark: str | None,
-         objects: int = 0, rejected: int = 0, error: str | None = None) -> None:
+def save(
+    conn: Connection,
+    partner_id: int,
+    direction: str,
+    collection_id: str,
+    *,
+    bookmark: str | None,
+    objects: int = 0,
+    rejected: int = 0,
+    error: str | None = None,
+) -> None:
     """Note a run of one direction and collection: counts add up; the bookmark moves when given."""
-    row = conn.execute(select(sync_state.c.objects, sync_state.c.rejected)
-                       .where(*_key(partner_id, direction, collection_id))).first()
+    row = conn.execute(
+        select(sync_state.c.objects, sync_state.c.rejected).where(*_key(partner_id, direction, collection_id))
+    ).first()
     values = {"last_run_at": clock.now(), "last_error": error}
     if bookmark:
         values["bookmark"] = bookmark
     if row is None:
-        conn.execute(sync_state.insert().values(partner_id=partner_id, direction=direction,
-                                                collection_id=collection_id, objects=objects, rejected=rejected,
-                                                **values))
+        conn.execute(
+            sync_state.insert().values(
+                partner_id=partner_id,
+                direction=direction,
+                collection_id=collection_id,
+                objects=objects,
+                rejected=rejected,
+                **values,
+            )
+        )
     else:
-        conn.execute(sync_state.update().where(*_key(partner_id, direction, collection_id))
-                     .values(objects=row.objects + objects, rejected=row.rejected + rejected, **values))
+        conn.execute(
+            sync_state.update()
+            .where(*_key(partner_id, direction, collection_id))
+            .values(objects=row.objects + objects, rejected=row.rejected + rejected, **values)
+        )
 
 
 def streams(conn: Connection, partner_id: int) -> list:
@@ -51,5 +74,4 @@ def streams(conn: Connection, partner_id: int) -> list:
 
 def clear_run_failures(conn: Connection, partner_id: int) -> None:
     """Forget the failures of earlier runs (a whole run went through)."""
-    conn.execute(sync_state.delete().where(sync_state.c.partner_id == partner_id,
-                                           sync_state.c.collection_id == RUN))
+    conn.execute(sync_state.delete().where(sync_state.c.partner_id == partner_id, sync_state.c.collection_id == RUN))

@@ -67,7 +67,12 @@ def create_org(conn: Connection, name: str, identity_id: str, partner_id: int | 
     """Add an organisation and its own-organisation audience; return its id. With `partner_id`, the
     organisation stands for that partner instance."""
     org_id = _insert_unique(
-        conn, organization, "organisation", name, identity_id=identity_id, created_at=clock.now(),
+        conn,
+        organization,
+        "organisation",
+        name,
+        identity_id=identity_id,
+        created_at=clock.now(),
         partner_id=partner_id,
     )
     conn.execute(insert(audience).values(kind="org", org_id=org_id))
@@ -90,11 +95,17 @@ def org_ids_by_identity(conn: Connection) -> dict[str, int]:
     return dict(conn.execute(select(organization.c.identity_id, organization.c.id)).all())
 
 
-def create_group(conn: Connection, name: str, member_org_ids: list[int], description: str = "",
-                 owner_org_id: int | None = None) -> int:
+def create_group(
+    conn: Connection, name: str, member_org_ids: list[int], description: str = "", owner_org_id: int | None = None
+) -> int:
     """Add a sharing group of organisations and its audience; return the group id."""
     group_id = _insert_unique(
-        conn, sharing_group, "sharing group", name, description=description, created_at=clock.now(),
+        conn,
+        sharing_group,
+        "sharing group",
+        name,
+        description=description,
+        created_at=clock.now(),
         owner_org_id=owner_org_id,
     )
     conn.execute(insert(audience).values(kind="group", group_id=group_id))
@@ -124,63 +135,101 @@ def group_views(conn: Connection, org_id: int | None = None) -> list[GroupView]:
     """Every sharing group (with `org_id`, only those the organisation owns, belongs to or is
     invited to), with owner, members and pending invitations, by name."""
     owner = organization.alias("owner")
-    query = (select(sharing_group.c.id, sharing_group.c.name, sharing_group.c.description, owner.c.name)
-             .outerjoin(owner, owner.c.id == sharing_group.c.owner_org_id).order_by(sharing_group.c.name))
+    query = (
+        select(sharing_group.c.id, sharing_group.c.name, sharing_group.c.description, owner.c.name)
+        .outerjoin(owner, owner.c.id == sharing_group.c.owner_org_id)
+        .order_by(sharing_group.c.name)
+    )
     if org_id is not None:
-        query = query.where(or_(
-            sharing_group.c.owner_org_id == org_id,
-            sharing_group.c.id.in_(select(group_member.c.group_id).where(group_member.c.org_id == org_id)),
-            sharing_group.c.id.in_(select(group_invitation.c.group_id).where(group_invitation.c.org_id == org_id))))
+        query = query.where(
+            or_(
+                sharing_group.c.owner_org_id == org_id,
+                sharing_group.c.id.in_(select(group_member.c.group_id).where(group_member.c.org_id == org_id)),
+                sharing_group.c.id.in_(select(group_invitation.c.group_id).where(group_invitation.c.org_id == org_id)),
+            )
+        )
     groups = conn.execute(query).all()
     ids = [g.id for g in groups]
 
     def names(table) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
         for group_id, name in conn.execute(
-                select(table.c.group_id, organization.c.name).join(organization, organization.c.id == table.c.org_id)
-                .where(table.c.group_id.in_(ids)).order_by(organization.c.name)):
+            select(table.c.group_id, organization.c.name)
+            .join(organization, organization.c.id == table.c.org_id)
+            .where(table.c.group_id.in_(ids))
+            .order_by(organization.c.name)
+        ):
             found.setdefault(group_id, []).append(name)
         return found
 
     members, invited = names(group_member), names(group_invitation)
-    return [GroupView(g.id, g.name, g.description, g[3], members.get(g.id, []), invited.get(g.id, []))
-            for g in groups]
+    return [GroupView(g.id, g.name, g.description, g[3], members.get(g.id, []), invited.get(g.id, [])) for g in groups]
 
 
 def invite(conn: Connection, group_id: int, org_id: int, invited_by: str) -> bool:
     """Invite an organisation into a group; False when it is already a member or invited."""
     if is_member(conn, group_id, org_id) or is_invited(conn, group_id, org_id):
         return False
-    conn.execute(insert(group_invitation).values(group_id=group_id, org_id=org_id, invited_at=clock.now(),
-                                                 invited_by=invited_by))
+    conn.execute(
+        insert(group_invitation).values(group_id=group_id, org_id=org_id, invited_at=clock.now(), invited_by=invited_by)
+    )
     return True
 
 
 def is_invited(conn: Connection, group_id: int, org_id: int) -> bool:
-    return conn.execute(select(group_invitation.c.org_id).where(
-        group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id)).first() is not None
+    return (
+        conn.execute(
+            select(group_invitation.c.org_id).where(
+                group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id
+            )
+        ).first()
+        is not None
+    )
 
 
 def drop_invitation(conn: Connection, group_id: int, org_id: int) -> bool:
     """Withdraw, decline or consume an invitation; False when there was none."""
-    return conn.execute(delete(group_invitation).where(
-        group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id)).rowcount > 0
+    return (
+        conn.execute(
+            delete(group_invitation).where(group_invitation.c.group_id == group_id, group_invitation.c.org_id == org_id)
+        ).rowcount
+        > 0
+    )
 
 
 def is_member(conn: Connection, group_id: int, org_id: int) -> bool:
-    return conn.execute(select(group_member.c.org_id).where(
-        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).first() is not None
+    return (
+        conn.execute(
+            select(group_member.c.org_id).where(group_member.c.group_id == group_id, group_member.c.org_id == org_id)
+        ).first()
+        is not None
+    )
 
 
 def set_group_owner(conn: Connection, group_id: int, org_id: int | None) -> None:
     conn.execute(update(sharing_group).where(sharing_group.c.id == group_id).values(owner_org_id=org_id))
 
 
-def create_user(conn: Connection, name: str, org_id: int | None, role: Role, password_hash: str | None = None,
-                *, must_change_password: bool = False) -> int:
+def create_user(
+    conn: Connection,
+    name: str,
+    org_id: int | None,
+    role: Role,
+    password_hash: str | None = None,
+    *,
+    must_change_password: bool = False,
+) -> int:
     return _insert_unique(
-        conn, user, "user", name, org_id=org_id, role=str(role), password_hash=password_hash,
-        disabled=False, created_at=clock.now(), must_change_password=must_change_password,
+        conn,
+        user,
+        "user",
+        name,
+        org_id=org_id,
+        role=str(role),
+        password_hash=password_hash,
+        disabled=False,
+        created_at=clock.now(),
+        must_change_password=must_change_password,
     )
 
 
@@ -190,8 +239,11 @@ def user_count(conn: Connection, org_id: int) -> int:
 
 def user_by_name(conn: Connection, name: str):
     """The user row (with its organisation's partner_id, None for local organisations and operators)."""
-    row = conn.execute(select(user, organization.c.partner_id)
-                       .outerjoin(organization, organization.c.id == user.c.org_id).where(user.c.name == name)).first()
+    row = conn.execute(
+        select(user, organization.c.partner_id)
+        .outerjoin(organization, organization.c.id == user.c.org_id)
+        .where(user.c.name == name)
+    ).first()
     if row is None:
         raise NotFound(f"no user named '{name}'")
     return row
@@ -199,15 +251,17 @@ def user_by_name(conn: Connection, name: str):
 
 def set_password(conn: Connection, user_id: int, password_hash: str) -> None:
     """The user's own new password (it no longer has to change it)."""
-    conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash,
-                                                                 must_change_password=False))
+    conn.execute(
+        update(user).where(user.c.id == user_id).values(password_hash=password_hash, must_change_password=False)
+    )
 
 
 def create_token(conn: Connection, user_id: int, name: str, digest: str, scope: str, expires_at: str | None) -> int:
     return conn.execute(
         insert(api_token)
-        .values(user_id=user_id, name=name, token_hash=digest, created_at=clock.now(), scope=scope,
-                expires_at=expires_at)
+        .values(
+            user_id=user_id, name=name, token_hash=digest, created_at=clock.now(), scope=scope, expires_at=expires_at
+        )
         .returning(api_token.c.id)
     ).scalar_one()
 
@@ -226,8 +280,12 @@ def live_token(conn: Connection, digest: str, now: str):
     return conn.execute(
         select(api_token.c.id, api_token.c.user_id, api_token.c.scope)
         .join(user, user.c.id == api_token.c.user_id)
-        .where(api_token.c.token_hash == digest, api_token.c.revoked_at.is_(None), user.c.disabled.is_(False),
-               or_(api_token.c.expires_at.is_(None), api_token.c.expires_at > now))
+        .where(
+            api_token.c.token_hash == digest,
+            api_token.c.revoked_at.is_(None),
+            user.c.disabled.is_(False),
+            or_(api_token.c.expires_at.is_(None), api_token.c.expires_at > now),
+        )
     ).first()
 
 
@@ -235,8 +293,9 @@ def token_used(conn: Connection, token_id: int) -> None:
     conn.execute(update(api_token).where(api_token.c.id == token_id).values(last_used_at=clock.now()))
 
 
-def _principal(conn: Connection, org, user_id: int | None, user_name: str, role: Role,
-               token_scope: str | None = None) -> Principal:
+def _principal(
+    conn: Connection, org, user_id: int | None, user_name: str, role: Role, token_scope: str | None = None
+) -> Principal:
     own = conn.execute(select(audience.c.id).where(audience.c.org_id == org.id)).scalar_one()
     groups = conn.execute(
         select(audience.c.id)
@@ -264,9 +323,17 @@ def principal_for_user(conn: Connection, user_id: int, token_scope: str | None =
     An operator belongs to no organisation and so to no audience."""
     row = conn.execute(select(user).where(user.c.id == user_id)).one()
     if row.org_id is None:
-        return Principal(user_id=row.id, user_name=row.name, org_id=None, org_name="", org_identity_id=None,
-                         role=Role(row.role), audience_ids=frozenset(), org_audience_id=None,
-                         token_scope=token_scope)
+        return Principal(
+            user_id=row.id,
+            user_name=row.name,
+            org_id=None,
+            org_name="",
+            org_identity_id=None,
+            role=Role(row.role),
+            audience_ids=frozenset(),
+            org_audience_id=None,
+            token_scope=token_scope,
+        )
     org = conn.execute(select(organization).where(organization.c.id == row.org_id)).one()
     return _principal(conn, org, row.id, row.name, Role(row.role), token_scope)
 
@@ -319,8 +386,10 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
         if found is not None:
             return Audience(found, "group", audience_label("group", group=spec[6:]))
     known = audiences(conn, principal.audience_ids).values()
-    choices = ["org"] + ["instance" for a in known if a.kind == "instance"] + sorted(
-        a.label for a in known if a.kind == "group"
+    choices = (
+        ["org"]
+        + ["instance" for a in known if a.kind == "instance"]
+        + sorted(a.label for a in known if a.kind == "group")
     )
     raise InvalidInput(f"unknown audience '{spec}'; you can share with: {', '.join(choices)}", audience=spec)
 
@@ -328,10 +397,21 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
 def list_users(conn: Connection, org_id: int | None = None, roles: tuple[str, ...] | None = None):
     """Users with their organisation's name (None for operators), role and state, by name: every
     one, or those of one organisation, or those of some roles."""
-    query = (select(user.c.id, user.c.name, organization.c.name.label("org"), user.c.role, user.c.disabled,
-                    user.c.created_at, user.c.password_hash.is_not(None).label("has_password"), user.c.org_id,
-                    organization.c.partner_id)
-             .outerjoin(organization, organization.c.id == user.c.org_id).order_by(user.c.name))
+    query = (
+        select(
+            user.c.id,
+            user.c.name,
+            organization.c.name.label("org"),
+            user.c.role,
+            user.c.disabled,
+            user.c.created_at,
+            user.c.password_hash.is_not(None).label("has_password"),
+            user.c.org_id,
+            organization.c.partner_id,
+        )
+        .outerjoin(organization, organization.c.id == user.c.org_id)
+        .order_by(user.c.name)
+    )
     if org_id is not None:
         query = query.where(user.c.org_id == org_id)
     if roles is not None:
@@ -341,8 +421,11 @@ def list_users(conn: Connection, org_id: int | None = None, roles: tuple[str, ..
 
 def enabled_admins(conn: Connection, org_id: int) -> int:
     """How many enabled admins an organisation has."""
-    return conn.execute(select(func.count()).select_from(user).where(
-        user.c.org_id == org_id, user.c.role == "admin", user.c.disabled.is_(False))).scalar_one()
+    return conn.execute(
+        select(func.count())
+        .select_from(user)
+        .where(user.c.org_id == org_id, user.c.role == "admin", user.c.disabled.is_(False))
+    ).scalar_one()
 
 
 def set_role(conn: Connection, user_id: int, role: Role) -> None:
@@ -356,13 +439,29 @@ def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
 def list_tokens(conn: Connection, org_id: int | None = None, roles: tuple[str, ...] | None = None):
     """API tokens (never the token itself) with their user: every one, or those of one
     organisation's users, or of users of some roles; live ones first, then by last use."""
-    query = (select(api_token.c.id, user.c.name.label("user"), user.c.org_id, user.c.role, api_token.c.name,
-                    api_token.c.scope, api_token.c.created_at, api_token.c.expires_at, api_token.c.last_used_at,
-                    api_token.c.revoked_at, organization.c.partner_id)
-             .join(user, user.c.id == api_token.c.user_id)
-             .outerjoin(organization, organization.c.id == user.c.org_id)
-             .order_by(api_token.c.revoked_at.is_not(None), api_token.c.last_used_at.is_(None),
-                       api_token.c.last_used_at.desc(), api_token.c.created_at.desc()))
+    query = (
+        select(
+            api_token.c.id,
+            user.c.name.label("user"),
+            user.c.org_id,
+            user.c.role,
+            api_token.c.name,
+            api_token.c.scope,
+            api_token.c.created_at,
+            api_token.c.expires_at,
+            api_token.c.last_used_at,
+            api_token.c.revoked_at,
+            organization.c.partner_id,
+        )
+        .join(user, user.c.id == api_token.c.user_id)
+        .outerjoin(organization, organization.c.id == user.c.org_id)
+        .order_by(
+            api_token.c.revoked_at.is_not(None),
+            api_token.c.last_used_at.is_(None),
+            api_token.c.last_used_at.desc(),
+            api_token.c.created_at.desc(),
+        )
+    )
     if org_id is not None:
         query = query.where(user.c.org_id == org_id)
     if roles is not None:
@@ -372,15 +471,19 @@ def list_tokens(conn: Connection, org_id: int | None = None, roles: tuple[str, .
 
 def token_owner(conn: Connection, token_id: int):
     """The user row of a token's user (with its organisation's partner_id), or None."""
-    return conn.execute(select(user, organization.c.partner_id).join(api_token, api_token.c.user_id == user.c.id)
-                        .outerjoin(organization, organization.c.id == user.c.org_id)
-                        .where(api_token.c.id == token_id)).first()
+    return conn.execute(
+        select(user, organization.c.partner_id)
+        .join(api_token, api_token.c.user_id == user.c.id)
+        .outerjoin(organization, organization.c.id == user.c.org_id)
+        .where(api_token.c.id == token_id)
+    ).first()
 
 
 def revoke_token(conn: Connection, token_id: int) -> int:
     """Revoke one live token; return how many were revoked (0 or 1)."""
     return conn.execute(
-        update(api_token).where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
+        update(api_token)
+        .where(api_token.c.id == token_id, api_token.c.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     ).rowcount
 
@@ -403,17 +506,24 @@ def add_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
 
 def remove_group_member(conn: Connection, group_id: int, org_id: int) -> bool:
     """Remove an organisation from a group; False when it was not a member."""
-    return conn.execute(group_member.delete().where(
-        group_member.c.group_id == group_id, group_member.c.org_id == org_id)).rowcount > 0
+    return (
+        conn.execute(
+            group_member.delete().where(group_member.c.group_id == group_id, group_member.c.org_id == org_id)
+        ).rowcount
+        > 0
+    )
 
 
 def audience_reaches_partners(conn: Connection, audience_id: int) -> bool:
     """Whether a group audience includes an organisation standing for a partner instance (partners
     never read the whole-instance audience)."""
-    return conn.execute(
-        select(organization.c.id)
-        .join(group_member, group_member.c.org_id == organization.c.id)
-        .join(audience, audience.c.group_id == group_member.c.group_id)
-        .where(audience.c.id == audience_id, organization.c.partner_id.is_not(None))
-        .limit(1)
-    ).first() is not None
+    return (
+        conn.execute(
+            select(organization.c.id)
+            .join(group_member, group_member.c.org_id == organization.c.id)
+            .join(audience, audience.c.group_id == group_member.c.group_id)
+            .where(audience.c.id == audience_id, organization.c.partner_id.is_not(None))
+            .limit(1)
+        ).first()
+        is not None
+    )

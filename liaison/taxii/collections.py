@@ -25,6 +25,7 @@ MAX_PAGE = 5000
 
 def make_query(*, added_after=None, ids="", types="", versions="", spec_versions="", limit=None, next=None) -> Query:
     """A Query from raw TAXII parameters (comma-separated match values); clear errors otherwise."""
+
     def split(value: str | None) -> tuple[str, ...]:
         return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
@@ -39,8 +40,11 @@ def make_query(*, added_after=None, ids="", types="", versions="", spec_versions
         raise InvalidInput(f"'limit' must be a positive integer, not {limit!r}")
     return Query(
         added_after=stamp(added_after, "added_after") if added_after else None,
-        ids=split(ids), types=split(types), versions=version_values or ("last",),
-        spec_versions=split(spec_versions), limit=min(int(limit), MAX_PAGE) if limit else 1000,
+        ids=split(ids),
+        types=split(types),
+        versions=version_values or ("last",),
+        spec_versions=split(spec_versions),
+        limit=min(int(limit), MAX_PAGE) if limit else 1000,
         next=stamp(next, "next") if next else None,
     )
 
@@ -54,8 +58,15 @@ def resource(coll: Collection, principal: Principal) -> dict:
         description = coll.description or f"Objects shared with the members of sharing group {coll.name}."
     else:
         title, description = "Whole instance", "Objects shared with every organisation of this instance."
-    return {"id": coll.id, "title": title, "alias": coll.spec, "description": description, "can_read": True,
-            "can_write": principal.may(Action.WRITE), "media_types": [STIX]}
+    return {
+        "id": coll.id,
+        "title": title,
+        "alias": coll.spec,
+        "description": description,
+        "can_read": True,
+        "can_write": principal.may(Action.WRITE),
+        "media_types": [STIX],
+    }
 
 
 def version(entry: Entry) -> str:
@@ -80,8 +91,9 @@ class Page:
     signed: dict[int, Provenance] | None
 
 
-def page(conn: Connection, principal: Principal, collection_id: str, query: Query, *, origin: str,
-         stix_id: str | None = None) -> Page:
+def page(
+    conn: Connection, principal: Principal, collection_id: str, query: Query, *, origin: str, stix_id: str | None = None
+) -> Page:
     """A page of a collection (of one object's versions, with `stix_id`). A partner instance's
     sync account reads it signed, as `origin` (this instance's name) where the version is ours,
     and what it reads here is noted as delivered to that partner: it is the partner's from now on."""
@@ -94,8 +106,9 @@ def page(conn: Connection, principal: Principal, collection_id: str, query: Quer
     return Page(found, more, signed)
 
 
-def object_page(conn: Connection, principal: Principal, collection_id: str, stix_id: str, query: Query, *,
-                origin: str) -> Page:
+def object_page(
+    conn: Connection, principal: Principal, collection_id: str, stix_id: str, query: Query, *, origin: str
+) -> Page:
     """page() for one object; an object with no version in the collection is a 404 (unless the
     request pages on from a point where nothing is left), hidden or never stored alike."""
     found = page(conn, principal, collection_id, query, origin=origin, stix_id=stix_id)

@@ -12,8 +12,17 @@ from liaison import accounts
 from liaison.web.auth import SESSION_COOKIE, login_url
 from liaison.web.templating import render
 
-_TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
-           405: "Not allowed", 409: "Conflict", 413: "Too large", 422: "Invalid input", 500: "Server error"}
+_TITLES = {
+    400: "Bad request",
+    401: "Not logged in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Invalid input",
+    500: "Server error",
+}
 
 
 async def _principal(request: Request):
@@ -32,8 +41,15 @@ async def _principal(request: Request):
 
 
 async def error_page(request: Request, status: int, message: str) -> Response:
-    return render(request, "error.html", await _principal(request), status_code=status,
-                  status=status, title=_TITLES.get(status, "Error"), message=message)
+    return render(
+        request,
+        "error.html",
+        await _principal(request),
+        status_code=status,
+        status=status,
+        title=_TITLES.get(status, "Error"),
+        message=message,
+    )
 
 
 def login_redirect(request: Request, next_url: str) -> Response:

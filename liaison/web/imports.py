@@ -21,9 +21,16 @@ router = APIRouter()
 
 def _page(request: Request, conn: Connection, principal: Principal, status_code: int = 200, **context):
     choices, _default = annotations.audience_choices(conn, principal)
-    return render(request, "import.html", principal, status_code=status_code, audiences=choices,
-                  can_write=principal.may(Action.WRITE), max_bytes=request.app.state.settings.max_upload_bytes,
-                  **context)
+    return render(
+        request,
+        "import.html",
+        principal,
+        status_code=status_code,
+        audiences=choices,
+        can_write=principal.may(Action.WRITE),
+        max_bytes=request.app.state.settings.max_upload_bytes,
+        **context,
+    )
 
 
 @router.get("/import")
@@ -39,14 +46,21 @@ def _import(conn: Connection, settings: Settings, principal: Principal, upload: 
     if not upload.size:
         raise InvalidInput("the file is empty: choose a STIX 2.1 bundle (.json)")
     upload.file.seek(0)
-    report = import_objects(conn, principal, open_bundle(upload.file)[1], audience=audience,
-                            batch_size=settings.ingest_batch)
+    report = import_objects(
+        conn, principal, open_bundle(upload.file)[1], audience=audience, batch_size=settings.ingest_batch
+    )
     return report.as_dict()
 
 
 @router.post("/import")
-def import_bundle(request: Request, conn: Conn, settings: SettingsDep, file: UploadFile = File(...),
-                  audience: str = Form("org"), principal: Principal = Depends(csrf_protect)):
+def import_bundle(
+    request: Request,
+    conn: Conn,
+    settings: SettingsDep,
+    file: UploadFile = File(...),
+    audience: str = Form("org"),
+    principal: Principal = Depends(csrf_protect),
+):
     """Import the uploaded bundle. Scripted uploads (header X-Requested-With) get the report alone,
     shown under the progress bar; others get the whole page."""
     fragment = request.headers.get("X-Requested-With") == "XMLHttpRequest"
@@ -54,8 +68,12 @@ def import_bundle(request: Request, conn: Conn, settings: SettingsDep, file: Upl
     with attempt(conn) as tried, file.file:
         report = _import(conn, settings, principal, file, audience)
     error = tried.error
-    context = {"report": report, "error": error.message if error else None, "filename": file.filename,
-               "audience": audience}
+    context = {
+        "report": report,
+        "error": error.message if error else None,
+        "filename": file.filename,
+        "audience": audience,
+    }
     status = error.status if error else 200
     if fragment:
         return render(request, "import_report.html", principal, status_code=status, **context)

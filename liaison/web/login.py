@@ -25,30 +25,54 @@ def _login_page(request: Request, status_code: int = 200, **context):
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/"):
-    return _login_page(request, next=safe_next(next),
-                       notice="You have been logged out." if "logged_out" in request.query_params else None)
+    return _login_page(
+        request,
+        next=safe_next(next),
+        notice="You have been logged out." if "logged_out" in request.query_params else None,
+    )
 
 
 @router.post("/login")
-def login(request: Request, engine: EngineDep, settings: SettingsDep, username: str = Form(""),
-          password: str = Form(""), next: str = Form("/"), csrf_token: str = Form(""), new_password: str = Form("")):
+def login(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/"),
+    csrf_token: str = Form(""),
+    new_password: str = Form(""),
+):
     """Log in; with `new_password`, replace the password too (required when an administrator chose it).
     Authentication commits apart from any request transaction (accounts, lockout), so it takes the
     engine: a failed attempt stays counted."""
     if not accounts.login_form_valid(engine, request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
-        return _login_page(request, 403, next=safe_next(next), username=username,
-                           error="The login form expired; please try again.")
+        return _login_page(
+            request, 403, next=safe_next(next), username=username, error="The login form expired; please try again."
+        )
     address = request.client.host if request.client else None
     try:
         session = accounts.start_session(engine, username.strip(), password, address, new_password or None)
     except (Unauthorized, TooManyAttempts, PasswordChangeRequired, InvalidInput) as exc:
         change = isinstance(exc, (PasswordChangeRequired, InvalidInput))
-        return _login_page(request, exc.status, next=safe_next(next), username=username, change=change,
-                           error=exc.message[0].upper() + exc.message[1:] + ".")
+        return _login_page(
+            request,
+            exc.status,
+            next=safe_next(next),
+            username=username,
+            change=change,
+            error=exc.message[0].upper() + exc.message[1:] + ".",
+        )
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-                        httponly=True, samesite="lax", path="/",
-                        secure=settings.secure_cookies or request.url.scheme == "https")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=settings.secure_cookies or request.url.scheme == "https",
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 

@@ -21,8 +21,15 @@ router = APIRouter()
 def _panel(request: Request, conn: Connection, principal: Principal, stix_id: str, error: LiaisonError | None = None):
     found = merges.merges_of(conn, principal, stix_id)
     audiences, _default = audience_choices(conn, principal)
-    return render(request, "object_merges.html", principal, stix_id=stix_id, merges=found, audiences=audiences,
-                  error=error.message if error else None)
+    return render(
+        request,
+        "object_merges.html",
+        principal,
+        stix_id=stix_id,
+        merges=found,
+        audiences=audiences,
+        error=error.message if error else None,
+    )
 
 
 @router.get("/objects/{stix_id}/merges-panel")
@@ -31,9 +38,15 @@ def merges_panel(request: Request, stix_id: str, conn: Conn, principal: Principa
 
 
 @router.post("/objects/{stix_id}/merge")
-def merge(request: Request, stix_id: str, other: Annotated[str, Form()], conn: Conn,
-          role: Annotated[str, Form()] = "duplicate", audience: Annotated[str, Form()] = "auto",
-          principal: Principal = Depends(csrf_protect)):
+def merge(
+    request: Request,
+    stix_id: str,
+    other: Annotated[str, Form()],
+    conn: Conn,
+    role: Annotated[str, Form()] = "duplicate",
+    audience: Annotated[str, Form()] = "auto",
+    principal: Principal = Depends(csrf_protect),
+):
     """This object is a duplicate of `other` (role 'duplicate'), or `other` of this one ('canonical')."""
     duplicate, canonical = (stix_id, other.strip()) if role == "duplicate" else (other.strip(), stix_id)
     with attempt(conn) as tried:
@@ -42,8 +55,9 @@ def merge(request: Request, stix_id: str, other: Annotated[str, Form()], conn: C
 
 
 @router.post("/objects/{stix_id}/merges/{relationship_id}/split")
-def split(request: Request, stix_id: str, relationship_id: str, conn: Conn,
-          principal: Principal = Depends(csrf_protect)):
+def split(
+    request: Request, stix_id: str, relationship_id: str, conn: Conn, principal: Principal = Depends(csrf_protect)
+):
     with attempt(conn) as tried:
         merges.split(conn, principal, relationship_id)
     return _panel(request, conn, principal, stix_id, tried.error)

@@ -30,17 +30,27 @@ def _form_context(conn: Connection, principal: Principal, stix_id: str, obj: dic
     places = []
     if annotations.sightable(obj):
         page = objects.list_objects(conn, principal, objects.make_filters(conn, types=["location"]), limit=300)
-        places = sorted(((v.stix_id, present.display_name(orjson.loads(v.raw))) for v in page.items),
-                        key=lambda p: p[1].lower())
-    return {"audiences": choices, "default_audience": default, "opinions": annotations.OPINIONS,
-            "tlp_levels": levels, "default_tlp": default_tlp, "places": places,
-            "sightable": annotations.sightable(obj)}
+        places = sorted(
+            ((v.stix_id, present.display_name(orjson.loads(v.raw))) for v in page.items), key=lambda p: p[1].lower()
+        )
+    return {
+        "audiences": choices,
+        "default_audience": default,
+        "opinions": annotations.OPINIONS,
+        "tlp_levels": levels,
+        "default_tlp": default_tlp,
+        "places": places,
+        "sightable": annotations.sightable(obj),
+    }
 
 
 def _annotation_context(conn: Connection, principal: Principal, stix_id: str, obj: dict) -> dict:
-    return {"annotations": annotations.about(conn, principal, stix_id),
-            "can_write": principal.may(Action.WRITE), "stix_id": stix_id,
-            **_form_context(conn, principal, stix_id, obj)}
+    return {
+        "annotations": annotations.about(conn, principal, stix_id),
+        "can_write": principal.may(Action.WRITE),
+        "stix_id": stix_id,
+        **_form_context(conn, principal, stix_id, obj),
+    }
 
 
 @router.get("/objects/{stix_id}")
@@ -56,17 +66,30 @@ def object_page(request: Request, stix_id: str, conn: Conn, principal: Principal
     context = _annotation_context(conn, principal, stix_id, found.object)
     obj = found.object
     versions = []
-    for previous, current in zip([None, *found.versions], found.versions):
+    for previous, current in zip([None, *found.versions], found.versions, strict=False):
         compared = previous is not None and previous.object is not None and current.object is not None
         changes = present.diff(previous.object, current.object) if compared else None
         versions.append({"version": current, "changes": changes})
     return render(
-        request, "object.html", principal, obj=obj, view=found.view, names=found.names,
-        title=present.display_name(obj, found.names), properties=present.properties(obj, found.names),
-        extensions=present.extensions(obj, found.names), grading=present.grading(obj),
-        tlp=tlp_levels.level_of_object(obj), versions=list(reversed(versions)), reach=reach,
-        claims=found.claims, chain=found.chain, user_org=principal.org_name, share_audiences=share_audiences,
-        raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(), **context,
+        request,
+        "object.html",
+        principal,
+        obj=obj,
+        view=found.view,
+        names=found.names,
+        title=present.display_name(obj, found.names),
+        properties=present.properties(obj, found.names),
+        extensions=present.extensions(obj, found.names),
+        grading=present.grading(obj),
+        tlp=tlp_levels.level_of_object(obj),
+        versions=list(reversed(versions)),
+        reach=reach,
+        claims=found.claims,
+        chain=found.chain,
+        user_org=principal.org_name,
+        share_audiences=share_audiences,
+        raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(),
+        **context,
     )
 
 
@@ -76,8 +99,11 @@ def export_object(stix_id: str, conn: Conn, principal: Principal = Depends(web_p
     found = details.details(conn, principal, stix_id)
     body = f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":[{found.view.raw}]}}'.encode()
     filename = stix_id.replace("--", "_") + ".json"
-    return Response(body, media_type="application/stix+json;version=2.1",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        media_type="application/stix+json;version=2.1",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _after_add(request: Request, conn: Connection, principal: Principal, stix_id: str, add) -> Response:
@@ -90,50 +116,112 @@ def _after_add(request: Request, conn: Connection, principal: Principal, stix_id
         add()
     obj = orjson.loads(objects.get_object(conn, principal, stix_id).raw)
     context = _annotation_context(conn, principal, stix_id, obj)
-    return render(request, "object_annotations.html", principal, status_code=422 if tried.error else 200,
-                  error=tried.error.message if tried.error else None, **context)
+    return render(
+        request,
+        "object_annotations.html",
+        principal,
+        status_code=422 if tried.error else 200,
+        error=tried.error.message if tried.error else None,
+        **context,
+    )
 
 
 @router.post("/objects/{stix_id}/audiences")
-def share(stix_id: str, conn: Conn, audience: str = Form(...), all_versions: str = Form(""),
-          principal: Principal = Depends(csrf_protect)):
+def share(
+    stix_id: str,
+    conn: Conn,
+    audience: str = Form(...),
+    all_versions: str = Form(""),
+    principal: Principal = Depends(csrf_protect),
+):
     sharing.share(conn, principal, stix_id, audience, all_versions=all_versions == "1")
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
 @router.post("/objects/{stix_id}/audiences/withdraw")
-def unshare(stix_id: str, conn: Conn, audience: str = Form(...), all_versions: str = Form(""),
-            principal: Principal = Depends(csrf_protect)):
+def unshare(
+    stix_id: str,
+    conn: Conn,
+    audience: str = Form(...),
+    all_versions: str = Form(""),
+    principal: Principal = Depends(csrf_protect),
+):
     sharing.unshare(conn, principal, stix_id, audience, all_versions=all_versions == "1")
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
 
 
 @router.post("/objects/{stix_id}/opinions")
-def add_opinion(request: Request, stix_id: str, conn: Conn, opinion: str = Form(...), explanation: str = Form(""),
-                      audience: str = Form("org"), tlp: str = Form(""),
-                      principal: Principal = Depends(csrf_protect)):
-    return _after_add(request, conn, principal, stix_id, lambda: annotations.add_opinion(
-        conn, principal, stix_id, opinion=opinion, explanation=explanation, audience=audience, tlp=tlp or None))
+def add_opinion(
+    request: Request,
+    stix_id: str,
+    conn: Conn,
+    opinion: str = Form(...),
+    explanation: str = Form(""),
+    audience: str = Form("org"),
+    tlp: str = Form(""),
+    principal: Principal = Depends(csrf_protect),
+):
+    return _after_add(
+        request,
+        conn,
+        principal,
+        stix_id,
+        lambda: annotations.add_opinion(
+            conn, principal, stix_id, opinion=opinion, explanation=explanation, audience=audience, tlp=tlp or None
+        ),
+    )
 
 
 @router.post("/objects/{stix_id}/notes")
-def add_note(request: Request, stix_id: str, conn: Conn, content: str = Form(""), abstract: str = Form(""),
-                   audience: str = Form("org"), tlp: str = Form(""),
-                   principal: Principal = Depends(csrf_protect)):
-    return _after_add(request, conn, principal, stix_id, lambda: annotations.add_note(
-        conn, principal, stix_id, content=content, abstract=abstract, audience=audience, tlp=tlp or None))
+def add_note(
+    request: Request,
+    stix_id: str,
+    conn: Conn,
+    content: str = Form(""),
+    abstract: str = Form(""),
+    audience: str = Form("org"),
+    tlp: str = Form(""),
+    principal: Principal = Depends(csrf_protect),
+):
+    return _after_add(
+        request,
+        conn,
+        principal,
+        stix_id,
+        lambda: annotations.add_note(
+            conn, principal, stix_id, content=content, abstract=abstract, audience=audience, tlp=tlp or None
+        ),
+    )
 
 
 @router.post("/objects/{stix_id}/sightings")
-def add_sighting(request: Request, stix_id: str, conn: Conn, count: str = Form(""), first_seen: str = Form(""),
-                       last_seen: str = Form(""), where: list[str] = Form([]), description: str = Form(""),
-                       audience: str = Form("org"), tlp: str = Form(""),
-                       principal: Principal = Depends(csrf_protect)):
+def add_sighting(
+    request: Request,
+    stix_id: str,
+    conn: Conn,
+    count: str = Form(""),
+    first_seen: str = Form(""),
+    last_seen: str = Form(""),
+    where: list[str] = Form([]),
+    description: str = Form(""),
+    audience: str = Form("org"),
+    tlp: str = Form(""),
+    principal: Principal = Depends(csrf_protect),
+):
     def add():
         if count.strip() and not count.strip().isdigit():
             raise InvalidInput("'count' must be a whole number", parameter="count")
         return annotations.add_sighting(
-            conn, principal, stix_id, count=int(count) if count.strip() else None, first_seen=first_seen,
-            last_seen=last_seen, where=where, description=description, audience=audience, tlp=tlp or None)
+            conn,
+            principal,
+            stix_id,
+            count=int(count) if count.strip() else None,
+            first_seen=first_seen,
+            last_seen=last_seen,
+            where=where,
+            description=description,
+            audience=audience,
+            tlp=tlp or None,
+        )
 
     return _after_add(request, conn, principal, stix_id, add)

@@ -22,8 +22,13 @@ Names = dict[str, tuple[str, str | None]]
 
 
 #: Labels the general rule (below) gets wrong.
-_LABELS = {"object_refs": "Objects", "object_marking_refs": "Markings", "sample_refs": "Samples",
-           "observed_data_refs": "Observed data", "x_mitre_aliases": "ATT&CK aliases"}
+_LABELS = {
+    "object_refs": "Objects",
+    "object_marking_refs": "Markings",
+    "sample_refs": "Samples",
+    "observed_data_refs": "Observed data",
+    "x_mitre_aliases": "ATT&CK aliases",
+}
 
 
 def label(key: str) -> str:
@@ -86,12 +91,15 @@ def extensions(obj: dict, names: Names) -> list[dict]:
         body = body if isinstance(body, dict) else {}
         visible = names.get(ext_id)
         props = {k: v for k, v in body.items() if k != "extension_type"}
-        found.append({
-            "id": ext_id, "name": visible[1] if visible and visible[1] else ext_id,
-            "kind": body.get("extension_type", ""),
-            "grading": admiralty(body) if ext_id == _ADMIRALTY else None,
-            "properties": [(label(k), node(k, v, names)) for k, v in props.items()],
-        })
+        found.append(
+            {
+                "id": ext_id,
+                "name": visible[1] if visible and visible[1] else ext_id,
+                "kind": body.get("extension_type", ""),
+                "grading": admiralty(body) if ext_id == _ADMIRALTY else None,
+                "properties": [(label(k), node(k, v, names)) for k, v in props.items()],
+            }
+        )
     return found
 
 
@@ -112,8 +120,10 @@ def display_name(obj: dict, names: Names | None = None) -> str:
     names = names or {}
     kind = obj.get("type", "object")
     if kind == "relationship":
-        return f"{_named(obj.get('source_ref'), names)} {obj.get('relationship_type', 'related-to')} " \
-               f"{_named(obj.get('target_ref'), names)}"
+        return (
+            f"{_named(obj.get('source_ref'), names)} {obj.get('relationship_type', 'related-to')} "
+            f"{_named(obj.get('target_ref'), names)}"
+        )
     if kind == "sighting":
         return f"Sighting of {_named(obj.get('sighting_of_ref'), names)}"
     for prop in ("name", "value"):
@@ -136,6 +146,7 @@ def diff(old: dict, new: dict) -> list[dict]:
         elif key not in new:
             changes.append({"property": key, "change": "removed", "before": _short(old[key]), "after": ""})
         elif old[key] != new[key]:
-            changes.append({"property": key, "change": "changed", "before": _short(old[key]),
-                            "after": _short(new[key])})
+            changes.append(
+                {"property": key, "change": "changed", "before": _short(old[key]), "after": _short(new[key])}
+            )
     return changes

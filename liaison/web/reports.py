@@ -32,14 +32,20 @@ def segments(text: str, mentions: list[dict]) -> list[tuple[str, dict | None]]:
     """The text cut into plain runs and mentioned runs, outer mentions winning where they nest;
     mentions that do not fit the text (imported from elsewhere) are left out."""
     out, cursor = [], 0
-    sound = [m for m in mentions if isinstance(m, dict) and isinstance(m.get("start"), int)
-             and isinstance(m.get("end"), int) and 0 <= m["start"] < m["end"] <= len(text)]
+    sound = [
+        m
+        for m in mentions
+        if isinstance(m, dict)
+        and isinstance(m.get("start"), int)
+        and isinstance(m.get("end"), int)
+        and 0 <= m["start"] < m["end"] <= len(text)
+    ]
     for mention in sorted(sound, key=lambda m: (m["start"], -m["end"])):
         if mention["start"] < cursor:
             continue
         if mention["start"] > cursor:
-            out.append((text[cursor:mention["start"]], None))
-        out.append((text[mention["start"]:mention["end"]], mention))
+            out.append((text[cursor : mention["start"]], None))
+        out.append((text[mention["start"] : mention["end"]], mention))
         cursor = mention["end"]
     out.append((text[cursor:], None))
     return out
@@ -47,10 +53,12 @@ def segments(text: str, mentions: list[dict]) -> list[tuple[str, dict | None]]:
 
 def _draft_mentions(review: SeenReview) -> list[dict]:
     """Every mention of a draft with the finding it belongs to (for highlighting)."""
-    found = [{**m.model_dump(), "item": item} for item in (*review.entities, *review.observables)
-             for m in item.mentions]
-    found += [{**d.model_dump(), "item": {"kind": "date", "value": d.value, "decision": "accept"}}
-              for d in review.dates]
+    found = [
+        {**m.model_dump(), "item": item} for item in (*review.entities, *review.observables) for m in item.mentions
+    ]
+    found += [
+        {**d.model_dump(), "item": {"kind": "date", "value": d.value, "decision": "accept"}} for d in review.dates
+    ]
     return found
 
 
@@ -86,14 +94,29 @@ def draft_create(
     with attempt(conn) as tried:  # nothing of a refused draft is kept
         principal.require(Action.WRITE)  # before the upload is read; the service checks again
         view = drafts.create_draft(
-            conn, principal, text=None if has_file else text, content=_upload(file) if has_file else None,
-            filename=file.filename if has_file else None, title=title or None, source=source or None,
-            published=published or None, ner_plugin=settings.ner_plugin)
+            conn,
+            principal,
+            text=None if has_file else text,
+            content=_upload(file) if has_file else None,
+            filename=file.filename if has_file else None,
+            title=title or None,
+            source=source or None,
+            published=published or None,
+            ner_plugin=settings.ner_plugin,
+        )
     if exc := tried.error:
         total, items = drafts.list_drafts(conn, principal, limit=200)
-        return render(request, "drafts.html", principal, drafts=items, total=total, status="draft",
-                      error=exc.message, form={"text": text, "title": title, "source": source, "published": published},
-                      status_code=exc.status)
+        return render(
+            request,
+            "drafts.html",
+            principal,
+            drafts=items,
+            total=total,
+            status="draft",
+            error=exc.message,
+            form={"text": text, "title": title, "source": source, "published": published},
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/drafts/{view.id}", status_code=303)
 
 
@@ -102,17 +125,28 @@ def draft_review(request: Request, draft_id: str, principal: Viewer, conn: Conn)
     return _review_page(request, conn, principal, draft_id)
 
 
-def _review_page(request: Request, conn: Connection, principal: Principal, draft_id: str,
-                 error: LiaisonError | None = None):
+def _review_page(
+    request: Request, conn: Connection, principal: Principal, draft_id: str, error: LiaisonError | None = None
+):
     """The review screen, with the error of a change that was refused."""
     view = drafts.get_draft(conn, principal, draft_id)
     audiences, _default = audience_choices(conn, principal)
     return render(
-        request, "draft_review.html", principal, draft=view, review=view.seen,
-        entities={e.key: e for e in view.seen.entities}, entity_kinds=get_args(EntityKind),
-        segments=segments(view.text, _draft_mentions(view.seen)), audiences=audiences, levels=tlp.LEVELS,
-        reliability=ADMIRALTY_RELIABILITY, credibility=ADMIRALTY_CREDIBILITY, confident=drafts.REVIEW_CONFIDENCE,
-        error=error.message if error else None, status_code=error.status if error else 200,
+        request,
+        "draft_review.html",
+        principal,
+        draft=view,
+        review=view.seen,
+        entities={e.key: e for e in view.seen.entities},
+        entity_kinds=get_args(EntityKind),
+        segments=segments(view.text, _draft_mentions(view.seen)),
+        audiences=audiences,
+        levels=tlp.LEVELS,
+        reliability=ADMIRALTY_RELIABILITY,
+        credibility=ADMIRALTY_CREDIBILITY,
+        confident=drafts.REVIEW_CONFIDENCE,
+        error=error.message if error else None,
+        status_code=error.status if error else 200,
     )
 
 
@@ -124,8 +158,13 @@ async def change_form(request: Request) -> dict[str, Any]:
 
 
 @router.post("/drafts/{draft_id}/review")
-def draft_change(request: Request, draft_id: str, principal: Poster, conn: Conn,
-                 form: Annotated[dict[str, Any], Depends(change_form)]):
+def draft_change(
+    request: Request,
+    draft_id: str,
+    principal: Poster,
+    conn: Conn,
+    form: Annotated[dict[str, Any], Depends(change_form)],
+):
     """One change from the review screen's forms, built into the change model the REST API takes."""
     with attempt(conn) as tried:  # a refused change keeps nothing
         drafts.review(conn, principal, draft_id, parse_changes([form]))
@@ -149,8 +188,9 @@ def draft_publish(
     credibility: Annotated[int, Form()],
 ):
     with attempt(conn) as tried:  # a refused publication keeps nothing it wrote (shares, objects)
-        report_id = drafts.publish(conn, principal, draft_id, audience=audience, level=level,
-                                   reliability=reliability, credibility=credibility)
+        report_id = drafts.publish(
+            conn, principal, draft_id, audience=audience, level=level, reliability=reliability, credibility=credibility
+        )
     if exc := tried.error:
         if isinstance(exc, NotFound) and exc.message.startswith("no draft"):
             raise exc
@@ -174,7 +214,13 @@ def report_reader(request: Request, report_id: str, principal: Viewer, conn: Con
     extensions = report.get("extensions", {})
     mentions = extensions.get(EXT_IDS["report-mentions"], {}).get("mentions", [])
     return render(
-        request, "report.html", principal, report=report, holdings=found.view.holdings, names=found.names,
+        request,
+        "report.html",
+        principal,
+        report=report,
+        holdings=found.view.holdings,
+        names=found.names,
         segments=segments(report.get("description", ""), mentions),
-        grading=extensions.get(EXT_IDS["admiralty-grading"]), tlp_level=tlp.level_of_object(report),
+        grading=extensions.get(EXT_IDS["admiralty-grading"]),
+        tlp_level=tlp.level_of_object(report),
     )

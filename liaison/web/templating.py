@@ -19,8 +19,13 @@ filters.install(templates.env)
 #: (label, path) of the navigation; Admin is added for admins; operators, who read no
 #: intelligence, have Admin alone.
 NAVIGATION = (
-    ("Dashboard", "/"), ("Search", "/search"), ("Graph", "/graph"), ("Map", "/map"),
-    ("Timeline", "/timeline"), ("Drafts", "/drafts"), ("Import", "/import"),
+    ("Dashboard", "/"),
+    ("Search", "/search"),
+    ("Graph", "/graph"),
+    ("Map", "/map"),
+    ("Timeline", "/timeline"),
+    ("Drafts", "/drafts"),
+    ("Import", "/import"),
 )
 
 
@@ -32,8 +37,11 @@ def navigation(path: str, principal: Principal | None) -> list[dict]:
     if principal.may(Action.ADMINISTER):
         entries.append(("Admin", "/admin"))
     return [
-        {"label": label, "href": href,
-         "current": path == href if href == "/" else path == href or path.startswith(href + "/")}
+        {
+            "label": label,
+            "href": href,
+            "current": path == href if href == "/" else path == href or path.startswith(href + "/"),
+        }
         for label, href in entries
     ]
 
@@ -43,8 +51,7 @@ def csrf_token(request: Request) -> str:
     return getattr(request.state, "csrf_token", None) or getattr(request.state, "login_csrf", "")
 
 
-def render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
-           **context) -> HTMLResponse:
+def render(request: Request, name: str, principal: Principal | None, status_code: int = 200, **context) -> HTMLResponse:
     """Render template `name` with the principal, its CSRF token, the navigation and the instance name."""
     return templates.TemplateResponse(
         request,

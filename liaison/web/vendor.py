@@ -14,16 +14,18 @@ NODE_MODULES = Path(__file__).with_name("node_modules")
 PREFIX = "/static/vendor"
 
 #: The only files reachable under PREFIX, as paths inside node_modules.
-FILES = frozenset({
-    "htmx.org/dist/htmx.min.js",
-    "cytoscape/dist/cytoscape.min.js",
-    "d3-array/dist/d3-array.min.js",
-    "d3-geo/dist/d3-geo.min.js",
-    "topojson-client/dist/topojson-client.min.js",
-    "world-atlas/countries-110m.json",
-    "world-atlas/countries-50m.json",
-    "world-atlas/land-110m.json",
-})
+FILES = frozenset(
+    {
+        "htmx.org/dist/htmx.min.js",
+        "cytoscape/dist/cytoscape.min.js",
+        "d3-array/dist/d3-array.min.js",
+        "d3-geo/dist/d3-geo.min.js",
+        "topojson-client/dist/topojson-client.min.js",
+        "world-atlas/countries-110m.json",
+        "world-atlas/countries-50m.json",
+        "world-atlas/land-110m.json",
+    }
+)
 
 router = APIRouter()
 

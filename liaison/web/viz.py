@@ -25,10 +25,21 @@ router = APIRouter()
 #: How many objects the graph's start-object search offers.
 PICKS = 12
 #: Event types in the order the timeline's legend shows them.
-EVENT_LABELS = {"report": "Reports", "incident": "Incidents", "drug-seizure": "Seizures", "sighting": "Sightings",
-                "campaign": "Campaigns", "relationship": "Relationships"}
-FEATURE_LABELS = {"location": "Places", "trafficking-route": "Trafficking routes", "incident": "Incidents",
-                  "drug-seizure": "Drug seizures", "sighting": "Sightings"}
+EVENT_LABELS = {
+    "report": "Reports",
+    "incident": "Incidents",
+    "drug-seizure": "Seizures",
+    "sighting": "Sightings",
+    "campaign": "Campaigns",
+    "relationship": "Relationships",
+}
+FEATURE_LABELS = {
+    "location": "Places",
+    "trafficking-route": "Trafficking routes",
+    "incident": "Incidents",
+    "drug-seizure": "Drug seizures",
+    "sighting": "Sightings",
+}
 
 
 def _json(call: Callable[[], object]) -> Response:
@@ -64,9 +75,15 @@ def graph_page(request: Request, conn: Conn, id: str | None = None, principal: P
 
 
 @router.get("/graph/neighbourhood")
-def graph_data(id: str, conn: Conn, relationship_type: Annotated[list[str], Query()] = [],  # noqa: B006
-               principal: Principal = Depends(web_principal)):
-    return _json(lambda: graph.neighbourhood(conn, principal, id, relationship_types=relationship_type or None).as_dict())
+def graph_data(
+    id: str,
+    conn: Conn,
+    relationship_type: Annotated[list[str], Query()] = [],
+    principal: Principal = Depends(web_principal),
+):
+    return _json(
+        lambda: graph.neighbourhood(conn, principal, id, relationship_types=relationship_type or None).as_dict()
+    )
 
 
 @router.get("/graph/find")
@@ -94,9 +111,14 @@ def map_data(conn: Conn, around: str | None = None, principal: Principal = Depen
 
 
 @router.get("/timeline")
-def timeline_page(request: Request, conn: Conn, id: str | None = None, q: str | None = None,
-                  type: Annotated[list[str], Query()] = [],  # noqa: B006
-                  principal: Principal = Depends(web_principal)):
+def timeline_page(
+    request: Request,
+    conn: Conn,
+    id: str | None = None,
+    q: str | None = None,
+    type: Annotated[list[str], Query()] = [],
+    principal: Principal = Depends(web_principal),
+):
     about = _about(conn, principal, id)
     result = {"events": [], "truncated": False}
     if not about["problem"]:
@@ -105,15 +127,23 @@ def timeline_page(request: Request, conn: Conn, id: str | None = None, q: str | 
         except LiaisonError as exc:
             about.update(problem=exc.message, status_code=exc.status)
     found = result["events"]
-    return render(request, "timeline.html", principal, q=q or "", labels=EVENT_LABELS,
-                  months=[(month, _month_label(month), items) for month, items in timeline.by_month(found)],
-                  overview=_overview_bars(timeline.overview(found)), count=len(found),
-                  type_counts={t: sum(1 for e in found if e["type"] == t) for t in EVENT_LABELS},
-                  truncated=result["truncated"], **about)
+    return render(
+        request,
+        "timeline.html",
+        principal,
+        q=q or "",
+        labels=EVENT_LABELS,
+        months=[(month, _month_label(month), items) for month, items in timeline.by_month(found)],
+        overview=_overview_bars(timeline.overview(found)),
+        count=len(found),
+        type_counts={t: sum(1 for e in found if e["type"] == t) for t in EVENT_LABELS},
+        truncated=result["truncated"],
+        **about,
+    )
 
 
 def _month_label(month: str) -> str:
-    """"2025-03" -> "March 2025"."""
+    """ "2025-03" -> "March 2025"."""
     return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
 
 
@@ -132,9 +162,16 @@ def _overview_bars(months: list[dict], *, width: int = 1100, height: int = 64) -
                 size = max(2, round(count * (height - 4) / tallest))
                 y -= size
                 segments.append({"type": kind, "y": y, "height": size, "count": count})
-        columns.append({"month": month["month"], "label": _month_label(month["month"]), "x": n * column,
-                        "total": sum(month["counts"].values()), "segments": segments,
-                        "year": month["month"][:4] if n == 0 or month["month"].endswith("-01") else None})
+        columns.append(
+            {
+                "month": month["month"],
+                "label": _month_label(month["month"]),
+                "x": n * column,
+                "total": sum(month["counts"].values()),
+                "segments": segments,
+                "year": month["month"][:4] if n == 0 or month["month"].endswith("-01") else None,
+            }
+        )
     return {"width": max(len(months), 1) * column, "height": height, "column": column, "bar": bar, "columns": columns}
 
 

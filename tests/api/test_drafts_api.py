@@ -8,22 +8,29 @@ import orjson
 import pytest
 from stixdata import bundle, sdo, validation_errors, write_schemas
 
-TEXT = ("Interior Minister Halim Rasulov said on Monday that border guards near Termez seized 40 kg of heroin. "
-        "Rasulov blamed the Jundallah Front. Payments went to wallet 0x52908400098527886E0F7030069857D2E4169EE7.")
+TEXT = (
+    "Interior Minister Halim Rasulov said on Monday that border guards near Termez seized 40 kg of heroin. "
+    "Rasulov blamed the Jundallah Front. Payments went to wallet 0x52908400098527886E0F7030069857D2E4169EE7."
+)
 
 
 @pytest.fixture
 def front(client, tenants):
     group = sdo("intrusion-set", name="Jundallah Front", aliases=["JF"])
-    response = client.post("/api/v1/bundles", params={"audience": "instance"}, content=orjson.dumps(bundle(group)),
-                           headers=tenants.headers("alice"))
+    response = client.post(
+        "/api/v1/bundles",
+        params={"audience": "instance"},
+        content=orjson.dumps(bundle(group)),
+        headers=tenants.headers("alice"),
+    )
     assert response.status_code == 200, response.text
     return group
 
 
 def _create(client, tenants, user="alice", **body):
-    return client.post("/api/v1/drafts", json={"text": TEXT, "published": "2026-05-20", **body},
-                       headers=tenants.headers(user))
+    return client.post(
+        "/api/v1/drafts", json={"text": TEXT, "published": "2026-05-20", **body}, headers=tenants.headers(user)
+    )
 
 
 def test_draft_from_json_text_reviewed_and_published(client, tenants, front, tmp_path):
@@ -48,22 +55,34 @@ def test_draft_from_json_text_reviewed_and_published(client, tenants, front, tmp
         assert validation_errors(obj, schemas) == [], obj
 
     wallet = draft["observables"][0]["key"]
-    reviewed = client.post(f"/api/v1/drafts/{draft['id']}/review", headers=tenants.headers("alice"),
-                           json={"changes": [{"op": "drop", "key": wallet}]})
+    reviewed = client.post(
+        f"/api/v1/drafts/{draft['id']}/review",
+        headers=tenants.headers("alice"),
+        json={"changes": [{"op": "drop", "key": wallet}]},
+    )
     assert reviewed.status_code == 200 and reviewed.json()["observables"][0]["decision"] == "drop"
-    bad = client.post(f"/api/v1/drafts/{draft['id']}/review", headers=tenants.headers("alice"),
-                      json={"changes": [{"op": "link", "key": rasulov["key"], "ref": "identity--nope"}]})
+    bad = client.post(
+        f"/api/v1/drafts/{draft['id']}/review",
+        headers=tenants.headers("alice"),
+        json={"changes": [{"op": "link", "key": rasulov["key"], "ref": "identity--nope"}]},
+    )
     assert bad.status_code == 404 and "no object" in bad.json()["error"]["message"]
 
-    published = client.post(f"/api/v1/drafts/{draft['id']}/publish", headers=tenants.headers("alice"),
-                            json={"audience": "group:ab", "tlp": "green", "reliability": "C", "credibility": 3})
+    published = client.post(
+        f"/api/v1/drafts/{draft['id']}/publish",
+        headers=tenants.headers("alice"),
+        json={"audience": "group:ab", "tlp": "green", "reliability": "C", "credibility": 3},
+    )
     assert published.status_code == 200, published.text
     report_id = published.json()["report_id"]
     seen = client.get(f"/api/v1/objects/{report_id}", headers=tenants.headers("bob"))
     assert seen.status_code == 200 and seen.json()["object"]["confidence"] == 50
     assert client.get(f"/api/v1/objects/{report_id}", headers=tenants.headers("carol")).status_code == 404
-    again = client.post(f"/api/v1/drafts/{draft['id']}/publish", headers=tenants.headers("alice"),
-                        json={"audience": "org", "tlp": "green", "reliability": "C", "credibility": 3})
+    again = client.post(
+        f"/api/v1/drafts/{draft['id']}/publish",
+        headers=tenants.headers("alice"),
+        json={"audience": "org", "tlp": "green", "reliability": "C", "credibility": 3},
+    )
     assert again.status_code == 409
 
 
@@ -74,11 +93,17 @@ def test_documents_upload_as_multipart(client, tenants, front):
     doc.add_paragraph(TEXT)
     buffer = io.BytesIO()
     doc.save(buffer)
-    for name, content in (("bulletin.docx", buffer.getvalue()), ("story.txt", TEXT.encode()),
-                          ("page.html", f"<html><body><nav>Home | Sport</nav><article><p>{TEXT}</p>"
-                                        "</article></body></html>".encode())):
-        response = client.post("/api/v1/drafts", headers=tenants.headers("alice"),
-                               files={"file": (name, content)}, data={"published": "2026-05-20"})
+    for name, content in (
+        ("bulletin.docx", buffer.getvalue()),
+        ("story.txt", TEXT.encode()),
+        ("page.html", f"<html><body><nav>Home | Sport</nav><article><p>{TEXT}</p></article></body></html>".encode()),
+    ):
+        response = client.post(
+            "/api/v1/drafts",
+            headers=tenants.headers("alice"),
+            files={"file": (name, content)},
+            data={"published": "2026-05-20"},
+        )
         assert response.status_code == 201, (name, response.text)
         draft = response.json()
         assert draft["source"] == name and "Jundallah Front" in {e["name"] for e in draft["entities"]}
@@ -87,12 +112,19 @@ def test_documents_upload_as_multipart(client, tenants, front):
     assert client.get("/api/v1/drafts", headers=tenants.headers("alice")).json()["total"] == 3
 
 
-@pytest.mark.parametrize("body, status", [
-    (b"", 422), (b"{not json", 422), (b'{"text": ""}', 422), (b'{"text": "x", "published": "soon"}', 422),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"", 422),
+        (b"{not json", 422),
+        (b'{"text": ""}', 422),
+        (b'{"text": "x", "published": "soon"}', 422),
+    ],
+)
 def test_bad_draft_input_is_refused_and_nothing_kept(client, tenants, body, status):
-    response = client.post("/api/v1/drafts", content=body, headers={**tenants.headers("alice"),
-                                                                     "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/drafts", content=body, headers={**tenants.headers("alice"), "Content-Type": "application/json"}
+    )
     assert response.status_code == status and response.json()["error"]["message"]
     assert client.get("/api/v1/drafts", headers=tenants.headers("alice")).json()["total"] == 0
 
@@ -100,10 +132,15 @@ def test_bad_draft_input_is_refused_and_nothing_kept(client, tenants, body, stat
 def test_outsiders_get_nothing_of_a_draft_or_a_merge(client, tenants, front):
     draft = _create(client, tenants).json()
     other = sdo("intrusion-set", name="JF Brigade")
-    client.post("/api/v1/bundles", params={"audience": "org"}, content=orjson.dumps(bundle(other)),
-                headers=tenants.headers("alice"))
-    merge = client.post("/api/v1/merges", headers=tenants.headers("alice"),
-                        json={"duplicate": other["id"], "canonical": front["id"]})
+    client.post(
+        "/api/v1/bundles",
+        params={"audience": "org"},
+        content=orjson.dumps(bundle(other)),
+        headers=tenants.headers("alice"),
+    )
+    merge = client.post(
+        "/api/v1/merges", headers=tenants.headers("alice"), json={"duplicate": other["id"], "canonical": front["id"]}
+    )
     assert merge.status_code == 201, merge.text
     never = "00000000-0000-4000-8000-000000000000"
     for outsider in ("bob", "carol"):
@@ -111,10 +148,14 @@ def test_outsiders_get_nothing_of_a_draft_or_a_merge(client, tenants, front):
         reads = [
             client.get(f"/api/v1/drafts/{draft['id']}", headers=headers),
             client.get(f"/api/v1/drafts/{draft['id']}/bundle", headers=headers),
-            client.post(f"/api/v1/drafts/{draft['id']}/review", headers=headers,
-                        json={"changes": [{"op": "drop", "key": "e1"}]}),
-            client.post(f"/api/v1/drafts/{draft['id']}/publish", headers=headers,
-                        json={"audience": "org", "reliability": "A", "credibility": 1}),
+            client.post(
+                f"/api/v1/drafts/{draft['id']}/review", headers=headers, json={"changes": [{"op": "drop", "key": "e1"}]}
+            ),
+            client.post(
+                f"/api/v1/drafts/{draft['id']}/publish",
+                headers=headers,
+                json={"audience": "org", "reliability": "A", "credibility": 1},
+            ),
             client.delete(f"/api/v1/drafts/{draft['id']}", headers=headers),
         ]
         for response in reads:
@@ -127,8 +168,9 @@ def test_outsiders_get_nothing_of_a_draft_or_a_merge(client, tenants, front):
         merges = client.get(f"/api/v1/objects/{front['id']}/merges", headers=headers)
         assert merges.status_code == 200 and merges.json() == []
         assert client.delete(f"/api/v1/merges/{merge.json()['id']}", headers=headers).status_code == 404
-    assert [m["id"] for m in client.get(f"/api/v1/objects/{front['id']}/merges",
-                                        headers=tenants.headers("rita")).json()] == [merge.json()["id"]]
+    assert [
+        m["id"] for m in client.get(f"/api/v1/objects/{front['id']}/merges", headers=tenants.headers("rita")).json()
+    ] == [merge.json()["id"]]
     for path in ("/api/v1/drafts", f"/api/v1/drafts/{draft['id']}"):
         assert client.get(path).status_code == 401
 
@@ -160,14 +202,28 @@ def test_review_changes_are_typed_and_anything_else_is_refused(client, tenants, 
     assert client.post(url, headers=headers, json={"changes": []}).status_code == 422
     unchanged = client.get(f"/api/v1/drafts/{draft['id']}", headers=headers).json()
     assert unchanged["history"] == [] and all(e["decision"] == "accept" for e in unchanged["entities"])
-    every = [{"op": "title", "title": "  Termez  "}, {"op": "drop", "key": wallet}, {"op": "accept", "key": wallet},
-             {"op": "rename", "key": "e1", "name": "Halim Rasulov"}, {"op": "unlink", "key": "e1"},
-             {"op": "kind", "key": "e1", "kind": "organization"}, {"op": "kind", "key": "e1", "kind": "person"},
-             {"op": "link", "key": "e2", "ref": front["id"]}]
+    every = [
+        {"op": "title", "title": "  Termez  "},
+        {"op": "drop", "key": wallet},
+        {"op": "accept", "key": wallet},
+        {"op": "rename", "key": "e1", "name": "Halim Rasulov"},
+        {"op": "unlink", "key": "e1"},
+        {"op": "kind", "key": "e1", "kind": "organization"},
+        {"op": "kind", "key": "e1", "kind": "person"},
+        {"op": "link", "key": "e2", "ref": front["id"]},
+    ]
     reviewed = client.post(url, headers=headers, json={"changes": every})
     assert reviewed.status_code == 200, reviewed.text
     assert reviewed.json()["title"] == "Termez" and [h["op"] for h in reviewed.json()["history"]] == [
-        "title", "drop", "accept", "rename", "unlink", "kind", "kind", "link"]
+        "title",
+        "drop",
+        "accept",
+        "rename",
+        "unlink",
+        "kind",
+        "kind",
+        "link",
+    ]
 
 
 def test_the_openapi_document_describes_every_review_operation(client):
@@ -178,8 +234,16 @@ def test_the_openapi_document_describes_every_review_operation(client):
     changes = review["properties"]["changes"]["items"]
     assert changes["discriminator"]["propertyName"] == "op"
     mapping = changes["discriminator"]["mapping"]
-    fields = {"accept": {"key"}, "drop": {"key"}, "rename": {"key", "name"}, "kind": {"key", "kind"},
-              "link": {"key", "ref"}, "unlink": {"key"}, "combine": {"key", "into"}, "title": {"title"}}
+    fields = {
+        "accept": {"key"},
+        "drop": {"key"},
+        "rename": {"key", "name"},
+        "kind": {"key", "kind"},
+        "link": {"key", "ref"},
+        "unlink": {"key"},
+        "combine": {"key", "into"},
+        "title": {"title"},
+    }
     assert set(mapping) == set(fields)
     assert sorted(ref for ref in mapping.values()) == sorted(c["$ref"] for c in changes["oneOf"])
     for op, ref in mapping.items():

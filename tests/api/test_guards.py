@@ -28,8 +28,9 @@ def test_a_streamed_body_is_cut_at_the_limit(small_limit, tenants):
         for _ in range(10):
             yield b"y" * 1000
 
-    response = small_limit.post("/api/v1/drafts", content=chunks(), headers={
-        **tenants.headers("alice"), "Content-Type": "application/json"})
+    response = small_limit.post(
+        "/api/v1/drafts", content=chunks(), headers={**tenants.headers("alice"), "Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert small_limit.get("/api/v1/drafts", headers=tenants.headers("alice")).json()["total"] == 0
 

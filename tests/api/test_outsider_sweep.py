@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import orjson
 import pytest
-
 from stixdata import bundle, relationship, sdo
 
 SECRET = "Vault Seven Sweep"
-NEVER = {"stix": "intrusion-set--00000000-0000-4000-8000-000000000000",
-         "draft": "00000000-0000-4000-8000-000000000000",
-         "merge": "relationship--00000000-0000-4000-8000-000000000000"}
+NEVER = {
+    "stix": "intrusion-set--00000000-0000-4000-8000-000000000000",
+    "draft": "00000000-0000-4000-8000-000000000000",
+    "merge": "relationship--00000000-0000-4000-8000-000000000000",
+}
 
 
 @pytest.fixture
@@ -21,13 +22,19 @@ def hidden(client, tenants):
     twin = sdo("intrusion-set", name="Vault Seven Sweep Cell", level="amber+strict")
     place = sdo("location", name="Sweep Harbour", latitude=40.1, longitude=64.2, country="UZ")
     link = relationship(secret, place, "located-at", level="amber+strict")
-    response = client.post("/api/v1/bundles", params={"audience": "org"},
-                           content=orjson.dumps(bundle(secret, twin, place, link)), headers=tenants.headers("alice"))
+    response = client.post(
+        "/api/v1/bundles",
+        params={"audience": "org"},
+        content=orjson.dumps(bundle(secret, twin, place, link)),
+        headers=tenants.headers("alice"),
+    )
     assert response.status_code == 200, response.text
-    merge = client.post("/api/v1/merges", json={"duplicate": twin["id"], "canonical": secret["id"]},
-                        headers=tenants.headers("alice")).json()
-    draft = client.post("/api/v1/drafts", json={"text": f"{SECRET} moved its cell to Samarkand."},
-                        headers=tenants.headers("alice")).json()
+    merge = client.post(
+        "/api/v1/merges", json={"duplicate": twin["id"], "canonical": secret["id"]}, headers=tenants.headers("alice")
+    ).json()
+    draft = client.post(
+        "/api/v1/drafts", json={"text": f"{SECRET} moved its cell to Samarkand."}, headers=tenants.headers("alice")
+    ).json()
     assert draft["entities"][0]["ref"] == secret["id"]
     return {"stix": secret["id"], "draft": draft["id"], "merge": merge["id"]}
 
@@ -38,8 +45,11 @@ def _get_paths(client) -> list[str]:
 
 
 def _fill(path: str, ids: dict) -> str:
-    return (path.replace("{stix_id}", ids["stix"]).replace("{draft_id}", ids["draft"])
-            .replace("{relationship_id}", ids["merge"]))
+    return (
+        path.replace("{stix_id}", ids["stix"])
+        .replace("{draft_id}", ids["draft"])
+        .replace("{relationship_id}", ids["merge"])
+    )
 
 
 def _params(ids: dict) -> dict:
@@ -48,8 +58,15 @@ def _params(ids: dict) -> dict:
 
 def test_every_get_endpoint_is_covered_and_blind_for_outsiders(client, tenants, hidden):
     paths = _get_paths(client)
-    assert {"/api/v1/objects/{stix_id}", "/api/v1/drafts/{draft_id}", "/api/v1/objects/{stix_id}/merges",
-            "/api/v1/objects/{stix_id}/neighbourhood", "/api/v1/map", "/api/v1/timeline", "/api/v1/search"} <= set(paths)
+    assert {
+        "/api/v1/objects/{stix_id}",
+        "/api/v1/drafts/{draft_id}",
+        "/api/v1/objects/{stix_id}/merges",
+        "/api/v1/objects/{stix_id}/neighbourhood",
+        "/api/v1/map",
+        "/api/v1/timeline",
+        "/api/v1/search",
+    } <= set(paths)
     for outsider in ("bob", "carol"):
         headers = tenants.headers(outsider)
         for path in paths:

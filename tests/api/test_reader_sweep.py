@@ -5,26 +5,42 @@ refuses, not the token's scope."""
 
 from __future__ import annotations
 
+from txn import committed
+
 from liaison import accounts
 from liaison.access import credentials
 from liaison.access.actions import ROLES, Action, Role
 from liaison.store import tenancy
-from txn import committed
 
-NEVER = {"{stix_id}": "intrusion-set--00000000-0000-4000-8000-000000000000",
-         "{draft_id}": "00000000-0000-4000-8000-000000000000",
-         "{relationship_id}": "relationship--00000000-0000-4000-8000-000000000000", "{name}": "Nobody"}
+NEVER = {
+    "{stix_id}": "intrusion-set--00000000-0000-4000-8000-000000000000",
+    "{draft_id}": "00000000-0000-4000-8000-000000000000",
+    "{relationship_id}": "relationship--00000000-0000-4000-8000-000000000000",
+    "{name}": "Nobody",
+}
 
 
 #: A body of the shape every write route takes, so that what refuses is the role, not the request.
-BODY = {"duplicate": NEVER["{stix_id}"], "canonical": NEVER["{stix_id}"].replace("0000-4000", "0000-4001"),
-        "audience": "org", "text": "Sweep text", "changes": [{"op": "title", "title": "x"}], "tlp": "amber", "reliability": "B", "credibility": 2}
+BODY = {
+    "duplicate": NEVER["{stix_id}"],
+    "canonical": NEVER["{stix_id}"].replace("0000-4000", "0000-4001"),
+    "audience": "org",
+    "text": "Sweep text",
+    "changes": [{"op": "title", "title": "x"}],
+    "tlp": "amber",
+    "reliability": "B",
+    "credibility": 2,
+}
 
 
 def _writes(client) -> list[tuple[str, str]]:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    return sorted((method, path) for path, ops in paths.items() for method in ops
-                  if method in ("post", "put", "patch", "delete") and path.startswith("/api/v1/"))
+    return sorted(
+        (method, path)
+        for path, ops in paths.items()
+        for method in ops
+        if method in ("post", "put", "patch", "delete") and path.startswith("/api/v1/")
+    )
 
 
 def _fill(path: str) -> str:
@@ -41,8 +57,9 @@ def test_every_write_route_refuses_a_reader_and_an_operator(client, tenants):
     with tenants.engine.begin() as conn:
         for name in ("rita", "ops"):
             token = credentials.new_token()
-            tenancy.create_token(conn, tenancy.user_by_name(conn, name).id, "old", credentials.token_digest(token),
-                                 "write", None)
+            tenancy.create_token(
+                conn, tenancy.user_by_name(conn, name).id, "old", credentials.token_digest(token), "write", None
+            )
             callers[name] = {"Authorization": f"Bearer {token}"}
     with tenants.engine.connect() as conn:
         before = conn.exec_driver_sql("SELECT count(*) FROM object_version").scalar()
@@ -50,13 +67,14 @@ def test_every_write_route_refuses_a_reader_and_an_operator(client, tenants):
         for method, path in writes:
             if name == "ops" and path == "/api/v1/partners/{name}/sync":
                 continue  # syncing with a partner is the operator's own job
-            answer = client.request(method.upper(), _fill(path), headers=headers, params={"audience": "org"},
-                                    json=BODY)
+            answer = client.request(method.upper(), _fill(path), headers=headers, params={"audience": "org"}, json=BODY)
             assert answer.status_code == 403, (name, method, path, answer.status_code, answer.text)
     with tenants.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM object_version").scalar() == before
     # The sweep can fail: an analyst's write gets past the role check.
-    assert client.post("/api/v1/drafts", headers=tenants.headers("alice"), json={"text": "Sweep text"}).status_code == 201
+    assert (
+        client.post("/api/v1/drafts", headers=tenants.headers("alice"), json={"text": "Sweep text"}).status_code == 201
+    )
 
 
 def test_the_table_gives_each_action_its_roles():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 
 from sqlalchemy import update
+from txn import committed
 
 from liaison import accounts, lockout
 from liaison.db.tables import api_token
 from liaison.errors import InvalidInput
 from liaison.federation import partners
 from liaison.store import auth_failures
-from txn import committed
 
 
 def _basic(user: str, token: str) -> dict:
@@ -23,7 +23,9 @@ def test_tokens_expire(client, tenants):
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/whoami", headers=headers).status_code == 200
     with tenants.engine.begin() as conn:
-        conn.execute(update(api_token).where(api_token.c.name == "short").values(expires_at="2020-01-01T00:00:00.000000Z"))
+        conn.execute(
+            update(api_token).where(api_token.c.name == "short").values(expires_at="2020-01-01T00:00:00.000000Z")
+        )
     answer = client.get("/api/v1/whoami", headers=headers)
     assert answer.status_code == 401 and "expired" in answer.json()["error"]["message"]
 

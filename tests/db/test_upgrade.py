@@ -12,19 +12,19 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import PG_ADMIN_URL
+from servers import LiveServer, free_port
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from stixdata import actor
 
 from liaison import accounts
 from liaison.db.engine import make_engine, migrate
 from liaison.federation import partners
 from liaison.ingest.bundles import import_objects
-from liaison.store.provenance import instance_key
 from liaison.intel import drafts
 from liaison.intel.objects import export_bundle, make_filters
-from conftest import PG_ADMIN_URL
-from servers import LiveServer, free_port
-from stixdata import actor
+from liaison.store.provenance import instance_key
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The first migration of the new version model: the previous release is its commit's parent.
@@ -53,8 +53,14 @@ def previous(tmp_path_factory) -> Path:
 def old_liaison(code: Path, db_url: str, cwd: Path, *args: str, **env: str) -> str:
     """Run the previous release's command line."""
     launcher = f"import sys; sys.path.insert(0, {str(code)!r}); from liaison.cli import app; app()"
-    done = subprocess.run([sys.executable, "-c", launcher, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "LIAISON_DATABASE_URL": db_url, **env})
+    done = subprocess.run(
+        [sys.executable, "-c", launcher, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "LIAISON_DATABASE_URL": db_url, **env},
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -62,12 +68,20 @@ def old_liaison(code: Path, db_url: str, cwd: Path, *args: str, **env: str) -> s
 def _state(engine) -> dict:
     with engine.connect() as conn:
         return {
-            "holdings": sorted(conn.execute(text(
-                "SELECT v.stix_id, v.modified, h.org_id, h.audience_id, h.added_at FROM holding h "
-                "JOIN object_version v ON v.pk = h.version_pk")).all()),
+            "holdings": sorted(
+                conn.execute(
+                    text(
+                        "SELECT v.stix_id, v.modified, h.org_id, h.audience_id, h.added_at FROM holding h "
+                        "JOIN object_version v ON v.pk = h.version_pk"
+                    )
+                ).all()
+            ),
             "users": sorted(conn.execute(text("SELECT name, org_id, role, password_hash FROM user_account")).all()),
-            "groups": sorted(conn.execute(text(
-                "SELECT g.name, m.org_id FROM sharing_group g JOIN group_member m ON m.group_id = g.id")).all()),
+            "groups": sorted(
+                conn.execute(
+                    text("SELECT g.name, m.org_id FROM sharing_group g JOIN group_member m ON m.group_id = g.id")
+                ).all()
+            ),
             "tokens": sorted(conn.execute(text("SELECT user_id, token_hash FROM api_token")).all()),
         }
 
@@ -107,8 +121,12 @@ def test_a_previous_database_upgrades_with_everything_intact(previous, empty_url
         assert sorted((o["id"], o.get("modified", "")) for o in exported["objects"]) == seen_before[user], user
     # Drafts under review keep only what their text says; each still reads, and previews, for its organisation.
     with engine.connect() as conn:
-        under_review = conn.execute(text("SELECT d.id, u.name FROM draft_report d JOIN user_account u "
-                                         "ON u.id = d.created_by WHERE d.status = 'draft'")).all()
+        under_review = conn.execute(
+            text(
+                "SELECT d.id, u.name FROM draft_report d JOIN user_account u "
+                "ON u.id = d.created_by WHERE d.status = 'draft'"
+            )
+        ).all()
     assert under_review
     for draft_id, author in under_review:
         with engine.begin() as conn:
@@ -147,8 +165,9 @@ def test_an_instance_on_the_previous_release_syncs_with_an_upgraded_one(previous
         old("partner", "add", "NEW", "--url", server.url, "--token", token, "--public-key", new_key.public_key)
         old("group", "add", "borders", "--member", "Old Agency", "--member", "NEW")
         ours = actor("From the old release")
-        (old_dir / "ours.json").write_bytes(orjson.dumps({"type": "bundle", "id": "bundle--" + ours["id"][-36:],
-                                                          "objects": [ours]}))
+        (old_dir / "ours.json").write_bytes(
+            orjson.dumps({"type": "bundle", "id": "bundle--" + ours["id"][-36:], "objects": [ours]})
+        )
         old("import", str(old_dir / "ours.json"), "--as", "olga", "--audience", "group:borders")
         theirs = actor("From the upgraded release")
         with new.begin() as conn:

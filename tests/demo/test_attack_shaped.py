@@ -15,8 +15,16 @@ def test_size_proportions_and_uniqueness():
     assert len(objects) == 5000 and len({o["id"] for o in objects}) == 5000
     kinds = collections.Counter(o["type"] for o in objects)
     assert 0.75 <= kinds["relationship"] / 5000 <= 0.85
-    for kind in ("attack-pattern", "malware", "tool", "intrusion-set", "campaign", "course-of-action",
-                 "x-mitre-data-source", "x-mitre-data-component"):
+    for kind in (
+        "attack-pattern",
+        "malware",
+        "tool",
+        "intrusion-set",
+        "campaign",
+        "course-of-action",
+        "x-mitre-data-source",
+        "x-mitre-data-component",
+    ):
         assert kinds[kind] >= 1, kind
     assert (kinds["x-mitre-tactic"], kinds["x-mitre-matrix"], kinds["x-mitre-collection"]) == (14, 1, 1)
 
@@ -34,8 +42,9 @@ def test_structure_refers_only_to_objects_of_the_bundle():
     assert {c["object_ref"] for c in contents} <= ids and len(contents) > 300
     assert all(r["source_ref"] in ids and r["target_ref"] in ids for r in by_type["relationship"])
     revoked = [o for o in by_type["attack-pattern"] if o["revoked"]]
-    assert revoked and {r["source_ref"] for r in by_type["relationship"]
-                        if r["relationship_type"] == "revoked-by"} == {o["id"] for o in revoked}
+    assert revoked and {r["source_ref"] for r in by_type["relationship"] if r["relationship_type"] == "revoked-by"} == {
+        o["id"] for o in revoked
+    }
     assert {r["relationship_type"] for r in by_type["relationship"]} >= {"uses", "mitigates", "subtechnique-of"}
 
 

@@ -81,14 +81,41 @@ def test_counts_and_bundles():
         assert bundle["type"] == "bundle" and bundle["objects"] and owner in EVERYONE
         assert audience in ("org", "instance") or owner in MEMBERS[audience.removeprefix("group:")]
     types = Counter(obj["type"] for obj in OBJECTS)
-    for kind in ("intrusion-set", "threat-actor", "identity", "location", "incident", "drug-seizure",
-                 "trafficking-route", "report", "indicator", "relationship", "sighting", "note", "opinion",
-                 "domain-name", "ipv4-addr", "url", "email-addr", "phone-number", "cryptocurrency-wallet",
-                 "vehicle", "vessel", "bank-account"):
+    for kind in (
+        "intrusion-set",
+        "threat-actor",
+        "identity",
+        "location",
+        "incident",
+        "drug-seizure",
+        "trafficking-route",
+        "report",
+        "indicator",
+        "relationship",
+        "sighting",
+        "note",
+        "opinion",
+        "domain-name",
+        "ipv4-addr",
+        "url",
+        "email-addr",
+        "phone-number",
+        "cryptocurrency-wallet",
+        "vehicle",
+        "vessel",
+        "bank-account",
+    ):
         assert types[kind], kind
     relationship_types = {o["relationship_type"] for o in OBJECTS if o["type"] == "relationship"}
-    assert {"attributed-to", "located-at", "uses", "related-to", "member-of", "targets",
-            "originates-from"} <= relationship_types
+    assert {
+        "attributed-to",
+        "located-at",
+        "uses",
+        "related-to",
+        "member-of",
+        "targets",
+        "originates-from",
+    } <= relationship_types
 
 
 def test_first_bundle_holds_the_shared_definitions():
@@ -193,11 +220,15 @@ def test_content_uses_the_extensions_as_documented():
     assert reports
     for report in reports:
         grading = report["extensions"][ext_of["admiralty-grading"]]
-        assert report["confidence"] == admiralty_confidence(grading["source_reliability"],
-                                                            grading["information_credibility"])
+        assert report["confidence"] == admiralty_confidence(
+            grading["source_reliability"], grading["information_credibility"]
+        )
     assert all(ext_of["attack-details"] in o["extensions"] for o in OBJECTS if o["type"] == "incident")
-    assert any(ext_of["organisation-position"] in o.get("extensions", {}) for o in OBJECTS
-               if o["type"] == "relationship" and o["relationship_type"] == "member-of")
+    assert any(
+        ext_of["organisation-position"] in o.get("extensions", {})
+        for o in OBJECTS
+        if o["type"] == "relationship" and o["relationship_type"] == "member-of"
+    )
     for obj in OBJECTS:
         if obj["type"] in ext_of:
             kind = "new-sco" if is_sco(obj) else "new-sdo"
@@ -207,8 +238,7 @@ def test_content_uses_the_extensions_as_documented():
         assert f"[{observable}:value = " in patterns
     cities = {o["name"] for o in OBJECTS if o["type"] == "location"}
     assert {"Kabul", "Dushanbe", "Termez", "Mashhad", "Herat", "Bishkek", "Osh", "Karachi", "Istanbul"} <= cities
-    assert all(-90 <= o["latitude"] <= 90 and -180 <= o["longitude"] <= 180
-               for o in OBJECTS if o["type"] == "location")
+    assert all(-90 <= o["latitude"] <= 90 and -180 <= o["longitude"] <= 180 for o in OBJECTS if o["type"] == "location")
     aliases = [a for o in OBJECTS if o["type"] in ("intrusion-set", "threat-actor") for a in o.get("aliases", ())]
     assert any(re.search("[а-яА-Я]", a) for a in aliases) and any(re.search("[\u0600-\u06ff]", a) for a in aliases)
 
@@ -217,9 +247,13 @@ def test_partners_comment_on_each_others_objects():
     author = {obj["id"]: obj.get("created_by_ref") for obj in OBJECTS}
     for kind in ("note", "opinion", "sighting"):
         partner_views = [
-            o for o in OBJECTS if o["type"] == kind and any(
+            o
+            for o in OBJECTS
+            if o["type"] == kind
+            and any(
                 author.get(ref) not in (None, o["created_by_ref"])
-                for ref in o.get("object_refs", [o.get("sighting_of_ref")]))
+                for ref in o.get("object_refs", [o.get("sighting_of_ref")])
+            )
         ]
         assert len(partner_views) >= 3, kind
 
@@ -234,8 +268,9 @@ def validator_options(tmp_path_factory) -> ValidationOptions:
     schemas = tmp_path_factory.mktemp("schemas")
     for definition in EXTENSION_DEFINITIONS:
         (schemas / f"{definition['id']}.json").write_text(definition["schema"])
-    return ValidationOptions(version="2.1", strict=True, disabled="uuid-check,relationship-types",
-                             schema_dir=str(schemas))
+    return ValidationOptions(
+        version="2.1", strict=True, disabled="uuid-check,relationship-types", schema_dir=str(schemas)
+    )
 
 
 def test_every_bundle_passes_the_oasis_tools(validator_options):

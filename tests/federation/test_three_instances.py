@@ -147,8 +147,7 @@ def test_tampered_or_unsigned_objects_are_rejected_and_audited(world):
     url = f"{b.server.url}/taxii2/liaison/collections/{borders['id']}/objects/"
 
     genuine, altered, unsigned = actor("Genuine"), actor("Will be altered"), actor("No signature")
-    signed = [orjson.loads(attach(canonical(o), a.key.sign("A", canonical(o))))
-              for o in (genuine, altered)]
+    signed = [orjson.loads(attach(canonical(o), a.key.sign("A", canonical(o)))) for o in (genuine, altered)]
     signed[1]["name"] = "Altered in transit"
     response = httpx.post(url, headers=headers, content=orjson.dumps({"objects": [*signed, unsigned]}))
     assert response.status_code == 202, response.text
@@ -168,13 +167,20 @@ def test_sync_resumes_after_the_partner_is_killed_mid_way(world):
     many = [actor(f"Courier {i}") for i in range(1500)]
     a.import_objects("alice", many, audience="group:borders")
     env = {**os.environ, "LIAISON_DATABASE_URL": a.db_url, **a.env}
-    running = subprocess.Popen([LIAISON, "sync", "B", "--page", "50"], env=env, cwd=a.dir,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    running = subprocess.Popen(
+        [LIAISON, "sync", "B", "--page", "50"],
+        env=env,
+        cwd=a.dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
     def arrived() -> int:
         with b.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(object_version)
-                                .where(object_version.c.type == "intrusion-set")).scalar_one()
+            return conn.execute(
+                select(func.count()).select_from(object_version).where(object_version.c.type == "intrusion-set")
+            ).scalar_one()
 
     deadline = time.monotonic() + 120
     while arrived() < 300:

@@ -10,8 +10,10 @@ import pytest
 from liaison.errors import InvalidInput, PayloadTooLarge
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES, read_document
 
-ARTICLE = ("Border guards in Khorog seized 42 kilograms of heroin on Tuesday, the State Committee for "
-           "National Security said. The courier, a 34-year-old man, was detained at the checkpoint.")
+ARTICLE = (
+    "Border guards in Khorog seized 42 kilograms of heroin on Tuesday, the State Committee for "
+    "National Security said. The courier, a 34-year-old man, was detained at the checkpoint."
+)
 
 
 def test_html_keeps_the_article_and_drops_the_boilerplate():
@@ -50,11 +52,14 @@ def test_docx_paragraphs_and_tables():
 def _pdf(text: str) -> bytes:
     """A one-page PDF showing `text` in Helvetica, with a correct cross-reference table."""
     stream = f"BT /F1 11 Tf 40 780 Td ({text}) Tj ET".encode()
-    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-              b"/Resources << /Font << /F1 5 0 R >> >> >>",
-              b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(bodies, 1):
         offsets.append(len(out))
@@ -76,13 +81,16 @@ def test_text_in_another_encoding():
     assert read_document("note.txt", ARTICLE.encode()).title.startswith("Border guards in Khorog")
 
 
-@pytest.mark.parametrize("name, content, error", [
-    ("virus.exe", b"MZ", InvalidInput),
-    ("broken.pdf", b"%PDF-1.4 this is not a pdf", InvalidInput),
-    ("broken.docx", b"PK\x03\x04 not a zip", InvalidInput),
-    ("empty.txt", b"   \n\n ", InvalidInput),
-    ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), PayloadTooLarge),
-])
+@pytest.mark.parametrize(
+    "name, content, error",
+    [
+        ("virus.exe", b"MZ", InvalidInput),
+        ("broken.pdf", b"%PDF-1.4 this is not a pdf", InvalidInput),
+        ("broken.docx", b"PK\x03\x04 not a zip", InvalidInput),
+        ("empty.txt", b"   \n\n ", InvalidInput),
+        ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), PayloadTooLarge),
+    ],
+)
 def test_unreadable_documents_are_refused_clearly(name, content, error):
     with pytest.raises(error) as caught:
         read_document(name, content)

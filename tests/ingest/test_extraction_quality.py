@@ -26,4 +26,3 @@ def test_labelled_articles_meet_the_quality_targets(bench):
     for kind in ("person", "organization", "location"):
         assert scores[kind]["precision"] >= 0.9, (kind, scores[kind])
         assert scores[kind]["recall"] >= 0.85, (kind, scores[kind])
-

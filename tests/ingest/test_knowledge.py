@@ -8,15 +8,33 @@ from liaison.ingest.extract.folding import similarity, skeleton
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Sergei Shoigu", "Sergey Shoygu"), ("Nikolai Patrushev", "Nikolay Patruschev"), ("Mohammad", "Muhammad"),
-    ("Mohammed", "Muhammad"), ("Dmitriyev", "Dmitriev"), ("Khalid", "Halid"), ("Yusupov", "Jusupov"),
-    ("Abdullah", "Abdulloh"), ("Yusuf", "Yousef"), ("Rakhmonov", "Rahmonov"), ("Ахмед Шоев", "Akhmed Shoyev"),
-    ("Ajit Doval", "Ajit Dobhal"), ("Ayman Safadi", "Aiman al-Safadi"), ("Abbas Araghchi", "Abbas Araqchi"),
-    ("Bakhtiyor", "Baxtiyor"), ("Maksim", "Maxim"), ("Mohammad Daud", "Muhammad Dawood"),
-    ("Dragan Milosavljević", "Dragan Milosavljevich"), ("Abdul Wahid", "Abdulwahid"), ("Jund al Wasat", "Jund al-Wasat"),
-    ("Treaty Organization", "Treaty Organisation"), ("the FSB's", "the FSB"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Sergei Shoigu", "Sergey Shoygu"),
+        ("Nikolai Patrushev", "Nikolay Patruschev"),
+        ("Mohammad", "Muhammad"),
+        ("Mohammed", "Muhammad"),
+        ("Dmitriyev", "Dmitriev"),
+        ("Khalid", "Halid"),
+        ("Yusupov", "Jusupov"),
+        ("Abdullah", "Abdulloh"),
+        ("Yusuf", "Yousef"),
+        ("Rakhmonov", "Rahmonov"),
+        ("Ахмед Шоев", "Akhmed Shoyev"),
+        ("Ajit Doval", "Ajit Dobhal"),
+        ("Ayman Safadi", "Aiman al-Safadi"),
+        ("Abbas Araghchi", "Abbas Araqchi"),
+        ("Bakhtiyor", "Baxtiyor"),
+        ("Maksim", "Maxim"),
+        ("Mohammad Daud", "Muhammad Dawood"),
+        ("Dragan Milosavljević", "Dragan Milosavljevich"),
+        ("Abdul Wahid", "Abdulwahid"),
+        ("Jund al Wasat", "Jund al-Wasat"),
+        ("Treaty Organization", "Treaty Organisation"),
+        ("the FSB's", "the FSB"),
+    ],
+)
 def test_spellings_of_one_name_share_a_key(a, b):
     assert skeleton(a) == skeleton(b)
     assert similarity(a, b) >= 0.7
@@ -39,12 +57,17 @@ def _index(*entities: KnownEntity) -> KnowledgeIndex:
 
 
 def test_finds_known_names_and_aliases_in_any_spelling_with_offsets():
-    index = _index(KnownEntity("identity--1", "person", "Nikolai Patrushev"),
-                   KnownEntity("intrusion-set--2", "group", "Islamic Movement of Uzbekistan", ("IMU",)))
+    index = _index(
+        KnownEntity("identity--1", "person", "Nikolai Patrushev"),
+        KnownEntity("intrusion-set--2", "group", "Islamic Movement of Uzbekistan", ("IMU",)),
+    )
     text = "Nikolay Patruschev warned that the Islamic Movement of Uzbekistan (IMU) regrouped."
-    found = {(text[c.start:c.end], c.stix_ids) for c in index.find(text)}
-    assert found == {("Nikolay Patruschev", ("identity--1",)),
-                     ("Islamic Movement of Uzbekistan", ("intrusion-set--2",)), ("IMU", ("intrusion-set--2",))}
+    found = {(text[c.start : c.end], c.stix_ids) for c in index.find(text)}
+    assert found == {
+        ("Nikolay Patruschev", ("identity--1",)),
+        ("Islamic Movement of Uzbekistan", ("intrusion-set--2",)),
+        ("IMU", ("intrusion-set--2",)),
+    }
 
 
 def test_matches_whole_words_only():

@@ -23,8 +23,9 @@ def _entities(text: str) -> dict:
 def test_a_surname_attaches_only_when_it_stands_alone():
     found = _entities("Ivan Petrov met his wife Olga Petrov on Petrov Street. Later, Minister Petrov left.")
     assert [m.text for m in found["Ivan Petrov"].mentions] == ["Ivan Petrov", "Petrov"]
-    assert found["Ivan Petrov"].mentions[1].start == len("Ivan Petrov met his wife Olga Petrov on Petrov Street. "
-                                                         "Later, Minister ")
+    assert found["Ivan Petrov"].mentions[1].start == len(
+        "Ivan Petrov met his wife Olga Petrov on Petrov Street. Later, Minister "
+    )
 
 
 def test_given_names_decide_between_a_variant_and_a_namesake():

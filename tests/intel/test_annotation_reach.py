@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from stixdata import actor, bundle, relationship, sdo
+from txn import committed
 
 from liaison import accounts
 from liaison.errors import InvalidInput, NotFound
@@ -16,8 +18,6 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import annotations, merges, sharing
 from liaison.intel.objects import get_object
 from liaison.stix import tlp
-from stixdata import actor, bundle, relationship, sdo
-from txn import committed
 
 UNKNOWN = "intrusion-set--00000000-0000-4000-8000-000000000000"
 
@@ -41,8 +41,10 @@ def partner(tenants):
 
 
 def _nothing_about(tenants, stix_id: str, *users: str) -> bool:
-    return all(committed(tenants.engine, annotations.about, tenants.principal(u), stix_id) == annotations.Annotations()
-               for u in users)
+    return all(
+        committed(tenants.engine, annotations.about, tenants.principal(u), stix_id) == annotations.Annotations()
+        for u in users
+    )
 
 
 def test_annotations_of_a_red_group_object_stay_in_the_group_and_red(tenants, red):
@@ -97,14 +99,24 @@ def test_the_default_is_the_audience_the_object_is_seen_through(tenants):
     # Without an object (drafts, merges, imports) every audience of the principal is offered.
     everything, default = committed(engine, annotations.audience_choices, bob)
     assert default == "org" and [c.spec for c in everything] == [
-        "org", "group:ab", "group:counter-terrorism", "group:narcotics", "instance"]
+        "org",
+        "group:ab",
+        "group:counter-terrorism",
+        "group:narcotics",
+        "instance",
+    ]
 
 
 def test_the_narrowest_of_several_audiences_is_the_default(tenants):
     """Two chains of one content: Alpha's for group ab, Bravo's for the instance."""
     engine = tenants.engine
-    shared = sdo("indicator", name="Torugart beacon", pattern="[ipv4-addr:value = '203.0.113.9']",
-                 pattern_type="stix", valid_from="2025-01-01T00:00:00Z")
+    shared = sdo(
+        "indicator",
+        name="Torugart beacon",
+        pattern="[ipv4-addr:value = '203.0.113.9']",
+        pattern_type="stix",
+        valid_from="2025-01-01T00:00:00Z",
+    )
     committed(engine, import_objects, tenants.principal("alice"), [shared], audience="group:ab")
     committed(engine, import_objects, tenants.principal("bob"), [shared], audience="instance")
     choices, default = committed(engine, annotations.audience_choices, tenants.principal("bob"), shared["id"])
@@ -165,8 +177,13 @@ def _secret_of_ab(tenants, name: str = "Black Saxaul", level: str = "amber") -> 
 
 
 def _note(tenants, about: dict, user: str = "bob", **props) -> dict:
-    return sdo("note", content="Black Saxaul's courier crossed at Torugart", object_refs=[about["id"]],
-               created_by_ref=tenants.principal(user).org_identity_id, **props)
+    return sdo(
+        "note",
+        content="Black Saxaul's courier crossed at Torugart",
+        object_refs=[about["id"]],
+        created_by_ref=tenants.principal(user).org_identity_id,
+        **props,
+    )
 
 
 def _hidden_from_carol(tenants, *stix_ids: str) -> bool:
@@ -185,17 +202,20 @@ def test_an_annotation_cannot_be_shared_wider_than_its_object_afterwards(tenants
     (service, REST, all versions): refused, and Charlie reads nothing of it."""
     engine, bob = tenants.engine, tenants.principal("bob")
     secret = _secret_of_ab(tenants)
-    note = committed(engine, annotations.add_note, bob, secret["id"], content="courier crossed at Torugart",
-                     audience="group:ab")
+    note = committed(
+        engine, annotations.add_note, bob, secret["id"], content="courier crossed at Torugart", audience="group:ab"
+    )
     with pytest.raises(InvalidInput) as refused:
         committed(engine, sharing.share, bob, note["id"], "instance")
     assert refused.value.message == (
         f"{note['id']}: not everyone in 'instance' sees {secret['id']}, which it is about; "
-        "you can share it with: org, group:ab")
+        "you can share it with: org, group:ab"
+    )
     with pytest.raises(InvalidInput, match="not everyone in 'instance'"):
         committed(engine, sharing.share, bob, note["id"], "instance", all_versions=True)
-    response = client.post(f"/api/v1/objects/{note['id']}/audiences", headers=tenants.headers("bob"),
-                           json={"audience": "instance"})
+    response = client.post(
+        f"/api/v1/objects/{note['id']}/audiences", headers=tenants.headers("bob"), json={"audience": "instance"}
+    )
     assert response.status_code == 422 and "group:ab" in response.text
     # An opinion and a sighting alike; Bravo's own organisation only is always fine.
     opinion = committed(engine, annotations.add_opinion, bob, secret["id"], opinion="agree", audience="org")
@@ -242,16 +262,19 @@ def test_an_annotation_cannot_be_imported_wider_than_its_object(tenants, client)
     """The review's case: a bundle with bob's note on the 'ab' object, for the instance."""
     secret = _secret_of_ab(tenants)
     note, other = _note(tenants, secret), actor("Harmless")
-    response = client.post("/api/v1/bundles?audience=instance", headers=tenants.headers("bob"),
-                           json=bundle(other, note))
+    response = client.post(
+        "/api/v1/bundles?audience=instance", headers=tenants.headers("bob"), json=bundle(other, note)
+    )
     assert response.status_code == 422
     assert f"not everyone in 'instance' sees {secret['id']}" in response.text
     assert _hidden_from_carol(tenants, note["id"], other["id"])  # the whole import rolled back
     # Nor without a creator, nor as a sighting or an opinion, nor through the service.
     bob = tenants.principal("bob")
-    for obj in (sdo("note", content="x", object_refs=[secret["id"]]),
-                sdo("opinion", opinion="agree", object_refs=[UNKNOWN, secret["id"]]),
-                sdo("sighting", sighting_of_ref=secret["id"])):
+    for obj in (
+        sdo("note", content="x", object_refs=[secret["id"]]),
+        sdo("opinion", opinion="agree", object_refs=[UNKNOWN, secret["id"]]),
+        sdo("sighting", sighting_of_ref=secret["id"]),
+    ):
         with pytest.raises(InvalidInput, match="which it is about"):
             committed(tenants.engine, import_objects, bob, [obj], audience="instance")
     assert _hidden_from_carol(tenants, secret["id"])
@@ -260,12 +283,15 @@ def test_an_annotation_cannot_be_imported_wider_than_its_object(tenants, client)
 def test_an_annotation_posted_to_a_taxii_collection_fails_on_its_own(tenants, client):
     secret = _secret_of_ab(tenants)
     note, other = _note(tenants, secret), actor("Harmless")
-    collections = client.get("/taxii2/liaison/collections/",
-                             headers={**tenants.headers("bob"), "Accept": TAXII}).json()["collections"]
+    collections = client.get(
+        "/taxii2/liaison/collections/", headers={**tenants.headers("bob"), "Accept": TAXII}
+    ).json()["collections"]
     instance = next(c for c in collections if c["alias"] == "instance")
-    status = client.post(f"/taxii2/liaison/collections/{instance['id']}/objects/",
-                         content=orjson.dumps({"objects": [note, other]}),
-                         headers={**tenants.headers("bob"), "Accept": TAXII, "Content-Type": TAXII}).json()
+    status = client.post(
+        f"/taxii2/liaison/collections/{instance['id']}/objects/",
+        content=orjson.dumps({"objects": [note, other]}),
+        headers={**tenants.headers("bob"), "Accept": TAXII, "Content-Type": TAXII},
+    ).json()
     assert [f["id"] for f in status["failures"]] == [note["id"]]
     assert "which it is about" in status["failures"][0]["message"]
     assert [s["id"] for s in status["successes"]] == [other["id"]]
@@ -292,10 +318,16 @@ def test_refs_the_importer_cannot_see_are_not_checked(tenants):
     """Charlie does not see the 'ab' object: its note on it is answered as one on an unknown id."""
     carol = tenants.principal("carol")
     secret = _secret_of_ab(tenants)
-    hidden = committed(tenants.engine, import_objects, carol, [sdo("note", content="x", object_refs=[secret["id"]])],
-                            audience="instance").as_dict()
-    unknown = committed(tenants.engine, import_objects, carol, [sdo("note", content="x", object_refs=[UNKNOWN])],
-                             audience="instance").as_dict()
+    hidden = committed(
+        tenants.engine,
+        import_objects,
+        carol,
+        [sdo("note", content="x", object_refs=[secret["id"]])],
+        audience="instance",
+    ).as_dict()
+    unknown = committed(
+        tenants.engine, import_objects, carol, [sdo("note", content="x", object_refs=[UNKNOWN])], audience="instance"
+    ).as_dict()
     assert {**hidden, "seconds": 0} == {**unknown, "seconds": 0}
 
 
@@ -330,8 +362,10 @@ def test_a_partners_notes_about_objects_shared_with_its_group_come_back(tenants,
     shared = actor("Wakhan Couriers", created_by_ref=alice.org_identity_id)
     committed(engine, import_objects, alice, [shared], audience="group:ar")
     secret = _secret_of_ab(tenants)
-    notes = [sdo("note", content="seen at Ishkashim", object_refs=[shared["id"]]),
-             sdo("opinion", opinion="agree", object_refs=[shared["id"]])]
+    notes = [
+        sdo("note", content="seen at Ishkashim", object_refs=[shared["id"]]),
+        sdo("opinion", opinion="agree", object_refs=[shared["id"]]),
+    ]
     screened = received.Screened(accepted=list(notes))
     successes, failures = committed(engine, received.store_screened, partner, "group:ar", screened, sender="Remote")
     assert failures == [] and len(successes) == 2
@@ -340,10 +374,15 @@ def test_a_partners_notes_about_objects_shared_with_its_group_come_back(tenants,
     committed(engine, accounts.create_group, "ar2", ["Alpha", "Remote"])
     narrow = actor("Pamir route", created_by_ref=alice.org_identity_id)
     committed(engine, import_objects, tenants.principal("alice"), [narrow], audience="group:ar2")
-    screened = received.Screened(accepted=[sdo("note", content="x", object_refs=[narrow["id"]]),
-                                          sdo("note", content="y", object_refs=[secret["id"]])])
-    successes, failures = committed(engine, received.store_screened, tenants.principal("remo"), "group:ar",
-                                    screened, sender="Remote")
+    screened = received.Screened(
+        accepted=[
+            sdo("note", content="x", object_refs=[narrow["id"]]),
+            sdo("note", content="y", object_refs=[secret["id"]]),
+        ]
+    )
+    successes, failures = committed(
+        engine, received.store_screened, tenants.principal("remo"), "group:ar", screened, sender="Remote"
+    )
     assert len(failures) == 1 and "not everyone in 'group:ar'" in failures[0]["message"]
     assert len(successes) == 1
 

@@ -85,8 +85,14 @@ def test_a_hidden_versions_place_name_does_not_resolve_for_others(world):
 
 def _red_domain(world, value="relay-kestrel.example"):
     """Alpha's TLP:RED domain for group ab, with a custom property naming its human source."""
-    domain = {"type": "domain-name", "spec_version": "2.1", "id": sco_id("domain-name", {"value": value}),
-              "value": value, "object_marking_refs": [tlp.TLP2_IDS["red"]], "x_handler": "Source KESTREL"}
+    domain = {
+        "type": "domain-name",
+        "spec_version": "2.1",
+        "id": sco_id("domain-name", {"value": value}),
+        "value": value,
+        "object_marking_refs": [tlp.TLP2_IDS["red"]],
+        "x_handler": "Source KESTREL",
+    }
     committed(world.engine, import_objects, world.principal("alice"), [domain], audience="group:ab")
     return domain
 
@@ -95,8 +101,9 @@ def test_publishing_writes_the_publishers_own_observable_never_anothers(world):
     domain = _red_domain(world)
     bob, carol = world.principal("bob"), world.principal("carol")
     view = _draft(world, "bob", "Callers were sent to relay-kestrel.example, police said.")
-    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="amber",
-                          reliability="C", credibility=3)
+    report_id = committed(
+        world.engine, drafts.publish, bob, view.id, audience="group:bc", level="amber", reliability="C", credibility=3
+    )
     report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
     assert domain["id"] in report["object_refs"]
     seen = orjson.loads(committed(world.engine, get_object, carol, domain["id"]).raw)
@@ -108,17 +115,26 @@ def test_publishing_writes_the_publishers_own_observable_never_anothers(world):
 
 
 def test_a_place_made_to_look_like_the_gazetteers_is_not_republished(world):
-    forged = {"type": "location", "spec_version": "2.1", "id": "location--6b1d2a2e-0f44-4d37-9a4c-1c5a1c2f7e01",
-              "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
-              "created_by_ref": LIAISON_IDENTITY["id"], "name": "Khorugh", "country": "TJ", **SAFEHOUSE,
-              "object_marking_refs": [tlp.TLP2_IDS["red"]]}
+    forged = {
+        "type": "location",
+        "spec_version": "2.1",
+        "id": "location--6b1d2a2e-0f44-4d37-9a4c-1c5a1c2f7e01",
+        "created": "2025-01-01T00:00:00.000Z",
+        "modified": "2025-01-01T00:00:00.000Z",
+        "created_by_ref": LIAISON_IDENTITY["id"],
+        "name": "Khorugh",
+        "country": "TJ",
+        **SAFEHOUSE,
+        "object_marking_refs": [tlp.TLP2_IDS["red"]],
+    }
     committed(world.engine, import_objects, world.principal("alice"), [forged], audience="group:ab")
     bob = world.principal("bob")
     view = _draft(world, "bob", "Heroin was seized in Khorugh on Monday.")
     assert _entity(view, "Khorugh")["ref"] == forged["id"]  # Bravo sees Alpha's place
     with pytest.raises(InvalidInput, match="reveal"):
-        committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="red", reliability="C",
-                  credibility=3)
+        committed(
+            world.engine, drafts.publish, bob, view.id, audience="group:bc", level="red", reliability="C", credibility=3
+        )
     with pytest.raises(NotFound):
         committed(world.engine, get_object, world.principal("carol"), forged["id"])
 
@@ -135,8 +151,9 @@ def _coordinates_in(value) -> bool:
     return str(SAFEHOUSE["latitude"]) in text or str(SAFEHOUSE["longitude"]) in text
 
 
-@pytest.mark.parametrize("change", [{"op": "unlink"}, {"op": "rename", "name": "Khorog town"},
-                                    {"op": "kind", "kind": "organization"}])
+@pytest.mark.parametrize(
+    "change", [{"op": "unlink"}, {"op": "rename", "name": "Khorog town"}, {"op": "kind", "kind": "organization"}]
+)
 def test_detaching_a_place_drops_what_came_from_the_known_object(world, change):
     place = _red_place(world)
     bob = world.principal("bob")
@@ -145,8 +162,9 @@ def test_detaching_a_place_drops_what_came_from_the_known_object(world, change):
     assert found["ref"] == place["id"] and found["attrs"]["latitude"] == SAFEHOUSE["latitude"]
     view = committed(world.engine, drafts.review, bob, view.id, [{**change, "key": found["key"]}])
     preview = committed(world.engine, drafts.preview_bundle, bob, view.id, level="clear")
-    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="instance", level="clear",
-                          reliability="C", credibility=3)
+    report_id = committed(
+        world.engine, drafts.publish, bob, view.id, audience="instance", level="clear", reliability="C", credibility=3
+    )
     carol = world.principal("carol")
     report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
     published = [committed(world.engine, get_object, carol, ref).raw for ref in report["object_refs"]]
@@ -156,8 +174,9 @@ def test_detaching_a_place_drops_what_came_from_the_known_object(world, change):
 
 def test_a_draft_forgets_what_its_organisation_no_longer_sees(world):
     place = _red_place(world)
-    officer = sdo("identity", name="Rustam Karimov", identity_class="individual",
-                  roles=["Head of the Border Directorate"])
+    officer = sdo(
+        "identity", name="Rustam Karimov", identity_class="individual", roles=["Head of the Border Directorate"]
+    )
     alice, bob = world.principal("alice"), world.principal("bob")
     committed(world.engine, import_objects, alice, [officer], audience="group:ab")
     view = _draft(world, "bob", "Deputy Minister Rustam Karimov visited Khorugh on Monday.")
@@ -176,8 +195,9 @@ def test_a_draft_forgets_what_its_organisation_no_longer_sees(world):
     new_id = _entity(again, "Rustam Karimov")["new_id"]
     assert _entity(committed(world.engine, drafts.get_draft, bob, view.id), "Rustam Karimov")["new_id"] == new_id
     assert new_id in {obj["id"] for obj in preview["objects"]}
-    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:bc", level="clear",
-                          reliability="C", credibility=3)
+    report_id = committed(
+        world.engine, drafts.publish, bob, view.id, audience="group:bc", level="clear", reliability="C", credibility=3
+    )
     carol = world.principal("carol")
     report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
     assert new_id in report["object_refs"]  # what the preview showed is what was published
@@ -186,8 +206,9 @@ def test_a_draft_forgets_what_its_organisation_no_longer_sees(world):
 
 
 def test_a_draft_shows_the_current_version_of_what_it_links(world):
-    officer = sdo("identity", name="Rustam Karimov", identity_class="individual",
-                  roles=["Head of the Border Directorate"])
+    officer = sdo(
+        "identity", name="Rustam Karimov", identity_class="individual", roles=["Head of the Border Directorate"]
+    )
     alice = world.principal("alice")
     committed(world.engine, import_objects, alice, [officer], audience="group:ab")
     view = _draft(world, "bob", "Deputy Minister Rustam Karimov visited Khorugh on Monday.")
@@ -208,8 +229,16 @@ def test_a_draft_can_be_published_to_a_group_with_a_partner(world):
     committed(world.engine, accounts.create_user, "remote-sync", "Remote", "sync")
     bob, remote = world.principal("bob"), world.principal("remote-sync")
     view = _draft(world, "bob", "Bravo officers in Osh seized 40 kg of heroin and called +996 555 123 456.")
-    report_id = committed(world.engine, drafts.publish, bob, view.id, audience="group:with-remote", level="amber",
-                          reliability="B", credibility=2)
+    report_id = committed(
+        world.engine,
+        drafts.publish,
+        bob,
+        view.id,
+        audience="group:with-remote",
+        level="amber",
+        reliability="B",
+        credibility=2,
+    )
     report = orjson.loads(committed(world.engine, get_object, remote, report_id).raw)
     assert committed(world.engine, get_object, remote, report["created_by_ref"])  # the author the partner reads
     for ref in report["object_refs"]:

@@ -28,23 +28,35 @@ ARTICLE = (
 @pytest.fixture
 def known(tenants):
     """Alpha shares three named entities with the instance; Bravo keeps a militant to itself."""
-    patrushev = sdo("identity", name="Nikolai Patrushev", identity_class="individual",
-                    roles=["Secretary of the Security Council"])
-    council = sdo("identity", name="Security Council of the Russian Federation", identity_class="organization",
-                  extensions=property_extension("entity-aliases", aliases=["Russian Security Council"]))
+    patrushev = sdo(
+        "identity", name="Nikolai Patrushev", identity_class="individual", roles=["Secretary of the Security Council"]
+    )
+    council = sdo(
+        "identity",
+        name="Security Council of the Russian Federation",
+        identity_class="organization",
+        extensions=property_extension("entity-aliases", aliases=["Russian Security Council"]),
+    )
     imu = sdo("intrusion-set", name="Islamic Movement of Uzbekistan", aliases=["IMU"])
     shoigu = sdo("identity", name="Sergei Shoigu", identity_class="individual", roles=["Defence Minister"])
-    sharipov = sdo("threat-actor", name="Farhod Sharipov", resource_level="individual",
-                   threat_actor_types=["terrorist"])
-    committed(tenants.engine, import_objects, tenants.principal("alice"), [patrushev, council, imu, shoigu],
-              audience="instance")
+    sharipov = sdo(
+        "threat-actor", name="Farhod Sharipov", resource_level="individual", threat_actor_types=["terrorist"]
+    )
+    committed(
+        tenants.engine,
+        import_objects,
+        tenants.principal("alice"),
+        [patrushev, council, imu, shoigu],
+        audience="instance",
+    )
     committed(tenants.engine, import_objects, tenants.principal("bob"), [sharipov], audience="org")
     return {"patrushev": patrushev, "council": council, "imu": imu, "shoigu": shoigu, "sharipov": sharipov}
 
 
 def _draft(tenants, user, text=ARTICLE, **kw):
-    return committed(tenants.engine, drafts.create_draft, tenants.principal(user), text=text, published="2026-03-14",
-                     **kw)
+    return committed(
+        tenants.engine, drafts.create_draft, tenants.principal(user), text=text, published="2026-03-14", **kw
+    )
 
 
 def _entity(view, name):
@@ -59,7 +71,7 @@ def test_a_text_becomes_a_draft_resolved_against_what_the_analyst_may_see(tenant
     assert 0.9 <= patrushev["confidence"] <= 1.0
     assert [m["text"] for m in patrushev["mentions"]] == ["Nikolay Patruschev", "Patrushev"]
     for m in patrushev["mentions"]:
-        assert ARTICLE[m["start"]:m["end"]] == m["text"]
+        assert ARTICLE[m["start"] : m["end"]] == m["text"]
     assert _entity(view, "Security Council of the Russian Federation")["ref"] == known["council"]["id"]
     assert _entity(view, "Islamic Movement of Uzbekistan")["ref"] == known["imu"]["id"]
     places = {e["name"]: e for e in view.review["entities"] if e["kind"] == "location"}
@@ -80,8 +92,10 @@ def test_the_same_text_resolves_further_for_an_analyst_who_sees_more(tenants, kn
 
 
 def test_namesakes_and_other_titles_are_flagged_not_merged(tenants, known):
-    text = ("Deputy Minister Alexei Shoigu visited Dushanbe. Defence Minister Nikolai Patrushev "
-            "was also there, officials said.")
+    text = (
+        "Deputy Minister Alexei Shoigu visited Dushanbe. Defence Minister Nikolai Patrushev "
+        "was also there, officials said."
+    )
     view = _draft(tenants, "alice", text=text)
     alexei = _entity(view, "Alexei Shoigu")
     assert alexei["ref"] is None
@@ -100,8 +114,9 @@ def test_drafts_belong_to_their_organisation(tenants, known):
         with pytest.raises(NotFound):
             committed(tenants.engine, drafts.get_draft, tenants.principal(outsider), view.id)
         with pytest.raises(NotFound):
-            committed(tenants.engine, drafts.review, tenants.principal(outsider), view.id,
-                      [{"op": "drop", "key": "e1"}])
+            committed(
+                tenants.engine, drafts.review, tenants.principal(outsider), view.id, [{"op": "drop", "key": "e1"}]
+            )
         assert committed(tenants.engine, drafts.list_drafts, tenants.principal(outsider)) == (0, [])
     assert committed(tenants.engine, drafts.list_drafts, tenants.principal("alice"))[0] == 1
     with pytest.raises(Forbidden):
@@ -113,28 +128,43 @@ def test_review_then_publish_makes_valid_stix_shared_as_chosen(tenants, known, t
     view = _draft(tenants, "alice")
     sharipov, kunduz = _entity(view, "Farhod Sharipov"), _entity(view, "Kunduz")
     email = next(o for o in view.review["observables"] if o["kind"] == "email-addr")
-    view = committed(tenants.engine, drafts.review, alice, view.id, [
-        {"op": "rename", "key": sharipov["key"], "name": "Farhod Sharipov Jr"},
-        {"op": "drop", "key": kunduz["key"]},
-        {"op": "drop", "key": email["key"]},
-        {"op": "title", "title": "Council secretary in Kabul"},
-    ])
+    view = committed(
+        tenants.engine,
+        drafts.review,
+        alice,
+        view.id,
+        [
+            {"op": "rename", "key": sharipov["key"], "name": "Farhod Sharipov Jr"},
+            {"op": "drop", "key": kunduz["key"]},
+            {"op": "drop", "key": email["key"]},
+            {"op": "title", "title": "Council secretary in Kabul"},
+        ],
+    )
     assert view.title == "Council secretary in Kabul" and len(view.review["history"]) == 4
     with pytest.raises(InvalidInput):  # all or nothing: the valid first change is not kept either
-        committed(tenants.engine, drafts.review, alice, view.id,
-                  [{"op": "drop", "key": "e1"}, {"op": "explode", "key": "e2"}])
+        committed(
+            tenants.engine, drafts.review, alice, view.id, [{"op": "drop", "key": "e1"}, {"op": "explode", "key": "e2"}]
+        )
     unchanged = committed(tenants.engine, drafts.get_draft, alice, view.id)
     assert all(e["decision"] == "accept" for e in unchanged.review["entities"] if e["key"] == "e1")
 
-    report_id = committed(tenants.engine, drafts.publish, alice, view.id, audience="group:ab", level="amber",
-                          reliability="B", credibility=2)
+    report_id = committed(
+        tenants.engine,
+        drafts.publish,
+        alice,
+        view.id,
+        audience="group:ab",
+        level="amber",
+        reliability="B",
+        credibility=2,
+    )
     report = orjson.loads(committed(tenants.engine, get_object, tenants.principal("bob"), report_id).raw)
     assert report["confidence"] == 74 and report["name"] == "Council secretary in Kabul"
     grading = report["extensions"][EXT_IDS["admiralty-grading"]]
     assert (grading["source_reliability"], grading["information_credibility"]) == ("B", 2)
     mentions = report["extensions"][EXT_IDS["report-mentions"]]["mentions"]
     for m in mentions:
-        assert report["description"][m["start"]:m["end"]]
+        assert report["description"][m["start"] : m["end"]]
         assert m["kind"] == "date" or m["object_ref"] in report["object_refs"]
     assert known["patrushev"]["id"] in report["object_refs"]
     assert "Kunduz" not in {m["value"] for m in mentions}
@@ -149,8 +179,16 @@ def test_review_then_publish_makes_valid_stix_shared_as_chosen(tenants, known, t
     with pytest.raises(NotFound):  # Charlie is outside group ab
         committed(tenants.engine, get_object, tenants.principal("carol"), report_id)
     with pytest.raises(Conflict):
-        committed(tenants.engine, drafts.publish, alice, view.id, audience="org", level="amber", reliability="B",
-                  credibility=2)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            alice,
+            view.id,
+            audience="org",
+            level="amber",
+            reliability="B",
+            credibility=2,
+        )
     with tenants.engine.connect() as conn:
         assert audit.entries(conn, "draft.publish")[0]["target"] == report_id
 
@@ -160,14 +198,31 @@ def test_publishing_cannot_reveal_entities_to_a_wider_audience(tenants, known):
     view = _draft(tenants, "bob")
     assert _entity(view, "Farhod Sharipov")["ref"] == known["sharipov"]["id"]  # Bravo's org-only object
     with pytest.raises(InvalidInput, match="reveal"):
-        committed(tenants.engine, drafts.publish, bob, view.id, audience="instance", level="green", reliability="C",
-                  credibility=3)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            bob,
+            view.id,
+            audience="instance",
+            level="green",
+            reliability="C",
+            credibility=3,
+        )
     assert committed(tenants.engine, drafts.get_draft, bob, view.id).status == "draft"
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        committed(tenants.engine, drafts.publish, bob, view.id, audience="instance", level="red", reliability="C",
-                  credibility=3)
-    report_id = committed(tenants.engine, drafts.publish, bob, view.id, audience="org", level="red", reliability="C",
-                          credibility=3)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            bob,
+            view.id,
+            audience="instance",
+            level="red",
+            reliability="C",
+            credibility=3,
+        )
+    report_id = committed(
+        tenants.engine, drafts.publish, bob, view.id, audience="org", level="red", reliability="C", credibility=3
+    )
     assert committed(tenants.engine, get_object, bob, report_id)
 
 
@@ -213,8 +268,12 @@ def test_a_configured_recogniser_adds_its_findings(tenants):
     import ner_plugin
 
     for _ in range(2):
-        view = _draft(tenants, "alice", text="Police ended Operation Blue Crescent in Osh on Monday.",
-                      ner_plugin="ner_plugin:CodeNames")
+        view = _draft(
+            tenants,
+            "alice",
+            text="Police ended Operation Blue Crescent in Osh on Monday.",
+            ner_plugin="ner_plugin:CodeNames",
+        )
         found = _entity(view, "Blue Crescent")
         assert found["kind"] == "organization" and found["mentions"][0]["source"] == "plugin"
     assert ner_plugin.CodeNames.loaded == 1  # set up once, like a model
@@ -251,8 +310,16 @@ def test_what_a_report_or_a_merge_may_not_reveal(tenants, known):
     # Instance-wide entities are not for a group with a partner instance: partners never read the instance.
     view = _draft(tenants, "alice", text="Nikolai Patrushev arrived in Dushanbe.")
     with pytest.raises(InvalidInput, match="reveal"):
-        committed(tenants.engine, drafts.publish, alice, view.id, audience="group:with-remote", level="amber",
-                  reliability="B", credibility=2)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            alice,
+            view.id,
+            audience="group:with-remote",
+            level="amber",
+            reliability="B",
+            credibility=2,
+        )
     # A newer version shared more narrowly is the one the report would show: judged by it.
     v1 = sdo("identity", name="Timur Kasymov", identity_class="individual")
     v2 = dict(v1, modified="2025-06-01T00:00:00.000Z", name="Timur Kestrel Kasymov")
@@ -261,16 +328,32 @@ def test_what_a_report_or_a_merge_may_not_reveal(tenants, known):
     view = _draft(tenants, "alice", text="Timur Kestrel Kasymov was seen in Osh.")
     assert _entity(view, "Timur Kestrel Kasymov")["ref"] == v1["id"]
     with pytest.raises(InvalidInput, match="reveal"):
-        committed(tenants.engine, drafts.publish, alice, view.id, audience="instance", level="amber",
-                  reliability="B", credibility=2)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            alice,
+            view.id,
+            audience="instance",
+            level="amber",
+            reliability="B",
+            credibility=2,
+        )
     # Nor may a report lower the TLP of what it links.
     view = _draft(tenants, "alice", text="Timur Kestrel Kasymov was seen in Osh.")
     red = sdo("identity", name="Gulnora Saidova", identity_class="individual", level="red")
     committed(tenants.engine, import_objects, alice, [red], audience="org")
     view = _draft(tenants, "alice", text="Gulnora Saidova was seen in Osh.")
     with pytest.raises(InvalidInput, match="TLP:RED"):
-        committed(tenants.engine, drafts.publish, alice, view.id, audience="org", level="amber", reliability="B",
-                  credibility=2)
+        committed(
+            tenants.engine,
+            drafts.publish,
+            alice,
+            view.id,
+            audience="org",
+            level="amber",
+            reliability="B",
+            credibility=2,
+        )
     # A merge names both entities: it goes to no audience that does not see both.
     with pytest.raises(InvalidInput, match="sees both"):
         committed(tenants.engine, merges.merge, alice, known["shoigu"]["id"], v1["id"], audience="instance")
@@ -301,6 +384,7 @@ def test_a_draft_shows_only_what_its_reader_still_sees(tenants):
         from sqlalchemy import delete
 
         from liaison.db.tables import group_member
+
         conn.execute(delete(group_member).where(group_member.c.org_id == tenants.principal("alice").org_id))
     again = committed(tenants.engine, drafts.get_draft, tenants.principal("alice"), view.id)
     assert courier["id"] not in orjson.dumps(again.as_dict()).decode()
@@ -311,13 +395,22 @@ def test_what_an_earlier_private_report_holds_is_shared_along_with_a_wider_one(t
     alice, bob = tenants.principal("alice"), tenants.principal("bob")
     text = "Police in Kabul traced calls to +93 70 555 0199 and visits to hxxp://kabul-cell[.]example/join."
     first = _draft(tenants, "alice", text=text)
-    committed(tenants.engine, drafts.publish, alice, first.id, audience="org", level="amber", reliability="C",
-              credibility=3)
+    committed(
+        tenants.engine, drafts.publish, alice, first.id, audience="org", level="amber", reliability="C", credibility=3
+    )
     second = _draft(tenants, "alice", text=text)
     kabul = _entity(second, "Kabul")
     assert kabul["ref"]  # the place the first report made, known now
-    report_id = committed(tenants.engine, drafts.publish, alice, second.id, audience="group:ab", level="amber",
-                          reliability="C", credibility=3)
+    report_id = committed(
+        tenants.engine,
+        drafts.publish,
+        alice,
+        second.id,
+        audience="group:ab",
+        level="amber",
+        reliability="C",
+        credibility=3,
+    )
     report = orjson.loads(committed(tenants.engine, get_object, bob, report_id).raw)
     for ref in report["object_refs"]:  # everything the report points at, Bob may open
         assert committed(tenants.engine, get_object, bob, ref)
@@ -330,14 +423,21 @@ def test_review_keeps_the_draft_consistent(tenants):
     view = _draft(tenants, "alice", text=text)
     person, service = _entity(view, "Kamila Nurova"), _entity(view, "Border Service")
     place = next(e for e in view.review["entities"] if e["kind"] == "location")
-    for bad in ({"op": "combine", "key": person["key"], "into": service["key"]},
-                {"op": "combine", "key": service["key"], "into": place["key"]},
-                {"op": "kind", "key": person["key"], "kind": "location"}):
+    for bad in (
+        {"op": "combine", "key": person["key"], "into": service["key"]},
+        {"op": "combine", "key": service["key"], "into": place["key"]},
+        {"op": "kind", "key": person["key"], "kind": "location"},
+    ):
         with pytest.raises(InvalidInput):
             committed(tenants.engine, drafts.review, alice, view.id, [bad])
     with pytest.raises(InvalidInput, match="user: Extra inputs"):  # a change says what it changes, no more
-        committed(tenants.engine, drafts.review, alice, view.id, [
-            {"op": "drop", "key": place["key"], "user": "bob", "at": "2020-01-01T00:00:00Z"}])
+        committed(
+            tenants.engine,
+            drafts.review,
+            alice,
+            view.id,
+            [{"op": "drop", "key": place["key"], "user": "bob", "at": "2020-01-01T00:00:00Z"}],
+        )
     dropped = committed(tenants.engine, drafts.review, alice, view.id, [{"op": "drop", "key": place["key"]}])
     assert dropped.review["history"][-1]["user"] == "alice" and dropped.review["history"][-1]["at"] > "2026"
     with pytest.raises(InvalidInput):
@@ -371,8 +471,9 @@ def _stored(tenants, draft_id: str) -> dict:
     from liaison.db.tables import draft_report
 
     with tenants.engine.connect() as conn:
-        return orjson.loads(conn.execute(select(draft_report.c.review).where(draft_report.c.id == draft_id))
-                            .scalar_one())
+        return orjson.loads(
+            conn.execute(select(draft_report.c.review).where(draft_report.c.id == draft_id)).scalar_one()
+        )
 
 
 def test_the_stored_review_keeps_the_shape_drafts_always_had(tenants, known):
@@ -384,26 +485,52 @@ def test_the_stored_review_keeps_the_shape_drafts_always_had(tenants, known):
     view = _draft(tenants, "alice")
     stored = _stored(tenants, view.id)
     assert set(stored) == {"report_id", "extracted_at", "entities", "observables", "dates", "relationships", "history"}
-    assert {frozenset(e) for e in stored["entities"]} == {frozenset((
-        "key", "kind", "name", "ref", "new_id", "confidence", "decision", "attrs", "flags", "candidates", "mentions"))}
+    assert {frozenset(e) for e in stored["entities"]} == {
+        frozenset(
+            (
+                "key",
+                "kind",
+                "name",
+                "ref",
+                "new_id",
+                "confidence",
+                "decision",
+                "attrs",
+                "flags",
+                "candidates",
+                "mentions",
+            )
+        )
+    }
     # As a draft stored by an earlier release reads: flags in words, candidates with names, a loose history.
     for entity in stored["entities"]:
         entity.pop("flags")
         entity["conflicts"] = ["words of an earlier release"]
         entity["candidates"] = [dict(c, name="Name of an earlier release") for c in entity["candidates"]]
-    stored["history"] = [{"op": "drop", "key": "e9", "note": "sent by an earlier client", "at": "2025-01-01T00:00:00Z",
-                          "user": "alice"}]
+    stored["history"] = [
+        {"op": "drop", "key": "e9", "note": "sent by an earlier client", "at": "2025-01-01T00:00:00Z", "user": "alice"}
+    ]
     with tenants.engine.begin() as conn:
-        conn.execute(update(draft_report).where(draft_report.c.id == view.id)
-                     .values(review=orjson.dumps(stored).decode()))
+        conn.execute(
+            update(draft_report).where(draft_report.c.id == view.id).values(review=orjson.dumps(stored).decode())
+        )
     again = committed(tenants.engine, drafts.get_draft, alice, view.id)
     assert "earlier release" not in orjson.dumps(again.as_dict()).decode()
     assert again.review["history"][0]["note"] == "sent by an earlier client"
-    combined = committed(tenants.engine, drafts.review, alice, view.id, [
-        {"op": "combine", "key": _entity(view, "Kunduz")["key"], "into": _entity(view, "Kabul")["key"]}])
+    combined = committed(
+        tenants.engine,
+        drafts.review,
+        alice,
+        view.id,
+        [{"op": "combine", "key": _entity(view, "Kunduz")["key"], "into": _entity(view, "Kabul")["key"]}],
+    )
     kunduz = next(e for e in _stored(tenants, view.id)["entities"] if e["key"] == _entity(view, "Kunduz")["key"])
     assert kunduz["combined_into"] == _entity(view, "Kabul")["key"] and kunduz["flags"] == []
-    assert all("combined_into" not in e and "no_longer_visible" not in e for e in combined.review["entities"]
-               if e["key"] != kunduz["key"])
-    assert committed(tenants.engine, drafts.publish, alice, view.id, audience="org", level="amber", reliability="C",
-                     credibility=3)
+    assert all(
+        "combined_into" not in e and "no_longer_visible" not in e
+        for e in combined.review["entities"]
+        if e["key"] != kunduz["key"]
+    )
+    assert committed(
+        tenants.engine, drafts.publish, alice, view.id, audience="org", level="amber", reliability="C", credibility=3
+    )

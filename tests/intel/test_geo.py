@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
 import vizworld
+from txn import committed
+
 from liaison import accounts
 from liaison.demo.load import load_demo
 from liaison.demo.world import _id as demo_id
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel import geo
 from liaison.store import reads
-from txn import committed
 
 
 @pytest.fixture
@@ -31,9 +31,17 @@ def test_features_of_each_kind(tenants, world):
     assert world.nowhere["id"] not in found  # a location without coordinates
     bombing = found[world.bombing["id"]]
     assert bombing["geometry"]["coordinates"] == dushanbe
-    assert bombing["properties"].items() >= {
-        "type": "incident", "name": "Bombing in Dushanbe", "attack_type": "bombing",
-        "date": "2025-03-01T10:00:00.000000Z", "places": ["Dushanbe"], "tlp": "amber"}.items()
+    assert (
+        bombing["properties"].items()
+        >= {
+            "type": "incident",
+            "name": "Bombing in Dushanbe",
+            "attack_type": "bombing",
+            "date": "2025-03-01T10:00:00.000000Z",
+            "places": ["Dushanbe"],
+            "tlp": "amber",
+        }.items()
+    )
     # No location_ref: placed through its located-at relationship.
     assert found[world.ambush["id"]]["geometry"]["coordinates"] == khorog
     assert found[world.seizure["id"]]["properties"]["drug_type"] == "heroin"
@@ -68,9 +76,16 @@ def test_filters_by_type_and_date(tenants, world):
     alice = tenants.principal("alice")
     only = _by_id(committed(tenants.engine, geo.features, alice, types=["incident", "sighting"]))
     assert set(only) == {world.bombing["id"], world.ambush["id"], world.sighting["id"]}
-    spring = _by_id(committed(tenants.engine, geo.features, alice,
-                              types=["incident", "drug-seizure", "trafficking-route"],
-                              since="2025-03-15", until="2025-05-01"))
+    spring = _by_id(
+        committed(
+            tenants.engine,
+            geo.features,
+            alice,
+            types=["incident", "drug-seizure", "trafficking-route"],
+            since="2025-03-15",
+            until="2025-05-01",
+        )
+    )
     # The ambush (April), the seizure on the last day, the route in use across the range, and the
     # undated route (undated features stay, as places do).
     assert set(spring) == {world.ambush["id"], world.seizure["id"], world.route["id"], world.short_route["id"]}
@@ -102,8 +117,9 @@ def test_demo_world_map(engine):
     seen_by_ct = committed(engine, geo.features, ct)["features"]
     kinds = {f["properties"]["type"] for f in seen_by_customs}
     assert {"location", "drug-seizure", "trafficking-route", "sighting"} <= kinds
-    assert any(f["geometry"]["type"] == "LineString" and len(f["geometry"]["coordinates"]) >= 3
-               for f in seen_by_customs)
+    assert any(
+        f["geometry"]["type"] == "LineString" and len(f["geometry"]["coordinates"]) >= 3 for f in seen_by_customs
+    )
     # Attacks are shared in the counter-terrorism group (and cyber attacks in the CERT network):
     # the drug control service sees the former placed, customs sees none.
     assert "incident" not in kinds

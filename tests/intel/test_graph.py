@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 import vizworld
+from stixdata import relationship, sdo
+from txn import committed
+
 from liaison.demo.load import load_demo
 from liaison.demo.world import _id as demo_id
 from liaison.errors import InvalidInput, NotFound
 from liaison.ingest.bundles import import_objects
 from liaison.intel import graph
 from liaison.store import reads
-from stixdata import relationship, sdo
-from txn import committed
 
 
 @pytest.fixture
@@ -22,8 +22,10 @@ def world(tenants):
 
 def _labels(result, other_of: str) -> set[tuple[str, str, str]]:
     """(label, direction, other end) of each edge, seen from `other_of`."""
-    return {(e.label, "out" if e.source == other_of else "in", e.target if e.source == other_of else e.source)
-            for e in result.edges}
+    return {
+        (e.label, "out" if e.source == other_of else "in", e.target if e.source == other_of else e.source)
+        for e in result.edges
+    }
 
 
 def test_relationships_refs_and_referrers(tenants, world):
@@ -31,11 +33,16 @@ def test_relationships_refs_and_referrers(tenants, world):
     centre = world.actor["id"]
     assert [n.id for n in result.nodes if n.centre] == [centre]
     assert _labels(result, centre) == {
-        ("related-to", "out", world.partner["id"]), ("related-to", "out", world.hidden["id"]),
-        ("attributed-to", "in", world.bombing["id"]), ("attributed-to", "in", world.seizure["id"]),
-        ("attributed-to", "in", world.secret_seizure["id"]), ("attributed-to", "in", world.campaign["id"]),
-        ("member-of", "in", world.member["id"]), ("object_refs", "in", world.report["id"]),
-        ("object_refs", "in", world.secret_report["id"]), ("object_refs", "in", world.note["id"]),
+        ("related-to", "out", world.partner["id"]),
+        ("related-to", "out", world.hidden["id"]),
+        ("attributed-to", "in", world.bombing["id"]),
+        ("attributed-to", "in", world.seizure["id"]),
+        ("attributed-to", "in", world.secret_seizure["id"]),
+        ("attributed-to", "in", world.campaign["id"]),
+        ("member-of", "in", world.member["id"]),
+        ("object_refs", "in", world.report["id"]),
+        ("object_refs", "in", world.secret_report["id"]),
+        ("object_refs", "in", world.note["id"]),
         ("sighting_of_ref", "in", world.sighting["id"]),
     }
     nodes = {n.id: n for n in result.nodes}
@@ -44,8 +51,12 @@ def test_relationships_refs_and_referrers(tenants, world):
     assert (nodes[world.hidden["id"]].name, nodes[world.hidden["id"]].tlp) == (vizworld.SECRET, "amber+strict")
     relationship_edges = {e.id: e for e in result.edges if e.kind == "relationship"}
     assert relationship_edges[world.rel_bombing["id"]].as_dict() == {
-        "id": world.rel_bombing["id"], "source": world.bombing["id"], "target": centre,
-        "label": "attributed-to", "kind": "relationship"}
+        "id": world.rel_bombing["id"],
+        "source": world.bombing["id"],
+        "target": centre,
+        "label": "attributed-to",
+        "kind": "relationship",
+    }
     ref = next(e for e in result.edges if e.source == world.report["id"])
     assert ref.id == f"ref:object_refs:{world.report['id']}:{centre}" and ref.kind == "ref"
 
@@ -53,9 +64,11 @@ def test_relationships_refs_and_referrers(tenants, world):
 def test_embedded_refs_from_the_centre(tenants, world):
     result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.route["id"])
     route = world.route["id"]
-    assert _labels(result, route) == {("waypoint_refs", "out", world.dushanbe["id"]),
-                                      ("waypoint_refs", "out", world.base["id"]),
-                                      ("waypoint_refs", "out", world.khorog["id"])}
+    assert _labels(result, route) == {
+        ("waypoint_refs", "out", world.dushanbe["id"]),
+        ("waypoint_refs", "out", world.base["id"]),
+        ("waypoint_refs", "out", world.khorog["id"]),
+    }
     # Refs inside extensions are labelled with their property name.
     result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.dushanbe["id"])
     assert ("location_ref", "in", world.bombing["id"]) in _labels(result, world.dushanbe["id"])
@@ -64,8 +77,12 @@ def test_embedded_refs_from_the_centre(tenants, world):
 def test_a_link_needs_both_ends_visible(tenants, world):
     bob = tenants.principal("bob")
     result = committed(tenants.engine, graph.neighbourhood, bob, world.actor["id"])
-    ids = {n.id for n in result.nodes} | {e.id for e in result.edges} | {e.source for e in result.edges} \
+    ids = (
+        {n.id for n in result.nodes}
+        | {e.id for e in result.edges}
+        | {e.source for e in result.edges}
         | {e.target for e in result.edges}
+    )
     # The relationship to the hidden group is visible to Bravo; its other end is not: no node, no edge.
     assert world.hidden["id"] not in ids and world.rel_hidden["id"] not in ids
     assert world.secret_report["id"] not in ids
@@ -94,14 +111,16 @@ def test_an_outsider_gets_not_found_like_a_missing_object(tenants, world):
 
 def test_filter_by_label_and_noise_only_on_request(tenants, world):
     alice = tenants.principal("alice")
-    result = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"],
-                                 relationship_types=["member-of", "object_refs"])
+    result = committed(
+        tenants.engine, graph.neighbourhood, alice, world.actor["id"], relationship_types=["member-of", "object_refs"]
+    )
     assert {e.label for e in result.edges} == {"member-of", "object_refs"}
     assert len(result.nodes) == 1 + 1 + 3
     default = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"])
     assert alice.org_identity_id not in {n.id for n in default.nodes}
-    asked = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"],
-                      relationship_types=["created_by_ref"])
+    asked = committed(
+        tenants.engine, graph.neighbourhood, alice, world.actor["id"], relationship_types=["created_by_ref"]
+    )
     assert [(e.label, e.target) for e in asked.edges] == [("created_by_ref", alice.org_identity_id)]
 
 
@@ -109,29 +128,46 @@ def test_latest_version_and_revocation(tenants, world):
     alice = tenants.principal("alice")
     later = "2025-09-01T00:00:00.000Z"
     # The report's latest version no longer refers to the actor; the note is revoked.
-    committed(tenants.engine, import_objects, alice, [
-        dict(world.report, modified=later, object_refs=[world.bombing["id"]]),
-        dict(world.note, modified=later, revoked=True),
-        dict(world.rel_partner, modified=later, revoked=True),
-        dict(world.member, modified=later, revoked=True),
-    ], audience="group:ab")
+    committed(
+        tenants.engine,
+        import_objects,
+        alice,
+        [
+            dict(world.report, modified=later, object_refs=[world.bombing["id"]]),
+            dict(world.note, modified=later, revoked=True),
+            dict(world.rel_partner, modified=later, revoked=True),
+            dict(world.member, modified=later, revoked=True),
+        ],
+        audience="group:ab",
+    )
     result = committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"])
     ids = {n.id for n in result.nodes} | {e.id for e in result.edges}
     for gone in (world.report, world.note, world.rel_partner, world.partner, world.member, world.rel_member):
         assert gone["id"] not in ids, gone.get("name") or gone["type"]
     assert world.bombing["id"] in ids
     # Bob still sees the report's older version only if it is the latest he may see: here it is not.
-    assert world.report["id"] not in {n.id for n in committed(
-        tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.actor["id"]).nodes}
+    assert world.report["id"] not in {
+        n.id for n in committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.actor["id"]).nodes
+    }
 
 
 def test_a_version_bob_cannot_see_leaves_him_the_one_he_can(tenants, world):
     """Latest *visible*: Alpha's private later version does not hide the group version from Bravo."""
     alice = tenants.principal("alice")
-    committed(tenants.engine, import_objects, alice, [dict(world.report, modified="2025-09-01T00:00:00.000Z",
-                                                object_refs=[world.bombing["id"]], object_marking_refs=[
-                                                    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"])],
-                   audience="org")
+    committed(
+        tenants.engine,
+        import_objects,
+        alice,
+        [
+            dict(
+                world.report,
+                modified="2025-09-01T00:00:00.000Z",
+                object_refs=[world.bombing["id"]],
+                object_marking_refs=["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"],
+            )
+        ],
+        audience="org",
+    )
     bob_graph = committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), world.actor["id"])
     bob_nodes = {n.id for n in bob_graph.nodes}
     alice_nodes = {n.id for n in committed(tenants.engine, graph.neighbourhood, alice, world.actor["id"]).nodes}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 import vizworld
+from txn import committed
+
 from liaison import accounts
 from liaison.demo.load import load_demo
 from liaison.demo.world import _id as demo_id
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel import timeline
-from txn import committed
 
 
 @pytest.fixture
@@ -25,10 +25,14 @@ def _dates(result: dict) -> list[tuple[str, str]]:
 def test_events_around_an_entity_newest_first(tenants, world):
     result = committed(tenants.engine, timeline.events, tenants.principal("alice"), around=world.actor["id"])
     assert _dates(result) == [
-        (world.secret_report["id"], "2025-08-01"), (world.report["id"], "2025-07-01"),
-        (world.sighting["id"], "2025-06-01"), (world.secret_seizure["id"], "2025-05-02"),
-        (world.seizure["id"], "2025-05-01"), (world.bombing["id"], "2025-03-01"),
-        (world.campaign["id"], "2024-06-01"), (world.rel_member["id"], "2024-01-01"),
+        (world.secret_report["id"], "2025-08-01"),
+        (world.report["id"], "2025-07-01"),
+        (world.sighting["id"], "2025-06-01"),
+        (world.secret_seizure["id"], "2025-05-02"),
+        (world.seizure["id"], "2025-05-01"),
+        (world.bombing["id"], "2025-03-01"),
+        (world.campaign["id"], "2024-06-01"),
+        (world.rel_member["id"], "2024-01-01"),
         (world.rel_hidden["id"], "2023-01-01"),
     ]
     assert not result["truncated"]
@@ -65,9 +69,18 @@ def test_overall_search_types_and_limit(tenants, world):
     overall = committed(tenants.engine, timeline.events, alice)
     # Every dated object, the ambush by its first_seen; relationships with a start time.
     assert {e["id"] for e in overall["events"]} == {
-        world.secret_report["id"], world.report["id"], world.sighting["id"], world.secret_seizure["id"],
-        world.seizure["id"], world.ambush["id"], world.bombing["id"], world.secret_sighting["id"],
-        world.campaign["id"], world.rel_member["id"], world.rel_hidden["id"]}
+        world.secret_report["id"],
+        world.report["id"],
+        world.sighting["id"],
+        world.secret_seizure["id"],
+        world.seizure["id"],
+        world.ambush["id"],
+        world.bombing["id"],
+        world.secret_sighting["id"],
+        world.campaign["id"],
+        world.rel_member["id"],
+        world.rel_hidden["id"],
+    }
     assert [e["date"] for e in overall["events"]] == sorted((e["date"] for e in overall["events"]), reverse=True)
     # A search follows the objects whose name matches, and their links.
     search = committed(tenants.engine, timeline.events, alice, text="ambush")
@@ -75,8 +88,7 @@ def test_overall_search_types_and_limit(tenants, world):
     search = committed(tenants.engine, timeline.events, alice, text="Pat doe")
     assert [e["id"] for e in search["events"]] == [world.rel_member["id"]]
     reports = committed(tenants.engine, timeline.events, alice, types=["report", "campaign"])
-    assert [e["id"] for e in reports["events"]] == [world.secret_report["id"], world.report["id"],
-                                                   world.campaign["id"]]
+    assert [e["id"] for e in reports["events"]] == [world.secret_report["id"], world.report["id"], world.campaign["id"]]
     first_two = committed(tenants.engine, timeline.events, alice, limit=2)
     assert _dates(first_two) == _dates(overall)[:2] and first_two["truncated"]
     with pytest.raises(InvalidInput):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from stixdata import actor, sid
 
 from liaison.stix.tlp import TLP1_IDS, TLP2_IDS, level_of, level_of_object
-from stixdata import actor, sid
 
 
 def _granular(*refs: str, lang: str | None = None) -> list[dict]:
@@ -28,15 +28,19 @@ def test_a_granular_marking_alone_marks_the_object():
     assert level_of_object(actor("x", granular_markings=_granular(TLP2_IDS["red"]))) == "red"
 
 
-@pytest.mark.parametrize(("object_level", "granular_level", "expected"), [
-    ("clear", "red", "red"),
-    ("red", "green", "red"),
-    ("green", "amber+strict", "amber+strict"),
-    ("amber", "amber", "amber"),
-])
+@pytest.mark.parametrize(
+    ("object_level", "granular_level", "expected"),
+    [
+        ("clear", "red", "red"),
+        ("red", "green", "red"),
+        ("green", "amber+strict", "amber+strict"),
+        ("amber", "amber", "amber"),
+    ],
+)
 def test_the_most_restrictive_of_object_and_granular_markings_wins(object_level, granular_level, expected):
-    obj = actor("x", object_marking_refs=[TLP2_IDS[object_level]],
-                granular_markings=_granular(TLP2_IDS[granular_level]))
+    obj = actor(
+        "x", object_marking_refs=[TLP2_IDS[object_level]], granular_markings=_granular(TLP2_IDS[granular_level])
+    )
     assert level_of_object(obj) == expected
 
 

@@ -7,13 +7,13 @@ import copy
 import pytest
 import stix2
 from stix2validator import ValidationOptions, validate_instance
+from stixdata import actor, relationship, sdo, sid
 
 from liaison.demo.attack_shaped import attack_shaped_bundle
 from liaison.stix.extensions import EXTENSION_DEFINITIONS
-from liaison.stix.tlp import marking_definitions
 from liaison.stix.timestamps import normalize_timestamp
+from liaison.stix.tlp import marking_definitions
 from liaison.stix.validate import MAX_DEPTH, StixValidationError, validate_object
-from stixdata import actor, relationship, sdo, sid
 
 OPTIONS = ValidationOptions(strict=False)
 
@@ -24,25 +24,41 @@ def oasis_accepts(obj: dict) -> bool:
         if not validate_instance(obj, OPTIONS).is_valid:
             return False
         stix2.parse(obj, allow_custom=True)
-    except Exception:  # noqa: BLE001 - any refusal of stix2 counts
+    except Exception:
         return False
     return True
 
 
 VALID = [
     actor("Northern Route Cell", aliases=["NRC"], confidence=60, labels=["smuggling"]),
-    sdo("indicator", name="C2", pattern="[ipv4-addr:value = '198.51.100.7']", pattern_type="stix",
-        valid_from="2025-02-01T00:00:00Z"),
+    sdo(
+        "indicator",
+        name="C2",
+        pattern="[ipv4-addr:value = '198.51.100.7']",
+        pattern_type="stix",
+        valid_from="2025-02-01T00:00:00Z",
+    ),
     sdo("location", country="KZ", latitude=43.2, longitude=76.9),
     sdo("report", name="Bulletin", published="2025-01-02T00:00:00Z", object_refs=[sid("intrusion-set")]),
     sdo("malware", name="Loader", is_family=True),
-    sdo("observed-data", first_observed="2025-01-01T00:00:00Z", last_observed="2025-01-01T00:00:00Z",
-        number_observed=3, object_refs=[sid("ipv4-addr")]),
+    sdo(
+        "observed-data",
+        first_observed="2025-01-01T00:00:00Z",
+        last_observed="2025-01-01T00:00:00Z",
+        number_observed=3,
+        object_refs=[sid("ipv4-addr")],
+    ),
     sdo("sighting", sighting_of_ref=sid("indicator"), count=2),
     {"type": "ipv4-addr", "spec_version": "2.1", "id": sid("ipv4-addr"), "value": "198.51.100.7"},
     {"type": "file", "spec_version": "2.1", "id": sid("file"), "name": "a.exe"},
-    {"type": "x-custom-thing", "spec_version": "2.1", "id": sid("x-custom-thing"),
-     "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "x_mood": "fine"},
+    {
+        "type": "x-custom-thing",
+        "spec_version": "2.1",
+        "id": sid("x-custom-thing"),
+        "created": "2025-01-01T00:00:00.000Z",
+        "modified": "2025-01-01T00:00:00.000Z",
+        "x_mood": "fine",
+    },
     *marking_definitions(),
     *EXTENSION_DEFINITIONS,
 ]
@@ -77,14 +93,26 @@ BROKEN = [
     ({**actor("x"), "object_marking_refs": ["tlp:red"]}, "object_marking_refs"),
     ({**actor("x"), "labels": "one"}, "labels"),
     ({**actor("x"), "external_references": [{"url": "https://example.org"}]}, "external_references"),
-    (_without(sdo("indicator", pattern="[x:y = 'z']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"),
-              "pattern"), "pattern"),
+    (
+        _without(
+            sdo("indicator", pattern="[x:y = 'z']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"), "pattern"
+        ),
+        "pattern",
+    ),
     (sdo("relationship", relationship_type="uses", source_ref="nobody", target_ref=sid("malware")), "source_ref"),
     (sdo("report", name="r", published="2025-01-01T00:00:00Z", object_refs=[]), "object_refs"),
     (sdo("location", name="nowhere"), "region"),
     (sdo("location", latitude=95.0, longitude=0.0), "latitude"),
-    (sdo("observed-data", first_observed="2025-01-01T00:00:00Z", last_observed="2025-01-01T00:00:00Z",
-         number_observed=0, object_refs=[sid("file")]), "number_observed"),
+    (
+        sdo(
+            "observed-data",
+            first_observed="2025-01-01T00:00:00Z",
+            last_observed="2025-01-01T00:00:00Z",
+            number_observed=0,
+            object_refs=[sid("file")],
+        ),
+        "number_observed",
+    ),
     ({"type": "ipv4-addr", "id": sid("ipv4-addr")}, "value"),
     ({"type": "Bad_Type", "id": "Bad_Type--6ba7b810-9dad-41d1-80b4-00c04fd430c8"}, "type"),
 ]
@@ -147,14 +175,23 @@ def test_stix_2_0_objects_are_refused_with_a_clear_reason():
 
 def test_refs_are_found_in_document_order_including_nested_and_extension_paths():
     target, marking, ext = sid("location"), sid("marking-definition"), "extension-definition--" + sid("x")[3:]
-    obj = sdo("x-liaison-route", created_by_ref=sid("identity"), object_marking_refs=[marking],
-              granular_markings=[{"marking_ref": marking, "selectors": ["name"]}],
-              x_contents=[{"object_ref": target, "object_modified": "2025-01-01T00:00:00Z"}],
-              extensions={ext: {"extension_type": "property-extension", "waypoint_refs": [target, target]}})
+    obj = sdo(
+        "x-liaison-route",
+        created_by_ref=sid("identity"),
+        object_marking_refs=[marking],
+        granular_markings=[{"marking_ref": marking, "selectors": ["name"]}],
+        x_contents=[{"object_ref": target, "object_modified": "2025-01-01T00:00:00Z"}],
+        extensions={ext: {"extension_type": "property-extension", "waypoint_refs": [target, target]}},
+    )
     refs = validate_object(obj, 0)
     assert [path for path, _ in refs] == [
-        "created_by_ref", "object_marking_refs", "granular_markings.marking_ref", "x_contents.object_ref",
-        f"extensions.{ext}.waypoint_refs", f"extensions.{ext}.waypoint_refs"]
+        "created_by_ref",
+        "object_marking_refs",
+        "granular_markings.marking_ref",
+        "x_contents.object_ref",
+        f"extensions.{ext}.waypoint_refs",
+        f"extensions.{ext}.waypoint_refs",
+    ]
     assert [t for _, t in refs][-2:] == [target, target]
 
 
@@ -172,7 +209,7 @@ def test_deep_nesting_is_refused_without_recursion():
     obj = {**actor("deep"), "x_payload": nested}
     with pytest.raises(StixValidationError, match="nested too deeply"):
         validate_object(obj, 3)
-    shallow = {**actor("shallow"), "x_payload": [[[]]] }
+    shallow = {**actor("shallow"), "x_payload": [[[]]]}
     validate_object(shallow, 0)
     assert MAX_DEPTH >= 8
 
@@ -184,12 +221,15 @@ def test_non_objects_and_missing_ids_are_named_by_position():
         validate_object({"type": "intrusion-set", "id": "broken"}, 5000)
 
 
-@pytest.mark.parametrize(("given", "stored"), [
-    ("2025-01-31T09:30:00Z", "2025-01-31T09:30:00.000000Z"),
-    ("2025-01-31T09:30:00.1Z", "2025-01-31T09:30:00.100000Z"),
-    ("2025-01-31T09:30:00.123456789Z", "2025-01-31T09:30:00.123456Z"),
-    ("2016-12-31T23:59:60Z", "2016-12-31T23:59:60.000000Z"),
-])
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2025-01-31T09:30:00Z", "2025-01-31T09:30:00.000000Z"),
+        ("2025-01-31T09:30:00.1Z", "2025-01-31T09:30:00.100000Z"),
+        ("2025-01-31T09:30:00.123456789Z", "2025-01-31T09:30:00.123456Z"),
+        ("2016-12-31T23:59:60Z", "2016-12-31T23:59:60.000000Z"),
+    ],
+)
 def test_timestamps_are_stored_fixed_width(given, stored):
     assert normalize_timestamp(given) == stored
 

@@ -57,7 +57,7 @@ def oasis(obj: dict) -> tuple[bool, list[str]]:
         try:
             result = validate_instance(copy.deepcopy(obj), OPTIONS)
             verdict = (result.is_valid, [e.message for e in result.errors])
-        except Exception as exc:  # noqa: BLE001 - the validator raises on some malformed input
+        except Exception as exc:
             verdict = (False, [f"validator raised {exc!r}"])
         _VERDICTS[key] = verdict
     return verdict
@@ -73,10 +73,12 @@ def liaison(obj: dict) -> StixValidationError | None:
 
 # --- the ATT&CK releases --------------------------------------------------------------------
 
+
 def _releases() -> list[Path]:
     def order(path: Path):
         domain, _, version = path.stem.partition("-")
         return domain, tuple(int(part) for part in version.split("."))
+
     return sorted(DATA.glob("*.json"), key=order)
 
 
@@ -129,18 +131,23 @@ def test_every_attack_object_the_oasis_validator_accepts_liaison_accepts():
     verdicts = {key: oasis(distinct[key]) for key in sorted(sample)}
     oasis_seconds = time.perf_counter() - tick
 
-    disagreements = [f"{where[key]} {distinct[key]['id']}: Liaison says {refused[key]}"
-                     for key in sorted(refused) if verdicts[key][0]]
+    disagreements = [
+        f"{where[key]} {distinct[key]['id']}: Liaison says {refused[key]}"
+        for key in sorted(refused)
+        if verdicts[key][0]
+    ]
     assert not disagreements, "the OASIS validator accepts what Liaison refuses:\n" + "\n".join(disagreements[:20])
 
     assert {distinct[key]["type"] for key in sample} == {obj["type"] for obj in distinct.values()}
     accepted = sum(ok for ok, _ in verdicts.values())
     assert accepted > len(sample) / 2, "the OASIS validator refuses most of ATT&CK: is it misconfigured?"
-    print(f"\nATT&CK parity: {len(releases)} releases, {total} objects ({len(distinct)} distinct) validated "
-          f"by Liaison in {liaison_seconds:.2f} s, {len(refused)} distinct refused; OASIS validator on "
-          f"{len(sample)} distinct objects ({len(shapes)} shapes, {len(changed)} changed under the same "
-          f"modified, {len(refused)} refused by Liaison), {accepted} accepted, in {oasis_seconds:.1f} s; "
-          f"total {time.perf_counter() - started:.1f} s")
+    print(
+        f"\nATT&CK parity: {len(releases)} releases, {total} objects ({len(distinct)} distinct) validated "
+        f"by Liaison in {liaison_seconds:.2f} s, {len(refused)} distinct refused; OASIS validator on "
+        f"{len(sample)} distinct objects ({len(shapes)} shapes, {len(changed)} changed under the same "
+        f"modified, {len(refused)} refused by Liaison), {accepted} accepted, in {oasis_seconds:.1f} s; "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
 
 
 # --- generated cases ----------------------------------------------------------------------------
@@ -168,18 +175,29 @@ def actor(**props) -> dict:
 
 
 ATTACK_STATEMENT = {  # ATT&CK's copyright marking: a marking definition has no 'modified'
-    "type": "marking-definition", "spec_version": "2.1",
+    "type": "marking-definition",
+    "spec_version": "2.1",
     "id": "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168",
-    "created": "2017-06-01T00:00:00.000Z", "created_by_ref": IDENTITY, "definition_type": "statement",
-    "definition": {"statement": "Copyright 2015-2024, The MITRE Corporation. MITRE ATT&CK and ATT&CK are "
-                                "registered trademarks of The MITRE Corporation."},
-    "x_mitre_attack_spec_version": "2.1.0", "x_mitre_domains": ["ics-attack"],
+    "created": "2017-06-01T00:00:00.000Z",
+    "created_by_ref": IDENTITY,
+    "definition_type": "statement",
+    "definition": {
+        "statement": "Copyright 2015-2024, The MITRE Corporation. MITRE ATT&CK and ATT&CK are "
+        "registered trademarks of The MITRE Corporation."
+    },
+    "x_mitre_attack_spec_version": "2.1.0",
+    "x_mitre_domains": ["ics-attack"],
 }
 
 
 def marking(n: int, **props) -> dict:
-    return {"type": "marking-definition", "spec_version": "2.1", "id": sid("marking-definition", n),
-            "created": T0, **props}
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": sid("marking-definition", n),
+        "created": T0,
+        **props,
+    }
 
 
 def property_extension(**props) -> dict:
@@ -199,57 +217,144 @@ EDGE_CASES = [
     ("null custom property", actor(x_foo=None), False),
     ("empty custom list", actor(x_foo=[]), False),
     ("very long strings", actor(description="d" * 200_000, x_long="x" * 100_000), True),
-    ("huge custom integer", actor(x_big=2 ** 70), True),
+    ("huge custom integer", actor(x_big=2**70), True),
     ("custom properties without x_ prefix", actor(mitre_thing="a", some_ref="nope", some_refs=[1]), True),
-    ("standard ref names undefined for the type",
-     actor(sighting_of_ref="x", source_ref=5, where_sighted_refs="y"), True),
-    ("standard props undefined for the type",
-     actor(value=5, published="soon", pattern=["p"], is_family="no", defanged="no", first_observed=0), True),
+    (
+        "standard ref names undefined for the type",
+        actor(sighting_of_ref="x", source_ref=5, where_sighted_refs="y"),
+        True,
+    ),
+    (
+        "standard props undefined for the type",
+        actor(value=5, published="soon", pattern=["p"], is_family="no", defanged="no", first_observed=0),
+        True,
+    ),
     ("created_by_ref to a non-identity", actor(created_by_ref=sid("intrusion-set")), True),
-    ("created_by_ref whose type has a double hyphen",
-     actor(created_by_ref=f"ab--cd--{uuid.UUID(int=1, version=4)}"), True),
+    (
+        "created_by_ref whose type has a double hyphen",
+        actor(created_by_ref=f"ab--cd--{uuid.UUID(int=1, version=4)}"),
+        True,
+    ),
     ("revoked", actor(revoked=True, x_mitre_deprecated=True), True),
-    ("revoked-by relationship", sdo("relationship", relationship_type="revoked-by",
-                                    source_ref=sid("attack-pattern", 1), target_ref=sid("attack-pattern", 2)), True),
-    ("custom SDO-like object", sdo("x-mitre-tactic", name=42, x_mitre_shortname="initial-access",
-                                   object_refs=["nope"], first_seen="yesterday", confidence=50), True),
-    ("custom SDO-like object, ATT&CK matrix",
-     sdo("x-mitre-matrix", name="ICS", tactic_refs=[sid("x-mitre-tactic")], created_by_ref=IDENTITY,
-         object_marking_refs=[ATTACK_STATEMENT["id"]]), True),
-    ("custom SCO-like object", sco("x-acme-badge", confidence="high", revoked="no", external_references="none",
-                                   badge_ref="", holder_refs=["nobody"]), True),
+    (
+        "revoked-by relationship",
+        sdo(
+            "relationship",
+            relationship_type="revoked-by",
+            source_ref=sid("attack-pattern", 1),
+            target_ref=sid("attack-pattern", 2),
+        ),
+        True,
+    ),
+    (
+        "custom SDO-like object",
+        sdo(
+            "x-mitre-tactic",
+            name=42,
+            x_mitre_shortname="initial-access",
+            object_refs=["nope"],
+            first_seen="yesterday",
+            confidence=50,
+        ),
+        True,
+    ),
+    (
+        "custom SDO-like object, ATT&CK matrix",
+        sdo(
+            "x-mitre-matrix",
+            name="ICS",
+            tactic_refs=[sid("x-mitre-tactic")],
+            created_by_ref=IDENTITY,
+            object_marking_refs=[ATTACK_STATEMENT["id"]],
+        ),
+        True,
+    ),
+    (
+        "custom SCO-like object",
+        sco(
+            "x-acme-badge",
+            confidence="high",
+            revoked="no",
+            external_references="none",
+            badge_ref="",
+            holder_refs=["nobody"],
+        ),
+        True,
+    ),
     ("custom object without spec_version or created", {"type": "x-acme-thing", "id": sid("x-acme-thing")}, True),
     ("custom object, bad confidence", sdo("x-acme-thing", confidence="high"), False),
-    ("property extension with odd refs", actor(extensions=property_extension(route_ref="", waypoint_refs=["x", 3])),
-     True),
-    ("toplevel property extension", actor(extensions={EXT: {"extension_type": "toplevel-property-extension"}},
-                                          toll_ref="nope", toll_amount=12), True),
-    ("new-sdo extension object", sdo("x-acme-route", name="North", extensions={EXT: {"extension_type": "new-sdo"}},
-                                     waypoint_refs=["a", "b"]), True),
+    (
+        "property extension with odd refs",
+        actor(extensions=property_extension(route_ref="", waypoint_refs=["x", 3])),
+        True,
+    ),
+    (
+        "toplevel property extension",
+        actor(extensions={EXT: {"extension_type": "toplevel-property-extension"}}, toll_ref="nope", toll_amount=12),
+        True,
+    ),
+    (
+        "new-sdo extension object",
+        sdo("x-acme-route", name="North", extensions={EXT: {"extension_type": "new-sdo"}}, waypoint_refs=["a", "b"]),
+        True,
+    ),
     ("predefined SCO extension", sco("file", name="a.exe", extensions={"x-acme-ext": {"abc_ref": "nope"}}), True),
     ("marking definition without modified (ATT&CK)", ATTACK_STATEMENT, True),
-    ("marking definition by extension only", marking(0, name="PAP:GREEN", extensions=property_extension(pap="green")),
-     True),
-    ("marking definition, definition without definition_type",
-     marking(1, definition={"abc": "x"}, extensions=property_extension(abc=1)), True),
-    ("extension definition without created_by_ref", sdo("extension-definition", name="e", version="1.0",
-                                                        schema="https://example.org/s",
-                                                        extension_types=["property-extension"]), True),
-    ("language content without object_modified", sdo("language-content", object_ref=sid("intrusion-set"),
-                                                     contents={"de": {"name": "Nordroute"}}), True),
-    ("observed-data object_refs", sdo("observed-data", first_observed=T0, last_observed=T0, number_observed=1,
-                                      object_refs=[sid("ipv4-addr"), sid("ipv4-addr", 1)]), True),
-    ("SCO refs left untyped by the schemas", sco("network-traffic", protocols=["tcp"], src_ref="10.0.0.1",
-                                                 encapsulates_refs=["x"]), True),
+    (
+        "marking definition by extension only",
+        marking(0, name="PAP:GREEN", extensions=property_extension(pap="green")),
+        True,
+    ),
+    (
+        "marking definition, definition without definition_type",
+        marking(1, definition={"abc": "x"}, extensions=property_extension(abc=1)),
+        True,
+    ),
+    (
+        "extension definition without created_by_ref",
+        sdo(
+            "extension-definition",
+            name="e",
+            version="1.0",
+            schema="https://example.org/s",
+            extension_types=["property-extension"],
+        ),
+        True,
+    ),
+    (
+        "language content without object_modified",
+        sdo("language-content", object_ref=sid("intrusion-set"), contents={"de": {"name": "Nordroute"}}),
+        True,
+    ),
+    (
+        "observed-data object_refs",
+        sdo(
+            "observed-data",
+            first_observed=T0,
+            last_observed=T0,
+            number_observed=1,
+            object_refs=[sid("ipv4-addr"), sid("ipv4-addr", 1)],
+        ),
+        True,
+    ),
+    (
+        "SCO refs left untyped by the schemas",
+        sco("network-traffic", protocols=["tcp"], src_ref="10.0.0.1", encapsulates_refs=["x"]),
+        True,
+    ),
     ("malware sample_refs left untyped", sdo("malware", name="Loader", is_family=True, sample_refs=["s-1"]), True),
-    ("timestamps with 7 fractional digits", actor(created="2025-01-01T00:00:00.1234561Z",
-                                                 modified="2025-01-01T00:00:00.1234567Z"), True),
+    (
+        "timestamps with 7 fractional digits",
+        actor(created="2025-01-01T00:00:00.1234561Z", modified="2025-01-01T00:00:00.1234567Z"),
+        True,
+    ),
     ("granular marking by language", actor(granular_markings=[{"lang": "en", "selectors": ["name"]}]), False),
 ]
 
 
-@pytest.mark.parametrize(("obj", "oasis_accepts"), [(o, ok) for _, o, ok in EDGE_CASES],
-                         ids=[name for name, _, _ in EDGE_CASES])
+@pytest.mark.parametrize(
+    ("obj", "oasis_accepts"), [(o, ok) for _, o, ok in EDGE_CASES], ids=[name for name, _, _ in EDGE_CASES]
+)
 def test_edge_cases_the_oasis_validator_accepts_liaison_accepts(obj, oasis_accepts):
     ok, errors = oasis(obj)
     assert ok == oasis_accepts, errors
@@ -259,27 +364,44 @@ def test_edge_cases_the_oasis_validator_accepts_liaison_accepts(obj, oasis_accep
 
 def test_unindexable_refs_stay_in_the_json_and_out_of_the_refs():
     target = sid("location")
-    obj = actor(x_foo_ref="", x_bar_ref=123, x_refs=["not-an-id", target], x_nested={"place_ref": target},
-                extensions=property_extension(route_ref="", waypoint_refs=[target, 5]))
+    obj = actor(
+        x_foo_ref="",
+        x_bar_ref=123,
+        x_refs=["not-an-id", target],
+        x_nested={"place_ref": target},
+        extensions=property_extension(route_ref="", waypoint_refs=[target, 5]),
+    )
     before = copy.deepcopy(obj)
     assert oasis(obj)[0]
     assert validate_object(obj, 0) == [
-        ("x_refs", target), ("x_nested.place_ref", target), (f"extensions.{EXT}.waypoint_refs", target)]
+        ("x_refs", target),
+        ("x_nested.place_ref", target),
+        (f"extensions.{EXT}.waypoint_refs", target),
+    ]
     assert obj == before
 
 
 KNOWN_BAD = [
-    ("relationship to nobody", sdo("relationship", relationship_type="uses", source_ref="nobody",
-                                   target_ref=sid("malware")), "source_ref"),
+    (
+        "relationship to nobody",
+        sdo("relationship", relationship_type="uses", source_ref="nobody", target_ref=sid("malware")),
+        "source_ref",
+    ),
     ("created yesterday", actor(created="yesterday"), "created"),
     ("no name", {k: v for k, v in actor().items() if k != "name"}, "name"),
     ("TLP by name", actor(object_marking_refs=["tlp:red"]), "object_marking_refs"),
-    ("granular marking by name", actor(granular_markings=[{"marking_ref": "tlp:red", "selectors": ["name"]}]),
-     "granular_markings.marking_ref"),
+    (
+        "granular marking by name",
+        actor(granular_markings=[{"marking_ref": "tlp:red", "selectors": ["name"]}]),
+        "granular_markings.marking_ref",
+    ),
     ("modified not a timestamp", actor(modified="2025-01-01"), "modified"),
     ("report without objects", sdo("report", name="r", published=T0, object_refs=[]), "object_refs"),
-    ("sighted where nowhere", sdo("sighting", sighting_of_ref=sid("indicator"), where_sighted_refs=["x"]),
-     "where_sighted_refs"),
+    (
+        "sighted where nowhere",
+        sdo("sighting", sighting_of_ref=sid("indicator"), where_sighted_refs=["x"]),
+        "where_sighted_refs",
+    ),
     ("custom object, revoked as text", sdo("x-acme-thing", revoked="yes"), "revoked"),
 ]
 
@@ -300,8 +422,11 @@ DELIBERATE = [
     ("SCO created not a timestamp (version key)", sco("file", name="a", created="garbage"), "created"),
     ("marking modified not a timestamp (version key)", {**ATTACK_STATEMENT, "modified": "yesterday"}, "modified"),
     ("SCO labels not a list of strings (indexed)", sco("ipv4-addr", value="198.51.100.7", labels="one"), "labels"),
-    ("SCO created_by_ref not an id (owner column)", sco("ipv4-addr", value="198.51.100.7", created_by_ref="me"),
-     "created_by_ref"),
+    (
+        "SCO created_by_ref not an id (owner column)",
+        sco("ipv4-addr", value="198.51.100.7", created_by_ref="me"),
+        "created_by_ref",
+    ),
     ("deeper than MAX_DEPTH", actor(x_deep=json.loads('{"a": ' * 40 + "1" + "}" * 40)), "x_deep"),
 ]
 
@@ -316,25 +441,87 @@ def test_liaison_is_deliberately_stricter_where_the_store_relies_on_it(obj, prop
 # --- a grid of odd values -----------------------------------------------------------------------
 
 GRID_BASES = [
-    actor(), sdo("indicator", pattern="[ipv4-addr:value = '198.51.100.7']", pattern_type="stix", valid_from=T0),
-    sdo("malware", name="Loader", is_family=True), sdo("location", country="KZ"),
+    actor(),
+    sdo("indicator", pattern="[ipv4-addr:value = '198.51.100.7']", pattern_type="stix", valid_from=T0),
+    sdo("malware", name="Loader", is_family=True),
+    sdo("location", country="KZ"),
     sdo("report", name="r", published=T0, object_refs=[sid("intrusion-set")]),
     sdo("relationship", relationship_type="uses", source_ref=sid("intrusion-set"), target_ref=sid("malware")),
-    sdo("sighting", sighting_of_ref=sid("indicator")), ATTACK_STATEMENT,
-    sco("ipv4-addr", value="198.51.100.7"), sco("file", name="a.exe"),
-    sdo("x-mitre-tactic", name="Collection"), sco("x-acme-badge", x_a="b"),
+    sdo("sighting", sighting_of_ref=sid("indicator")),
+    ATTACK_STATEMENT,
+    sco("ipv4-addr", value="198.51.100.7"),
+    sco("file", name="a.exe"),
+    sdo("x-mitre-tactic", name="Collection"),
+    sco("x-acme-badge", x_a="b"),
 ]
-GRID_PROPS = sorted({
-    "name", "description", "lang", "labels", "aliases", "confidence", "revoked", "defanged", "is_family", "value",
-    "pattern", "pattern_type", "relationship_type", "context", "opinion", "content", "product", "first_seen",
-    "last_seen", "valid_from", "valid_until", "published", "first_observed", "last_observed", "start_time",
-    "stop_time", "object_modified", "external_references", "granular_markings", "extensions",
-    "object_marking_refs", "object_refs", "source_ref", "target_ref", "sighting_of_ref", "where_sighted_refs",
-    "sample_refs", "latitude", "country", "number_observed", "extension_types", "x_foo", "x_foo_ref", "x_foo_refs",
-})
-GRID_VALUES = [None, "", "abc", 0, 101, 1.5, True, [], ["abc"], [1], {}, {"abc": 1}, "2025-02-30T00:00:00Z",
-               "2026-01-01T00:00:00.000Z", sid("identity"), [sid("marking-definition")],
-               [{"source_name": "abc"}], [{"selectors": ["id"], "lang": "en"}]]
+GRID_PROPS = sorted(
+    {
+        "name",
+        "description",
+        "lang",
+        "labels",
+        "aliases",
+        "confidence",
+        "revoked",
+        "defanged",
+        "is_family",
+        "value",
+        "pattern",
+        "pattern_type",
+        "relationship_type",
+        "context",
+        "opinion",
+        "content",
+        "product",
+        "first_seen",
+        "last_seen",
+        "valid_from",
+        "valid_until",
+        "published",
+        "first_observed",
+        "last_observed",
+        "start_time",
+        "stop_time",
+        "object_modified",
+        "external_references",
+        "granular_markings",
+        "extensions",
+        "object_marking_refs",
+        "object_refs",
+        "source_ref",
+        "target_ref",
+        "sighting_of_ref",
+        "where_sighted_refs",
+        "sample_refs",
+        "latitude",
+        "country",
+        "number_observed",
+        "extension_types",
+        "x_foo",
+        "x_foo_ref",
+        "x_foo_refs",
+    }
+)
+GRID_VALUES = [
+    None,
+    "",
+    "abc",
+    0,
+    101,
+    1.5,
+    True,
+    [],
+    ["abc"],
+    [1],
+    {},
+    {"abc": 1},
+    "2025-02-30T00:00:00Z",
+    "2026-01-01T00:00:00.000Z",
+    sid("identity"),
+    [sid("marking-definition")],
+    [{"source_name": "abc"}],
+    [{"selectors": ["id"], "lang": "en"}],
+]
 #: The properties of DELIBERATE: the validator leaves them untyped on some objects, the store does not.
 STORE_PROPS = {"spec_version", "created", "modified", "labels", "created_by_ref"}
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import orjson
 import pytest
 from sqlalchemy import func, select
+from txn import committed, streamed
 
 from liaison.db.tables import edge, holding, object_version
 from liaison.ingest.bundles import import_objects, version_stamp
 from liaison.intel import objects as intel
-from txn import committed, streamed
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "attack"
 
@@ -32,8 +32,9 @@ def _objects(path: Path) -> list[dict]:
 
 def _counts(engine) -> tuple[int, int, int]:
     with engine.connect() as conn:
-        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()
-                     for t in (object_version, holding, edge))
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (object_version, holding, edge)
+        )
 
 
 def _export(engine, principal, *, all_versions: bool) -> list[dict]:

@@ -6,14 +6,14 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from stixdata import actor, relationship, sdo
+from txn import committed
 
 from liaison.db.tables import edge, holding, object_label, object_version
 from liaison.errors import Forbidden, InvalidInput
 from liaison.ingest.bundles import import_objects
 from liaison.intel import objects as intel
 from liaison.stix import tlp
-from stixdata import actor, relationship, sdo
-from txn import committed
 
 
 def count(engine, table) -> int:
@@ -30,7 +30,11 @@ def test_import_then_reimport_is_a_noop(tenants):
     before = (count(tenants.engine, object_version), count(tenants.engine, holding), count(tenants.engine, edge))
     again = committed(tenants.engine, import_objects, alice, objs)
     assert (again.new_versions, again.new_holdings, again.already_held) == (0, 0, 3)
-    assert (count(tenants.engine, object_version), count(tenants.engine, holding), count(tenants.engine, edge)) == before
+    assert (
+        count(tenants.engine, object_version),
+        count(tenants.engine, holding),
+        count(tenants.engine, edge),
+    ) == before
 
 
 def test_versions_are_kept_and_latest_wins(tenants):
@@ -45,7 +49,10 @@ def test_versions_are_kept_and_latest_wins(tenants):
     assert older.raw.count("precursors") == 1
     versions = committed(tenants.engine, intel.list_versions, alice, v1["id"])
     assert [v["modified"] for v in versions] == [
-        "2025-01-01T00:00:00.000000Z", "2025-02-01T00:00:00.500000Z", "2025-03-01T00:00:00.123456Z"]
+        "2025-01-01T00:00:00.000000Z",
+        "2025-02-01T00:00:00.500000Z",
+        "2025-03-01T00:00:00.123456Z",
+    ]
 
 
 def test_invalid_object_rolls_back_the_whole_bundle(tenants):
@@ -73,11 +80,20 @@ def test_revoked_objects_get_no_later_versions_and_leave_lists(tenants):
         committed(tenants.engine, import_objects, alice, [dict(v1, modified="2025-07-01T00:00:00Z")])
 
 
-@pytest.mark.parametrize(("level", "audience", "allowed"), [
-    ("red", "org", True), ("red", "group:ab", True), ("red", "instance", False),
-    ("amber+strict", "org", True), ("amber+strict", "group:ab", False), ("amber+strict", "instance", False),
-    ("amber", "instance", True), ("green", "instance", True), ("clear", "instance", True),
-])
+@pytest.mark.parametrize(
+    ("level", "audience", "allowed"),
+    [
+        ("red", "org", True),
+        ("red", "group:ab", True),
+        ("red", "instance", False),
+        ("amber+strict", "org", True),
+        ("amber+strict", "group:ab", False),
+        ("amber+strict", "instance", False),
+        ("amber", "instance", True),
+        ("green", "instance", True),
+        ("clear", "instance", True),
+    ],
+)
 def test_tlp_limits_the_audience(tenants, level, audience, allowed):
     alice = tenants.principal("alice")
     obj = actor("Marked", level=level)
@@ -141,9 +157,11 @@ def test_relationships_and_embedded_refs_become_edges(tenants):
             .join(object_version, object_version.c.pk == edge.c.version_pk)
             .where(object_version.c.stix_id == rel["id"])
         ).all()
-    assert sorted(rows) == sorted([
-        ("created_by_ref", alice.org_identity_id, None),
-        ("object_marking_refs", tlp.TLP2_IDS["green"], None),
-        ("source_ref", a["id"], "attributed-to"),
-        ("target_ref", b["id"], "attributed-to"),
-    ])
+    assert sorted(rows) == sorted(
+        [
+            ("created_by_ref", alice.org_identity_id, None),
+            ("object_marking_refs", tlp.TLP2_IDS["green"], None),
+            ("source_ref", a["id"], "attributed-to"),
+            ("target_ref", b["id"], "attributed-to"),
+        ]
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import delete, select
+from stixdata import actor, sdo
+from txn import committed
 
 from liaison.db.tables import object_version
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
 from liaison.intel import search
-from stixdata import actor, sdo
-from txn import committed
 
 
 def _import(tenants, user, objects, audience="org"):
@@ -29,16 +29,40 @@ def find(tenants, user, **query):
 @pytest.fixture
 def world(tenants):
     """Alpha shares with the instance, with group 'ab' (Alpha, Bravo), and keeps things to itself."""
-    shared = actor("Granite Typhoon", description="Phishing against customs brokers",
-                   aliases=["Basalt Spider", "GT-7"], level="green")
-    grouped = sdo("threat-actor", name="Oxus Couriers", description="Heroin couriers on the ferry line",
-                  level="amber", modified="2025-03-01T00:00:00.000Z")
-    private = actor("Juniper Ledger", description="A private investigation of the ferry ledger",
-                    level="amber", modified="2025-06-01T00:00:00.000Z")
-    note = sdo("note", abstract="Port visit", content="Seen loading crates of saffron", object_refs=[shared["id"]],
-               level="green")  # no weaker than what it is about (intel/reach)
-    report = sdo("report", name="Quarterly round-up", published="2025-01-01T00:00:00Z",
-                 description="Lapis smuggling via mountain passes", object_refs=[shared["id"]], level="clear")
+    shared = actor(
+        "Granite Typhoon",
+        description="Phishing against customs brokers",
+        aliases=["Basalt Spider", "GT-7"],
+        level="green",
+    )
+    grouped = sdo(
+        "threat-actor",
+        name="Oxus Couriers",
+        description="Heroin couriers on the ferry line",
+        level="amber",
+        modified="2025-03-01T00:00:00.000Z",
+    )
+    private = actor(
+        "Juniper Ledger",
+        description="A private investigation of the ferry ledger",
+        level="amber",
+        modified="2025-06-01T00:00:00.000Z",
+    )
+    note = sdo(
+        "note",
+        abstract="Port visit",
+        content="Seen loading crates of saffron",
+        object_refs=[shared["id"]],
+        level="green",
+    )  # no weaker than what it is about (intel/reach)
+    report = sdo(
+        "report",
+        name="Quarterly round-up",
+        published="2025-01-01T00:00:00Z",
+        description="Lapis smuggling via mountain passes",
+        object_refs=[shared["id"]],
+        level="clear",
+    )
     _import(tenants, "alice", [shared, note, report], "instance")
     _import(tenants, "alice", [grouped], "group:ab")
     _import(tenants, "alice", [private], "org")
@@ -103,8 +127,9 @@ def test_pages_with_the_total(tenants):
     _import(tenants, "alice", actors)
     seen = []
     for offset in (0, 3, 6):
-        page = committed(tenants.engine, search.search, tenants.principal("alice"), q="pagination", limit=3,
-                         offset=offset)
+        page = committed(
+            tenants.engine, search.search, tenants.principal("alice"), q="pagination", limit=3, offset=offset
+        )
         assert page.total == 7
         seen += [hit.stix_id for hit in page.hits]
     assert len(seen) == 7 and set(seen) == {a["id"] for a in actors}
@@ -138,18 +163,22 @@ def test_the_index_follows_inserts_and_deletes(tenants):
 
 
 def test_punctuation_and_escaped_nul_are_plain_text(tenants):
-    obj = actor("Byte Crew", description='a NUL \x00 then quotes " and stars * and (parentheses) AND NOT OR',
-                aliases=["back\\u0000slash"])
+    obj = actor(
+        "Byte Crew",
+        description='a NUL \x00 then quotes " and stars * and (parentheses) AND NOT OR',
+        aliases=["back\\u0000slash"],
+    )
     _import(tenants, "alice", [obj])
     assert find(tenants, "alice", q='quotes "crew"').total == 1
-    assert find(tenants, "alice", q='back').total == 1  # an escaped backslash before 'u0000' keeps the JSON valid
-    assert find(tenants, "alice", q='(parentheses) *').total == 1
-    assert find(tenants, "alice", q='NOT').total == 1
+    assert find(tenants, "alice", q="back").total == 1  # an escaped backslash before 'u0000' keeps the JSON valid
+    assert find(tenants, "alice", q="(parentheses) *").total == 1
+    assert find(tenants, "alice", q="NOT").total == 1
 
 
 def test_rest_search_uses_the_same_rules(world, tenants, client):
-    found = client.get("/api/v1/search", params={"q": "ferry", "type": "threat-actor"},
-                       headers=tenants.headers("alice"))
+    found = client.get(
+        "/api/v1/search", params={"q": "ferry", "type": "threat-actor"}, headers=tenants.headers("alice")
+    )
     assert found.status_code == 200
     body = found.json()
     assert body["total"] == 1 and body["items"][0]["id"] == world["grouped"]["id"]

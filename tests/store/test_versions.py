@@ -6,14 +6,15 @@ from __future__ import annotations
 import orjson
 import pytest
 from sqlalchemy import func, select
+from stixdata import actor, bundle, sdo
+from txn import committed, streamed
 
 from liaison.db.tables import holding, object_version
 from liaison.errors import InvalidInput, NotFound
 from liaison.ingest.bundles import import_objects
-from liaison.intel import details, objects as intel, sharing
+from liaison.intel import details, sharing
+from liaison.intel import objects as intel
 from liaison.stix import tlp
-from stixdata import actor, bundle, sdo
-from txn import committed, streamed
 
 
 def _content(engine, principal, stix_id) -> dict:
@@ -26,6 +27,7 @@ def _answers(report) -> dict:
 
 
 # --- corrections ------------------------------------------------------------------------------
+
 
 def test_a_correction_moves_the_holding_and_keeps_the_history(tenants):
     alice = tenants.principal("alice")
@@ -85,13 +87,17 @@ def test_a_corrections_storm_is_bounded_and_whole(tenants):
     assert (report.received, report.corrections) == (1000, 999)
     assert _content(tenants.engine, alice, base["id"])["description"] == "edit 999"
     with tenants.engine.connect() as conn:
-        live = conn.execute(select(func.count()).select_from(holding).join(
-            object_version, object_version.c.pk == holding.c.version_pk).where(
-            object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))).scalar_one()
+        live = conn.execute(
+            select(func.count())
+            .select_from(holding)
+            .join(object_version, object_version.c.pk == holding.c.version_pk)
+            .where(object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))
+        ).scalar_one()
     assert live == 1
 
 
 # --- ownership chains -------------------------------------------------------------------------
+
 
 def test_another_organisation_cannot_version_what_alpha_owns(tenants):
     """Bravo imports later versions of Alpha's instance-wide object (no created_by_ref, a new name,
@@ -101,7 +107,9 @@ def test_another_organisation_cannot_version_what_alpha_owns(tenants):
     mine = actor("Zarafshon Network", created_by_ref=alice.org_identity_id)
     committed(tenants.engine, import_objects, alice, [mine], audience="instance")
     hijack = {k: v for k, v in mine.items() if k != "created_by_ref"} | {
-        "modified": "2025-06-01T00:00:00.000Z", "name": "Bravo's name"}
+        "modified": "2025-06-01T00:00:00.000Z",
+        "name": "Bravo's name",
+    }
     revoke = dict(hijack, modified="2025-07-01T00:00:00.000Z", revoked=True)
     committed(tenants.engine, import_objects, bob, [hijack, revoke], audience="instance")
     for reader in (alice, carol):
@@ -121,7 +129,10 @@ def test_an_org_only_object_known_only_by_its_id_cannot_be_taken_over(tenants):
     secret = actor("Private cell", created_by_ref=alice.org_identity_id)
     committed(tenants.engine, import_objects, alice, [secret])
     claim = {k: v for k, v in secret.items() if k != "created_by_ref"} | {
-        "modified": "2026-01-01T00:00:00.000Z", "name": "decoy", "revoked": True}
+        "modified": "2026-01-01T00:00:00.000Z",
+        "name": "decoy",
+        "revoked": True,
+    }
     committed(tenants.engine, import_objects, bob, [claim], audience="group:ab")
     assert _content(tenants.engine, alice, secret["id"])["name"] == "Private cell"
     assert "revoked" not in _content(tenants.engine, alice, secret["id"])
@@ -129,10 +140,16 @@ def test_an_org_only_object_known_only_by_its_id_cannot_be_taken_over(tenants):
 
 # --- no existence oracle on writes ------------------------------------------------------------
 
+
 def _domain(value: str) -> dict:
     import uuid
-    return {"type": "domain-name", "spec_version": "2.1",
-            "id": f"domain-name--{uuid.uuid5(uuid.NAMESPACE_URL, value)}", "value": value}
+
+    return {
+        "type": "domain-name",
+        "spec_version": "2.1",
+        "id": f"domain-name--{uuid.uuid5(uuid.NAMESPACE_URL, value)}",
+        "value": value,
+    }
 
 
 def test_an_sco_held_privately_by_another_answers_as_if_absent(tenants):
@@ -165,10 +182,14 @@ def test_two_organisations_keep_their_own_content_of_one_sco(tenants):
 
 # --- TLP in granular markings -----------------------------------------------------------------
 
+
 def test_a_red_granular_marking_keeps_the_object_from_the_instance(tenants):
     alice = tenants.principal("alice")
-    obj = actor("Granular", description="source: KESTREL",
-                granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
+    obj = actor(
+        "Granular",
+        description="source: KESTREL",
+        granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}],
+    )
     with pytest.raises(InvalidInput, match="TLP:RED"):
         committed(tenants.engine, import_objects, alice, [obj], audience="instance")
     committed(tenants.engine, import_objects, alice, [obj], audience="group:ab")
@@ -179,6 +200,7 @@ def test_a_red_granular_marking_keeps_the_object_from_the_instance(tenants):
 
 
 # --- one object, several audiences ------------------------------------------------------------
+
 
 def test_importing_again_for_another_audience_adds_it(tenants):
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
@@ -240,30 +262,36 @@ def test_unshare_every_version(tenants):
 def test_the_rest_api_shares_and_unshares(client, tenants):
     obj = actor("Over REST")
     client.post("/api/v1/bundles", content=orjson.dumps(bundle(obj)), headers=tenants.headers("alice"))
-    answer = client.post(f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"},
-                         headers=tenants.headers("alice"))
+    answer = client.post(
+        f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"}, headers=tenants.headers("alice")
+    )
     assert answer.status_code == 200 and answer.json()["added"] == 1
     assert client.get(f"/api/v1/objects/{obj['id']}", headers=tenants.headers("bob")).status_code == 200
-    gone = client.delete(f"/api/v1/objects/{obj['id']}/audiences", params={"audience": "group:ab"},
-                         headers=tenants.headers("alice"))
+    gone = client.delete(
+        f"/api/v1/objects/{obj['id']}/audiences", params={"audience": "group:ab"}, headers=tenants.headers("alice")
+    )
     assert gone.status_code == 200 and gone.json()["removed"] == 1
     assert client.get(f"/api/v1/objects/{obj['id']}", headers=tenants.headers("bob")).status_code == 404
-    hostile = client.post(f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"},
-                          headers=tenants.headers("bob"))
-    unknown = client.post(f"/api/v1/objects/{actor('x')['id']}/audiences", json={"audience": "group:ab"},
-                          headers=tenants.headers("bob"))
+    hostile = client.post(
+        f"/api/v1/objects/{obj['id']}/audiences", json={"audience": "group:ab"}, headers=tenants.headers("bob")
+    )
+    unknown = client.post(
+        f"/api/v1/objects/{actor('x')['id']}/audiences", json={"audience": "group:ab"}, headers=tenants.headers("bob")
+    )
     assert hostile.status_code == unknown.status_code == 404 and hostile.json() == unknown.json()
 
 
 # --- real data as it is -----------------------------------------------------------------------
+
 
 def test_values_the_validator_allows_are_kept_exactly(tenants):
     """Integers beyond 64 bits and a `relationship_type` on a type that has none: JSON and the OASIS
     validator allow both; they are kept as received and export unchanged."""
     alice = tenants.principal("alice")
     target = actor("Target")
-    odd = sdo("x-acme-link", x_big=2 ** 70, relationship_type={"not": "a string"}, source_ref=target["id"],
-              x_empty_ref="")
+    odd = sdo(
+        "x-acme-link", x_big=2**70, relationship_type={"not": "a string"}, source_ref=target["id"], x_empty_ref=""
+    )
     report = committed(tenants.engine, import_objects, alice, [target, odd])
     assert report.new_versions == 2
     assert _content(tenants.engine, alice, odd["id"]) == odd
@@ -271,12 +299,16 @@ def test_values_the_validator_allows_are_kept_exactly(tenants):
 
 # --- found in review, from the hostile side ---------------------------------------------------
 
+
 def test_a_correction_to_red_leaves_the_audiences_red_does_not_allow(tenants):
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     public = actor("Indicator source", description="open reporting")
     committed(tenants.engine, import_objects, alice, [public], audience="instance")
-    red = dict(public, description="SECRET source: agent X",
-               granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}])
+    red = dict(
+        public,
+        description="SECRET source: agent X",
+        granular_markings=[{"marking_ref": tlp.TLP2_IDS["red"], "selectors": ["description"]}],
+    )
     committed(tenants.engine, import_objects, alice, [red], audience="group:ab")
     with pytest.raises(NotFound):
         committed(tenants.engine, intel.get_object, carol, public["id"])
@@ -303,8 +335,10 @@ def test_taxii_serves_the_owners_chain_not_a_later_revoking_claim(tenants):
     alice, bob, carol = (tenants.principal(u) for u in ("alice", "bob", "carol"))
     mine = sdo("malware", name="Alpha's malware", is_family=False, created_by_ref=alice.org_identity_id)
     committed(tenants.engine, import_objects, alice, [mine], audience="instance")
-    claim = {k: v for k, v in mine.items() if k != "created_by_ref"} | {"modified": "2025-09-01T00:00:00.000Z",
-                                                                         "revoked": True}
+    claim = {k: v for k, v in mine.items() if k != "created_by_ref"} | {
+        "modified": "2025-09-01T00:00:00.000Z",
+        "revoked": True,
+    }
     committed(tenants.engine, import_objects, bob, [claim], audience="instance")
     with tenants.engine.connect() as conn:
         coll = next(c for c in colls.collections_for(conn, carol) if c.kind == "instance")
@@ -325,7 +359,7 @@ def test_concurrent_imports_of_one_version_leave_one_live_content(tenants):
         barrier.wait()
         try:
             committed(tenants.engine, import_objects, bob, [dict(base, description=text)])
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(t,)) for t in ("one", "two")]
@@ -335,7 +369,10 @@ def test_concurrent_imports_of_one_version_leave_one_live_content(tenants):
         thread.join(60)
     assert errors == []
     with tenants.engine.connect() as conn:
-        live = conn.execute(select(func.count()).select_from(holding).join(
-            object_version, object_version.c.pk == holding.c.version_pk).where(
-            object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))).scalar_one()
+        live = conn.execute(
+            select(func.count())
+            .select_from(holding)
+            .join(object_version, object_version.c.pk == holding.c.version_pk)
+            .where(object_version.c.stix_id == base["id"], holding.c.superseded_at.is_(None))
+        ).scalar_one()
     assert live == 1

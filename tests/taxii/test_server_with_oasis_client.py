@@ -62,8 +62,13 @@ def test_add_objects_with_status_versions_and_filters(served, tenants):
     own = _collection(server, "own organisation")
     v1 = actor("Mountain Cell", created="2025-01-01T00:00:00.000Z")
     v2 = {**v1, "modified": "2025-02-01T00:00:00.000Z", "description": "grew"}
-    indicator = sdo("indicator", name="C2", pattern="[ipv4-addr:value = '203.0.113.9']", pattern_type="stix",
-                    valid_from="2025-01-01T00:00:00Z")
+    indicator = sdo(
+        "indicator",
+        name="C2",
+        pattern="[ipv4-addr:value = '203.0.113.9']",
+        pattern_type="stix",
+        valid_from="2025-01-01T00:00:00Z",
+    )
     broken = {"type": "intrusion-set", "id": "intrusion-set--nope"}
     status = own.add_objects(bundle(v1, v2, indicator, broken), wait_for_completion=True, poll_interval=0.2)
     assert status.status == "complete"
@@ -100,16 +105,27 @@ def test_media_types_and_errors_follow_the_spec(served, tenants):
     wrong_accept = httpx.get(objects_url, auth=auth, headers={"Accept": "application/xml"})
     assert wrong_accept.status_code == 406 and wrong_accept.headers["content-type"] == TAXII
     assert wrong_accept.json()["http_status"] == "406"
-    wrong_type = httpx.post(objects_url, auth=auth, headers={"Accept": TAXII, "Content-Type": "application/json"},
-                            content=b'{"objects": []}')
+    wrong_type = httpx.post(
+        objects_url,
+        auth=auth,
+        headers={"Accept": TAXII, "Content-Type": "application/json"},
+        content=b'{"objects": []}',
+    )
     assert wrong_type.status_code == 415
     no_auth = httpx.get(objects_url, headers={"Accept": TAXII})
     assert no_auth.status_code == 401 and "description" in no_auth.json()
-    reader = httpx.post(objects_url, auth=("rita", tenants.tokens["rita"]),
-                        headers={"Accept": TAXII, "Content-Type": TAXII}, content=b'{"objects": []}')
+    reader = httpx.post(
+        objects_url,
+        auth=("rita", tenants.tokens["rita"]),
+        headers={"Accept": TAXII, "Content-Type": TAXII},
+        content=b'{"objects": []}',
+    )
     assert reader.status_code == 403
-    unknown = httpx.get(f"{base}/liaison/collections/00000000-0000-4000-8000-000000000000/objects/",
-                        auth=auth, headers={"Accept": TAXII})
+    unknown = httpx.get(
+        f"{base}/liaison/collections/00000000-0000-4000-8000-000000000000/objects/",
+        auth=auth,
+        headers={"Accept": TAXII},
+    )
     assert unknown.status_code == 404
     bad_filter = httpx.get(objects_url, params={"added_after": "yesterday"}, auth=auth, headers={"Accept": TAXII})
     assert bad_filter.status_code == 422 and "added_after" in bad_filter.json()["description"]

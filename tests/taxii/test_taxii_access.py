@@ -21,14 +21,23 @@ def test_outsider_sees_nothing_through_any_taxii_endpoint(client, tenants):
         import_objects(conn, tenants.principal("alice"), [private], audience="group:ab")
     collections = get(client, tenants, "alice", f"{ROOT}/collections/").json()["collections"]
     group = next(c for c in collections if c["alias"] == "group:ab")
-    posted = client.post(f"{ROOT}/collections/{group['id']}/objects/", content=orjson.dumps({"objects": [actor("x")]}),
-                         headers={**tenants.headers("alice"), "Accept": TAXII, "Content-Type": TAXII}).json()
+    posted = client.post(
+        f"{ROOT}/collections/{group['id']}/objects/",
+        content=orjson.dumps({"objects": [actor("x")]}),
+        headers={**tenants.headers("alice"), "Accept": TAXII, "Content-Type": TAXII},
+    ).json()
 
     outsider = [c["id"] for c in get(client, tenants, "carol", f"{ROOT}/collections/").json()["collections"]]
     assert group["id"] not in outsider
     base = f"{ROOT}/collections/{group['id']}"
-    for path in (f"{base}/", f"{base}/objects/", f"{base}/manifest/", f"{base}/objects/{private['id']}/",
-                 f"{base}/objects/{private['id']}/versions/", f"{ROOT}/status/{posted['id']}/"):
+    for path in (
+        f"{base}/",
+        f"{base}/objects/",
+        f"{base}/manifest/",
+        f"{base}/objects/{private['id']}/",
+        f"{base}/objects/{private['id']}/versions/",
+        f"{ROOT}/status/{posted['id']}/",
+    ):
         response = get(client, tenants, "carol", path)
         assert response.status_code == 404, path
         assert private["id"] not in response.text and "Alpha" not in response.text
@@ -37,8 +46,10 @@ def test_outsider_sees_nothing_through_any_taxii_endpoint(client, tenants):
     for collection_id in outsider:
         for path in (f"{ROOT}/collections/{collection_id}/objects/", f"{ROOT}/collections/{collection_id}/manifest/"):
             assert private["id"] not in get(client, tenants, "carol", path).text
-        assert get(client, tenants, "carol", f"{ROOT}/collections/{collection_id}/objects/{private['id']}/"
-                   ).status_code == 404
+        assert (
+            get(client, tenants, "carol", f"{ROOT}/collections/{collection_id}/objects/{private['id']}/").status_code
+            == 404
+        )
     # The insider still sees it, so the checks above could fail.
     assert private["id"] in get(client, tenants, "bob", f"{base}/objects/").text
 
@@ -68,21 +79,37 @@ def test_a_partner_learns_nothing_from_ids_it_may_not_read(client, tenants):
 
     def answers(collection_id: str, object_id: str, *, adding: bool):
         base = f"{ROOT}/collections/{collection_id}"
-        for path in (f"{base}/", f"{base}/objects/", f"{base}/manifest/", f"{base}/objects/{object_id}/",
-                     f"{base}/objects/{object_id}/versions/"):
+        for path in (
+            f"{base}/",
+            f"{base}/objects/",
+            f"{base}/manifest/",
+            f"{base}/objects/{object_id}/",
+            f"{base}/objects/{object_id}/versions/",
+        ):
             yield path, client.get(path, headers=headers)
         yield "delete", client.delete(f"{base}/objects/{object_id}/", headers=headers)
         if adding:
-            yield "add", client.post(f"{base}/objects/", content=orjson.dumps({"objects": [actor("planted")]}),
-                                     headers={**headers, "Content-Type": TAXII})
+            yield (
+                "add",
+                client.post(
+                    f"{base}/objects/",
+                    content=orjson.dumps({"objects": [actor("planted")]}),
+                    headers={**headers, "Content-Type": TAXII},
+                ),
+            )
 
     never_collection = "00000000-0000-4000-8000-000000000000"
     never_object = "intrusion-set--00000000-0000-4000-8000-000000000000"
-    cases = (((ab, hidden["id"]), (never_collection, never_object), True),  # a collection it is not in
-             ((ar, hidden["id"]), (ar, never_object), False))  # an object its own collection does not hold
+    cases = (
+        ((ab, hidden["id"]), (never_collection, never_object), True),  # a collection it is not in
+        ((ar, hidden["id"]), (ar, never_object), False),
+    )  # an object its own collection does not hold
     for (collection_id, object_id), (absent_collection, absent_object), adding in cases:
-        for (what, seen), (_, never) in zip(answers(collection_id, object_id, adding=adding),
-                                            answers(absent_collection, absent_object, adding=adding), strict=True):
+        for (what, seen), (_, never) in zip(
+            answers(collection_id, object_id, adding=adding),
+            answers(absent_collection, absent_object, adding=adding),
+            strict=True,
+        ):
             if collection_id == ar and object_id not in what and what != "delete":
                 continue  # its own collection, read as such
             assert seen.status_code == never.status_code == 404, what

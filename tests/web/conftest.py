@@ -15,12 +15,12 @@ import subprocess
 
 import pytest
 from fastapi.testclient import TestClient
+from servers import LIAISON, LiveServer
 from sqlalchemy import update
+from webtools import CHROMIUM_ARGS, DESKTOP, WebClient, csrf_in, form_login, login, password_of
 
 from liaison.access.credentials import hash_password
 from liaison.db.tables import user
-from servers import LIAISON, LiveServer
-from webtools import CHROMIUM_ARGS, DESKTOP, WebClient, csrf_in, form_login, login, password_of
 
 
 @functools.cache

@@ -168,11 +168,16 @@ def test_an_outsider_sees_nothing_of_a_private_object_anywhere(page_as, live_ser
     public_place = owner.get_attribute(".hit a", "href").split("/objects/")[1]
     name = f"Quillwort Circle {uuid.uuid4().hex[:8]}"
     secret = sdo("intrusion-set", name=name, description="CERT-only investigation", level="amber")
-    links = [relationship(secret, {"id": public_actor}, "related-to"),
-             relationship(secret, {"id": public_place}, "located-at")]
+    links = [
+        relationship(secret, {"id": public_actor}, "related-to"),
+        relationship(secret, {"id": public_place}, "located-at"),
+    ]
     upload = {"name": "s.json", "mimeType": "application/json", "buffer": json.dumps(bundle(secret, *links)).encode()}
-    imported = owner.request.post(f"{live_server.url}/import", headers={"X-CSRF-Token": csrf_of(owner)},
-                                  multipart={"audience": "org", "file": upload})
+    imported = owner.request.post(
+        f"{live_server.url}/import",
+        headers={"X-CSRF-Token": csrf_of(owner)},
+        multipart={"audience": "org", "file": upload},
+    )
     assert imported.status == 200 and 'data-figure="new_versions">3<' in imported.text()
     owner.goto(f"/objects/{secret['id']}")
     assert owner.inner_text("h1") == name  # the owner does see it
@@ -191,8 +196,16 @@ def test_an_outsider_sees_nothing_of_a_private_object_anywhere(page_as, live_ser
                 fetched.append(urlsplit(response.url).path)
 
     page.on("response", keep)
-    start = [*NAV, f"/search?q={name}", "/search?q=quillwort", f"/graph?id={public_actor}", f"/map?id={public_place}",
-             f"/timeline?id={public_actor}", f"/objects/{public_actor}", f"/objects/{public_place}"]
+    start = [
+        *NAV,
+        f"/search?q={name}",
+        "/search?q=quillwort",
+        f"/graph?id={public_actor}",
+        f"/map?id={public_place}",
+        f"/timeline?id={public_actor}",
+        f"/objects/{public_actor}",
+        f"/objects/{public_place}",
+    ]
     for path in start:
         page.goto(path, wait_until="networkidle")
         assert page.locator(".mainnav").count() == 1, path

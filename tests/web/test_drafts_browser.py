@@ -59,9 +59,11 @@ def test_paste_a_text_on_a_phone(page_as):
     page = page_as("dcs.analyst", viewport=PHONE)
     page.goto("/drafts")
     page.fill("#paste-form input[name=title]", "Courier detained at Kyzyl-Art")
-    page.fill("#paste-form textarea[name=text]",
-              "Border guards detained a courier at the Kyzyl-Art pass on Monday. Police spokesman Talant "
-              "Asanov said the man carried 12 kg of hashish and a phone registered to +996 555 010 448.")
+    page.fill(
+        "#paste-form textarea[name=text]",
+        "Border guards detained a courier at the Kyzyl-Art pass on Monday. Police spokesman Talant "
+        "Asanov said the man carried 12 kg of hashish and a phone registered to +996 555 010 448.",
+    )
     page.fill("#paste-form input[name=published]", "2025-11-05")
     page.click("#paste-form button[type=submit]")
     page.wait_for_url("**/drafts/*")

@@ -4,9 +4,9 @@ test-artifacts/screens/)."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from webtools import screenshot
 
 from liaison.demo.world import _id as demo_id
-from webtools import screenshot
 
 HNW = demo_id("intrusion-set", "group/hnw")
 SHARIPOV = demo_id("threat-actor", "person/sharipov")
@@ -33,7 +33,9 @@ def test_graph_draws_and_expands_on_click(page_as):
     point = page.evaluate(
         """id => { const n = window.liaisonGraph.getElementById(id); const p = n.renderedPosition();
                    const box = document.getElementById('graph').getBoundingClientRect();
-                   return {x: box.left + p.x, y: box.top + p.y}; }""", SHARIPOV)
+                   return {x: box.left + p.x, y: box.top + p.y}; }""",
+        SHARIPOV,
+    )
     page.mouse.click(point["x"], point["y"])
     page.wait_for_function("document.getElementById('graph').dataset.expanded === '2'")
     assert _node_count(page) > first
@@ -82,8 +84,12 @@ def test_map_draws_countries_markers_and_routes(page_as):
     page.locator("#map-filters input[value='drug-seizure']").check()
     page.fill("#map-filters input[name=until]", "2020-12-31")
     page.dispatch_event("#map-filters input[name=until]", "change")
-    assert seizures.filter(has=page.locator("use")).evaluate_all(
-        "items => items.filter(g => g.style.display !== 'none').length") == 0
+    assert (
+        seizures.filter(has=page.locator("use")).evaluate_all(
+            "items => items.filter(g => g.style.display !== 'none').length"
+        )
+        == 0
+    )
     # Zoom with the wheel: the map is redrawn at another scale.
     before = page.get_attribute("#map path.country >> nth=0", "d")
     page.mouse.move(640, 400)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 import vizworld
 
 
@@ -13,8 +12,14 @@ def world(tenants):
 
 
 def test_pages_need_a_session(client, world):
-    for path in ("/graph", f"/graph/neighbourhood?id={world.actor['id']}", "/map", "/map/features", "/timeline",
-                 f"/objects/{world.actor['id']}/relations"):
+    for path in (
+        "/graph",
+        f"/graph/neighbourhood?id={world.actor['id']}",
+        "/map",
+        "/map/features",
+        "/timeline",
+        f"/objects/{world.actor['id']}/relations",
+    ):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
 
@@ -38,7 +43,9 @@ def test_graph_page_and_its_data(web, world):
     assert {"id": world.actor["id"], "type": "intrusion-set", "name": "Red Ring"} in found
     assert bob.get("/graph/find", params={"q": "vault"}).json() == []
     assert sorted(o["name"] for o in web("alice").get("/graph/find", params={"q": "vault"}).json()) == [
-        vizworld.SECRET, f"{vizworld.SECRET} and Red Ring"]
+        vizworld.SECRET,
+        f"{vizworld.SECRET} and Red Ring",
+    ]
 
 
 def test_map_page_and_its_data(web, world):

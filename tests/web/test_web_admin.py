@@ -9,14 +9,14 @@ import re
 
 import pytest
 from sqlalchemy import update
+from txn import committed
+from webtools import csrf_in, form_login, password_of
 
 from liaison import accounts, audit
 from liaison.access.credentials import hash_password
 from liaison.db.tables import user
 from liaison.ingest.bundles import import_objects
 from liaison.store import tenancy
-from webtools import csrf_in, form_login, password_of
-from txn import committed
 
 
 @pytest.fixture
@@ -32,8 +32,11 @@ def admins(tenants):
 
 def _change_password(client, name: str, password: str, new_password: str):
     page = client.get("/login")
-    return client.post("/login", data={"username": name, "password": password, "new_password": new_password,
-                                       "csrf_token": csrf_in(page.text)}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "new_password": new_password, "csrf_token": csrf_in(page.text)},
+        follow_redirects=False,
+    )
 
 
 def _audited(engine) -> list[str]:
@@ -50,8 +53,11 @@ def test_only_administrators_reach_the_admin_pages(web, admins):
     for name in ("alice", "rita"):
         page = web(name).get("/admin")
         assert page.status_code == 403 and "admin or operator role" in page.text
-        for path, data in (("/admin/users", {"name": "eve", "role": "admin", "password": "0123456789ab"}),
-                           ("/admin/tokens", {"user": "alice", "name": "x"}), ("/admin/groups", {"name": "zz"})):
+        for path, data in (
+            ("/admin/users", {"name": "eve", "role": "admin", "password": "0123456789ab"}),
+            ("/admin/tokens", {"user": "alice", "name": "x"}),
+            ("/admin/groups", {"name": "zz"}),
+        ):
             assert web(name).post(path, data).status_code == 403, path
     assert [u.name for u in tenancy.list_users(admins.engine.connect(), roles=("admin",))] == ["adam", "bea", "cid"]
     assert web("adam").get("/admin").status_code == 200 and web("ops").get("/admin").status_code == 200
@@ -62,13 +68,24 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
     page = bea.get("/admin").text
     assert "bob" in page and "alice" not in page and "adam" not in page and "carol" not in page
     # Bravo's admin cannot give Alpha a user: the user lands in Bravo, whatever the form says.
-    assert bea.post("/admin/users", {"name": "eve", "org": "Alpha", "role": "admin", "password": "0123456789ab"},
-                    follow_redirects=False).status_code == 303
+    assert (
+        bea.post(
+            "/admin/users",
+            {"name": "eve", "org": "Alpha", "role": "admin", "password": "0123456789ab"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     assert committed(admins.engine, accounts.principal_for_user, "eve").org_name == "Bravo"
     # Alpha's users answer exactly as users that do not exist.
-    for path, data in (("/admin/users/{}/role", {"role": "reader"}), ("/admin/users/{}/disable", {}),
-                       ("/admin/tokens", {"user": "{}", "name": "x"})):
-        answers = [bea.post(path.format(name), {k: v.format(name) for k, v in data.items()}) for name in ("alice", "nobody")]
+    for path, data in (
+        ("/admin/users/{}/role", {"role": "reader"}),
+        ("/admin/users/{}/disable", {}),
+        ("/admin/tokens", {"user": "{}", "name": "x"}),
+    ):
+        answers = [
+            bea.post(path.format(name), {k: v.format(name) for k, v in data.items()}) for name in ("alice", "nobody")
+        ]
         assert [a.status_code for a in answers] == [404, 404], path
         assert _body(answers[0]).replace("alice", "nobody") == _body(answers[1])
     alice = committed(admins.engine, accounts.principal_for_user, "alice")
@@ -92,16 +109,33 @@ def test_an_admin_manages_only_its_own_organisations_users(web, client, admins):
         assert answer.status_code == 422, name
     short = bea.post("/admin/users", {"name": "frank", "role": "reader", "password": "short"})
     assert short.status_code == 422 and "at least 10 characters" in short.text
-    assert {"admin.user-add", "admin.user-role", "admin.user-disable", "admin.user-enable"} <= set(_audited(admins.engine))
+    assert {"admin.user-add", "admin.user-role", "admin.user-disable", "admin.user-enable"} <= set(
+        _audited(admins.engine)
+    )
 
 
 def test_an_admin_cannot_mint_a_token_for_another_organisations_user(web, client, admins):
     """The finding: Bravo's admin made a token for Alpha's analyst and read Alpha's AMBER+STRICT object."""
-    committed(admins.engine, import_objects, admins.principal("alice"), [{
-        "type": "indicator", "spec_version": "2.1", "id": "indicator--3c1b6f4e-5a57-4e58-9d4b-1f3a1f6b2c10",
-        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "strict secret",
-        "pattern": "[ipv4-addr:value = '203.0.113.9']", "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z",
-        "object_marking_refs": ["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"]}], audience="org")
+    committed(
+        admins.engine,
+        import_objects,
+        admins.principal("alice"),
+        [
+            {
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": "indicator--3c1b6f4e-5a57-4e58-9d4b-1f3a1f6b2c10",
+                "created": "2025-01-01T00:00:00.000Z",
+                "modified": "2025-01-01T00:00:00.000Z",
+                "name": "strict secret",
+                "pattern": "[ipv4-addr:value = '203.0.113.9']",
+                "pattern_type": "stix",
+                "valid_from": "2025-01-01T00:00:00Z",
+                "object_marking_refs": ["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"],
+            }
+        ],
+        audience="org",
+    )
     bea = web("bea")
     answer = bea.post("/admin/tokens", {"user": "alice", "name": "stolen"})
     assert answer.status_code == 404 and "lia_" not in answer.text
@@ -136,7 +170,8 @@ def test_groups_are_joined_by_invitation_and_left_by_choice(web, admins):
         answer = bea.post("/admin/groups/ac/members", {"org": "Bravo", "action": action})
         assert answer.status_code in (403, 404), action
     assert _body(bea.post("/admin/groups/ac/members", {"org": "Bravo", "action": "accept"})).replace(
-        "ac", "nosuch") == _body(unknown).replace("ac", "nosuch")
+        "ac", "nosuch"
+    ) == _body(unknown).replace("ac", "nosuch")
     assert "group:ac" not in bea.get("/admin").text
     # Bravo makes its own group and invites Charlie; Alpha cannot accept for Charlie.
     assert bea.post("/admin/groups", {"name": "bc"}).status_code == 200
@@ -153,20 +188,38 @@ def test_groups_are_joined_by_invitation_and_left_by_choice(web, admins):
     assert committed(admins.engine, accounts.principal_for_user, "carol").audience_ids == carol_before
     assert bea.post("/admin/groups/bc/members", {"action": "leave"}).status_code == 422
     assert {"admin.group-add", "admin.group-invite", "admin.group-join", "admin.group-leave"} <= set(
-        _audited(admins.engine))
+        _audited(admins.engine)
+    )
 
 
 def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, admins):
-    committed(admins.engine, import_objects, admins.principal("alice"), [{
-        "type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
-        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "name": "Instance Wide",
-        "threat_actor_types": ["crime-syndicate"]}], audience="instance")
+    committed(
+        admins.engine,
+        import_objects,
+        admins.principal("alice"),
+        [
+            {
+                "type": "threat-actor",
+                "spec_version": "2.1",
+                "id": "threat-actor--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+                "created": "2025-01-01T00:00:00.000Z",
+                "modified": "2025-01-01T00:00:00.000Z",
+                "name": "Instance Wide",
+                "threat_actor_types": ["crime-syndicate"],
+            }
+        ],
+        audience="instance",
+    )
     ops = web("ops")
     assert ops.get("/", follow_redirects=False).headers["location"] == "/admin"
     assert "Instance Wide" not in ops.get("/search?q=Instance").text
     # A new organisation comes with its first admin; a second admin is that admin's to add.
-    assert ops.post("/admin/orgs", {"name": "Delta", "admin_name": "dora", "password": "0123456789ab"},
-                    follow_redirects=False).status_code == 303
+    assert (
+        ops.post(
+            "/admin/orgs", {"name": "Delta", "admin_name": "dora", "password": "0123456789ab"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     assert committed(admins.engine, accounts.principal_for_user, "dora").org_name == "Delta"
     assert form_login(client, "dora", "0123456789ab").status_code == 403  # dora chooses her own password first
     second = ops.post("/admin/users", {"name": "dan", "org": "Delta", "role": "admin", "password": "0123456789ab"})
@@ -184,8 +237,12 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     assert "bravo-sync" not in ops.get("/admin").text
     # Partners and their sync accounts, groups repaired.
     public = base64.b64encode(bytes(range(32))).decode()
-    assert ops.post("/admin/partners", {"name": "Remote", "url": "https://remote.example/",
-                                        "public_key": public}).status_code == 200
+    assert (
+        ops.post(
+            "/admin/partners", {"name": "Remote", "url": "https://remote.example/", "public_key": public}
+        ).status_code
+        == 200
+    )
     assert ops.post("/admin/users", {"name": "remote-sync", "org": "Remote", "role": "sync"}).status_code == 200
     page = ops.post("/admin/tokens", {"user": "remote-sync", "name": "sync"})
     assert page.status_code == 200 and "shown only once" in page.text
@@ -204,10 +261,14 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     bad = ops.post("/admin/partners", {"name": "Other", "url": "ftp://x"})
     assert bad.status_code == 422 and "https://" in bad.text
     # Organisation admins add no organisations or partners.
-    assert web("adam").post("/admin/orgs", {"name": "Echo", "admin_name": "e", "password": "0123456789ab"}).status_code == 403
+    assert (
+        web("adam").post("/admin/orgs", {"name": "Echo", "admin_name": "e", "password": "0123456789ab"}).status_code
+        == 403
+    )
     assert web("adam").post("/admin/partners", {"name": "Other"}).status_code == 403
     assert {"admin.org-add", "admin.partner-add", "admin.group-owner", "admin.group-member-remove"} <= set(
-        _audited(admins.engine))
+        _audited(admins.engine)
+    )
     # Its API token reads nothing either.
     token = committed(admins.engine, accounts.create_token, "ops")
     objects = client.get("/api/v1/objects", headers={"Authorization": f"Bearer {token}"}).json()

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
+from txn import committed
+from webtools import csrf_in, form_login
 
 from liaison import accounts, audit, lockout
 from liaison.access.credentials import token_digest
 from liaison.db.tables import web_session
 from liaison.store import auth_failures
 from liaison.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
-from webtools import csrf_in, form_login
-from txn import committed
 
 
 def test_pages_send_browsers_to_the_login_page_and_back(client, passwords):
     answer = client.get("/search?q=ferry&type=note", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/login?next=/search%3Fq%3Dferry%26type%3Dnote"
-    htmx = client.get("/search?q=x", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/objects/x"},
-                      follow_redirects=False)
+    htmx = client.get(
+        "/search?q=x",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/objects/x"},
+        follow_redirects=False,
+    )
     assert htmx.status_code == 204 and htmx.headers["HX-Redirect"] == "/login?next=/objects/x"
     login = form_login(client, "alice", passwords("alice"), "/search?q=ferry&type=note")
     assert login.status_code == 303 and login.headers["location"] == "/search?q=ferry&type=note"
@@ -59,13 +62,19 @@ def test_users_without_a_password_cannot_log_in(client, tenants):
 
 def test_login_needs_its_own_csrf_token_and_a_local_next(client, passwords):
     client.get("/login")
-    forged = client.post("/login", data={"username": "alice", "password": passwords("alice"), "csrf_token": "forged"},
-                         follow_redirects=False)
+    forged = client.post(
+        "/login",
+        data={"username": "alice", "password": passwords("alice"), "csrf_token": "forged"},
+        follow_redirects=False,
+    )
     assert forged.status_code == 403 and SESSION_COOKIE not in client.cookies
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         token = csrf_in(client.get("/login").text)
-        answer = client.post("/login", data={"username": "alice", "password": passwords("alice"), "csrf_token": token,
-                                             "next": target}, follow_redirects=False)
+        answer = client.post(
+            "/login",
+            data={"username": "alice", "password": passwords("alice"), "csrf_token": token, "next": target},
+            follow_redirects=False,
+        )
         assert answer.status_code == 303 and answer.headers["location"] == "/"
 
 
@@ -143,11 +152,11 @@ def test_only_the_needed_front_end_files_are_served(client):
 
 def test_secure_cookies_behind_a_tls_proxy(client, passwords, monkeypatch):
     from fastapi.testclient import TestClient
-
     from webtools import form_login
 
-    monkeypatch.setattr(client.app.state, "settings", client.app.state.settings.model_copy(
-        update={"secure_cookies": True}))
+    monkeypatch.setattr(
+        client.app.state, "settings", client.app.state.settings.model_copy(update={"secure_cookies": True})
+    )
     with TestClient(client.app) as http:
         response = form_login(http, "alice", passwords("alice"))
     assert response.status_code == 303 and "secure" in response.headers["set-cookie"].lower()
@@ -188,8 +197,12 @@ def test_wrong_passwords_lock_the_account_out_until_an_admin_unlocks_it(client, 
     adam_csrf = csrf_in(adam.get("/admin").text)
     assert "alice" in adam.get("/admin").text.split('id="locks"')[1]
     assert adam.post("/admin/unlock", data={"key": "user:mallory", "csrf_token": adam_csrf}).status_code == 404
-    assert adam.post("/admin/unlock", data={"key": "user:alice", "csrf_token": adam_csrf},
-                     follow_redirects=False).status_code == 303
+    assert (
+        adam.post(
+            "/admin/unlock", data={"key": "user:alice", "csrf_token": adam_csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     assert form_login(client, "alice", passwords("alice")).status_code == 303
     adam.close()
 
@@ -197,7 +210,10 @@ def test_wrong_passwords_lock_the_account_out_until_an_admin_unlocks_it(client, 
 def test_failures_are_recorded_whatever_becomes_of_the_request(client, passwords, tenants):
     form_login(client, "alice", "wrong-password")
     with tenants.engine.connect() as conn:
-        assert auth_failures.failures(conn, ["user:alice", "addr:testclient"]) == {"user:alice": 1, "addr:testclient": 1}
+        assert auth_failures.failures(conn, ["user:alice", "addr:testclient"]) == {
+            "user:alice": 1,
+            "addr:testclient": 1,
+        }
     form_login(client, "alice", passwords("alice"))  # a right password takes back its own count
     with tenants.engine.connect() as conn:
         assert auth_failures.failures(conn, ["user:alice", "addr:testclient"]) == {"addr:testclient": 1}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import orjson
-
 from stixdata import bundle, sdo
 
 
@@ -11,10 +10,18 @@ def test_merge_and_split_from_the_object_page(web, client, tenants):
     main = sdo("identity", name="Halim Rasulov", identity_class="individual")
     variant = sdo("identity", name="Khalim Rasulov", identity_class="individual")
     hidden = sdo("identity", name="H. Rasulov", identity_class="individual")
-    client.post("/api/v1/bundles", params={"audience": "instance"}, content=orjson.dumps(bundle(main, variant)),
-                headers=tenants.headers("alice"))
-    client.post("/api/v1/bundles", params={"audience": "org"}, content=orjson.dumps(bundle(hidden)),
-                headers=tenants.headers("bob"))
+    client.post(
+        "/api/v1/bundles",
+        params={"audience": "instance"},
+        content=orjson.dumps(bundle(main, variant)),
+        headers=tenants.headers("alice"),
+    )
+    client.post(
+        "/api/v1/bundles",
+        params={"audience": "org"},
+        content=orjson.dumps(bundle(hidden)),
+        headers=tenants.headers("bob"),
+    )
     alice, bob, carol = web("alice"), web("bob"), web("carol")
     assert 'hx-get="/objects/' + main["id"] + '/merges-panel"' in alice.get(f"/objects/{main['id']}").text
     panel = alice.post(f"/objects/{variant['id']}/merge", {"other": main["id"], "role": "duplicate"}).text

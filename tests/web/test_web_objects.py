@@ -6,26 +6,42 @@ import re
 
 import orjson
 import pytest
+from stixdata import actor, sdo
+from txn import committed
 
 from liaison.ingest.bundles import import_objects
 from liaison.intel import annotations
 from liaison.stix.extensions import admiralty_grading
 from liaison.stix.tlp import marking_definition as tlp_marking
-from stixdata import actor, sdo
-from txn import committed
 
 
 @pytest.fixture
 def objects(tenants):
     """Alpha's actor (two versions) shared with group ab; a private one; an indicator for the instance."""
     engine, alice = tenants.engine, tenants.principal("alice")
-    shared_v1 = actor("Saxaul Wolves", description="first", created_by_ref=alice.org_identity_id, level="amber",
-                      modified="2025-01-01T00:00:00.000Z")
-    shared = {**shared_v1, "modified": "2025-02-01T00:00:00.000Z", "description": "second",
-              "aliases": ["Steppe Pack"], "extensions": admiralty_grading("B", 2)}
+    shared_v1 = actor(
+        "Saxaul Wolves",
+        description="first",
+        created_by_ref=alice.org_identity_id,
+        level="amber",
+        modified="2025-01-01T00:00:00.000Z",
+    )
+    shared = {
+        **shared_v1,
+        "modified": "2025-02-01T00:00:00.000Z",
+        "description": "second",
+        "aliases": ["Steppe Pack"],
+        "extensions": admiralty_grading("B", 2),
+    }
     private = actor("Hidden Tamarisk", created_by_ref=alice.org_identity_id)
-    indicator = sdo("indicator", name="Tamarisk beacon", pattern="[domain-name:value = 'tamarisk.example']",
-                    pattern_type="stix", valid_from="2025-01-01T00:00:00Z", created_by_ref=alice.org_identity_id)
+    indicator = sdo(
+        "indicator",
+        name="Tamarisk beacon",
+        pattern="[domain-name:value = 'tamarisk.example']",
+        pattern_type="stix",
+        valid_from="2025-01-01T00:00:00Z",
+        created_by_ref=alice.org_identity_id,
+    )
     committed(engine, import_objects, alice, [shared_v1, shared], audience="group:ab")
     committed(engine, import_objects, alice, [private], audience="org")
     committed(engine, import_objects, alice, [indicator], audience="instance")
@@ -50,10 +66,12 @@ def test_object_page_shows_properties_versions_and_holdings(web, objects):
 
 def test_unknown_invisible_and_malformed_ids_get_the_same_404(web, objects):
     carol = web("carol")
-    answers = [carol.get(f"/objects/{objects['private']['id']}"),
-               carol.get(f"/objects/{objects['shared']['id']}"),
-               carol.get("/objects/intrusion-set--00000000-0000-4000-8000-000000000000"),
-               carol.get("/objects/not-an-id")]
+    answers = [
+        carol.get(f"/objects/{objects['private']['id']}"),
+        carol.get(f"/objects/{objects['shared']['id']}"),
+        carol.get("/objects/intrusion-set--00000000-0000-4000-8000-000000000000"),
+        carol.get("/objects/not-an-id"),
+    ]
     assert {a.status_code for a in answers} == {404}
     bodies = {re.sub(r'value="[^"]+"', "", a.text) for a in answers}  # the CSRF token differs per page only
     assert len(bodies) == 1
@@ -78,17 +96,31 @@ def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
     assert 'value="instance"' not in page and 'value="org"' in page
     assert set(re.findall(r'<option value="(\w[\w+]*)"[^>]*>TLP:', page)) == {"amber", "amber+strict", "red"}
     assert re.search(r'<option value="amber" selected>TLP:AMBER', page)
-    opinion = bob.post(f"/objects/{target}/opinions", {"opinion": "disagree", "explanation": "Not the same pack",
-                                                       "audience": "group:ab", "tlp": "amber"}, follow_redirects=False)
+    opinion = bob.post(
+        f"/objects/{target}/opinions",
+        {"opinion": "disagree", "explanation": "Not the same pack", "audience": "group:ab", "tlp": "amber"},
+        follow_redirects=False,
+    )
     assert opinion.status_code == 303 and opinion.headers["location"] == f"/objects/{target}#annotations"
-    note = bob.post(f"/objects/{target}/notes", {"abstract": "Border crossing", "content": "Seen at Torugart",
-                                                 "audience": "group:ab", "tlp": "red"},
-                    headers={"HX-Request": "true"})
+    note = bob.post(
+        f"/objects/{target}/notes",
+        {"abstract": "Border crossing", "content": "Seen at Torugart", "audience": "group:ab", "tlp": "red"},
+        headers={"HX-Request": "true"},
+    )
     assert note.status_code == 200 and 'id="annotations"' in note.text and "Seen at Torugart" in note.text
     bob_identity = tenants.principal("bob").org_identity_id
-    sighting = bob.post(f"/objects/{objects['indicator']['id']}/sightings",
-                        {"count": "3", "first_seen": "2025-03-01T10:00", "last_seen": "2025-03-02T11:30",
-                         "where": bob_identity, "audience": "instance", "tlp": "green"}, follow_redirects=False)
+    sighting = bob.post(
+        f"/objects/{objects['indicator']['id']}/sightings",
+        {
+            "count": "3",
+            "first_seen": "2025-03-01T10:00",
+            "last_seen": "2025-03-02T11:30",
+            "where": bob_identity,
+            "audience": "instance",
+            "tlp": "green",
+        },
+        follow_redirects=False,
+    )
     assert sighting.status_code == 303
 
     seen_by_alice = web("alice").get(f"/objects/{target}").text
@@ -99,7 +131,8 @@ def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
     found = committed(tenants.engine, annotations.about, tenants.principal("alice"), objects["indicator"]["id"])
     found = found.sightings
     assert [(s.object["count"], s.object["first_seen"], s.object["where_sighted_refs"]) for s in found] == [
-        (3, "2025-03-01T10:00:00.000Z", [bob_identity])]
+        (3, "2025-03-01T10:00:00.000Z", [bob_identity])
+    ]
     # Carol is outside group ab: the opinion and note are not hers to see, the sighting is.
     carol_view = committed(tenants.engine, annotations.about, tenants.principal("carol"), objects["indicator"]["id"])
     assert len(carol_view.sightings) == 1
@@ -108,18 +141,27 @@ def test_partners_add_an_opinion_a_note_and_a_sighting(web, objects, tenants):
 
 def test_annotation_errors_are_shown_and_nothing_is_saved(web, objects, tenants):
     bob, target = web("bob"), objects["shared"]["id"]
-    bad = bob.post(f"/objects/{target}/opinions", {"opinion": "love-it", "audience": "group:ab"},
-                   headers={"HX-Request": "true"})
+    bad = bob.post(
+        f"/objects/{target}/opinions", {"opinion": "love-it", "audience": "group:ab"}, headers={"HX-Request": "true"}
+    )
     assert bad.status_code == 422 and "an opinion is one of" in bad.text
-    red_to_instance = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "instance", "tlp": "red"},
-                               headers={"HX-Request": "true"})
+    red_to_instance = bob.post(
+        f"/objects/{target}/notes",
+        {"content": "x", "audience": "instance", "tlp": "red"},
+        headers={"HX-Request": "true"},
+    )
     assert red_to_instance.status_code == 422 and "not everyone in &#39;instance&#39; sees" in red_to_instance.text
-    weaker = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:ab", "tlp": "green"},
-                      headers={"HX-Request": "true"})
+    weaker = bob.post(
+        f"/objects/{target}/notes",
+        {"content": "x", "audience": "group:ab", "tlp": "green"},
+        headers={"HX-Request": "true"},
+    )
     assert weaker.status_code == 422 and "must be TLP:AMBER or stricter" in weaker.text
-    red_to_everyone = web("alice").post(f"/objects/{objects['indicator']['id']}/notes",
-                                        {"content": "x", "audience": "instance", "tlp": "red"},
-                                        headers={"HX-Request": "true"})
+    red_to_everyone = web("alice").post(
+        f"/objects/{objects['indicator']['id']}/notes",
+        {"content": "x", "audience": "instance", "tlp": "red"},
+        headers={"HX-Request": "true"},
+    )
     assert red_to_everyone.status_code == 422 and "TLP:RED cannot be shared" in red_to_everyone.text
     foreign_group = bob.post(f"/objects/{target}/notes", {"content": "x", "audience": "group:nope"})
     assert foreign_group.status_code == 422 and "unknown audience" in foreign_group.text
@@ -143,9 +185,14 @@ def test_readers_see_but_cannot_annotate(web, objects):
 
 
 def test_object_text_is_escaped_and_only_web_links_are_links(web, tenants):
-    hostile = actor("<script>alert('x')</script>", description="<img src=x onerror=alert(1)>",
-                    external_references=[{"source_name": "a", "url": "javascript:alert(1)"},
-                                         {"source_name": "b", "url": "https://example.org/report"}])
+    hostile = actor(
+        "<script>alert('x')</script>",
+        description="<img src=x onerror=alert(1)>",
+        external_references=[
+            {"source_name": "a", "url": "javascript:alert(1)"},
+            {"source_name": "b", "url": "https://example.org/report"},
+        ],
+    )
     committed(tenants.engine, import_objects, tenants.principal("alice"), [hostile])
     page = web("alice").get(f"/objects/{hostile['id']}").text
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
@@ -164,7 +211,9 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
     assert shared.status_code == 303
     assert web("bob").get(f"/objects/{target}").status_code == 200
     claim = {k: v for k, v in objects["private"].items() if k != "created_by_ref"} | {
-        "modified": "2025-09-01T00:00:00.000Z", "name": "Bravo's rename"}
+        "modified": "2025-09-01T00:00:00.000Z",
+        "name": "Bravo's rename",
+    }
     committed(tenants.engine, import_objects, tenants.principal("bob"), [claim], audience="group:ab")
     page = alice.get(f"/objects/{target}").text
     assert "<h1>Hidden Tamarisk</h1>" in page and "claimed by <strong>Bravo</strong>" in page
@@ -175,8 +224,14 @@ def test_the_object_page_shares_withdraws_and_shows_claims(web, objects, tenants
 
 def test_a_notes_sharing_form_offers_only_audiences_that_see_its_object(web, objects, tenants):
     """Bravo's note about Alpha's ab object: its page offers to share it with ab, never the instance."""
-    note = committed(tenants.engine, annotations.add_note, tenants.principal("bob"), objects["shared"]["id"],
-                                content="Seen at the river crossing", audience="org")
+    note = committed(
+        tenants.engine,
+        annotations.add_note,
+        tenants.principal("bob"),
+        objects["shared"]["id"],
+        content="Seen at the river crossing",
+        audience="org",
+    )
     form = web("bob").get(f"/objects/{note['id']}").text.split('class="share-form"')[1].split("</form>")[0]
     assert '<option value="group:ab">' in form and 'value="instance"' not in form
     # The actor itself, which Alpha holds, may go to any of Alpha's audiences.

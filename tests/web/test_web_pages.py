@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import orjson
-
-from liaison.ingest.bundles import import_objects
 from stixdata import actor, bundle, sdo
 from txn import committed
+
+from liaison.ingest.bundles import import_objects
 
 
 def _share(tenants):
@@ -35,8 +35,13 @@ def test_dashboard_lists_partners_sharing_drafts_and_counts(web, tenants):
 
 def test_search_page_finds_filters_and_pages_within_rights(web, tenants):
     grouped, private = _share(tenants)
-    committed(tenants.engine, import_objects, tenants.principal("alice"),
-                   [actor(f"Fox Pager {i}", description="foxes") for i in range(30)], audience="instance")
+    committed(
+        tenants.engine,
+        import_objects,
+        tenants.principal("alice"),
+        [actor(f"Fox Pager {i}", description="foxes") for i in range(30)],
+        audience="instance",
+    )
     bob = web("bob")
     page = bob.get("/search", params={"q": "fox"}).text
     assert "31 results" in page and page.count('class="hit"') == 25 and 'rel="next"' in page
@@ -61,19 +66,32 @@ def test_import_page_imports_a_bundle_with_an_audience(web, tenants):
     objects = [actor("Imported Marmots"), sdo("note", content="about marmots", object_refs=[])]
     objects[1]["object_refs"] = [objects[0]["id"]]
     body = orjson.dumps(bundle(*objects))
-    answer = alice.post("/import", {"audience": "group:ab"}, files={"file": ("marmots.json", body, "application/json")},
-                        headers={"X-Requested-With": "XMLHttpRequest"})
+    answer = alice.post(
+        "/import",
+        {"audience": "group:ab"},
+        files={"file": ("marmots.json", body, "application/json")},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
     assert answer.status_code == 200
     figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', answer.text))
-    assert figures == {"received": "2", "new_versions": "2", "corrections": "0", "already_held": "0",
-                       "duplicates_in_bundle": "0"}
+    assert figures == {
+        "received": "2",
+        "new_versions": "2",
+        "corrections": "0",
+        "already_held": "0",
+        "duplicates_in_bundle": "0",
+    }
     assert "group:ab" in answer.text
     again = alice.post("/import", {"audience": "group:ab"}, files={"file": ("marmots.json", body, "application/json")})
     assert again.status_code == 200 and "<h1>Import</h1>" in again.text
     assert dict(re.findall(r'data-figure="(\w+)">(\d+)<', again.text))["already_held"] == "2"
     assert "Imported Marmots" in web("bob").get("/search", params={"q": "marmots"}).text
-    broken = alice.post("/import", {"audience": "org"}, headers={"X-Requested-With": "XMLHttpRequest"},
-                        files={"file": ("x.json", b'{"type": "nope"}', "application/json")})
+    broken = alice.post(
+        "/import",
+        {"audience": "org"},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+        files={"file": ("x.json", b'{"type": "nope"}', "application/json")},
+    )
     assert broken.status_code == 422 and "not a STIX bundle" in broken.text
     reader = web("rita").post("/import", {"audience": "org"}, files={"file": ("m.json", body, "application/json")})
     assert reader.status_code == 403

@@ -11,8 +11,15 @@ from fastapi.testclient import TestClient
 from liaison.demo import world
 
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -47,8 +54,11 @@ class WebClient:
 def form_login(http: TestClient, name: str, password: str, next_path: str = "/"):
     """Log in through the login form; return the response to the form's POST (not followed)."""
     page = http.get("/login")
-    return http.post("/login", data={"username": name, "password": password, "next": next_path,
-                                     "csrf_token": csrf_in(page.text)}, follow_redirects=False)
+    return http.post(
+        "/login",
+        data={"username": name, "password": password, "next": next_path, "csrf_token": csrf_in(page.text)},
+        follow_redirects=False,
+    )
 
 
 def demo_password(name: str) -> str:

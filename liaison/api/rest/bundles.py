@@ -43,6 +43,5 @@ def import_bundle(
 ):
     """All or nothing: one invalid object rejects the whole bundle with an error naming it.
     Re-importing the same versions changes nothing."""
-    report = import_objects(conn, principal, open_bundle(spool)[1], audience=audience,
-                            batch_size=settings.ingest_batch)
+    report = import_objects(conn, principal, open_bundle(spool)[1], audience=audience, batch_size=settings.ingest_batch)
     return report.as_dict()

@@ -26,8 +26,9 @@ class TextDraft(BaseModel):
 
 
 class Review(BaseModel):
-    changes: list[Change] = Field(min_length=1, description="Applied in order, all or none; each is one "
-                                                           "operation, named by its `op`.")
+    changes: list[Change] = Field(
+        min_length=1, description="Applied in order, all or none; each is one operation, named by its `op`."
+    )
 
 
 class Publication(BaseModel):
@@ -40,8 +41,9 @@ class Publication(BaseModel):
 class Merge(BaseModel):
     duplicate: str
     canonical: str
-    audience: str = Field("auto", description="'auto' (as widely as both entities are shared), 'org', "
-                                               "'group:<name>' or 'instance'")
+    audience: str = Field(
+        "auto", description="'auto' (as widely as both entities are shared), 'org', 'group:<name>' or 'instance'"
+    )
     reason: str | None = None
 
 
@@ -74,16 +76,33 @@ async def draft_input(request: Request, principal: Caller) -> dict[str, Any]:
 
 
 @router.post(
-    "/drafts", status_code=201, summary="Make a draft report from a text or a document",
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": TextDraft.model_json_schema()},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "title": {"type": "string"},
-            "source": {"type": "string"}, "published": {"type": "string"}}, "required": ["file"]}},
-    }}},
+    "/drafts",
+    status_code=201,
+    summary="Make a draft report from a text or a document",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": TextDraft.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "title": {"type": "string"},
+                            "source": {"type": "string"},
+                            "published": {"type": "string"},
+                        },
+                        "required": ["file"],
+                    }
+                },
+            },
+        }
+    },
 )
-def create_draft(document: Annotated[dict[str, Any], Depends(draft_input)], principal: Caller, conn: Conn,
-                 settings: SettingsDep):
+def create_draft(
+    document: Annotated[dict[str, Any], Depends(draft_input)], principal: Caller, conn: Conn, settings: SettingsDep
+):
     """Extracts persons, organisations, places, dates and observables (.txt, .html, .pdf, .docx or
     JSON text), resolves them against what you may see, and keeps the result as a draft of your
     organisation, shared with no one until published."""
@@ -98,8 +117,9 @@ def list_drafts(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ):
-    total, items = service.list_drafts(conn, principal, status=None if status == "all" else status, limit=limit,
-                                       offset=offset)
+    total, items = service.list_drafts(
+        conn, principal, status=None if status == "all" else status, limit=limit, offset=offset
+    )
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
@@ -122,8 +142,15 @@ def review_draft(draft_id: str, body: Review, principal: Caller, conn: Conn):
 
 @router.post("/drafts/{draft_id}/publish", summary="Publish the accepted findings with an audience and grading")
 def publish_draft(draft_id: str, body: Publication, principal: Caller, conn: Conn):
-    report_id = service.publish(conn, principal, draft_id, audience=body.audience, level=body.tlp,
-                                reliability=body.reliability, credibility=body.credibility)
+    report_id = service.publish(
+        conn,
+        principal,
+        draft_id,
+        audience=body.audience,
+        level=body.tlp,
+        reliability=body.reliability,
+        credibility=body.credibility,
+    )
     return {"report_id": report_id}
 
 

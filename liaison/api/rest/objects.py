@@ -88,8 +88,14 @@ class ListQuery(BaseModel):
 
     def filters(self, conn):
         return service.make_filters(
-            conn, types=self.type, owner=self.owner, label=self.label, modified_after=self.modified_after,
-            modified_before=self.modified_before, text=self.q, include_revoked=self.include_revoked,
+            conn,
+            types=self.type,
+            owner=self.owner,
+            label=self.label,
+            modified_after=self.modified_after,
+            modified_before=self.modified_before,
+            text=self.q,
+            include_revoked=self.include_revoked,
         )
 
 
@@ -105,8 +111,9 @@ def list_objects(
     `modified_after`/`modified_before` (STIX timestamps), `q` (text in the name). Revoked objects
     are left out unless `include_revoked` is true."""
     page = service.list_objects(conn, principal, query.filters(conn), limit=limit, offset=offset)
-    return _json({"total": page.total, "limit": page.limit, "offset": page.offset,
-                  "items": [_envelope(v) for v in page.items]})
+    return _json(
+        {"total": page.total, "limit": page.limit, "offset": page.offset, "items": [_envelope(v) for v in page.items]}
+    )
 
 
 @router.get("/objects/{stix_id}", response_model=ObjectEnvelope, summary="Get an object (latest or one version)")
@@ -125,16 +132,22 @@ def list_versions(stix_id: str, principal: Caller, conn: Conn):
     return _json(service.list_versions(conn, principal, stix_id))
 
 
-@router.post("/objects/{stix_id}/audiences", response_model=ShareResult,
-             summary="Share your organisation's version of an object with another audience")
+@router.post(
+    "/objects/{stix_id}/audiences",
+    response_model=ShareResult,
+    summary="Share your organisation's version of an object with another audience",
+)
 def share(stix_id: str, body: ShareRequest, principal: Caller, conn: Conn):
     """Acts on your organisation's current version, or with `all_versions` on every version it
     holds; TLP limits apply to each."""
     return _json(sharing.share(conn, principal, stix_id, body.audience, all_versions=body.all_versions))
 
 
-@router.delete("/objects/{stix_id}/audiences", response_model=UnshareResult,
-               summary="Withdraw your organisation's version of an object from an audience")
+@router.delete(
+    "/objects/{stix_id}/audiences",
+    response_model=UnshareResult,
+    summary="Withdraw your organisation's version of an object from an audience",
+)
 def unshare(stix_id: str, audience: str, principal: Caller, conn: Conn, all_versions: bool = False):
     """Your organisation's notes, opinions and sightings on the object leave that audience too.
     What partner instances already received stays theirs."""

@@ -36,7 +36,7 @@ def search(
     principal: Caller,
     conn: Conn,
     q: str = "",
-    type: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI reads a fresh list per request
+    type: Annotated[list[str], Query()] = [],
     owner: str | None = None,
     tlp: str | None = None,
     modified_from: str | None = None,
@@ -48,11 +48,32 @@ def search(
     web-search syntax (all words; "a phrase"; -excluded; `or`). Filters: `type` (repeatable),
     `owner` (organisation name), `tlp` (a level or `none`), `modified_from`/`modified_until`
     (dates, inclusive, or timestamps). Only the latest version of each object you may see counts."""
-    results = service.search(conn, principal, q=q, types=type, owner=owner, tlp=tlp, modified_from=modified_from,
-                             modified_until=modified_until, limit=limit, offset=offset)
+    results = service.search(
+        conn,
+        principal,
+        q=q,
+        types=type,
+        owner=owner,
+        tlp=tlp,
+        modified_from=modified_from,
+        modified_until=modified_until,
+        limit=limit,
+        offset=offset,
+    )
     return {
-        "total": results.total, "limit": results.limit, "offset": results.offset,
-        "items": [{"id": h.stix_id, "type": h.type, "name": h.name, "modified": h.modified, "tlp": h.tlp,
-                   "summary": h.summary, "holdings": [objects.holding_dict(x) for x in h.holdings]}
-                  for h in results.hits],
+        "total": results.total,
+        "limit": results.limit,
+        "offset": results.offset,
+        "items": [
+            {
+                "id": h.stix_id,
+                "type": h.type,
+                "name": h.name,
+                "modified": h.modified,
+                "tlp": h.tlp,
+                "summary": h.summary,
+                "holdings": [objects.holding_dict(x) for x in h.holdings],
+            }
+            for h in results.hits
+        ],
     }

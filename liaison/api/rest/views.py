@@ -66,8 +66,11 @@ class Timeline(BaseModel):
     truncated: bool
 
 
-@router.get("/objects/{stix_id}/neighbourhood", response_model=Neighbourhood,
-            summary="The objects linked to an object, as a graph")
+@router.get(
+    "/objects/{stix_id}/neighbourhood",
+    response_model=Neighbourhood,
+    summary="The objects linked to an object, as a graph",
+)
 def neighbourhood(
     stix_id: str,
     principal: Caller,

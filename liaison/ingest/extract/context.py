@@ -26,7 +26,8 @@ from liaison.ingest.extract.titles import HONORIFICS, ROLE_MODIFIERS, ROLE_QUALI
 __all__ = ["TITLES", "find_context_entities"]
 
 #: Last words of organisation names.
-ORG_HEADS = frozenset("""
+ORG_HEADS = frozenset(
+    """
 Agency Service Services Council Ministry Directorate Committee Front Brigade Brigades Movement Army Party
 Bureau Office Police Guard Guards Commission Authority Cartel Network Organization Organisation Department
 Corps Forces Force Administration Institute Center Centre Unit League Alliance Battalion Regiment Command
@@ -34,9 +35,11 @@ Court Assembly Group Bank Foundation Association Federation Coalition Tribunal S
 Gendarmerie Militia Academy University Mission Programme Program Fund Embassy Consulate Emirate
 Syndicate Clan Observatory Collegium Labs Lab Logistics Trading Holdings Holding Company Corporation Corp
 Ltd LLC Inc Enterprises Shipping Exchange Partners Consulting Technologies Systems Airlines
-""".split())
+""".split()
+)
 #: Words that may follow 'of', 'for' or 'on' after an organisation's head ('Ministry of Foreign Affairs').
-ORG_WORDS = frozenset("""
+ORG_WORDS = frozenset(
+    """
 Interior Internal Foreign Affairs Defence Defense Justice Finance Home Health Economy Energy Trade
 Information Culture Education Transport Agriculture Refugees Repatriation Security State National Public
 Drugs Drug Narcotics Counter-Narcotics Counternarcotics Crime Crimes Control Terrorism Counter-Terrorism
@@ -48,28 +51,72 @@ Social Martyrs Disabled Hajj Higher Federal Central Special Strategic Studies Re
 Revolution Islamic General Staff Operations Protection Coordination Combating Financial Monitoring
 Economic Anti-Corruption Corruption Prosecution Prisons Corrections Veterans Youth Sports Waqf
 International Law Homeland Narcotic Atomic External
-""".split())
+""".split()
+)
 #: Words of titles ('Chairman', 'Minister'): a name that reaches one has ended.
 _TITLE_WORDS = frozenset(w for title in TITLES for w in title.split())
 _CONNECTORS = frozenset({"of", "for", "on", "against", "and", "the", "de", "du", "des", "la", "al", "el"})
 _EXTENDERS = frozenset({"of", "for", "on", "against"})
-_PARTICLES = frozenset({"bin", "ibn", "bint", "van", "von", "de", "der", "den", "da", "di", "du", "la", "le",
-                        "al", "el", "ul", "ud", "dos", "das", "y", "ter", "ten", "zu"})
+_PARTICLES = frozenset(
+    {
+        "bin",
+        "ibn",
+        "bint",
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "dos",
+        "das",
+        "y",
+        "ter",
+        "ten",
+        "zu",
+    }
+)
 _PREFIXED = re.compile(r"(?:al|el|ad|as|ash|at|az|ud|ul|ur|bin|ibn|abu|ben|wal|wa)-[^\W\d_]", re.IGNORECASE)
 _CALENDAR = frozenset(calendar.day_name) | frozenset(calendar.month_name[1:]) | frozenset(calendar.month_abbr[1:])
 #: Capitalised words that open sentences: pronouns, connectives, days, collective nouns.
-_OPENERS = SENTENCE_WORDS | _CALENDAR | frozenset("""
+_OPENERS = (
+    SENTENCE_WORDS
+    | _CALENDAR
+    | frozenset(
+        """
 I He She It We They You Me Him Us Them Who Whom Whose Which What However Meanwhile Moreover Furthermore
 According Following Earlier Later Yesterday Today Tomorrow Tonight Officials Authorities Sources
-""".split())
+""".split()
+    )
+)
 #: Capitalised words that never start or belong to a person's name.
-_NOT_NAME = _OPENERS | FUNCTION_WORDS | ORG_HEADS | ORG_WORDS | frozenset("""
+_NOT_NAME = (
+    _OPENERS
+    | FUNCTION_WORDS
+    | ORG_HEADS
+    | ORG_WORDS
+    | frozenset(
+        """
 Police Government Republic Kingdom Emirates States Province District City Region Valley Street Road Airport
 Border God Allah Christmas Easter Ramadan Eid New Year Covid Coronavirus Internet
-""".split()) | frozenset(w.capitalize() for t in TITLES for w in t.replace("-", " ").split() if w.isalpha())
+""".split()
+    )
+    | frozenset(w.capitalize() for t in TITLES for w in t.replace("-", " ").split() if w.isalpha())
+)
 #: Possessives that belong to an organisation's name ("the Attorney General's Office", "People's Party").
-_NAME_POSSESSIVES = (ORG_WORDS | frozenset(w.capitalize() for t in TITLES for w in t.split() if w.isalpha())
-                     | frozenset({"People", "Workers", "Children", "Women", "Mothers", "Veterans"}))
+_NAME_POSSESSIVES = (
+    ORG_WORDS
+    | frozenset(w.capitalize() for t in TITLES for w in t.split() if w.isalpha())
+    | frozenset({"People", "Workers", "Children", "Women", "Mothers", "Veterans"})
+)
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?(?:['’]s)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 _TITLE = re.compile(
@@ -78,8 +125,11 @@ _TITLE = re.compile(
     r"(?![\w-])",
     re.IGNORECASE,
 )
-_TITLE_STARTS = frozenset(t.split()[0].rstrip(".").split(".")[0] for t in TITLES) | frozenset(
-    ROLE_MODIFIERS) | frozenset(ROLE_QUALIFIERS)
+_TITLE_STARTS = (
+    frozenset(t.split()[0].rstrip(".").split(".")[0] for t in TITLES)
+    | frozenset(ROLE_MODIFIERS)
+    | frozenset(ROLE_QUALIFIERS)
+)
 _APPOSITION = re.compile(
     r",\s+(?:(?:a|an|the)\s+)?(?:(?:" + "|".join(ROLE_QUALIFIERS) + r")\s+)*"
     r"(?P<owner>(?:[^\W\d_][\w'’-]*\s+){0,4}?)"
@@ -98,10 +148,39 @@ _APPOSITION_END = re.compile(
 _ORIGIN = re.compile(r"-(?:born|based|backed|led|linked|registered|flagged)$")
 #: Nouns naming a kind of organisation, used in appositions ('Tengri Cyber, a security company').
 ORG_NOUNS = (
-    "company", "firm", "group", "organisation", "organization", "network", "gang", "cartel", "militia",
-    "faction", "charity", "foundation", "bank", "exchange", "startup", "outlet", "newspaper", "agency",
-    "contractor", "supplier", "subsidiary", "movement", "syndicate", "consortium", "conglomerate", "airline",
-    "front", "outfit", "think tank", "platform", "marketplace", "forum", "brokerage",
+    "company",
+    "firm",
+    "group",
+    "organisation",
+    "organization",
+    "network",
+    "gang",
+    "cartel",
+    "militia",
+    "faction",
+    "charity",
+    "foundation",
+    "bank",
+    "exchange",
+    "startup",
+    "outlet",
+    "newspaper",
+    "agency",
+    "contractor",
+    "supplier",
+    "subsidiary",
+    "movement",
+    "syndicate",
+    "consortium",
+    "conglomerate",
+    "airline",
+    "front",
+    "outfit",
+    "think tank",
+    "platform",
+    "marketplace",
+    "forum",
+    "brokerage",
 )
 #: A name of at most eight words, starting at a word's start (so a failed match is not retried at
 #: every later capital of a long run).
@@ -111,8 +190,10 @@ _ORG_KIND = rf"(?:a|an|the)[ \t]+(?:(?!of\b)[\w'’-]+[ \t]+){{0,3}}?(?:{'|'.joi
 _ORG_APPOSITIONS = (
     re.compile(rf"{_ORG_NAME},[ \t]+{_ORG_KIND}\b"),  # 'Tengri Cyber, a security company'
     re.compile(rf"\b{_ORG_KIND},[ \t]+{_ORG_NAME}(?=[ \t]*,|[ \t]+(?:which|that|said|says)\b)"),
-    re.compile(rf"\b(?:a|an)[ \t]+(?:[\w'’-]+[ \t]+){{0,2}}?(?:{'|'.join(ORG_NOUNS)})[ \t]+"
-               rf"(?:calling[ \t]+itself|called|named|known[ \t]+as)[ \t]+{_ORG_NAME}"),
+    re.compile(
+        rf"\b(?:a|an)[ \t]+(?:[\w'’-]+[ \t]+){{0,2}}?(?:{'|'.join(ORG_NOUNS)})[ \t]+"
+        rf"(?:calling[ \t]+itself|called|named|known[ \t]+as)[ \t]+{_ORG_NAME}"
+    ),
 )
 _ACRONYM = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z0-9&-]{1,11})\s*\)")
 _MAX_NAME_WORDS = 5
@@ -132,7 +213,7 @@ class _Words:
     def of(cls, text: str) -> _Words:
         starts, ends, words, joined = [], [], [], []
         for match in _WORD.finditer(text):
-            gap = text[ends[-1]:match.start()] if ends else None
+            gap = text[ends[-1] : match.start()] if ends else None
             joined.append(bool(gap) and gap.isspace() and "\n" not in gap)
             starts.append(match.start())
             ends.append(match.end())
@@ -145,7 +226,7 @@ class _Words:
 
     def follows(self, i: int, offset: int) -> bool:
         """True when word i comes right after `offset`, separated only by spaces."""
-        gap = self.text[offset:self.starts[i]] if i < len(self.starts) else "x"
+        gap = self.text[offset : self.starts[i]] if i < len(self.starts) else "x"
         return gap.isspace() and "\n" not in gap
 
 
@@ -176,14 +257,18 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     offset = 0
     for line in text.splitlines(keepends=True):
         long_words = re.findall(r"[^\W\d_]{4,}", line)
-        if (len(long_words) >= 4 and not line.rstrip().endswith((".", "!", "?", ";", ",", '"', "\u201d", ")"))
-                and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)):
+        if (
+            len(long_words) >= 4
+            and not line.rstrip().endswith((".", "!", "?", ";", ",", '"', "\u201d", ")"))
+            and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+        ):
             spans.append((offset, offset + len(line)))
         offset += len(line)
     return spans
 
 
 # --- people -------------------------------------------------------------------------------------------
+
 
 def _title_matches(words: _Words):
     """The titles in the text, tried only at words that can begin one (much faster than a full scan)."""
@@ -274,7 +359,7 @@ def _org_after_of(words: _Words, j: int) -> tuple[str, int] | None:
             end -= 1
     if end < first or end >= last:
         return None
-    return words.text[words.starts[first]:words.ends[end]], end + 1
+    return words.text[words.starts[first] : words.ends[end]], end + 1
 
 
 def _appositions(words: _Words):
@@ -286,7 +371,7 @@ def _appositions(words: _Words):
         name = _name_before(words, i)
         if name is None:
             continue
-        tail = text[match.end():match.end() + 1]
+        tail = text[match.end() : match.end() + 1]
         attrs = _role_attrs(match["title"])
         owner = _owner_words(match["owner"])
         if owner:
@@ -300,7 +385,7 @@ def _appositions(words: _Words):
             j = words.at(match.end())
             run = _capitalised_run(words, j) if j < len(words.words) and words.starts[j] == match.end() else None
             if run is not None:
-                owner = words.text[words.starts[run[0]]:words.ends[run[1]]]
+                owner = words.text[words.starts[run[0]] : words.ends[run[1]]]
                 place = gazetteer.place_for(owner)
                 if place is None:
                     attrs["organization"] = owner
@@ -357,8 +442,12 @@ def _name_from(words: _Words, i: int, single_word: bool) -> tuple[int, int] | No
             break
         if _is_name_word(words.words[k]):
             last = k
-        elif not (words.words[k] in _PARTICLES and k + 1 < len(words.words) and words.joined[k + 1]
-                  and _is_name_word(words.words[k + 1])):
+        elif not (
+            words.words[k] in _PARTICLES
+            and k + 1 < len(words.words)
+            and words.joined[k + 1]
+            and _is_name_word(words.words[k + 1])
+        ):
             break
         k += 1
     if last == i and not single_word:
@@ -388,7 +477,7 @@ def _name_before(words: _Words, i: int) -> tuple[int, int] | None:
 def _owner_before(words: _Words, offset: int) -> tuple[str | None, str | None]:
     """The organisation or country written just before a title: 'FSB Director', "Russia's envoy"."""
     i = words.at(offset) - 1
-    if i < 0 or not (words.text[words.ends[i]:offset].isspace() and "\n" not in words.text[words.ends[i]:offset]):
+    if i < 0 or not (words.text[words.ends[i] : offset].isspace() and "\n" not in words.text[words.ends[i] : offset]):
         return None, None
     last = i
     first = None
@@ -406,14 +495,14 @@ def _owner_before(words: _Words, offset: int) -> tuple[str | None, str | None]:
         first += 1
     if first > last:
         return None, None
-    phrase = words.text[words.starts[first]:words.ends[last]]
+    phrase = words.text[words.starts[first] : words.ends[last]]
     bare = _POSSESSIVE.sub("", phrase)
     place = gazetteer.place_for(bare)
     if place is not None:
         return None, place.country
-    if all(gazetteer.place_for(_POSSESSIVE.sub("", w)) is not None for w in words.words[first:last + 1]):
+    if all(gazetteer.place_for(_POSSESSIVE.sub("", w)) is not None for w in words.words[first : last + 1]):
         return None, None
-    if _POSSESSIVE.search(phrase) or any(_TITLE.fullmatch(w) for w in words.words[first:last + 1]):
+    if _POSSESSIVE.search(phrase) or any(_TITLE.fullmatch(w) for w in words.words[first : last + 1]):
         return None, None
     if first == last and phrase in ORG_WORDS:  # an adjective ('Federal prosecutor'), no organisation
         return None, None
@@ -421,6 +510,7 @@ def _owner_before(words: _Words, offset: int) -> tuple[str | None, str | None]:
 
 
 # --- organisations ------------------------------------------------------------------------------------
+
 
 def _capitalised_run(words: _Words, i: int, through_possessives: bool = False) -> tuple[int, int] | None:
     """The run of capitalised words (with 'of', 'and'... inside) starting at word i, as (first, last);
@@ -467,8 +557,7 @@ def _apposed_organisations(words: _Words):
             name = words.text[start:end].rstrip(".")
             if gazetteer.place_for(name) is not None or name in _NOT_NAME:
                 continue
-            yield Mention(ORGANIZATION, start, start + len(name), name, " ".join(name.split()), {},
-                          source="context")
+            yield Mention(ORGANIZATION, start, start + len(name), name, " ".join(name.split()), {}, source="context")
 
 
 def _headed_organisations(words: _Words):
@@ -480,10 +569,17 @@ def _headed_organisations(words: _Words):
             i += 1
             continue
         for start, end, country in _orgs_in_run(words, *run):
-            raw = _POSSESSIVE.sub("", words.text[words.starts[start]:words.ends[end]])
+            raw = _POSSESSIVE.sub("", words.text[words.starts[start] : words.ends[end]])
             attrs = {"country": country} if country else {}
-            yield Mention(ORGANIZATION, words.starts[start], words.starts[start] + len(raw), raw,
-                          " ".join(raw.split()), attrs, source="context")
+            yield Mention(
+                ORGANIZATION,
+                words.starts[start],
+                words.starts[start] + len(raw),
+                raw,
+                " ".join(raw.split()),
+                attrs,
+                source="context",
+            )
         i = run[1] + 1
 
 
@@ -518,10 +614,17 @@ def _org_in_run(words: _Words, first: int, last: int) -> tuple[int, int, str | N
         # 'Officers of the Federal Security Service': the name starts after the last joining word
         # ... but 'and' joins two names only after a first organisation ('the Sinaloa Cartel and
         # Haqqani Network'); otherwise it is inside the name ('Jammu and Kashmir Police').
-        start = max([first] + [k + 1 for k in range(first, head) if words.words[k] in _CONNECTORS and (
-            words.words[k] != "and" or any(_POSSESSIVE.sub("", w) in ORG_HEADS for w in words.words[first:k]))])
+        start = max(
+            [first]
+            + [
+                k + 1
+                for k in range(first, head)
+                if words.words[k] in _CONNECTORS
+                and (words.words[k] != "and" or any(_POSSESSIVE.sub("", w) in ORG_HEADS for w in words.words[first:k]))
+            ]
+        )
         end = _extension_end(words, head, last)
-        name = words.text[words.starts[start]:words.ends[end]]
+        name = words.text[words.starts[start] : words.ends[end]]
         if (start < head or end > head) and gazetteer.place_for(name) is None:
             return start, end, country
     return None
@@ -536,8 +639,10 @@ def _extension_end(words: _Words, head: int, last: int) -> int:
         if m <= last and words.words[m] == "the":
             m += 1
         stop = m
-        while stop <= last and (_extension_word(words.words[stop]) or (
-                words.words[stop] == "and" and stop + 1 <= last and _extension_word(words.words[stop + 1]))):
+        while stop <= last and (
+            _extension_word(words.words[stop])
+            or (words.words[stop] == "and" and stop + 1 <= last and _extension_word(words.words[stop + 1]))
+        ):
             stop += 1
         if stop == m:
             break
@@ -548,8 +653,12 @@ def _extension_end(words: _Words, head: int, last: int) -> int:
 def _extension_word(word: str) -> bool:
     """A word that continues an organisation's name after 'of the': an organisation word, a place,
     or any other capitalised word that is not a title ('of the Red Cross', 'of Sahel States')."""
-    return _org_word(word) or (word[:1].isupper() and word.lower() not in _TITLE_WORDS
-                               and word not in FUNCTION_WORDS and not _POSSESSIVE.search(word))
+    return _org_word(word) or (
+        word[:1].isupper()
+        and word.lower() not in _TITLE_WORDS
+        and word not in FUNCTION_WORDS
+        and not _POSSESSIVE.search(word)
+    )
 
 
 def _acronym_organisations(words: _Words):
@@ -561,7 +670,7 @@ def _acronym_organisations(words: _Words):
         if sum(ch.isupper() for ch in acronym) < 2:
             continue
         i = words.at(match.start()) - 1
-        if i < 0 or text[words.ends[i]:match.start()].strip():
+        if i < 0 or text[words.ends[i] : match.start()].strip():
             continue
         name = _expansion(words, i, acronym)
         if name is None:
@@ -583,15 +692,26 @@ def _expansion(words: _Words, i: int, acronym: str) -> tuple[int, int] | None:
     """The words before '(ACRONYM)' that it abbreviates, as (first, last) word indices, or None."""
     letters = [ch for ch in acronym if ch.isupper()]
     first = i
-    while first > 0 and words.joined[first] and (words.words[first - 1][:1].isupper()
-                                                  or _PREFIXED.match(words.words[first - 1])
-                                                  or words.words[first - 1] in _CONNECTORS):
+    while (
+        first > 0
+        and words.joined[first]
+        and (
+            words.words[first - 1][:1].isupper()
+            or _PREFIXED.match(words.words[first - 1])
+            or words.words[first - 1] in _CONNECTORS
+        )
+    ):
         first -= 1
     for start in range(first, i + 1):
         if words.words[start] in _CONNECTORS:
             continue
-        initials = [part[0] for w in words.words[start:i + 1] if w not in _CONNECTORS
-                    for part in w.split("-") if part[:1].isupper()]
+        initials = [
+            part[0]
+            for w in words.words[start : i + 1]
+            if w not in _CONNECTORS
+            for part in w.split("-")
+            if part[:1].isupper()
+        ]
         if initials == letters and words.words[start] not in SENTENCE_WORDS:
             return start, i
     found = _org_in_run(words, first, i)

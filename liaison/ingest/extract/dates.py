@@ -21,12 +21,28 @@ from liaison.ingest.extract.mentions import DATE, Mention
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December" \
-         r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
 }
 _COUNT = r"(?P<count>\d{1,3}|a couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -83,8 +99,8 @@ def find_dates(text: str, published: dt.date | None = None) -> list[Mention]:
     taken = bytearray(len(text))
     mentions = []
     for f in found:
-        if not any(taken[f.start:f.end]):
-            taken[f.start:f.end] = b"\x01" * (f.end - f.start)
+        if not any(taken[f.start : f.end]):
+            taken[f.start : f.end] = b"\x01" * (f.end - f.start)
             if f.value is None:
                 continue
             attrs = {"precision": f.precision}
@@ -92,7 +108,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[Mention]:
                 attrs["relative"] = True
             if f.approximate:
                 attrs["approximate"] = True
-            mentions.append(Mention(DATE, f.start, f.end, text[f.start:f.end], f.value, attrs))
+            mentions.append(Mention(DATE, f.start, f.end, text[f.start : f.end], f.value, attrs))
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -112,7 +128,7 @@ def _absolute(text: str, published: dt.date | None):
             if match["year"]:
                 yield from _day(match, int(match["year"]), month, day)
             elif published is not None:
-                year = _closest_year(published, lambda y: _safe_date(y, month, day))
+                year = _closest_year(published, lambda y, month=month, day=day: _safe_date(y, month, day))
                 if year is not None:
                     yield _Found(*match.span(), _iso(year, month, day), "day", relative=True)
     for match in _MONTH_YEAR.finditer(text):
@@ -125,7 +141,7 @@ def _absolute(text: str, published: dt.date | None):
             if not match["month"][0].isupper():
                 continue
             month = _MONTHS[match["month"].rstrip(".").lower()]
-            year = _closest_year(published, lambda y: dt.date(y, month, 15))
+            year = _closest_year(published, lambda y, month=month: dt.date(y, month, 15))
             yield _Found(*match.span("month"), _iso(year, month), "month", relative=True)
 
 
@@ -147,8 +163,12 @@ def _relative(text: str, published: dt.date):
     for match in _AGO.finditer(text):
         count = _NUMBERS.get(match["count"].lower()) or int(match["count"])
         unit = match["unit"].lower()
-        yield _Found(*match.span(), *_shifted(published, unit, -count), relative=True,
-                     approximate=unit == "week" or match["count"].lower() == "a few")
+        yield _Found(
+            *match.span(),
+            *_shifted(published, unit, -count),
+            relative=True,
+            approximate=unit == "week" or match["count"].lower() == "a few",
+        )
     for match in _PERIOD.finditer(text):
         offset = _PERIOD_OFFSETS[" ".join(match["which"].lower().split())]
         unit = match["unit"].lower()
@@ -184,8 +204,11 @@ def _day(match: re.Match, year: int, month: int, day: int):
 
 def _closest_year(published: dt.date, make) -> int | None:
     """Of the article's year and its neighbours, the year whose date (from `make`) is closest to it."""
-    options = [(abs((d - published).days), d.year) for y in (published.year - 1, published.year, published.year + 1)
-               if (d := make(y)) is not None]
+    options = [
+        (abs((d - published).days), d.year)
+        for y in (published.year - 1, published.year, published.year + 1)
+        if (d := make(y)) is not None
+    ]
     return min(options)[1] if options else None
 
 

@@ -22,9 +22,22 @@ from rapidfuzz import fuzz
 
 #: Consonant spellings that differ between transliteration systems, longest first.
 _CONSONANTS = (
-    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("zh", "j"),
-    ("kh", "h"), ("gh", "g"), ("ph", "f"), ("bh", "b"), ("dh", "d"), ("th", "t"), ("ck", "k"), ("q", "k"),
-    ("w", "v"), ("y", "i"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("bh", "b"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
 )
 #: Consonants that transliterations of one name swap; merged in skeletons only.
 _SKELETON_CONSONANTS = str.maketrans("bgxz", "vkhs")

@@ -11,8 +11,15 @@ GROUP = "group"  # intrusion sets and threat actors known to the platform
 LOCATION = "location"
 DATE = "date"
 OBSERVABLE_KINDS = (
-    "email-addr", "url", "domain-name", "ipv4-addr", "ipv6-addr", "file",
-    "phone-number", "bank-account", "cryptocurrency-wallet",
+    "email-addr",
+    "url",
+    "domain-name",
+    "ipv4-addr",
+    "ipv6-addr",
+    "file",
+    "phone-number",
+    "bank-account",
+    "cryptocurrency-wallet",
 )
 ENTITY_KINDS = (PERSON, ORGANIZATION, GROUP, LOCATION)
 

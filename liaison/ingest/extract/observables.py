@@ -66,10 +66,13 @@ _REFANG = (
 )
 #: Top-level domains that are also common file extensions: 'setup.zip' is read as a file, not a host,
 #: unless it is defanged or has more than two labels.
-FILE_EXTENSIONS = frozenset({"zip", "mov", "py", "sh", "md", "rs", "ps", "cab", "java", "mobi", "one", "so", "pl", "pm"})
+FILE_EXTENSIONS = frozenset(
+    {"zip", "mov", "py", "sh", "md", "rs", "ps", "cab", "java", "mobi", "one", "so", "pl", "pm"}
+)
 #: Words after which a dotted quad is a number of a document or a program, not an address.
-_NUMBERED = re.compile(r"(?:version|ver\.?|v|release|build|section|§|article|chapter|paragraph|clause)\s*$",
-                       re.IGNORECASE)
+_NUMBERED = re.compile(
+    r"(?:version|ver\.?|v|release|build|section|§|article|chapter|paragraph|clause)\s*$", re.IGNORECASE
+)
 _HASH_TYPES = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
 _BECH32M = 0x2BC830A3
 _XMR_NETWORKS = {0x12, 0x2A}  # main-net standard addresses ('4...') and subaddresses ('8...')
@@ -90,8 +93,8 @@ def find_observables(text: str, regions: tuple[str, ...] = ()) -> list[Mention]:
     taken = bytearray(len(text))
 
     def keep(mention: Mention) -> None:
-        if not any(taken[mention.start:mention.end]):
-            taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+        if not any(taken[mention.start : mention.end]):
+            taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
             found.append(mention)
 
     for finder in (_urls, _emails, _ibans, _wallets, _hashes, _ip_addresses, _domains):
@@ -120,9 +123,13 @@ def top_level_domains() -> frozenset[str]:
     try:
         listing = resources.files("tld").joinpath("res/effective_tld_names.dat.txt").read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        return SPECIAL_USE_DOMAINS | frozenset(c.alpha_2.lower() for c in pycountry.countries) | frozenset(
-            "com net org info biz edu gov mil int uk app dev xyz online site top shop club live news "
-            "tech store pro name mobi asia tel".split()
+        return (
+            SPECIAL_USE_DOMAINS
+            | frozenset(c.alpha_2.lower() for c in pycountry.countries)
+            | frozenset(
+                "com net org info biz edu gov mil int uk app dev xyz online site top shop club live news "
+                "tech store pro name mobi asia tel".split()
+            )
         )
     tlds = set()
     for line in listing.splitlines():
@@ -232,7 +239,7 @@ def _wallets(text: str):
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="BTC")
     for match in _ETH.finditer(text):
         if _valid_ethereum(match.group()):
-                yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="ETH")
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="ETH")
     for match in _TRON.finditer(text):
         if _base58check_version(match.group()) == 0x41:
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="USDT-TRC20")
@@ -270,7 +277,7 @@ def _monero_network(address: str) -> int | None:
     sizes = {11: 8, 7: 5}
     decoded = bytearray()
     for i in range(0, len(address), 11):
-        block = address[i:i + 11]
+        block = address[i : i + 11]
         number = 0
         for ch in block:
             number = number * 58 + alphabet.index(ch)
@@ -289,7 +296,7 @@ def _valid_ethereum(address: str) -> bool:
     if digits == digits.lower() or digits == digits.upper():
         return True
     digest = _keccak256(digits.lower().encode()).hex()
-    return all(ch.isupper() == (int(h, 16) >= 8) for ch, h in zip(digits, digest) if ch.isalpha())
+    return all(ch.isupper() == (int(h, 16) >= 8) for ch, h in zip(digits, digest, strict=False) if ch.isalpha())
 
 
 def _phone_numbers(text: str, regions: tuple[str, ...]):
@@ -300,7 +307,7 @@ def _phone_numbers(text: str, regions: tuple[str, ...]):
         if sum(ch.isdigit() for ch in match.group()) < 7:
             continue
         start = max(0, match.start() - 1)  # one character either side, for the matcher's boundary checks
-        window = text[start:match.end() + 1]
+        window = text[start : match.end() + 1]
         if match.group().lstrip("(").startswith(("+", "00")):
             yield from _phones_in(text, start, window, None)
         elif _PHONE_CUE.search(text, max(0, match.start() - 60), match.start()):
@@ -318,7 +325,10 @@ def _phone_numbers(text: str, regions: tuple[str, ...]):
 def _phones_in(text: str, offset: int, window: str, region: str | None):
     for match in phonenumbers.PhoneNumberMatcher(window, region):
         yield _mention(
-            "phone-number", text, offset + match.start, offset + match.end,
+            "phone-number",
+            text,
+            offset + match.start,
+            offset + match.end,
             phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
             country=phonenumbers.region_code_for_number(match.number),
         )

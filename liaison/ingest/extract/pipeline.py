@@ -41,9 +41,46 @@ MIN_FIRST_NAME_SIMILARITY = 0.7
 FIRST_NAME_VARIANT_CONFIDENCE = 0.8
 #: Lower-case last words that news style leaves after a group's proper name.
 _GENERIC_NOUNS = frozenset({"network", "group", "cartel", "gang", "clan", "movement", "front", "brigade", "ring"})
-_PARTICLES = frozenset({"of", "the", "and", "for", "on", "in", "al", "el", "bin", "ibn", "bint", "ben", "abu",
-                        "de", "del", "della", "der", "den", "la", "le", "van", "von", "da", "di", "du", "do", "dos",
-                        "y", "e", "ud", "ul", "ad", "ed", "zu", "ter", "ould"})
+_PARTICLES = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "on",
+        "in",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "abu",
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "la",
+        "le",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "do",
+        "dos",
+        "y",
+        "e",
+        "ud",
+        "ul",
+        "ad",
+        "ed",
+        "zu",
+        "ter",
+        "ould",
+    }
+)
 #: A role this unlike every known role of the person is flagged.
 _ROLE_AGREEMENT = 70
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“(])|\n\s*\n")
@@ -136,8 +173,9 @@ def extract(
     index = index or KnowledgeIndex()
     lookup = lookup or (lambda ids: {i: e for i in ids if (e := index.entity(i)) is not None})
     places = find_places(text)
-    observables = find_observables(text, regions=tuple(dict.fromkeys(
-        p.attrs["country"] for p in places if p.attrs.get("country"))))
+    observables = find_observables(
+        text, regions=tuple(dict.fromkeys(p.attrs["country"] for p in places if p.attrs.get("country")))
+    )
     dates = find_dates(text, published)
     known, namesakes = _known_mentions(text, index, lookup, {(p.start, p.end): p for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
@@ -189,16 +227,21 @@ def _capitalised(surface: str) -> bool:
     words = TOKEN.findall(surface)
     if len(words) > 1 and words[-1] in _GENERIC_NOUNS:
         words = words[:-1]  # the Vakhsh network
-    return bool(words) and _capital(words[0]) and _capital(words[-1]) and all(
-        _capital(w) or w.lower() in _PARTICLES for w in words)
+    return (
+        bool(words)
+        and _capital(words[0])
+        and _capital(words[-1])
+        and all(_capital(w) or w.lower() in _PARTICLES for w in words)
+    )
 
 
-def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
-                    places: dict[tuple[int, int], Mention]) -> tuple[list[_Resolved], list[Mention]]:
+def _known_mentions(
+    text: str, index: KnowledgeIndex, lookup: Lookup, places: dict[tuple[int, int], Mention]
+) -> tuple[list[_Resolved], list[Mention]]:
     """Known names in the text, confirmed against the reader's view, longest first where they overlap;
     and the persons whose name differs from a known person's by the given name only (namesakes).
     A name that is a place in the gazetteer is taken as a known entity only when spelled exactly."""
-    found = [c for c in index.find(text) if _capitalised(text[c.start:c.end])]
+    found = [c for c in index.find(text) if _capitalised(text[c.start : c.end])]
     namesakes: list[Mention] = []
     if not found:
         return [], namesakes
@@ -207,22 +250,33 @@ def _known_mentions(text: str, index: KnowledgeIndex, lookup: Lookup,
     for candidate in sorted(found, key=lambda c: (c.start - c.end, c.start)):
         if any(candidate.start < r.mention.end and r.mention.start < candidate.end for r in resolved):
             continue
-        surface = text[candidate.start:candidate.end]
+        surface = text[candidate.start : candidate.end]
         key = skeleton(surface)  # the index knows every version's names; the reader's must match
-        seen = {e.stix_id: e for i in candidate.stix_ids
-                if (e := visible.get(i)) is not None and any(skeleton(n) == key for n in e.names)}
+        seen = {
+            e.stix_id: e
+            for i in candidate.stix_ids
+            if (e := visible.get(i)) is not None and any(skeleton(n) == key for n in e.names)
+        }
         scored = _score(surface, list(seen.values()))
         if not scored and _namesake(surface, seen.values()) and (candidate.start, candidate.end) not in places:
-            namesakes.append(Mention(kinds.PERSON, candidate.start, candidate.end, surface, surface,
-                                     source="knowledge-base"))
+            namesakes.append(
+                Mention(kinds.PERSON, candidate.start, candidate.end, surface, surface, source="knowledge-base")
+            )
         if not scored or scored[0][2] < MIN_CONFIDENCE:
             continue
         ref, name, confidence = scored[0]
         entity = seen[ref]
         if confidence < 1.0 and entity.kind != kinds.LOCATION and (candidate.start, candidate.end) in places:
             continue
-        mention = Mention(kind=entity.kind, start=candidate.start, end=candidate.end, text=surface,
-                          value=name, attrs=dict(entity.attrs), source="knowledge-base")
+        mention = Mention(
+            kind=entity.kind,
+            start=candidate.start,
+            end=candidate.end,
+            text=surface,
+            value=name,
+            attrs=dict(entity.attrs),
+            source="knowledge-base",
+        )
         resolved.append(_Resolved(mention, ref, confidence, scored[1:], places.get((candidate.start, candidate.end))))
     return sorted(resolved, key=lambda r: r.mention.start), namesakes
 
@@ -276,8 +330,9 @@ def _first_names(surface: str, name: str) -> tuple[str, str] | None:
     return (a[0], b[0]) if len(a) > 1 and len(b) > 1 else None
 
 
-def describe(flag: Flag, known: dict[str, KnownEntity], candidates: list[tuple[str, str, float]],
-             confidence: float) -> str | None:
+def describe(
+    flag: Flag, known: dict[str, KnownEntity], candidates: list[tuple[str, str, float]], confidence: float
+) -> str | None:
     """`flag` in words, from what the reader sees: `known` (the reader's views of entities by id)
     and the entity's `candidates` and `confidence`; None when the reader no longer sees what
     raised it, or it no longer holds."""
@@ -287,8 +342,10 @@ def describe(flag: Flag, known: dict[str, KnownEntity], candidates: list[tuple[s
     if flag.kind == "first-name":
         first = _first_names(flag.said, entity.name)
         if entity.kind == kinds.PERSON and first and light(first[0]) != light(first[1]):
-            return (f"first name written '{first[0]}' here and '{first[1]}' in the known record: "
-                    "check that this is the same person")
+            return (
+                f"first name written '{first[0]}' here and '{first[1]}' in the known record: "
+                "check that this is the same person"
+            )
     elif flag.kind == "title":
         roles = entity.attrs.get("roles", ())
         if not _role_agrees(flag.said, roles):
@@ -298,8 +355,9 @@ def describe(flag: Flag, known: dict[str, KnownEntity], candidates: list[tuple[s
         if tied:
             return f"ambiguous: '{flag.said}' also names " + ", ".join(f"{known[r].name} ({r})" for r in tied)
     elif flag.kind == "namesake" and _same_surname(flag.said, entity):
-        return (f"same surname as the known person {entity.name} ({entity.stix_id}) but a "
-                "different first name: kept apart")
+        return (
+            f"same surname as the known person {entity.name} ({entity.stix_id}) but a different first name: kept apart"
+        )
     return None
 
 
@@ -307,8 +365,11 @@ def _same_surname(name: str, known: KnownEntity) -> bool:
     """A known person of another name, one of whose own names (as the reader sees them) ends with
     the surname of `name`, in any spelling."""
     surname = skeleton_token(TOKEN.findall(name)[-1])
-    return known.kind == kinds.PERSON and light(known.name) != light(name) and any(
-        len(words := TOKEN.findall(n)) > 1 and skeleton_token(words[-1]) == surname for n in known.names)
+    return (
+        known.kind == kinds.PERSON
+        and light(known.name) != light(name)
+        and any(len(words := TOKEN.findall(n)) > 1 and skeleton_token(words[-1]) == surname for n in known.names)
+    )
 
 
 def _is_acronym(name: str) -> bool:
@@ -336,10 +397,17 @@ class _EntityBuilder:
 
     def add_resolved(self, resolved: _Resolved) -> None:
         m, place = resolved.mention, resolved.place
-        entity = self._entity(resolved.ref, m.kind, m.value, ref=resolved.ref, confidence=resolved.confidence,
-                              known_attrs={k: v for k, v in m.attrs.items() if k != "roles"},
-                              said=dict(place.attrs) if place else {}, text_name=place.value if place else m.text,
-                              candidates=resolved.candidates)
+        entity = self._entity(
+            resolved.ref,
+            m.kind,
+            m.value,
+            ref=resolved.ref,
+            confidence=resolved.confidence,
+            known_attrs={k: v for k, v in m.attrs.items() if k != "roles"},
+            said=dict(place.attrs) if place else {},
+            text_name=place.value if place else m.text,
+            candidates=resolved.candidates,
+        )
         entity.confidence = max(entity.confidence, resolved.confidence)
         entity.mentions.append(m)
         _flag(entity, Flag("first-name", resolved.ref, m.text))
@@ -360,13 +428,22 @@ class _EntityBuilder:
     def add_contextual(self, mention: Mention) -> None:
         """A person or organisation found from its title or context: known by another spelling, or new."""
         ids = self.index.ids_for(mention.value)
-        visible = {e.stix_id: e for e in (self.lookup(ids) if ids else {}).values() if _compatible(e.kind, mention.kind)}
+        visible = {
+            e.stix_id: e for e in (self.lookup(ids) if ids else {}).values() if _compatible(e.kind, mention.kind)
+        }
         scored = _score(mention.value, list(visible.values()))
         if scored and scored[0][2] >= MIN_CONFIDENCE:
             ref, name, confidence = scored[0]
-            entity = self._entity(ref, visible[ref].kind, name, ref=ref, confidence=confidence,
-                                  known_attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
-                                  text_name=mention.value, candidates=scored[1:])
+            entity = self._entity(
+                ref,
+                visible[ref].kind,
+                name,
+                ref=ref,
+                confidence=confidence,
+                known_attrs={k: v for k, v in visible[ref].attrs.items() if k != "roles"},
+                text_name=mention.value,
+                candidates=scored[1:],
+            )
             entity.mentions.append(mention)
             _flag(entity, Flag("first-name", ref, mention.value))
             self.add_role(ref, mention)
@@ -386,8 +463,13 @@ class _EntityBuilder:
 
     def _person_with_surname(self, word: str) -> Entity | None:
         """The one person of the text so far whose name ends with `word` (in any spelling)."""
-        found = [e for e in self.entities.values() if e.kind == kinds.PERSON and len(TOKEN.findall(e.name)) > 1
-                 and skeleton_token(TOKEN.findall(e.name)[-1]) == skeleton_token(word)]
+        found = [
+            e
+            for e in self.entities.values()
+            if e.kind == kinds.PERSON
+            and len(TOKEN.findall(e.name)) > 1
+            and skeleton_token(TOKEN.findall(e.name)[-1]) == skeleton_token(word)
+        ]
         return found[0] if len(found) == 1 else None
 
     def _flag_namesakes(self, entity: Entity, name: str) -> None:
@@ -404,13 +486,25 @@ class _EntityBuilder:
     def add_place(self, place: Mention) -> None:
         ids = self.index.ids_for(place.value)
         folded = skeleton(place.value)  # the index knows every version's names; the reader's must match
-        visible = [e for e in (self.lookup(ids) if ids else {}).values()
-                   if e.kind == kinds.LOCATION and any(skeleton(n) == folded for n in e.names)]
-        match = next((e for e in visible
-                      if not e.attrs.get("country") or e.attrs.get("country") == place.attrs.get("country")), None)
+        visible = [
+            e
+            for e in (self.lookup(ids) if ids else {}).values()
+            if e.kind == kinds.LOCATION and any(skeleton(n) == folded for n in e.names)
+        ]
+        match = next(
+            (e for e in visible if not e.attrs.get("country") or e.attrs.get("country") == place.attrs.get("country")),
+            None,
+        )
         if match is not None:
-            entity = self._entity(match.stix_id, kinds.LOCATION, match.name, ref=match.stix_id,
-                                  said=dict(place.attrs), known_attrs=dict(match.attrs), text_name=place.value)
+            entity = self._entity(
+                match.stix_id,
+                kinds.LOCATION,
+                match.name,
+                ref=match.stix_id,
+                said=dict(place.attrs),
+                known_attrs=dict(match.attrs),
+                text_name=place.value,
+            )
         else:
             key = f"location:{place.attrs.get('level', '')}:{place.attrs.get('country', '')}:{light(place.value)}"
             entity = self._entity(key, kinds.LOCATION, place.value, said=dict(place.attrs))
@@ -421,8 +515,9 @@ class _EntityBuilder:
         refs = {f.ref for e in self.entities.values() for f in e.flags}
         known = self.lookup(refs) if refs else {}
         for entity in self.entities.values():
-            entity.conflicts = [text for f in entity.flags
-                                if (text := describe(f, known, entity.candidates, entity.confidence))]
+            entity.conflicts = [
+                text for f in entity.flags if (text := describe(f, known, entity.candidates, entity.confidence))
+            ]
 
     def corefer(self, text: str) -> None:
         """Later mentions of a person of the text by surname alone ('Patrushev said')."""
@@ -508,8 +603,14 @@ def _suggest(text: str, entities: list[Entity], observables: dict[str, Mention])
                 suggestions.append(Suggestion(entity.key, "related-to", employer.key, position))
         if entity.kind in (kinds.ORGANIZATION, kinds.GROUP) and entity.attrs.get("country"):
             # "Pakistan's Interior Ministry": located in that country, when the text names it too
-            home = next((p for p in places if p.attrs.get("level") == "country"
-                         and p.attrs.get("country") == entity.attrs["country"]), None)
+            home = next(
+                (
+                    p
+                    for p in places
+                    if p.attrs.get("level") == "country" and p.attrs.get("country") == entity.attrs["country"]
+                ),
+                None,
+            )
             if home is not None:
                 suggestions.append(Suggestion(entity.key, "located-at", home.key))
     actors = [e for e in entities if e.kind in (kinds.PERSON, kinds.ORGANIZATION, kinds.GROUP)]

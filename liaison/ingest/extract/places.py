@@ -17,9 +17,7 @@ _LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: Text just after a small town that shows it is used as a place ('Kunduz province', 'Khorog-based').
-_LOCATIVE_AFTER = re.compile(
-    rf"(?:\s+(?:{'|'.join(PLACE_NOUNS)}|airport|border|checkpoint)\b|-based\b)", re.IGNORECASE
-)
+_LOCATIVE_AFTER = re.compile(rf"(?:\s+(?:{'|'.join(PLACE_NOUNS)}|airport|border|checkpoint)\b|-based\b)", re.IGNORECASE)
 #: A place noun before a name that is also an ordinary word ('the port of Bar').
 _PLACE_NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(PLACE_NOUNS)})\s+of\s+$", re.IGNORECASE)
 #: A dateline: a place in capitals opening a line, before a comma, a dash or a parenthesis.
@@ -41,7 +39,7 @@ def find_places(text: str) -> list[Mention]:
     hits = [hit for hit in _longest_hits(text) if _plausible(text, *hit)]
     accepted = [_in_its_context(text, *hit) for hit in hits]
     _accept_list_items(text, hits, accepted)
-    found = [hit for hit, ok in zip(hits, accepted) if ok] + _datelines(text)
+    found = [hit for hit, ok in zip(hits, accepted, strict=True) if ok] + _datelines(text)
     return [
         Mention(LOCATION, start, end, text[start:end], place.name, place.attrs(), source="gazetteer")
         for start, end, place in sorted(found, key=lambda hit: hit[0])
@@ -66,8 +64,11 @@ def _longest_hits(text: str) -> list[tuple[int, int, Place]]:
     found = []
     for last, (length, place) in gazetteer.automaton().iter(text):
         start, end = last - length + 1, last + 1
-        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()) \
-                and not _in_compound_name(text, start, end):
+        if (
+            (start == 0 or not text[start - 1].isalnum())
+            and (end == len(text) or not text[end].isalnum())
+            and not _in_compound_name(text, start, end)
+        ):
             found.append((start, end, place))
     found.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
     taken = bytearray(len(text))
@@ -83,8 +84,8 @@ def _longest_hits(text: str) -> list[tuple[int, int, Place]]:
 def _in_compound_name(text: str, start: int, end: int) -> bool:
     """A place name hyphenated to a capitalised word that is no place is part of another name
     (Kyzyl-Art, a pass); joined to another place it stands (the Afghan-Tajik border)."""
-    after = re.match(r"-([A-ZÀ-ÖØ-Þ][\w'’]*)", text[end:end + 40])
-    before = re.search(r"(?:^|[^\w'’-])([A-ZÀ-ÖØ-Þ][\w'’]*)-$", text[max(0, start - 40):start])
+    after = re.match(r"-([A-ZÀ-ÖØ-Þ][\w'’]*)", text[end : end + 40])
+    before = re.search(r"(?:^|[^\w'’-])([A-ZÀ-ÖØ-Þ][\w'’]*)-$", text[max(0, start - 40) : start])
     return any(m and gazetteer.place_for(m.group(1)) is None for m in (after, before))
 
 
@@ -113,7 +114,7 @@ def _is_name_word(word: str) -> bool:
 
 def _shouting(text: str, start: int, end: int) -> bool:
     """True when the letters around a span are mostly capitals (a headline in upper case)."""
-    around = text[max(0, start - 40):start] + text[end:end + 40]
+    around = text[max(0, start - 40) : start] + text[end : end + 40]
     letters = [ch for ch in around if ch.isalpha()]
     return len(letters) >= 8 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
 
@@ -121,8 +122,10 @@ def _shouting(text: str, start: int, end: int) -> bool:
 def _name_case(written: str) -> str:
     """A name in capitals as it is usually written: 'MAZAR-I-SHARIF' -> 'Mazar-i-Sharif'."""
     words = [word.split("-") for word in written.lower().split()]
-    return " ".join("-".join(part if (i or j) and part in _LOWER_IN_NAMES else part.capitalize()
-                             for j, part in enumerate(parts)) for i, parts in enumerate(words))
+    return " ".join(
+        "-".join(part if (i or j) and part in _LOWER_IN_NAMES else part.capitalize() for j, part in enumerate(parts))
+        for i, parts in enumerate(words)
+    )
 
 
 def _in_its_context(text: str, start: int, end: int, place: Place) -> bool:
@@ -131,8 +134,7 @@ def _in_its_context(text: str, start: int, end: int, place: Place) -> bool:
     if place.ambiguous:
         return bool(_PLACE_NOUN_BEFORE.search(text, max(0, start - _LOOKBACK), start))
     if place.needs_context:
-        return bool(_LOCATIVE_BEFORE.search(text, max(0, start - _LOOKBACK), start)
-                    or _LOCATIVE_AFTER.match(text, end))
+        return bool(_LOCATIVE_BEFORE.search(text, max(0, start - _LOOKBACK), start) or _LOCATIVE_AFTER.match(text, end))
     return True
 
 

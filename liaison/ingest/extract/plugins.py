@@ -44,8 +44,9 @@ def load_recognizer(spec: str | None) -> Recognizer | None:
         try:
             target = getattr(target, part)
         except AttributeError:
-            raise InvalidInput(f"NER plug-in module {module_name!r} has no attribute {attribute!r}",
-                               spec=spec) from None
+            raise InvalidInput(
+                f"NER plug-in module {module_name!r} has no attribute {attribute!r}", spec=spec
+            ) from None
     if not callable(target):
         raise InvalidInput(f"NER plug-in {spec!r} is not callable", spec=spec)
     if isinstance(target, type):

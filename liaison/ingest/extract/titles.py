@@ -3,11 +3,40 @@
 from __future__ import annotations
 
 _PORTFOLIOS = (
-    "interior", "foreign", "foreign affairs", "defence", "defense", "justice", "finance", "home", "health",
-    "economy", "energy", "trade", "information", "culture", "education", "transport", "agriculture",
-    "refugees", "security", "state security", "internal affairs", "emergency situations", "intelligence",
-    "counter-narcotics", "counter narcotics", "border affairs", "tribal affairs", "commerce", "industry",
-    "mines and petroleum", "water and energy", "hajj and religious affairs", "labour", "labor",
+    "interior",
+    "foreign",
+    "foreign affairs",
+    "defence",
+    "defense",
+    "justice",
+    "finance",
+    "home",
+    "health",
+    "economy",
+    "energy",
+    "trade",
+    "information",
+    "culture",
+    "education",
+    "transport",
+    "agriculture",
+    "refugees",
+    "security",
+    "state security",
+    "internal affairs",
+    "emergency situations",
+    "intelligence",
+    "counter-narcotics",
+    "counter narcotics",
+    "border affairs",
+    "tribal affairs",
+    "commerce",
+    "industry",
+    "mines and petroleum",
+    "water and energy",
+    "hajj and religious affairs",
+    "labour",
+    "labor",
 )
 _TITLES = """
 president|vice president|vice-president|president-elect|prime minister|deputy prime minister|chancellor|
@@ -34,14 +63,12 @@ counterpart|negotiator|aide|manager|supervisor|organiser|organizer|citizen|chief
 chief executive officer|ceo|chief operating officer|owner|accountant|trafficker|drug trafficker|smuggler|
 businessman|businesswoman|financier|hacker|broker|courier|fugitive|militant|
 """
-_PORTFOLIO_TITLES = tuple(
-    form for p in _PORTFOLIOS for form in (f"{p} minister", f"minister of {p}", f"{p} secretary")
-)
+_PORTFOLIO_TITLES = tuple(form for p in _PORTFOLIOS for form in (f"{p} minister", f"minister of {p}", f"{p} secretary"))
 
 #: Titles (lower-case, longest first, so that a regex alternation prefers 'interior minister' to 'minister').
-TITLES = tuple(sorted(
-    {t.strip() for t in _TITLES.split("|") if t.strip()} | set(_PORTFOLIO_TITLES), key=lambda t: (-len(t), t)
-))
+TITLES = tuple(
+    sorted({t.strip() for t in _TITLES.split("|") if t.strip()} | set(_PORTFOLIO_TITLES), key=lambda t: (-len(t), t))
+)
 
 #: Words that may precede a title and belong to the role ('Deputy Foreign Minister').
 ROLE_MODIFIERS = ("deputy", "acting", "interim", "vice", "first", "senior", "chief", "top", "assistant")
@@ -51,10 +78,24 @@ ROLE_QUALIFIERS = ("former", "then", "late", "outgoing", "incoming", "retired")
 #: Honorifics: they mark a person but are no role.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame"})
 _ABBREVIATIONS = {
-    "gen.": "General", "gen": "General", "lt.": "Lieutenant", "lt": "Lieutenant", "col.": "Colonel",
-    "col": "Colonel", "maj.": "Major", "maj": "Major", "brig.": "Brigadier", "brig": "Brigadier",
-    "capt.": "Captain", "sgt.": "Sergeant", "adm.": "Admiral", "cmdr.": "Commander", "sen.": "Senator",
-    "prof.": "Professor", "lt.-gen.": "Lieutenant General", "maj.-gen.": "Major General",
+    "gen.": "General",
+    "gen": "General",
+    "lt.": "Lieutenant",
+    "lt": "Lieutenant",
+    "col.": "Colonel",
+    "col": "Colonel",
+    "maj.": "Major",
+    "maj": "Major",
+    "brig.": "Brigadier",
+    "brig": "Brigadier",
+    "capt.": "Captain",
+    "sgt.": "Sergeant",
+    "adm.": "Admiral",
+    "cmdr.": "Commander",
+    "sen.": "Senator",
+    "prof.": "Professor",
+    "lt.-gen.": "Lieutenant General",
+    "maj.-gen.": "Major General",
     "lt.-col.": "Lieutenant Colonel",
 }
 _LOWER_WORDS = frozenset({"of", "the", "and", "for", "on", "d'affaires"})

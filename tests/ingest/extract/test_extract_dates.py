@@ -15,21 +15,24 @@ PUBLISHED = dt.date(2025, 3, 14)
 def dates(text: str, published: dt.date | None = PUBLISHED) -> list[tuple[str, str, str]]:
     mentions = find_dates(text, published)
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.kind == "date" and m.source == "pattern"
     return [(m.text, m.value, m.attrs["precision"]) for m in mentions]
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("The raid took place on 12 March 2025 near the border.", "2025-03-12"),
-    ("The raid took place on March 12, 2025 near the border.", "2025-03-12"),
-    ("The raid took place on 12th of March 2025 near the border.", "2025-03-12"),
-    ("The raid took place on Mar. 12, 2025 near the border.", "2025-03-12"),
-    ("The raid is dated 2025-03-12 in the file.", "2025-03-12"),
-    ("The raid is dated 12.03.2025 in the file.", "2025-03-12"),
-    ("The raid is dated 25/03/2025 in the file.", "2025-03-25"),
-    ("The raid is dated 03/25/2025 in the file.", "2025-03-25"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The raid took place on 12 March 2025 near the border.", "2025-03-12"),
+        ("The raid took place on March 12, 2025 near the border.", "2025-03-12"),
+        ("The raid took place on 12th of March 2025 near the border.", "2025-03-12"),
+        ("The raid took place on Mar. 12, 2025 near the border.", "2025-03-12"),
+        ("The raid is dated 2025-03-12 in the file.", "2025-03-12"),
+        ("The raid is dated 12.03.2025 in the file.", "2025-03-12"),
+        ("The raid is dated 25/03/2025 in the file.", "2025-03-25"),
+        ("The raid is dated 03/25/2025 in the file.", "2025-03-25"),
+    ],
+)
 def test_absolute_days(text, value):
     [(_text, found, precision)] = dates(text, None)
     assert (found, precision) == (value, "day")
@@ -37,7 +40,10 @@ def test_absolute_days(text, value):
 
 def test_partial_dates():
     assert dates("Seizures rose in March 2025 and had fallen in 2024, since mid-2023.", None) == [
-        ("March 2025", "2025-03", "month"), ("2024", "2024", "year"), ("2023", "2023", "year")]
+        ("March 2025", "2025-03", "month"),
+        ("2024", "2024", "year"),
+        ("2023", "2023", "year"),
+    ]
 
 
 def test_ambiguous_and_impossible_dates_are_skipped():
@@ -49,29 +55,32 @@ def test_numbers_and_words_that_are_not_dates():
     assert dates(text) == []
 
 
-@pytest.mark.parametrize(("phrase", "value", "precision"), [
-    ("yesterday", "2025-03-13", "day"),
-    ("today", "2025-03-14", "day"),
-    ("the day before yesterday", "2025-03-12", "day"),
-    ("last night", "2025-03-13", "day"),
-    ("tomorrow", "2025-03-15", "day"),
-    ("on Tuesday", "2025-03-11", "day"),
-    ("on Friday", "2025-03-14", "day"),
-    ("last Friday", "2025-03-07", "day"),
-    ("next Monday", "2025-03-17", "day"),
-    ("two days ago", "2025-03-12", "day"),
-    ("three weeks ago", "2025-02-21", "day"),
-    ("a month ago", "2025-02", "month"),
-    ("two years ago", "2023", "year"),
-    ("last week", "2025-03-03", "day"),
-    ("this week", "2025-03-10", "day"),
-    ("last weekend", "2025-03-08", "day"),
-    ("last month", "2025-02", "month"),
-    ("earlier this month", "2025-03", "month"),
-    ("earlier this year", "2025", "year"),
-    ("last year", "2024", "year"),
-    ("next year", "2026", "year"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "value", "precision"),
+    [
+        ("yesterday", "2025-03-13", "day"),
+        ("today", "2025-03-14", "day"),
+        ("the day before yesterday", "2025-03-12", "day"),
+        ("last night", "2025-03-13", "day"),
+        ("tomorrow", "2025-03-15", "day"),
+        ("on Tuesday", "2025-03-11", "day"),
+        ("on Friday", "2025-03-14", "day"),
+        ("last Friday", "2025-03-07", "day"),
+        ("next Monday", "2025-03-17", "day"),
+        ("two days ago", "2025-03-12", "day"),
+        ("three weeks ago", "2025-02-21", "day"),
+        ("a month ago", "2025-02", "month"),
+        ("two years ago", "2023", "year"),
+        ("last week", "2025-03-03", "day"),
+        ("this week", "2025-03-10", "day"),
+        ("last weekend", "2025-03-08", "day"),
+        ("last month", "2025-02", "month"),
+        ("earlier this month", "2025-03", "month"),
+        ("earlier this year", "2025", "year"),
+        ("last year", "2024", "year"),
+        ("next year", "2026", "year"),
+    ],
+)
 def test_relative_dates(phrase, value, precision):
     text = f"Officials said the convoy was stopped {phrase} near Termez."
     [(found_text, found, found_precision)] = dates(text)
@@ -102,6 +111,9 @@ def test_may_the_verb_is_not_may_the_month():
 
 def test_longest_reading_wins():
     assert dates("By March 12, 2025, and on Tuesday, March 11, the route was closed.", None) == [
-        ("March 12, 2025", "2025-03-12", "day")]
+        ("March 12, 2025", "2025-03-12", "day")
+    ]
     assert dates("on Tuesday, March 11, the route was closed.") == [
-        ("Tuesday", "2025-03-11", "day"), ("March 11", "2025-03-11", "day")]
+        ("Tuesday", "2025-03-11", "day"),
+        ("March 11", "2025-03-11", "day"),
+    ]

@@ -13,7 +13,7 @@ XMR = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr
 def found(text: str, regions: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
     mentions = find_observables(text, regions)
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.kind in OBSERVABLE_KINDS
         assert m.source == "pattern"
     return [(m.kind, m.text, m.value) for m in mentions]
@@ -24,8 +24,10 @@ def values(text: str, kind: str, regions: tuple[str, ...] = ()) -> list[str]:
 
 
 def test_defanged_network_indicators_are_refanged():
-    text = ("The loader fetched its second stage from hxxps://update-srv[.]net/img/logo.png, then "
-            "beaconed to 185.220.101[.]47 and to cdn-sync(.)info; the operator used ops-team[@]protonmail.com.")
+    text = (
+        "The loader fetched its second stage from hxxps://update-srv[.]net/img/logo.png, then "
+        "beaconed to 185.220.101[.]47 and to cdn-sync(.)info; the operator used ops-team[@]protonmail.com."
+    )
     assert found(text) == [
         ("url", "hxxps://update-srv[.]net/img/logo.png", "https://update-srv.net/img/logo.png"),
         ("ipv4-addr", "185.220.101[.]47", "185.220.101.47"),
@@ -63,17 +65,22 @@ def test_domains_need_a_real_top_level_domain():
 
 def test_special_use_domains_are_domains():
     text = "Mail went to ops@mail.example and the panel at hiddenpanel.onion."
-    assert [(k, v) for k, _t, v in found(text)] == [("email-addr", "ops@mail.example"),
-                                                     ("domain-name", "hiddenpanel.onion")]
+    assert [(k, v) for k, _t, v in found(text)] == [
+        ("email-addr", "ops@mail.example"),
+        ("domain-name", "hiddenpanel.onion"),
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "The U.S. and the U.K. agreed, e.g. on sanctions.",
-    "Analysts read report.pdf and notes.docx before lunch.",
-    "The dropper arrived as invoice.zip and ran setup.sh from the archive.",
-    "The attack ended.It was over by 3.15 p.m. on Tuesday.",
-    "Version 2.4.1 of the tool was seen at 10:45:30 local time.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. and the U.K. agreed, e.g. on sanctions.",
+        "Analysts read report.pdf and notes.docx before lunch.",
+        "The dropper arrived as invoice.zip and ran setup.sh from the archive.",
+        "The attack ended.It was over by 3.15 p.m. on Tuesday.",
+        "Version 2.4.1 of the tool was seen at 10:45:30 local time.",
+    ],
+)
 def test_ordinary_text_holds_no_domains(text):
     assert found(text) == []
 
@@ -88,13 +95,19 @@ def test_ip_addresses_are_validated():
     assert values(text, "ipv6-addr") == ["2a03:2880:f12f:83:face:b00c:0:25de"]
 
 
-@pytest.mark.parametrize(("digest", "hash_type"), [
-    ("44D88612FEA8A8F36DE82E1278ABB02F", "MD5"),
-    ("3395856ce81f2b7382dee72602f798b642f14140", "SHA-1"),
-    ("275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f", "SHA-256"),
-    ("cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-     "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e", "SHA-512"),
-])
+@pytest.mark.parametrize(
+    ("digest", "hash_type"),
+    [
+        ("44D88612FEA8A8F36DE82E1278ABB02F", "MD5"),
+        ("3395856ce81f2b7382dee72602f798b642f14140", "SHA-1"),
+        ("275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f", "SHA-256"),
+        (
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+            "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+            "SHA-512",
+        ),
+    ],
+)
 def test_hashes_are_typed_by_length(digest, hash_type):
     mentions = find_observables(f"The sample ({digest}) was uploaded twice.")
     assert [(m.kind, m.value, m.attrs) for m in mentions] == [("file", digest.lower(), {"hash_type": hash_type})]
@@ -161,14 +174,17 @@ def test_wallets_are_validated():
     ]
 
 
-@pytest.mark.parametrize("address", [
-    "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3",  # Base58Check checksum broken
-    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr",  # Bech32 checksum broken
-    "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3298",  # Bech32m checksum broken
-    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  # EIP-55 capitals wrong
-    "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u",
-    XMR[:50] + "z" + XMR[51:],  # Keccak checksum broken
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3",  # Base58Check checksum broken
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdr",  # Bech32 checksum broken
+        "bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3298",  # Bech32m checksum broken
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  # EIP-55 capitals wrong
+        "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u",
+        XMR[:50] + "z" + XMR[51:],  # Keccak checksum broken
+    ],
+)
 def test_wallets_with_broken_checksums_are_rejected(address):
     assert values(f"The wallet {address} was listed.", "cryptocurrency-wallet") == []
 
@@ -178,9 +194,10 @@ def test_a_sha1_after_0x_is_an_ethereum_address_not_a_hash():
     assert kinds == ["cryptocurrency-wallet"]
 
 
-
 def test_ordinary_news_holds_no_observables():
-    text = ("Russian Security Council Secretary met Afghan officials in Kabul on Tuesday to discuss "
-            "counter-terrorism and drug trafficking. About 1,200 kilograms of heroin were seized in 2024, "
-            "up 15.5 percent on the year, officials said at 10:30 a.m.")
+    text = (
+        "Russian Security Council Secretary met Afghan officials in Kabul on Tuesday to discuss "
+        "counter-terrorism and drug trafficking. About 1,200 kilograms of heroin were seized in 2024, "
+        "up 15.5 percent on the year, officials said at 10:30 a.m."
+    )
     assert found(text) == []

@@ -11,14 +11,16 @@ from liaison.ingest.extract.places import find_places
 def places(text: str) -> list[tuple[str, str]]:
     mentions = find_places(text)
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.kind == "location" and m.source == "gazetteer"
     return [(m.text, m.value) for m in mentions]
 
 
 def test_the_brief_example():
-    text = ("Russian Security Council Secretary met Afghan officials in Kabul on Tuesday to discuss "
-            "counter-terrorism and drug trafficking")
+    text = (
+        "Russian Security Council Secretary met Afghan officials in Kabul on Tuesday to discuss "
+        "counter-terrorism and drug trafficking"
+    )
     mentions = find_places(text)
     assert [(m.text, m.value, m.attrs["level"], m.attrs["country"]) for m in mentions] == [
         ("Russian", "Russia", "country", "RU"),
@@ -33,22 +35,53 @@ def test_the_brief_example():
     assert afghan.attrs["latitude"] == kabul.attrs["latitude"]  # a country sits at its capital
 
 
-@pytest.mark.parametrize(("form", "country"), [
-    ("Russia", "RU"), ("Iran", "IR"), ("Syria", "SY"), ("Turkey", "TR"), ("Türkiye", "TR"), ("UAE", "AE"),
-    ("United States", "US"), ("U.S.", "US"), ("Britain", "GB"), ("DR Congo", "CD"), ("North Korea", "KP"),
-    ("Kosovo", "XK"), ("Côte d'Ivoire", "CI"),
-])
+@pytest.mark.parametrize(
+    ("form", "country"),
+    [
+        ("Russia", "RU"),
+        ("Iran", "IR"),
+        ("Syria", "SY"),
+        ("Turkey", "TR"),
+        ("Türkiye", "TR"),
+        ("UAE", "AE"),
+        ("United States", "US"),
+        ("U.S.", "US"),
+        ("Britain", "GB"),
+        ("DR Congo", "CD"),
+        ("North Korea", "KP"),
+        ("Kosovo", "XK"),
+        ("Côte d'Ivoire", "CI"),
+    ],
+)
 def test_country_short_forms(form, country):
     mentions = find_places(f"Officials from {form} attended the meeting.")
     assert [(m.text, m.attrs["country"], m.attrs["level"]) for m in mentions] == [(form, country, "country")]
 
 
-@pytest.mark.parametrize(("demonym", "country"), [
-    ("Tajik", "TJ"), ("Uzbek", "UZ"), ("Iranian", "IR"), ("Pakistani", "PK"), ("Turkish", "TR"),
-    ("Kyrgyz", "KG"), ("Kazakh", "KZ"), ("Chinese", "CN"), ("Syrian", "SY"), ("Iraqi", "IQ"),
-    ("Turkmen", "TM"), ("Emirati", "AE"), ("Saudi", "SA"), ("British", "GB"), ("American", "US"),
-    ("South Korean", "KR"), ("Afghans", "AF"), ("Uzbeks", "UZ"), ("Iraqis", "IQ"),
-])
+@pytest.mark.parametrize(
+    ("demonym", "country"),
+    [
+        ("Tajik", "TJ"),
+        ("Uzbek", "UZ"),
+        ("Iranian", "IR"),
+        ("Pakistani", "PK"),
+        ("Turkish", "TR"),
+        ("Kyrgyz", "KG"),
+        ("Kazakh", "KZ"),
+        ("Chinese", "CN"),
+        ("Syrian", "SY"),
+        ("Iraqi", "IQ"),
+        ("Turkmen", "TM"),
+        ("Emirati", "AE"),
+        ("Saudi", "SA"),
+        ("British", "GB"),
+        ("American", "US"),
+        ("South Korean", "KR"),
+        ("Afghans", "AF"),
+        ("Uzbeks", "UZ"),
+        ("Iraqis", "IQ"),
+    ],
+)
 def test_demonyms_stand_for_their_country(demonym, country):
     [mention] = find_places(f"The {demonym} delegation left early.")
     assert mention.text == demonym
@@ -56,8 +89,9 @@ def test_demonyms_stand_for_their_country(demonym, country):
 
 
 def test_every_country_has_a_demonym_or_is_a_small_territory():
-    from liaison.ingest.extract.gazetteer.countries import DEMONYMS
     import pycountry
+
+    from liaison.ingest.extract.gazetteer.countries import DEMONYMS
 
     sovereign_like = {c.alpha_2 for c in pycountry.countries if getattr(c, "official_name", None)}
     assert len(DEMONYMS) >= 190
@@ -67,14 +101,27 @@ def test_every_country_has_a_demonym_or_is_a_small_territory():
 def test_us_in_a_shouted_headline_is_a_pronoun():
     assert places("JOIN US FOR THE LIVE BRIEFING TONIGHT") == []
     assert places("The US and Russia met; US officials declined to comment.") == [
-        ("US", "United States"), ("Russia", "Russia"), ("US", "United States")]
+        ("US", "United States"),
+        ("Russia", "Russia"),
+        ("US", "United States"),
+    ]
 
 
-@pytest.mark.parametrize(("region", "value"), [
-    ("Central Asia", "Central Asia"), ("Middle East", "Middle East"), ("Sahel", "Sahel"), ("Balkans", "Balkans"),
-    ("Caucasus", "Caucasus"), ("Golden Crescent", "Golden Crescent"), ("Fergana Valley", "Fergana Valley"),
-    ("Badakhshan", "Badakhshan"), ("Kurdistan", "Kurdistan"), ("Helmand", "Helmand"),
-])
+@pytest.mark.parametrize(
+    ("region", "value"),
+    [
+        ("Central Asia", "Central Asia"),
+        ("Middle East", "Middle East"),
+        ("Sahel", "Sahel"),
+        ("Balkans", "Balkans"),
+        ("Caucasus", "Caucasus"),
+        ("Golden Crescent", "Golden Crescent"),
+        ("Fergana Valley", "Fergana Valley"),
+        ("Badakhshan", "Badakhshan"),
+        ("Kurdistan", "Kurdistan"),
+        ("Helmand", "Helmand"),
+    ],
+)
 def test_regions(region, value):
     [mention] = find_places(f"Smuggling through the {region} has grown.")
     assert (mention.text, mention.value, mention.attrs["level"]) == (region, value, "region")
@@ -89,14 +136,20 @@ def test_provinces_from_the_iso_subdivisions():
 
 
 def test_region_adjectives():
-    assert places("Central Asian and Kurdish leaders met.") == [("Central Asian", "Central Asia"),
-                                                                ("Kurdish", "Kurdistan")]
+    assert places("Central Asian and Kurdish leaders met.") == [
+        ("Central Asian", "Central Asia"),
+        ("Kurdish", "Kurdistan"),
+    ]
 
 
 def test_city_name_variants_and_exonyms():
     text = "Flights from Kiev and Bombay landed in Mazar-i-Sharif and Mazar-e Sharif."
-    assert places(text) == [("Kiev", "Kyiv"), ("Bombay", "Mumbai"), ("Mazar-i-Sharif", "Mazar-e Sharif"),
-                            ("Mazar-e Sharif", "Mazar-e Sharif")]
+    assert places(text) == [
+        ("Kiev", "Kyiv"),
+        ("Bombay", "Mumbai"),
+        ("Mazar-i-Sharif", "Mazar-e Sharif"),
+        ("Mazar-e Sharif", "Mazar-e Sharif"),
+    ]
 
 
 def test_small_towns_need_a_locative_context():
@@ -117,18 +170,23 @@ def test_people_named_like_cities_are_not_places():
 
 
 def test_common_words_named_like_cities_are_not_places():
-    text = ("Police in the capital said March was calm. Reading the report, Mobile phones and Split "
-            "votes were noted; Most officials agreed. Toyota pickups carried the fighters.")
+    text = (
+        "Police in the capital said March was calm. Reading the report, Mobile phones and Split "
+        "votes were noted; Most officials agreed. Toyota pickups carried the fighters."
+    )
     assert places(text) == []
 
 
-@pytest.mark.parametrize(("text", "value", "country"), [
-    ("BISHKEK, March 23 — Kyrgyz police said on Monday", "Bishkek", "KG"),
-    ("MEXICO CITY, March 2 (Reuters) - Prosecutors said", "Mexico City", "MX"),
-    ("THE HAGUE — Europol said on Monday", "The Hague", "NL"),
-    ("MAZAR-I-SHARIF, Afghanistan — Officials said", "Mazar-e Sharif", "AF"),
-    ("BOGOTÁ, Feb 25 — The navy said", "Bogota", "CO"),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "country"),
+    [
+        ("BISHKEK, March 23 — Kyrgyz police said on Monday", "Bishkek", "KG"),
+        ("MEXICO CITY, March 2 (Reuters) - Prosecutors said", "Mexico City", "MX"),
+        ("THE HAGUE — Europol said on Monday", "The Hague", "NL"),
+        ("MAZAR-I-SHARIF, Afghanistan — Officials said", "Mazar-e Sharif", "AF"),
+        ("BOGOTÁ, Feb 25 — The navy said", "Bogota", "CO"),
+    ],
+)
 def test_datelines_in_capitals(text, value, country):
     first = find_places(text)[0]
     assert (first.value, first.attrs["country"], first.start) == (value, country, 0)
@@ -147,18 +205,22 @@ def test_accented_spellings_and_article_less_provinces():
 
 
 def test_a_city_followed_by_a_place_word_stays_a_city():
-    assert places("Kandahar Airport and Herat Province were closed.") == [("Kandahar", "Kandahar"),
-                                                                       ("Herat", "Herat")]
+    assert places("Kandahar Airport and Herat Province were closed.") == [("Kandahar", "Kandahar"), ("Herat", "Herat")]
 
 
 def test_longest_name_wins():
     assert places("Ships crossed the South China Sea towards Papua New Guinea.") == [
-        ("South China Sea", "South China Sea"), ("Papua New Guinea", "Papua New Guinea")]
+        ("South China Sea", "South China Sea"),
+        ("Papua New Guinea", "Papua New Guinea"),
+    ]
 
 
 def test_words_inside_other_words_do_not_match():
     assert places("Romanians and Omanis met Nigerien traders; Nigeriana is no place.") == [
-        ("Romanians", "Romania"), ("Omanis", "Oman"), ("Nigerien", "Niger")]
+        ("Romanians", "Romania"),
+        ("Omanis", "Oman"),
+        ("Nigerien", "Niger"),
+    ]
 
 
 def test_gazetteer_lookup():

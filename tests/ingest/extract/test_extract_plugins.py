@@ -15,8 +15,10 @@ NOT_CALLABLE = 42
 
 def capitalised_pairs(text: str) -> list[Mention]:
     """A toy recogniser: every pair of capitalised words is a person."""
-    return [Mention(PERSON, m.start(), m.end(), m.group(), m.group(), source="plugin")
-            for m in re.finditer(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", text)]
+    return [
+        Mention(PERSON, m.start(), m.end(), m.group(), m.group(), source="plugin")
+        for m in re.finditer(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", text)
+    ]
 
 
 class LoadedModel:
@@ -29,8 +31,11 @@ class LoadedModel:
         self.vocabulary = {"Ajit Doval"}
 
     def __call__(self, text: str) -> list[Mention]:
-        return [Mention(PERSON, i, i + len(name), name, name, source="plugin")
-                for name in self.vocabulary if (i := text.find(name)) >= 0]
+        return [
+            Mention(PERSON, i, i + len(name), name, name, source="plugin")
+            for name in self.vocabulary
+            if (i := text.find(name)) >= 0
+        ]
 
 
 class Broken:
@@ -58,14 +63,17 @@ def test_a_class_is_instantiated_once():
     assert LoadedModel.instances == before + 1
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ("no_colon_here", "package.module:callable"),
-    (":capitalised_pairs", "package.module:callable"),
-    ("liaison_no_such_module:run", "cannot be imported"),
-    (f"{__name__}:missing", "has no attribute"),
-    (f"{__name__}:NOT_CALLABLE", "is not callable"),
-    (f"{__name__}:Broken", "model file missing"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("no_colon_here", "package.module:callable"),
+        (":capitalised_pairs", "package.module:callable"),
+        ("liaison_no_such_module:run", "cannot be imported"),
+        (f"{__name__}:missing", "has no attribute"),
+        (f"{__name__}:NOT_CALLABLE", "is not callable"),
+        (f"{__name__}:Broken", "model file missing"),
+    ],
+)
 def test_bad_specs_are_invalid_input(spec, message):
     with pytest.raises(InvalidInput, match=message):
         load_recognizer(spec)

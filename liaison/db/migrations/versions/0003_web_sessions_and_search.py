@@ -10,17 +10,16 @@ Revision ID: 0003
 Revises: 0002
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-NAME_PROPS = ('name', 'value', 'aliases', 'x_mitre_aliases')
-BODY_PROPS = ('description', 'abstract', 'content', 'explanation', 'objective', 'pattern')
+NAME_PROPS = ("name", "value", "aliases", "x_mitre_aliases")
+BODY_PROPS = ("description", "abstract", "content", "explanation", "objective", "pattern")
 #: PostgreSQL refuses tsvectors over 1 MB; longer texts are indexed up to this many characters.
 BODY_CHARS = 100000
 
@@ -41,8 +40,10 @@ def _sqlite_rows(row: str, from_table: bool = False) -> str:
     """SELECT of (rowid, names, body) for `row`: a trigger's 'new' or 'old', or every row of the
     table of that name."""
     source = f" FROM {row}" if from_table else ""
-    return (f"SELECT doc.pk, {_sqlite_text(NAME_PROPS)}, {_sqlite_text(BODY_PROPS)} "
-            f"FROM (SELECT {row}.pk AS pk, {_without_nul(row + '.raw')} AS j{source}) AS doc")
+    return (
+        f"SELECT doc.pk, {_sqlite_text(NAME_PROPS)}, {_sqlite_text(BODY_PROPS)} "
+        f"FROM (SELECT {row}.pk AS pk, {_without_nul(row + '.raw')} AS j{source}) AS doc"
+    )
 
 
 def _postgres_text(props: tuple[str, ...]) -> str:
@@ -50,14 +51,20 @@ def _postgres_text(props: tuple[str, ...]) -> str:
 
 
 def _upgrade_sqlite() -> None:
-    op.execute("CREATE VIRTUAL TABLE object_search USING fts5("
-               "names, body, content='', tokenize='unicode61 remove_diacritics 2')")
-    op.execute("CREATE TRIGGER object_search_insert AFTER INSERT ON object_version BEGIN "
-               f"INSERT INTO object_search (rowid, names, body) {_sqlite_rows('new')}; END")
+    op.execute(
+        "CREATE VIRTUAL TABLE object_search USING fts5("
+        "names, body, content='', tokenize='unicode61 remove_diacritics 2')"
+    )
+    op.execute(
+        "CREATE TRIGGER object_search_insert AFTER INSERT ON object_version BEGIN "
+        f"INSERT INTO object_search (rowid, names, body) {_sqlite_rows('new')}; END"
+    )
     # A contentless FTS5 table forgets a row when told the values it indexed.
-    op.execute("CREATE TRIGGER object_search_delete AFTER DELETE ON object_version BEGIN "
-               "INSERT INTO object_search (object_search, rowid, names, body) "
-               f"SELECT 'delete', * FROM ({_sqlite_rows('old')}); END")
+    op.execute(
+        "CREATE TRIGGER object_search_delete AFTER DELETE ON object_version BEGIN "
+        "INSERT INTO object_search (object_search, rowid, names, body) "
+        f"SELECT 'delete', * FROM ({_sqlite_rows('old')}); END"
+    )
     op.execute(f"INSERT INTO object_search (rowid, names, body) {_sqlite_rows('object_version', from_table=True)}")
 
 
@@ -75,34 +82,35 @@ def _upgrade_postgresql() -> None:
 
 def upgrade() -> None:
     op.create_table(
-        'web_session',
-        sa.Column('token_hash', sa.String(length=64), nullable=False),
-        sa.Column('user_id', sa.Integer(), nullable=False),
-        sa.Column('csrf_token', sa.String(length=64), nullable=False),
-        sa.Column('created_at', sa.String(length=32), nullable=False),
-        sa.Column('expires_at', sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ondelete='CASCADE',
-                                name=op.f('fk_web_session_user_id_user_account')),
-        sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_web_session')),
+        "web_session",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("csrf_token", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("expires_at", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], ondelete="CASCADE", name=op.f("fk_web_session_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_session")),
     )
-    with op.batch_alter_table('web_session', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_web_session_expires_at'), ['expires_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_web_session_user_id'), ['user_id'], unique=False)
-    if op.get_bind().dialect.name == 'postgresql':
+    with op.batch_alter_table("web_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_web_session_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_web_session_user_id"), ["user_id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
     else:
         _upgrade_sqlite()
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_object_version_search")
         op.execute("DROP FUNCTION liaison_search_vector(text)")
     else:
         op.execute("DROP TRIGGER object_search_delete")
         op.execute("DROP TRIGGER object_search_insert")
         op.execute("DROP TABLE object_search")
-    with op.batch_alter_table('web_session', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_web_session_user_id'))
-        batch_op.drop_index(batch_op.f('ix_web_session_expires_at'))
-    op.drop_table('web_session')
+    with op.batch_alter_table("web_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
+        batch_op.drop_index(batch_op.f("ix_web_session_expires_at"))
+    op.drop_table("web_session")

@@ -36,15 +36,63 @@ SUBDIVISION_WEIGHT = 1_000_000
 #: Other names of a city are used when they spell its main name closely (0-100), e.g. 'Odesa'/'Odessa'.
 ALTERNATE_SIMILARITY = 70
 
-_SUBDIVISION_TYPES = frozenset({
-    "Province", "State", "Governorate", "Republic", "Autonomous region", "Autonomous republic", "Emirate",
-    "Oblast", "Territory", "Union territory", "Federal territory", "Regional state", "Autonomous community",
-    "Land", "Autonomous province", "Region", "Administrative region", "Department", "Prefecture",
-})
-_NAME_PARTICLES = frozenset({
-    "de", "del", "la", "las", "los", "el", "al", "i", "e", "of", "and", "the", "da", "do", "dos", "das", "y",
-    "sur", "am", "an", "der", "di", "upon", "on", "en", "le", "les", "du", "bin", "ibn",
-})
+_SUBDIVISION_TYPES = frozenset(
+    {
+        "Province",
+        "State",
+        "Governorate",
+        "Republic",
+        "Autonomous region",
+        "Autonomous republic",
+        "Emirate",
+        "Oblast",
+        "Territory",
+        "Union territory",
+        "Federal territory",
+        "Regional state",
+        "Autonomous community",
+        "Land",
+        "Autonomous province",
+        "Region",
+        "Administrative region",
+        "Department",
+        "Prefecture",
+    }
+)
+_NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "el",
+        "al",
+        "i",
+        "e",
+        "of",
+        "and",
+        "the",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "y",
+        "sur",
+        "am",
+        "an",
+        "der",
+        "di",
+        "upon",
+        "on",
+        "en",
+        "le",
+        "les",
+        "du",
+        "bin",
+        "ibn",
+    }
+)
 _CALENDAR_WORDS = frozenset(calendar.month_name[1:]) | frozenset(calendar.day_name)
 _NOT_PLACES = AMBIGUOUS_NAMES | FUNCTION_WORDS | PLACE_FOLLOWERS | GENERIC_PLACE_WORDS | _CALENDAR_WORDS
 _ADMINISTRATIVE_SUFFIXES = re.compile(r"\s+(?:Sheng|Zizhiqu|Province|Governorate)$")
@@ -202,8 +250,14 @@ def _build() -> dict[str, Place]:
         landmark = capital or city["population"] >= LANDMARK_CITY_POPULATION
         name = anyascii(city["name"])
         place = Place(
-            name, "city", city["countrycode"], city["latitude"], city["longitude"], city["geonameid"],
-            needs_context=not strong, person_like=not landmark,
+            name,
+            "city",
+            city["countrycode"],
+            city["latitude"],
+            city["longitude"],
+            city["geonameid"],
+            needs_context=not strong,
+            person_like=not landmark,
         )
         weight = city["population"] * (10 if capital else 1)
         if _is_name_form(name, 3):
@@ -214,8 +268,11 @@ def _build() -> dict[str, Place]:
             index.add(form, dataclasses.replace(place, ambiguous=form in AMBIGUOUS_NAMES), (2,))
         for alternate in city["alternatenames"]:
             folded = anyascii(alternate)
-            if (_is_latin(alternate) and _is_name_form(folded, 5)
-                    and fuzz.ratio(folded.lower(), name.lower()) >= ALTERNATE_SIMILARITY):
+            if (
+                _is_latin(alternate)
+                and _is_name_form(folded, 5)
+                and fuzz.ratio(folded.lower(), name.lower()) >= ALTERNATE_SIMILARITY
+            ):
                 index.add(alternate, place, (3, -weight))
     return {form: place for form, (_rank, place) in index.best.items()}
 

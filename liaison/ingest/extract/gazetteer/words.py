@@ -4,7 +4,8 @@ from __future__ import annotations
 
 #: Place names that are also common English words, given names or surnames: matched only after
 #: a place noun ('the port of Bar'), and never as provinces or other names of a city.
-AMBIGUOUS_NAMES = frozenset("""
+AMBIGUOUS_NAMES = frozenset(
+    """
 Abba Acre Ada Adam Agen Ajax Alba Albert Alexander Alice Along Alta Amara Ami Ana Ann Anna Ans Arcadia Augusta
 Aurora Austin Bam Bar Barbara Basic Bath Bear Bell Bend Best Bishop Bloom Bolder Bolivar Bone Boom Bow Bra
 Brandon Brick Buy Caller Camden Canton Carmel Caroline Cars Carson Cascades Catherine Cecilia Central Centrale
@@ -25,36 +26,44 @@ Sedan Seen Semi Shida Side Sierra Sig Sila Sim Solo Sophia Split Spring Springfi
 Sunrise Superior Surprise Suzuki Tall Tank Tell Time Tours Toyota Trident Trinidad Troy Turn Tyler Union Unity
 University Valle Valley Vera Victoria Vista Volta Waco Walker Warren Wedding Wells Wilson Winchester Yao York
 Zaire
-""".split())
+""".split()
+)
 
 #: Capitalised words that open sentences and phrases ('In', 'The', 'Meanwhile').
-SENTENCE_WORDS = frozenset("""
+SENTENCE_WORDS = frozenset(
+    """
 A An The In At On From To Near Outside Inside Across Around Throughout Both And But Or Nor As While When Where
 Since After Before During Like Unlike Via Through Between Among Amid Amidst For With Without Against Into Onto
 Over Under Beyond Despite Of Off If Although Though Yet So Meanwhile Also Only Even Then Here There This That
 These Those Its Their His Her Our Your My Some Many Most All Each Every Several Two Three Four Five Six Seven
 Eight Nine Ten Neither Either Towards Toward Until Till By Up Down About Above Below Behind Beside Besides
 Along Within Upon Per Whether Once Now Today Yesterday Tomorrow Last Next Early Late Former Nearby
-""".split())
+""".split()
+)
 
 #: Directions and other adjectives that may precede a place name ('northern Kunduz', 'Greater Kabul').
-PLACE_ADJECTIVES = frozenset("""
+PLACE_ADJECTIVES = frozenset(
+    """
 Northern Southern Eastern Western Central North South East West Northeast Northwest Southeast Southwest
 North-East North-West South-East South-West Greater Old Downtown Upper Lower Inner Outer Metropolitan
 Provincial Rural Urban Coastal Landlocked Neighbouring Neighboring Occupied Besieged Embattled
-""".split())
+""".split()
+)
 
 #: Capitalised words that may precede a place name without making it part of a person's name.
 FUNCTION_WORDS = SENTENCE_WORDS | PLACE_ADJECTIVES
 
 #: Words that only say what kind of place a name is: a name made of these alone is not distinctive.
-GENERIC_PLACE_WORDS = frozenset("""
+GENERIC_PLACE_WORDS = frozenset(
+    """
 Province Region Territory Territories Coast Capital National Continentale Insulaire Islands Highlands District
 State Department Municipality Area Zone
-""".split())
+""".split()
+)
 
 #: Words that may follow a place name and keep it a place ('Kabul Airport', 'Herat Governor').
-PLACE_FOLLOWERS = frozenset("""
+PLACE_FOLLOWERS = frozenset(
+    """
 Province District City Town Village Region Oblast Governorate Prefecture County State Valley Airport Airbase
 Base Border Crossing Road Highway Street Square Bridge Dam Prison Port Harbour Harbor Bay River Lake Mountains
 Mountain Pass Gate Corridor Area Zone Camp Station Railway Central Municipality Metro Police University
@@ -62,18 +71,61 @@ Court Bank Times Post Tribune Mayor Governor Council Assembly Parliament Ministr
 Stock Exchange International Airport Declaration Accord Agreement Process Format Summit Conference Talks
 Group Initiative Pact Protocol Treaty Process Hospital Mosque Cathedral Market Bazaar Hotel Stadium
 Security Branch Division Regional Military Garrison Checkpoint
-""".split())
+""".split()
+)
 
 #: Nouns that name a kind of place; a city after '<noun> of' or before '<noun>' is read in a locative sense.
 PLACE_NOUNS = (
-    "city", "town", "village", "district", "province", "region", "area", "capital", "port", "border town",
-    "provincial capital", "settlement", "suburb", "outskirts", "municipality", "oblast", "governorate",
-    "harbour", "harbor", "island", "county", "state",
+    "city",
+    "town",
+    "village",
+    "district",
+    "province",
+    "region",
+    "area",
+    "capital",
+    "port",
+    "border town",
+    "provincial capital",
+    "settlement",
+    "suburb",
+    "outskirts",
+    "municipality",
+    "oblast",
+    "governorate",
+    "harbour",
+    "harbor",
+    "island",
+    "county",
+    "state",
 )
 
 #: Words introducing a place ('in Kunduz', 'near Mazar-i-Sharif').
 LOCATIVE_WORDS = (
-    "in", "near", "from", "to", "at", "outside", "around", "into", "towards", "toward", "via", "across",
-    "through", "of", "between", "reached", "entered", "left", "visited", "visit", "arrived in", "based in",
-    "nearby", "inside", "throughout", "within",
+    "in",
+    "near",
+    "from",
+    "to",
+    "at",
+    "outside",
+    "around",
+    "into",
+    "towards",
+    "toward",
+    "via",
+    "across",
+    "through",
+    "of",
+    "between",
+    "reached",
+    "entered",
+    "left",
+    "visited",
+    "visit",
+    "arrived in",
+    "based in",
+    "nearby",
+    "inside",
+    "throughout",
+    "within",
 )
