@@ -258,15 +258,14 @@ def start_session(
     return session
 
 
-def session_principal(engine: Engine, token: str) -> tuple[Principal, str] | None:
-    """The principal and CSRF token of a live web session, or None (unknown, expired, disabled user)."""
-    # Takes the engine: authentication runs before, and apart from, the request's transaction.
-    with engine.connect() as conn:
-        found = sessions.live(conn, credentials.token_digest(token), format_ts(datetime.now(UTC)))
-        if found is None:
-            return None
-        principal = tenancy.principal_for_user(conn, found.user_id)
-        return None if principal.role == Role.SYNC else (principal, found.csrf_token)
+def session_principal(conn: Connection, token: str) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of a live web session, or None (unknown, expired, disabled user).
+    A read only, so it runs in the request's own transaction: a page holds one connection."""
+    found = sessions.live(conn, credentials.token_digest(token), format_ts(datetime.now(UTC)))
+    if found is None:
+        return None
+    principal = tenancy.principal_for_user(conn, found.user_id)
+    return None if principal.role == Role.SYNC else (principal, found.csrf_token)
 
 
 #: How long a login form stays valid.

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from liaison import accounts
 from liaison.access.principal import Principal
 from liaison.errors import Forbidden, LoginRequired
-from liaison.http.deps import EngineDep
+from liaison.http.deps import Conn
 
 SESSION_COOKIE = "liaison_session"
 #: Double-submit token of the login form, before a session exists.
@@ -49,14 +49,14 @@ def _return_path(request: Request) -> str:
     return safe_next(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
 
 
-def web_principal(request: Request, engine: EngineDep) -> Principal:
+def web_principal(request: Request, conn: Conn) -> Principal:
     """The logged-in user's Principal; LoginRequired without a live session. The session is read
-    (and its last use stamped) apart from the request's transaction."""
+    in the request's transaction (the same `Conn` the page gets), so a page holds one connection."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     token = request.cookies.get(SESSION_COOKIE)
-    found = accounts.session_principal(engine, token) if token else None
+    found = accounts.session_principal(conn, token) if token else None
     if found is None:
         raise LoginRequired(_return_path(request))
     request.state.principal, request.state.csrf_token = found

@@ -33,11 +33,17 @@ async def _principal(request: Request):
     if not token:
         return None
     # The handler runs on the event loop; the session lookup is a database read.
-    found = await run_in_threadpool(accounts.session_principal, request.app.state.engine, token)
+    found = await run_in_threadpool(_session, request.app.state.engine, token)
     if found is None:
         return None
     request.state.principal, request.state.csrf_token = found
     return found[0]
+
+
+def _session(engine, token: str):
+    # The request's transaction has ended (or failed) by the time its error is answered.
+    with engine.connect() as conn:
+        return accounts.session_principal(conn, token)
 
 
 async def error_page(request: Request, status: int, message: str) -> Response:
