@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liaison.errors import InvalidInput
-from liaison.stix import values
-from liaison.stix.values import MIN_PREFIX, Posting, display, lookup_keys, normalise, postings, ranges
+from liaison.stix.values import MIN_PREFIX, Posting, display, lookup_keys, normalise, patterns, postings, ranges
 
 ETH = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"  # EIP-55's own example
 BTC_LEGACY = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
@@ -309,7 +308,7 @@ def test_comparisons_other_than_equality_yield_nothing():
 
 def test_a_pattern_only_stix2_patterns_reads():
     pattern = "[ipv4-addr:value = '198.51.100.7' AND network-traffic:dst_port = +443]"  # a signed integer
-    assert values._fast_comparisons(pattern) is None
+    assert patterns._fast_comparisons(pattern) is None
     assert _pattern(pattern) == {("ipv4", "c6336407")}
 
 
@@ -317,7 +316,7 @@ def test_qualifiers_are_read_on_the_fast_path():
     pattern = (
         "[ipv4-addr:value = '198.51.100.7'] REPEATS 5 TIMES START t'2024-01-01T00:00:00Z' STOP t'2024-02-01T00:00:00Z'"
     )
-    assert values._fast_comparisons(pattern) == [("ipv4-addr", ("value",), "=", "'198.51.100.7'")]
+    assert patterns._fast_comparisons(pattern) == [("ipv4-addr", ("value",), "=", "'198.51.100.7'")]
 
 
 def test_an_escaped_quote_in_a_value():
@@ -379,14 +378,14 @@ def _simple_patterns(draw):
 @settings(max_examples=200, deadline=None)
 @given(_simple_patterns())
 def test_the_fast_path_reads_simple_patterns_as_stix2_patterns_does(pattern):
-    fast, slow = values._fast_comparisons(pattern), values._slow_comparisons(pattern)
+    fast, slow = patterns._fast_comparisons(pattern), patterns._slow_comparisons(pattern)
     assert fast is not None, pattern
     assert sorted((t, p, " ".join(op.split())) for t, p, op, _ in fast) == sorted((t, p, op) for t, p, op, _ in slow)
     assert _keys_of(fast) == _keys_of(slow)
 
 
 def _keys_of(comparisons) -> set[tuple[str, str]]:
-    return {(p.kind, p.key) for c in comparisons for p in values._comparison_postings(*c)}
+    return {(p.kind, p.key) for c in comparisons for p in patterns._comparison_postings(*c)}
 
 
 @given(st.text(max_size=200))
