@@ -21,7 +21,7 @@ from liaison.access.principal import Action, Principal, Role
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.federation import partners, sync
 from liaison.store import auth_failures, sessions, tenancy
-from liaison.store.provenance import instance_key
+from liaison.store.provenance import stored_key
 
 #: Roles an organisation's admin gives; sync accounts are the operator's, for partners.
 ORG_ROLES = (Role.ADMIN.value, Role.ANALYST.value, Role.READER.value)
@@ -52,7 +52,7 @@ def overview(conn: Connection, principal: Principal) -> Overview:
     if principal.is_operator:
         users = [u for u in tenancy.list_users(conn) if u.role == Role.ADMIN.value or _in_reach(principal, u)]
         tokens = [t for t in tenancy.list_tokens(conn, roles=(Role.SYNC.value,)) if t.partner_id is not None]
-        key = instance_key(conn)
+        key = stored_key(conn)
         return Overview(
             orgs,
             users,
@@ -61,7 +61,7 @@ def overview(conn: Connection, principal: Principal) -> Overview:
             sync.status(conn),
             lockout.locked_keys(conn, "addr:") + _locked_accounts(conn, principal, users),
             (Role.ADMIN.value, *OPERATOR_ROLES),
-            (key.public_key, key.key_id),
+            (key.public_key, key.key_id) if key else None,
             frozenset(o.name for o in orgs if o.partner_id is not None),
         )
     users = tenancy.list_users(conn, org_id=principal.org_id)

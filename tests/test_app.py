@@ -56,3 +56,10 @@ def test_a_refusal_shown_inline_commits_nothing_the_change_wrote(tenants):
     assert isinstance(tried.error, Conflict)
     with tenants.engine.connect() as conn:
         assert "Ghost Agency" not in {org.name for org in tenancy.list_orgs(conn)}
+
+
+def test_an_http_error_keeps_its_headers(client, tenants):
+    """A 405 says which methods the resource allows, in every form."""
+    for path in ("/api/v1/objects", "/taxii2/", "/search"):
+        answer = client.request("PATCH", path, headers=tenants.headers("alice"))
+        assert answer.status_code == 405 and "GET" in answer.headers["allow"], path

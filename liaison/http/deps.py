@@ -2,7 +2,10 @@
 request's one transaction, the Principal of a token-authenticated caller, and upload spooling.
 
 Routes are plain `def` functions (FastAPI runs them in its thread pool) that take `Conn` and pass it
-to the services, so one request reads one snapshot and commits once, before its answer is sent.
+to the services, so what one request writes commits together, once, before its answer is sent, or
+not at all. Reads see what is committed when each statement runs (PostgreSQL's READ COMMITTED;
+SQLite reads outside a transaction until the first write): each read applies the access
+predicates itself, so no read relies on an earlier one's snapshot.
 """
 
 from __future__ import annotations

@@ -68,8 +68,12 @@ def install(app: FastAPI, *, page: PageRenderer, login_redirect: LoginRedirect) 
         if wants_html(request):
             if isinstance(exc, HTTPException) and status == 404:
                 message = "no such page"
-            return await page(request, status, message)
-        return error_response(status, code, message, request, **details)
+            response = await page(request, status, message)
+        else:
+            response = error_response(status, code, message, request, **details)
+        if isinstance(exc, HTTPException) and exc.headers:  # e.g. the Allow header of a 405
+            response.headers.update(exc.headers)
+        return response
 
     # Starlette logs an unexpected exception and re-raises it after this answer is sent.
     for kind in (LoginRequired, LiaisonError, RequestValidationError, HTTPException, Exception):

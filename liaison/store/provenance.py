@@ -19,6 +19,14 @@ def _first_key(conn: Connection):
     return conn.execute(select(key_table).order_by(key_table.c.id).limit(1)).first()
 
 
+def stored_key(conn: Connection) -> InstanceKey | None:
+    """This instance's key pair if it has been made, without making it: for pages that show it
+    after their transaction wrote (making it then would wait on SQLite for the lock that
+    transaction holds)."""
+    row = _first_key(conn)
+    return InstanceKey.from_stored(row.private_key, row.public_key) if row else None
+
+
 def instance_key(conn: Connection) -> InstanceKey:
     """This instance's key pair. The first call makes it in a transaction of its own, committed at
     once (apart from the caller's), so a caller that only reads, or rolls back, never signs with a

@@ -273,3 +273,22 @@ def test_the_operator_runs_the_instance_and_reads_no_intelligence(web, client, a
     token = committed(admins.engine, accounts.create_token, "ops")
     objects = client.get("/api/v1/objects", headers={"Authorization": f"Bearer {token}"}).json()
     assert objects["total"] == 0
+
+
+def test_the_operator_page_after_a_change_does_not_wait_for_the_instance_key(web, admins):
+    """Making the instance key takes a transaction of its own; a page shown after its request wrote
+    must not ask for it, or on SQLite it waits for the lock its own request holds (30 s, then 500)."""
+    from sqlalchemy import delete
+
+    from liaison.db.tables import instance_key
+    from liaison.federation import partners
+
+    with admins.engine.begin() as conn:
+        partners.add_partner(conn, "Remote", "https://remote.example/", None, None)
+        accounts.create_user(conn, "remote-sync", "Remote", "sync")
+    ops = web("ops")
+    with admins.engine.begin() as conn:
+        conn.execute(delete(instance_key))
+    page = ops.post("/admin/tokens", {"user": "remote-sync", "name": "sync"})
+    assert page.status_code == 200 and "shown only once" in page.text and "no key yet" in page.text
+    assert "admin.token-create" in _audited(admins.engine)
