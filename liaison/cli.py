@@ -390,6 +390,47 @@ def export(
 
 @app.command()
 @clear_errors
+def correlate(
+    target: Annotated[
+        str, typer.Argument(help="An object's STIX id, or a value (an address, domain, phone, hash, …).")
+    ],
+    as_: Annotated[str, typer.Option("--as", help="The user whose view is searched.")],
+    type_: Annotated[Optional[str], typer.Option("--type", help="Read the value as this kind (ipv4, url, …).")] = None,
+    limit: Annotated[int, typer.Option(help="Hits per page.")] = 100,
+    offset: Annotated[int, typer.Option(help="Hits to skip.")] = 0,
+):
+    """What correlates with an object, or which objects carry a value, as a user sees it."""
+    from liaison.intel import correlation
+    from liaison.stix.validate import IDENTIFIER_RE
+
+    settings = _settings()
+    with _engine(settings).begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        page = {"limit": limit, "offset": offset, "cap": settings.correlation_cap}
+        if IDENTIFIER_RE.match(target) and type_ is None:
+            found = correlation.correlations(conn, principal, target, **page)
+        else:
+            found = correlation.carrying(conn, principal, target, type_, **page)
+    values = Table("kind", "value", "objects", "warning lists", title="Values")
+    for v in found.values:
+        values.add_row(v.kind, v.value, f"common: {v.count}" if v.common else str(v.count), "; ".join(v.warning_lists))
+    out.print(values)
+    first = found.offset + 1 if found.hits else 0
+    hits = Table(title=f"Correlations {first}-{found.offset + len(found.hits)} of {found.total}")
+    hits.add_column("object", no_wrap=True)
+    hits.add_column("shared value, held by, since")
+    for h in found.hits:
+        matched = h.value if h.matched == h.value else f"{h.value} in {h.matched}"
+        marks = "".join(f"\non: {name}" for name in h.warning_lists if h.matched != h.value)
+        hits.add_row(
+            f"{h.id}\n{h.type}: {h.name or ''}",
+            f"{matched} ({h.how}){marks}\n{h.owner or h.held_by}\n{h.shared_at}",
+        )
+    out.print(hits)
+
+
+@app.command()
+@clear_errors
 def ingest(
     file: Annotated[
         Path,

@@ -27,3 +27,6 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     #: Optional named-entity recogniser for report extraction, "package.module:callable"; off when empty.
     ner_plugin: str = ""
+    #: A value more objects than this carry (of those a reader may see) is shown as common, with
+    #: its count, instead of listing every correlation.
+    correlation_cap: int = 100

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import orjson
 import pytest
-from stixdata import actor, bundle
+from stixdata import actor, bundle, sdo
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -142,3 +143,27 @@ def test_share_and_unshare(cli, tmp_path):
     assert not seen_by_omar()
     refused = cli("share", obj["id"], "--as", "omar", "--audience", "group:borders", ok=False)
     assert refused.returncode == 1 and "no such object" in refused.stderr
+
+
+def test_correlate(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("org", "add", "National CERT")
+    cli("group", "add", "borders", "--member", "Border Police", "--member", "National CERT")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+    watch = sdo(
+        "indicator", pattern="[ipv4-addr:value = '8.8.8.8']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"
+    )
+    seen = {"type": "ipv4-addr", "spec_version": "2.1", "id": f"ipv4-addr--{uuid.uuid4()}", "value": "8.8.8.8"}
+    for user, obj in (("nina", watch), ("omar", seen)):
+        source = tmp_path / f"{user}.json"
+        source.write_bytes(orjson.dumps(bundle(obj)))
+        cli("import", str(source), "--as", user, "--audience", "group:borders")
+
+    by_id = cli("correlate", watch["id"], "--as", "nina").stdout
+    assert seen["id"] in by_id and "National CERT" in by_id and "DNS" in by_id
+    by_value = cli("correlate", "8.8.8.8", "--as", "omar", "--type", "ipv4").stdout
+    assert watch["id"] in by_value and seen["id"] in by_value and "of 2" in by_value
+    missing = cli("correlate", f"indicator--{uuid.uuid4()}", "--as", "nina", ok=False)
+    assert missing.returncode == 1 and "no object" in missing.stderr

@@ -218,6 +218,20 @@ edge = Table(
 )
 
 
+#: Correlation postings: each correlatable value a version carries (stix.values.postings), one row
+#: per (version, kind, normalised key). Postings, never pairs: space grows with the data, and every
+#: read joins them with the access predicate, so what correlates is judged over the reader's view.
+posting = Table(
+    "posting",
+    metadata,
+    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Index("ix_posting_kind_key", "kind", "key"),
+    # On SQLite the rows live in the primary key's B-tree: one tree less to write per posting.
+    sqlite_with_rowid=False,
+)
+
 #: Partner instances this one federates with over TAXII 2.1, with their pinned signing keys.
 partner = Table(
     "partner",

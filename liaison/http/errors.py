@@ -72,7 +72,8 @@ def install(app: FastAPI, *, page: PageRenderer, login_redirect: LoginRedirect) 
         else:
             response = error_response(status, code, message, request, **details)
         if isinstance(exc, HTTPException) and exc.headers:  # e.g. the Allow header of a 405
-            response.headers.update(exc.headers)
+            for name, value in exc.headers.items():  # ours first: one WWW-Authenticate for both schemes
+                response.headers.setdefault(name, value)
         return response
 
     # Starlette logs an unexpected exception and re-raises it after this answer is sent.

@@ -15,6 +15,7 @@ from liaison.stix import tlp
 from liaison.stix.canonical import canonical
 from liaison.stix.timestamps import normalize_timestamp
 from liaison.stix.validate import StixValidationError, validate_object
+from liaison.stix.values import postings
 from liaison.store import search, tenancy
 from liaison.store.ingest import PreparedVersion, WriteResult, write_batch
 
@@ -92,6 +93,7 @@ def prepare(obj: object, index: int) -> PreparedVersion:
         refs=refs,
         relationship_type=obj["relationship_type"] if obj["type"] == "relationship" else None,
         document=search.document(obj),
+        postings=tuple(dict.fromkeys((p.kind, p.key) for p in postings(obj))),
     )
 
 

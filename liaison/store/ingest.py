@@ -24,7 +24,7 @@ from liaison import clock
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import edge, holding, object_label, object_version
+from liaison.db.tables import edge, holding, object_label, object_version, posting
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
 from liaison.stix.validate import ENDPOINTS
@@ -78,6 +78,8 @@ class PreparedVersion:
     digest: str = ""
     #: (names, body) for the text index (store.search.document).
     document: tuple[str, str] = ("", "")
+    #: The correlation postings, (kind, key) each once (stix.values.postings).
+    postings: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         self.digest = self.digest or digest_of(self.raw)
@@ -344,6 +346,12 @@ def write_batch(
                 for key, v in fresh.items()
                 for prop, target in v.refs
             ),
+        )
+        insert_rows(
+            conn,
+            posting,
+            ("version_pk", "kind", "key"),
+            ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
         )
 
     now = clock.now()

@@ -24,6 +24,7 @@ from liaison.federation import partners
 from liaison.ingest.bundles import import_objects
 from liaison.intel import drafts
 from liaison.intel.objects import export_bundle, make_filters
+from liaison.stix.values import postings
 from liaison.store.provenance import instance_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,6 +135,15 @@ def test_a_previous_database_upgrades_with_everything_intact(previous, empty_url
             view = drafts.get_draft(conn, principal, draft_id)
             assert view.review["entities"] and all("conflicts" in e for e in view.review["entities"])
             assert drafts.preview_bundle(conn, principal, draft_id)["objects"]
+    # The correlation postings of every stored version are backfilled, as an import writes them.
+    with engine.connect() as conn:
+        stored = set(conn.execute(text("SELECT version_pk, kind, key FROM posting")).all())
+        expected = {
+            (pk, p.kind, p.key)
+            for pk, raw in conn.execute(text("SELECT pk, raw FROM object_version")).all()
+            for p in postings(orjson.loads(raw))
+        }
+    assert stored == expected and stored
     engine.dispose()
 
 

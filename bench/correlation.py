@@ -1,0 +1,285 @@
+"""Correlation speed and size: lookups over postings joined with the access predicate, the postings'
+size against the objects', and import speed with postings against without. Printed, never asserted.
+
+Data: generated observables (ipv4-addr, domain-name, email-addr, file with a SHA-256, and indicators
+whose patterns name an address, a /24 or a domain) spread over --orgs organisations, each importing
+its share in chunks shared with its own organisation, one of its sharing groups, or the instance.
+Values are drawn so that they repeat across objects and organisations (a pool of 0.6 × the objects),
+and --common-values values (public resolvers, top domains) are carried by --common-share of all
+objects: more than the cap, so they are reported as common.
+
+Measured, on SQLite and on PostgreSQL (a scratch database, dropped afterwards):
+  import     the same objects imported twice into fresh databases with `import_objects`, once as
+             Liaison does (postings written) and once with the posting step stubbed out by this
+             bench (`liaison.ingest.bundles.postings` returning none): the ratio of their speeds;
+  size       the posting table (with its index) against object_version (with its indexes):
+             pg_total_relation_size on PostgreSQL, dbstat on SQLite;
+  lookups    p50/p99 of `intel.correlation.correlations` for random objects a user sees, and of
+             `intel.correlation.carrying` for random values (some common), each in a transaction of
+             its own, as a request runs it.
+
+Targets (issue 12): p99 < 5 ms per lookup; postings ≤ 0.5 × the objects' size; import with postings
+≥ 0.8 × the speed without.
+
+    python bench/correlation.py [--observables 200000] [--orgs 5] [--lookups 400] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import text
+
+from liaison import accounts
+from liaison.db.engine import make_engine, migrate
+from liaison.ingest import bundles
+from liaison.intel import correlation
+
+PG_ADMIN = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+T0 = "2025-01-01T00:00:00.000Z"
+COMMON = ["8.8.8.8", "1.1.1.1", "9.9.9.9", "google.com", "microsoft.com", "amazon.com", "8.8.4.4", "apple.com"]
+CHUNK = 5000
+
+
+def _sco(kind: str, value: str) -> dict:
+    return {"type": kind, "spec_version": "2.1", "id": f"{kind}--{uuid.uuid4()}", "value": value}
+
+
+def _indicator(pattern: str) -> dict:
+    return {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": f"indicator--{uuid.uuid4()}",
+        "created": T0,
+        "modified": T0,
+        "pattern": pattern,
+        "pattern_type": "stix",
+        "valid_from": T0,
+    }
+
+
+def _value(rng: random.Random, n: int) -> tuple[str, str]:
+    """A (kind, value) drawn from a pool of about `n` values of each kind."""
+    i = rng.randrange(n)
+    kind = rng.choices(["ipv4-addr", "domain-name", "email-addr", "file"], [50, 25, 15, 10])[0]
+    if kind == "ipv4-addr":
+        return kind, f"{11 + i % 200}.{(i >> 8) % 256}.{(i >> 3) % 256}.{i % 251 + 1}"
+    if kind == "domain-name":
+        return kind, f"host{i}.example{i % 97}.net"
+    if kind == "email-addr":
+        return kind, f"user{i}@mail{i % 53}.example"
+    return kind, f"{i:064x}"
+
+
+def generate(count: int, orgs: int, common_share: float, common_values: int, seed: int = 7) -> list[list[dict]]:
+    """Each organisation's objects, as lists."""
+    rng = random.Random(seed)
+    pool = max(1, int(count * 0.6))
+    common = COMMON[:common_values]
+    per_org: list[list[dict]] = [[] for _ in range(orgs)]
+    for _ in range(count):
+        org = rng.randrange(orgs)
+        if rng.random() < common_share:
+            value = rng.choice(common)
+            kind = "domain-name" if value[0].isalpha() else "ipv4-addr"
+        else:
+            kind, value = _value(rng, pool)
+        if rng.random() < 0.05 and kind in ("ipv4-addr", "domain-name"):
+            if kind == "ipv4-addr" and rng.random() < 0.3:
+                value = value.rsplit(".", 1)[0] + ".0/24"
+            obj = _indicator(f"[{kind}:value = '{value}']")
+        elif kind == "file":
+            obj = {"type": "file", "spec_version": "2.1", "id": f"file--{uuid.uuid4()}", "hashes": {"SHA-256": value}}
+        else:
+            obj = _sco(kind, value)
+        per_org[org].append(obj)
+    return per_org
+
+
+def _setup(url: str, orgs: int) -> tuple:
+    engine = make_engine(url)
+    migrate(engine)
+    names = [f"Org {i}" for i in range(orgs)]
+    with engine.begin() as conn:
+        for name in names:
+            accounts.create_org(conn, name)
+            accounts.create_user(conn, f"user{names.index(name)}", name, "analyst")
+        # Overlapping groups of neighbours: each organisation is in two.
+        for i in range(orgs):
+            accounts.create_group(conn, f"g{i}", [names[i], names[(i + 1) % orgs]])
+    return engine, names
+
+
+def load(engine, per_org: list[list[dict]], seed: int = 11) -> float:
+    """Import every organisation's objects in chunks, each shared with one audience; seconds."""
+    rng = random.Random(seed)
+    orgs = len(per_org)
+    started = time.perf_counter()
+    for i, objects in enumerate(per_org):
+        with engine.begin() as conn:
+            principal = accounts.principal_for_user(conn, f"user{i}")
+        for start in range(0, len(objects), CHUNK):
+            audience = rng.choice(["org", f"group:g{i}", f"group:g{(i - 1) % orgs}", "instance"])
+            with engine.begin() as conn:
+                bundles.import_objects(conn, principal, objects[start : start + CHUNK], audience=audience)
+    return time.perf_counter() - started
+
+
+def sizes(engine) -> tuple[int, int]:
+    """(postings, objects) in bytes, tables with their indexes."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            size = "SELECT pg_total_relation_size(:t)"
+            return (
+                conn.execute(text(size), {"t": "posting"}).scalar_one(),
+                conn.execute(text(size), {"t": "object_version"}).scalar_one(),
+            )
+        query = text(
+            "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :t "
+            "OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"
+        )
+        return (
+            conn.execute(query, {"t": "posting"}).scalar_one(),
+            conn.execute(query, {"t": "object_version"}).scalar_one(),
+        )
+
+
+def _percentiles(seconds: list[float]) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    return f"p50 {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms  (n={len(ms)})"
+
+
+def lookups(engine, per_org: list[list[dict]], count: int, cap: int, seed: int = 13) -> dict[str, list[float]]:
+    rng = random.Random(seed)
+    principals = []
+    for i in range(len(per_org)):
+        with engine.begin() as conn:
+            principals.append(accounts.principal_for_user(conn, f"user{i}"))
+    timings: dict[str, list[float]] = {"object": [], "value": [], "common value": []}
+    with engine.begin() as conn:  # warm up: the warning lists load and each query shape compiles once
+        for value in ("8.8.8.8", "google.com", "user@mail.example", "0" * 64):
+            correlation.carrying(conn, principals[0], value, cap=cap)
+        correlation.correlations(conn, principals[0], per_org[0][0]["id"], cap=cap)
+    for _ in range(count):
+        i = rng.randrange(len(per_org))
+        obj = rng.choice(per_org[i])  # its own: always in its view
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            correlation.correlations(conn, principals[i], obj["id"], limit=100, cap=cap)
+        timings["object"].append(time.perf_counter() - started)
+
+        other = rng.choice(per_org[rng.randrange(len(per_org))])
+        value = other.get("value") or next(iter(other.get("hashes", {}).values()), None)
+        if value is None:
+            value = other["pattern"].split("'")[1]
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            correlation.carrying(conn, principals[i], value, limit=100, cap=cap)
+        timings["value"].append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            correlation.carrying(conn, principals[i], rng.choice(COMMON), limit=100, cap=cap)
+        timings["common value"].append(time.perf_counter() - started)
+    return timings
+
+
+class _PostingsOff:
+    """The import without its posting step: what the bench compares against."""
+
+    def __enter__(self):
+        self.saved = bundles.postings
+        bundles.postings = lambda obj: []
+
+    def __exit__(self, *exc):
+        bundles.postings = self.saved
+
+
+def _scratch(kind: str, workdir: Path, tag: str):
+    """(url, drop) of a fresh database."""
+    if kind == "sqlite":
+        path = workdir / f"{tag}.db"
+        return f"sqlite:///{path}", lambda: None
+    admin = make_engine(PG_ADMIN)
+    name = f"liaison_bench_corr_{tag}_{uuid.uuid4().hex[:6]}"
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin.url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def run(kind: str, per_org: list[list[dict]], args, workdir: Path) -> None:
+    total = sum(len(objects) for objects in per_org)
+    print(f"\n== {kind}: {total:,} objects, {len(per_org)} organisations")
+    url_off, drop_off = _scratch(kind, workdir, "off")
+    url_on, drop_on = _scratch(kind, workdir, "on")
+    try:
+        engine_off, _ = _setup(url_off, len(per_org))
+        with _PostingsOff():
+            off = load(engine_off, per_org)
+        engine_off.dispose()
+        drop_off()
+        engine, _ = _setup(url_on, len(per_org))
+        on = load(engine, per_org)
+        print(
+            f"import   without postings {total / off:9,.0f} objects/s   with {total / on:9,.0f} objects/s   "
+            f"ratio {off / on:.2f}  (target ≥ 0.8)"
+        )
+        if kind == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        else:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT count(*) FROM posting")).scalar_one()
+        postings_size, objects_size = sizes(engine)
+        print(
+            f"size     postings {postings_size / 2**20:8.1f} MiB ({rows:,} rows)   objects "
+            f"{objects_size / 2**20:8.1f} MiB   ratio {postings_size / objects_size:.2f}  (target ≤ 0.5)"
+        )
+        for name, seconds in lookups(engine, per_org, args.lookups, args.cap).items():
+            print(f"lookup   {name:13s} {_percentiles(seconds)}  (target p99 < 5 ms)")
+        engine.dispose()
+    finally:
+        drop_on()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--observables", type=int, default=200_000)
+    parser.add_argument("--orgs", type=int, default=5)
+    parser.add_argument("--common-share", type=float, default=0.01)
+    parser.add_argument("--common-values", type=int, default=len(COMMON))
+    parser.add_argument("--lookups", type=int, default=400)
+    parser.add_argument("--cap", type=int, default=correlation.DEFAULT_CAP)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    per_org = generate(args.observables, args.orgs, args.common_share, args.common_values)
+    # The generated objects stay in memory for the whole run; frozen, full collections do not walk
+    # them in the middle of a timed lookup (a server holds no such heap).
+    gc.freeze()
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-corr-") as workdir:
+        if not args.no_sqlite:
+            run("sqlite", per_org, args, Path(workdir))
+        if not args.no_postgres:
+            run("postgresql", per_org, args, Path(workdir))
+
+
+if __name__ == "__main__":
+    main()

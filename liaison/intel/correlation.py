@@ -1,0 +1,211 @@
+"""Correlation: which other objects the caller may see share a value with an object, or carry a
+typed value. Everything is computed over the caller's view (store.postings joins the predicate):
+hits, totals and "common" (a value more than `cap` visible objects carry is reported as common,
+with its count, instead of listed). Each hit says why it correlates: the value, the value it
+matched (a containing network, say), how the hit's value was normalised, and the warning lists
+either is on. An object the caller may not see is answered exactly as one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import orjson
+from sqlalchemy import Connection
+
+from liaison.access.principal import Action, Principal
+from liaison.errors import InvalidInput, NotFound
+from liaison.intel.warninglists import lists_of
+from liaison.stix import values
+from liaison.stix.validate import IDENTIFIER_RE
+from liaison.store import postings as store
+from liaison.store import reads
+
+MAX_PAGE = 1000
+#: The normalisation of a value that needed none.
+AS_WRITTEN = "as written"
+#: Default for a value counted common (Settings.correlation_cap passes the instance's own).
+DEFAULT_CAP = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One correlatable value, with how many objects the caller may see carry it (besides the
+    object asked about); `common` when more than the cap do, and then its hits are not listed."""
+
+    kind: str
+    value: str
+    how: str
+    warning_lists: tuple[str, ...]
+    count: int
+    common: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    type: str
+    name: str | None
+    kind: str
+    #: The value asked about (or the object's), as shown.
+    value: str
+    #: The hit's own value it matched by: the same, or a network containing it (or contained).
+    matched: str
+    #: How the hit's value was normalised to match.
+    how: str
+    warning_lists: tuple[str, ...]
+    owner: str | None
+    held_by: str
+    shared_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correlations:
+    values: list[Value]
+    total: int
+    limit: int
+    offset: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
+    if offset < 0:
+        raise InvalidInput("'offset' must not be negative", parameter="offset")
+
+
+def _lookup(p: values.Posting) -> store.Lookup:
+    return store.Lookup(tuple(values.lookup_keys(p)), tuple(values.ranges(p)))
+
+
+def _how(raw: str, kind: str, key: str) -> str:
+    """The normalisation of (kind, key) as the hit's content gives it."""
+    for p in values.postings(orjson.loads(raw)):
+        if p.kind == kind and p.key == key:
+            return p.how or AS_WRITTEN
+    return AS_WRITTEN
+
+
+def _correlate(
+    conn: Connection,
+    principal: Principal,
+    asked: list[values.Posting],
+    exclude_id: str | None,
+    *,
+    limit: int,
+    offset: int,
+    cap: int,
+) -> Correlations:
+    found: list[Value] = []
+    listed: list[tuple[values.Posting, store.Carrier]] = []
+    for p in sorted({(p.kind, p.key): p for p in asked}.values(), key=lambda p: (p.kind, p.key)):
+        lookup = _lookup(p)
+        carriers, count = store.carriers(conn, principal, lookup, exclude_id=exclude_id, limit=cap + 1)
+        common = count > cap
+        found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, lists_of(p.shown), count, common))
+        if not common:
+            listed += [(p, c) for c in carriers]
+    page = listed[offset : offset + limit]
+    sources = store.hit_sources(conn, principal, [c.pk for _p, c in page])
+    hits = []
+    for p, c in page:
+        source = sources.get(c.pk)
+        if source is None:  # withdrawn between the two reads (PostgreSQL reads each statement afresh)
+            continue
+        matched = values.display(c.kind, c.key)
+        hits.append(
+            Hit(
+                c.stix_id,
+                c.type,
+                c.name,
+                c.kind,
+                p.shown,
+                matched,
+                _how(source.raw, c.kind, c.key),
+                lists_of(matched),
+                source.owner,
+                source.holder,
+                source.shared_at,
+            )
+        )
+    return Correlations(found, len(listed), limit, offset, hits)
+
+
+def correlations(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    cap: int = DEFAULT_CAP,
+) -> Correlations:
+    """The other objects the caller may see that share a value with its current view of `stix_id`."""
+    principal.require(Action.READ)
+    _page(limit, offset)
+    if not IDENTIFIER_RE.match(stix_id):
+        raise InvalidInput(f"'{stix_id}' is not a STIX identifier (type--uuid)", parameter="id")
+    row = reads.current_versions(conn, principal, [stix_id]).get(stix_id)
+    if row is None:
+        raise NotFound(f"no object {stix_id}")
+    asked = values.postings(orjson.loads(row.raw))
+    return _correlate(conn, principal, asked, stix_id, limit=limit, offset=offset, cap=cap)
+
+
+def carrying(
+    conn: Connection,
+    principal: Principal,
+    value: str,
+    type_: str | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    cap: int = DEFAULT_CAP,
+) -> Correlations:
+    """The objects the caller may see that carry `value` (read as `type_` when given, else as
+    whatever it can be)."""
+    principal.require(Action.READ)
+    _page(limit, offset)
+    asked = values.normalise(value, type_)
+    if not asked:
+        raise InvalidInput(f"'{value}' is not a value that correlates", parameter="value")
+    return _correlate(conn, principal, asked, None, limit=limit, offset=offset, cap=cap)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One object a report refers to, with what correlates with it."""
+
+    id: str
+    type: str
+    name: str | None
+    found: Correlations
+
+
+#: The most referred objects a report's correlation view reads.
+MAX_REPORT_OBJECTS = 200
+
+
+def of_report(
+    conn: Connection, principal: Principal, report_id: str, *, per_object: int = 20, cap: int = DEFAULT_CAP
+) -> list[Member]:
+    """What correlates with each object a report refers to that carries a value, as the caller sees
+    them; the report is answered as missing when the caller may not see it."""
+    principal.require(Action.READ)
+    row = reads.current_versions(conn, principal, [report_id]).get(report_id)
+    if row is None or row.type != "report":
+        raise NotFound(f"no object {report_id}")
+    refs = list(dict.fromkeys(orjson.loads(row.raw).get("object_refs") or []))[:MAX_REPORT_OBJECTS]
+    seen = reads.current_versions(conn, principal, refs)
+    members = []
+    for ref in refs:
+        if ref not in seen:
+            continue
+        asked = values.postings(orjson.loads(seen[ref].raw))
+        if asked:
+            found = _correlate(conn, principal, asked, ref, limit=per_object, offset=0, cap=cap)
+            members.append(Member(ref, seen[ref].type, seen[ref].name, found))
+    return members
