@@ -16,13 +16,19 @@ from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel.warninglists import lists_of
 from liaison.stix import values
-from liaison.stix.validate import IDENTIFIER_RE
+from liaison.stix.validate import ENDPOINTS, IDENTIFIER_RE
+from liaison.store import entities, reads
 from liaison.store import postings as store
-from liaison.store import reads
 
 MAX_PAGE = 1000
 #: The normalisation of a value that needed none.
 AS_WRITTEN = "as written"
+#: The kind of a correlation by resolved identity rather than by value.
+ENTITY = "entity"
+#: How an entity correlation came about.
+MERGED = "same entity (duplicate-of)"
+#: The most objects one resolved identity is followed to.
+MAX_SAME = 200
 #: Default for a value counted common (Settings.correlation_cap passes the instance's own).
 DEFAULT_CAP = 100
 
@@ -89,6 +95,29 @@ def _how(raw: str, kind: str, key: str) -> str:
     return AS_WRITTEN
 
 
+def same_entity(conn: Connection, principal: Principal, stix_id: str) -> list[str]:
+    """The other objects the caller sees resolved to the same entity as `stix_id`: joined to it by
+    `duplicate-of` merges either way, transitively, through merges and ends the caller sees."""
+    seen, frontier = {stix_id}, {stix_id}
+    while frontier and len(seen) <= MAX_SAME:
+        links = [orjson.loads(raw) for _id, raw in entities.duplicate_links(conn, principal, frontier)]
+        ends = reads.current_versions(conn, principal, {r[k] for r in links for k in ENDPOINTS})
+        joined = {r[k] for r in links if all(r[e] in ends for e in ENDPOINTS) for k in ENDPOINTS}
+        frontier = joined - seen
+        seen |= frontier
+    return sorted(seen - {stix_id})[:MAX_SAME]
+
+
+def _same_entity_carriers(conn: Connection, principal: Principal, stix_id: str, name: str | None):
+    """The objects resolved to the same entity, as (posting, carrier) pairs of the ENTITY kind."""
+    found = reads.current_versions(conn, principal, same_entity(conn, principal, stix_id))
+    own = values.Posting(ENTITY, stix_id, name or stix_id, MERGED)
+    return own, [
+        (own, store.Carrier(row.pk, row.stix_id, row.type, row.name, ENTITY, row.stix_id))
+        for row in sorted(found.values(), key=lambda r: r.stix_id)
+    ]
+
+
 def _correlate(
     conn: Connection,
     principal: Principal,
@@ -98,9 +127,13 @@ def _correlate(
     limit: int,
     offset: int,
     cap: int,
+    same: tuple[values.Posting, list] | None = None,
 ) -> Correlations:
     found: list[Value] = []
     listed: list[tuple[values.Posting, store.Carrier]] = []
+    if same and same[1]:  # the same entity first: a merge is an analyst's judgement, not a shared value
+        found.append(Value(ENTITY, same[0].shown, MERGED, (), len(same[1]), False))
+        listed += same[1]
     for p in sorted({(p.kind, p.key): p for p in asked}.values(), key=lambda p: (p.kind, p.key)):
         lookup = _lookup(p)
         carriers, count = store.carriers(conn, principal, lookup, exclude_id=exclude_id, limit=cap + 1)
@@ -115,7 +148,8 @@ def _correlate(
         source = sources.get(c.pk)
         if source is None:  # withdrawn between the two reads (PostgreSQL reads each statement afresh)
             continue
-        matched = values.display(c.kind, c.key)
+        entity = c.kind == ENTITY
+        matched = (c.name or c.stix_id) if entity else values.display(c.kind, c.key)
         hits.append(
             Hit(
                 c.stix_id,
@@ -124,8 +158,8 @@ def _correlate(
                 c.kind,
                 p.shown,
                 matched,
-                _how(source.raw, c.kind, c.key),
-                lists_of(matched),
+                MERGED if entity else _how(source.raw, c.kind, c.key),
+                () if entity else lists_of(matched),
                 source.owner,
                 source.holder,
                 source.shared_at,
@@ -143,7 +177,8 @@ def correlations(
     offset: int = 0,
     cap: int = DEFAULT_CAP,
 ) -> Correlations:
-    """The other objects the caller may see that share a value with its current view of `stix_id`."""
+    """The other objects the caller may see that are the same entity as its current view of
+    `stix_id` (merged with it), or share a value with it."""
     principal.require(Action.READ)
     _page(limit, offset)
     if not IDENTIFIER_RE.match(stix_id):
@@ -152,7 +187,8 @@ def correlations(
     if row is None:
         raise NotFound(f"no object {stix_id}")
     asked = values.postings(orjson.loads(row.raw))
-    return _correlate(conn, principal, asked, stix_id, limit=limit, offset=offset, cap=cap)
+    same = _same_entity_carriers(conn, principal, stix_id, row.name)
+    return _correlate(conn, principal, asked, stix_id, limit=limit, offset=offset, cap=cap, same=same)
 
 
 def carrying(

@@ -180,3 +180,20 @@ def test_pages(tenants):
     pages = [correlations(tenants, "alice", mine["id"], limit=2, offset=offset) for offset in (0, 2, 4)]
     assert [p.total for p in pages] == [5, 5, 5] and [len(p.hits) for p in pages] == [2, 2, 1]
     assert set().union(*(hit_ids(p) for p in pages)) == {t["id"] for t in theirs}
+
+
+def test_entities_correlate_by_resolved_identity_as_far_as_the_merge_is_seen(tenants):
+    """A merge (duplicate-of) makes two entities one: each correlates with the other, transitively,
+    for whoever sees the merge and both ends; a merge kept in Alpha tells Bravo nothing."""
+    from liaison.intel import merges
+
+    first, second, third = (sdo("intrusion-set", name=n) for n in ("Zarafshon Couriers", "Zarafshan Couriers", "ZC"))
+    put(tenants, "alice", first, second, third, audience="group:ab")
+    committed(tenants.engine, merges.merge, tenants.principal("alice"), second["id"], first["id"], audience="org")
+    committed(tenants.engine, merges.merge, tenants.principal("alice"), third["id"], first["id"], audience="org")
+    found = correlations(tenants, "alice", second["id"])  # the third through the first
+    assert hit_ids(found) == {first["id"], third["id"]}
+    assert {h.kind for h in found.hits} == {"entity"} and found.values[0].count == 2
+    assert hit_ids(correlations(tenants, "bob", first["id"])) == set()  # Bravo sees both ends, not the merges
+    with pytest.raises(NotFound):
+        correlations(tenants, "carol", first["id"])

@@ -61,3 +61,17 @@ def test_a_report_shows_what_correlates_with_what_it_refers_to(tenants, web):
     assert view.status_code == 200 and f'href="/objects/{theirs["id"]}"' in view.text
     assert hidden["id"] not in view.text and "1 other object" in view.text
     assert web("carol").get(f"/reports/{report['id']}/correlations").status_code == 404
+
+
+def test_the_panel_names_the_same_entity(tenants, web):
+    from stixdata import sdo
+
+    from liaison.intel import merges
+
+    first, second = sdo("intrusion-set", name="Zarafshon Couriers"), sdo("intrusion-set", name="Zarafshan Couriers")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [first, second], audience="org")
+    committed(tenants.engine, merges.merge, tenants.principal("alice"), second["id"], first["id"], audience="org")
+    panel = web("alice").get(f"/objects/{first['id']}/correlations")
+    assert (
+        panel.status_code == 200 and "the same entity" in panel.text and f'href="/objects/{second["id"]}"' in panel.text
+    )
