@@ -1,4 +1,5 @@
-"""Correlation: the objects you may see that share a value with an object, or carry a value."""
+"""Correlation: the objects you may see that are the same entity as an object or share a value with
+it, or that carry a value."""
 
 from __future__ import annotations
 
@@ -26,10 +27,11 @@ class CorrelatedValue(BaseModel):
 
 
 class Hit(BaseModel):
-    """An object you may see that carries the value: `matched` is its own value (the same, or a
-    network containing it), `how` the normalisation that made them equal, `owner` the organisation
-    that owns its id (none for observables no local organisation created), `held_by` and
-    `shared_at` its first holding you may see."""
+    """An object you may see that carries the value (or, of `kind` "entity", that a merge you may
+    see makes the same entity): `matched` is its own value (the same, or a network containing it),
+    `how` the normalisation that made them equal, `owner` the organisation that owns its id (none
+    for observables no local organisation created), `held_by` and `shared_at` its first holding you
+    may see."""
 
     id: str
     type: str
@@ -59,7 +61,7 @@ Offset = Annotated[int, Query(ge=0)]
 @router.get(
     "/objects/{stix_id}/correlations",
     response_model=CorrelationPage,
-    summary="Other objects you may see that share a value with an object",
+    summary="Other objects you may see that are the same entity as an object or share a value with it",
 )
 def object_correlations(
     stix_id: str, principal: Caller, conn: Conn, settings: SettingsDep, limit: Limit = 100, offset: Offset = 0
