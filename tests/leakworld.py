@@ -918,6 +918,9 @@ def _draft(
         refs = set(visible)
         if address:
             refs.add(observable_id("email-addr", address, {}))
+            # Publishing shares the publisher's own copy of an observable the report names with
+            # the report's audience, as that copy's TLP allows (intel/drafts.py, publish).
+            model.share(org, observable_id("email-addr", address, {}), key, all_versions=False)
         report = Content(f"report {view['report_id']}", new_ids - {view["id"]}, set(typed), refs, tlp=level)
         model.hold(report, org, key)
     else:  # the planned report's ids stay its drafter's

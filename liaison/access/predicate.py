@@ -45,11 +45,13 @@ def visible(principal: Principal, version_pk: ColumnElement, *, history: bool = 
     return exists(select(1).where(holding.c.version_pk == version_pk, seen))
 
 
-def visible_to_org_holding(principal: Principal, version_pk: ColumnElement, org_id: int) -> ColumnElement[bool]:
-    """True for versions held by organisation `org_id` through a holding `principal` may see."""
-    return exists(
-        select(1).where(holding.c.version_pk == version_pk, holding.c.org_id == org_id, holding_visible(principal))
-    )
+def visible_to_org_holding(
+    principal: Principal, version_pk: ColumnElement, org_id: int | ColumnElement
+) -> ColumnElement[bool]:
+    """True for versions held by organisation `org_id` (a value or a column) through a holding
+    `principal` may see. Its own alias of holding, so a query over holdings keeps its own."""
+    h = holding.alias("h_org")
+    return exists(select(1).where(h.c.version_pk == version_pk, h.c.org_id == org_id, holding_visible(principal, h)))
 
 
 def own_live(principal: Principal, version_pk: ColumnElement) -> ColumnElement[bool]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select
 
-from liaison.access.predicate import current, holding_visible
+from liaison.access.predicate import current, holding_visible, visible_to_org_holding
 from liaison.access.principal import Principal
 from liaison.db.tables import holding, object_version, organization, posting
 
@@ -48,8 +48,10 @@ class Carrier:
 
 @dataclass(frozen=True, slots=True)
 class HitSource:
-    """Where a hit comes from, as the reader sees it: the content, its owner organisation (none
-    for ids no local organisation created), and its first holding the reader may see."""
+    """Where a hit comes from, as the reader sees it: the content, its owner organisation (none for
+    ids no local organisation created, and none unless the owner's own holding of this content is
+    one the reader may see: the owner of an id is not news to tell anyone who merely holds a
+    version under it), and its first holding the reader may see."""
 
     raw: str
     owner: str | None
@@ -85,7 +87,13 @@ def hit_sources(conn: Connection, principal: Principal, version_pks: Iterable[in
     may not see is absent)."""
     holder, owner = _HOLDER, _OWNER
     rows = conn.execute(
-        select(V.c.pk, V.c.raw, owner.c.name, holder.c.name, holding.c.added_at)
+        select(
+            V.c.pk,
+            V.c.raw,
+            case((visible_to_org_holding(principal, V.c.pk, V.c.owner_org_id), owner.c.name), else_=None),
+            holder.c.name,
+            holding.c.added_at,
+        )
         .select_from(
             V.join(holding, holding.c.version_pk == V.c.pk)
             .join(holder, holder.c.id == holding.c.org_id)

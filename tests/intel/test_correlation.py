@@ -197,3 +197,25 @@ def test_entities_correlate_by_resolved_identity_as_far_as_the_merge_is_seen(ten
     assert hit_ids(correlations(tenants, "bob", first["id"])) == set()  # Bravo sees both ends, not the merges
     with pytest.raises(NotFound):
         correlations(tenants, "carol", first["id"])
+
+
+def test_a_hit_names_its_owner_only_through_a_holding_the_caller_sees(tenants):
+    """Found by review: Bravo, holding its own version under the id of Alpha's hidden indicator,
+    was told the id's owner ('Alpha') by its own hit; an unknown id named no owner."""
+    import copy
+
+    secret = indicator("[ipv4-addr:value = '198.51.100.7']", created_by_ref=tenants.principal("alice").org_identity_id)
+    put(tenants, "alice", secret)
+    mine = {**copy.deepcopy(secret), "pattern": "[ipv4-addr:value = '192.0.2.200']"}
+    mine.pop("created_by_ref")
+    mine["modified"] = "2025-06-01T00:00:00.000Z"
+    unknown = {**mine, "id": f"indicator--{uuid.uuid4()}"}
+    probe = indicator("[ipv4-addr:value = '192.0.2.200']")
+    put(tenants, "bob", mine, unknown, probe)
+    found = correlations(tenants, "bob", probe["id"])
+    assert hit_ids(found) == {mine["id"], unknown["id"]}
+    assert {h.owner for h in found.hits} == {None} and {h.held_by for h in found.hits} == {"Bravo"}
+    # Where the owner's own holding is one the reader sees, it is named.
+    shared = indicator("[ipv4-addr:value = '192.0.2.201']", created_by_ref=tenants.principal("alice").org_identity_id)
+    put(tenants, "alice", shared, audience="group:ab")
+    assert {h.owner for h in carrying(tenants, "bob", "192.0.2.201").hits} == {"Alpha"}
