@@ -18,12 +18,12 @@ import base58
 import bech32
 import phonenumbers
 import pycountry
-from Crypto.Hash import keccak
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.places import find_places
+from liaison.stix.values.chains import BECH32M, eip55, monero_network
 
 _DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 _AT = r"(?:@|\[@\]|\(@\)|\{@\}|\[at\]|\(at\))"
@@ -74,13 +74,7 @@ _NUMBERED = re.compile(
     r"(?:version|ver\.?|v|release|build|section|§|article|chapter|paragraph|clause)\s*$", re.IGNORECASE
 )
 _HASH_TYPES = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
-_BECH32M = 0x2BC830A3
 _XMR_NETWORKS = {0x12, 0x2A}  # main-net standard addresses ('4...') and subaddresses ('8...')
-
-
-def _keccak256(data: bytes) -> bytes:
-    """Keccak-256 with the original padding, as Ethereum and Monero checksums use it (not SHA3-256)."""
-    return keccak.new(digest_bits=256, data=data).digest()
 
 
 def find_observables(text: str, regions: tuple[str, ...] = ()) -> list[Mention]:
@@ -244,7 +238,7 @@ def _wallets(text: str):
         if _base58check_version(match.group()) == 0x41:
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="USDT-TRC20")
     for match in _XMR.finditer(text):
-        if _monero_network(match.group()) in _XMR_NETWORKS:
+        if monero_network(match.group()) in _XMR_NETWORKS:
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="XMR")
 
 
@@ -265,38 +259,16 @@ def _valid_segwit(address: str) -> bool:
     data = [bech32.CHARSET.find(ch) for ch in address[3:]]
     if -1 in data or len(data) < 7:
         return False
-    if bech32.bech32_polymod(bech32.bech32_hrp_expand("bc") + data) != _BECH32M:
+    if bech32.bech32_polymod(bech32.bech32_hrp_expand("bc") + data) != BECH32M:
         return False
     program = bech32.convertbits(data[1:-6], 5, 8, False)
     return 1 <= data[0] <= 16 and program is not None and 2 <= len(program) <= 40
 
 
-def _monero_network(address: str) -> int | None:
-    """The network byte of a standard Monero address (block-wise Base58 with a Keccak checksum), or None."""
-    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-    sizes = {11: 8, 7: 5}
-    decoded = bytearray()
-    for i in range(0, len(address), 11):
-        block = address[i : i + 11]
-        number = 0
-        for ch in block:
-            number = number * 58 + alphabet.index(ch)
-        size = sizes.get(len(block))
-        if size is None or number >= 1 << (8 * size):
-            return None
-        decoded += number.to_bytes(size, "big")
-    if len(decoded) != 69 or _keccak256(bytes(decoded[:65]))[:4] != decoded[65:]:
-        return None
-    return decoded[0]
-
-
 def _valid_ethereum(address: str) -> bool:
     """An Ethereum address: all one case, or mixed case matching its EIP-55 checksum."""
     digits = address[2:]
-    if digits == digits.lower() or digits == digits.upper():
-        return True
-    digest = _keccak256(digits.lower().encode()).hex()
-    return all(ch.isupper() == (int(h, 16) >= 8) for ch, h in zip(digits, digest, strict=False) if ch.isalpha())
+    return digits in (digits.lower(), digits.upper()) or eip55(digits.lower()) == digits
 
 
 def _phone_numbers(text: str, regions: tuple[str, ...]):

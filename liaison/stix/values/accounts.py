@@ -12,7 +12,7 @@ import base58
 import phonenumbers
 from schwifty import IBAN
 
-from liaison.stix.values.chains import _BASE58, _BECH32, _ETH, _eip55, _valid_bech32, _valid_monero
+from liaison.stix.values.chains import _BASE58, _BECH32, _ETH, _valid_bech32, eip55, monero_network
 from liaison.stix.values.posting import Posting, _Invalid, _posting, _trimmed
 
 
@@ -71,7 +71,7 @@ def _wallet(value: object, how: list[str]) -> Posting:
 def _ethereum_key(text: str, how: list[str]) -> str:
     """Compared case-insensitively; a mixed-case address must carry a valid EIP-55 checksum."""
     digits = text[2:]
-    if digits not in (digits.lower(), digits.upper()) and _eip55(digits.lower()) != digits:
+    if digits not in (digits.lower(), digits.upper()) and eip55(digits.lower()) != digits:
         raise _Invalid("EIP-55 checksum does not match")
     key = "0x" + digits.lower()
     if key != text:
@@ -86,5 +86,5 @@ def _check_base58(text: str) -> None:
             base58.b58decode_check(text)
         except ValueError:
             raise _Invalid("Base58Check checksum does not match") from None
-    elif text[0] in "48" and len(text) == 95 and not _valid_monero(text):
+    elif text[0] in "48" and len(text) == 95 and monero_network(text) is None:
         raise _Invalid("Monero checksum does not match")

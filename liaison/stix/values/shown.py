@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import idna
 
-from liaison.stix.values.chains import _ETH, _eip55
+from liaison.stix.values.chains import _ETH, eip55
 
 
 def _to_unicode(key: str) -> str:
@@ -54,7 +54,7 @@ def _display_email(key: str) -> str:
 
 
 def _display_wallet(key: str) -> str:
-    return "0x" + _eip55(key[2:]) if _ETH.fullmatch(key) else key
+    return "0x" + eip55(key[2:]) if _ETH.fullmatch(key) else key
 
 
 _DISPLAY: dict[str, Callable[[str], str]] = {
