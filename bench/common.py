@@ -220,3 +220,26 @@ def free_port() -> int:
 
 def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:>9,.0f} objects/s" if seconds > 0 else "      n/a objects/s"
+
+
+#: The PostgreSQL server benches make scratch databases on (as the tests do).
+PG_ADMIN = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_database(prefix: str = "liaison_bench"):
+    """A fresh PostgreSQL database: (its URL, a function dropping it)."""
+    from sqlalchemy import text
+
+    from liaison.db.engine import make_engine
+
+    admin = make_engine(PG_ADMIN)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin.url.set(database=name).render_as_string(hide_password=False), drop

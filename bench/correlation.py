@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -38,12 +38,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import postgres_database
+
 from liaison import accounts
 from liaison.db.engine import make_engine, migrate
 from liaison.ingest import bundles
 from liaison.intel import correlation
 
-PG_ADMIN = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 T0 = "2025-01-01T00:00:00.000Z"
 COMMON = ["8.8.8.8", "1.1.1.1", "9.9.9.9", "google.com", "microsoft.com", "amazon.com", "8.8.4.4", "apple.com"]
 CHUNK = 5000
@@ -209,17 +211,7 @@ def _scratch(kind: str, workdir: Path, tag: str):
     if kind == "sqlite":
         path = workdir / f"{tag}.db"
         return f"sqlite:///{path}", lambda: None
-    admin = make_engine(PG_ADMIN)
-    name = f"liaison_bench_corr_{tag}_{uuid.uuid4().hex[:6]}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return admin.url.set(database=name).render_as_string(hide_password=False), drop
+    return postgres_database(f"liaison_bench_corr_{tag}")
 
 
 def run(kind: str, per_org: list[list[dict]], args, workdir: Path) -> None:

@@ -36,15 +36,13 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import attack_missing, rate, run_child, source_objects, write_bundle
+from common import attack_missing, postgres_database, rate, run_child, source_objects, write_bundle
 
-PG_ADMIN = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 USER, ORG = "bench", "Bench Agency"
 TARGET_RATIO, TARGET_PEAK_MB = 0.30, 500
@@ -135,25 +133,6 @@ def cli_import(url: str, path: Path, workdir: Path, expected: int, timeout: floa
         print(f"  WARNING: expected {expected} new versions, liaison import said: {run.stdout.strip()[-300:]}")
     reported = re.search(r"in ([\d.]+) s", run.stdout)
     return run, float(reported.group(1)) if reported else None
-
-
-def postgres_database():
-    """A fresh PostgreSQL database: (its URL, a function dropping it)."""
-    from sqlalchemy import text
-
-    from liaison.db.engine import make_engine
-
-    admin = make_engine(PG_ADMIN)
-    name = f"liaison_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return admin.url.set(database=name).render_as_string(hide_password=False), drop
 
 
 # --- the breakdown (in this process, instrumented from the outside) ------------------------------
