@@ -86,6 +86,22 @@ MatchVersion = Annotated[str | None, Query(alias="match[version]")]
 MatchSpec = Annotated[str | None, Query(alias="match[spec_version]")]
 
 
+def _filters(
+    added_after: AddedAfter = None,
+    limit: Limit = None,
+    next: Next = None,
+    ids: MatchId = None,
+    types: MatchType = None,
+    versions: MatchVersion = None,
+    spec_versions: MatchSpec = None,
+) -> colls.Query:
+    """The paging and match[...] parameters of a collection's objects and manifest."""
+    return _query(added_after, ids, types, versions, spec_versions, limit, next)
+
+
+Filters = Annotated[colls.Query, Depends(_filters)]
+
+
 async def envelope_upload(request: Request, api_root: str, principal: Caller, settings: SettingsDep):
     """The POSTed envelope, spooled within the upload limit once the API root, the media type and
     the caller's role are right: all three are checked before the body is read (the service checks
@@ -167,16 +183,9 @@ def get_objects(
     principal: Caller,
     conn: Conn,
     settings: SettingsDep,
-    added_after: AddedAfter = None,
-    limit: Limit = None,
-    next: Next = None,
-    ids: MatchId = None,
-    types: MatchType = None,
-    versions: MatchVersion = None,
-    spec_versions: MatchSpec = None,
+    query: Filters,
 ):
     _root(api_root)
-    query = _query(added_after, ids, types, versions, spec_versions, limit, next)
     page = colls.page(conn, principal, collection_id, query, origin=settings.instance_name)
     return taxii(_envelope(page), headers=_date_headers(page.entries))
 
@@ -266,16 +275,9 @@ def manifest(
     principal: Caller,
     conn: Conn,
     settings: SettingsDep,
-    added_after: AddedAfter = None,
-    limit: Limit = None,
-    next: Next = None,
-    ids: MatchId = None,
-    types: MatchType = None,
-    versions: MatchVersion = None,
-    spec_versions: MatchSpec = None,
+    query: Filters,
 ):
     _root(api_root)
-    query = _query(added_after, ids, types, versions, spec_versions, limit, next)
     page = colls.page(conn, principal, collection_id, query, origin=settings.instance_name)
     body = {
         "more": page.more,
