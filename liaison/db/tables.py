@@ -48,6 +48,9 @@ sharing_group = Table(
     Column("created_at", String(32), nullable=False),
     #: The organisation whose admins invite members; none for a group only the operator manages.
     Column("owner_org_id", Integer, ForeignKey("organization.id", ondelete="SET NULL")),
+    #: Set on the group this instance and a partner instance agreed for the pair: what a local
+    #: organisation approves for a request from that partner is shared through it.
+    Column("pair_partner_id", Integer, ForeignKey("partner.id", ondelete="SET NULL"), unique=True),
 )
 
 group_member = Table(
@@ -232,6 +235,121 @@ posting = Table(
     sqlite_with_rowid=False,
 )
 
+#: Who may learn, by a hit/no-hit query, that an organisation holds an object (never what it is):
+#: one row per (organisation, object, scope). `stix_id` '*' holds the organisation's default for
+#: objects with no row of their own. Scopes: 'none' (an explicit no), 'instance' (local
+#: organisations), 'partners' (partner instances), 'group' (members of `group_id`).
+discovery_rule = Table(
+    "discovery_rule",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("stix_id", String(300), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("group_id", Integer, ForeignKey("sharing_group.id", ondelete="CASCADE")),
+    Column("set_at", String(32), nullable=False),
+    CheckConstraint(
+        "(scope = 'group') = (group_id IS NOT NULL) AND scope IN ('none', 'instance', 'partners', 'group')",
+        name="known_scope",
+    ),
+    Index("ix_discovery_rule_org_stix", "org_id", "stix_id"),
+)
+
+#: A hit/no-hit query and its answer, kept for the asking user's history and for the rate limit.
+hit_query = Table(
+    "hit_query",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE")),
+    Column("at", String(32), nullable=False),
+    #: How many values the query asked about: what the rate limit counts.
+    Column("size", Integer, nullable=False),
+    #: The answer as the caller received it (JSON): its values, hits and references.
+    Column("answer", Text, nullable=False),
+    Index("ix_hit_query_org_at", "org_id", "at"),
+)
+
+#: The opaque reference of one hit: a random token, fresh for every hit, that names the holder and
+#: the value asked about (never an object); a request for information cites it.
+hit_ref = Table(
+    "hit_ref",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("query_id", Integer, ForeignKey("hit_query.id", ondelete="CASCADE"), nullable=False),
+    #: The local holder; None when the holder is on a partner instance (`partner_id`).
+    Column("holder_org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    Column("partner_id", Integer, ForeignKey("partner.id", ondelete="CASCADE")),
+    Column("holder_name", String(200), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+#: A request for information that follows a hit: the requester asks the holder for what matched,
+#: with a reason and a deadline; the holder approves (sharing through the normal rules) or declines.
+#: A request between instances has a row on each side (`partner_id`, `remote_id`).
+info_request = Table(
+    "info_request",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("requester_org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    #: The requesting organisation's name (on a partner instance, as that instance names it).
+    Column("requester_name", String(200), nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    #: The local holder; None on the requester's side of a request to a partner instance.
+    Column("holder_org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    Column("holder_name", String(200), nullable=False),
+    Column("partner_id", Integer, ForeignKey("partner.id", ondelete="CASCADE")),
+    Column("remote_id", String(36)),
+    Column("kind", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("deadline", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_at", String(32)),
+    Column("decided_by", String(100)),
+    Column("message", Text),
+    #: STIX ids shared by the approval.
+    Column("shared", Text),
+    CheckConstraint("status IN ('open', 'approved', 'declined')", name="known_status"),
+    Index("ix_info_request_holder", "holder_org_id", "status"),
+    Index("ix_info_request_requester", "requester_org_id", "status"),
+)
+
+#: Values, types or source organisations an organisation's correlations leave out (org_id None:
+#: the whole instance's, set by an operator).
+correlation_exclusion = Table(
+    "correlation_exclusion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    #: 'value' (kind and normalised key), 'type' (a STIX type or a value kind) or 'org' (a source).
+    Column("what", String(8), nullable=False),
+    Column("kind", Text),
+    Column("key", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    CheckConstraint("what IN ('value', 'type', 'org')", name="known_what"),
+    Index("ix_correlation_exclusion_org", "org_id"),
+)
+
+#: Warning lists switched off (MISP warninglists by name), per organisation or (org_id None) for
+#: the instance; every list is on unless a row here says otherwise.
+warninglist_switch = Table(
+    "warninglist_switch",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    Column("name", Text, nullable=False),
+    Column("changed_at", String(32), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Index("ix_warninglist_switch_org", "org_id"),
+)
+
 #: Partner instances this one federates with over TAXII 2.1, with their pinned signing keys.
 partner = Table(
     "partner",
@@ -284,6 +402,8 @@ instance_key = Table(
     Column("private_key", String(100), nullable=False),
     Column("public_key", String(100), nullable=False),
     Column("created_at", String(32), nullable=False),
+    #: The secret of the hit queries' oblivious PRF (private set intersection with partners).
+    Column("psi_key", String(64)),
 )
 
 #: The originating instance's detached signature over a version's canonical JSON.
