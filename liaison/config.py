@@ -30,3 +30,12 @@ class Settings(BaseSettings):
     #: A value more objects than this carry (of those a reader may see) is shown as common, with
     #: its count, instead of listing every correlation.
     correlation_cap: int = 100
+    #: Hit/no-hit queries: how many values one organisation may ask about per window (seconds),
+    #: and how many blinded elements a partner instance may send per window.
+    hit_values_per_window: int = 1000
+    hit_window_seconds: int = 3600
+    hit_partner_elements_per_window: int = 50_000
+    #: Seconds a hit answer takes at least, so that its time says nothing of what was matched.
+    hit_answer_floor: float = 0.05
+    #: Hours a holder has to answer a request for information by default (Prüm II: 48).
+    request_deadline_hours: int = 48

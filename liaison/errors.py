@@ -60,6 +60,12 @@ class TooManyAttempts(LiaisonError):
     code = "too-many-attempts"
 
 
+class RateLimited(TooManyAttempts):
+    """An organisation asked more hit queries than the instance allows in the window."""
+
+    code = "rate-limited"
+
+
 class PasswordChangeRequired(Forbidden):
     """The password is right but was chosen by an administrator: its owner must replace it."""
 

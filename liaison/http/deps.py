@@ -111,6 +111,8 @@ def current_principal(
 
 #: What a sync token reaches besides TAXII: who it is, this instance's key, its own partnership.
 _SYNC_PATHS = ("/api/v1/whoami", "/api/v1/instance", "/api/v1/partners")
+#: Hit queries, requests for information and decisions between instances.
+_SYNC_PREFIX = "/api/v1/federation/"
 
 
 def check_scope(scope: str | None, method: str, path: str) -> None:
@@ -118,7 +120,7 @@ def check_scope(scope: str | None, method: str, path: str) -> None:
     exchanges data over TAXII (and learns this instance's key)."""
     if scope == "read" and method not in ("GET", "HEAD", "OPTIONS"):
         raise Forbidden("this token is read-only; ask your administrator for a write token")
-    if scope == "sync" and not (path.startswith("/taxii2/") or path in _SYNC_PATHS):
+    if scope == "sync" and not (path.startswith(("/taxii2/", _SYNC_PREFIX)) or path in _SYNC_PATHS):
         raise Forbidden("a sync token only exchanges data over TAXII")
 
 

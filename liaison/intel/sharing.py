@@ -165,7 +165,7 @@ def reach(conn: Connection, principal: Principal, stix_id: str) -> Reach:
         return Reach([], [])
     held = sharing.chain_versions(conn, principal.org_id, stix_id, all_versions=True)
     ids = sorted({row.audience_id for row in held if row.live})
-    labels = tenancy.audiences(conn, set(ids))
+    labels = tenancy.audiences(conn, set(ids), principal.org_id)
     first = sharing.first_shared(conn, principal.org_id, stix_id, ids)
     return Reach(
         [(labels[a].label, first[a]) for a in ids if a in labels],

@@ -31,13 +31,14 @@ LEVEL_BY_MARKING_ID = {mid: level for ids in (TLP1_IDS, TLP2_IDS) for level, mid
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 #: Audience kinds each level may be given, narrowest first. TLP:RED goes to named recipients only
-#: (the own organisation or a named sharing group); TLP:AMBER+STRICT stays in the own organisation.
+#: (the own organisation, another organisation named directly, or a named sharing group);
+#: TLP:AMBER+STRICT stays in the own organisation.
 ALLOWED_AUDIENCE_KINDS = {
-    "clear": ("org", "group", "instance"),
-    "green": ("org", "group", "instance"),
-    "amber": ("org", "group", "instance"),
+    "clear": ("org", "direct", "group", "instance"),
+    "green": ("org", "direct", "group", "instance"),
+    "amber": ("org", "direct", "group", "instance"),
     "amber+strict": ("org",),
-    "red": ("org", "group"),
+    "red": ("org", "direct", "group"),
 }
 
 

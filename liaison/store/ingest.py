@@ -277,7 +277,7 @@ def write_batch(
     chains = _chains(conn, org_id, contents)
     _check_revocation(versions, chains)
 
-    kinds = audience_kinds(conn, {audience_id, *(a for chain in chains.values() for a in chain.audiences)})
+    kinds = audience_kinds(conn, {audience_id, *(a for chain in chains.values() for a in chain.audiences)}, org_id)
     keys: dict[tuple[str, str], _Key] = {}
     fresh: dict[tuple[str, str, str], PreparedVersion] = {}
     share: list[int] = []  # contents held before the batch, gaining the audience

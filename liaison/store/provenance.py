@@ -5,7 +5,9 @@ the caller already read through the visibility predicates (by their primary keys
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+import secrets
+
+from sqlalchemy import Connection, insert, select, update
 
 from liaison import clock
 from liaison.db.tables import instance_key as key_table
@@ -86,3 +88,16 @@ def signatures_for(conn: Connection, versions: list, origin: str) -> dict[int, P
     stored = signatures(conn, [v.pk for v in versions])
     key = instance_key(conn)
     return {v.pk: stored.get(v.pk) or key.sign(origin, v.raw) for v in versions}
+
+
+def psi_key(conn: Connection) -> bytes:
+    """The secret (32 bytes) of this instance's oblivious PRF for partners' hit queries, made once
+    like the instance key (in a transaction of its own, before the caller's writes) and kept, so
+    that the encrypted sets partners match against can be cached between queries."""
+    row = _first_key(conn)
+    if row is None or row.psi_key is None:
+        instance_key(conn)
+        with conn.engine.begin() as own:
+            own.execute(update(key_table).where(key_table.c.psi_key.is_(None)).values(psi_key=secrets.token_hex(32)))
+            row = _first_key(own)  # the first secret wins should two processes race
+    return bytes.fromhex(row.psi_key)

@@ -43,8 +43,9 @@ class Audience:
 
     @property
     def spec(self) -> str:
-        """What the caller names it by (audience_spec): 'org', 'group:<name>' or 'instance'."""
-        return audience_spec(self.label)
+        """What the caller names it by (audience_spec): 'org', 'org:<name>' (another organisation,
+        shared with directly), 'group:<name>' or 'instance'."""
+        return self.label if self.kind == "direct" else audience_spec(self.label)
 
 
 def instance_audience_id(conn: Connection) -> int:
@@ -350,33 +351,76 @@ def all_audience_ids(conn: Connection) -> frozenset[int]:
     return frozenset(conn.execute(select(audience.c.id)).scalars())
 
 
-def audience_kinds(conn: Connection, ids: set[int]) -> dict[int, str]:
-    """{audience id: 'org', 'group' or 'instance'} for these audiences."""
+def _kind(kind: str, org_id: int | None, own_org_id: int | None) -> str:
+    """An organisation's audience is 'org' to that organisation and 'direct' to one that shares
+    with it by name (TLP:AMBER+STRICT never goes there)."""
+    return "direct" if kind == "org" and own_org_id is not None and org_id != own_org_id else kind
+
+
+def audience_kinds(conn: Connection, ids: set[int], own_org_id: int | None = None) -> dict[int, str]:
+    """{audience id: 'org', 'direct', 'group' or 'instance'} for these audiences, as the
+    organisation `own_org_id` shares with them."""
     if not ids:
         return {}
-    return dict(conn.execute(select(audience.c.id, audience.c.kind).where(audience.c.id.in_(sorted(ids)))).all())
-
-
-def audiences(conn: Connection, ids: frozenset[int] | set[int]) -> dict[int, Audience]:
-    """Audiences by id, labelled 'org:<name>', 'group:<name>' or 'instance'."""
     rows = conn.execute(
-        select(audience.c.id, audience.c.kind, organization.c.name, sharing_group.c.name)
+        select(audience.c.id, audience.c.kind, audience.c.org_id).where(audience.c.id.in_(sorted(ids)))
+    ).all()
+    return {a_id: _kind(kind, org_id, own_org_id) for a_id, kind, org_id in rows}
+
+
+def audiences(conn: Connection, ids: frozenset[int] | set[int], own_org_id: int | None = None) -> dict[int, Audience]:
+    """Audiences by id, labelled 'org:<name>', 'group:<name>' or 'instance'; with `own_org_id`,
+    another organisation's audience is of kind 'direct'."""
+    rows = conn.execute(
+        select(audience.c.id, audience.c.kind, audience.c.org_id, organization.c.name, sharing_group.c.name)
         .outerjoin(organization, organization.c.id == audience.c.org_id)
         .outerjoin(sharing_group, sharing_group.c.id == audience.c.group_id)
         .where(audience.c.id.in_(sorted(ids)))
     ).all()
-    return {a_id: Audience(a_id, kind, audience_label(kind, org, grp)) for a_id, kind, org, grp in rows}
+    return {
+        a_id: Audience(a_id, _kind(kind, org_id, own_org_id), audience_label(kind, org, grp))
+        for a_id, kind, org_id, org, grp in rows
+    }
+
+
+def direct_audience(conn: Connection, org_id: int) -> Audience:
+    """The audience of organisation `org_id` as another organisation shares with it by name."""
+    a_id, name = conn.execute(
+        select(audience.c.id, organization.c.name)
+        .join(organization, organization.c.id == audience.c.org_id)
+        .where(audience.c.org_id == org_id)
+    ).one()
+    return Audience(a_id, "direct", audience_label("org", name))
+
+
+def pair_audience(conn: Connection, partner_id: int) -> tuple[Audience, int] | None:
+    """The audience of the group agreed with partner instance `partner_id`, and the group's id."""
+    row = conn.execute(
+        select(audience.c.id, sharing_group.c.id.label("group_id"), sharing_group.c.name)
+        .join(sharing_group, sharing_group.c.id == audience.c.group_id)
+        .where(sharing_group.c.pair_partner_id == partner_id)
+    ).first()
+    return None if row is None else (Audience(row.id, "group", audience_label("group", group=row.name)), row.group_id)
 
 
 def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audience:
-    """The audience named by `spec` ('org', 'group:<name>', 'instance') among those the principal
-    may share with; unknown names and groups the principal's organisation is not in are refused alike."""
+    """The audience named by `spec` ('org', 'org:<name>' for another local organisation directly,
+    'group:<name>', 'instance') among those the principal may share with; unknown names and groups
+    the principal's organisation is not in are refused alike."""
     if spec == "org" and principal.org_audience_id is not None:
         return Audience(principal.org_audience_id, "org", audience_label("org", principal.org_name))
     if spec == "instance":
         instance_id = instance_audience_id(conn)
         if instance_id in principal.audience_ids or principal.is_system:  # partners' organisations are not in it
             return Audience(instance_id, "instance", audience_label("instance"))
+    if spec.startswith("org:") and principal.org_id is not None and not principal.is_partner:
+        other = conn.execute(
+            select(organization.c.id).where(organization.c.name == spec[4:], organization.c.partner_id.is_(None))
+        ).scalar()
+        if other == principal.org_id:
+            return Audience(principal.org_audience_id, "org", audience_label("org", principal.org_name))
+        if other is not None:
+            return direct_audience(conn, other)
     if spec.startswith("group:"):
         found = conn.execute(
             select(audience.c.id)
@@ -388,6 +432,7 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
     known = audiences(conn, principal.audience_ids).values()
     choices = (
         ["org"]
+        + ([] if principal.is_partner else ["org:<organisation>"])
         + ["instance" for a in known if a.kind == "instance"]
         + sorted(a.label for a in known if a.kind == "group")
     )

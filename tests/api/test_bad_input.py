@@ -87,7 +87,7 @@ def test_body_without_length_is_cut_at_the_limit(client, tenants, monkeypatch):
 def test_unknown_audience(client, tenants):
     response = post(client, tenants, orjson.dumps(bundle(actor("x"))), audience="group:elsewhere")
     assert response.status_code == 422
-    assert "you can share with: org, instance, group:ab" in response.json()["error"]["message"]
+    assert "you can share with: org, org:<organisation>, instance, group:ab" in response.json()["error"]["message"]
 
 
 def test_reader_cannot_import(client, tenants):

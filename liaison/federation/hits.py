@@ -1,0 +1,188 @@
+"""Hit/no-hit queries between instances, by private set intersection (OpenMined's `openmined-psi`:
+elliptic-curve Diffie-Hellman over P-256, an oblivious PRF keyed by the holder).
+
+The asker blinds each value with a key of its own and sends the blinded points; the holder raises
+them to its secret and sends them back with, per local organisation, the set of its discoverable
+values raised to the same secret (a Golomb-compressed set). The asker unblinds and tests membership.
+So the holder sees only how many values were asked, never which; the asker learns, per organisation,
+which of its own values are held, and nothing about the others: to test a value it must ask the
+holder online, which counts against its rate limit. A keyed hash shared by the pair would let
+either side enumerate a phone plan or all of IPv4 offline; this does not. Each organisation's set
+is padded with random elements to a power of two (at least PAD_MIN), so its size says little.
+
+Requests for information and their decisions travel over the same authenticated channel: the
+partner's sync token, as TAXII uses.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+
+import httpx
+import orjson
+import private_set_intersection.python as psi
+from sqlalchemy import Connection
+
+from liaison import audit
+from liaison.access.principal import Principal, Role
+from liaison.errors import Forbidden, InvalidInput
+from liaison.store import discovery, partners, tenancy
+from liaison.store.partners import Partner
+from liaison.store.provenance import psi_key
+
+#: The most elements (value keys: an address counts with its containing networks) one query sends.
+MAX_ELEMENTS = 10_000
+#: The false-positive rate of a whole query against one organisation's set.
+FPR = 1e-9
+PAD_MIN = 1024
+HITS_PATH = "api/v1/federation/hits"
+REQUESTS_PATH = "api/v1/federation/requests"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        raise InvalidInput("not base64") from None
+
+
+def partner_of(conn: Connection, principal: Principal) -> Partner:
+    """The partner instance a sync account speaks for; anyone else is refused."""
+    if not principal.is_partner or principal.role != Role.SYNC:
+        raise Forbidden("only a partner instance's sync account asks this")
+    found = partners.of_org(conn, principal.org_id)
+    if found is None:
+        raise Forbidden("only a partner instance's sync account asks this")
+    return found
+
+
+def _padded(items: frozenset[str]) -> list[str]:
+    size = max(PAD_MIN, 1 << (len(items) - 1).bit_length()) if items else PAD_MIN
+    return sorted(items) + [secrets.token_hex(16) for _ in range(size - len(items))]
+
+
+@functools.lru_cache(maxsize=64)
+def _setup(key: bytes, digest: str, items: frozenset[str]) -> bytes:
+    """The encrypted, padded set of one organisation, cached by its content (the same content is
+    not encrypted twice; new padding each time the content changes)."""
+    server = psi.server.CreateFromKey(key, False)
+    return server.CreateSetupMessage(FPR, MAX_ELEMENTS, _padded(items), psi.DataStructure.GCS).SerializeToString()
+
+
+def answer(conn: Connection, principal: Principal, body: dict, *, check: Callable[[int], int]) -> dict:
+    """Answer a partner's blinded query: the points raised to our secret and, per local
+    organisation, its discoverable set for that partner. `check(elements)` applies the rate limit
+    (it raises when the partner is over it) and returns what is left."""
+    partner = partner_of(conn, principal)
+    key = psi_key(conn)
+    request = psi.Request()
+    try:
+        request.ParseFromString(_unb64(str(body.get("request", ""))))
+    except Exception:  # the library raises its own DecodeError
+        raise InvalidInput("'request' is not a PSI request") from None
+    count = len(request.encrypted_elements)
+    if not 1 <= count <= MAX_ELEMENTS:
+        raise InvalidInput(f"a query sends 1 to {MAX_ELEMENTS} elements", parameter="request")
+    remaining = check(count)
+    sets = discovery.discoverable_keys(conn, discovery.asker(conn, principal.org_id))
+    setups = {}
+    for org in tenancy.list_orgs(conn):
+        if org.partner_id is None:
+            items = frozenset(sets.get(org.name, ()))
+            digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()
+            setups[org.name] = _b64(_setup(key, digest, items))
+    try:
+        response = psi.server.CreateFromKey(key, False).ProcessRequest(request)
+    except Exception:
+        raise InvalidInput("'request' is not a PSI request") from None
+    audit.record(conn, principal.user_name, "hit.partner_queried", partner.name, elements=count)
+    return {"response": _b64(response.SerializeToString()), "setups": setups, "remaining": remaining}
+
+
+def _client(partner: Partner, timeout: float) -> httpx.Client:
+    return httpx.Client(headers={"Authorization": f"Bearer {partner.token}"}, timeout=timeout)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, httpx.HTTPStatusError):
+        try:
+            return orjson.loads(exc.response.content)["error"]["message"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
+
+
+def asker(conn: Connection, *, timeout: float = 30.0):
+    """The `remote` of intel.hits.ask: asks every partner instance with an address and a token."""
+    reachable = [p for p in partners.all_partners(conn) if p.url and p.token]
+
+    def ask(items: list[str]):
+        if len(items) > MAX_ELEMENTS:
+            raise InvalidInput(f"a query reaches partners with at most {MAX_ELEMENTS} value keys")
+        found: dict[tuple[int, str], dict[str, set[str]]] = {}
+        unreachable: list[str] = []
+        for partner in reachable:
+            client = psi.client.CreateWithNewKey(False)
+            try:
+                with _client(partner, timeout) as http:
+                    reply = http.post(
+                        partner.url + HITS_PATH, json={"request": _b64(client.CreateRequest(items).SerializeToString())}
+                    )
+                    reply.raise_for_status()
+                body = orjson.loads(reply.content)
+                response = psi.Response()
+                response.ParseFromString(_unb64(body["response"]))
+                for org, text in body["setups"].items():
+                    setup = psi.ServerSetup()
+                    setup.ParseFromString(_unb64(text))
+                    held = {items[i] for i in client.GetIntersection(setup, response)}
+                    if held:
+                        found.setdefault((partner.id, partner.name), {})[str(org)[:200]] = held
+            except Exception as exc:  # a partner's failure never fails the local answer
+                unreachable.append(f"{partner.name}: {_reason(exc)}")
+        return found, unreachable
+
+    return ask
+
+
+def sender(conn: Connection, *, timeout: float = 30.0):
+    """The `send` of intel.requests.ask: posts the request to the partner; returns its id there."""
+
+    def send(partner_id: int, body: dict) -> str:
+        partner = next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
+        if partner is None or not partner.url or not partner.token:
+            raise InvalidInput("that partner instance has no address or token to send a request to")
+        try:
+            with _client(partner, timeout) as http:
+                reply = http.post(partner.url + REQUESTS_PATH, json=body)
+                reply.raise_for_status()
+            return str(orjson.loads(reply.content)["id"])
+        except (httpx.HTTPError, orjson.JSONDecodeError, KeyError) as exc:
+            raise InvalidInput(f"{partner.name} did not take the request: {_reason(exc)}") from None
+
+    return send
+
+
+def notifier(conn: Connection, *, timeout: float = 30.0):
+    """The `notify` of intel.requests.decide: tells the requesting partner the decision."""
+
+    def notify(partner_id: int, remote_id: str, decision: dict) -> None:
+        partner = next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
+        if partner is None or not partner.url or not partner.token:
+            raise InvalidInput("that partner instance has no address or token to answer to")
+        try:
+            with _client(partner, timeout) as http:
+                reply = http.post(f"{partner.url}{REQUESTS_PATH}/{remote_id}/decision", json=decision)
+                reply.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise InvalidInput(f"{partner.name} did not take the decision: {_reason(exc)}") from None
+
+    return notify

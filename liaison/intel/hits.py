@@ -1,0 +1,235 @@
+"""Hit/no-hit queries (the Prüm pattern): does any partner hold this value? The answer says, per value,
+hit or no hit and, per hit, the holding organisation and a fresh opaque reference: never the object,
+its id, type, labels or how many objects matched. Only holdings their organisation made
+discoverable by the asker answer (store.discovery); whatever else is held answers as nothing would.
+
+Queries are counted per organisation over a sliding window (dictionary probing is the obvious
+abuse), and every answer says what is left. Partners' holdings are asked through `remote`, a
+function the adapter hands in (federation runs the private set intersection), so this module
+knows nothing of the network.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+import orjson
+from sqlalchemy import Connection
+
+from liaison import audit, clock
+from liaison.access.principal import Action, Principal
+from liaison.errors import InvalidInput, NotFound, RateLimited
+from liaison.intel.correlation import same_entity
+from liaison.stix import values
+from liaison.stix.timestamps import format_ts, parse_ts
+from liaison.stix.validate import IDENTIFIER_RE
+from liaison.store import discovery, reads
+from liaison.store import hits as store
+from liaison.store.postings import Lookup
+
+#: The most values (and entities) one query may ask about.
+MAX_VALUES = 1000
+#: The kind of an entity asked about (by id) rather than a value.
+ENTITY = "entity"
+LOCAL = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One thing asked about: a value (read as `type` when given) or, with type 'entity', an id."""
+
+    value: str
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    organisation: str
+    #: 'local', or the name of the partner instance the organisation is on.
+    instance: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    value: str
+    kind: str
+    #: The value as normalised for matching, and how.
+    normalised: str
+    how: str
+    hit: bool
+    holders: list[Holder] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    limit: int
+    remaining: int
+    window_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query_id: int
+    at: str
+    results: list[Result]
+    rate_limit: RateLimit
+    #: Partner instances that could not be asked, with why (their holdings are not in the answer).
+    unreachable: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+#: Asks partners about key strings ('kind key'); answers {(partner id, partner name): {organisation
+#: on that partner: the asked key strings it holds}} and the partners that could not be asked.
+Remote = Callable[[list[str]], tuple[dict[tuple[int, str], dict[str, set[str]]], list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The instance's settings for hit queries (Settings.hit_* passes them)."""
+
+    per_window: int = 1000
+    window_seconds: int = 3600
+
+
+def _read(asked: Asked) -> tuple[values.Posting, Lookup]:
+    if asked.type == ENTITY:
+        if not IDENTIFIER_RE.match(asked.value):
+            raise InvalidInput(f"'{asked.value}' is not a STIX identifier", value=asked.value)
+        return values.Posting(ENTITY, asked.value, asked.value, ""), Lookup(())
+    found = values.normalise(asked.value, asked.type)
+    if not found:
+        raise InvalidInput(f"'{asked.value}' is not a value that correlates; name its type", value=asked.value)
+    first = found[0]
+    keys = tuple(dict.fromkeys(k for p in found for k in values.lookup_keys(p)))
+    return first, Lookup(keys, tuple(r for p in found for r in values.ranges(p)))
+
+
+def _check_rate(conn: Connection, principal: Principal, size: int, limits: Limits, now: str) -> int:
+    """Refuse a query that would take the organisation past its limit; else what is left after it."""
+    since = format_ts(parse_ts(now) - timedelta(seconds=limits.window_seconds))
+    used = store.asked_since(conn, principal.org_id, since)
+    if used + size > limits.per_window:
+        oldest = store.oldest_since(conn, principal.org_id, since) or now
+        wait = max(1, int((parse_ts(oldest) - parse_ts(since)).total_seconds()) + 1)
+        raise RateLimited(
+            f"your organisation may ask about {limits.per_window} values per {limits.window_seconds} s; "
+            f"{max(limits.per_window - used, 0)} are left, this query asks about {size}",
+            limit=limits.per_window,
+            remaining=max(limits.per_window - used, 0),
+            retry_after=wait,
+        )
+    return limits.per_window - used - size
+
+
+def ask(
+    conn: Connection,
+    principal: Principal,
+    asked: list[Asked],
+    *,
+    limits: Limits = Limits(),
+    remote: Remote | None = None,
+) -> Answer:
+    """Answer a hit query for `principal`'s organisation, record it in the asker's history and
+    audit it. An entity must be one the asker sees (else it is answered as unknown)."""
+    principal.require(Action.READ)
+    if principal.org_id is None:
+        raise InvalidInput("a hit query needs an organisation to ask for")
+    if not 1 <= len(asked) <= MAX_VALUES:
+        raise InvalidInput(f"ask about 1 to {MAX_VALUES} values at a time", parameter="values")
+    read = [_read(a) for a in asked]
+    entity_ids = [p.key for p, _ in read if p.kind == ENTITY]
+    seen = reads.current_versions(conn, principal, entity_ids)
+    for stix_id in entity_ids:
+        if stix_id not in seen:
+            raise NotFound(f"no object {stix_id}")
+    now = clock.now()
+    remaining = _check_rate(conn, principal, len(asked), limits, now)
+    query_id = store.add_query(conn, principal.org_id, principal.user_id, now, len(asked))
+    who = discovery.asker(conn, principal.org_id)
+
+    local: list[list[tuple[int | None, int | None, str, str]]] = []
+    for posting, lookup in read:
+        if posting.kind == ENTITY:
+            ids = [posting.key, *same_entity(conn, principal, posting.key)]
+            found = discovery.entity_holders(conn, who, ids)
+        else:
+            found = discovery.holders(conn, who, lookup)
+        local.append([(org_id, None, name, LOCAL) for org_id, name in found])
+
+    unreachable: list[str] = []
+    if remote is not None:
+        wanted = sorted({f"{k} {key}" for p, lookup in read if p.kind != ENTITY for k, key in lookup.exact})
+        if wanted:
+            by_partner, unreachable = remote(wanted)
+            for index, (posting, lookup) in enumerate(read):
+                if posting.kind == ENTITY:
+                    continue
+                mine = {f"{k} {key}" for k, key in lookup.exact}
+                for (partner_id, partner_name), orgs in sorted(by_partner.items(), key=lambda i: i[0][1]):
+                    for org, held in sorted(orgs.items()):
+                        if mine & held:
+                            local[index].append((None, partner_id, org, partner_name))
+
+    results = []
+    for (posting, _lookup), a, holders in zip(read, asked, local, strict=True):
+        refs = [
+            Holder(
+                name,
+                instance,
+                store.add_ref(
+                    conn,
+                    query_id,
+                    holder_org_id=org_id,
+                    partner_id=partner_id,
+                    holder_name=name,
+                    kind=posting.kind,
+                    key=posting.key,
+                    value=a.value,
+                    at=now,
+                ),
+            )
+            for org_id, partner_id, name, instance in holders
+        ]
+        results.append(Result(a.value, posting.kind, posting.shown, posting.how or "as written", bool(refs), refs))
+    answer = Answer(query_id, now, results, RateLimit(limits.per_window, remaining, limits.window_seconds), unreachable)
+    store.set_answer(conn, query_id, orjson.dumps(answer.as_dict()).decode())
+    audit.record(
+        conn,
+        principal.user_name,
+        "hit.queried",
+        str(query_id),
+        values=len(asked),
+        hits=sum(len(r.holders) for r in results),
+    )
+    return answer
+
+
+def history(conn: Connection, principal: Principal, limit: int = 50) -> list[dict]:
+    """The caller's own queries and their answers, newest first."""
+    principal.require(Action.READ)
+    if principal.user_id is None:
+        return []
+    return [orjson.loads(row.answer) for row in store.history(conn, principal.user_id, limit)]
+
+
+def pad(started: float, floor: float) -> None:
+    """Sleep until `floor` seconds after `started`: an answer leaves no sooner, so its time says
+    nothing of how many holdings (visible, discoverable or neither) the values matched."""
+    left = floor - (time.perf_counter() - started)
+    if left > 0:
+        time.sleep(left)
+
+
+def count_partner_query(conn: Connection, principal: Principal, elements: int, limits: Limits) -> int:
+    """Count a partner instance's blinded query against its organisation's limit (in elements: the
+    holder cannot see values); refuse it when over. Returns what is left."""
+    now = clock.now()
+    remaining = _check_rate(conn, principal, elements, limits, now)
+    store.set_answer(conn, store.add_query(conn, principal.org_id, principal.user_id, now, elements), "{}")
+    return remaining

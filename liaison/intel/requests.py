@@ -1,0 +1,316 @@
+"""Requests for information: after a hit, the asker asks the holder for what matched, with a reason and
+a deadline (48 hours by default, as Prüm II sets for the data to follow a confirmed hit). The holder's
+inbox lists them; approving shares the matching objects through the normal sharing rules, TLP
+included: with the requesting organisation directly when it is local, through the group agreed with
+its instance when it is a partner's (so sync carries it). Declining answers with an optional
+message. Every step is audited.
+
+A request names the value asked about (the requester discloses it now, not at the query) and the
+reference it follows; the reference and a request are answered as missing to anyone but the
+organisation that received the reference (and, for a request, its holder).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import orjson
+from sqlalchemy import Connection
+
+from liaison import audit, clock
+from liaison.access.principal import Action, Principal
+from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.intel.hits import ENTITY
+from liaison.stix import tlp, values
+from liaison.stix.timestamps import format_ts, parse_ts
+from liaison.store import discovery, sharing, tenancy
+from liaison.store import hits as store
+from liaison.store.postings import Lookup
+
+NO_REFERENCE = "no hit reference of your organisation by that name"
+NO_REQUEST = "no request for information by that id"
+#: Default hours a holder has to answer (Settings.request_deadline_hours passes the instance's).
+DEFAULT_HOURS = 48
+MAX_REASON = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: str
+    requester: str
+    requested_by: str
+    holder: str
+    #: 'local', or the partner instance on the other side.
+    instance: str
+    value: str
+    kind: str
+    reason: str
+    created_at: str
+    deadline: str
+    status: str
+    overdue: bool
+    decided_at: str | None
+    decided_by: str | None
+    message: str | None
+    shared: list[str]
+
+
+def _view(row, now: str, partner_names: dict[int, str]) -> Request:
+    return Request(
+        id=row.id,
+        requester=row.requester_name,
+        requested_by=row.requested_by,
+        holder=row.holder_name,
+        instance=partner_names.get(row.partner_id, "local") if row.partner_id else "local",
+        value=row.value,
+        kind=row.kind,
+        reason=row.reason,
+        created_at=row.created_at,
+        deadline=row.deadline,
+        status=row.status,
+        overdue=row.status == "open" and now > row.deadline,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        message=row.message,
+        shared=orjson.loads(row.shared) if row.shared else [],
+    )
+
+
+#: Sends a request to the partner instance `partner_id`; returns the id it got there.
+SendRequest = Callable[[int, dict], str]
+#: Tells partner instance `partner_id` the decision on a request it sent (its id there, the decision).
+SendDecision = Callable[[int, str, dict], None]
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("say why you need the information", parameter="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", parameter="reason")
+    return reason
+
+
+def ask(
+    conn: Connection,
+    principal: Principal,
+    reference: str,
+    reason: str,
+    *,
+    hours: int = DEFAULT_HOURS,
+    send: SendRequest | None = None,
+    partner_names: dict[int, str] | None = None,
+) -> Request:
+    """Ask the holder behind `reference` (a hit of the caller's organisation) for what matched."""
+    principal.require(Action.WRITE)
+    if principal.org_id is None:
+        raise NotFound(NO_REFERENCE)
+    ref = store.ref_of_org(conn, reference, principal.org_id)
+    if ref is None:
+        raise NotFound(NO_REFERENCE)
+    if not 1 <= hours <= 24 * 90:
+        raise InvalidInput("the deadline must be 1 hour to 90 days away", parameter="hours")
+    reason = _reason(reason)
+    now = clock.now()
+    row = {
+        "id": str(uuid.uuid4()),
+        "requester_org_id": principal.org_id,
+        "requester_name": principal.org_name,
+        "requested_by": principal.user_name,
+        "holder_org_id": ref.holder_org_id,
+        "holder_name": ref.holder_name,
+        "partner_id": ref.partner_id,
+        "kind": ref.kind,
+        "key": ref.key,
+        "value": ref.value,
+        "reason": reason,
+        "created_at": now,
+        "deadline": format_ts(parse_ts(now) + timedelta(hours=hours)),
+        "status": "open",
+    }
+    if ref.partner_id is not None:
+        if send is None:
+            raise InvalidInput("requests to partner instances cannot be sent from here")
+        row["remote_id"] = send(
+            ref.partner_id,
+            {
+                "id": row["id"],
+                "holder": ref.holder_name,
+                "requester": principal.org_name,
+                "requested_by": principal.user_name,
+                "kind": ref.kind,
+                "key": ref.key,
+                "value": ref.value,
+                "reason": reason,
+                "deadline": row["deadline"],
+            },
+        )
+    store.add_request(conn, **row)
+    audit.record(conn, principal.user_name, "request.sent", row["id"], holder=ref.holder_name, partner=ref.partner_id)
+    return _view(store.request_row(conn, row["id"]), now, partner_names or {})
+
+
+def receive(conn: Connection, partner_id: int, partner_org_id: int, body: dict) -> str:
+    """Store a request a partner instance sent for one of our organisations; returns its id here.
+    The holder must be a local organisation; anything else is refused like a missing one."""
+    try:
+        holder = tenancy.org_by_name(conn, str(body["holder"]))
+    except (KeyError, NotFound):
+        raise NotFound("no organisation by that name") from None
+    if holder.partner_id is not None:
+        raise NotFound("no organisation by that name")
+    found = store.remote_request(conn, partner_id, str(body.get("id")))
+    if found is not None:  # the partner sent it again (a retry): the same answer
+        return found.id
+    request_id = str(uuid.uuid4())
+    try:
+        deadline = format_ts(parse_ts(str(body["deadline"])))
+        fields = {k: str(body[k]) for k in ("requester", "requested_by", "kind", "key", "value")}
+    except (KeyError, ValueError):
+        raise InvalidInput("a request needs requester, requested_by, kind, key, value and deadline") from None
+    store.add_request(
+        conn,
+        id=request_id,
+        requester_org_id=partner_org_id,
+        requester_name=fields["requester"][:200],
+        requested_by=fields["requested_by"][:100],
+        holder_org_id=holder.id,
+        holder_name=holder.name,
+        partner_id=partner_id,
+        remote_id=str(body["id"])[:36],
+        kind=fields["kind"],
+        key=fields["key"],
+        value=fields["value"],
+        reason=_reason(str(body.get("reason", ""))),
+        created_at=clock.now(),
+        deadline=deadline,
+        status="open",
+    )
+    audit.record(conn, f"partner:{partner_id}", "request.received", request_id, holder=holder.name)
+    return request_id
+
+
+def listed(conn: Connection, principal: Principal, box: str, partner_names: dict[int, str] | None = None):
+    """The organisation's requests: received ('inbox') or sent ('sent'), newest first."""
+    principal.require(Action.READ)
+    if box not in ("inbox", "sent"):
+        raise InvalidInput("box must be 'inbox' or 'sent'", parameter="box")
+    if principal.org_id is None:
+        return []
+    now = clock.now()
+    return [_view(row, now, partner_names or {}) for row in store.requests_of(conn, principal.org_id, box)]
+
+
+def get(conn: Connection, principal: Principal, request_id: str, partner_names: dict[int, str] | None = None):
+    """One request the caller's organisation sent or received; any other answers as missing."""
+    principal.require(Action.READ)
+    row = store.request_row(conn, request_id)
+    if row is None or principal.org_id is None:
+        raise NotFound(NO_REQUEST)
+    mine = row.holder_org_id == principal.org_id or (
+        row.requester_org_id == principal.org_id and (row.holder_org_id is None or row.partner_id is None)
+    )
+    if not mine:
+        raise NotFound(NO_REQUEST)
+    return _view(row, clock.now(), partner_names or {})
+
+
+def _lookup(kind: str, key: str) -> Lookup:
+    posting = values.Posting(kind, key, key, "")
+    return Lookup(tuple(values.lookup_keys(posting)), tuple(values.ranges(posting)))
+
+
+def decide(
+    conn: Connection,
+    principal: Principal,
+    request_id: str,
+    *,
+    approve: bool,
+    message: str = "",
+    notify: SendDecision | None = None,
+) -> Request:
+    """The holder's answer. Approving shares the holder's current versions that carry the value and
+    that it made discoverable by the requester (checked again now) with the requester's
+    organisation, or with the group agreed with its instance; TLP decides as for any share."""
+    principal.require(Action.WRITE)
+    row = store.request_row(conn, request_id)
+    if row is None or principal.org_id is None or row.holder_org_id != principal.org_id:
+        raise NotFound(NO_REQUEST)
+    if row.status != "open":
+        raise Conflict(f"this request was {row.status} already")
+    message = message.strip()[:MAX_REASON] or None
+    shared: list[str] = []
+    if approve:
+        shared = _share(conn, principal, row)
+    now = clock.now()
+    decision = {
+        "status": "approved" if approve else "declined",
+        "decided_at": now,
+        "decided_by": principal.user_name,
+        "message": message,
+        "shared": orjson.dumps(shared).decode(),
+    }
+    if not store.decide(conn, request_id, **decision):
+        raise Conflict("this request was decided already")
+    if row.partner_id is not None and notify is not None:
+        notify(row.partner_id, row.remote_id, {**decision, "shared": shared})
+    audit.record(
+        conn,
+        principal.user_name,
+        f"request.{decision['status']}",
+        request_id,
+        requester=row.requester_name,
+        shared=shared,
+    )
+    return _view(store.request_row(conn, request_id), now, {})
+
+
+def _share(conn: Connection, principal: Principal, row) -> list[str]:
+    asker = discovery.asker(conn, row.requester_org_id)
+    if row.kind == ENTITY:
+        found = discovery.entity_versions(conn, principal.org_id, asker, [row.key])
+    else:
+        found = discovery.matching_versions(conn, principal.org_id, asker, _lookup(row.kind, row.key))
+    if not found:
+        raise InvalidInput(
+            "nothing your organisation holds that carries this value is discoverable by the requester any more"
+        )
+    if row.partner_id is None:
+        target = tenancy.direct_audience(conn, row.requester_org_id)
+    else:
+        paired = tenancy.pair_audience(conn, row.partner_id)
+        if paired is None or paired[0].id not in principal.audience_ids:
+            raise InvalidInput(
+                "your organisation is in no group agreed with that partner instance; ask the operator to add it"
+            )
+        target = paired[0]
+    levels = discovery.levels(conn, [pk for _id, pk in found])
+    for stix_id, pk in found:
+        if not tlp.allows(levels.get(pk), target.kind):
+            raise InvalidInput(f"{stix_id} is TLP:{levels[pk].upper()} and cannot be shared with '{target.label}'")
+    sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({pk for _id, pk in found}), target.id)
+    return sorted({stix_id for stix_id, _pk in found})
+
+
+def settle(conn: Connection, partner_id: int, request_id: str, body: dict) -> None:
+    """Record on the requester's side the decision a partner instance sent about our request."""
+    row = store.request_row(conn, request_id)
+    if row is None or row.partner_id != partner_id or row.holder_org_id is not None:
+        raise NotFound(NO_REQUEST)
+    status = body.get("status")
+    if status not in ("approved", "declined"):
+        raise InvalidInput("status must be 'approved' or 'declined'")
+    shared = [str(s) for s in body.get("shared") or []]
+    store.decide(
+        conn,
+        request_id,
+        status=status,
+        decided_at=str(body.get("decided_at") or clock.now()),
+        decided_by=str(body.get("decided_by") or "")[:100],
+        message=(str(body["message"])[:MAX_REASON] if body.get("message") else None),
+        shared=orjson.dumps(shared).decode(),
+    )
+    audit.record(conn, f"partner:{partner_id}", f"request.{status}", request_id, shared=shared)

@@ -1,0 +1,111 @@
+"""Hit queries (each user's history, and what the rate limit counts), the opaque references of hits,
+and the requests for information that follow them."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from liaison.db.tables import hit_query, hit_ref, info_request, organization
+
+Q, F, RQ = hit_query, hit_ref, info_request
+
+
+def asked_since(conn: Connection, org_id: int, since: str) -> int:
+    """How many values the organisation asked about since `since`."""
+    return conn.execute(
+        select(func.coalesce(func.sum(Q.c.size), 0)).where(Q.c.org_id == org_id, Q.c.at >= since)
+    ).scalar_one()
+
+
+def oldest_since(conn: Connection, org_id: int, since: str) -> str | None:
+    return conn.execute(select(func.min(Q.c.at)).where(Q.c.org_id == org_id, Q.c.at >= since)).scalar()
+
+
+def add_query(conn: Connection, org_id: int, user_id: int | None, at: str, size: int) -> int:
+    return conn.execute(
+        insert(Q).values(org_id=org_id, user_id=user_id, at=at, size=size, answer="{}").returning(Q.c.id)
+    ).scalar_one()
+
+
+def set_answer(conn: Connection, query_id: int, answer: str) -> None:
+    conn.execute(update(Q).where(Q.c.id == query_id).values(answer=answer))
+
+
+def history(conn: Connection, user_id: int, limit: int) -> list:
+    """The user's own queries, newest first."""
+    return conn.execute(
+        select(Q.c.id, Q.c.at, Q.c.size, Q.c.answer).where(Q.c.user_id == user_id).order_by(Q.c.id.desc()).limit(limit)
+    ).all()
+
+
+def add_ref(
+    conn: Connection,
+    query_id: int,
+    *,
+    holder_org_id: int | None,
+    partner_id: int | None,
+    holder_name: str,
+    kind: str,
+    key: str,
+    value: str,
+    at: str,
+) -> str:
+    """A fresh reference for one hit: random, so that two hits' references say nothing of each other."""
+    token = secrets.token_urlsafe(24)
+    conn.execute(
+        insert(F).values(
+            token=token,
+            query_id=query_id,
+            holder_org_id=holder_org_id,
+            partner_id=partner_id,
+            holder_name=holder_name,
+            kind=kind,
+            key=key,
+            value=value,
+            created_at=at,
+        )
+    )
+    return token
+
+
+def ref_of_org(conn: Connection, token: str, org_id: int):
+    """The reference `token` if a query of organisation `org_id` received it, else None."""
+    return conn.execute(
+        select(F).join(Q, Q.c.id == F.c.query_id).where(F.c.token == token, Q.c.org_id == org_id)
+    ).first()
+
+
+def add_request(conn: Connection, **values) -> None:
+    conn.execute(insert(RQ).values(**values))
+
+
+def request_row(conn: Connection, request_id: str):
+    return conn.execute(select(RQ).where(RQ.c.id == request_id)).first()
+
+
+def remote_request(conn: Connection, partner_id: int, remote_id: str):
+    """The request a partner instance sent under its own id `remote_id`."""
+    return conn.execute(
+        select(RQ).where(RQ.c.partner_id == partner_id, RQ.c.remote_id == remote_id, RQ.c.holder_org_id.is_not(None))
+    ).first()
+
+
+def requests_of(conn: Connection, org_id: int, box: str) -> list:
+    """The organisation's requests: those it received ('inbox') or sent ('sent'), newest first."""
+    column = RQ.c.holder_org_id if box == "inbox" else RQ.c.requester_org_id
+    query = select(RQ).where(column == org_id)
+    if box == "sent":  # a partner's request is held by the partner's organisation, not sent by a local one
+        query = query.where(or_(RQ.c.holder_org_id.is_(None), RQ.c.partner_id.is_(None)))
+    return conn.execute(query.order_by(RQ.c.created_at.desc())).all()
+
+
+def decide(conn: Connection, request_id: str, **values) -> bool:
+    """Record a decision on an open request; False when it was decided already."""
+    done = conn.execute(update(RQ).where(RQ.c.id == request_id, RQ.c.status == "open").values(**values))
+    return done.rowcount == 1
+
+
+def org_name(conn: Connection, org_id: int) -> str:
+    return conn.execute(select(organization.c.name).where(organization.c.id == org_id)).scalar_one()
