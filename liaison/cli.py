@@ -234,6 +234,22 @@ def partner_add(
     out.print(f"partner '{found.name}' added" + (f", key {found.key_id} pinned" if found.key_id else ", no key pinned"))
 
 
+@partner_app.command("pair")
+@clear_errors
+def partner_pair(
+    name: str,
+    group: Annotated[str, typer.Argument(help="A sharing group with the partner's organisation in it.")],
+):
+    """Agree a sharing group with a partner: approved requests for information from it go there."""
+    from liaison import audit
+    from liaison.federation import partners
+
+    with _engine().begin() as conn:
+        partners.pair_group(conn, name, group)
+        audit.record(conn, HOST, "partner.paired", name, group=group)
+    out.print(f"partner '{name}' paired with group '{group}'")
+
+
 @partner_app.command("list")
 def partner_list():
     """List partners and their sync state."""
@@ -296,12 +312,17 @@ def sync(
 def import_(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     as_: Annotated[str, typer.Option("--as", help="The user importing.")],
-    audience: Annotated[str, typer.Option(help="org, group:NAME or instance.")] = "org",
+    audience: Annotated[str, typer.Option(help="org, org:NAME, group:NAME or instance.")] = "org",
+    discoverable: Annotated[
+        Optional[str],
+        typer.Option(help="Who may discover the objects by hit queries: none, or instance,partners,group:NAME."),
+    ] = None,
 ):
     """Import a STIX 2.1 bundle of any size, atomically, as a user."""
     from liaison.access.actions import Action
     from liaison.ingest.bundles import import_objects
     from liaison.ingest.reader import open_bundle
+    from liaison.intel import discovery
 
     settings = _settings()
     # One transaction: the whole bundle or nothing.
@@ -309,17 +330,20 @@ def import_(
         principal = accounts.principal_for_user(conn, as_)
         principal.require(Action.WRITE)  # before a file of any size is read; the service checks again
         total, objects = open_bundle(stream)
+        ids: list[str] = []
         columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err) as progress:
             task = progress.add_task("import", total=total)
             report = import_objects(
                 conn,
                 principal,
-                objects,
+                discovery.ids_of(objects, ids),
                 audience=audience,
                 batch_size=settings.ingest_batch,
                 on_progress=lambda n: progress.advance(task, n),
             )
+        if discoverable is not None:
+            discovery.set_imported(conn, principal, ids, discovery.parse_specs(discoverable))
     result = report.as_dict()
     out.print(
         f"imported {result['received']} objects for {principal.org_name} ({result['audience']}): "
@@ -427,6 +451,167 @@ def correlate(
             f"{matched} ({h.how}){marks}\n{h.owner or h.held_by}\n{h.shared_at}",
         )
     out.print(hits)
+
+
+@app.command()
+@clear_errors
+def hit(
+    values: Annotated[
+        list[str], typer.Argument(help="Values (addresses, domains, phones, hashes, …) or, with --type entity, ids.")
+    ],
+    as_: Annotated[str, typer.Option("--as", help="The user asking.")],
+    type_: Annotated[
+        Optional[str], typer.Option("--type", help="Read every value as this kind (ipv4, phone, …).")
+    ] = None,
+):
+    """Ask whether partners hold values: per value, hit or no hit, and per hit the holder and a
+    reference to cite in a request (`liaison request send`). Never what matched."""
+    from liaison.federation import hits as federated
+    from liaison.intel import hits as service
+
+    settings = _settings()
+    with _engine(settings).begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        limits = service.Limits(settings.hit_values_per_window, settings.hit_window_seconds)
+        asked = [service.Asked(v, type_) for v in values]
+        answer = service.ask(conn, principal, asked, limits=limits, remote=federated.asker(conn))
+    table = Table("value", "normalised", "answer", "holder", "instance", "reference")
+    for result in answer.results:
+        first = True
+        for holder in result.holders or [None]:
+            table.add_row(
+                result.value if first else "",
+                f"{result.normalised} ({result.how})" if first else "",
+                ("hit" if result.hit else "no hit") if first else "",
+                holder.organisation if holder else "",
+                holder.instance if holder else "",
+                holder.reference if holder else "",
+            )
+            first = False
+    out.print(table)
+    for partner in answer.unreachable:
+        err.print(f"not asked: {partner}")
+    out.print(f"{answer.rate_limit.remaining} of {answer.rate_limit.limit} values left this window")
+
+
+request_app = typer.Typer(help="Requests for information that follow hits.", no_args_is_help=True)
+app.add_typer(request_app, name="request")
+
+
+def _print_requests(found) -> None:
+    table = Table("id", "from", "to", "value", "status", "deadline", "reason", "message / shared")
+    for r in found:
+        status = f"{r.status} (overdue)" if r.overdue else r.status
+        shared = "\n".join([r.message or "", *r.shared]).strip()
+        holder = r.holder if r.instance == "local" else f"{r.holder} @ {r.instance}"
+        table.add_row(r.id, r.requester, holder, r.value, status, r.deadline, r.reason, shared)
+    out.print(table)
+
+
+@request_app.command("send")
+@clear_errors
+def request_send(
+    reference: Annotated[str, typer.Argument(help="The reference of a hit (`liaison hit`).")],
+    reason: Annotated[str, typer.Option(help="Why the information is needed.")],
+    as_: Annotated[str, typer.Option("--as", help="The user asking.")],
+    hours: Annotated[Optional[int], typer.Option(help="Hours the holder has to answer.")] = None,
+):
+    """Ask the holder of a hit for what matched."""
+    from liaison.federation import hits as federated
+    from liaison.intel import requests
+    from liaison.store import partners
+
+    settings = _settings()
+    with _engine(settings).begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        names = {p.id: p.name for p in partners.all_partners(conn)}
+        made = requests.ask(
+            conn,
+            principal,
+            reference,
+            reason,
+            hours=hours or settings.request_deadline_hours,
+            send=federated.sender(conn),
+            partner_names=names,
+        )
+    _print_requests([made])
+
+
+@request_app.command("list")
+@clear_errors
+def request_list(
+    as_: Annotated[str, typer.Option("--as", help="The user whose organisation's requests are listed.")],
+    box: Annotated[str, typer.Option(help="inbox (received) or sent.")] = "inbox",
+):
+    """Requests the user's organisation received or sent, newest first; overdue ones marked."""
+    from liaison.intel import requests
+    from liaison.store import partners
+
+    with _engine().begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        found = requests.listed(conn, principal, box, {p.id: p.name for p in partners.all_partners(conn)})
+    _print_requests(found)
+
+
+def _decide_command(approve: bool):
+    def command(
+        request_id: Annotated[str, typer.Argument(help="The request's id (`liaison request list`).")],
+        as_: Annotated[str, typer.Option("--as", help="A user of the holding organisation.")],
+        message: Annotated[str, typer.Option(help="A message to the requester.")] = "",
+    ):
+        from liaison.federation import hits as federated
+        from liaison.intel import requests
+
+        with _engine().begin() as conn:
+            principal = accounts.principal_for_user(conn, as_)
+            done = requests.decide(
+                conn, principal, request_id, approve=approve, message=message, notify=federated.notifier(conn)
+            )
+        _print_requests([done])
+
+    command.__doc__ = (
+        "Approve a request: share what matched with the requester, as TLP allows."
+        if approve
+        else "Decline a request, with an optional message."
+    )
+    return command
+
+
+request_app.command("approve")(clear_errors(_decide_command(True)))
+request_app.command("decline")(clear_errors(_decide_command(False)))
+
+
+@app.command()
+@clear_errors
+def discoverable(
+    as_: Annotated[str, typer.Option("--as", help="The user acting.")],
+    stix_id: Annotated[
+        Optional[str], typer.Argument(help="An object your organisation holds; none: the default.")
+    ] = None,
+    set_: Annotated[
+        Optional[str], typer.Option("--set", help="none, default (an object), or instance,partners,group:NAME.")
+    ] = None,
+):
+    """Show or set who may discover an object (or, with no id, the organisation's default; an
+    admin sets that) by hit queries."""
+    from liaison.intel import discovery
+
+    with _engine().begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        specs = discovery.parse_specs(set_) if set_ is not None else None
+        if stix_id is None:
+            found = (
+                discovery.set_default(conn, principal, specs)
+                if specs is not None
+                else discovery.default(conn, principal)
+            )
+            out.print(f"{principal.org_name} default: {', '.join(found)}")
+            return
+        if specs is not None:
+            shown = discovery.set_object(conn, principal, stix_id, specs)
+        else:
+            shown = discovery.of_object(conn, principal, stix_id)
+    out.print(f"{stix_id}: {', '.join(shown.own)} (in effect: {', '.join(shown.effective)})")
 
 
 @app.command()

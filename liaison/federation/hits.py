@@ -73,7 +73,7 @@ def _padded(items: frozenset[str]) -> list[str]:
 def _setup(key: bytes, digest: str, items: frozenset[str]) -> bytes:
     """The encrypted, padded set of one organisation, cached by its content (the same content is
     not encrypted twice; new padding each time the content changes)."""
-    server = psi.server.CreateFromKey(key, False)
+    server = psi.server.CreateFromKey(key, True)
     return server.CreateSetupMessage(FPR, MAX_ELEMENTS, _padded(items), psi.DataStructure.GCS).SerializeToString()
 
 
@@ -100,7 +100,7 @@ def answer(conn: Connection, principal: Principal, body: dict, *, check: Callabl
             digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()
             setups[org.name] = _b64(_setup(key, digest, items))
     try:
-        response = psi.server.CreateFromKey(key, False).ProcessRequest(request)
+        response = psi.server.CreateFromKey(key, True).ProcessRequest(request)
     except Exception:
         raise InvalidInput("'request' is not a PSI request") from None
     audit.record(conn, principal.user_name, "hit.partner_queried", partner.name, elements=count)
@@ -130,7 +130,7 @@ def asker(conn: Connection, *, timeout: float = 30.0):
         found: dict[tuple[int, str], dict[str, set[str]]] = {}
         unreachable: list[str] = []
         for partner in reachable:
-            client = psi.client.CreateWithNewKey(False)
+            client = psi.client.CreateWithNewKey(True)
             try:
                 with _client(partner, timeout) as http:
                     reply = http.post(

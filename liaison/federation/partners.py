@@ -43,3 +43,9 @@ def get_partner(conn: Connection, name: str) -> Partner:
 
 def list_partners(conn: Connection) -> list[Partner]:
     return registry.all_partners(conn)
+
+
+def pair_group(conn: Connection, name: str, group: str) -> None:
+    """Agree `group` with partner `name`: what local organisations approve for that partner's
+    requests for information is shared through it, and sync carries it there."""
+    registry.pair_group(conn, get_partner(conn, name).id, group)

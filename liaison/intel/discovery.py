@@ -6,6 +6,7 @@ in). TLP still decides on top (store.discovery): TLP:RED answers named groups on
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -102,3 +103,17 @@ def set_default(conn: Connection, principal: Principal, specs: list[str]) -> lis
     discovery.set_rules(conn, principal.org_id, [discovery.DEFAULT], [s for s in scopes if s[0] != "none"])
     audit.record(conn, principal.user_name, "org.discoverability", principal.org_name, scopes=specs or ["none"])
     return default(conn, principal)
+
+
+def ids_of(objects: Iterable[object], into: list[str]) -> Iterator[object]:
+    """Pass `objects` through, noting each one's id in `into`: a bundle's ids, read as it streams
+    in, for set_imported once the import has written them."""
+    for obj in objects:
+        if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+            into.append(obj["id"])
+        yield obj
+
+
+def parse_specs(text: str | None) -> list[str]:
+    """Scopes written as 'instance,group:ab' (the CLI's and the import's form)."""
+    return [s.strip() for s in (text or "").split(",") if s.strip()]

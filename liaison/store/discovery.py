@@ -193,7 +193,7 @@ def group_ids_by_name(conn: Connection, names: Iterable[str]) -> dict[str, int]:
     if not names:
         return {}
     rows = conn.execute(select(sharing_group.c.name, sharing_group.c.id).where(sharing_group.c.name.in_(names))).all()
-    return {name: group_id for name, group_id in rows}
+    return dict(rows)
 
 
 def entity_versions(

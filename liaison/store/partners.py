@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from liaison import clock
-from liaison.db.tables import organization, partner
+from liaison.db.tables import group_member, organization, partner, sharing_group
+from liaison.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +94,20 @@ def add(
 
 def change(conn: Connection, partner_id: int, **values) -> None:
     conn.execute(update(partner).where(partner.c.id == partner_id).values(**values))
+
+
+def pair_group(conn: Connection, partner_id: int, group_name: str) -> None:
+    """Make `group_name` the group agreed with partner instance `partner_id` (the partner's
+    organisation must be a member); no other group stays paired with it."""
+    found = conn.execute(
+        select(sharing_group.c.id)
+        .join(group_member, group_member.c.group_id == sharing_group.c.id)
+        .join(organization, organization.c.id == group_member.c.org_id)
+        .where(sharing_group.c.name == group_name, organization.c.partner_id == partner_id)
+    ).scalar()
+    if found is None:
+        raise InvalidInput(f"no group '{group_name}' with the partner's organisation in it")
+    conn.execute(
+        update(sharing_group).where(sharing_group.c.pair_partner_id == partner_id).values(pair_partner_id=None)
+    )
+    conn.execute(update(sharing_group).where(sharing_group.c.id == found).values(pair_partner_id=partner_id))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from liaison.http.deps import Caller, Conn, SettingsDep, WriterBundle
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.reader import open_bundle
+from liaison.intel import discovery
 
 router = APIRouter(tags=["import"])
 
@@ -39,9 +40,20 @@ def import_bundle(
     principal: Caller,
     conn: Conn,
     settings: SettingsDep,
-    audience: Annotated[str, Query(description="'org', 'group:<name>' or 'instance'")] = "org",
+    audience: Annotated[str, Query(description="'org', 'org:<name>', 'group:<name>' or 'instance'")] = "org",
+    discoverable: Annotated[
+        str | None,
+        Query(
+            description="who may discover the bundle's objects by hit queries: 'none', or any of 'instance', "
+            "'partners', 'group:<name>' joined by commas; the organisation's default when not given"
+        ),
+    ] = None,
 ):
     """All or nothing: one invalid object rejects the whole bundle with an error naming it.
     Re-importing the same versions changes nothing."""
-    report = import_objects(conn, principal, open_bundle(spool)[1], audience=audience, batch_size=settings.ingest_batch)
+    ids: list[str] = []
+    objects = discovery.ids_of(open_bundle(spool)[1], ids)
+    report = import_objects(conn, principal, objects, audience=audience, batch_size=settings.ingest_batch)
+    if discoverable is not None:
+        discovery.set_imported(conn, principal, ids, discovery.parse_specs(discoverable))
     return report.as_dict()
