@@ -16,10 +16,12 @@ Measured, on SQLite and on PostgreSQL (a scratch database, dropped afterwards):
              pg_total_relation_size on PostgreSQL, dbstat on SQLite;
   lookups    p50/p99 of `intel.correlation.correlations` for random objects a user sees, and of
              `intel.correlation.carrying` for random values (some common), each in a transaction of
-             its own, as a request runs it.
+             its own, as a request runs it;
+  hits       p50/p99 of a 100-value hit query (`intel.hits.ask`, half the values held somewhere),
+             with organisations discoverable by default to the instance or to a group.
 
-Targets (issue 12): p99 < 5 ms per lookup; postings ≤ 0.5 × the objects' size; import with postings
-≥ 0.8 × the speed without.
+Targets (issue 12): p99 < 5 ms per lookup, < 50 ms per 100-value hit query; postings ≤ 0.5 × the
+objects' size; import with postings ≥ 0.8 × the speed without.
 
     python bench/correlation.py [--observables 200000] [--orgs 5] [--lookups 400] [--no-postgres]
 """
@@ -44,7 +46,8 @@ from common import postgres_database
 from liaison import accounts
 from liaison.db.engine import make_engine, migrate
 from liaison.ingest import bundles
-from liaison.intel import correlation
+from liaison.intel import correlation, hits
+from liaison.store import discovery, tenancy
 
 T0 = "2025-01-01T00:00:00.000Z"
 COMMON = ["8.8.8.8", "1.1.1.1", "9.9.9.9", "google.com", "microsoft.com", "amazon.com", "8.8.4.4", "apple.com"]
@@ -195,6 +198,39 @@ def lookups(engine, per_org: list[list[dict]], count: int, cap: int, seed: int =
     return timings
 
 
+def _value_of(obj: dict) -> str:
+    value = obj.get("value") or next(iter(obj.get("hashes", {}).values()), None)
+    return value if value is not None else obj["pattern"].split("'")[1]
+
+
+def hit_queries(engine, per_org: list[list[dict]], count: int, seed: int = 17) -> list[float]:
+    """Seconds of `intel.hits.ask` for 100 values (half held by someone, half by no one), each in a
+    transaction of its own, with even-numbered organisations discoverable by the instance by
+    default and odd-numbered ones by their own first group: the service's work, without the answer
+    floor the HTTP route adds."""
+    rng = random.Random(seed)
+    with engine.begin() as conn:
+        for i, name in enumerate(f"Org {i}" for i in range(len(per_org))):
+            org = tenancy.org_by_name(conn, name).id
+            scope = (
+                ("instance", None) if i % 2 == 0 else ("group", discovery.group_ids_by_name(conn, [f"g{i}"])[f"g{i}"])
+            )
+            discovery.set_rules(conn, org, [discovery.DEFAULT], [scope])
+        principals = [accounts.principal_for_user(conn, f"user{i}") for i in range(len(per_org))]
+    limits = hits.Limits(per_window=10**9)
+    timings = []
+    for n in range(count + 1):
+        asked = [hits.Asked(_value_of(rng.choice(rng.choice(per_org)))) for _ in range(50)]
+        asked += [hits.Asked(f"nobody{rng.randrange(10**9)}.example") for _ in range(50)]
+        i = rng.randrange(len(per_org))
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            hits.ask(conn, principals[i], asked, limits=limits)
+        if n:  # the first compiles the query shapes
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
 class _PostingsOff:
     """The import without its posting step: what the bench compares against."""
 
@@ -246,6 +282,8 @@ def run(kind: str, per_org: list[list[dict]], args, workdir: Path) -> None:
         )
         for name, seconds in lookups(engine, per_org, args.lookups, args.cap).items():
             print(f"lookup   {name:13s} {_percentiles(seconds)}  (target p99 < 5 ms)")
+        seconds = hit_queries(engine, per_org, max(20, args.lookups // 10))
+        print(f"hits     100 values    {_percentiles(seconds)}  (target p99 < 50 ms)")
         engine.dispose()
     finally:
         drop_on()

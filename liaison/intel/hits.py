@@ -153,13 +153,14 @@ def ask(
     query_id = store.add_query(conn, principal.org_id, principal.user_id, now, len(asked))
     who = discovery.asker(conn, principal.org_id)
 
+    by_value = iter(discovery.holders(conn, who, [lookup for p, lookup in read if p.kind != ENTITY]))
     local: list[list[tuple[int | None, int | None, str, str]]] = []
-    for posting, lookup in read:
+    for posting, _lookup in read:
         if posting.kind == ENTITY:
             ids = [posting.key, *same_entity(conn, principal, posting.key)]
             found = discovery.entity_holders(conn, who, ids)
         else:
-            found = discovery.holders(conn, who, lookup)
+            found = next(by_value)
         local.append([(org_id, None, name, LOCAL) for org_id, name in found])
 
     unreachable: list[str] = []
@@ -176,29 +177,32 @@ def ask(
                         if mine & held:
                             local[index].append((None, partner_id, org, partner_name))
 
-    results = []
-    for (posting, _lookup), a, holders in zip(read, asked, local, strict=True):
-        refs = [
-            Holder(
-                name,
-                instance,
-                store.add_ref(
-                    conn,
-                    query_id,
-                    holder_org_id=org_id,
-                    partner_id=partner_id,
-                    holder_name=name,
-                    kind=posting.kind,
-                    key=posting.key,
-                    value=a.value,
-                    at=now,
-                ),
-            )
-            for org_id, partner_id, name, instance in holders
-        ]
-        results.append(Result(a.value, posting.kind, posting.shown, posting.how or "as written", bool(refs), refs))
+    wanted = [
+        {
+            "holder_org_id": org_id,
+            "partner_id": partner_id,
+            "holder_name": name,
+            "kind": p.kind,
+            "key": p.key,
+            "value": a.value,
+        }
+        for (p, _lookup), a, holders in zip(read, asked, local, strict=True)
+        for org_id, partner_id, name, _instance in holders
+    ]
+    tokens = iter(store.add_refs(conn, query_id, now, wanted))
+    results = [
+        Result(
+            a.value,
+            p.kind,
+            p.shown,
+            p.how or "as written",
+            bool(holders),
+            [Holder(name, instance, next(tokens)) for _org, _partner, name, instance in holders],
+        )
+        for (p, _lookup), a, holders in zip(read, asked, local, strict=True)
+    ]
     answer = Answer(query_id, now, results, RateLimit(limits.per_window, remaining, limits.window_seconds), unreachable)
-    store.set_answer(conn, query_id, orjson.dumps(answer.as_dict()).decode())
+    store.set_answer(conn, query_id, orjson.dumps(answer).decode())  # orjson writes dataclasses
     audit.record(
         conn,
         principal.user_name,

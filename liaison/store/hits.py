@@ -40,34 +40,16 @@ def history(conn: Connection, user_id: int, limit: int) -> list:
     ).all()
 
 
-def add_ref(
-    conn: Connection,
-    query_id: int,
-    *,
-    holder_org_id: int | None,
-    partner_id: int | None,
-    holder_name: str,
-    kind: str,
-    key: str,
-    value: str,
-    at: str,
-) -> str:
-    """A fresh reference for one hit: random, so that two hits' references say nothing of each other."""
-    token = secrets.token_urlsafe(24)
-    conn.execute(
-        insert(F).values(
-            token=token,
-            query_id=query_id,
-            holder_org_id=holder_org_id,
-            partner_id=partner_id,
-            holder_name=holder_name,
-            kind=kind,
-            key=key,
-            value=value,
-            created_at=at,
+def add_refs(conn: Connection, query_id: int, at: str, refs: list[dict]) -> list[str]:
+    """A fresh reference for each hit (holder_org_id, partner_id, holder_name, kind, key, value):
+    random, so that two hits' references say nothing of each other."""
+    tokens = [secrets.token_urlsafe(24) for _ in refs]
+    if refs:
+        conn.execute(
+            insert(F),
+            [{**ref, "token": t, "query_id": query_id, "created_at": at} for ref, t in zip(refs, tokens, strict=True)],
         )
-    )
-    return token
+    return tokens
 
 
 def ref_of_org(conn: Connection, token: str, org_id: int):
