@@ -12,7 +12,7 @@ from liaison.errors import InvalidInput, PayloadTooLarge
 from liaison.http.deps import Conn, SettingsDep, attempt
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.reader import open_bundle
-from liaison.intel import annotations
+from liaison.intel import annotations, discovery
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -27,6 +27,7 @@ def _page(request: Request, conn: Connection, principal: Principal, status_code:
         principal,
         status_code=status_code,
         audiences=choices,
+        groups=sorted(c.spec for c in choices if c.spec.startswith("group:")),
         can_write=principal.may(Action.WRITE),
         max_bytes=request.app.state.settings.max_upload_bytes,
         **context,
@@ -38,7 +39,9 @@ def import_page(request: Request, conn: Conn, principal: Principal = Depends(web
     return _page(request, conn, principal)
 
 
-def _import(conn: Connection, settings: Settings, principal: Principal, upload: UploadFile, audience: str) -> dict:
+def _import(
+    conn: Connection, settings: Settings, principal: Principal, upload: UploadFile, audience: str, discoverable: str
+) -> dict:
     principal.require(Action.WRITE)  # before the upload is read; the service checks again
     limit = settings.max_upload_bytes
     if upload.size is not None and upload.size > limit:
@@ -46,9 +49,11 @@ def _import(conn: Connection, settings: Settings, principal: Principal, upload: 
     if not upload.size:
         raise InvalidInput("the file is empty: choose a STIX 2.1 bundle (.json)")
     upload.file.seek(0)
-    report = import_objects(
-        conn, principal, open_bundle(upload.file)[1], audience=audience, batch_size=settings.ingest_batch
-    )
+    ids: list[str] = []
+    objects = discovery.ids_of(open_bundle(upload.file)[1], ids)
+    report = import_objects(conn, principal, objects, audience=audience, batch_size=settings.ingest_batch)
+    if discoverable:
+        discovery.set_imported(conn, principal, ids, discovery.parse_specs(discoverable))
     return report.as_dict()
 
 
@@ -59,6 +64,7 @@ def import_bundle(
     settings: SettingsDep,
     file: UploadFile = File(...),
     audience: str = Form("org"),
+    discoverable: str = Form(""),
     principal: Principal = Depends(csrf_protect),
 ):
     """Import the uploaded bundle. Scripted uploads (header X-Requested-With) get the report alone,
@@ -66,13 +72,14 @@ def import_bundle(
     fragment = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     report = None
     with attempt(conn) as tried, file.file:
-        report = _import(conn, settings, principal, file, audience)
+        report = _import(conn, settings, principal, file, audience, discoverable)
     error = tried.error
     context = {
         "report": report,
         "error": error.message if error else None,
         "filename": file.filename,
         "audience": audience,
+        "discoverable": discoverable,
     }
     status = error.status if error else 200
     if fragment:

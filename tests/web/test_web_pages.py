@@ -9,6 +9,7 @@ from stixdata import actor, bundle, sdo
 from txn import committed
 
 from liaison.ingest.bundles import import_objects
+from liaison.intel import hits
 
 
 def _share(tenants):
@@ -95,3 +96,23 @@ def test_import_page_imports_a_bundle_with_an_audience(web, tenants):
     assert broken.status_code == 422 and "not a STIX bundle" in broken.text
     reader = web("rita").post("/import", {"audience": "org"}, files={"file": ("m.json", body, "application/json")})
     assert reader.status_code == 403
+
+
+def test_an_imported_bundle_is_discoverable_as_the_form_says(web, tenants):
+    alice = web("alice")
+    assert '<option value="group:ab">members of group:ab</option>' in alice.get("/import").text
+    held = {"type": "domain-name", "spec_version": "2.1", "id": "domain-name--0b7a5d35-4b53-4e52-8d3e-1f0e3b6a1c11"}
+    body = orjson.dumps(bundle({**held, "value": "imported-route.example"}))
+    answer = alice.post(
+        "/import", {"audience": "org", "discoverable": "group:ab"}, files={"file": ("b.json", body, "application/json")}
+    )
+    assert answer.status_code == 200
+    asked = [hits.Asked("imported-route.example")]
+    found = [committed(tenants.engine, hits.ask, tenants.principal(u), asked).results[0].hit for u in ("bob", "carol")]
+    assert found == [True, False]  # Bravo is in group:ab, Charlie is not
+    refused = alice.post(
+        "/import",
+        {"audience": "org", "discoverable": "group:nope"},
+        files={"file": ("c.json", body, "application/json")},
+    )
+    assert refused.status_code == 422 and "unknown scope" in refused.text
