@@ -299,7 +299,8 @@ def sync(
         for name in names:
             # Commits page by page (federation/sync.py), so it takes the engine.
             report = federation.sync_partner(engine, name, settings.instance_name, page=page, progress=progress)
-            out.print(f"{name}: pulled {report.pulled}, pushed {report.pushed}, rejected {report.rejected}")
+            delivered = f", {report.requests} requests or decisions delivered" if report.requests else ""
+            out.print(f"{name}: pulled {report.pulled}, pushed {report.pushed}, rejected {report.rejected}{delivered}")
             for problem in report.errors:
                 err.print(f"[bold red]error:[/] {name}: {problem}", highlight=False)
                 failed = True

@@ -315,6 +315,9 @@ info_request = Table(
     Column("message", Text),
     #: STIX ids shared by the approval.
     Column("shared", Text),
+    #: Between instances: when the request (requester's side) or the decision (holder's side)
+    #: reached the other instance; None until then (the next sync tries again).
+    Column("delivered_at", String(32)),
     CheckConstraint("status IN ('open', 'approved', 'declined')", name="known_status"),
     Index("ix_info_request_holder", "holder_org_id", "status"),
     Index("ix_info_request_requester", "requester_org_id", "status"),

@@ -27,10 +27,11 @@ import orjson
 import private_set_intersection.python as psi
 from sqlalchemy import Connection
 
-from liaison import audit
+from liaison import audit, clock
 from liaison.access.principal import Principal, Role
 from liaison.errors import Forbidden, InvalidInput
 from liaison.store import discovery, partners, tenancy
+from liaison.store import hits as hits_store
 from liaison.store.partners import Partner
 from liaison.store.provenance import psi_key
 
@@ -111,13 +112,16 @@ def _client(partner: Partner, timeout: float) -> httpx.Client:
     return httpx.Client(headers={"Authorization": f"Bearer {partner.token}"}, timeout=timeout)
 
 
+def _message(reply: httpx.Response) -> str:
+    """The partner's error message, or its status."""
+    try:
+        return str(orjson.loads(reply.content)["error"]["message"])
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return f"HTTP {reply.status_code}"
+
+
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, httpx.HTTPStatusError):
-        try:
-            return orjson.loads(exc.response.content)["error"]["message"]
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            return f"HTTP {exc.response.status_code}"
-    return type(exc).__name__
+    return _message(exc.response) if isinstance(exc, httpx.HTTPStatusError) else type(exc).__name__
 
 
 def asker(conn: Connection, *, timeout: float = 30.0):
@@ -153,36 +157,86 @@ def asker(conn: Connection, *, timeout: float = 30.0):
     return ask
 
 
-def sender(conn: Connection, *, timeout: float = 30.0):
-    """The `send` of intel.requests.ask: posts the request to the partner; returns its id there."""
+def _request_body(row: dict) -> dict:
+    keys = ("id", "requested_by", "kind", "key", "value", "reason", "deadline")
+    return {"holder": row["holder_name"], "requester": row["requester_name"], **{k: row[k] for k in keys}}
 
-    def send(partner_id: int, body: dict) -> str:
-        partner = next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
-        if partner is None or not partner.url or not partner.token:
-            raise InvalidInput("that partner instance has no address or token to send a request to")
-        try:
-            with _client(partner, timeout) as http:
-                reply = http.post(partner.url + REQUESTS_PATH, json=body)
-                reply.raise_for_status()
-            return str(orjson.loads(reply.content)["id"])
-        except (httpx.HTTPError, orjson.JSONDecodeError, KeyError) as exc:
-            raise InvalidInput(f"{partner.name} did not take the request: {_reason(exc)}") from None
+
+def _decision_body(row: dict) -> dict:
+    keys = ("status", "decided_at", "decided_by", "message")
+    return {**{k: row[k] for k in keys}, "shared": orjson.loads(row["shared"]) if row["shared"] else []}
+
+
+def _post(partner: Partner | None, path: str, body: dict, timeout: float) -> httpx.Response | None:
+    """POST to a partner; None when it has no address or token or cannot be reached (what was
+    not delivered is sent again by the next sync). A refusal raises: retrying would not help."""
+    if partner is None or not partner.url or not partner.token:
+        return None
+    try:
+        with _client(partner, timeout) as http:
+            reply = http.post(partner.url + path, json=body)
+    except httpx.HTTPError:
+        return None
+    if reply.status_code >= 500:
+        return None
+    if reply.status_code >= 400:
+        raise InvalidInput(f"{partner.name} refused it: {_message(reply)}")
+    return reply
+
+
+def _partner(conn: Connection, partner_id: int) -> Partner | None:
+    return next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
+
+
+def sender(conn: Connection, *, timeout: float = 30.0):
+    """The `send` of intel.requests.ask: posts a request (its row) to the partner; returns its id
+    there, or None when the partner cannot be reached now."""
+
+    def send(partner_id: int, row: dict) -> str | None:
+        reply = _post(_partner(conn, partner_id), REQUESTS_PATH, _request_body(row), timeout)
+        return None if reply is None else str(orjson.loads(reply.content)["id"])
 
     return send
 
 
 def notifier(conn: Connection, *, timeout: float = 30.0):
-    """The `notify` of intel.requests.decide: tells the requesting partner the decision."""
+    """The `notify` of intel.requests.decide: tells the requesting partner the decision on its
+    request (the row); False when the partner cannot be reached now."""
 
-    def notify(partner_id: int, remote_id: str, decision: dict) -> None:
-        partner = next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
-        if partner is None or not partner.url or not partner.token:
-            raise InvalidInput("that partner instance has no address or token to answer to")
-        try:
-            with _client(partner, timeout) as http:
-                reply = http.post(f"{partner.url}{REQUESTS_PATH}/{remote_id}/decision", json=decision)
-                reply.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise InvalidInput(f"{partner.name} did not take the decision: {_reason(exc)}") from None
+    def notify(partner_id: int, row: dict) -> bool:
+        path = f"{REQUESTS_PATH}/{row['remote_id']}/decision"
+        return _post(_partner(conn, partner_id), path, _decision_body(row), timeout) is not None
 
     return notify
+
+
+def deliver(conn: Connection, partner: Partner, *, timeout: float = 30.0) -> int:
+    """Send partner instance `partner` what has yet to reach it: our requests, our decisions on
+    its requests. Run by each sync; returns how many went. A refusal is audited and not retried."""
+    done = 0
+    requests, decisions = hits_store.undelivered(conn, partner.id)
+    for row in requests:
+        try:
+            reply = _post(partner, REQUESTS_PATH, _request_body(row._asdict()), timeout)
+        except InvalidInput as exc:  # the requester learns why, as a decision
+            audit.record(conn, "system", "request.undeliverable", row.id, partner=partner.name, error=exc.message)
+            now = clock.now()
+            hits_store.decide(
+                conn, row.id, status="declined", decided_at=now, decided_by="system", message=exc.message, shared="[]"
+            )
+            hits_store.delivered(conn, row.id, now)
+            continue
+        if reply is not None:
+            hits_store.delivered(conn, row.id, clock.now(), remote_id=str(orjson.loads(reply.content)["id"]))
+            done += 1
+    for row in decisions:
+        try:
+            reply = _post(partner, f"{REQUESTS_PATH}/{row.remote_id}/decision", _decision_body(row._asdict()), timeout)
+        except InvalidInput as exc:
+            audit.record(conn, "system", "request.undeliverable", row.id, partner=partner.name, error=exc.message)
+            hits_store.delivered(conn, row.id, clock.now())
+            continue
+        if reply is not None:
+            hits_store.delivered(conn, row.id, clock.now())
+            done += 1
+    return done

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine
 from liaison import audit
 from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, LiaisonError
+from liaison.federation.hits import deliver
 from liaison.federation.partners import get_partner, list_partners
 from liaison.ingest import received
 from liaison.stix.media import TAXII
@@ -43,6 +44,8 @@ class SyncReport:
     pulled: int = 0
     pushed: int = 0
     rejected: int = 0
+    #: Requests for information and decisions delivered to the partner.
+    requests: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -51,6 +54,7 @@ class SyncReport:
             "pulled": self.pulled,
             "pushed": self.pushed,
             "rejected": self.rejected,
+            "requests": self.requests,
             "errors": self.errors,
         }
 
@@ -253,6 +257,8 @@ def sync_partner(
         _pull(engine, partner, remote, report, page, progress)
         direction = "push"
         _push(engine, partner, remote, report, page, progress, origin)
+        with engine.begin() as conn:  # requests for information and decisions the partner has yet to get
+            report.requests = deliver(conn, partner, timeout=timeout)
         with engine.begin() as conn:  # a whole run went through: earlier failures are past
             sync_state.clear_run_failures(conn, partner.id)
     except (httpx.HTTPError, LiaisonError, KeyError, orjson.JSONDecodeError, ValueError) as exc:

@@ -56,6 +56,9 @@ class Request:
     decided_by: str | None
     message: str | None
     shared: list[str]
+    #: Between instances, whether the request (or the decision, on the holder's side) has reached
+    #: the other instance; None for a local request. The next sync sends what has not.
+    delivered: bool | None
 
 
 def _view(row, now: str, partner_names: dict[int, str]) -> Request:
@@ -76,13 +79,22 @@ def _view(row, now: str, partner_names: dict[int, str]) -> Request:
         decided_by=row.decided_by,
         message=row.message,
         shared=orjson.loads(row.shared) if row.shared else [],
+        delivered=None if row.partner_id is None else _delivered(row),
     )
 
 
-#: Sends a request to the partner instance `partner_id`; returns the id it got there.
-SendRequest = Callable[[int, dict], str]
-#: Tells partner instance `partner_id` the decision on a request it sent (its id there, the decision).
-SendDecision = Callable[[int, str, dict], None]
+def _delivered(row) -> bool:
+    if row.holder_org_id is not None:  # the holder's side: the request came in; its decision goes out
+        return row.status == "open" or row.delivered_at is not None
+    return row.delivered_at is not None
+
+
+#: Sends a request (its row) to partner instance `partner_id`; returns the id it got there, or None
+#: when the partner could not be reached (the next sync sends it).
+SendRequest = Callable[[int, dict], str | None]
+#: Tells partner instance `partner_id` the decision on a request (its row); False when the partner
+#: could not be reached (the next sync tells it).
+SendDecision = Callable[[int, dict], bool]
 
 
 def _reason(reason: str) -> str:
@@ -134,20 +146,8 @@ def ask(
     if ref.partner_id is not None:
         if send is None:
             raise InvalidInput("requests to partner instances cannot be sent from here")
-        row["remote_id"] = send(
-            ref.partner_id,
-            {
-                "id": row["id"],
-                "holder": ref.holder_name,
-                "requester": principal.org_name,
-                "requested_by": principal.user_name,
-                "kind": ref.kind,
-                "key": ref.key,
-                "value": ref.value,
-                "reason": reason,
-                "deadline": row["deadline"],
-            },
-        )
+        row["remote_id"] = send(ref.partner_id, row)
+        row["delivered_at"] = now if row["remote_id"] is not None else None
     store.add_request(conn, **row)
     audit.record(conn, principal.user_name, "request.sent", row["id"], holder=ref.holder_name, partner=ref.partner_id)
     return _view(store.request_row(conn, row["id"]), now, partner_names or {})
@@ -255,8 +255,12 @@ def decide(
     }
     if not store.decide(conn, request_id, **decision):
         raise Conflict("this request was decided already")
-    if row.partner_id is not None and notify is not None:
-        notify(row.partner_id, row.remote_id, {**decision, "shared": shared})
+    if (
+        row.partner_id is not None
+        and notify is not None
+        and notify(row.partner_id, store.request_row(conn, request_id)._asdict())
+    ):
+        store.delivered(conn, request_id, now)
     audit.record(
         conn,
         principal.user_name,

@@ -91,3 +91,23 @@ def decide(conn: Connection, request_id: str, **values) -> bool:
 
 def org_name(conn: Connection, org_id: int) -> str:
     return conn.execute(select(organization.c.name).where(organization.c.id == org_id)).scalar_one()
+
+
+def undelivered(conn: Connection, partner_id: int) -> tuple[list, list]:
+    """What has yet to reach partner instance `partner_id`: our requests to it, and our decisions
+    on its requests."""
+    theirs = RQ.c.partner_id == partner_id
+    requests = conn.execute(
+        select(RQ).where(theirs, RQ.c.holder_org_id.is_(None), RQ.c.delivered_at.is_(None)).order_by(RQ.c.created_at)
+    ).all()
+    decisions = conn.execute(
+        select(RQ)
+        .where(theirs, RQ.c.holder_org_id.is_not(None), RQ.c.status != "open", RQ.c.delivered_at.is_(None))
+        .order_by(RQ.c.decided_at)
+    ).all()
+    return requests, decisions
+
+
+def delivered(conn: Connection, request_id: str, at: str, remote_id: str | None = None) -> None:
+    values = {"delivered_at": at} if remote_id is None else {"delivered_at": at, "remote_id": remote_id}
+    conn.execute(update(RQ).where(RQ.c.id == request_id).values(**values))

@@ -135,3 +135,46 @@ def test_only_a_partners_sync_account_reaches_the_federation_routes(world):
         token = partners.get_partner(conn, "B").token
     garbage = httpx.post(url, json={"request": "bm90IGEgcmVxdWVzdA=="}, headers={"Authorization": f"Bearer {token}"})
     assert garbage.status_code == 422
+
+
+def test_a_request_or_a_decision_that_cannot_go_now_goes_with_the_next_sync(world):
+    a, b, _c = world
+    seized = domain("seized-phone-cache.example")
+    b.import_objects("bob", [seized])
+    with b.engine.begin() as conn:
+        discovery.set_object(conn, accounts.principal_for_user(conn, "bob"), seized["id"], ["group:borders"])
+    assert answers(a, "seized-phone-cache.example") == [[("Bravo Agency", "B")]]
+    with a.engine.connect() as conn:
+        [last] = hits.history(conn, accounts.principal_for_user(conn, "alice"), limit=1)
+    reference = last["results"][0]["holders"][0]["reference"]
+
+    b.server.stop()
+    try:
+        sent = a.cli("request", "send", reference, "--reason", "case 88", "--as", "alice")
+        assert sent.returncode == 0, sent.stderr
+    finally:
+        b.server.start()
+    with a.engine.connect() as conn:
+        mine = requests.listed(conn, accounts.principal_for_user(conn, "alice"), "sent", {})
+    waiting = next(r for r in mine if r.reason == "case 88")
+    assert waiting.delivered is False
+    synced = a.cli("sync", "B")
+    assert synced.returncode == 0 and "1 requests or decisions delivered" in synced.stdout, synced.stdout
+    with b.engine.connect() as conn:
+        inbox = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox", {})
+    received = next(r for r in inbox if r.reason == "case 88")
+
+    a.server.stop()
+    try:
+        decided = b.cli("request", "decline", received.id, "--as", "bob", "--message", "not ours to give")
+        assert decided.returncode == 0, decided.stderr
+    finally:
+        a.server.start()
+    with a.engine.connect() as conn:
+        still = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id, {})
+    assert (still.status, still.delivered) == ("open", True)
+    assert b.cli("sync", "A").returncode == 0
+    with a.engine.connect() as conn:
+        answered = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id, {})
+    assert (answered.status, answered.message) == ("declined", "not ours to give")
+    assert b.cli("sync", "A").stdout.count("delivered") == 0  # delivered once

@@ -92,6 +92,7 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(100)),
         sa.Column("message", sa.Text()),
         sa.Column("shared", sa.Text()),
+        sa.Column("delivered_at", sa.String(32)),
         sa.CheckConstraint("status IN ('open', 'approved', 'declined')", name=op.f("ck_info_request_known_status")),
         _fk("info_request", "requester_org_id", "organization.id"),
         _fk("info_request", "holder_org_id", "organization.id"),
