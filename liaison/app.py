@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import taxii
-from liaison.api.rest import bundles, correlation, drafts, federation, objects, search, session, views
+from liaison.api.rest import bundles, correlation, drafts, federation, flood, hits, objects, search, session, views
 from liaison.config import Settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
@@ -20,6 +20,8 @@ from liaison.http import errors
 from liaison.http.guards import Guards
 from liaison.web import correlation as web_correlation
 from liaison.web import errorpages, vendor
+from liaison.web import flood as web_flood
+from liaison.web import hits as web_hits
 from liaison.web import pages as web_pages
 from liaison.web import reports as web_reports
 from liaison.web import viz as web_viz
@@ -61,11 +63,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.add_middleware(Guards, limit=settings.max_upload_bytes)
     errors.install(app, page=errorpages.error_page, login_redirect=errorpages.login_redirect)
-    for module in (session, objects, correlation, search, bundles, federation, drafts, views):
+    for module in (session, objects, correlation, flood, hits, search, bundles, federation, drafts, views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
     app.include_router(vendor.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (web_pages, web_viz, web_reports, web_correlation):
+    for module in (web_pages, web_viz, web_reports, web_correlation, web_flood, web_hits):
         app.include_router(module.router, include_in_schema=False)
     return app

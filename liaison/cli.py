@@ -495,6 +495,88 @@ def hit(
     out.print(f"{answer.rate_limit.remaining} of {answer.rate_limit.limit} values left this window")
 
 
+flood_app = typer.Typer(help="Correlation flood control: warning lists and exclusions.", no_args_is_help=True)
+app.add_typer(flood_app, name="flood")
+FloodAs = Annotated[
+    Optional[str], typer.Option("--as", help="Act as this user (an admin: its organisation); default: the instance.")
+]
+
+
+def _flood_principal(conn, as_: str | None):
+    """The user named, or the host's operator acting for the instance (it holds the database)."""
+    from liaison.access.principal import Principal, Role
+
+    if as_:
+        return accounts.principal_for_user(conn, as_)
+    return Principal(None, HOST, None, "instance", None, Role.OPERATOR, frozenset(), None)
+
+
+@flood_app.command("show")
+@clear_errors
+def flood_show(as_: FloodAs = None):
+    """The exclusions and the warning lists switched off, for the instance or a user's organisation."""
+    from liaison.intel import flood
+
+    with _engine().begin() as conn:
+        principal = _flood_principal(conn, as_)
+        excluded = flood.list_exclusions(conn, principal)
+        lists = flood.warning_lists(conn, principal)
+    table = Table("id", "scope", "what", "value", "since", "by", title="Exclusions")
+    for row in excluded:
+        shown = f"{row.kind}: {row.value}" if row.kind and row.what == "value" else row.value
+        table.add_row(str(row.id), row.scope, row.what, shown, row.created_at, row.created_by)
+    out.print(table)
+    off = [w.name for w in lists if not w.enabled]
+    out.print(
+        f"{len(lists) - len(off)} of {len(lists)} warning lists mark values" + "".join(f"\noff: {n}" for n in off)
+    )
+
+
+@flood_app.command("exclude")
+@clear_errors
+def flood_exclude(
+    what: Annotated[str, typer.Argument(help="value, type or org.")],
+    value: Annotated[str, typer.Argument(help="The value, the STIX type or value kind, or the organisation.")],
+    type_: Annotated[Optional[str], typer.Option("--type", help="Read a value as this kind.")] = None,
+    as_: FloodAs = None,
+):
+    """Take a value, a type or a source organisation out of correlations (audited)."""
+    from liaison.intel import flood
+
+    with _engine().begin() as conn:
+        row = flood.add_exclusion(conn, _flood_principal(conn, as_), what, value, type_)
+    out.print(f"exclusion #{row.id}: {row.what} {row.value} ({row.scope})")
+
+
+@flood_app.command("unexclude")
+@clear_errors
+def flood_unexclude(exclusion_id: int, as_: FloodAs = None):
+    """Remove an exclusion."""
+    from liaison.intel import flood
+
+    with _engine().begin() as conn:
+        flood.remove_exclusion(conn, _flood_principal(conn, as_), exclusion_id)
+    out.print(f"exclusion #{exclusion_id} removed")
+
+
+@flood_app.command("switch")
+@clear_errors
+def flood_switch(
+    name: Annotated[str, typer.Argument(help="A warning list's name (`liaison flood show`).")],
+    state: Annotated[str, typer.Argument(help="on or off.")],
+    as_: FloodAs = None,
+):
+    """Switch a warning list on or off for the instance or an admin's organisation."""
+    from liaison.errors import InvalidInput
+    from liaison.intel import flood
+
+    if state not in ("on", "off"):
+        raise InvalidInput("a warning list is switched on or off")
+    with _engine().begin() as conn:
+        found = flood.set_warning_list(conn, _flood_principal(conn, as_), name, state == "on")
+    out.print(f"{found.name}: {'marks values' if found.enabled else 'marks nothing'}")
+
+
 request_app = typer.Typer(help="Requests for information that follow hits.", no_args_is_help=True)
 app.add_typer(request_app, name="request")
 

@@ -31,6 +31,10 @@ class Action(StrEnum):
     #: Run the instance: organisations, partners and their sync accounts, addresses, group repairs,
     #: syncing now.
     OPERATE = "operate"
+    #: See the correlation flood control that applies: which warning lists are on and which
+    #: exclusions hold (instance-wide, and one's organisation's), since they explain one's results.
+    #: Changing it is ADMINISTER: an organisation's admin its own, the operator the instance's.
+    SEE_FLOOD_CONTROL = "see-flood-control"
 
 
 ROLES: dict[Action, frozenset[Role]] = {
@@ -40,6 +44,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.WRITE: frozenset({Role.ADMIN, Role.ANALYST, Role.SYNC}),
     Action.ADMINISTER: frozenset({Role.ADMIN, Role.OPERATOR}),
     Action.OPERATE: frozenset({Role.OPERATOR}),
+    Action.SEE_FLOOD_CONTROL: frozenset({Role.ADMIN, Role.ANALYST, Role.READER, Role.OPERATOR}),
 }
 
 REFUSALS: dict[Action, str] = {
@@ -47,4 +52,5 @@ REFUSALS: dict[Action, str] = {
     Action.WRITE: "role '{role}' cannot write; analyst, admin or sync is needed",
     Action.ADMINISTER: "this needs the admin or operator role",
     Action.OPERATE: "this needs the operator role",
+    Action.SEE_FLOOD_CONTROL: "role '{role}' has no correlations to tune",
 }

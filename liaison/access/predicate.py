@@ -45,6 +45,27 @@ def visible(principal: Principal, version_pk: ColumnElement, *, history: bool = 
     return exists(select(1).where(holding.c.version_pk == version_pk, seen))
 
 
+#: Made once (see _H_MINE below).
+_H_OUTSIDE = holding.alias("h_outside")
+
+
+def holding_visible_outside(principal: Principal, org_ids, h=holding, *, probe: bool = False) -> ColumnElement[bool]:
+    """holding_visible (probe_visible with `probe`), of holdings by organisations other than
+    `org_ids` (the sources an organisation excluded from its correlations): it only ever narrows
+    what `principal` sees."""
+    seen = probe_visible(principal, h) if probe else holding_visible(principal, h)
+    return and_(seen, h.c.org_id.not_in(sorted(org_ids))) if org_ids else seen
+
+
+def visible_outside(principal: Principal, version_pk: ColumnElement, org_ids) -> ColumnElement[bool]:
+    """True for version contents (by `version_pk` column) that `principal` may see through a holding
+    of an organisation other than `org_ids` (holding_visible_outside)."""
+    h = _H_OUTSIDE
+    return exists(
+        select(1).where(h.c.version_pk == version_pk, holding_visible_outside(principal, org_ids, h, probe=True))
+    )
+
+
 def visible_to_org_holding(
     principal: Principal, version_pk: ColumnElement, org_id: int | ColumnElement
 ) -> ColumnElement[bool]:

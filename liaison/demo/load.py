@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from liaison import accounts
 from liaison.demo import world
 from liaison.ingest.bundles import import_objects
-from liaison.store import tenancy
+from liaison.store import discovery, tenancy
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,12 @@ def load_demo(conn: Connection) -> int:
     for person in world.USERS:
         if person["name"] not in users:
             accounts.create_user(conn, person["name"], person["org"], person["role"], person["password"])
+    for name, scopes in world.DISCOVERABLE.items():
+        org_id = tenancy.org_by_name(conn, name).id
+        if not discovery.rules(conn, org_id, discovery.DEFAULT):
+            groups = discovery.group_ids_by_name(conn, [s[6:] for s in scopes if s.startswith("group:")])
+            pairs = [("group", groups[s[6:]]) if s.startswith("group:") else (s, None) for s in scopes]
+            discovery.set_rules(conn, org_id, [discovery.DEFAULT], pairs)
     own_identities = {org["identity_id"] for org in world.ORGANISATIONS}
     added = 0
     for owner, audience, bundle in holdings:

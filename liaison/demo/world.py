@@ -100,6 +100,13 @@ SHARING_GROUPS: list[dict] = [
     },
 ]
 
+#: What each organisation lets others discover by hit queries, by default (the others: no one).
+DISCOVERABLE: dict[str, list[str]] = {
+    _NAME["dcs"]: ["instance", "partners"],
+    _NAME["cert"]: ["instance"],
+    _NAME["ctd"]: ["group:central-asia-ct"],
+}
+
 USERS: list[dict] = [
     {"name": name, "org": _NAME[name.split(".")[0]], "role": role, "password": f"demo-{name}-2025"}
     for name, role in (

@@ -3,7 +3,12 @@ typed value. Everything is computed over the caller's view (store.postings joins
 hits, totals and "common" (a value more than `cap` visible objects carry is reported as common,
 with its count, instead of listed). Each hit says why it correlates: the value, the value it
 matched (a containing network, say), how the hit's value was normalised, and the warning lists
-either is on. An object the caller may not see is answered exactly as one that does not exist."""
+either is on. An object the caller may not see is answered exactly as one that does not exist.
+
+The caller's organisation's flood control (liaison.intel.flood) applies throughout: warning lists
+switched off mark nothing, and its exclusions narrow the carriers before they are counted, so
+"common" is judged over what is left. An excluded value answers as one no object carries, with
+`excluded` set."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
-from liaison.intel.warninglists import lists_of
+from liaison.intel import flood
 from liaison.stix import values
 from liaison.stix.validate import ENDPOINTS, IDENTIFIER_RE
 from liaison.store import entities, reads
@@ -44,6 +49,9 @@ class Value:
     warning_lists: tuple[str, ...]
     count: int
     common: bool
+    #: Taken out by the caller's organisation's flood control (by value or by kind): counted as
+    #: carried by nothing, whoever holds it.
+    excluded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +116,18 @@ def same_entity(conn: Connection, principal: Principal, stix_id: str) -> list[st
     return sorted(seen - {stix_id})[:MAX_SAME]
 
 
-def _same_entity_carriers(conn: Connection, principal: Principal, stix_id: str, name: str | None):
-    """The objects resolved to the same entity, as (posting, carrier) pairs of the ENTITY kind."""
+def _same_entity_carriers(conn: Connection, principal: Principal, stix_id: str, name: str | None, rules: flood.Rules):
+    """The objects resolved to the same entity, as (posting, carrier) pairs of the ENTITY kind,
+    less those the organisation's exclusions drop (by type, or held only by excluded sources)."""
     found = reads.current_versions(conn, principal, same_entity(conn, principal, stix_id))
+    rows = [row for row in found.values() if not rules.drops_type(row.type)]
+    if rows and rules.excluded.org_ids:
+        sources = store.hit_sources(conn, principal, [r.pk for r in rows], excluded_orgs=rules.excluded.org_ids)
+        rows = [row for row in rows if row.pk in sources]
     own = values.Posting(ENTITY, stix_id, name or stix_id, MERGED)
     return own, [
         (own, store.Carrier(row.pk, row.stix_id, row.type, row.name, ENTITY, row.stix_id))
-        for row in sorted(found.values(), key=lambda r: r.stix_id)
+        for row in sorted(rows, key=lambda r: r.stix_id)
     ]
 
 
@@ -127,6 +140,7 @@ def _correlate(
     limit: int,
     offset: int,
     cap: int,
+    rules: flood.Rules,
     same: tuple[values.Posting, list] | None = None,
 ) -> Correlations:
     found: list[Value] = []
@@ -135,14 +149,19 @@ def _correlate(
         found.append(Value(ENTITY, same[0].shown, MERGED, (), len(same[1]), False))
         listed += same[1]
     for p in sorted({(p.kind, p.key): p for p in asked}.values(), key=lambda p: (p.kind, p.key)):
+        if rules.excludes(p):  # not looked up at all: the answer cannot depend on who holds it
+            found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, rules.marks(p.shown), 0, False, True))
+            continue
         lookup = _lookup(p)
-        carriers, count = store.carriers(conn, principal, lookup, exclude_id=exclude_id, limit=cap + 1)
+        carriers, count = store.carriers(
+            conn, principal, lookup, exclude_id=exclude_id, limit=cap + 1, excluded=rules.excluded
+        )
         common = count > cap
-        found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, lists_of(p.shown), count, common))
+        found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, rules.marks(p.shown), count, common))
         if not common:
             listed += [(p, c) for c in carriers]
     page = listed[offset : offset + limit]
-    sources = store.hit_sources(conn, principal, [c.pk for _p, c in page])
+    sources = store.hit_sources(conn, principal, [c.pk for _p, c in page], excluded_orgs=rules.excluded.org_ids)
     hits = []
     for p, c in page:
         source = sources.get(c.pk)
@@ -159,7 +178,7 @@ def _correlate(
                 p.shown,
                 matched,
                 MERGED if entity else _how(source.raw, c.kind, c.key),
-                () if entity else lists_of(matched),
+                () if entity else rules.marks(matched),
                 source.owner,
                 source.holder,
                 source.shared_at,
@@ -187,8 +206,9 @@ def correlations(
     if row is None:
         raise NotFound(f"no object {stix_id}")
     asked = values.postings(orjson.loads(row.raw))
-    same = _same_entity_carriers(conn, principal, stix_id, row.name)
-    return _correlate(conn, principal, asked, stix_id, limit=limit, offset=offset, cap=cap, same=same)
+    rules = flood.rules_for(conn, principal)
+    same = _same_entity_carriers(conn, principal, stix_id, row.name, rules)
+    return _correlate(conn, principal, asked, stix_id, limit=limit, offset=offset, cap=cap, rules=rules, same=same)
 
 
 def carrying(
@@ -208,7 +228,8 @@ def carrying(
     asked = values.normalise(value, type_)
     if not asked:
         raise InvalidInput(f"'{value}' is not a value that correlates", parameter="value")
-    return _correlate(conn, principal, asked, None, limit=limit, offset=offset, cap=cap)
+    rules = flood.rules_for(conn, principal)
+    return _correlate(conn, principal, asked, None, limit=limit, offset=offset, cap=cap, rules=rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +257,13 @@ def of_report(
         raise NotFound(f"no object {report_id}")
     refs = list(dict.fromkeys(orjson.loads(row.raw).get("object_refs") or []))[:MAX_REPORT_OBJECTS]
     seen = reads.current_versions(conn, principal, refs)
+    rules = flood.rules_for(conn, principal)
     members = []
     for ref in refs:
         if ref not in seen:
             continue
         asked = values.postings(orjson.loads(seen[ref].raw))
         if asked:
-            found = _correlate(conn, principal, asked, ref, limit=per_object, offset=0, cap=cap)
+            found = _correlate(conn, principal, asked, ref, limit=per_object, offset=0, cap=cap, rules=rules)
             members.append(Member(ref, seen[ref].type, seen[ref].name, found))
     return members

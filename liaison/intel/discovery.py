@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from liaison import audit
 from liaison.access.principal import Action, Principal
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.intel.details import NO_OBJECT
 from liaison.stix.validate import IDENTIFIER_RE
 from liaison.store import discovery, sharing, tenancy
@@ -98,7 +98,7 @@ def set_default(conn: Connection, principal: Principal, specs: list[str]) -> lis
     """An organisation admin sets what its objects with no rule of their own answer."""
     principal.require(Action.ADMINISTER)
     if principal.org_id is None:
-        raise InvalidInput("an operator's instance has no objects of its own to make discoverable")
+        raise Forbidden("an operator belongs to no organisation; an organisation's admins set its default")
     scopes = _scopes(conn, principal, specs or ["none"])
     discovery.set_rules(conn, principal.org_id, [discovery.DEFAULT], [s for s in scopes if s[0] != "none"])
     audit.record(conn, principal.user_name, "org.discoverability", principal.org_name, scopes=specs or ["none"])

@@ -3,7 +3,11 @@ resolver or a top domain is flagged, so an analyst sees why it is everywhere. Th
 1.5 s to load: they are loaded once per process, on first use, under a lock (requests run in a
 thread pool), then frozen out of the garbage collector: they hold some 150,000 containers, which
 every full collection would otherwise walk (about 200 ms, a pause in whichever request it hits).
-Per-list switches and the admin's exclusion lists are not here yet."""
+
+`lists_of(value)` is the same for everyone and cached per process. Which lists count for a reader
+is not decided here: an organisation's admin (for it) or the operator (for the instance) switches
+lists off (liaison.intel.flood), and `flood.Rules.marks` filters what `lists_of` found by those
+switches. The admins' exclusion lists are liaison.intel.flood's too."""
 
 from __future__ import annotations
 
@@ -26,6 +30,12 @@ def _loaded() -> WarningLists:
                 gc.collect()
                 gc.freeze()
     return _lists
+
+
+@functools.cache
+def catalogue() -> tuple[tuple[str, str], ...]:
+    """(name, description) of every warning list, by name."""
+    return tuple(sorted((wl.name, wl.description or "") for wl in _loaded().warninglists.values()))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,6 +1,7 @@
 """Correlation reads over postings (value -> versions carrying it). Every read joins the postings
 with the access predicate: only versions that are the caller's current view of their object
-correlate, so hits, counts and "common" are all over what the caller may see."""
+correlate, so hits, counts and "common" are all over what the caller may see. An organisation's
+flood control (`Excluded`, from liaison.intel.flood) only narrows that view further."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select
 
-from liaison.access.predicate import current, holding_visible, visible_to_org_holding
+from liaison.access.predicate import current, holding_visible_outside, visible_outside, visible_to_org_holding
 from liaison.access.principal import Principal
 from liaison.db.tables import holding, object_version, organization, posting
 
@@ -32,6 +33,36 @@ class Lookup:
         terms = [and_(P.c.kind == kind, P.c.key.in_(sorted(set(keys)))) for kind, keys in sorted(by_kind.items())]
         terms += [and_(P.c.kind == kind, P.c.key >= low, P.c.key <= high) for kind, low, high in self.ranges]
         return or_(*terms) if terms else false()
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """What an organisation's exclusions take out of its correlations: postings by (kind, key) and
+    by kind, objects by STIX type, and holdings by organisation (an object only some excluded
+    organisations hold, as far as the reader sees, does not correlate)."""
+
+    values: tuple[tuple[str, str], ...] = ()
+    kinds: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    org_ids: tuple[int, ...] = ()
+
+    def conditions(self, principal: Principal) -> list[ColumnElement[bool]]:
+        """Conditions on the postings (P) and versions (V) of a correlation read."""
+        terms: list[ColumnElement[bool]] = []
+        by_kind: dict[str, set[str]] = {}
+        for kind, key in self.values:
+            by_kind.setdefault(kind, set()).add(key)
+        terms += [or_(P.c.kind != kind, P.c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
+        if self.kinds:
+            terms.append(P.c.kind.not_in(sorted(self.kinds)))
+        if self.types:
+            terms.append(V.c.type.not_in(sorted(self.types)))
+        if self.org_ids:
+            terms.append(visible_outside(principal, V.c.pk, self.org_ids))
+        return terms
+
+
+NOTHING = Excluded()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +91,24 @@ class HitSource:
 
 
 def carriers(
-    conn: Connection, principal: Principal, lookup: Lookup, *, exclude_id: str | None = None, limit: int
+    conn: Connection,
+    principal: Principal,
+    lookup: Lookup,
+    *,
+    exclude_id: str | None = None,
+    limit: int,
+    excluded: Excluded = NOTHING,
 ) -> tuple[list[Carrier], int]:
     """Up to `limit` objects (their current version for `principal`) carrying a posting of
-    `lookup`, other than `exclude_id`, each with one posting it matches by, by stix_id; and how
-    many there are in all (counted in the same pass, before the limit)."""
+    `lookup`, other than `exclude_id` and what `excluded` takes out, each with one posting it
+    matches by, by stix_id; and how many there are in all (counted in the same pass, before the
+    limit)."""
     # One matched posting per object: the smallest "kind key" (kinds hold no space).
     matched = func.min(P.c.kind + " " + P.c.key)
     query = (
         select(V.c.pk, V.c.stix_id, V.c.type, V.c.name, matched, func.count().over())
         .select_from(P.join(V, V.c.pk == P.c.version_pk))
-        .where(lookup.condition(), current(principal))
+        .where(lookup.condition(), current(principal), *excluded.conditions(principal))
         .group_by(V.c.pk, V.c.stix_id, V.c.type, V.c.name)
         .order_by(V.c.stix_id)
         .limit(limit)
@@ -82,9 +120,11 @@ def carriers(
     return found, rows[0][-1] if rows else 0
 
 
-def hit_sources(conn: Connection, principal: Principal, version_pks: Iterable[int]) -> dict[int, HitSource]:
-    """{pk: HitSource} of these versions, through the holdings `principal` may see (a version it
-    may not see is absent)."""
+def hit_sources(
+    conn: Connection, principal: Principal, version_pks: Iterable[int], *, excluded_orgs: Iterable[int] = ()
+) -> dict[int, HitSource]:
+    """{pk: HitSource} of these versions, through the holdings `principal` may see other than
+    those of `excluded_orgs` (a version it may not see through one is absent)."""
     holder, owner = _HOLDER, _OWNER
     rows = conn.execute(
         select(
@@ -99,7 +139,7 @@ def hit_sources(conn: Connection, principal: Principal, version_pks: Iterable[in
             .join(holder, holder.c.id == holding.c.org_id)
             .outerjoin(owner, owner.c.id == V.c.owner_org_id)
         )
-        .where(V.c.pk.in_(sorted(set(version_pks))), holding_visible(principal))
+        .where(V.c.pk.in_(sorted(set(version_pks))), holding_visible_outside(principal, set(excluded_orgs)))
         .order_by(holding.c.added_at, holder.c.name)
     )
     found: dict[int, HitSource] = {}

@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
-from liaison.errors import InvalidInput
+from liaison.errors import InvalidInput, NotFound
 from liaison.http.deps import Conn, attempt
-from liaison.intel import annotations, details, objects, sharing
+from liaison.intel import annotations, details, discovery, objects, sharing
 from liaison.stix import tlp as tlp_levels
-from liaison.web import present
+from liaison.web import discoverable, present
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -53,8 +53,27 @@ def _annotation_context(conn: Connection, principal: Principal, stix_id: str, ob
     }
 
 
+def _discoverability(conn: Connection, principal: Principal, stix_id: str) -> dict:
+    """Who may discover the viewer's organisation's holding by hit queries (nothing when it holds none)."""
+    try:
+        found = discovery.of_object(conn, principal, stix_id)
+    except NotFound:
+        return {"discoverability": None}
+    return {
+        "discoverability": found,
+        "org_default": discovery.default(conn, principal),
+        "discover_groups": discoverable.group_choices(conn, principal) if principal.may(Action.WRITE) else [],
+    }
+
+
 @router.get("/objects/{stix_id}")
 def object_page(request: Request, stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
+    return _object_page(request, conn, principal, stix_id)
+
+
+def _object_page(
+    request: Request, conn: Connection, principal: Principal, stix_id: str, status_code: int = 200, **extra
+) -> Response:
     found = details.details(conn, principal, stix_id)
     reach = sharing.reach(conn, principal, stix_id)
     # What the organisation holds it may share with any of its audiences; annotations go no
@@ -74,6 +93,7 @@ def object_page(request: Request, stix_id: str, conn: Conn, principal: Principal
         request,
         "object.html",
         principal,
+        status_code=status_code,
         obj=obj,
         view=found.view,
         names=found.names,
@@ -89,7 +109,9 @@ def object_page(request: Request, stix_id: str, conn: Conn, principal: Principal
         user_org=principal.org_name,
         share_audiences=share_audiences,
         raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(),
+        **_discoverability(conn, principal, stix_id),
         **context,
+        **extra,
     )
 
 
@@ -148,6 +170,25 @@ def unshare(
 ):
     sharing.unshare(conn, principal, stix_id, audience, all_versions=all_versions == "1")
     return RedirectResponse(f"/objects/{stix_id}#sharing", status_code=303)
+
+
+@router.post("/objects/{stix_id}/discoverability")
+def set_discoverability(
+    request: Request,
+    stix_id: str,
+    conn: Conn,
+    mode: str = Form(""),
+    scope: list[str] = Form([]),
+    principal: Principal = Depends(csrf_protect),
+):
+    """Who may discover the organisation's holding of the object; a refusal is shown in its section."""
+    with attempt(conn) as tried:
+        discovery.set_object(conn, principal, stix_id, discoverable.specs(mode, scope, allow_default=True))
+    if isinstance(tried.error, InvalidInput):
+        return _object_page(request, conn, principal, stix_id, tried.error.status, discover_error=tried.error.message)
+    if tried.error:  # an object the organisation does not hold, a reader: as the error page says
+        raise tried.error
+    return RedirectResponse(f"/objects/{stix_id}#discoverable", status_code=303)
 
 
 @router.post("/objects/{stix_id}/opinions")

@@ -24,6 +24,8 @@ NAVIGATION = (
     ("Graph", "/graph"),
     ("Map", "/map"),
     ("Timeline", "/timeline"),
+    ("Hits", "/hits"),
+    ("Requests", "/requests"),
     ("Drafts", "/drafts"),
     ("Import", "/import"),
 )

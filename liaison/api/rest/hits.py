@@ -72,10 +72,12 @@ def ask(body: HitQuery, principal: Caller, conn: Conn, settings: SettingsDep, re
     left). Partner instances are asked by private set intersection."""
     started = time.perf_counter()
     asked = [hits.Asked(v.value, v.type) for v in body.values]
-    answer = hits.ask(conn, principal, asked, limits=_limits(settings), remote=federated.asker(conn))
+    try:
+        answer = hits.ask(conn, principal, asked, limits=_limits(settings), remote=federated.asker(conn))
+    finally:  # refusals wait for the floor too
+        hits.pad(started, settings.hit_answer_floor)
     response.headers["X-RateLimit-Limit"] = str(answer.rate_limit.limit)
     response.headers["X-RateLimit-Remaining"] = str(answer.rate_limit.remaining)
-    hits.pad(started, settings.hit_answer_floor)
     return answer.as_dict()
 
 

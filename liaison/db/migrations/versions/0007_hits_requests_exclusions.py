@@ -130,7 +130,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("pair_partner_id", sa.Integer()))
         batch.create_unique_constraint(op.f("uq_sharing_group_pair_partner_id"), ["pair_partner_id"])
         batch.create_foreign_key(
-            op.f("fk_sharing_group_pair_partner_id_partner"), "partner", ["pair_partner_id"], ["id"], ondelete="SET NULL"
+            op.f("fk_sharing_group_pair_partner_id_partner"),
+            "partner",
+            ["pair_partner_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
     with op.batch_alter_table("instance_key") as batch:
         batch.add_column(sa.Column("psi_key", sa.String(64)))
@@ -152,5 +156,12 @@ def downgrade() -> None:
         ("discovery_rule", "ix_discovery_rule_org_stix"),
     ):
         op.drop_index(index, table_name=table)
-    for table in ("warninglist_switch", "correlation_exclusion", "info_request", "hit_ref", "hit_query", "discovery_rule"):
+    for table in (
+        "warninglist_switch",
+        "correlation_exclusion",
+        "info_request",
+        "hit_ref",
+        "hit_query",
+        "discovery_rule",
+    ):
         op.drop_table(table)

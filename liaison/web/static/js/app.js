@@ -12,7 +12,20 @@ document.addEventListener("DOMContentLoaded", () => {
     ];
   }
   document.querySelectorAll("form[data-upload-progress]").forEach(uploadWithProgress);
+  document.querySelectorAll("form.discover-form").forEach(linkScopesToMode);
 });
+
+// "Discoverable by": ticking a scope chooses "only"; choosing default or no one clears the ticks.
+function linkScopesToMode(form) {
+  const only = form.querySelector("input[name=mode][value=only]");
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.name === "scope" && input.checked) only.checked = true;
+    if (input.name === "mode" && input !== only) {
+      form.querySelectorAll("input[name=scope]").forEach((box) => { box.checked = false; });
+    }
+  });
+}
 
 // Send the form by XHR to show upload progress, then put the server's report under it.
 function uploadWithProgress(form) {
