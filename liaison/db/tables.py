@@ -48,9 +48,10 @@ sharing_group = Table(
     Column("created_at", String(32), nullable=False),
     #: The organisation whose admins invite members; none for a group only the operator manages.
     Column("owner_org_id", Integer, ForeignKey("organization.id", ondelete="SET NULL")),
-    #: Set on the group this instance and a partner instance agreed for the pair: what a local
-    #: organisation approves for a request from that partner is shared through it.
-    Column("pair_partner_id", Integer, ForeignKey("partner.id", ondelete="SET NULL"), unique=True),
+    #: Set on a group this instance and a partner instance agreed for the pair, of one local
+    #: organisation and the partner's: what that organisation approves for a request from the
+    #: partner is shared through it (and sync carries it), so no one else reads it.
+    Column("pair_partner_id", Integer, ForeignKey("partner.id", ondelete="SET NULL")),
 )
 
 group_member = Table(

@@ -20,6 +20,7 @@ import base64
 import functools
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 
 import httpx
@@ -30,7 +31,7 @@ from sqlalchemy import Connection
 from liaison import audit, clock
 from liaison.access.principal import Principal, Role
 from liaison.errors import Forbidden, InvalidInput
-from liaison.store import discovery, partners, tenancy
+from liaison.store import discovery, partners
 from liaison.store import hits as hits_store
 from liaison.store.partners import Partner
 from liaison.store.provenance import psi_key
@@ -71,19 +72,37 @@ def _padded(items: frozenset[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _setup(key: bytes, digest: str, items: frozenset[str]) -> bytes:
-    """The encrypted, padded set of one organisation, cached by its content (the same content is
-    not encrypted twice; new padding each time the content changes)."""
+def _setup(key: bytes, org: str, digest: str, items: frozenset[str]) -> bytes:
+    """The encrypted, padded set of one organisation, cached by its key and content (the same
+    content is not encrypted twice; each organisation and each content gets padding of its own)."""
     server = psi.server.CreateFromKey(key, True)
     return server.CreateSetupMessage(FPR, MAX_ELEMENTS, _padded(items), psi.DataStructure.GCS).SerializeToString()
 
 
-def answer(conn: Connection, principal: Principal, body: dict, *, check: Callable[[int], int]) -> dict:
+def _partner_key(conn: Connection, partner: Partner, window_seconds: int) -> bytes:
+    """The PRF key for one partner in the current rate-limit window: a partner that kept an old
+    answer cannot test it against later sets for free (it pays again each window), and two
+    partners' answers cannot be compared."""
+    window = int(time.time()) // max(window_seconds, 1)
+    return hashlib.sha256(psi_key(conn) + f"/{partner.id}/{window}".encode()).digest()
+
+
+@functools.cache
+def _honest_range() -> int:
+    """The hash range of a set made with our parameters: a partner's set with a smaller one (more
+    false positives) would make every value look held, to draw requests that disclose them."""
+    server = psi.server.CreateWithNewKey(True)
+    return server.CreateSetupMessage(FPR, MAX_ELEMENTS, ["x"], psi.DataStructure.GCS).gcs.hash_range
+
+
+def answer(
+    conn: Connection, principal: Principal, body: dict, *, check: Callable[[int], int], window_seconds: int
+) -> dict:
     """Answer a partner's blinded query: the points raised to our secret and, per local
-    organisation, its discoverable set for that partner. `check(elements)` applies the rate limit
-    (it raises when the partner is over it) and returns what is left."""
+    organisation that made anything discoverable by that partner, that set. `check(elements)`
+    applies the rate limit (it raises when the partner is over it) and returns what is left."""
     partner = partner_of(conn, principal)
-    key = psi_key(conn)
+    key = _partner_key(conn, partner, window_seconds)
     request = psi.Request()
     try:
         request.ParseFromString(_unb64(str(body.get("request", ""))))
@@ -95,11 +114,10 @@ def answer(conn: Connection, principal: Principal, body: dict, *, check: Callabl
     remaining = check(count)
     sets = discovery.discoverable_keys(conn, discovery.asker(conn, principal.org_id))
     setups = {}
-    for org in tenancy.list_orgs(conn):
-        if org.partner_id is None:
-            items = frozenset(sets.get(org.name, ()))
-            digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()
-            setups[org.name] = _b64(_setup(key, digest, items))
+    for org, keys in sorted(sets.items()):  # only organisations with something discoverable by the partner
+        items = frozenset(keys)
+        digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()
+        setups[org] = _b64(_setup(key, org, digest, items))
     try:
         response = psi.server.CreateFromKey(key, True).ProcessRequest(request)
     except Exception:
@@ -121,7 +139,15 @@ def _message(reply: httpx.Response) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    return _message(exc.response) if isinstance(exc, httpx.HTTPStatusError) else type(exc).__name__
+    if isinstance(exc, httpx.HTTPStatusError):
+        # A partner's budget is this instance's as a whole: how much of it is left is not one
+        # organisation's business, only that it is spent.
+        if exc.response.status_code == 429:
+            return (
+                f"its hit budget for this instance is spent; retry in {exc.response.headers.get('Retry-After', '?')} s"
+            )
+        return _message(exc.response)
+    return exc.message if isinstance(exc, InvalidInput) else type(exc).__name__
 
 
 def asker(conn: Connection, *, timeout: float = 30.0):
@@ -129,9 +155,10 @@ def asker(conn: Connection, *, timeout: float = 30.0):
     reachable = [p for p in partners.all_partners(conn) if p.url and p.token]
 
     def ask(items: list[str]):
-        if len(items) > MAX_ELEMENTS:
-            raise InvalidInput(f"a query reaches partners with at most {MAX_ELEMENTS} value keys")
         found: dict[tuple[int, str], dict[str, set[str]]] = {}
+        if len(items) > MAX_ELEMENTS:  # local holdings still answer
+            reason = f"not asked: {len(items)} value keys, more than the {MAX_ELEMENTS} a partner query takes"
+            return found, [f"{partner.name}: {reason}" for partner in reachable]
         unreachable: list[str] = []
         for partner in reachable:
             client = psi.client.CreateWithNewKey(True)
@@ -147,6 +174,8 @@ def asker(conn: Connection, *, timeout: float = 30.0):
                 for org, text in body["setups"].items():
                     setup = psi.ServerSetup()
                     setup.ParseFromString(_unb64(text))
+                    if setup.WhichOneof("data_structure") != "gcs" or setup.gcs.hash_range < _honest_range():
+                        raise InvalidInput("its answer would match more than it holds")
                     held = {items[i] for i in client.GetIntersection(setup, response)}
                     if held:
                         found.setdefault((partner.id, partner.name), {})[str(org)[:200]] = held

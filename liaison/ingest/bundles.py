@@ -164,6 +164,8 @@ def import_prepared(
     if principal.org_id is None:
         raise InvalidInput("an import needs an organisation to hold the objects")
     target = tenancy.resolve_audience(conn, principal, audience)
+    if target.kind == "direct":  # it would hold for the other organisation what its own cannot read
+        raise InvalidInput(f"import for your organisation, then share with '{target.label}'", parameter="audience")
     local_orgs = tenancy.org_ids_by_identity(conn)
     report = ImportReport(audience=target.label)
     batch: dict[tuple[str, str, str], PreparedVersion] = {}

@@ -32,6 +32,13 @@ from liaison.store.postings import Lookup
 
 #: The most values (and entities) one query may ask about.
 MAX_VALUES = 1000
+#: The network prefixes a partner is asked about besides an address itself: the blocks holders
+#: record (a /24, an allocation), not every prefix, so that one address costs a partner's budget a
+#: few elements (a local query matches every containing network).
+PARTNER_PREFIXES = {"ipv4-net": (8, 16, 24), "ipv6-net": (32, 48, 56, 64)}
+#: The least a partner's query is charged, in elements: each one costs the holder a scan of what is
+#: discoverable, however few elements it sends.
+MIN_CHARGE = 64
 #: The kind of an entity asked about (by id) rather than a value.
 ENTITY = "entity"
 LOCAL = "local"
@@ -106,12 +113,27 @@ def _read(asked: Asked) -> tuple[values.Posting, Lookup]:
     if not found:
         raise InvalidInput(f"'{asked.value}' is not a value that correlates; name its type", value=asked.value)
     first = found[0]
-    keys = tuple(dict.fromkeys(k for p in found for k in values.lookup_keys(p)))
-    return first, Lookup(keys, tuple(r for p in found for r in values.ranges(p)))
+    # Exact keys only (an address also asks the networks containing it): a network asked about does
+    # not sweep the addresses inside it, which would cost one value to search a /8; partners answer
+    # the same way.
+    return first, Lookup(tuple(dict.fromkeys(k for p in found for k in values.lookup_keys(p))))
 
 
-def _check_rate(conn: Connection, principal: Principal, size: int, limits: Limits, now: str) -> int:
-    """Refuse a query that would take the organisation past its limit; else what is left after it."""
+def partner_keys(lookup: Lookup) -> list[str]:
+    """What a partner is asked about for one value, as 'kind key' strings: its exact keys, and of
+    the networks containing it those of PARTNER_PREFIXES."""
+    return [
+        f"{kind} {key}"
+        for kind, key in lookup.exact
+        if kind not in PARTNER_PREFIXES or int(key.rsplit("/", 1)[1]) in PARTNER_PREFIXES[kind]
+    ]
+
+
+def _check_rate(conn: Connection, principal: Principal, size: int, limits: Limits, now: str, *, lock: bool) -> int:
+    """Refuse a query that would take the organisation past its limit; else what is left after it.
+    With `lock`, the organisation's queries wait for each other from here to the commit."""
+    if lock:
+        store.lock_budget(conn, principal.org_id)
     since = format_ts(parse_ts(now) - timedelta(seconds=limits.window_seconds))
     used = store.asked_since(conn, principal.org_id, since)
     if used + size > limits.per_window:
@@ -148,9 +170,9 @@ def ask(
     for stix_id in entity_ids:
         if stix_id not in seen:
             raise NotFound(f"no object {stix_id}")
-    now = clock.now()
-    remaining = _check_rate(conn, principal, len(asked), limits, now)
-    query_id = store.add_query(conn, principal.org_id, principal.user_id, now, len(asked))
+    # Checked before asking anyone, and again under the budget's lock once partners have answered:
+    # nothing is written (on SQLite: no lock is held) while partners are asked.
+    _check_rate(conn, principal, len(asked), limits, clock.now(), lock=False)
     who = discovery.asker(conn, principal.org_id)
 
     by_value = iter(discovery.holders(conn, who, [lookup for p, lookup in read if p.kind != ENTITY]))
@@ -165,18 +187,21 @@ def ask(
 
     unreachable: list[str] = []
     if remote is not None:
-        wanted = sorted({f"{k} {key}" for p, lookup in read if p.kind != ENTITY for k, key in lookup.exact})
+        wanted = sorted({item for p, lookup in read if p.kind != ENTITY for item in partner_keys(lookup)})
         if wanted:
             by_partner, unreachable = remote(wanted)
             for index, (posting, lookup) in enumerate(read):
                 if posting.kind == ENTITY:
                     continue
-                mine = {f"{k} {key}" for k, key in lookup.exact}
+                mine = set(partner_keys(lookup))
                 for (partner_id, partner_name), orgs in sorted(by_partner.items(), key=lambda i: i[0][1]):
                     for org, held in sorted(orgs.items()):
                         if mine & held:
                             local[index].append((None, partner_id, org, partner_name))
 
+    now = clock.now()
+    remaining = _check_rate(conn, principal, len(asked), limits, now, lock=True)
+    query_id = store.add_query(conn, principal.org_id, principal.user_id, now, len(asked))
     wanted = [
         {
             "holder_org_id": org_id,
@@ -234,6 +259,8 @@ def count_partner_query(conn: Connection, principal: Principal, elements: int, l
     """Count a partner instance's blinded query against its organisation's limit (in elements: the
     holder cannot see values); refuse it when over. Returns what is left."""
     now = clock.now()
-    remaining = _check_rate(conn, principal, elements, limits, now)
-    store.set_answer(conn, store.add_query(conn, principal.org_id, principal.user_id, now, elements), "{}")
+    remaining = _check_rate(conn, principal, max(elements, MIN_CHARGE), limits, now, lock=True)
+    store.set_answer(
+        conn, store.add_query(conn, principal.org_id, principal.user_id, now, max(elements, MIN_CHARGE)), "{}"
+    )
     return remaining

@@ -23,10 +23,12 @@ from sqlalchemy import Connection
 from liaison import audit, clock
 from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.intel.correlation import same_entity
 from liaison.intel.hits import ENTITY
 from liaison.stix import tlp, values
 from liaison.stix.timestamps import format_ts, parse_ts
-from liaison.store import discovery, sharing, tenancy
+from liaison.stix.validate import IDENTIFIER_RE
+from liaison.store import discovery, partners, sharing, tenancy
 from liaison.store import hits as store
 from liaison.store.postings import Lookup
 
@@ -153,38 +155,63 @@ def ask(
     return _view(store.request_row(conn, row["id"]), now, partner_names or {})
 
 
+#: Names the ids a partner's requests get here: the same (partner, its id) always gets the same.
+_RECEIVED = uuid.UUID("6f0b7a52-61d9-4d43-9a3e-5a8d2c1f0e47")
+
+
+def _text(body: dict, name: str, most: int) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > most:
+        raise InvalidInput(f"a request needs '{name}', a text of 1 to {most} characters")
+    return value
+
+
 def receive(conn: Connection, partner_id: int, partner_org_id: int, body: dict) -> str:
-    """Store a request a partner instance sent for one of our organisations; returns its id here.
-    The holder must be a local organisation; anything else is refused like a missing one."""
+    """Take a request a partner instance sent for one of our organisations; return its id here.
+
+    The answer is the same whatever the named holder is (an organisation of ours or not, holding
+    something that matches or not): an id derived from the partner's own, so a partner learns
+    neither which organisations exist nor what they hold by sending requests. Only a request that
+    follows a real hit (the holder holds something that carries the value, discoverable by the
+    partner) reaches an inbox; the others are audited and dropped."""
+    remote_id = _text(body, "id", 36)
+    fields = {k: _text(body, k, most) for k, most in (("holder", 200), ("requester", 200), ("requested_by", 100))}
+    kind, key, value = _text(body, "kind", 32), _text(body, "key", 2048), _text(body, "value", 2048)
+    reason = _reason(str(body.get("reason", "")))
     try:
-        holder = tenancy.org_by_name(conn, str(body["holder"]))
-    except (KeyError, NotFound):
-        raise NotFound("no organisation by that name") from None
-    if holder.partner_id is not None:
-        raise NotFound("no organisation by that name")
-    found = store.remote_request(conn, partner_id, str(body.get("id")))
-    if found is not None:  # the partner sent it again (a retry): the same answer
-        return found.id
-    request_id = str(uuid.uuid4())
-    try:
-        deadline = format_ts(parse_ts(str(body["deadline"])))
-        fields = {k: str(body[k]) for k in ("requester", "requested_by", "kind", "key", "value")}
-    except (KeyError, ValueError):
-        raise InvalidInput("a request needs requester, requested_by, kind, key, value and deadline") from None
+        deadline = format_ts(parse_ts(_text(body, "deadline", 40)))
+        lookup = None if kind == ENTITY else _lookup(kind, key)
+    except (ValueError, TypeError):
+        raise InvalidInput("a request needs a deadline (a timestamp), a known kind and a key of that kind") from None
+    if kind != ENTITY and kind not in values.KINDS:
+        raise InvalidInput("a request needs a deadline (a timestamp), a known kind and a key of that kind")
+    request_id = str(uuid.uuid5(_RECEIVED, f"{partner_id}/{remote_id}"))
+    if store.request_row(conn, request_id) is not None:  # the partner sent it again (a retry)
+        return request_id
+    holder = next((o for o in tenancy.list_orgs(conn) if o.name == fields["holder"] and o.partner_id is None), None)
+    asker = discovery.asker(conn, partner_org_id)
+    matches = holder is not None and bool(
+        discovery.entity_versions(conn, holder.id, asker, [key])
+        if lookup is None
+        else discovery.matching_versions(conn, holder.id, asker, lookup)
+    )
+    if not matches:
+        audit.record(conn, f"partner:{partner_id}", "request.dropped", request_id, reason="no discoverable match")
+        return request_id
     store.add_request(
         conn,
         id=request_id,
         requester_org_id=partner_org_id,
-        requester_name=fields["requester"][:200],
-        requested_by=fields["requested_by"][:100],
+        requester_name=fields["requester"],
+        requested_by=fields["requested_by"],
         holder_org_id=holder.id,
         holder_name=holder.name,
         partner_id=partner_id,
-        remote_id=str(body["id"])[:36],
-        kind=fields["kind"],
-        key=fields["key"],
-        value=fields["value"],
-        reason=_reason(str(body.get("reason", ""))),
+        remote_id=remote_id,
+        kind=kind,
+        key=key,
+        value=value,
+        reason=reason,
         created_at=clock.now(),
         deadline=deadline,
         status="open",
@@ -219,8 +246,7 @@ def get(conn: Connection, principal: Principal, request_id: str, partner_names: 
 
 
 def _lookup(kind: str, key: str) -> Lookup:
-    posting = values.Posting(kind, key, key, "")
-    return Lookup(tuple(values.lookup_keys(posting)), tuple(values.ranges(posting)))
+    return Lookup(tuple(values.lookup_keys(values.Posting(kind, key, key, ""))))
 
 
 def decide(
@@ -274,8 +300,13 @@ def decide(
 
 def _share(conn: Connection, principal: Principal, row) -> list[str]:
     asker = discovery.asker(conn, row.requester_org_id)
-    if row.kind == ENTITY:
-        found = discovery.entity_versions(conn, principal.org_id, asker, [row.key])
+    if row.kind == ENTITY:  # the id asked and those the requester's merges make the same entity
+        same = (
+            same_entity(conn, tenancy.org_principal(conn, row.requester_org_id), row.key)
+            if row.partner_id is None
+            else []
+        )
+        found = discovery.entity_versions(conn, principal.org_id, asker, [row.key, *same])
     else:
         found = discovery.matching_versions(conn, principal.org_id, asker, _lookup(row.kind, row.key))
     if not found:
@@ -285,12 +316,13 @@ def _share(conn: Connection, principal: Principal, row) -> list[str]:
     if row.partner_id is None:
         target = tenancy.direct_audience(conn, row.requester_org_id)
     else:
-        paired = tenancy.pair_audience(conn, row.partner_id)
-        if paired is None or paired[0].id not in principal.audience_ids:
+        paired = partners.paired_group(conn, row.partner_id, principal.org_id)
+        if paired is None:
             raise InvalidInput(
-                "your organisation is in no group agreed with that partner instance; ask the operator to add it"
+                "your organisation has no group agreed with that partner instance (of the two of you alone); "
+                "ask the operator to pair one"
             )
-        target = paired[0]
+        target = tenancy.group_audience(conn, paired)
     levels = discovery.levels(conn, [pk for _id, pk in found])
     for stix_id, pk in found:
         if not tlp.allows(levels.get(pk), target.kind):
@@ -300,21 +332,32 @@ def _share(conn: Connection, principal: Principal, row) -> list[str]:
 
 
 def settle(conn: Connection, partner_id: int, request_id: str, body: dict) -> None:
-    """Record on the requester's side the decision a partner instance sent about our request."""
+    """Record on the requester's side the decision a partner instance sent about our request;
+    once (a repeat is a conflict, and changes nothing)."""
     row = store.request_row(conn, request_id)
     if row is None or row.partner_id != partner_id or row.holder_org_id is not None:
         raise NotFound(NO_REQUEST)
-    status = body.get("status")
+    status, shared = body.get("status"), body.get("shared") or []
     if status not in ("approved", "declined"):
         raise InvalidInput("status must be 'approved' or 'declined'")
-    shared = [str(s) for s in body.get("shared") or []]
-    store.decide(
+    if not isinstance(shared, list) or not all(isinstance(s, str) and IDENTIFIER_RE.match(s) for s in shared):
+        raise InvalidInput("'shared' must be a list of STIX ids")
+    message, decided_by = body.get("message"), body.get("decided_by") or ""
+    if not isinstance(message, str | None) or not isinstance(decided_by, str):
+        raise InvalidInput("'message' and 'decided_by' must be texts")
+    try:
+        decided_at = format_ts(parse_ts(str(body.get("decided_at") or clock.now())))
+    except ValueError:
+        raise InvalidInput("'decided_at' must be a timestamp") from None
+    done = store.decide(
         conn,
         request_id,
         status=status,
-        decided_at=str(body.get("decided_at") or clock.now()),
-        decided_by=str(body.get("decided_by") or "")[:100],
-        message=(str(body["message"])[:MAX_REASON] if body.get("message") else None),
+        decided_at=decided_at,
+        decided_by=decided_by[:100],
+        message=message[:MAX_REASON] if message else None,
         shared=orjson.dumps(shared).decode(),
     )
+    if not done:
+        raise Conflict("this request was decided already")
     audit.record(conn, f"partner:{partner_id}", f"request.{status}", request_id, shared=shared)

@@ -89,7 +89,16 @@ def set_rules(conn: Connection, org_id: int, stix_ids: Iterable[str], scopes: li
 def _scope_allows(asker: Asker, r, tlp: ColumnElement) -> ColumnElement[bool]:
     """Rule row `r` lets `asker` discover a version of TLP `tlp`."""
     wide = r.c.scope == ("partners" if asker.is_partner else "instance")
-    named = and_(r.c.scope == "group", r.c.group_id.in_(sorted(asker.group_ids))) if asker.group_ids else false()
+    named = (
+        and_(
+            r.c.scope == "group",
+            r.c.group_id.in_(sorted(asker.group_ids)),
+            # A rule for a group the holder has left no longer answers anyone in it.
+            exists(select(1).where(group_member.c.group_id == r.c.group_id, group_member.c.org_id == r.c.org_id)),
+        )
+        if asker.group_ids
+        else false()
+    )
     by_tlp = or_(tlp.is_(None), tlp.not_in(("red", "amber+strict")), and_(tlp == "red", r.c.scope == "group"))
     return and_(or_(wide, named), by_tlp, r.c.org_id != asker.org_id)
 
@@ -100,7 +109,7 @@ _OWN_R, _DEFAULT_R, _NEWER_H, _NEWER_V = R.alias("own_r"), R.alias("default_r"),
 
 def _discoverable(asker: Asker, h, v) -> ColumnElement[bool]:
     """The holding `h` of version `v` answers `asker`: live, its organisation's current version of
-    the object, and discoverable by `asker` under the organisation's rules."""
+    the object (not a revocation), and discoverable by `asker` under the organisation's rules."""
     own_r, default_r, h2, v2 = _OWN_R, _DEFAULT_R, _NEWER_H, _NEWER_V
     own = select(1).where(own_r.c.org_id == h.c.org_id, own_r.c.stix_id == v.c.stix_id)
     newer = (
@@ -115,6 +124,7 @@ def _discoverable(asker: Asker, h, v) -> ColumnElement[bool]:
     )
     return and_(
         h.c.superseded_at.is_(None),
+        v.c.revoked.is_(False),
         h.c.org_id != asker.org_id,
         v.c.tlp.is_distinct_from("amber+strict"),
         or_(

@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, text, update
 
 from liaison.db.tables import hit_query, hit_ref, info_request, organization
 
 Q, F, RQ = hit_query, hit_ref, info_request
+
+
+#: Advisory lock namespace of an organisation's hit budget ("HITS").
+_BUDGET_LOCK = 0x48495453
+
+
+def lock_budget(conn: Connection, org_id: int) -> None:
+    """Serialise an organisation's hit queries until the transaction ends, so that two at once
+    cannot both pass the budget (SQLite has a single writer: any write takes its lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :org)"), {"ns": _BUDGET_LOCK, "org": org_id})
+    else:
+        conn.execute(update(Q).where(Q.c.id == -1).values(size=0))
 
 
 def asked_since(conn: Connection, org_id: int, since: str) -> int:
@@ -65,13 +78,6 @@ def add_request(conn: Connection, **values) -> None:
 
 def request_row(conn: Connection, request_id: str):
     return conn.execute(select(RQ).where(RQ.c.id == request_id)).first()
-
-
-def remote_request(conn: Connection, partner_id: int, remote_id: str):
-    """The request a partner instance sent under its own id `remote_id`."""
-    return conn.execute(
-        select(RQ).where(RQ.c.partner_id == partner_id, RQ.c.remote_id == remote_id, RQ.c.holder_org_id.is_not(None))
-    ).first()
 
 
 def requests_of(conn: Connection, org_id: int, box: str) -> list:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from liaison import clock
 from liaison.db.tables import group_member, organization, partner, sharing_group
@@ -97,17 +97,40 @@ def change(conn: Connection, partner_id: int, **values) -> None:
 
 
 def pair_group(conn: Connection, partner_id: int, group_name: str) -> None:
-    """Make `group_name` the group agreed with partner instance `partner_id` (the partner's
-    organisation must be a member); no other group stays paired with it."""
-    found = conn.execute(
-        select(sharing_group.c.id)
-        .join(group_member, group_member.c.group_id == sharing_group.c.id)
-        .join(organization, organization.c.id == group_member.c.org_id)
-        .where(sharing_group.c.name == group_name, organization.c.partner_id == partner_id)
-    ).scalar()
-    if found is None:
-        raise InvalidInput(f"no group '{group_name}' with the partner's organisation in it")
-    conn.execute(
-        update(sharing_group).where(sharing_group.c.pair_partner_id == partner_id).values(pair_partner_id=None)
-    )
+    """Make `group_name` a group agreed with partner instance `partner_id`: its members must be the
+    partner's organisation and one local organisation, the only ones to read what goes through it.
+    That organisation's earlier group with the partner is no longer paired."""
+    found = conn.execute(select(sharing_group.c.id).where(sharing_group.c.name == group_name)).scalar()
+    members = conn.execute(
+        select(organization.c.id, organization.c.partner_id)
+        .join(group_member, group_member.c.org_id == organization.c.id)
+        .where(group_member.c.group_id == found)
+    ).all()
+    local = [m.id for m in members if m.partner_id is None]
+    if found is None or sorted(m.partner_id for m in members if m.partner_id) != [partner_id] or len(local) != 1:
+        raise InvalidInput(
+            f"group '{group_name}' must have exactly two members: the partner's organisation and one of ours"
+        )
+    for earlier in _paired(conn, partner_id, local[0]):
+        conn.execute(update(sharing_group).where(sharing_group.c.id == earlier).values(pair_partner_id=None))
     conn.execute(update(sharing_group).where(sharing_group.c.id == found).values(pair_partner_id=partner_id))
+
+
+def _paired(conn: Connection, partner_id: int, org_id: int) -> list[int]:
+    return list(
+        conn.execute(
+            select(sharing_group.c.id)
+            .join(group_member, group_member.c.group_id == sharing_group.c.id)
+            .where(sharing_group.c.pair_partner_id == partner_id, group_member.c.org_id == org_id)
+        ).scalars()
+    )
+
+
+def paired_group(conn: Connection, partner_id: int, org_id: int) -> int | None:
+    """The group agreed with the partner for local organisation `org_id`, if its members are still
+    that organisation and the partner's alone."""
+    for group_id in _paired(conn, partner_id, org_id):
+        count = conn.execute(select(func.count()).where(group_member.c.group_id == group_id)).scalar_one()
+        if count == 2:
+            return group_id
+    return None

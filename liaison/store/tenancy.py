@@ -393,14 +393,14 @@ def direct_audience(conn: Connection, org_id: int) -> Audience:
     return Audience(a_id, "direct", audience_label("org", name))
 
 
-def pair_audience(conn: Connection, partner_id: int) -> tuple[Audience, int] | None:
-    """The audience of the group agreed with partner instance `partner_id`, and the group's id."""
+def group_audience(conn: Connection, group_id: int) -> Audience:
+    """The audience of sharing group `group_id`."""
     row = conn.execute(
-        select(audience.c.id, sharing_group.c.id.label("group_id"), sharing_group.c.name)
+        select(audience.c.id, sharing_group.c.name)
         .join(sharing_group, sharing_group.c.id == audience.c.group_id)
-        .where(sharing_group.c.pair_partner_id == partner_id)
-    ).first()
-    return None if row is None else (Audience(row.id, "group", audience_label("group", group=row.name)), row.group_id)
+        .where(sharing_group.c.id == group_id)
+    ).one()
+    return Audience(row.id, "group", audience_label("group", group=row.name))
 
 
 def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audience:

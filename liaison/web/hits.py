@@ -126,6 +126,8 @@ def ask(
             limits=hits.Limits(settings.hit_values_per_window, settings.hit_window_seconds),
             remote=federated.asker(conn),
         )
+    if not tried.error:
+        conn.commit()  # before the wait: the query's locks are not held through it
     # Refusals wait for the floor too: how long any answer takes says nothing of what was held.
     hits.pad(started, settings.hit_answer_floor)
     if tried.error:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from liaison.errors import LiaisonError
 from liaison.federation import hits as federated
 from liaison.http.deps import Caller, Conn, SettingsDep
 from liaison.intel import discovery, hits, requests
@@ -74,8 +75,11 @@ def ask(body: HitQuery, principal: Caller, conn: Conn, settings: SettingsDep, re
     asked = [hits.Asked(v.value, v.type) for v in body.values]
     try:
         answer = hits.ask(conn, principal, asked, limits=_limits(settings), remote=federated.asker(conn))
-    finally:  # refusals wait for the floor too
-        hits.pad(started, settings.hit_answer_floor)
+    except LiaisonError:
+        hits.pad(started, settings.hit_answer_floor)  # refusals wait for the floor too
+        raise
+    conn.commit()  # before the wait: the query's locks are not held through it
+    hits.pad(started, settings.hit_answer_floor)
     response.headers["X-RateLimit-Limit"] = str(answer.rate_limit.limit)
     response.headers["X-RateLimit-Remaining"] = str(answer.rate_limit.remaining)
     return answer.as_dict()
@@ -169,7 +173,7 @@ def partner_hits(body: dict, principal: Caller, conn: Conn, settings: SettingsDe
     def check(elements: int) -> int:
         return hits.count_partner_query(conn, principal, elements, limits)
 
-    return federated.answer(conn, principal, body, check=check)
+    return federated.answer(conn, principal, body, check=check, window_seconds=settings.hit_window_seconds)
 
 
 @router.post("/federation/requests", status_code=201, summary="A partner instance's request (sync accounts)")

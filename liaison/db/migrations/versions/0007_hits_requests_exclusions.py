@@ -128,7 +128,6 @@ def upgrade() -> None:
     op.create_index("ix_warninglist_switch_org", "warninglist_switch", ["org_id"])
     with op.batch_alter_table("sharing_group") as batch:
         batch.add_column(sa.Column("pair_partner_id", sa.Integer()))
-        batch.create_unique_constraint(op.f("uq_sharing_group_pair_partner_id"), ["pair_partner_id"])
         batch.create_foreign_key(
             op.f("fk_sharing_group_pair_partner_id_partner"),
             "partner",
@@ -145,7 +144,6 @@ def downgrade() -> None:
         batch.drop_column("psi_key")
     with op.batch_alter_table("sharing_group") as batch:
         batch.drop_constraint(op.f("fk_sharing_group_pair_partner_id_partner"), type_="foreignkey")
-        batch.drop_constraint(op.f("uq_sharing_group_pair_partner_id"), type_="unique")
         batch.drop_column("pair_partner_id")
     for table, index in (
         ("warninglist_switch", "ix_warninglist_switch_org"),
