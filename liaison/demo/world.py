@@ -103,7 +103,7 @@ SHARING_GROUPS: list[dict] = [
 #: What each organisation lets others discover by hit queries, by default (the others: no one).
 DISCOVERABLE: dict[str, list[str]] = {
     _NAME["dcs"]: ["instance", "partners"],
-    _NAME["cert"]: ["instance"],
+    _NAME["cert"]: ["group:cert-network"],
     _NAME["ctd"]: ["group:central-asia-ct"],
 }
 

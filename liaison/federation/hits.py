@@ -92,7 +92,7 @@ def _honest_range() -> int:
     """The hash range of a set made with our parameters: a partner's set with a smaller one (more
     false positives) would make every value look held, to draw requests that disclose them."""
     server = psi.server.CreateWithNewKey(True)
-    return server.CreateSetupMessage(FPR, MAX_ELEMENTS, ["x"], psi.DataStructure.GCS).gcs.hash_range
+    return server.CreateSetupMessage(FPR, MAX_ELEMENTS, _padded(frozenset()), psi.DataStructure.GCS).gcs.hash_range
 
 
 def answer(

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Connection
 
 from liaison import administration as admin
 from liaison.access.principal import Principal
-from liaison.errors import InvalidInput
+from liaison.errors import InvalidInput, LiaisonError
 from liaison.http.deps import Conn, attempt
+from liaison.web import changes
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -41,12 +41,12 @@ def admin_page(request: Request, conn: Conn, principal: Principal = Depends(web_
 def _change(
     request: Request, conn: Connection, principal: Principal, section: str, done: str, change: Callable[[], object]
 ):
-    """Apply `change` (which audits itself), then go back to the admin page (showing the error, if any)."""
-    with attempt(conn) as tried:
-        change()
-    if tried.error:
-        return _page(request, conn, principal, tried.error.status, error=tried.error.message, section=section)
-    return RedirectResponse(f"/admin?done={done}#{section}", status_code=303)
+    """Apply `change`, then go back to the admin page (showing the error, if any)."""
+
+    def refused(error: LiaisonError):
+        return _page(request, conn, principal, error.status, error=error.message, section=section)
+
+    return changes.apply(conn, change, back="/admin", done=done, section=section, refused=refused)
 
 
 #: Every change needs the session's CSRF token; who may make it, liaison.administration decides.

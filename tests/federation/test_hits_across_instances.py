@@ -33,8 +33,8 @@ def world(tmp_path_factory):
     a = Instance("A", "Alpha Agency", "alice", tmp_path)
     b = Instance("B", "Bravo Agency", "bob", tmp_path)
     c = Instance("C", "Charlie Agency", "carol", tmp_path)
-    b.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "40"
-    b.server.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "40"
+    b.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "200"  # each query costs at least 64
+    b.server.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "200"
     for instance in (a, b, c):
         instance.server.start()
     token_a_at_b, token_b_at_a = b.sync_account_for(a), a.sync_account_for(b)
@@ -84,8 +84,8 @@ def test_a_partner_learns_who_holds_what_it_asked_and_nothing_else(world):
     assert [orjson.loads(d)["elements"] for (d,) in logged] == [4, 2]
     assert not any(v in d for (d,) in logged for v in (ROUTE, OPEN, NOBODY))
 
-    # Dictionary probing: B's limit (40 elements per window) stops C, and C's answer says so.
-    probe = c.cli("hit", *[f"guess-{i}.example" for i in range(40)], "--as", "carol")
+    # Dictionary probing: B's limit (200 elements per window) stops C, and C's answer says so.
+    probe = c.cli("hit", *[f"guess-{i}.example" for i in range(150)], "--as", "carol")
     assert probe.returncode == 0, probe.stderr
     assert "not asked: B: its hit budget for this instance is spent" in probe.stderr
 

@@ -37,7 +37,7 @@ def test_a_hit_a_request_and_its_approval(page_as, live_server, tmp_path):
     cert = page_as("cert.analyst")
     cert.goto(f"/objects/{EMAIL}")
     section = cert.locator("#discoverable")
-    assert "no one" in section.locator(".discoverable-by").inner_text()
+    assert "cert-network" in section.locator(".discoverable-by").inner_text()  # the demo's default for CERT
     section.locator("input[name=scope][value=instance]").check()  # ticking a scope chooses "only"
     assert section.locator("input[name=mode][value=only]").is_checked()
     section.get_by_role("button", name="Save").click()
@@ -105,8 +105,9 @@ def test_an_admin_sees_the_organisation_default(page_as, tmp_path):
     admin = page_as("dcs.admin")
     admin.goto("/requests")
     section = admin.locator("#discoverability")
-    assert "no one" in section.locator("strong").inner_text()
-    assert section.locator("input[name=mode][value=none]").is_checked()
+    assert "partner instances" in section.locator("strong").inner_text()  # the demo's default for DCS
+    assert section.locator("input[name=mode][value=only]").is_checked()
+    assert section.locator("input[name=scope][value=instance]").is_checked()
     assert section.locator("input[name=scope][value='group:narcotics-taskforce']").count() == 1
     shot(admin, tmp_path, "requests-admin")
     analyst = page_as("dcs.analyst")

@@ -1,0 +1,31 @@
+"""Forms that change something: post/redirect/get back to their page with a message, or the page
+again with the refusal (nothing of the change kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Connection
+
+from liaison.errors import LiaisonError
+from liaison.http.deps import attempt
+
+
+def apply(
+    conn: Connection,
+    change: Callable[[], object],
+    *,
+    back: str,
+    done: str,
+    section: str,
+    refused: Callable[[LiaisonError], Response],
+) -> Response:
+    """Run `change` (which audits itself); then redirect to `back` with the message `done` (quoted
+    whole, so '#', '&' and '%' survive) and the page's `section`, or answer `refused(error)`."""
+    with attempt(conn) as tried:
+        change()
+    if tried.error:
+        return refused(tried.error)
+    return RedirectResponse(f"{back}?done={quote(done, safe='')}#{section}", status_code=303)
