@@ -47,11 +47,7 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # JIT compilation pays off for long analytical queries; here it only adds latency to short ones.
-    # Custom plans always: the driver prepares a statement run five times, and PostgreSQL's generic
-    # plan for it cannot see which audiences, types or ids it is for; the access predicate's best
-    # plan depends on them (a generic one walked every holding of the audiences: 100+ ms a lookup).
-    options = "-c jit=off -c plan_cache_mode=force_custom_plan"
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
 
 
 def current_revision(engine: Engine) -> str | None:
