@@ -199,6 +199,7 @@ def correlations(
     """The other objects the caller may see that are the same entity as its current view of
     `stix_id` (merged with it), or share a value with it."""
     principal.require(Action.READ)
+    store.custom_plans(conn)
     _page(limit, offset)
     if not IDENTIFIER_RE.match(stix_id):
         raise InvalidInput(f"'{stix_id}' is not a STIX identifier (type--uuid)", parameter="id")
@@ -224,6 +225,7 @@ def carrying(
     """The objects the caller may see that carry `value` (read as `type_` when given, else as
     whatever it can be)."""
     principal.require(Action.READ)
+    store.custom_plans(conn)
     _page(limit, offset)
     asked = values.normalise(value, type_)
     if not asked:
@@ -252,6 +254,7 @@ def of_report(
     """What correlates with each object a report refers to that carries a value, as the caller sees
     them; the report is answered as missing when the caller may not see it."""
     principal.require(Action.READ)
+    store.custom_plans(conn)
     row = reads.current_versions(conn, principal, [report_id]).get(report_id)
     if row is None or row.type != "report":
         raise NotFound(f"no object {report_id}")
