@@ -215,7 +215,7 @@ def hit_queries(engine, per_org: list[list[dict]], count: int, seed: int = 17) -
             scope = (
                 ("instance", None) if i % 2 == 0 else ("group", discovery.group_ids_by_name(conn, [f"g{i}"])[f"g{i}"])
             )
-            discovery.set_rules(conn, org, [discovery.DEFAULT], [scope])
+            discovery.set_defaults(conn, org, [scope])
         principals = [accounts.principal_for_user(conn, f"user{i}") for i in range(len(per_org))]
     limits = hits.Limits(per_window=10**9)
     timings = []

@@ -473,7 +473,7 @@ def hit(
     settings = _settings()
     with _engine(settings).begin() as conn:
         principal = accounts.principal_for_user(conn, as_)
-        limits = service.Limits(settings.hit_values_per_window, settings.hit_window_seconds)
+        limits = service.Limits.of(settings)
         asked = [service.Asked(v, type_) for v in values]
         answer = service.ask(conn, principal, asked, limits=limits, remote=federated.asker(conn))
     table = Table("value", "normalised", "answer", "holder", "instance", "reference")
@@ -602,12 +602,10 @@ def request_send(
     """Ask the holder of a hit for what matched."""
     from liaison.federation import hits as federated
     from liaison.intel import requests
-    from liaison.store import partners
 
     settings = _settings()
     with _engine(settings).begin() as conn:
         principal = accounts.principal_for_user(conn, as_)
-        names = {p.id: p.name for p in partners.all_partners(conn)}
         made = requests.ask(
             conn,
             principal,
@@ -615,7 +613,6 @@ def request_send(
             reason,
             hours=hours or settings.request_deadline_hours,
             send=federated.sender(conn),
-            partner_names=names,
         )
     _print_requests([made])
 
@@ -628,11 +625,10 @@ def request_list(
 ):
     """Requests the user's organisation received or sent, newest first; overdue ones marked."""
     from liaison.intel import requests
-    from liaison.store import partners
 
     with _engine().begin() as conn:
         principal = accounts.principal_for_user(conn, as_)
-        found = requests.listed(conn, principal, box, {p.id: p.name for p in partners.all_partners(conn)})
+        found = requests.listed(conn, principal, box)
     _print_requests(found)
 
 

@@ -251,7 +251,7 @@ def test_leaving_a_group_ends_discovery_through_it(tenants, partner):
 
 
 def test_a_revoked_object_answers_no_more(tenants):
-    """_discoverable asks for the organisation's newest live version, never whether it is revoked:
+    """access.discovery.discoverable asks for the organisation's newest live version, never whether it is revoked:
     an indicator its holder revoked (withdrawn as wrong) goes on answering hits, and approving a
     request would share the revoked version (matching_versions applies the same predicate).
     Correlation (access.predicate.current) leaves revoked versions out. (LOW)"""
@@ -418,7 +418,7 @@ def test_an_entity_hit_can_be_followed_by_a_request_that_shares_it(tenants):
 
 def test_an_answers_time_says_nothing_of_what_is_held_out_of_reach(tenants):
     """The floor is one constant for a whole query, while the lookup reads every posting of the
-    values asked (discoverable or not: _discoverable filters each row) and an asked network every
+    values asked (discoverable or not: access.discovery.discoverable filters each row) and an asked network every
     address held inside it, so past some volume the time of an answer grows with what is held out
     of reach. Here 30,000 addresses in 10/8 held by Bravo, discoverable by no one, and a floor of
     0.01 s: '10.0.0.0/8' answers measurably later than '11.0.0.0/8', where nobody holds anything.

@@ -42,10 +42,10 @@ def load_demo(conn: Connection) -> int:
             accounts.create_user(conn, person["name"], person["org"], person["role"], person["password"])
     for name, scopes in world.DISCOVERABLE.items():
         org_id = tenancy.org_by_name(conn, name).id
-        if not discovery.rules(conn, org_id, discovery.DEFAULT):
+        if not discovery.defaults(conn, org_id):
             groups = discovery.group_ids_by_name(conn, [s[6:] for s in scopes if s.startswith("group:")])
             pairs = [("group", groups[s[6:]]) if s.startswith("group:") else (s, None) for s in scopes]
-            discovery.set_rules(conn, org_id, [discovery.DEFAULT], pairs)
+            discovery.set_defaults(conn, org_id, pairs)
     own_identities = {org["identity_id"] for org in world.ORGANISATIONS}
     added = 0
     for owner, audience, bundle in holdings:

@@ -72,7 +72,7 @@ def _padded(items: frozenset[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _setup(key: bytes, org: str, digest: str, items: frozenset[str]) -> bytes:
+def _setup(key: bytes, org: str, items: frozenset[str]) -> bytes:
     """The encrypted, padded set of one organisation, cached by its key and content (the same
     content is not encrypted twice; each organisation and each content gets padding of its own)."""
     server = psi.server.CreateFromKey(key, True)
@@ -115,9 +115,7 @@ def answer(
     sets = discovery.discoverable_keys(conn, discovery.asker(conn, principal.org_id))
     setups = {}
     for org, keys in sorted(sets.items()):  # only organisations with something discoverable by the partner
-        items = frozenset(keys)
-        digest = hashlib.sha256("\n".join(sorted(items)).encode()).hexdigest()
-        setups[org] = _b64(_setup(key, org, digest, items))
+        setups[org] = _b64(_setup(key, org, frozenset(keys)))
     try:
         response = psi.server.CreateFromKey(key, True).ProcessRequest(request)
     except Exception:
@@ -213,30 +211,25 @@ def _post(partner: Partner | None, path: str, body: dict, timeout: float) -> htt
     return reply
 
 
-def _partner(conn: Connection, partner_id: int) -> Partner | None:
-    return next((p for p in partners.all_partners(conn) if p.id == partner_id), None)
+def _send_request(partner: Partner | None, row: dict, timeout: float) -> str | None:
+    """Post a request (its row); the id it got there, or None when the partner cannot be reached."""
+    reply = _post(partner, REQUESTS_PATH, _request_body(row), timeout)
+    return None if reply is None else str(orjson.loads(reply.content)["id"])
+
+
+def _send_decision(partner: Partner | None, row: dict, timeout: float) -> bool:
+    """Post the decision on a partner's request (its row); False when the partner cannot be reached."""
+    return _post(partner, f"{REQUESTS_PATH}/{row['remote_id']}/decision", _decision_body(row), timeout) is not None
 
 
 def sender(conn: Connection, *, timeout: float = 30.0):
-    """The `send` of intel.requests.ask: posts a request (its row) to the partner; returns its id
-    there, or None when the partner cannot be reached now."""
-
-    def send(partner_id: int, row: dict) -> str | None:
-        reply = _post(_partner(conn, partner_id), REQUESTS_PATH, _request_body(row), timeout)
-        return None if reply is None else str(orjson.loads(reply.content)["id"])
-
-    return send
+    """The `send` of intel.requests.ask."""
+    return lambda partner_id, row: _send_request(partners.by_id(conn, partner_id), row, timeout)
 
 
 def notifier(conn: Connection, *, timeout: float = 30.0):
-    """The `notify` of intel.requests.decide: tells the requesting partner the decision on its
-    request (the row); False when the partner cannot be reached now."""
-
-    def notify(partner_id: int, row: dict) -> bool:
-        path = f"{REQUESTS_PATH}/{row['remote_id']}/decision"
-        return _post(_partner(conn, partner_id), path, _decision_body(row), timeout) is not None
-
-    return notify
+    """The `notify` of intel.requests.decide."""
+    return lambda partner_id, row: _send_decision(partners.by_id(conn, partner_id), row, timeout)
 
 
 def deliver(conn: Connection, partner: Partner, *, timeout: float = 30.0) -> int:
@@ -246,7 +239,7 @@ def deliver(conn: Connection, partner: Partner, *, timeout: float = 30.0) -> int
     requests, decisions = hits_store.undelivered(conn, partner.id)
     for row in requests:
         try:
-            reply = _post(partner, REQUESTS_PATH, _request_body(row._asdict()), timeout)
+            remote_id = _send_request(partner, row._asdict(), timeout)
         except InvalidInput as exc:  # the requester learns why, as a decision
             audit.record(conn, "system", "request.undeliverable", row.id, partner=partner.name, error=exc.message)
             now = clock.now()
@@ -255,17 +248,17 @@ def deliver(conn: Connection, partner: Partner, *, timeout: float = 30.0) -> int
             )
             hits_store.delivered(conn, row.id, now)
             continue
-        if reply is not None:
-            hits_store.delivered(conn, row.id, clock.now(), remote_id=str(orjson.loads(reply.content)["id"]))
+        if remote_id is not None:
+            hits_store.delivered(conn, row.id, clock.now(), remote_id=remote_id)
             done += 1
     for row in decisions:
         try:
-            reply = _post(partner, f"{REQUESTS_PATH}/{row.remote_id}/decision", _decision_body(row._asdict()), timeout)
+            sent = _send_decision(partner, row._asdict(), timeout)
         except InvalidInput as exc:
             audit.record(conn, "system", "request.undeliverable", row.id, partner=partner.name, error=exc.message)
             hits_store.delivered(conn, row.id, clock.now())
             continue
-        if reply is not None:
+        if sent:
             hits_store.delivered(conn, row.id, clock.now())
             done += 1
     return done

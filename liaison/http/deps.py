@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,6 +67,27 @@ def attempt(conn: Connection) -> Iterator[Attempt]:
     except LiaisonError as exc:
         conn.rollback()
         outcome.error = exc
+
+
+@contextmanager
+def no_sooner_than(conn: Connection, seconds: float) -> Iterator[None]:
+    """An answer (or a refusal) that leaves no sooner than `seconds` after the block began, so its
+    time says nothing of what it matched (hit queries). What the block wrote commits before the
+    wait, so its locks are not held through it; a refusal waits, then propagates."""
+    started = time.perf_counter()
+    try:
+        yield
+    except LiaisonError:
+        _wait_until(started + seconds)
+        raise
+    conn.commit()
+    _wait_until(started + seconds)
+
+
+def _wait_until(moment: float) -> None:
+    left = moment - time.perf_counter()
+    if left > 0:
+        time.sleep(left)
 
 
 def streaming_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:

@@ -16,7 +16,7 @@ from liaison.access.principal import Action, Principal
 from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.intel.details import NO_OBJECT
 from liaison.stix.validate import IDENTIFIER_RE
-from liaison.store import discovery, sharing, tenancy
+from liaison.store import discovery, sharing
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,13 @@ def _scopes(conn: Connection, principal: Principal, specs: list[str]) -> list[tu
     specs = [s.strip() for s in specs if s.strip()]
     if "none" in specs and len(specs) > 1:
         raise InvalidInput("'none' cannot be combined with other scopes", parameter="discoverable")
-    groups = {a.label[6:]: a.id for a in tenancy.audiences(conn, principal.audience_ids).values() if a.kind == "group"}
-    ids = discovery.group_ids_by_name(conn, [s[6:] for s in specs if s.startswith("group:")])
+    groups = discovery.groups_of(conn, principal.org_id)
     found: list[tuple[str, int | None]] = []
     for spec in dict.fromkeys(specs):
         if spec in ("none", "instance", "partners"):
             found.append((spec, None))
-        elif spec.startswith("group:") and spec[6:] in groups and spec[6:] in ids:
-            found.append(("group", ids[spec[6:]]))
+        elif spec.startswith("group:") and spec[6:] in groups:
+            found.append(("group", groups[spec[6:]]))
         else:
             raise InvalidInput(
                 f"unknown scope '{spec}'; use none, instance, partners or group:<one of your groups>",
@@ -64,7 +63,7 @@ def of_object(conn: Connection, principal: Principal, stix_id: str) -> Discovera
     principal.require(Action.READ)
     _holds(conn, principal, stix_id)
     own = _specs(discovery.rules(conn, principal.org_id, stix_id))
-    default = _specs(discovery.rules(conn, principal.org_id, discovery.DEFAULT)) or ["none"]
+    default = _specs(discovery.defaults(conn, principal.org_id)) or ["none"]
     return Discoverability(own or ["default"], own or default)
 
 
@@ -91,7 +90,7 @@ def default(conn: Connection, principal: Principal) -> list[str]:
     principal.require(Action.READ)
     if principal.org_id is None:
         return ["none"]
-    return _specs(discovery.rules(conn, principal.org_id, discovery.DEFAULT)) or ["none"]
+    return _specs(discovery.defaults(conn, principal.org_id)) or ["none"]
 
 
 def set_default(conn: Connection, principal: Principal, specs: list[str]) -> list[str]:
@@ -100,7 +99,7 @@ def set_default(conn: Connection, principal: Principal, specs: list[str]) -> lis
     if principal.org_id is None:
         raise Forbidden("an operator belongs to no organisation; an organisation's admins set its default")
     scopes = _scopes(conn, principal, specs or ["none"])
-    discovery.set_rules(conn, principal.org_id, [discovery.DEFAULT], [s for s in scopes if s[0] != "none"])
+    discovery.set_defaults(conn, principal.org_id, [s for s in scopes if s[0] != "none"])
     audit.record(conn, principal.user_name, "org.discoverability", principal.org_name, scopes=specs or ["none"])
     return default(conn, principal)
 

@@ -48,11 +48,10 @@ class Rules:
 
     excluded: Excluded
     lists_off: frozenset[str]
-    excluded_values: frozenset[tuple[str, str]]
 
     def excludes(self, p: values.Posting) -> bool:
         """Whether a value is taken out entirely: by itself or by its kind."""
-        return (p.kind, p.key) in self.excluded_values or p.kind in self.excluded.kinds
+        return (p.kind, p.key) in self.excluded.values or p.kind in self.excluded.kinds
 
     def drops_type(self, stix_type: str) -> bool:
         return stix_type in self.excluded.types
@@ -75,7 +74,7 @@ def rules_for(conn: Connection, principal: Principal) -> Rules:
         org_ids=tuple(sorted({int(r.key) for r in picked["org"]})),
     )
     off = frozenset(name for _org, name in store.switched_off(conn, principal.org_id))
-    return Rules(excluded, off, frozenset(excluded.values))
+    return Rules(excluded, off)
 
 
 # --- Exclusions ---------------------------------------------------------------------------------

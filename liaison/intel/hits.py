@@ -11,7 +11,6 @@ knows nothing of the network.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
@@ -21,6 +20,7 @@ from sqlalchemy import Connection
 
 from liaison import audit, clock
 from liaison.access.principal import Action, Principal
+from liaison.config import Settings
 from liaison.errors import InvalidInput, NotFound, RateLimited
 from liaison.intel.correlation import same_entity
 from liaison.stix import values
@@ -103,6 +103,16 @@ class Limits:
     per_window: int = 1000
     window_seconds: int = 3600
 
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """An organisation's budget here, in values."""
+        return cls(settings.hit_values_per_window, settings.hit_window_seconds)
+
+    @classmethod
+    def of_partners(cls, settings: Settings) -> Limits:
+        """A partner instance's budget here, in blinded elements."""
+        return cls(settings.hit_partner_elements_per_window, settings.hit_window_seconds)
+
 
 def _read(asked: Asked) -> tuple[values.Posting, Lookup]:
     if asked.type == ENTITY:
@@ -135,9 +145,9 @@ def _check_rate(conn: Connection, principal: Principal, size: int, limits: Limit
     if lock:
         store.lock_budget(conn, principal.org_id)
     since = format_ts(parse_ts(now) - timedelta(seconds=limits.window_seconds))
-    used = store.asked_since(conn, principal.org_id, since)
+    used, first = store.asked_since(conn, principal.org_id, since)
     if used + size > limits.per_window:
-        oldest = store.oldest_since(conn, principal.org_id, since) or now
+        oldest = first or now
         wait = max(1, int((parse_ts(oldest) - parse_ts(since)).total_seconds()) + 1)
         raise RateLimited(
             f"your organisation may ask about {limits.per_window} values per {limits.window_seconds} s; "
@@ -241,19 +251,13 @@ def ask(
 
 
 def history(conn: Connection, principal: Principal, limit: int = 50) -> list[dict]:
-    """The caller's own queries and their answers, newest first."""
+    """The caller's own queries and their answers, newest first (a partner's sync account's
+    queries are counted, with no answer kept: not listed)."""
     principal.require(Action.READ)
     if principal.user_id is None:
         return []
-    return [orjson.loads(row.answer) for row in store.history(conn, principal.user_id, limit)]
-
-
-def pad(started: float, floor: float) -> None:
-    """Sleep until `floor` seconds after `started`: an answer leaves no sooner, so its time says
-    nothing of how many holdings (visible, discoverable or neither) the values matched."""
-    left = floor - (time.perf_counter() - started)
-    if left > 0:
-        time.sleep(left)
+    answers = (orjson.loads(row.answer) for row in store.history(conn, principal.user_id, limit))
+    return [answer for answer in answers if "results" in answer]
 
 
 def count_partner_query(conn: Connection, principal: Principal, elements: int, limits: Limits) -> int:
@@ -261,7 +265,5 @@ def count_partner_query(conn: Connection, principal: Principal, elements: int, l
     holder cannot see values); refuse it when over. Returns what is left."""
     now = clock.now()
     remaining = _check_rate(conn, principal, max(elements, MIN_CHARGE), limits, now, lock=True)
-    store.set_answer(
-        conn, store.add_query(conn, principal.org_id, principal.user_id, now, max(elements, MIN_CHARGE)), "{}"
-    )
+    store.add_query(conn, principal.org_id, principal.user_id, now, max(elements, MIN_CHARGE))
     return remaining

@@ -63,13 +63,13 @@ class Request:
     delivered: bool | None
 
 
-def _view(row, now: str, partner_names: dict[int, str]) -> Request:
+def _view(row, now: str) -> Request:
     return Request(
         id=row.id,
         requester=row.requester_name,
         requested_by=row.requested_by,
         holder=row.holder_name,
-        instance=partner_names.get(row.partner_id, "local") if row.partner_id else "local",
+        instance=row.partner_name or "local",
         value=row.value,
         kind=row.kind,
         reason=row.reason,
@@ -116,7 +116,6 @@ def ask(
     *,
     hours: int = DEFAULT_HOURS,
     send: SendRequest | None = None,
-    partner_names: dict[int, str] | None = None,
 ) -> Request:
     """Ask the holder behind `reference` (a hit of the caller's organisation) for what matched."""
     principal.require(Action.WRITE)
@@ -152,7 +151,7 @@ def ask(
         row["delivered_at"] = now if row["remote_id"] is not None else None
     store.add_request(conn, **row)
     audit.record(conn, principal.user_name, "request.sent", row["id"], holder=ref.holder_name, partner=ref.partner_id)
-    return _view(store.request_row(conn, row["id"]), now, partner_names or {})
+    return _view(store.request_row(conn, row["id"]), now)
 
 
 #: Names the ids a partner's requests get here: the same (partner, its id) always gets the same.
@@ -188,12 +187,11 @@ def receive(conn: Connection, partner_id: int, partner_org_id: int, body: dict) 
     request_id = str(uuid.uuid5(_RECEIVED, f"{partner_id}/{remote_id}"))
     if store.request_row(conn, request_id) is not None:  # the partner sent it again (a retry)
         return request_id
-    holder = next((o for o in tenancy.list_orgs(conn) if o.name == fields["holder"] and o.partner_id is None), None)
-    asker = discovery.asker(conn, partner_org_id)
+    holder = tenancy.local_org_named(conn, fields["holder"])
     matches = holder is not None and bool(
-        discovery.entity_versions(conn, holder.id, asker, [key])
-        if lookup is None
-        else discovery.matching_versions(conn, holder.id, asker, lookup)
+        discovery.matching_versions(
+            conn, holder.id, discovery.asker(conn, partner_org_id), lookup=lookup, stix_ids=[key]
+        )
     )
     if not matches:
         audit.record(conn, f"partner:{partner_id}", "request.dropped", request_id, reason="no discoverable match")
@@ -220,7 +218,7 @@ def receive(conn: Connection, partner_id: int, partner_org_id: int, body: dict) 
     return request_id
 
 
-def listed(conn: Connection, principal: Principal, box: str, partner_names: dict[int, str] | None = None):
+def listed(conn: Connection, principal: Principal, box: str):
     """The organisation's requests: received ('inbox') or sent ('sent'), newest first."""
     principal.require(Action.READ)
     if box not in ("inbox", "sent"):
@@ -228,10 +226,10 @@ def listed(conn: Connection, principal: Principal, box: str, partner_names: dict
     if principal.org_id is None:
         return []
     now = clock.now()
-    return [_view(row, now, partner_names or {}) for row in store.requests_of(conn, principal.org_id, box)]
+    return [_view(row, now) for row in store.requests_of(conn, principal.org_id, box)]
 
 
-def get(conn: Connection, principal: Principal, request_id: str, partner_names: dict[int, str] | None = None):
+def get(conn: Connection, principal: Principal, request_id: str):
     """One request the caller's organisation sent or received; any other answers as missing."""
     principal.require(Action.READ)
     row = store.request_row(conn, request_id)
@@ -242,7 +240,7 @@ def get(conn: Connection, principal: Principal, request_id: str, partner_names: 
     )
     if not mine:
         raise NotFound(NO_REQUEST)
-    return _view(row, clock.now(), partner_names or {})
+    return _view(row, clock.now())
 
 
 def _lookup(kind: str, key: str) -> Lookup:
@@ -295,7 +293,7 @@ def decide(
         requester=row.requester_name,
         shared=shared,
     )
-    return _view(store.request_row(conn, request_id), now, {})
+    return _view(store.request_row(conn, request_id), now)
 
 
 def _share(conn: Connection, principal: Principal, row) -> list[str]:
@@ -306,9 +304,9 @@ def _share(conn: Connection, principal: Principal, row) -> list[str]:
             if row.partner_id is None
             else []
         )
-        found = discovery.entity_versions(conn, principal.org_id, asker, [row.key, *same])
+        found = discovery.matching_versions(conn, principal.org_id, asker, stix_ids=[row.key, *same])
     else:
-        found = discovery.matching_versions(conn, principal.org_id, asker, _lookup(row.kind, row.key))
+        found = discovery.matching_versions(conn, principal.org_id, asker, lookup=_lookup(row.kind, row.key))
     if not found:
         raise InvalidInput(
             "nothing your organisation holds that carries this value is discoverable by the requester any more"
@@ -323,12 +321,11 @@ def _share(conn: Connection, principal: Principal, row) -> list[str]:
                 "ask the operator to pair one"
             )
         target = tenancy.group_audience(conn, paired)
-    levels = discovery.levels(conn, [pk for _id, pk in found])
-    for stix_id, pk in found:
-        if not tlp.allows(levels.get(pk), target.kind):
-            raise InvalidInput(f"{stix_id} is TLP:{levels[pk].upper()} and cannot be shared with '{target.label}'")
-    sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({pk for _id, pk in found}), target.id)
-    return sorted({stix_id for stix_id, _pk in found})
+    for stix_id, _pk, level in found:
+        if not tlp.allows(level, target.kind):
+            raise InvalidInput(f"{stix_id} is TLP:{level.upper()} and cannot be shared with '{target.label}'")
+    sharing.add_audience(conn, principal.org_id, principal.user_id, sorted({pk for _id, pk, _l in found}), target.id)
+    return sorted({stix_id for stix_id, _pk, _l in found})
 
 
 def settle(conn: Connection, partner_id: int, request_id: str, body: dict) -> None:

@@ -7,7 +7,8 @@ import secrets
 
 from sqlalchemy import Connection, func, insert, or_, select, text, update
 
-from liaison.db.tables import hit_query, hit_ref, info_request, organization
+from liaison.db.tables import hit_query, hit_ref, info_request, partner
+from liaison.store.stamps import take_write_lock
 
 Q, F, RQ = hit_query, hit_ref, info_request
 
@@ -18,22 +19,19 @@ _BUDGET_LOCK = 0x48495453
 
 def lock_budget(conn: Connection, org_id: int) -> None:
     """Serialise an organisation's hit queries until the transaction ends, so that two at once
-    cannot both pass the budget (SQLite has a single writer: any write takes its lock)."""
+    cannot both pass the budget (on SQLite, the single writer lock does)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :org)"), {"ns": _BUDGET_LOCK, "org": org_id})
     else:
-        conn.execute(update(Q).where(Q.c.id == -1).values(size=0))
+        take_write_lock(conn)
 
 
-def asked_since(conn: Connection, org_id: int, since: str) -> int:
-    """How many values the organisation asked about since `since`."""
-    return conn.execute(
-        select(func.coalesce(func.sum(Q.c.size), 0)).where(Q.c.org_id == org_id, Q.c.at >= since)
-    ).scalar_one()
-
-
-def oldest_since(conn: Connection, org_id: int, since: str) -> str | None:
-    return conn.execute(select(func.min(Q.c.at)).where(Q.c.org_id == org_id, Q.c.at >= since)).scalar()
+def asked_since(conn: Connection, org_id: int, since: str) -> tuple[int, str | None]:
+    """How many values the organisation asked about since `since`, and when it first did."""
+    used, first = conn.execute(
+        select(func.coalesce(func.sum(Q.c.size), 0), func.min(Q.c.at)).where(Q.c.org_id == org_id, Q.c.at >= since)
+    ).one()
+    return used, first
 
 
 def add_query(conn: Connection, org_id: int, user_id: int | None, at: str, size: int) -> int:
@@ -76,14 +74,18 @@ def add_request(conn: Connection, **values) -> None:
     conn.execute(insert(RQ).values(**values))
 
 
+#: A request with the name of the partner instance on the other side (None for a local one).
+_REQUESTS = select(RQ, partner.c.name.label("partner_name")).outerjoin(partner, partner.c.id == RQ.c.partner_id)
+
+
 def request_row(conn: Connection, request_id: str):
-    return conn.execute(select(RQ).where(RQ.c.id == request_id)).first()
+    return conn.execute(_REQUESTS.where(RQ.c.id == request_id)).first()
 
 
 def requests_of(conn: Connection, org_id: int, box: str) -> list:
     """The organisation's requests: those it received ('inbox') or sent ('sent'), newest first."""
     column = RQ.c.holder_org_id if box == "inbox" else RQ.c.requester_org_id
-    query = select(RQ).where(column == org_id)
+    query = _REQUESTS.where(column == org_id)
     if box == "sent":  # a partner's request is held by the partner's organisation, not sent by a local one
         query = query.where(or_(RQ.c.holder_org_id.is_(None), RQ.c.partner_id.is_(None)))
     return conn.execute(query.order_by(RQ.c.created_at.desc())).all()
@@ -93,10 +95,6 @@ def decide(conn: Connection, request_id: str, **values) -> bool:
     """Record a decision on an open request; False when it was decided already."""
     done = conn.execute(update(RQ).where(RQ.c.id == request_id, RQ.c.status == "open").values(**values))
     return done.rowcount == 1
-
-
-def org_name(conn: Connection, org_id: int) -> str:
-    return conn.execute(select(organization.c.name).where(organization.c.id == org_id)).scalar_one()
 
 
 def undelivered(conn: Connection, partner_id: int) -> tuple[list, list]:

@@ -46,6 +46,11 @@ def by_name(conn: Connection, name: str) -> Partner | None:
     return Partner(*row) if row else None
 
 
+def by_id(conn: Connection, partner_id: int) -> Partner | None:
+    row = conn.execute(_select().where(partner.c.id == partner_id)).first()
+    return Partner(*row) if row else None
+
+
 def of_org(conn: Connection, org_id: int | None) -> Partner | None:
     """The partner an organisation stands for, if it is a partner's organisation."""
     if org_id is None:

@@ -87,6 +87,13 @@ def org_by_name(conn: Connection, name: str):
     return row
 
 
+def local_org_named(conn: Connection, name: str):
+    """The local organisation (not a partner's) named `name`, or None."""
+    return conn.execute(
+        select(organization).where(organization.c.name == name, organization.c.partner_id.is_(None))
+    ).first()
+
+
 def list_orgs(conn: Connection):
     return conn.execute(select(organization).order_by(organization.c.name)).all()
 
@@ -414,13 +421,11 @@ def resolve_audience(conn: Connection, principal: Principal, spec: str) -> Audie
         if instance_id in principal.audience_ids or principal.is_system:  # partners' organisations are not in it
             return Audience(instance_id, "instance", audience_label("instance"))
     if spec.startswith("org:") and principal.org_id is not None and not principal.is_partner:
-        other = conn.execute(
-            select(organization.c.id).where(organization.c.name == spec[4:], organization.c.partner_id.is_(None))
-        ).scalar()
-        if other == principal.org_id:
+        other = local_org_named(conn, spec[4:])
+        if other is not None and other.id == principal.org_id:
             return Audience(principal.org_audience_id, "org", audience_label("org", principal.org_name))
         if other is not None:
-            return direct_audience(conn, other)
+            return direct_audience(conn, other.id)
     if spec.startswith("group:"):
         found = conn.execute(
             select(audience.c.id)

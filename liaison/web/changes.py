@@ -28,4 +28,10 @@ def apply(
         change()
     if tried.error:
         return refused(tried.error)
+    return redirect(back, done, section)
+
+
+def redirect(back: str, done: str, section: str) -> RedirectResponse:
+    """Back to `back` (post/redirect/get) with the message `done`, quoted whole so that '#', '&'
+    and '%' survive, at the page's `section`."""
     return RedirectResponse(f"{back}?done={quote(done, safe='')}#{section}", status_code=303)

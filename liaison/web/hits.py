@@ -6,9 +6,6 @@ The rules, and the audit of every step, live in liaison.intel.hits, requests and
 
 from __future__ import annotations
 
-import time
-from urllib.parse import quote
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
@@ -17,10 +14,9 @@ from liaison.access.principal import Action, Principal
 from liaison.config import Settings
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.federation import hits as federated
-from liaison.http.deps import Conn, SettingsDep, attempt
+from liaison.http.deps import Conn, SettingsDep, attempt, no_sooner_than
 from liaison.intel import discovery, hits, requests
-from liaison.store import partners
-from liaison.web import discoverable
+from liaison.web import changes, discoverable
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -48,15 +44,6 @@ TYPES = (
 HISTORY = 50
 
 
-def _partner_names(conn: Connection) -> dict[int, str]:
-    return {p.id: p.name for p in partners.all_partners(conn)}
-
-
-def _done(path: str, message: str, anchor: str) -> RedirectResponse:
-    """Back to `path` (post/redirect/get) with a message; quoted whole, so '#', '&' and '%' survive."""
-    return RedirectResponse(f"{path}?done={quote(message, safe='')}#{anchor}", status_code=303)
-
-
 def per_window(seconds: int) -> str:
     """A rate-limit window in words: 'hour', '2 hours', '15 minutes', '90 seconds'."""
     for unit, size in (("hour", 3600), ("minute", 60)):
@@ -82,10 +69,8 @@ def _hits_page(
     status_code: int = 200,
     **extra,
 ) -> Response:
-    # A sync account's partner queries are recorded with an empty answer: not queries to list.
-    queries = [q for q in hits.history(conn, principal, HISTORY) if "results" in q]
     context = {
-        "queries": queries,
+        "queries": hits.history(conn, principal, HISTORY),
         "types": TYPES,
         "max_values": hits.MAX_VALUES,
         "limit": settings.hit_values_per_window,
@@ -114,22 +99,11 @@ def ask(
     principal: Principal = Depends(csrf_protect),
 ):
     """Ask about the values typed, one per line; the answer is the newest entry of the history."""
-    started = time.perf_counter()
     asked = [hits.Asked(line.strip(), type.strip() or None) for line in values.splitlines() if line.strip()]
-    with attempt(conn) as tried:
+    with attempt(conn) as tried, no_sooner_than(conn, settings.hit_answer_floor):
         if not asked:
             raise InvalidInput("type at least one value, one per line", parameter="values")
-        answer = hits.ask(
-            conn,
-            principal,
-            asked,
-            limits=hits.Limits(settings.hit_values_per_window, settings.hit_window_seconds),
-            remote=federated.asker(conn),
-        )
-    if not tried.error:
-        conn.commit()  # before the wait: the query's locks are not held through it
-    # Refusals wait for the floor too: how long any answer takes says nothing of what was held.
-    hits.pad(started, settings.hit_answer_floor)
+        answer = hits.ask(conn, principal, asked, limits=hits.Limits.of(settings), remote=federated.asker(conn))
     if tried.error:
         return _hits_page(
             request,
@@ -147,11 +121,10 @@ def ask(
 
 
 def _requests_page(request: Request, conn: Connection, principal: Principal, status_code: int = 200, **extra):
-    names = _partner_names(conn)
     administers = principal.may(Action.ADMINISTER) and principal.org_id is not None
     context = {
-        "inbox": requests.listed(conn, principal, "inbox", names),
-        "sent": requests.listed(conn, principal, "sent", names),
+        "inbox": requests.listed(conn, principal, "inbox"),
+        "sent": requests.listed(conn, principal, "sent"),
         "can_decide": principal.may(Action.WRITE),
         "administers": administers,
         "org_default": discovery.default(conn, principal) if administers else None,
@@ -197,7 +170,6 @@ def request_info(
             reason,
             hours=_hours(hours, settings.request_deadline_hours),
             send=federated.sender(conn),
-            partner_names=_partner_names(conn),
         )
     if tried.error:
         return _hits_page(
@@ -210,7 +182,7 @@ def request_info(
             **_error(tried.error),
         )
     holder = made.holder if made.instance == "local" else f"{made.holder} ({made.instance})"
-    return _done("/requests", f"Request sent to {holder} about {made.value}.", f"request-{made.id}")
+    return changes.redirect("/requests", f"Request sent to {holder} about {made.value}.", f"request-{made.id}")
 
 
 def _decide(
@@ -230,7 +202,7 @@ def _decide(
     else:
         done = f"Declined {made.requester}'s request about {made.value}"
     done += f', with the message "{made.message}"' if made.message else "."
-    return _done("/requests", done, f"request-{made.id}")
+    return changes.redirect("/requests", done, f"request-{made.id}")
 
 
 #: Deciding needs the session's CSRF token; who may decide, liaison.intel.requests decides.
@@ -261,4 +233,4 @@ def set_default(
     if tried.error:
         return _requests_page(request, conn, principal, tried.error.status, **_error(tried.error))
     done = f"By default, {principal.org_name}'s holdings are now discoverable by {discoverable.describe(now)}."
-    return _done("/requests", done, "discoverability")
+    return changes.redirect("/requests", done, "discoverability")

@@ -104,7 +104,7 @@ def test_a_request_crosses_to_the_holder_and_an_approval_comes_back_by_sync(worl
     sent = a.cli("request", "send", reference, "--reason", "seizure at crossing 7", "--as", "alice")
     assert sent.returncode == 0, sent.stderr
     with b.engine.connect() as conn:
-        [received] = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox", {})
+        [received] = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox")
     assert (received.requester, received.value, received.reason) == ("Alpha Agency", CROSSING, "seizure at crossing 7")
 
     refused = b.cli("request", "approve", received.id, "--as", "bob")  # no group agreed with A yet
@@ -115,7 +115,7 @@ def test_a_request_crosses_to_the_holder_and_an_approval_comes_back_by_sync(worl
     assert approved.returncode == 0, approved.stderr
 
     with a.engine.connect() as conn:
-        [mine] = requests.listed(conn, accounts.principal_for_user(conn, "alice"), "sent", {})
+        [mine] = requests.listed(conn, accounts.principal_for_user(conn, "alice"), "sent")
     assert (mine.status, mine.message, mine.shared) == ("approved", "file #41 attached", [route["id"]])
     assert route["id"] not in a.visible_ids()
     synced = a.cli("sync", "B")
@@ -155,13 +155,13 @@ def test_a_request_or_a_decision_that_cannot_go_now_goes_with_the_next_sync(worl
     finally:
         b.server.start()
     with a.engine.connect() as conn:
-        mine = requests.listed(conn, accounts.principal_for_user(conn, "alice"), "sent", {})
+        mine = requests.listed(conn, accounts.principal_for_user(conn, "alice"), "sent")
     waiting = next(r for r in mine if r.reason == "case 88")
     assert waiting.delivered is False
     synced = a.cli("sync", "B")
     assert synced.returncode == 0 and "1 requests or decisions delivered" in synced.stdout, synced.stdout
     with b.engine.connect() as conn:
-        inbox = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox", {})
+        inbox = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox")
     received = next(r for r in inbox if r.reason == "case 88")
 
     a.server.stop()
@@ -171,10 +171,10 @@ def test_a_request_or_a_decision_that_cannot_go_now_goes_with_the_next_sync(worl
     finally:
         a.server.start()
     with a.engine.connect() as conn:
-        still = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id, {})
+        still = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id)
     assert (still.status, still.delivered) == ("open", True)
     assert b.cli("sync", "A").returncode == 0
     with a.engine.connect() as conn:
-        answered = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id, {})
+        answered = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id)
     assert (answered.status, answered.message) == ("declined", "not ours to give")
     assert b.cli("sync", "A").stdout.count("delivered") == 0  # delivered once

@@ -5,25 +5,17 @@ stopped at the first release keeps what it received. The releases are MITRE's, i
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import orjson
 import pytest
+from attackdata import DATA, releases
 from sqlalchemy import func, select
 from txn import committed, streamed
 
 from liaison.db.tables import edge, holding, object_version
 from liaison.ingest.bundles import import_objects, version_stamp
 from liaison.intel import objects as intel
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "attack"
-
-
-def releases(domain: str) -> list[Path]:
-    """The domain's release files, oldest first (by version number, so 9.0 before 10.0)."""
-    found = DATA.glob(f"{domain}-*.json")
-    return sorted(found, key=lambda p: tuple(int(n) for n in re.findall(r"\d+", p.stem)))
 
 
 def _objects(path: Path) -> list[dict]:

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from liaison.errors import LiaisonError
 from liaison.federation import hits as federated
-from liaison.http.deps import Caller, Conn, SettingsDep
+from liaison.http.deps import Caller, Conn, SettingsDep, no_sooner_than
 from liaison.intel import discovery, hits, requests
-from liaison.store import partners
 
 router = APIRouter(tags=["hits"])
 
@@ -58,28 +55,14 @@ class HitAnswer(BaseModel):
     unreachable: list[str]
 
 
-def _limits(settings) -> hits.Limits:
-    return hits.Limits(settings.hit_values_per_window, settings.hit_window_seconds)
-
-
-def _partner_names(conn) -> dict[int, str]:
-    return {p.id: p.name for p in partners.all_partners(conn)}
-
-
 @router.post("/hits", response_model=HitAnswer, summary="Ask whether partners hold values (hit/no-hit)")
 def ask(body: HitQuery, principal: Caller, conn: Conn, settings: SettingsDep, response: Response):
     """Only holdings their owners made discoverable by you answer; each answer takes at least the
     instance's floor, and counts against your organisation's rate limit (the answer says what is
     left). Partner instances are asked by private set intersection."""
-    started = time.perf_counter()
     asked = [hits.Asked(v.value, v.type) for v in body.values]
-    try:
-        answer = hits.ask(conn, principal, asked, limits=_limits(settings), remote=federated.asker(conn))
-    except LiaisonError:
-        hits.pad(started, settings.hit_answer_floor)  # refusals wait for the floor too
-        raise
-    conn.commit()  # before the wait: the query's locks are not held through it
-    hits.pad(started, settings.hit_answer_floor)
+    with no_sooner_than(conn, settings.hit_answer_floor):
+        answer = hits.ask(conn, principal, asked, limits=hits.Limits.of(settings), remote=federated.asker(conn))
     response.headers["X-RateLimit-Limit"] = str(answer.rate_limit.limit)
     response.headers["X-RateLimit-Remaining"] = str(answer.rate_limit.remaining)
     return answer.as_dict()
@@ -137,19 +120,18 @@ def request_info(body: NewRequest, principal: Caller, conn: Conn, settings: Sett
         body.reason,
         hours=body.hours or settings.request_deadline_hours,
         send=federated.sender(conn),
-        partner_names=_partner_names(conn),
     )
     return made
 
 
 @router.get("/requests", summary="Requests your organisation received (inbox) or sent")
 def list_requests(principal: Caller, conn: Conn, box: Literal["inbox", "sent"] = "inbox"):
-    return {"requests": requests.listed(conn, principal, box, _partner_names(conn))}
+    return {"requests": requests.listed(conn, principal, box)}
 
 
 @router.get("/requests/{request_id}", summary="One request your organisation sent or received")
 def get_request(request_id: str, principal: Caller, conn: Conn):
-    return requests.get(conn, principal, request_id, _partner_names(conn))
+    return requests.get(conn, principal, request_id)
 
 
 @router.post("/requests/{request_id}/approve", summary="Share what matched with the requester")
@@ -168,7 +150,7 @@ def decline(request_id: str, body: Decision, principal: Caller, conn: Conn):
 
 @router.post("/federation/hits", summary="A partner instance's blinded hit query (sync accounts)")
 def partner_hits(body: dict, principal: Caller, conn: Conn, settings: SettingsDep):
-    limits = hits.Limits(settings.hit_partner_elements_per_window, settings.hit_window_seconds)
+    limits = hits.Limits.of_partners(settings)
 
     def check(elements: int) -> int:
         return hits.count_partner_query(conn, principal, elements, limits)
