@@ -8,10 +8,11 @@ WEB_STAMP := $(WEB)/node_modules/.installed
 
 .PHONY: run test lint bench clean browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 
 # Front-end libraries (htmx, cytoscape, d3-geo, world-atlas) from the npm registry, served from node_modules.

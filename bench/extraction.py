@@ -18,7 +18,8 @@ baseline: one pyahocorasick automaton over the same lower-cased entity names sca
 lower-cased articles, without word boundaries or anything else. The ratio printed is the pipeline's
 articles/s over the baseline's.
 
-    python bench/extraction.py [--names 100000] [--rounds 3] [--errors] [--articles PATH]
+    python bench/extraction.py [--names 100000] [--rounds 3] [--errors] [--articles PATH] [--model]
+    python bench/extraction.py --conll [--errors]    # real news against spaCy: see bench/conll.py
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 import ahocorasick
 from anyascii import anyascii
 
+from liaison.ingest.documents import Document, checked
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.pipeline import extract
 
@@ -420,19 +422,23 @@ def _score(gold: list[str], predicted: dict[str, tuple[str, set[str]]]) -> tuple
     return len(predicted) - len(false_positives), false_positives, sorted(missing.values())
 
 
-def evaluate(index: KnowledgeIndex, articles: list[dict], rounds: int = 1) -> dict:
+def evaluate(index: KnowledgeIndex, articles: list[dict], rounds: int = 1, model=None) -> dict:
     """Precision and recall per kind over `articles`, the errors per article, and the speed.
 
     Returns {"articles", "seconds" (best round), "articles_per_second",
     "kinds": {kind: {"gold", "predicted", "tp", "fp", "fn", "precision", "recall"}},
-    "errors": [{"article", "kind", "false_positives", "false_negatives"}]}.
+    "errors": [{"article", "kind", "false_positives", "false_negatives"}]}. `model` is the
+    statistical recogniser, as drafts run it (None: the rules alone).
     """
     published = [datetime.date.fromisoformat(a["published"]) for a in articles]
+    texts = [checked(Document(a["text"])).text for a in articles]  # as drafts read them: no boilerplate
     results = []
     best = float("inf")
     for _ in range(max(1, rounds)):
         started = time.perf_counter()
-        results = [extract(a["text"], published=day, index=index) for a, day in zip(articles, published, strict=True)]
+        results = [
+            extract(text, published=day, index=index, model=model) for text, day in zip(texts, published, strict=True)
+        ]
         best = min(best, time.perf_counter() - started)
 
     totals = {kind: {"gold": 0, "predicted": 0, "tp": 0, "fp": 0, "fn": 0} for kind in KINDS}
@@ -491,7 +497,21 @@ def main(argv: list[str] | None = None) -> int:
         default=DATA / "articles.json",
         help="labelled articles to evaluate (default: bench/data/articles.json)",
     )
+    parser.add_argument(
+        "--model",
+        action="store_true",
+        help="run the statistical recogniser too, as drafts do (the default is the rules alone)",
+    )
+    parser.add_argument(
+        "--conll",
+        action="store_true",
+        help="instead: Liaison's drafts and spaCy's model side by side on CoNLL-2003 news (bench/conll.py)",
+    )
     args = parser.parse_args(argv)
+    if args.conll:
+        import conll
+
+        return conll.main(errors=args.errors)
 
     articles = load_articles(args.articles)
     seed = load_seed()
@@ -505,7 +525,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{skipped} generated names skipped as gold or article text), indexed in {built:.2f} s"
     )
 
-    report = evaluate(index, articles, rounds=args.rounds)
+    model = None
+    if args.model:
+        from liaison.ingest.extract import statistical
+
+        model, status = statistical.recogniser()
+        print(f"statistical recogniser: {status.detail}")
+    report = evaluate(index, articles, rounds=args.rounds, model=model)
     print(f"articles: {report['articles']}\n")
     print(f"{'kind':<13}{'gold':>6}{'pred':>6}{'tp':>6}{'precision':>11}{'recall':>8}")
     met = True

@@ -660,6 +660,62 @@ request_app.command("approve")(clear_errors(_decide_command(True)))
 request_app.command("decline")(clear_errors(_decide_command(False)))
 
 
+reference_app = typer.Typer(help="Reference knowledge from public data.", no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
+
+
+@reference_app.command("load")
+@clear_errors
+def reference_load(
+    source: Annotated[
+        Optional[list[str]],
+        typer.Option(help="countries, galaxies, organisations or groups (repeat, or comma-separated); default: all."),
+    ] = None,
+    org: Annotated[
+        Optional[str], typer.Option(help="The organisation that holds them (default: the instance's first).")
+    ] = None,
+):
+    """Load threat actors (MISP galaxy), countries and subdivisions (ISO 3166) and international
+    organisations and terrorist and armed groups as STIX objects shared with the whole instance;
+    loading again changes nothing."""
+    from liaison.ingest import reference
+
+    settings = _settings()
+    sources = reference.parse_sources(source)
+    # One transaction: every source or none.
+    with _engine(settings).begin() as conn:
+        principal = reference.holder(conn, org)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err) as progress:
+            tasks: dict[str, int] = {}
+
+            def started(name: str, total: int) -> None:
+                tasks["current"] = progress.add_task(name, total=total)
+
+            loaded = reference.load(
+                conn,
+                principal,
+                sources,
+                batch_size=settings.ingest_batch,
+                on_source=started,
+                on_progress=lambda n: progress.advance(tasks["current"], n),
+            )
+        audit.record(
+            conn,
+            HOST,
+            "reference.load",
+            principal.org_name,
+            sources=sources,
+            new_versions=sum(s.created for s in loaded),
+        )
+    table = Table("source", "objects", "created", "newly held", "unchanged", "seconds")
+    table.title = f"Reference data held by {principal.org_name} for the instance"
+    for s in loaded:
+        held = s.report.new_holdings - s.created
+        table.add_row(s.source, str(s.objects), str(s.created), str(held), str(s.unchanged), f"{s.report.seconds:.1f}")
+    out.print(table)
+
+
 @app.command()
 @clear_errors
 def discoverable(
@@ -707,9 +763,13 @@ def ingest(
     title: Annotated[Optional[str], typer.Option(help="Title (default: the document's own).")] = None,
     published: Annotated[Optional[str], typer.Option(help="The article's date, YYYY-MM-DD.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where it comes from (URL or publication).")] = None,
+    keep_boilerplate: Annotated[
+        bool, typer.Option(help="Keep cookie notices, 'Related posts' and the like in the text.")
+    ] = False,
 ):
     """Turn an open-source document into a draft report for review: prints the draft's id and
-    what was found (or, with --format json, the STIX bundle publishing it would make)."""
+    what was found (or, with --format json, the STIX bundle publishing it would make), the lines
+    dropped as boilerplate, and whether the statistical recogniser ran."""
     from liaison.errors import InvalidInput
     from liaison.intel import drafts
 
@@ -727,7 +787,9 @@ def ingest(
                 title=title,
                 published=published,
                 source=source,
+                keep_boilerplate=keep_boilerplate,
                 ner_plugin=settings.ner_plugin,
+                use_model=settings.recogniser,
             )
         preview = drafts.preview_bundle(conn, principal, view.id) if format_ == "json" else None
     if preview is not None:
@@ -758,6 +820,15 @@ def ingest(
     for date in view.review["dates"]:
         table.add_row("date", escape(f"{date['text']} @{date['start']}"), date["value"], "", "")
     out.print(table)
+    review = view.review
+    if review.get("dropped"):
+        out.print(f"{len(review['dropped'])} boilerplate lines dropped (--keep-boilerplate keeps them)")
+    if recogniser := review.get("recogniser"):
+        out.print(
+            f"statistical recogniser: {escape(recogniser['detail'])}"
+            if recogniser["on"]
+            else f"statistical recogniser OFF: {escape(recogniser['detail'])}"
+        )
     out.print(
         f"{len(view.review['relationships'])} suggested relationships; review and publish it in the web UI "
         f"or through POST /api/v1/drafts/{view.id}/publish"

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     #: Optional named-entity recogniser for report extraction, "package.module:callable"; off when empty.
     ner_plugin: str = ""
+    #: The statistical recogniser (spaCy's pinned small English model) proposes names to the rules;
+    #: False turns it off (extraction then runs on the rules alone, and drafts say so).
+    recogniser: bool = True
     #: A value more objects than this carry (of those a reader may see) is shown as common, with
     #: its count, instead of listing every correlation.
     correlation_cap: int = 100

@@ -1,4 +1,27 @@
-"""The STIX objects a reviewed draft publishes: its report, new entities, observables, relationships."""
+"""The STIX objects a reviewed draft publishes: its report, new entities, observables, relationships
+and the events the text reports.
+
+Events are published with what STIX and Liaison's extensions have for them:
+
+- a **drug seizure** is the `drug-seizure` SDO (name, drug_type, quantity, quantity_unit, seized_at:
+  the day the text gives, else the article's date; `location_ref` the place, `object_refs` the
+  suspects, `description` the event in words), with a `related-to` relationship from it to the
+  seizing agency (description 'seizing agency') and to each suspect ('suspect'): the validator
+  suggests no other type from a custom object, and the description says the role;
+- an **arrest** or a **detention**: `related-to` from each person to the arresting agency
+  ('arrested by', 'detained by') and `located-at` from each person to the place, dated by
+  `start_time` when the text gives the day; an **escape**: `related-to` from each person to the
+  place fled towards ('escaped towards') and `located-at` the place it happened. STIX has no
+  event object for these, and the `incident` with its attack-details extension is for attacks;
+- a **position** is the person's `related-to` relationship to the organisation with the
+  `organisation-position` extension, as suggested positions are (one per person and
+  organisation: a suggested relationship between the same two wins).
+
+The article's **author** (a person of the byline, attrs `byline`) is no subject of the report: it is
+not among its `object_refs`, its source reference says 'by <name>', and a `related-to`
+relationship from the report to the author's identity says 'author' (the report's
+`created_by_ref` stays the publishing organisation; STIX has no author property).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +38,14 @@ from liaison.stix.extensions import (
     admiralty_confidence,
     admiralty_grading,
     new_sco,
+    new_sdo,
     property_extension,
     sco_id,
     stable_id,
 )
 
 if TYPE_CHECKING:
-    from liaison.intel.draft_review import SeenEntity
+    from liaison.intel.draft_review import SeenEntity, SeenEvent
     from liaison.intel.drafts import DraftView
 
 _NEW_TYPE = {"person": "identity", "organization": "identity", "group": "intrusion-set", "location": "location"}
@@ -91,6 +115,13 @@ def _entity(entity: SeenEntity, common: dict) -> dict | None:
         obj["identity_class"] = "individual" if entity.kind == "person" else "organization"
         if entity.attrs.get("role"):
             obj["roles"] = [entity.attrs["role"]]
+    # The acronym the text defines beside the name ('… Organization (CSTO)') is another name of it.
+    acronym = entity.attrs.get("acronym")
+    if isinstance(acronym, str) and acronym and acronym != entity.name:
+        if obj["type"] == "identity":
+            obj["extensions"] = property_extension("entity-aliases", aliases=[acronym])
+        else:
+            obj["aliases"] = [acronym]
     return obj
 
 
@@ -151,18 +182,172 @@ def build(
         if rel.attrs.get("position"):
             obj["extensions"] = property_extension("organisation-position", position=rel.attrs["position"])
         objects.append(obj)
-    refs = list(dict.fromkeys([*ids.values(), *(o["id"] for o in objects if o["type"] == "relationship")]))
+    objects += _events(view, ids, common, objects)
+    authors = _authors(doc, ids)
+    subjects = [i for key, i in ids.items() if key not in authors]
+    made = [o["id"] for o in objects if o["type"] in ("relationship", "drug-seizure")]
+    refs = list(dict.fromkeys([*subjects, *made]))
     if not refs:
         refs = [principal.org_identity_id]  # STIX requires a report to refer to something
-    objects.append(_report(view, common, refs, ids, reliability, credibility))
+    for key in authors:
+        objects.append(
+            _related(
+                stable_id("relationship", f"{doc.report_id}/author/{key}"),
+                common,
+                doc.report_id,
+                ids[key],
+                "related-to",
+                description="author",
+            )
+        )
+    objects.append(_report(view, common, refs, ids, reliability, credibility, authors))
     return objects
 
 
-def _report(view: DraftView, common: dict, refs: list[str], ids: dict, reliability: str, credibility: int) -> dict:
+def _authors(doc, ids: dict) -> dict[str, str]:
+    """The accepted persons of the article's byline: key -> name."""
+    return {
+        e.key: e.name
+        for e in doc.entities
+        if e.kind == "person" and e.attrs.get("byline") is True and e.key in ids and not e.combined_into
+    }
+
+
+# --- events (begin) ---------------------------------------------------------------------------------------
+
+#: How a participant's role reads on the relationship that links it.
+_ROLE_WORDS = {"agency": "seizing agency", "suspect": "suspect"}
+_CUSTODY_WORDS = {"arrest": "arrested by", "detention": "detained by"}
+_AT_PLACE_WORDS = {"arrest": "arrested here", "detention": "detained here", "escape": "escaped from here"}
+
+
+def _related(rel_id: str, common: dict, source: str, target: str, kind: str, **props) -> dict:
+    if kind == "located-at" and not source.startswith(("identity--", "threat-actor--")):
+        kind = "related-to"  # STIX suggests located-at from identities and threat actors only
+    return {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": rel_id,
+        **common,
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
+        **{k: v for k, v in props.items() if v is not None},
+    }
+
+
+def _day(event: SeenEvent) -> str | None:
+    """The event's date as a STIX timestamp, when the text gives the day."""
+    value = event.date.value if event.date is not None else ""
+    return f"{value}T00:00:00.000Z" if len(value) == 10 else None
+
+
+def _article_day(view: DraftView, common: dict) -> str:
+    """The article's date as a timestamp: when a seizure the text gives no day of was made known."""
+    return f"{view.published[:10]}T00:00:00.000Z" if view.published else common["created"]
+
+
+def _events(view: DraftView, ids: dict, common: dict, made: list[dict]) -> list[dict]:
+    """The objects of the accepted events, between the accepted entities (`ids`: finding key ->
+    STIX id); a participant, place or direction that is dropped is left out. Relationship ids
+    after an event's first are derived from its id, so a preview and the publication agree."""
+    doc = view.seen
+    linked = {(o["source_ref"], o["target_ref"]) for o in made if o["type"] == "relationship"}
+    places = {k: i for k, i in ids.items() if i.startswith("location--")}
+    objects: list[dict] = []
+    for event in doc.events:
+        if event.decision != "accept":
+            continue
+        count = 0
+
+        def next_id(event=event) -> str:
+            nonlocal count
+            count += 1
+            return event.id if count == 1 else stable_id("relationship", f"{event.id}/{count}")
+
+        def who(*roles: str, event=event) -> list[tuple[str, str]]:
+            return [(p.role, ids[p.key]) for p in event.participants if p.role in roles and p.key in ids]
+
+        place, direction = places.get(event.place or ""), places.get(event.direction or "")
+        day = _day(event)
+        if event.kind == "drug-seizure":
+            props = {
+                "name": f"{event.quantity:g} {event.unit} of {event.substance}",
+                "description": event.summary,
+                "seized_at": day or _article_day(view, common),
+                "drug_type": event.substance,
+                "quantity": event.quantity,
+                "quantity_unit": event.unit,
+                "location_ref": place,
+                "object_refs": [i for _r, i in who("suspect")] or None,
+            }
+            seizure = new_sdo(
+                "drug-seizure",
+                id_=event.id,
+                created=common["created"],
+                created_by_ref=common["created_by_ref"],
+                object_marking_refs=common["object_marking_refs"],
+                **props,
+            )
+            objects.append(seizure)
+            for role, target in who("agency", "suspect"):
+                rel_id = stable_id("relationship", f"{event.id}/{role}/{target}")
+                objects.append(
+                    _related(rel_id, common, seizure["id"], target, "related-to", description=_ROLE_WORDS[role])
+                )
+        elif event.kind in ("arrest", "detention", "escape"):
+            agencies = [i for _r, i in who("agency")]
+            for _role, person in who("arrested", "escaped"):
+                if event.kind == "escape" and direction is not None:
+                    objects.append(
+                        _related(next_id(), common, person, direction, "related-to", description="escaped towards")
+                    )
+                for agency in agencies[:1] if event.kind in _CUSTODY_WORDS else []:
+                    words = _CUSTODY_WORDS[event.kind]
+                    objects.append(
+                        _related(next_id(), common, person, agency, "related-to", description=words, start_time=day)
+                    )
+                if place is not None:
+                    words = _AT_PLACE_WORDS[event.kind]
+                    objects.append(
+                        _related(next_id(), common, person, place, "located-at", description=words, start_time=day)
+                    )
+        elif event.kind == "position" and event.role:
+            holder, employer = who("holder"), who("employer")
+            if not holder or not employer or (holder[0][1], employer[0][1]) in linked:
+                continue  # a suggested relationship between the two says it already
+            rel = _related(
+                next_id(),
+                common,
+                holder[0][1],
+                employer[0][1],
+                "related-to",
+                description=f"{event.rank}, {event.role}" if event.rank else None,
+            )
+            rel["extensions"] = property_extension("organisation-position", position=event.role)
+            objects.append(rel)
+            linked.add((holder[0][1], employer[0][1]))
+    return objects
+
+
+# --- events (end) -----------------------------------------------------------------------------------------
+
+
+def _report(
+    view: DraftView,
+    common: dict,
+    refs: list[str],
+    ids: dict,
+    reliability: str,
+    credibility: int,
+    authors: dict[str, str] | None = None,
+) -> dict:
     doc = view.seen
     named = [(e, e.name) for e in doc.entities] + [(o, o.value) for o in doc.observables]
+    authors = authors or {}
     mentions = [
-        {"start": m.start, "end": m.end, "kind": item.kind, "value": value, "object_ref": ids[item.key]}
+        {"start": m.start, "end": m.end, "kind": item.kind, "value": value}
+        | ({} if item.key in authors else {"object_ref": ids[item.key]})  # the author is no subject
         for item, value in named
         if item.key in ids
         for m in item.mentions
@@ -174,6 +359,9 @@ def _report(view: DraftView, common: dict, refs: list[str], ids: dict, reliabili
         source["url"] = view.source
     else:
         source["description"] = view.source or "text given by an analyst"
+    if authors:
+        by = "by " + ", ".join(authors.values())
+        source["description"] = f"{source['description']}; {by}" if "description" in source else by
     return {
         "type": "report",
         "spec_version": "2.1",

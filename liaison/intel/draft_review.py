@@ -1,12 +1,9 @@
-"""A draft's review, typed: the document stored with the draft, the document its reader is shown,
-and the changes an analyst makes to it.
+"""A draft's review, typed: the document stored with the draft and the document its reader is
+shown (the changes an analyst makes to it are in `draft_changes`).
 
 The stored document (`ReviewDocument`) keeps what the text says and the ids of the known objects
 its entities were resolved to, never their content; `as_seen` makes what a reader is shown
-(`SeenReview`) from what that reader sees of those objects now. Each change is one model, told
-apart by its `op` (`Change`), and applied by one function (`_OPERATIONS`); the REST API takes the
-same models as its request body, so its OpenAPI document describes every change, and the web
-UI's review forms build them too.
+(`SeenReview`) from what that reader sees of those objects now.
 
 The stored JSON is the one drafts have always had; a field an earlier release wrote and this one
 no longer reads (such as the `conflicts` in words of drafts published before migration 0005) is
@@ -15,24 +12,26 @@ ignored when the document is read.
 
 from __future__ import annotations
 
+import datetime
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_serializer
+from pydantic import BaseModel, ConfigDict, model_serializer
 from sqlalchemy import Connection
 
 from liaison import clock
 from liaison.access.principal import Principal
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import InvalidInput
+from liaison.ingest.boilerplate import Dropped
+from liaison.ingest.extract import events
 from liaison.ingest.extract import mentions as kinds
+from liaison.ingest.extract.dates import find_dates
 from liaison.ingest.extract.knowledge import KnownEntity
-from liaison.ingest.extract.pipeline import Extraction, Flag, describe
+from liaison.ingest.extract.pipeline import Extraction
+from liaison.ingest.extract.resolution import Flag, describe
 from liaison.intel import draft_bundle
-from liaison.intel.resolution import NAMED_TYPES, known_entity, visible_entities
-from liaison.store import reads
+from liaison.intel.resolution import visible_entities
 
 Decision = Literal["accept", "drop"]
 #: The kinds of entity a draft finds (ingest.extract.mentions.ENTITY_KINDS).
@@ -41,6 +40,9 @@ EntityKind = Literal[kinds.PERSON, kinds.ORGANIZATION, kinds.GROUP, kinds.LOCATI
 TITLE_LENGTH = 300
 #: How much of a change's value the history keeps.
 HISTORY_VALUE_LENGTH = 300
+#: Where a draft's article date comes from: the caller, the document's own metadata, a dateline
+#: or 'Published:' line at the text's start, the day the draft was made, or the analyst's correction.
+DateFrom = Literal["given", "document", "dateline", "today", "analyst"]
 
 
 # --- the stored document -------------------------------------------------------------------------
@@ -142,7 +144,86 @@ class HistoryEntry(_Part):
     user: str
 
 
-Finding = EntityFinding | ObservableFinding | RelationshipFinding
+class DroppedLine(_Part):
+    """A line of the text read that the draft's text leaves out as boilerplate: its number in the
+    text read, its words, why, and `at`, the offset in the draft's text where it stood."""
+
+    line: int
+    text: str
+    reason: str
+    at: int
+
+
+# --- events (begin): what the text says happened, between its entities -------------------------
+
+#: The kinds of event a draft finds (ingest.extract.events).
+EventKind = Literal[events.DRUG_SEIZURE, events.ARREST, events.DETENTION, events.ESCAPE, events.POSITION]
+
+
+class EventParticipant(_Part):
+    """An entity finding (by `key`) taking part in an event, with its `role` (events.AGENCY,
+    SUSPECT, ARRESTED, ESCAPED, HOLDER, EMPLOYER)."""
+
+    key: str
+    role: str
+
+
+class EventFinding(_Part):
+    """An event the text reports: a drug seizure, an arrest, a detention, an escape or a person's
+    position (ingest.extract.events.Event). `mention` is its trigger phrase; participants, `place`
+    and `direction` (where an escape led) are entity findings by key, `date` the date the text
+    gives it. Slots that do not apply to its kind stay empty. `id` is the STIX id of the object
+    publishing makes of it: the drug-seizure, or the (first) relationship of the others."""
+
+    omitted_when_empty = (
+        "place",
+        "date",
+        "direction",
+        "site",
+        "substance",
+        "substance_text",
+        "quantity",
+        "unit",
+        "approximate",
+        "amount",
+        "role",
+        "rank",
+    )
+
+    key: str
+    kind: EventKind
+    mention: Mention
+    participants: list[EventParticipant] = []
+    place: str | None = None
+    date: DateFinding | None = None
+    direction: str | None = None
+    site: str | None = None
+    substance: str | None = None
+    substance_text: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    approximate: bool = False
+    amount: str | None = None
+    role: str | None = None
+    rank: str | None = None
+    decision: Decision = "accept"
+    id: str
+
+    def having(self, *roles: str) -> list[str]:
+        """The keys of the participants with one of `roles`, in text order."""
+        return [p.key for p in self.participants if p.role in roles]
+
+
+# --- events (end) ---------------------------------------------------------------------------------
+
+Finding = EntityFinding | ObservableFinding | RelationshipFinding | EventFinding
+
+
+class RecogniserRun(_Part):
+    """The statistical recogniser on this draft: `on`, and its name and version or why it was off."""
+
+    on: bool
+    detail: str
 
 
 class _Review(_Part):
@@ -152,16 +233,31 @@ class _Review(_Part):
     dates: list[DateFinding] = []
     relationships: list[RelationshipFinding] = []
     history: list[HistoryEntry] = []
+    #: Where the article date (the draft's `published`) comes from; None for drafts made before
+    #: this was recorded.
+    date_from: DateFrom | None = None
+    #: The words the date was read from, when it comes from a dateline.
+    date_said: str | None = None
+    #: The boilerplate lines left out of the text (`ingest.boilerplate`).
+    dropped: list[DroppedLine] = []
+    #: The text was kept whole: the analyst asked for it, or put the dropped lines back.
+    boilerplate_kept: bool = False
+    #: Whether the statistical recogniser proposed names, and which, or why it was off.
+    recogniser: RecogniserRun | None = None
 
 
 class ReviewDocument(_Review):
     """The review as the draft stores it."""
 
+    omitted_when_empty = ("date_from", "date_said", "dropped", "boilerplate_kept", "recogniser", "events")
+
     entities: list[EntityFinding] = []
+    #: The events the text reports (drafts made before events were read have none).
+    events: list[EventFinding] = []
 
     def finding(self, key: str) -> Finding:
         """The finding keyed `key`, whichever kind it is."""
-        for section in (self.entities, self.observables, self.relationships):
+        for section in (self.entities, self.observables, self.relationships, self.events):
             for item in section:
                 if item.key == key:
                     return item
@@ -177,11 +273,20 @@ def _mention(m) -> Mention:
     return Mention(start=m.start, end=m.end, text=m.text, source=m.source)
 
 
-def review_of(extraction: Extraction) -> ReviewDocument:
+def review_of(
+    extraction: Extraction,
+    *,
+    dropped: Sequence[Dropped] = (),
+    date_from: DateFrom | None = None,
+    date_said: str | None = None,
+    boilerplate_kept: bool = False,
+) -> ReviewDocument:
     """The review document of an extraction: every finding with a key, a planned STIX id and the
     decision 'accept' (the analyst drops or corrects what is wrong). It keeps what the text says
     and the ids of the known objects it was resolved to, never their content: names, attributes
-    and flags about them are made when the draft is read (as_seen), from what its reader sees."""
+    and flags about them are made when the draft is read (as_seen), from what its reader sees.
+    `dropped` are the boilerplate lines the text was read without, `date_from` and `date_said`
+    where the article date comes from."""
     found, keys = [], {}
     for number, entity in enumerate(extraction.entities, 1):
         key = keys[entity.key] = f"e{number}"
@@ -209,6 +314,8 @@ def review_of(extraction: Extraction) -> ReviewDocument:
                 kind=m.kind,
                 value=m.value,
                 attrs=m.attrs,
+                # a value failing its checksum is shown, left out until the analyst accepts it
+                decision="drop" if m.attrs.get("verified") is False else "accept",
                 id=draft_bundle.observable_id(m.kind, m.value, m.attrs),
                 mentions=[_mention(x) for x in extraction.mentions if f"{x.kind}:{x.value}" == okey],
             )
@@ -231,7 +338,88 @@ def review_of(extraction: Extraction) -> ReviewDocument:
         observables=observables,
         dates=[DateFinding(**_mention(d).model_dump(), value=d.value) for d in extraction.dates],
         relationships=relationships,
+        events=_events_of(extraction, found, relationships),
+        date_from=date_from,
+        date_said=date_said,
+        dropped=[DroppedLine(line=d.line, text=d.text, reason=d.reason, at=d.at) for d in dropped],
+        boilerplate_kept=boilerplate_kept,
+        recogniser=(
+            RecogniserRun(on=extraction.recogniser.on, detail=extraction.recogniser.detail)
+            if extraction.recogniser
+            else None
+        ),
     )
+
+
+# --- events (begin): the event findings of an extraction -----------------------------------------
+
+
+def _events_of(
+    extraction: Extraction, entities: list[EntityFinding], relationships: list[RelationshipFinding]
+) -> list[EventFinding]:
+    """An EventFinding per event, its mentions mapped to the entity findings whose mentions they
+    are (by offsets): a participant whose entity is not found is left out, and so is an event left
+    without the persons it is about (an arrest's, a detention's, an escape's) or a position without
+    its holder or organisation. A position that a suggested relationship already gives (the same
+    person and organisation) is that relationship, which takes the event's position if it had none."""
+    at = {(m.start, m.end): e.key for e in entities for m in e.mentions}
+
+    def key(mention) -> str | None:
+        return at.get((mention.start, mention.end)) if mention is not None else None
+
+    found: list[EventFinding] = []
+    for event in extraction.events:
+        pairs = dict.fromkeys((k, p.role) for p in event.participants if (k := key(p.mention)) is not None)
+        participants = [EventParticipant(key=k, role=role) for k, role in pairs]
+        finding = EventFinding(
+            key=f"v{len(found) + 1}",
+            kind=event.kind,
+            mention=Mention(start=event.start, end=event.end, text=event.text),
+            participants=participants,
+            place=key(event.place),
+            date=(DateFinding(**_mention(event.date).model_dump(), value=event.date.value) if event.date else None),
+            direction=key(event.direction),
+            site=event.site,
+            substance=event.substance,
+            substance_text=event.substance_text,
+            quantity=event.quantity,
+            unit=event.unit,
+            approximate=event.approximate,
+            amount=event.amount,
+            role=event.role,
+            rank=event.rank,
+            id=f"{'drug-seizure' if event.kind == events.DRUG_SEIZURE else 'relationship'}--{uuid.uuid4()}",
+        )
+        if event.kind == events.POSITION:
+            holder, employer = finding.having(events.HOLDER), finding.having(events.EMPLOYER)
+            if not holder or not employer:
+                continue
+            same = next((r for r in relationships if (r.source, r.target) == (holder[0], employer[0])), None)
+            if same is not None:
+                if finding.role and not same.attrs.get("position"):
+                    same.attrs = {**same.attrs, "position": finding.role}
+                continue
+        elif event.kind != events.DRUG_SEIZURE and not finding.having(events.ARRESTED, events.ESCAPED):
+            continue
+        found.append(finding)
+    return found
+
+
+# --- events (end) ---------------------------------------------------------------------------------
+
+
+def redate(doc: ReviewDocument, text: str, published: datetime.date) -> None:
+    """Read the dates of `text` again (in place) against another article date: the relative ones
+    ('yesterday', 'on Monday', '12 March') move with it. As when the draft was made, a date inside
+    a name or an observable the extraction found is not one."""
+    before = {(d.start, d.end) for d in doc.dates}
+    taken = [(m.start, m.end) for o in doc.observables for m in o.mentions]
+    taken += [(m.start, m.end) for e in doc.entities if e.kind != kinds.LOCATION for m in e.mentions]
+    doc.dates = [
+        DateFinding(start=d.start, end=d.end, text=d.text, source=d.source, value=d.value)
+        for d in find_dates(text, published)
+        if (d.start, d.end) in before or not any(d.start < end and start < d.end for start, end in taken)
+    ]
 
 
 # --- the document as its reader sees it ----------------------------------------------------------
@@ -255,10 +443,34 @@ class SeenEntity(_Entity):
     conflicts: list[str] = []
 
 
+# --- events (begin): an event as its reader sees it ----------------------------------------------
+
+
+class SeenParticipant(EventParticipant):
+    """A participant named as its reader sees the entity; `kept` is False when the entity is dropped
+    (publishing then leaves it out of the event)."""
+
+    name: str
+    kept: bool = True
+
+
+class SeenEvent(EventFinding):
+    """An event as its reader sees it: participants named, keys of combined entities followed to
+    the entity they were combined into, its date as the draft reads it now, and `summary`, the
+    event in words."""
+
+    participants: list[SeenParticipant] = []
+    summary: str
+
+
+# --- events (end) ---------------------------------------------------------------------------------
+
+
 class SeenReview(_Review):
     """The review as one reader sees it (what DraftView holds)."""
 
     entities: list[SeenEntity] = []
+    events: list[SeenEvent] = []
 
 
 def as_seen(conn: Connection, principal: Principal, doc: ReviewDocument) -> SeenReview:
@@ -270,7 +482,8 @@ def as_seen(conn: Connection, principal: Principal, doc: ReviewDocument) -> Seen
     refs |= {f.ref for e in doc.entities for f in e.flags}
     known = visible_entities(conn, principal, refs)
     shared = {name: getattr(doc, name) for name in _Review.model_fields}
-    return SeenReview(**shared, entities=[_entity_as_seen(e, known, doc.report_id) for e in doc.entities])
+    entities = [_entity_as_seen(e, known, doc.report_id) for e in doc.entities]
+    return SeenReview(**shared, entities=entities, events=[_event_as_seen(v, doc, entities) for v in doc.events])
 
 
 def _entity_as_seen(stored: EntityFinding, known: dict[str, KnownEntity], report_id: str) -> SeenEntity:
@@ -310,220 +523,86 @@ def _gazetteer_place(entity: EntityFinding) -> bool:
     )
 
 
-# --- the changes ---------------------------------------------------------------------------------
+# --- events (begin): reading an event -----------------------------------------------------------
 
-Key = Annotated[str, Field(min_length=1, max_length=100, description="A finding's key in the draft: e1, o2, r3…")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-class _Change(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AcceptFinding(_Change):
-    """Publish a finding (every finding is accepted until it is dropped)."""
-
-    op: Literal["accept"]
-    key: Key
-
-
-class DropFinding(_Change):
-    """Leave a finding out of the publication."""
-
-    op: Literal["drop"]
-    key: Key
-
-
-class RenameEntity(_Change):
-    """Name an entity otherwise: it becomes a new entity of that name, linked to no known object."""
-
-    op: Literal["rename"]
-    key: Key
-    name: Text
-
-
-class ChangeEntityKind(_Change):
-    """Make an entity a person, an organisation, a group or a place: a new entity of that kind (a
-    place needs the country or coordinates the gazetteer gave; else link it to a known place)."""
-
-    op: Literal["kind"]
-    key: Key
-    kind: EntityKind
-
-
-class LinkEntity(_Change):
-    """Resolve an entity to a known person, organisation, group or place you may see."""
-
-    op: Literal["link"]
-    key: Key
-    ref: Annotated[Text, Field(description="The STIX id of the known object")]
-
-
-class UnlinkEntity(_Change):
-    """Make an entity resolved to a known object a new entity, as the text names it."""
-
-    op: Literal["unlink"]
-    key: Key
-
-
-class CombineEntities(_Change):
-    """Count an entity as another one of the draft (`into`, which must be kept): its mentions and
-    relationships move there, and it is dropped."""
-
-    op: Literal["combine"]
-    key: Key
-    into: Key
-
-
-class SetTitle(_Change):
-    """Give the draft, and the report it publishes, another title (cut to 300 characters)."""
-
-    op: Literal["title"]
-    title: Text
-
-
-Change = Annotated[
-    AcceptFinding
-    | DropFinding
-    | RenameEntity
-    | ChangeEntityKind
-    | LinkEntity
-    | UnlinkEntity
-    | CombineEntities
-    | SetTitle,
-    Field(discriminator="op"),
-]
-_CHANGES = TypeAdapter(list[Change])
-
-
-def parse_changes(changes: Sequence[Change | dict]) -> list[Change]:
-    """The changes as their models (models pass as they are; their JSON form is read into them);
-    InvalidInput naming each change and field that is wrong otherwise."""
-    if not isinstance(changes, (list, tuple)) or not changes:
-        raise InvalidInput("send a non-empty list of changes")
-    try:
-        return _CHANGES.validate_python(changes)
-    except ValidationError as exc:
-        problems = [_problem(error) for error in exc.errors(include_url=False)]
-        index, field = problems[0][0], problems[0][1]
-        raise InvalidInput("; ".join(text for _i, _f, text in problems), index=index, field=field) from None
-
-
-def _problem(error: dict) -> tuple[int | None, str | None, str]:
-    """(change index, field, words) of one validation error; its location is (index, op, field…)."""
-    index, *rest = error["loc"] or (None,)
-    if error["type"].startswith("union_tag"):
-        field = "op"
-    else:
-        field = ".".join(str(part) for part in rest[1:]) or None
-    return index, field, f"change #{index}" + (f", {field}" if field else "") + f": {error['msg']}"
-
-
-@dataclass
-class _Edit:
-    """A review under way: the document and title the changes apply to, in one transaction."""
-
-    conn: Connection
-    principal: Principal
-    doc: ReviewDocument
-    title: str
-
-    def finding(self, key: str) -> Finding:
-        item = self.doc.finding(key)
-        if isinstance(item, EntityFinding) and item.combined_into:
-            raise InvalidInput(f"'{key}' was combined into '{item.combined_into}'; change that one", key=key)
-        return item
-
-    def entity(self, change: _Change) -> EntityFinding:
-        item = self.finding(change.key)
-        if not isinstance(item, EntityFinding):
-            raise InvalidInput(f"'{change.op}' changes entities; '{change.key}' is not one", key=change.key)
-        return item
-
-
-def apply(conn: Connection, principal: Principal, doc: ReviewDocument, title: str, changes: Sequence[Change]) -> str:
-    """Apply `changes` in order to `doc` (in place), each recorded in its history; return the
-    title. InvalidInput names the change that cannot be made; then the document must be dropped."""
-    edit = _Edit(conn, principal, doc, title)
-    for number, change in enumerate(changes):
-        try:
-            _OPERATIONS[type(change)](edit, change)
-        except InvalidInput as exc:
-            raise InvalidInput(f"change #{number}: {exc.message}", index=number, **exc.details) from None
-        fields = {k: str(v)[:HISTORY_VALUE_LENGTH] for k, v in change.model_dump().items()}
-        doc.history.append(HistoryEntry(**fields, at=clock.now(), user=principal.user_name))
-    return edit.title
-
-
-def _decide(edit: _Edit, change: AcceptFinding | DropFinding) -> None:
-    edit.finding(change.key).decision = change.op
-
-
-def _anew(entity: EntityFinding) -> None:
-    """The entity is what the text says (its name and attributes), a new object: whatever came
-    from the known object it was linked to goes with the link."""
-    entity.ref, entity.confidence = None, 1.0
-    entity.new_id = draft_bundle.new_entity_id(entity.kind, entity.name, entity.attrs)
-
-
-def _rename(edit: _Edit, change: RenameEntity) -> None:
-    entity = edit.entity(change)
-    entity.name = change.name
-    _anew(entity)
-
-
-def _change_kind(edit: _Edit, change: ChangeEntityKind) -> None:
-    entity = edit.entity(change)
-    if change.kind == kinds.LOCATION and not (entity.attrs.get("country") or entity.attrs.get("latitude")):
-        raise InvalidInput("a place needs a country or coordinates: link it to a known location instead", field="kind")
-    entity.kind = change.kind
-    _anew(entity)
-
-
-def _link(edit: _Edit, change: LinkEntity) -> None:
-    """Resolve a draft entity to an existing object the principal may see; its name and
-    attributes are read from that object whenever the draft is."""
-    entity = edit.entity(change)
-    row = reads.current_versions(edit.conn, edit.principal, {change.ref}).get(change.ref)
-    if row is None:
-        raise NotFound(f"no object {change.ref}")
-    known = known_entity(orjson.loads(row.raw)) if change.ref.split("--")[0] in NAMED_TYPES else None
-    if known is None:
-        raise InvalidInput(f"{change.ref} is not a person, organisation, group or place", field="ref")
-    entity.ref, entity.kind, entity.confidence, entity.new_id = change.ref, known.kind, 1.0, None
-
-
-def _unlink(edit: _Edit, change: UnlinkEntity) -> None:
-    _anew(edit.entity(change))
-
-
-def _combine(edit: _Edit, change: CombineEntities) -> None:
-    entity, into = edit.entity(change), edit.doc.finding(change.into)
-    if into is entity or not isinstance(into, EntityFinding) or into.combined_into or into.decision == "drop":
-        raise InvalidInput("combine an entity into another entity of the draft that is kept", field="into")
-    if (into.kind == kinds.PERSON) != (entity.kind == kinds.PERSON) or (into.kind == kinds.LOCATION) != (
-        entity.kind == kinds.LOCATION
-    ):
-        raise InvalidInput(f"a {entity.kind} cannot be combined with a {into.kind}", field="into")
-    into.mentions = sorted(into.mentions + entity.mentions, key=lambda m: m.start)
-    entity.decision, entity.mentions, entity.combined_into = "drop", [], into.key
-    for rel in edit.doc.relationships:
-        rel.source = into.key if rel.source == entity.key else rel.source
-        rel.target = into.key if rel.target == entity.key else rel.target
-    edit.doc.relationships = [r for r in edit.doc.relationships if r.source != r.target]
-
-
-def _retitle(edit: _Edit, change: SetTitle) -> None:
-    edit.title = change.title[:TITLE_LENGTH]
-
-
-_OPERATIONS: dict[type[_Change], Callable[[_Edit, Any], None]] = {
-    AcceptFinding: _decide,
-    DropFinding: _decide,
-    RenameEntity: _rename,
-    ChangeEntityKind: _change_kind,
-    LinkEntity: _link,
-    UnlinkEntity: _unlink,
-    CombineEntities: _combine,
-    SetTitle: _retitle,
+_EVENT_NOUN = {
+    events.DRUG_SEIZURE: "Seizure",
+    events.ARREST: "Arrest",
+    events.DETENTION: "Detention",
+    events.ESCAPE: "Escape",
+    events.POSITION: "Position",
 }
+
+
+def _event_as_seen(stored: EventFinding, doc: ReviewDocument, entities: list[SeenEntity]) -> SeenEvent:
+    """The event with its entities as the reader sees them (names from the seen entities only, so
+    nothing of an object the reader may not see shows) and in words."""
+    by_key = {e.key: e for e in entities}
+
+    def current(key: str | None) -> SeenEntity | None:
+        seen = set()
+        while key is not None and key in by_key and by_key[key].combined_into and key not in seen:
+            seen.add(key)
+            key = by_key[key].combined_into
+        return by_key.get(key) if key is not None else None
+
+    participants = []
+    for p in stored.participants:
+        entity = current(p.key)
+        if entity is not None and all((q.key, q.role) != (entity.key, p.role) for q in participants):
+            participants.append(
+                SeenParticipant(key=entity.key, role=p.role, name=entity.name, kept=entity.decision == "accept")
+            )
+    place, direction = current(stored.place), current(stored.direction)
+    date = stored.date
+    if date is not None:  # read again when the article date is corrected ('on Tuesday' moves with it)
+        now = next((d for d in doc.dates if (d.start, d.end) == (date.start, date.end)), None)
+        date = now or date
+    seen = stored.model_dump(exclude={"participants", "place", "direction", "date"})
+    event = SeenEvent(
+        **seen,
+        participants=participants,
+        place=place.key if place else None,
+        direction=direction.key if direction else None,
+        date=date,
+        summary="",
+    )
+    event.summary = _in_words(event, place, direction)
+    return event
+
+
+def _in_words(event: SeenEvent, place: SeenEntity | None, direction: SeenEntity | None) -> str:
+    """'Seizure of 212 kg of heroin near Panj river crossing, Khatlon, on 2025-03-11 by Border
+    troops; suspects: Ali Karimov, Daler Nazarov'."""
+
+    def names(*roles: str) -> str:
+        return ", ".join(p.name for p in event.participants if p.role in roles)
+
+    if event.kind == events.POSITION:
+        holder, employer = names(events.HOLDER), names(events.EMPLOYER)
+        rank = f" ({event.rank})" if event.rank else ""
+        return f"{holder}{rank}: {event.role or 'position'} of {employer}"
+    words = _EVENT_NOUN[event.kind]
+    if event.kind == events.DRUG_SEIZURE:
+        about = "about " if event.approximate else ""
+        words += f" of {about}{event.quantity:g} {event.unit} of {event.substance_text or event.substance}"
+    else:
+        words += f" of {names(events.ARRESTED, events.ESCAPED)}"
+    if event.kind == events.ESCAPE and direction is not None:
+        words += f" towards {direction.name}"
+    if event.site and place is not None:  # the place in apposition: 'near the crossing, Khatlon, on …'
+        words += f" near {event.site}, {place.name}" + ("," if event.date is not None else "")
+    elif event.site:
+        words += f" near {event.site}"
+    elif place is not None:
+        words += f" in {place.name}"
+    if event.date is not None:
+        words += f" on {event.date.value}"
+    if agency := names(events.AGENCY):
+        words += f" by {agency}"
+    if event.kind == events.DRUG_SEIZURE and (suspects := names(events.SUSPECT)):
+        words += f"; suspects: {suspects}"
+    return words
+
+
+# --- events (end) ---------------------------------------------------------------------------------

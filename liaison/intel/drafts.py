@@ -1,8 +1,8 @@
 """Open-source reports into knowledge: a text becomes a draft report that an analyst reviews and
 publishes.
 
-A draft keeps the text and its review: the entities, observables, dates and relationships the
-extraction found, each with the analyst's decision. Drafts belong to the organisation that made
+A draft keeps the text and its review: the entities, observables, dates, relationships and events
+the extraction found, each with the analyst's decision. Drafts belong to the organisation that made
 them and are shared with no one; publishing turns the accepted part into STIX objects (the report
 with its Admiralty grading and mentions, new entities, observables, relationships) imported with
 the audience and TLP the analyst chooses. The review document and the changes an analyst makes to
@@ -19,16 +19,20 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import Connection
 
-from liaison import audit
+from liaison import audit, clock
 from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.ingest import boilerplate
 from liaison.ingest.bundles import import_objects
 from liaison.ingest.documents import Document, checked, read_document
+from liaison.ingest.extract import statistical
+from liaison.ingest.extract.dates import find_dateline
 from liaison.ingest.extract.pipeline import extract
 from liaison.ingest.extract.plugins import load_recognizer
-from liaison.intel import draft_bundle
+from liaison.intel import draft_bundle, draft_changes
 from liaison.intel import draft_review as typed
-from liaison.intel.draft_review import Change, SeenReview
+from liaison.intel.draft_changes import Change
+from liaison.intel.draft_review import DateFrom, HistoryEntry, SeenReview
 from liaison.intel.resolution import knowledge_index, visible_lookup
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY
@@ -87,26 +91,29 @@ def create_draft(
     title: str | None = None,
     source: str | None = None,
     published: str | None = None,
+    keep_boilerplate: bool = False,
     ner_plugin: str | None = None,
+    use_model: bool = True,
 ) -> DraftView:
     """A draft from pasted `text` or a document (`content` named `filename`), extracted and resolved
-    against what `principal` may see. `published` (YYYY-MM-DD) is the article's date, the base of
-    relative dates; by default the date the document declares, else today. `ner_plugin` names the
-    recogniser that adds its findings ('package.module:callable', the setting of that name)."""
+    against what `principal` may see. The text is read without its boilerplate lines (cookie
+    notices, 'Related posts', share buttons…), which the draft lists, unless `keep_boilerplate`.
+    `published` (YYYY-MM-DD) is the article's date, the base of relative dates; by default the date
+    the document declares, else the one its dateline gives ('DUSHANBE, 14 March 2025 —'), else
+    today; the review says which (`date_from`). `ner_plugin` names the recogniser that adds its
+    findings ('package.module:callable', the setting of that name); `use_model` False turns the
+    statistical recogniser off (the setting `recogniser`)."""
     principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("a draft needs an organisation to hold it")
     if (text is None) == (content is None):
         raise InvalidInput("send either a text or a document")
-    document = checked(Document(text), "the text") if text is not None else read_document(filename or "", content)
-    day = _article_date(published, "published") or _article_date(document.published, None) or datetime.date.today()
-    extraction = extract(
-        document.text,
-        published=day,
-        index=knowledge_index(conn),
-        lookup=visible_lookup(conn, principal),
-        recognizer=load_recognizer(ner_plugin),
-    )
+    if text is not None:
+        document = checked(Document(text), "the text", keep_boilerplate=keep_boilerplate)
+    else:
+        document = read_document(filename or "", content, keep_boilerplate=keep_boilerplate)
+    day, date_from, date_said = _dated(document, published)
+    extraction = _extract(conn, principal, document.text, day, ner_plugin, use_model)
     draft_id = str(uuid.uuid4())
     store.insert_draft(
         conn,
@@ -116,9 +123,41 @@ def create_draft(
         source=source or filename,
         published=day.isoformat(),
         text=document.text,
-        review=typed.review_of(extraction).model_dump_json(),
+        review=typed.review_of(
+            extraction,
+            dropped=document.dropped,
+            date_from=date_from,
+            date_said=date_said,
+            boilerplate_kept=keep_boilerplate,
+        ).model_dump_json(),
     )
     return _read(conn, principal, draft_id)
+
+
+def _extract(
+    conn: Connection, principal: Principal, text: str, day: datetime.date, ner_plugin: str | None, use_model: bool
+):
+    model, status = statistical.recogniser(use_model)
+    return extract(
+        text,
+        published=day,
+        index=knowledge_index(conn),
+        lookup=visible_lookup(conn, principal),
+        recognizer=load_recognizer(ner_plugin),
+        model=model,
+        recogniser=status,
+    )
+
+
+def _dated(document: Document, published: str | None) -> tuple[datetime.date, DateFrom, str | None]:
+    """The article date, where it comes from, and the words of the dateline it was read from."""
+    if day := _article_date(published, "published"):
+        return day, "given", None
+    if day := _article_date(document.published, None):
+        return day, "document", None
+    if (line := find_dateline(document.text)) is not None and 1900 <= line.day.year <= 2100:
+        return line.day, "dateline", line.said
+    return datetime.date.today(), "today", None
 
 
 def _article_date(value: str | None, parameter: str | None) -> datetime.date | None:
@@ -190,12 +229,43 @@ def _editable(conn: Connection, principal: Principal, draft_id: str):
 
 
 def review(conn: Connection, principal: Principal, draft_id: str, changes: Sequence[Change | dict]) -> DraftView:
-    """Apply the analyst's changes (draft_review.Change models, or their JSON form), in order, all
+    """Apply the analyst's changes (draft_changes.Change models, or their JSON form), in order, all
     or none; each is recorded in the review's history with who made it and when."""
     row = _editable(conn, principal, draft_id)
     doc = typed.load(row.review)
-    title = typed.apply(conn, principal, doc, row.title, typed.parse_changes(changes))
-    store.update_draft(conn, principal, draft_id, review=doc.model_dump_json(), title=title)
+    applied = draft_changes.apply(
+        conn, principal, doc, row.title, draft_changes.parse_changes(changes), text=row.text, published=row.published
+    )
+    store.update_draft(
+        conn, principal, draft_id, review=doc.model_dump_json(), title=applied.title, published=applied.published
+    )
+    return _read(conn, principal, draft_id)
+
+
+def restore_dropped(
+    conn: Connection, principal: Principal, draft_id: str, *, ner_plugin: str | None = None, use_model: bool = True
+) -> DraftView:
+    """Put the lines dropped as boilerplate back into the draft's text and extract it again, for
+    the same title, source and article date: the findings are made anew (decisions taken on the
+    old ones are gone; the history keeps them, and says the text was restored)."""
+    row = _editable(conn, principal, draft_id)
+    doc = typed.load(row.review)
+    if not doc.dropped:
+        raise Conflict("nothing was dropped from this draft's text")
+    text = boilerplate.restore(row.text, [boilerplate.Dropped(d.line, d.text, d.reason, d.at) for d in doc.dropped])
+    day = _article_date(row.published, None) or datetime.date.today()
+    fresh = typed.review_of(
+        _extract(conn, principal, text, day, ner_plugin, use_model),
+        date_from=doc.date_from,
+        date_said=doc.date_said,
+        boilerplate_kept=True,
+    )
+    fresh.report_id = doc.report_id
+    fresh.history = [
+        *doc.history,
+        HistoryEntry(op="restore", at=clock.now(), user=principal.user_name, lines=str(len(doc.dropped))),
+    ]
+    store.update_draft(conn, principal, draft_id, text=text, review=fresh.model_dump_json())
     return _read(conn, principal, draft_id)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from liaison.access.principal import Principal, system_principal
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
-from liaison.ingest.extract.pipeline import Lookup
+from liaison.ingest.extract.resolution import Lookup
 from liaison.stix.extensions import EXT_IDS
 from liaison.store import entities, reads, tenancy
 
@@ -55,7 +55,15 @@ def known_entity(obj: dict) -> KnownEntity | None:
     else:
         kind = "location"
         attrs = {k: obj[k] for k in ("country", "latitude", "longitude", "region", "city") if k in obj}
-        attrs["level"] = "city" if "city" in obj else "country" if "country" in obj else "region"
+        attrs["level"] = (
+            "city"
+            if "city" in obj
+            else "region"
+            if "administrative_area" in obj
+            else "country"
+            if "country" in obj
+            else "region"
+        )
     aliases = [*obj.get("aliases", []), *(obj.get("extensions") or {}).get(_ALIASES, {}).get("aliases", [])]
     return KnownEntity(obj["id"], kind, name, tuple(a for a in aliases if isinstance(a, str) and a != name), attrs)
 

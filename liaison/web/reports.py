@@ -15,7 +15,8 @@ from liaison.ingest.documents import MAX_DOCUMENT_BYTES
 from liaison.intel import drafts
 from liaison.intel.annotations import audience_choices
 from liaison.intel.details import NO_OBJECT, details
-from liaison.intel.draft_review import EntityKind, SeenReview, parse_changes
+from liaison.intel.draft_changes import ObservableKind, RelationshipType, locate, parse_changes
+from liaison.intel.draft_review import EntityKind, SeenReview
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, EXT_IDS
 from liaison.web.auth import csrf_protect, web_principal
@@ -86,6 +87,7 @@ def draft_create(
     title: Annotated[str, Form()] = "",
     source: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
+    keep_boilerplate: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ):
     """Paste or upload a document; on success the review screen, otherwise the form with the error.
@@ -102,7 +104,9 @@ def draft_create(
             title=title or None,
             source=source or None,
             published=published or None,
+            keep_boilerplate=bool(keep_boilerplate),
             ner_plugin=settings.ner_plugin,
+            use_model=settings.recogniser,
         )
     if exc := tried.error:
         total, items = drafts.list_drafts(conn, principal, limit=200)
@@ -114,7 +118,13 @@ def draft_create(
             total=total,
             status="draft",
             error=exc.message,
-            form={"text": text, "title": title, "source": source, "published": published},
+            form={
+                "text": text,
+                "title": title,
+                "source": source,
+                "published": published,
+                "keep_boilerplate": bool(keep_boilerplate),
+            },
             status_code=exc.status,
         )
     return RedirectResponse(f"/drafts/{view.id}", status_code=303)
@@ -125,10 +135,28 @@ def draft_review(request: Request, draft_id: str, principal: Viewer, conn: Conn)
     return _review_page(request, conn, principal, draft_id)
 
 
+#: The relationships an analyst adds, as the review page offers them.
+RELATIONSHIP_WORDS = (
+    ("related-to", "related to"),
+    ("located-at", "located at (a group: originates from)"),
+    ("targets", "targets (a group)"),
+)
+assert tuple(value for value, _words in RELATIONSHIP_WORDS) == get_args(RelationshipType)
+#: The changes that add a finding from the text.
+_ADDING = ("add-entity", "add-observable")
+
+
 def _review_page(
-    request: Request, conn: Connection, principal: Principal, draft_id: str, error: LiaisonError | None = None
+    request: Request,
+    conn: Connection,
+    principal: Principal,
+    draft_id: str,
+    error: LiaisonError | None = None,
+    *,
+    added: bool = False,
 ):
-    """The review screen, with the error of a change that was refused."""
+    """The review screen, with the error of a change that was refused (`added`: one adding from
+    the text, whose forms are then shown open)."""
     view = drafts.get_draft(conn, principal, draft_id)
     audiences, _default = audience_choices(conn, principal)
     return render(
@@ -145,6 +173,9 @@ def _review_page(
         reliability=ADMIRALTY_RELIABILITY,
         credibility=ADMIRALTY_CREDIBILITY,
         confident=drafts.REVIEW_CONFIDENCE,
+        observable_kinds=get_args(ObservableKind),
+        relationship_types=RELATIONSHIP_WORDS,
+        added=added,
         error=error.message if error else None,
         status_code=error.status if error else 200,
     )
@@ -165,15 +196,64 @@ def draft_change(
     conn: Conn,
     form: Annotated[dict[str, Any], Depends(change_form)],
 ):
-    """One change from the review screen's forms, built into the change model the REST API takes."""
+    """One change from the review screen's forms, built into the change model the REST API takes.
+    Words to add from the text ('words') are found in it: where the selection's offsets say, or
+    else where they first occur."""
     with attempt(conn) as tried:  # a refused change keeps nothing
-        drafts.review(conn, principal, draft_id, parse_changes([form]))
+        change = _at_words(conn, principal, draft_id, form) if form.get("op") in _ADDING else form
+        view = drafts.review(conn, principal, draft_id, parse_changes([change]))
+    if exc := tried.error:
+        if isinstance(exc, NotFound) and exc.message.startswith("no draft"):
+            raise exc
+        return _review_page(request, conn, principal, draft_id, exc, added=form.get("op") in _ADDING)
+    key = form.get("key") or _added_key(view.seen, change)
+    anchor = f"#{key}" if key else ""
+    return RedirectResponse(f"/drafts/{draft_id}{anchor}", status_code=303)
+
+
+def _at_words(conn: Connection, principal: Principal, draft_id: str, form: dict[str, Any]) -> dict[str, Any]:
+    """An adding change with its offsets: those given when the text there is its `words` (a
+    selection), else where the words occur (nearest the offset given, else first)."""
+    change = {k: v for k, v in form.items() if k != "words"}
+    words = form.get("words")
+    if words is None:
+        return change
+    text = drafts.get_draft(conn, principal, draft_id).text
+    try:
+        start, end = int(form["start"]), int(form["end"])
+    except (KeyError, ValueError):
+        start = end = None
+    if start is None or not 0 <= start < end <= len(text) or text[start:end].strip() != words.strip():
+        # no selection, or offsets counted otherwise (a browser counts UTF-16 units)
+        start, end = locate(text, words, near=start)
+    return {**change, "start": start, "end": end}
+
+
+def _added_key(review: SeenReview, change: dict[str, Any]) -> str | None:
+    """The finding an adding change made or added to, for the page to show it."""
+    op = change.get("op")
+    if op == "add-entity" and review.entities:
+        return review.entities[-1].key
+    if op == "add-relationship" and review.relationships:
+        return review.relationships[-1].key
+    if op == "add-observable":
+        start, end = int(change.get("start", -1)), int(change.get("end", -1))
+        for item in review.observables:
+            if any(start <= m.start and m.end <= end for m in item.mentions):
+                return item.key
+    return None
+
+
+@router.post("/drafts/{draft_id}/restore")
+def draft_restore(request: Request, draft_id: str, principal: Poster, conn: Conn, settings: SettingsDep):
+    """Put the lines dropped as boilerplate back into the text, and extract it again."""
+    with attempt(conn) as tried:
+        drafts.restore_dropped(conn, principal, draft_id, ner_plugin=settings.ner_plugin, use_model=settings.recogniser)
     if exc := tried.error:
         if isinstance(exc, NotFound) and exc.message.startswith("no draft"):
             raise exc
         return _review_page(request, conn, principal, draft_id, exc)
-    anchor = f"#{form['key']}" if form.get("key") else ""
-    return RedirectResponse(f"/drafts/{draft_id}{anchor}", status_code=303)
+    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/publish")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import orjson
 import pytest
@@ -50,6 +51,15 @@ def test_draft_from_json_text_reviewed_and_published(client, tenants, front, tmp
 
     preview = client.get(f"/api/v1/drafts/{draft['id']}/bundle", headers=tenants.headers("alice")).json()
     assert {o["type"] for o in preview["objects"]} >= {"report", "identity", "intrusion-set", "cryptocurrency-wallet"}
+    [seizure] = draft["events"]  # the seizure the text reports, a drug-seizure object when published
+    assert (seizure["kind"], seizure["quantity"], seizure["unit"], seizure["substance"]) == (
+        "drug-seizure",
+        40,
+        "kg",
+        "heroin",
+    )
+    assert seizure["summary"].startswith("Seizure of 40 kg of heroin")
+    assert [o["id"] for o in preview["objects"] if o["type"] == "drug-seizure"] == [seizure["id"]]
     schemas = write_schemas(tmp_path)
     for obj in preview["objects"]:
         assert validation_errors(obj, schemas) == [], obj
@@ -151,6 +161,14 @@ def test_outsiders_get_nothing_of_a_draft_or_a_merge(client, tenants, front):
             client.post(
                 f"/api/v1/drafts/{draft['id']}/review", headers=headers, json={"changes": [{"op": "drop", "key": "e1"}]}
             ),
+            *(
+                client.post(f"/api/v1/drafts/{draft['id']}/review", headers=headers, json={"changes": [change]})
+                for change in (
+                    {"op": "add-entity", "kind": "person", "start": 0, "end": 8},
+                    {"op": "add-observable", "kind": "cryptocurrency-wallet", "start": 0, "end": 8},
+                    {"op": "add-relationship", "source": "e1", "type": "related-to", "target": "e2"},
+                )
+            ),
             client.post(
                 f"/api/v1/drafts/{draft['id']}/publish",
                 headers=headers,
@@ -243,6 +261,10 @@ def test_the_openapi_document_describes_every_review_operation(client):
         "unlink": {"key"},
         "combine": {"key", "into"},
         "title": {"title"},
+        "published": {"published"},
+        "add-entity": {"kind", "start", "end"},
+        "add-observable": {"kind", "start", "end"},
+        "add-relationship": {"source", "type", "target"},
     }
     assert set(mapping) == set(fields)
     assert sorted(ref for ref in mapping.values()) == sorted(c["$ref"] for c in changes["oneOf"])
@@ -253,6 +275,56 @@ def test_the_openapi_document_describes_every_review_operation(client):
         assert schema["description"]
     kind = schemas[mapping["kind"].rsplit("/", 1)[1]]["properties"]["kind"]
     assert kind["enum"] == ["person", "organization", "group", "location"]
+    added = schemas[mapping["add-entity"].rsplit("/", 1)[1]]["properties"]
+    assert added["kind"]["enum"] == ["person", "organization", "location"] and added["start"]["minimum"] == 0
+    observable = schemas[mapping["add-observable"].rsplit("/", 1)[1]]["properties"]["kind"]
+    assert "cryptocurrency-wallet" in observable["enum"] and "person" not in observable["enum"]
+    relationship = schemas[mapping["add-relationship"].rsplit("/", 1)[1]]["properties"]["type"]
+    assert relationship["enum"] == ["related-to", "located-at", "targets"]
+
+
+def test_findings_and_relationships_are_added_and_bad_ones_refused(client, tenants, front):
+    headers = tenants.headers("alice")
+    draft = _create(client, tenants).json()
+    url = f"/api/v1/drafts/{draft['id']}/review"
+    names = {e["name"]: e["key"] for e in draft["entities"]}
+    termez = TEXT.index("Termez")
+    wallet = TEXT.index("0x5290")
+    added = client.post(
+        url,
+        headers=headers,
+        json={
+            "changes": [
+                {"op": "add-entity", "kind": "organization", "start": TEXT.index("border guards"), "end": termez - 6},
+                {"op": "add-relationship", "source": names["Jundallah Front"], "type": "targets", "target": "e4"},
+            ]
+        },
+    )
+    assert added.status_code == 200, added.text
+    assert added.json()["entities"][-1]["name"] == "border guards" and added.json()["entities"][-1]["key"] == "e4"
+    assert added.json()["relationships"][-1]["type"] == "targets"
+    for change, words in [
+        ({"op": "add-entity", "kind": "person", "start": 0, "end": len(TEXT) + 5}, "inside the text"),
+        ({"op": "add-entity", "kind": "person", "start": 8, "end": 9}, "blank"),  # the space after 'Interior'
+        ({"op": "add-observable", "kind": "ipv4-addr", "start": termez, "end": termez + 6}, "not a valid IPv4"),
+        (
+            {"op": "add-observable", "kind": "cryptocurrency-wallet", "start": wallet, "end": wallet + 20},
+            "not a valid wallet address",
+        ),
+        ({"op": "add-relationship", "source": "e4", "type": "located-at", "target": "e1"}, "'located-at' goes"),
+    ]:
+        refused = client.post(url, headers=headers, json={"changes": [change]})
+        assert refused.status_code == 422 and words in refused.json()["error"]["message"], refused.text
+    # A reader of the organisation sees the draft, and may not change it.
+    reader = client.post(
+        url,
+        headers=tenants.headers("rita"),
+        json={"changes": [{"op": "add-entity", "kind": "person", "start": 0, "end": 8}]},
+    )
+    assert reader.status_code == 403
+    assert (
+        client.get(f"/api/v1/drafts/{draft['id']}", headers=headers).json()["history"][-1]["op"] == "add-relationship"
+    )
 
 
 def test_the_application_passes_its_recogniser_down(tenants):
@@ -265,3 +337,77 @@ def test_the_application_passes_its_recogniser_down(tenants):
     with TestClient(create_app(Settings(ner_plugin="ner_plugin:CodeNames"), engine=tenants.engine)) as configured:
         draft = configured.post("/api/v1/drafts", json=text, headers=tenants.headers("alice")).json()
     assert "Blue Crescent" in {e["name"] for e in draft["entities"] if e["mentions"][0]["source"] == "plugin"}
+
+
+def _fixture(name: str) -> str:
+    return (Path(__file__).parents[1] / "ingest" / "fixtures" / "boilerplate" / name).read_text(encoding="utf-8")
+
+
+def test_boilerplate_is_dropped_shown_and_put_back_and_the_date_read_and_corrected(client, tenants):
+    headers = tenants.headers("alice")
+    text = _fixture("dushanbe_seizure.txt")
+    draft = client.post("/api/v1/drafts", json={"text": text}, headers=headers).json()
+    assert draft["title"] == "Tajik border guards seize 310 kg of drugs on the Afghan frontier"
+    assert "Related posts" not in draft["text"] and "We use cookies" not in draft["text"]
+    reasons = {d["reason"] for d in draft["dropped"]}
+    assert {"cookie notice", "related links", "share buttons", "repeated masthead", "newsletter sign-up"} <= reasons
+    assert draft["dropped"][0] == {"line": 1, "text": "ASIA-PLUS", "reason": "repeated masthead", "at": 0}
+    assert draft["boilerplate_kept"] is False
+    # The article date comes from the dateline; 'today' and 'on Monday' are read from it.
+    assert (draft["published"], draft["date_from"], draft["date_said"]) == (
+        "2025-03-14",
+        "dateline",
+        "DUSHANBE, 14 March 2025",
+    )
+    said = {d["text"]: d["value"] for d in draft["dates"]}
+    assert said["today"] == "2025-03-14" and said["Monday"] == "2025-03-10"
+    assert "today's" not in {d["text"] for d in draft["dates"]}  # 'today's situation' is not a date
+
+    url = f"/api/v1/drafts/{draft['id']}"
+    corrected = client.post(
+        f"{url}/review", headers=headers, json={"changes": [{"op": "published", "published": "2025-03-20"}]}
+    ).json()
+    assert (corrected["published"], corrected["date_from"], corrected["date_said"]) == ("2025-03-20", "analyst", None)
+    said = {d["text"]: d["value"] for d in corrected["dates"]}
+    assert said["today"] == "2025-03-20" and said["Monday"] == "2025-03-17" and said["3 March 2025"] == "2025-03-03"
+    assert corrected["history"][-1]["op"] == "published"
+    assert client.get("/api/v1/drafts", headers=headers).json()["items"][0]["published"] == "2025-03-20"
+    for bad in ("2025-02-30", "soon", "1850-01-01"):
+        refused = client.post(
+            f"{url}/review", headers=headers, json={"changes": [{"op": "published", "published": bad}]}
+        )
+        assert refused.status_code == 422, (bad, refused.text)
+
+    key = corrected["entities"][0]["key"]
+    client.post(f"{url}/review", headers=headers, json={"changes": [{"op": "drop", "key": key}]})
+    restored = client.post(f"{url}/restore", headers=headers)
+    assert restored.status_code == 200, restored.text
+    whole = restored.json()
+    assert whole["text"].split("\n")[0] == "ASIA-PLUS" and "Related posts" in whole["text"]
+    assert [line for line in whole["text"].split("\n") if line.strip()] == [
+        line for line in text.strip().split("\n") if line.strip()
+    ]
+    assert whole["dropped"] == [] and whole["boilerplate_kept"] is True
+    assert whole["published"] == "2025-03-20" and whole["date_from"] == "analyst"
+    assert all(e["decision"] == "accept" for e in whole["entities"])  # extracted anew
+    assert [h["op"] for h in whole["history"]] == ["published", "drop", "restore"]
+    assert whole["report_id"] == draft["report_id"]
+    assert client.post(f"{url}/restore", headers=headers).status_code == 409
+    assert client.post(f"{url}/restore", headers=tenants.headers("bob")).status_code == 404
+
+    # Kept whole when asked; a date given wins over the dateline; without either, today.
+    kept = client.post(
+        "/api/v1/drafts", json={"text": _fixture("kabul_wire.txt"), "keep_boilerplate": True}, headers=headers
+    ).json()
+    assert kept["dropped"] == [] and kept["boilerplate_kept"] is True and "Read more" in kept["text"]
+    assert (kept["published"], kept["date_from"]) == ("2025-03-14", "dateline")
+    given = client.post(
+        "/api/v1/drafts",
+        headers=headers,
+        files={"file": ("wire.txt", _fixture("kabul_wire.txt").encode())},
+        data={"published": "2025-03-16"},
+    ).json()
+    assert (given["published"], given["date_from"]) == ("2025-03-16", "given")
+    assert {d["reason"] for d in given["dropped"]} == {"navigation", "advertisement", "related links", "share buttons"}
+    undated = client.post("/api/v1/drafts", json={"text": "Border guards seized heroin."}, headers=headers).json()
+    assert undated["date_from"] == "today" and undated["dropped"] == []

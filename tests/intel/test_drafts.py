@@ -86,6 +86,22 @@ def test_a_text_becomes_a_draft_resolved_against_what_the_analyst_may_see(tenant
     assert known["sharipov"]["id"] not in orjson.dumps(view.as_dict()).decode()
 
 
+@pytest.mark.parametrize("use_model", [True, False])
+def test_a_name_only_another_agency_holds_resolves_to_nothing_with_or_without_the_recogniser(tenants, known, use_model):
+    # No title, no apposition: only the statistical recogniser finds this name, and Bravo's
+    # militant must not stand behind it for Alpha, as a reference, a candidate or a flag.
+    text = "Farhod Sharipov met two couriers near Kunduz last week, local officials said."
+    view = _draft(tenants, "alice", text=text, use_model=use_model)
+    assert view.review["recogniser"]["on"] is use_model
+    people = [e for e in view.review["entities"] if e["kind"] == "person"]
+    if use_model:
+        assert [(p["name"], p["ref"], p["candidates"]) for p in people] == [("Farhod Sharipov", None, [])]
+    assert known["sharipov"]["id"] not in orjson.dumps(view.as_dict()).decode()
+    assert (
+        _draft(tenants, "bob", text=text, use_model=use_model).review["entities"][0]["ref"] == (known["sharipov"]["id"])
+    )
+
+
 def test_the_same_text_resolves_further_for_an_analyst_who_sees_more(tenants, known):
     view = _draft(tenants, "bob")
     assert _entity(view, "Farhod Sharipov")["ref"] == known["sharipov"]["id"]
@@ -484,7 +500,26 @@ def test_the_stored_review_keeps_the_shape_drafts_always_had(tenants, known):
     alice = tenants.principal("alice")
     view = _draft(tenants, "alice")
     stored = _stored(tenants, view.id)
-    assert set(stored) == {"report_id", "extracted_at", "entities", "observables", "dates", "relationships", "history"}
+    # Where the date comes from and whether the recogniser ran are new; the text's dropped
+    # boilerplate, when there is none, is left out.
+    assert set(stored) == {
+        "report_id",
+        "extracted_at",
+        "entities",
+        "observables",
+        "dates",
+        "relationships",
+        "history",
+        "date_from",
+        "recogniser",
+        "events",
+    }
+    # The events too ('Russian Security Council Secretary Nikolay Patruschev'), their entities by key.
+    [position] = stored["events"]
+    assert set(position) == {"key", "kind", "mention", "participants", "role", "decision", "id"}
+    assert [p["role"] for p in position["participants"]] == ["holder", "employer"]
+    assert stored.pop("recogniser")["on"] is True
+    assert stored.pop("date_from") == "given"  # and a draft stored without them reads as before
     assert {frozenset(e) for e in stored["entities"]} == {
         frozenset(
             (

@@ -76,3 +76,106 @@ def test_paste_a_text_on_a_phone(page_as):
     page.click("#paste-form button[type=submit]")
     assert "no text" in page.inner_text("[role=alert]")
     assert page.server_errors == []
+
+
+def test_a_pasted_page_loses_its_boilerplate_and_its_date_is_corrected(page_as):
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "ingest" / "fixtures" / "boilerplate" / "dushanbe_seizure.txt").read_text()
+    page = page_as("dcs.analyst")
+    page.goto("/drafts")
+    page.fill("#paste-form textarea[name=text]", text)
+    page.click("#paste-form button[type=submit]")
+    page.wait_for_url("**/drafts/*")
+    assert "We use cookies" not in page.inner_text(".article")
+    assert page.inner_text("#article-date") == "2025-03-14" and "dateline" in page.inner_text(".meta")
+    assert not page.is_visible(".dropped-lines")
+    page.click("#dropped summary")
+    assert page.is_visible(".dropped-lines") and "cookie notice" in page.inner_text(".dropped-lines")
+    screenshot(page, "draft-review-dropped")
+    page.fill("#date-form input[name=published]", "2025-03-20")
+    page.click("#date-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#article-date').textContent === '2025-03-20'")
+    assert "corrected in the review" in page.inner_text(".meta")
+    page.click("#dropped summary")
+    page.click("#restore-form button")
+    page.wait_for_selector("p#dropped")
+    assert "Related posts" in page.inner_text(".article")
+    assert page.server_errors == []
+
+
+def _select(page, words: str) -> None:
+    """Select the first occurrence of `words` in the article (across its highlights), as a mouse
+    would, and let go."""
+    page.evaluate(
+        """(words) => {
+          const article = document.querySelector('.reading .article');
+          const at = article.textContent.indexOf(words);
+          if (at < 0) throw new Error('not in the article: ' + words);
+          const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+          const range = document.createRange();
+          let seen = 0;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const length = node.textContent.length;
+            if (seen <= at && at < seen + length) range.setStart(node, at - seen);
+            if (seen < at + words.length && at + words.length <= seen + length) {
+              range.setEnd(node, at + words.length - seen);
+              break;
+            }
+            seen += length;
+          }
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          article.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+        }""",
+        words,
+    )
+
+
+def test_select_words_to_add_a_person_then_relate_it(page_as):
+    page = page_as("dcs.analyst")
+    page.goto("/drafts")
+    page.fill("#paste-form input[name=title]", "Money changer in Kara-Suu")
+    page.fill(
+        "#paste-form textarea[name=text]",
+        "Police in Osh detained a courier on Monday. He said the cash came from a money changer known "
+        "only as Tolib-aka, through the Golden Crescent exchange in Kara-Suu.",
+    )
+    page.fill("#paste-form input[name=published]", "2025-11-05")
+    page.click("#paste-form button[type=submit]")
+    page.wait_for_url("**/drafts/*")
+    toolbar = page.locator("#selection-toolbar")
+    assert toolbar.is_hidden()
+    # The recogniser misread the name; the analyst selects it whole and adds a person.
+    _select(page, "Tolib-aka")
+    toolbar.wait_for(state="visible")
+    assert toolbar.is_visible() and "Tolib-aka" in toolbar.inner_text()
+    screenshot(page, "draft-add-selection")
+    toolbar.locator("button", has_text="Add as person").click()
+    page.wait_for_url("**#e*")
+    key = page.url.rsplit("#", 1)[1]
+    card = page.locator(f"#{key}")
+    assert "Tolib-aka" in card.inner_text() and "added by the analyst" in card.inner_text()
+    assert page.locator(".article mark.kind-person", has_text="Tolib-aka").count() == 1
+
+    # Keyboard: with words selected, Tab reaches the toolbar; Escape closes it.
+    _select(page, "money changer")
+    toolbar.wait_for(state="visible")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Add as person"
+    page.keyboard.press("Escape")
+    assert toolbar.is_hidden()
+
+    form = page.locator("#add-relationship-form")
+    form.locator("select[name=source]").select_option(key)
+    form.locator("select[name=type]").select_option("located-at")
+    place = page.locator(".finding", has=page.locator("header strong", has_text="Kara Suu")).get_attribute("id")
+    form.locator("select[name=target]").select_option(place)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**#r*")
+    relationship = page.locator(f"#{page.url.rsplit('#', 1)[1]}")
+    assert "Tolib-aka" in relationship.inner_text() and "located-at" in relationship.inner_text()
+    assert "added by the analyst" in relationship.inner_text()
+    screenshot(page, "draft-add-relationship")
+    assert page.server_errors == []

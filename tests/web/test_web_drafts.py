@@ -115,3 +115,117 @@ def test_the_review_forms_build_the_typed_changes(web, tenants):
     assert renamed.status_code == 303 and renamed.headers["location"].endswith("#e1")
     assert "Halim Rasulov Jr" in alice.get(path).text
     assert web("bob").post(f"{path}/review", {"op": "explode", "key": "e1"}).status_code == 404
+
+
+def test_dropped_boilerplate_is_shown_and_put_back_and_the_date_corrected(web, tenants):
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "ingest" / "fixtures" / "boilerplate" / "dushanbe_seizure.txt").read_text()
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": text}, follow_redirects=False))
+    page = alice.get(path).text
+    assert "Dropped from the text" in page and "29 lines" in page and "cookie notice" in page
+    assert "We use cookies to give you the best experience" in page.split('id="dropped"')[1]
+    assert "We use cookies" not in page.split('id="dropped"')[0]  # not in the text shown above
+    assert 'id="article-date">2025-03-14<' in page and "read from the dateline “DUSHANBE, 14 March 2025”" in page
+    refused = alice.post(f"{path}/review", {"op": "published", "published": "14/03/2025"})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    moved = alice.post(f"{path}/review", {"op": "published", "published": "2025-03-20"}, follow_redirects=False)
+    assert moved.status_code == 303
+    page = alice.get(path).text
+    assert 'id="article-date">2025-03-20<' in page and "corrected in the review" in page
+    assert 'title="today">2025-03-20<' in page  # 'today' read again from the corrected date
+    assert web("bob").post(f"{path}/restore").status_code == 404
+    assert _draft_path(alice.post(f"{path}/restore", follow_redirects=False)) == path
+    page = alice.get(path).text
+    assert "Dropped from the text" not in page and "The whole text is kept" in page
+    assert "Related posts" in page.split('id="dropped"')[0]
+    refused = alice.post(f"{path}/restore")
+    assert refused.status_code == 409 and "nothing was dropped" in refused.text
+    kept = _draft_path(alice.post("/drafts", {"text": text, "keep_boilerplate": "1"}, follow_redirects=False))
+    assert "The whole text is kept" in alice.get(kept).text
+
+
+ADDING = (
+    "Officers of the Collective Security Treaty Organization (CSTO) met Rustam Nazarov in Dushanbe. "
+    "Funds went to wallet 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3 through the Golden Crescent exchange "
+    "and to tolib@mail.example."
+)
+
+
+def test_findings_are_added_without_script_and_shown_with_their_state(web, tenants):
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": ADDING, "published": "2026-01-14"}, follow_redirects=False))
+    page = alice.get(path).text
+    assert "alias: CSTO" in page
+    assert "unverified (checksum fails)" in page
+    wallet = re.search(
+        r'<article class="finding dropped" id="(o\d+)">\s*<header><span class="mention kind-crypto', page
+    )
+    assert wallet  # left out until accepted
+    assert 'id="selection-toolbar"' in page and 'id="add-entity-form"' in page and 'id="add-relationship-form"' in page
+
+    # The plain form: the exact words, found where they first occur.
+    added = alice.post(
+        f"{path}/review",
+        {"op": "add-entity", "kind": "organization", "words": "Golden Crescent exchange"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    key = added.headers["location"].rsplit("#", 1)[1]
+    page = alice.get(path).text
+    assert re.search(
+        rf'id="{key}">\s*<header>\s*<span class="mention kind-organization">organization</span>\s*'
+        r"<strong>Golden Crescent exchange<",
+        page,
+    )
+    assert "added by the analyst" in page
+    # The toolbar's post: offsets and the words selected; offsets that do not fit the words are
+    # read from the words (a browser counts characters otherwise).
+    at = ADDING.index("tolib@")
+    moved = alice.post(
+        f"{path}/review",
+        {
+            "op": "add-observable",
+            "kind": "email-addr",
+            "start": str(at + 3),
+            "end": str(at + 21),
+            "words": "tolib@mail.example",
+        },
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303 and moved.headers["location"].startswith(f"{path}#o")
+    for form, words in (
+        ({"op": "add-entity", "kind": "person", "words": "Nobody Here"}, "is not in the text"),
+        (
+            {"op": "add-observable", "kind": "cryptocurrency-wallet", "words": "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3"},
+            "checksum fails",
+        ),
+        ({"op": "add-entity", "kind": "person", "start": "5", "end": "99999"}, "inside the text"),
+    ):
+        refused = alice.post(f"{path}/review", form)
+        assert refused.status_code == 422 and words in refused.text and 'role="alert"' in refused.text, form
+    related = alice.post(
+        f"{path}/review",
+        {"op": "add-relationship", "source": key, "type": "related-to", "target": "e1"},
+        follow_redirects=False,
+    )
+    assert related.status_code == 303 and "#r" in related.headers["location"]
+    assert (
+        web("bob").post(f"{path}/review", {"op": "add-entity", "kind": "person", "words": "Dushanbe"}).status_code
+        == 404
+    )
+
+
+def test_a_reader_gets_no_forms_and_may_not_post(web, tenants):
+    path = _draft_path(web("alice").post("/drafts", {"text": ADDING}, follow_redirects=False))
+    rita = web("rita")
+    page = rita.get(path).text
+    assert "Rustam Nazarov" in page or "Dushanbe" in page
+    assert "<form" not in page.split('<main class="content">')[1]
+    for form in (
+        {"op": "add-entity", "kind": "person", "words": "Rustam Nazarov"},
+        {"op": "add-relationship", "source": "e1", "type": "related-to", "target": "e2"},
+        {"op": "drop", "key": "e1"},
+    ):
+        assert rita.post(f"{path}/review", form).status_code == 403

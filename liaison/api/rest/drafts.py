@@ -13,7 +13,7 @@ from liaison.http.deps import Caller, Conn, SettingsDep, spool_body
 from liaison.ingest.documents import MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS
 from liaison.intel import drafts as service
 from liaison.intel import merges
-from liaison.intel.draft_review import Change
+from liaison.intel.draft_changes import Change
 
 router = APIRouter(tags=["drafts"])
 
@@ -22,7 +22,16 @@ class TextDraft(BaseModel):
     text: str = Field(min_length=1, description="The article or bulletin text.")
     title: str | None = None
     source: str | None = Field(None, description="Where it comes from: a URL or a publication.")
-    published: str | None = Field(None, description="The article's date (YYYY-MM-DD), base of relative dates.")
+    published: str | None = Field(
+        None,
+        description="The article's date (YYYY-MM-DD), base of relative dates; by default the document's own date, "
+        "else its dateline's ('DUSHANBE, 14 March 2025 —'), else today.",
+    )
+    keep_boilerplate: bool = Field(
+        False,
+        description="Keep the whole text: by default lines of boilerplate (cookie notices, 'Related posts', share "
+        "buttons, repeated mastheads…) are left out, and listed in the draft's `dropped`.",
+    )
 
 
 class Review(BaseModel):
@@ -62,7 +71,8 @@ async def draft_input(request: Request, principal: Caller) -> dict[str, Any]:
         if len(content) > MAX_DOCUMENT_BYTES:
             raise PayloadTooLarge(f"document larger than {MAX_DOCUMENT_BYTES} bytes", limit=MAX_DOCUMENT_BYTES)
         fields = {k: str(form.get(k)) for k in ("title", "source", "published") if form.get(k)}
-        return {"content": content, "filename": upload.filename, **fields}
+        keep = str(form.get("keep_boilerplate") or "").lower() in ("1", "true", "on", "yes")
+        return {"content": content, "filename": upload.filename, "keep_boilerplate": keep, **fields}
     # UTF-8 takes at most 4 bytes a character
     spool = await spool_body(request, 4 * MAX_TEXT_CHARS + 4096, what="a JSON text", advice="")
     try:
@@ -92,6 +102,7 @@ async def draft_input(request: Request, principal: Caller) -> dict[str, Any]:
                             "title": {"type": "string"},
                             "source": {"type": "string"},
                             "published": {"type": "string"},
+                            "keep_boilerplate": {"type": "boolean"},
                         },
                         "required": ["file"],
                     }
@@ -106,7 +117,9 @@ def create_draft(
     """Extracts persons, organisations, places, dates and observables (.txt, .html, .pdf, .docx or
     JSON text), resolves them against what you may see, and keeps the result as a draft of your
     organisation, shared with no one until published."""
-    return service.create_draft(conn, principal, **document, ner_plugin=settings.ner_plugin).as_dict()
+    return service.create_draft(
+        conn, principal, **document, ner_plugin=settings.ner_plugin, use_model=settings.recogniser
+    ).as_dict()
 
 
 @router.get("/drafts", summary="Your organisation's draft reports")
@@ -133,11 +146,23 @@ def draft_bundle(draft_id: str, principal: Caller, conn: Conn):
     return service.preview_bundle(conn, principal, draft_id)
 
 
-@router.post("/drafts/{draft_id}/review", summary="Accept, drop, correct, link or combine findings")
+@router.post("/drafts/{draft_id}/review", summary="Accept, drop, correct, link or combine findings; correct the date")
 def review_draft(draft_id: str, body: Review, principal: Caller, conn: Conn):
     """Each change is one of the operations below, told apart by `op`; a change with a field its
-    operation does not take is refused."""
+    operation does not take is refused. `published` corrects the article date, and the dates the
+    text gives relative to it are read again."""
     return service.review(conn, principal, draft_id, body.changes).as_dict()
+
+
+@router.post(
+    "/drafts/{draft_id}/restore", summary="Put the lines dropped as boilerplate back into the text and extract again"
+)
+def restore_draft_text(draft_id: str, principal: Caller, conn: Conn, settings: SettingsDep):
+    """The draft's text becomes the whole text read (its `dropped` lines back in place) and its
+    findings are extracted anew, decisions on the old ones undone; 409 when nothing was dropped."""
+    return service.restore_dropped(
+        conn, principal, draft_id, ner_plugin=settings.ner_plugin, use_model=settings.recogniser
+    ).as_dict()
 
 
 @router.post("/drafts/{draft_id}/publish", summary="Publish the accepted findings with an audience and grading")

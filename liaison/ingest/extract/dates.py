@@ -7,6 +7,12 @@ a bare weekday ('on Tuesday') is the latest such day on or before the article da
 the latest one before it, 'next Tuesday' the first one after; 'last week' is the Monday starting the
 previous week (attrs approximate=True); a day or month without a year takes the year that puts it
 closest to the article date. Ambiguous numeric dates ('03/04/2025') are skipped.
+
+A day word is a date only where the text means a day: 'today's situation', 'the Taliban of today'
+and 'USA Today' are not ('today's attack' and 'as of today' are); nor is a weekday in 'every
+Friday' or 'Black Friday'. `find_dateline` reads the article's own date from its first lines: a
+dateline ('DUSHANBE, 14 March 2025 —', 'KABUL, March 14, 2025 (Reuters) —', 'LONDON 1996-08-22')
+or a 'Published: …' / 'Updated …' line.
 """
 
 from __future__ import annotations
@@ -79,6 +85,22 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_OFFSETS = {"last": -1, "this": 0, "earlier this": 0, "later this": 0, "next": 1}
+#: What 'today's …', 'yesterday's …' name when they mean that day: events, not states of affairs.
+_EVENTS = frozenset(
+    "attack attacks raid raids blast blasts explosion explosions bombing bombings shooting shootings clash clashes "
+    "fighting strike strikes airstrike airstrikes vote voting election elections poll referendum meeting meetings "
+    "talks summit session sessions hearing hearings trial verdict ruling sentencing decision announcement "
+    "statement statements briefing conference press speech address ceremony funeral visit visits protest protests "
+    "rally rallies march demonstration operation operations seizure seizures arrest arrests detention incident "
+    "incidents ambush assault offensive ceasefire deadline launch match game race edition paper report reports "
+    "decree order sitting debate negotiations exchange handover release".split()
+)
+#: Words before a weekday that make it a name ('Black Friday', 'Bloody Sunday').
+_WEEKDAY_NAMES = frozenset("black good bloody holy super cyber ash palm easter maundy shrove blue giving".split())
+_POSSESSIVE = re.compile(r"['’]s\s+(?P<first>[\w-]+)(?:\s+(?P<second>[\w-]+))?")
+_OF_BEFORE = re.compile(r"(?<!\bas )\bof\s+$", re.IGNORECASE)
+_EVERY_BEFORE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?P<word>[A-Z][\w&.\-]*)[ \t]+$")
 
 
 class _Found(NamedTuple):
@@ -147,10 +169,18 @@ def _absolute(text: str, published: dt.date | None):
 
 def _relative(text: str, published: dt.date):
     for match in _DAY_WORD.finditer(text):
+        if not _means_a_day(text, match):
+            yield _Found(*match.span(), None, "day", relative=True)
+            continue
         word = match["word"].lower()
         shift = {"the day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
         yield _Found(*match.span(), (published + dt.timedelta(days=shift)).isoformat(), "day", relative=True)
     for match in _WEEKDAY.finditer(text):
+        before = text[max(0, match.start() - 20) : match.start()]
+        named = _NAME_BEFORE.search(before)
+        if _EVERY_BEFORE.search(before) or (named and named["word"].lower() in _WEEKDAY_NAMES):
+            yield _Found(*match.span(), None, "day", relative=True)
+            continue
         which = (match["which"] or "").lower()
         back = (published.weekday() - _WEEKDAYS[match["weekday"].lower()]) % 7
         if which in ("last", "past"):
@@ -183,6 +213,93 @@ def _relative(text: str, published: dt.date):
             yield _Found(*match.span(), monday.isoformat(), "day", relative=True, approximate=True)
         else:
             yield _Found(*match.span(), *_shifted(published, unit, offset), relative=True)
+
+
+def _means_a_day(text: str, match: re.Match) -> bool:
+    """Whether a day word ('today', 'yesterday') means a day where it stands: not in 'today's
+    situation' (but in 'today's attack'), 'the Taliban of today' (but 'as of today'), 'USA Today'."""
+    after = _POSSESSIVE.match(text, match.end(), min(len(text), match.end() + 60))
+    if after is not None:
+        return any(w is not None and w.lower() in _EVENTS for w in (after["first"], after["second"]))
+    before = text[max(0, match.start() - 20) : match.start()]
+    if _OF_BEFORE.search(before):
+        return False
+    if match["word"][0].isupper() and (named := _NAME_BEFORE.search(before)) and not _sentence_start(before, named):
+        return False  # 'USA Today', 'Russia Today'
+    return True
+
+
+def _sentence_start(before: str, named: re.Match) -> bool:
+    """Whether the capitalised word before a match starts a sentence (so it may be capitalised
+    for that alone): it follows a full stop, a line's start or nothing."""
+    ahead = before[: named.start()].rstrip(" \t")
+    return not ahead or ahead[-1] in '.!?\n:;"“—–-'
+
+
+class Dateline(NamedTuple):
+    """The article's date as its first lines give it, and the words it was read from."""
+
+    day: dt.date
+    said: str
+
+
+#: How far into a text, and into how many of its lines, the article's date is looked for.
+_DATELINE_CHARS, _DATELINE_LINES, _DATELINE_LINE = 3000, 15, 300
+#: How far after 'Published:' its date may start ('Wednesday, ' before it).
+_DATE_WITHIN = 12
+_META = re.compile(
+    r"(?P<what>first published|published|posted|last updated|updated|dated|date)\b(?:\s+on)?\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_PLACE_WORD = r"[^\W\d_][\w'’.\-]*"
+_DATELINE_PLACE = re.compile(
+    rf"(?P<place>{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}})"
+    rf"(?:\s*,\s*(?!{_MONTH}\s*\d){_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,2}})?"
+    r"(?:\s*,\s*|\s+)(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+)
+_DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\)\s*)?(?:[—–\-]+|:|$)")
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The article's date from its first lines: a dateline ('DUSHANBE, 14 March 2025 —'), else a
+    'Published: …' (or 'Posted', 'Date') line, else an 'Updated …' line; None when none gives a
+    whole date."""
+    found: dict[str, Dateline] = {}
+    lines = [line.strip() for line in text[:_DATELINE_CHARS].split("\n") if line.strip()]
+    for line in lines[:_DATELINE_LINES]:
+        line = line[:_DATELINE_LINE]
+        if (meta := _META.match(line)) is not None:
+            day = _first_day(line[meta.end() : meta.end() + 80])
+            what = "updated" if "updated" in meta["what"].lower() else "published"
+            if day is not None and what not in found:
+                found[what] = Dateline(day[0], line[: meta.end() + day[1]].strip())
+        elif "dateline" not in found and (place := _DATELINE_PLACE.match(line)) is not None:
+            words = place["place"].split()
+            if all(w[0].isupper() for w in words) and (day := _dated_at(line, place.end())) is not None:
+                found["dateline"] = Dateline(day[0], line[: day[1]].strip())
+    return found.get("dateline") or found.get("published") or found.get("updated")
+
+
+def _first_day(words: str) -> tuple[dt.date, int] | None:
+    """The whole date that `words` start with (after a weekday, say), and where it ends."""
+    for mention in find_dates(words):
+        if mention.start <= _DATE_WITHIN and mention.attrs["precision"] == "day" and not mention.attrs.get("relative"):
+            return dt.date.fromisoformat(mention.value), mention.end
+    return None
+
+
+def _dated_at(line: str, at: int) -> tuple[dt.date, int] | None:
+    """The whole date that starts at `at` and ends a dateline, and where it ends."""
+    for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
+        match = pattern.match(line, at)
+        if match is None or not match["year"] or _DATELINE_END.match(line, match.end()) is None:
+            continue
+        month = match["month"]
+        month = int(month) if month.isdigit() else _MONTHS[month.rstrip(".").lower()]
+        day = _safe_date(int(match["year"]), month, int(match["day"]))
+        if day is not None:
+            return day, match.end()
+    return None
 
 
 def _shifted(published: dt.date, unit: str, count: int) -> tuple[str, str]:

@@ -5,6 +5,11 @@ Defanged forms common in intelligence reporting (`hxxp://`, `example[.]org`, `1.
 Everything is validated, not just matched: IP addresses with `ipaddress`, domains against the public
 suffix list, IBANs with schwifty, phone numbers with phonenumbers, and wallets by their checksums
 (Base58Check, Bech32/Bech32m, EIP-55 for mixed-case Ethereum addresses, Keccak for Monero).
+
+A wallet address or an IBAN that has the very shape of one but fails its checksum (a typo in the
+article, or a deliberately altered value) is kept, not dropped: its attrs say `verified: False`
+and why (`reason`), and the draft leaves it out until an analyst accepts it. `read_observable`
+reads one value an analyst selects with the same finders, and refuses what they would not keep.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import bech32
 import phonenumbers
 import pycountry
 from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
+from schwifty.exceptions import InvalidBBANChecksum, InvalidChecksumDigits, SchwiftyException
 
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.places import find_places
@@ -74,6 +79,11 @@ _NUMBERED = re.compile(
     r"(?:version|ver\.?|v|release|build|section|§|article|chapter|paragraph|clause)\s*$", re.IGNORECASE
 )
 _HASH_TYPES = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
+#: What an unverified value's attrs say: it failed its checksum.
+CHECKSUM_FAILS = "checksum fails"
+#: Lengths of the 'bc1' addresses in use (P2WPKH; P2WSH and P2TR): a failing one of another length
+#: is not taken for a mistyped address.
+_SEGWIT_LENGTHS = (42, 62)
 _XMR_NETWORKS = {0x12, 0x2A}  # main-net standard addresses ('4...') and subaddresses ('8...')
 
 
@@ -206,17 +216,34 @@ def _hashes(text: str):
 
 def _ibans(text: str):
     for match in _IBAN.finditer(text):
+        start = match.start()
         found = _longest_valid_iban(match.group())
         if found is not None:
             length, iban = found
-            start = match.start()
             yield _mention("bank-account", text, start, start + length, iban.compact, country=iban.country_code)
+        elif (failing := _iban_failing_checksum(match.group())) is not None:
+            length, compact = failing
+            yield _mention(
+                "bank-account",
+                text,
+                start,
+                start + length,
+                compact,
+                country=compact[:2],
+                verified=False,
+                reason=CHECKSUM_FAILS,
+            )
+
+
+def _iban_ends(candidate: str) -> list[int]:
+    """The ends of the prefixes of `candidate` (spaces allowed) long enough to be an IBAN, longest first."""
+    ends = [i + 1 for i, ch in enumerate(candidate) if ch != " "]
+    return list(reversed(ends[14:]))
 
 
 def _longest_valid_iban(candidate: str) -> tuple[int, IBAN] | None:
     """The longest prefix of `candidate` (spaces allowed) that is a valid IBAN, as (length, IBAN)."""
-    ends = [i + 1 for i, ch in enumerate(candidate) if ch != " "]
-    for end in reversed(ends[14:]):
+    for end in _iban_ends(candidate):
         try:
             return end, IBAN(candidate[:end])
         except SchwiftyException:
@@ -224,22 +251,68 @@ def _longest_valid_iban(candidate: str) -> tuple[int, IBAN] | None:
     return None
 
 
+def _iban_failing_checksum(candidate: str) -> tuple[int, str] | None:
+    """The longest prefix of `candidate` that is an IBAN of its country's length and structure but
+    for its check digits (mod 97) or its national checksum, as (length, compact form)."""
+    for end in _iban_ends(candidate):
+        try:
+            IBAN(candidate[:end])
+        except (InvalidChecksumDigits, InvalidBBANChecksum):
+            return end, candidate[:end].replace(" ", "")
+        except SchwiftyException:
+            continue
+    return None
+
+
 def _wallets(text: str):
+    """Wallet addresses: valid ones, and those of the very shape of one whose checksum fails
+    (`verified: False`)."""
+    unverified = {"verified": False, "reason": CHECKSUM_FAILS}
     for match in _BTC_SEGWIT.finditer(text):
-        if _valid_segwit(match.group().lower()):
-            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="BTC")
+        value = match.group().lower()
+        if _valid_segwit(value):
+            yield _mention("cryptocurrency-wallet", text, *match.span(), value, currency="BTC")
+        elif len(value) in _SEGWIT_LENGTHS and value[3] in "qp":  # witness version 0 or 1
+            yield _mention("cryptocurrency-wallet", text, *match.span(), value, currency="BTC", **unverified)
     for match in _BTC_LEGACY.finditer(text):
         if _base58check_version(match.group()) in (0x00, 0x05):
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="BTC")
+        elif _base58_version(match.group()) in (0x00, 0x05):
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="BTC", **unverified)
     for match in _ETH.finditer(text):
+        value = match.group().lower()
         if _valid_ethereum(match.group()):
-            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group().lower(), currency="ETH")
+            yield _mention("cryptocurrency-wallet", text, *match.span(), value, currency="ETH")
+        else:  # mixed case that is not its EIP-55 checksum
+            yield _mention("cryptocurrency-wallet", text, *match.span(), value, currency="ETH", **unverified)
     for match in _TRON.finditer(text):
         if _base58check_version(match.group()) == 0x41:
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="USDT-TRC20")
+        elif _base58_version(match.group()) == 0x41:
+            yield _mention(
+                "cryptocurrency-wallet", text, *match.span(), match.group(), currency="USDT-TRC20", **unverified
+            )
     for match in _XMR.finditer(text):
         if monero_network(match.group()) in _XMR_NETWORKS:
             yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="XMR")
+        else:  # 95 Base58 characters after a '4' or an '8': a Monero address, mistyped
+            yield _mention("cryptocurrency-wallet", text, *match.span(), match.group(), currency="XMR", **unverified)
+
+
+def _base58_version(address: str) -> int | None:
+    """The version byte of a 25-byte Base58 string (payload and checksum), the checksum unchecked;
+    None for a run without digits, capitals and small letters, which no address is without."""
+    if not (
+        any(ch.isdigit() for ch in address)
+        and any(ch.isupper() for ch in address[1:])
+        and any(ch.islower() for ch in address)
+    ):
+        return None
+    try:
+        decoded = base58.b58decode(address)
+    except ValueError:
+        return None
+    return decoded[0] if len(decoded) == 25 else None
 
 
 def _base58check_version(address: str) -> int | None:
@@ -304,3 +377,52 @@ def _phones_in(text: str, offset: int, window: str, region: str | None):
             phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
             country=phonenumbers.region_code_for_number(match.number),
         )
+
+
+#: The finder of each kind, for reading one value (phone numbers are read apart).
+_FINDERS = {
+    "url": _urls,
+    "email-addr": _emails,
+    "domain-name": _domains,
+    "ipv4-addr": _ip_addresses,
+    "ipv6-addr": _ip_addresses,
+    "file": _hashes,
+    "bank-account": _ibans,
+    "cryptocurrency-wallet": _wallets,
+}
+#: How a refusal names each kind.
+KIND_WORDS = {
+    "url": "URL",
+    "email-addr": "e-mail address",
+    "domain-name": "domain name",
+    "ipv4-addr": "IPv4 address",
+    "ipv6-addr": "IPv6 address",
+    "file": "file hash (MD5, SHA-1, SHA-256 or SHA-512)",
+    "phone-number": "phone number",
+    "bank-account": "IBAN",
+    "cryptocurrency-wallet": "wallet address",
+}
+
+
+def read_observable(kind: str, written: str, regions: tuple[str, ...] = ()) -> Mention:
+    """`written` (the whole of it) read as an observable of `kind` by the extractor's own finders:
+    the mention with its normalised value and attrs. A phone number in national form is read in
+    the `regions` given (ISO alpha-2). ValueError, in words, when the finders would not keep it, or
+    only as unverified (its checksum fails)."""
+    words = KIND_WORDS.get(kind)
+    if words is None:
+        raise ValueError(f"'{kind}' is not a kind of observable")
+    if kind == "phone-number":
+        found = [m for region in (None, *regions) for m in _phones_in(written, 0, written, region)]
+    else:
+        found = [m for m in _FINDERS[kind](written) if m.kind == kind]
+    whole = next((m for m in found if (m.start, m.end) == (0, len(written))), None)
+    if whole is None:
+        raise ValueError(f"'{written}' is not a valid {words}")
+    if whole.attrs.get("verified") is False:
+        raise ValueError(
+            f"'{written}' is not a valid {words}: its {whole.attrs['reason']}".replace(
+                "its checksum fails", "its checksum fails"
+            )
+        )
+    return whole

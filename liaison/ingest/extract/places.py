@@ -23,7 +23,9 @@ _PLACE_NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(PLACE_NOUNS)})\s+of\s+$", re.I
 #: A dateline: a place in capitals opening a line, before a comma, a dash or a parenthesis.
 _CAPITAL_WORD = "[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]+"
 _DATELINE = re.compile(
-    rf"^[ \t]*(?P<place>{_CAPITAL_WORD}(?:[ \t]+{_CAPITAL_WORD}){{0,3}})(?=,|[ \t]+[-—–(])", re.MULTILINE
+    rf"^[ \t]*(?P<place>{_CAPITAL_WORD}(?:[ \t]+{_CAPITAL_WORD}){{0,3}})"
+    r"(?=[ \t]*,|[ \t]+[-—–(]|[ \t]+\d{4}-\d\d-\d\d\b)",
+    re.MULTILINE,
 )
 _LOWER_IN_NAMES = frozenset({"i", "e", "al", "el", "de", "del", "la", "le", "of", "the", "and", "ul", "ud", "es"})
 #: What separates the items of a list of places ('Kunduz, Baghlan and Takhar').

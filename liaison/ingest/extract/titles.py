@@ -1,4 +1,5 @@
-"""Titles and roles written before or after people's names (hand-written)."""
+"""Words written with people's names (hand-written): titles and roles before or after them, particles
+within them."""
 
 from __future__ import annotations
 
@@ -116,3 +117,18 @@ def role_name(title: str) -> str | None:
         else:
             out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
     return " ".join(out)
+
+
+#: Words of titles ('Chairman', 'Minister', 'Mr'): a name that reaches one has ended, and one may
+#: stand before a surname used alone ('Minister Petrov').
+TITLE_WORDS = frozenset(w for title in TITLES for w in title.split())
+
+#: Lower-case words inside people's names ('Osama bin Laden', 'Ursula von der Leyen').
+NAME_PARTICLES = frozenset(
+    """
+abu ad al ben bin bint da das de del della den der di do dos du e ed el ibn la le ould ter ten ud ul van von y zu
+""".split()
+)
+#: Lower-case words inside a known name: the particles, and the words joining an organisation's name
+#: ('Ministry of the Interior').
+NAME_LOWER_WORDS = NAME_PARTICLES | {"of", "the", "and", "for", "on", "in"}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from liaison.ingest.extract.dates import find_dates
+from liaison.ingest.extract.dates import find_dateline, find_dates
 
 # A Friday.
 PUBLISHED = dt.date(2025, 3, 14)
@@ -117,3 +117,87 @@ def test_longest_reading_wins():
         ("Tuesday", "2025-03-11", "day"),
         ("March 11", "2025-03-11", "day"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials briefed diplomats on today's situation in the border districts.",
+        "In today's world, smugglers move money through hawala dealers.",
+        "The Taliban of today are not the Taliban of 1996.",
+        "Analysts compare the Afghanistan of today with that of the 1990s.",
+        "Tomorrow's leaders were trained at the academy in Dushanbe.",
+        "The report was first published by USA Today and later by Russia Today.",
+        "Militants met every Friday at the mosque in Kunduz.",
+        "Shops were looted on Black Friday in Almaty.",
+        "The veterans remember the politics of yesterday.",
+    ],
+)
+def test_day_words_that_do_not_mean_a_day(text):
+    assert [d for d in dates(text) if d[1].startswith("2025-03-1")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Border guards detained two couriers today, the committee said.", "2025-03-14"),
+        ("Today, the committee said, two couriers were detained.", "2025-03-14"),
+        ("Police said today's attack in Khorog killed two officers.", "2025-03-14"),
+        ("Yesterday's deadly ambush near Rasht was claimed by no one.", "2025-03-13"),
+        ("As of today, 40 people are held in Vahdat.", "2025-03-14"),
+        ("The minister said on Monday that patrols would double.", "2025-03-10"),
+        ("Two men were detained yesterday near the Panj river.", "2025-03-13"),
+    ],
+)
+def test_day_words_in_news_sentences_are_dates(text, value):
+    assert [d[1] for d in dates(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "said"),
+    [
+        (
+            "DUSHANBE, 14 March 2025 — Tajik border guards seized 310 kg of drugs.",
+            "2025-03-14",
+            "DUSHANBE, 14 March 2025",
+        ),
+        (
+            "KABUL, March 14, 2025 (Reuters) — The Taliban named a governor.",
+            "2025-03-14",
+            "KABUL, March 14, 2025",
+        ),
+        ("KABUL, Afghanistan, Friday, 14 March 2025 - The talks began.", "2025-03-14", None),
+        ("Mazar-i-Sharif, 3 May 2024 — Clashes broke out.", "2024-05-03", None),
+        (
+            "EU rejects German call to boycott British lamb.\nBRUSSELS 1996-08-22\nThe European Commission said.",
+            "1996-08-22",
+            "BRUSSELS 1996-08-22",
+        ),
+        ("Heroin seized in Khorog\nPublished: Friday, 14 March 2025 10:42\nBorder guards said.", "2025-03-14", None),
+        ("Heroin seized\nUpdated March 15, 2025\nPosted on 13 March 2025 by admin\nText.", "2025-03-13", None),
+        ("Heroin seized\nLast updated 2025-03-15 09:00\nBorder guards seized heroin.", "2025-03-15", None),
+    ],
+)
+def test_the_article_date_from_its_dateline(text, day, said):
+    found = find_dateline(text)
+    assert found is not None and found.day.isoformat() == day
+    assert said is None or found.said == said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Border guards seized heroin on 12 March 2025 near Khorog.",
+        "The talks, 14 March 2025 — no dateline here.",
+        "Tajik border guards said on 14 March 2025 — after a raid — that they held two men.",
+        "DUSHANBE, March 14 (Reuters) — no year given.",
+        "\n".join(["A line of the article that goes on."] * 20) + "\nDUSHANBE, 14 March 2025 — too late.",
+    ],
+)
+def test_no_article_date_where_no_dateline_gives_one(text):
+    assert find_dateline(text) is None
+
+
+def test_a_title_that_starts_like_a_published_line_is_not_one():
+    assert find_dateline("Date set for the trial of 12 men on 14 March 2025\nThe court said.") is None
+    assert find_dateline("Updated figures show 40 arrests since 2 March 2025\nThe police said.") is None

@@ -151,8 +151,15 @@ def test_iban_is_validated_and_compacted():
     ]
 
 
-def test_iban_with_a_bad_checksum_is_rejected():
-    assert values("Account DE89 3704 0044 0532 0130 01 was closed.", "bank-account") == []
+def test_iban_with_a_bad_checksum_is_kept_unverified():
+    # It used to be dropped silently; now the analyst sees it, marked, and decides (a typo in the
+    # article is still a lead). A run that is no IBAN at all is still nothing.
+    mentions = find_observables("Account DE89 3704 0044 0532 0130 01 was closed.")
+    assert [(m.value, m.attrs) for m in mentions] == [
+        ("DE89370400440532013001", {"country": "DE", "verified": False, "reason": "checksum fails"})
+    ]
+    assert values("Account DE89 3704 0044 0532 0130 was closed.", "bank-account") == []  # too short for DE
+    assert values("Reference GB82WEST1234569876543 was closed.", "bank-account") == []  # too short for GB
 
 
 def test_wallets_are_validated():
@@ -185,8 +192,43 @@ def test_wallets_are_validated():
         XMR[:50] + "z" + XMR[51:],  # Keccak checksum broken
     ],
 )
-def test_wallets_with_broken_checksums_are_rejected(address):
-    assert values(f"The wallet {address} was listed.", "cryptocurrency-wallet") == []
+def test_wallets_with_broken_checksums_are_kept_unverified(address):
+    # They used to be dropped silently; now they are kept, marked unverified, for the analyst to
+    # accept or not (drafts leave them out by default).
+    mentions = find_observables(f"The wallet {address} was listed.")
+    assert [(m.kind, m.text, m.attrs["verified"], m.attrs["reason"]) for m in mentions] == [
+        ("cryptocurrency-wallet", address, False, "checksum fails")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Code 1BvBMSEYstWetqTFn5Au4m4GFg7 was listed.",  # too short to decode to an address
+        "Token bc1qar0srrr7xfkvy5l643lyd was listed.",  # no 'bc1' address has this length
+        "Serial TXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX was listed.",  # no address is one letter repeated
+        "Serial 3J98T1WPEZ73CNMQVIECRNYIWRNQRHWNLY was listed.",  # nor all capitals and digits
+    ],
+)
+def test_runs_that_only_look_like_wallets_are_not_kept(text):
+    assert values(text, "cryptocurrency-wallet") == []
+
+
+def test_one_value_is_read_as_the_extractor_reads_it():
+    from liaison.ingest.extract.observables import read_observable
+
+    assert read_observable("url", "hxxp://evil[.]org/x").value == "http://evil.org/x"
+    assert read_observable("domain-name", "Evil.ORG").value == "evil.org"
+    assert read_observable("phone-number", "8 (916) 555-12-34", ("RU",)).value == "+79165551234"
+    assert read_observable("bank-account", "DE89 3704 0044 0532 0130 00").attrs == {"country": "DE"}
+    for kind, written, words in [
+        ("cryptocurrency-wallet", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "its checksum fails"),
+        ("ipv4-addr", "1.2.3", "not a valid IPv4 address"),
+        ("domain-name", "evil.org and more", "not a valid domain name"),
+        ("planet", "Mars", "not a kind of observable"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            read_observable(kind, written)
 
 
 def test_a_sha1_after_0x_is_an_ethereum_address_not_a_hash():

@@ -4,13 +4,15 @@ Every name form maps to one `Place`; when several places share a form, the first
 hand-written regions, countries (names and demonyms), hand-written city names, then cities and
 provinces (ISO 3166-2) by weight: a city's population (more for a capital and for its main name), a
 fixed weight for a province. Subdivisions carry no coordinates
-(none are installed for them). The index and its Aho-Corasick automaton are built once, on first use.
+(none are installed for them). The index and its Aho-Corasick automaton are built once, on first use
+(the index is kept on disk between processes: cache.py).
 """
 
 from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import re
 import threading
 from collections import defaultdict
@@ -21,6 +23,7 @@ import pycountry
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from liaison.ingest.extract.gazetteer.cache import cached_places
 from liaison.ingest.extract.gazetteer.cities import PREFERRED_CITIES
 from liaison.ingest.extract.gazetteer.countries import ALIASES, CANONICAL, DEMONYMS, PERSONAL_NAMES, plural
 from liaison.ingest.extract.gazetteer.regions import REGIONS
@@ -288,7 +291,7 @@ def places() -> dict[str, Place]:
     if _places is None:
         with _lock:
             if _places is None:
-                _places = _build()
+                _places = cached_places(Place, _build)
     return _places
 
 
@@ -305,6 +308,12 @@ def automaton() -> ahocorasick.Automaton:
                 built.make_automaton()
                 _automaton = built
     return _automaton
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> the country's name as the gazetteer gives it ('KZ': 'Kazakhstan')."""
+    return {p.country: p.name for p in places().values() if p.level == "country" and p.country}
 
 
 def place_for(name: str, *, ambiguous: bool = False) -> Place | None:
