@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from liaison.ingest.extract.numbers import NUMBER_WORDS
+
 #: Substance as written (lower case, spaces single) -> drug_type. Longest forms are tried first.
 SUBSTANCES: dict[str, str] = {
     "heroin": "heroin",
@@ -79,18 +81,7 @@ _UNITS: dict[str, tuple[str, float]] = {
 _BARE_UNITS = frozenset({"t", "l"})
 _COUNTS = ("tablet", "tablets", "pill", "pills", "capsule", "capsules")
 _WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **NUMBER_WORDS,
     "fifteen": 15,
     "twenty": 20,
     "thirty": 30,

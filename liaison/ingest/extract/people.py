@@ -117,10 +117,8 @@ def titled_people(words: Words):
             continue
         attrs = _role_attrs(title)
         if organization is None:
-            organization, country = _owner_before(words, match.start())
-            if country:
-                attrs["country"] = country
-        if organization:
+            _add_owner_before(words, match.start(), attrs)
+        else:
             attrs["organization"] = organization
         yield _person(words, name, attrs)
 
@@ -141,12 +139,17 @@ def _named_after(words: Words, title: re.Match, after: re.Match):
         elif place.country:
             attrs["country"] = place.country
     else:
-        organization, country = _owner_before(words, title.start())
-        if country:
-            attrs["country"] = country
-        if organization:
-            attrs["organization"] = organization
+        _add_owner_before(words, title.start(), attrs)
     yield _person(words, name, attrs)
+
+
+def _add_owner_before(words: Words, offset: int, attrs: dict) -> None:
+    """The organisation or country written just before a title, into a person's attributes."""
+    organization, country = _owner_before(words, offset)
+    if country:
+        attrs["country"] = country
+    if organization:
+        attrs["organization"] = organization
 
 
 def _org_after_of(words: Words, j: int) -> tuple[str, int] | None:

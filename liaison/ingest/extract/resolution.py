@@ -17,6 +17,7 @@ from liaison.ingest.extract import mentions as kinds
 from liaison.ingest.extract.folding import TOKEN, light, similarity, skeleton, skeleton_token
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.mentions import Mention
+from liaison.ingest.extract.numbers import NUMBER_WORDS
 from liaison.ingest.extract.titles import NAME_LOWER_WORDS
 from liaison.ingest.extract.words import NOT_NAME
 
@@ -136,7 +137,7 @@ def known_mentions(
 
 
 #: Number words, capitalised when they open a sentence ('One of the...').
-_NUMBERS = frozenset("one two three four five six seven eight nine ten eleven twelve hundred thousand".split())
+_NUMBERS = frozenset(NUMBER_WORDS) | {"hundred", "thousand"}
 
 
 def _ordinary(word: str) -> bool:
