@@ -18,18 +18,20 @@ Three sources, each object naming its own in `external_references`:
   named with its type, 'Kābul (province)', so that the city keeps its name in extraction.
 - `organisations`: international organisations, a hand-written list (ORGANISATIONS), as `identity`
   objects of class organization with their acronyms and full names as aliases.
+- `groups`: designated terrorist and armed groups, a hand-written list (armed_groups.GROUPS), as
+  `threat-actor` objects with their other names as aliases.
 
-Ids are uuid5 of a fixed namespace and each entry's source key; `created` is fixed and `modified` is
-derived from the source's version, so loading the same data again stores nothing new and a newer
-release of a source makes new versions of its objects. Every object is TLP:CLEAR and created by the
-platform's own identity (not an organisation's), so whichever organisation loads it holds the same
-content; the loading organisation holds it for the whole instance.
+Ids are Liaison's stable ids (`stix.extensions.stable_id`) of each entry's source key; `created`
+is fixed and `modified` is derived from the source's version, so loading the same data again stores
+nothing new and a newer release of a source makes new versions of its objects. Every object is
+TLP:CLEAR and created by the platform's own identity (not an organisation's), so whichever
+organisation loads it holds the same content; the loading organisation holds it for the whole
+instance.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,14 +52,12 @@ from liaison.ingest.extract.gazetteer.countries import ALIASES, CANONICAL
 from liaison.ingest.extract.gazetteer.words import AMBIGUOUS_NAMES, FUNCTION_WORDS, GENERIC_PLACE_WORDS, PLACE_FOLLOWERS
 from liaison.ingest.international_organisations import ORGANISATIONS, ORGANISATIONS_VERSION
 from liaison.stix import tlp
-from liaison.stix.extensions import EXT_IDS, EXTENSION_DEFINITIONS, LIAISON_IDENTITY, property_extension
+from liaison.stix.extensions import EXT_IDS, EXTENSION_DEFINITIONS, LIAISON_IDENTITY, property_extension, stable_id
 from liaison.stix.timestamps import format_ts
 from liaison.store import tenancy
 
 #: The sources, in loading order (countries first: the galaxies' relationships point at them).
 SOURCES = ("countries", "galaxies", "organisations", "groups")
-#: Namespace of the uuid5 ids of reference objects (never change it: ids would change with it).
-NAMESPACE = uuid.UUID("5b0c6e43-3c1a-4f3e-9a57-1d2f0c8e7a41")
 #: `created` of every reference object; `modified` counts from it.
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 #: The MISP galaxies read as groups.
@@ -101,7 +101,7 @@ _M49_REGIONS = {
 
 def reference_id(type_: str, key: str) -> str:
     """The deterministic id of the reference object of `type_` named by its source key."""
-    return f"{type_}--{uuid.uuid5(NAMESPACE, f'{type_}:{key}')}"
+    return stable_id(type_, f"reference:{key}")
 
 
 def country_id(alpha_2: str) -> str:
@@ -346,53 +346,61 @@ def galaxies(names: Iterable[str] = GALAXIES, *, limit: int | None = None) -> li
     return found
 
 
+def _listed(type_: str, key: str, version: str, list_name: str, list_title: str, **fields) -> dict:
+    """An object of one of Liaison's own lists (written for it, versioned by date), citing the list."""
+    return {
+        **_base(type_, f"{list_name}:{key}", datetime.fromisoformat(version).replace(tzinfo=UTC)),
+        **fields,
+        "external_references": [
+            {
+                "source_name": f"Liaison {list_title}",
+                "external_id": key,
+                "description": f"Liaison's list of {list_title}, {version}",
+            },
+            *fields.get("external_references", ()),
+        ],
+        "object_marking_refs": _CLEAR,
+    }
+
+
 def organisations() -> list[dict]:
     """An organization identity per entry of ORGANISATIONS."""
-    modified = datetime.fromisoformat(ORGANISATIONS_VERSION).replace(tzinfo=UTC)
-    found = []
-    for org in ORGANISATIONS:
-        obj = {
-            **_base("identity", f"organisation:{org.key}", modified),
-            "name": org.name,
-            "description": org.description,
-            "identity_class": "organization",
-            "sectors": list(org.sectors),
-        }
-        reference = {
-            "source_name": "Liaison international organisations",
-            "external_id": org.key,
-            "description": f"Liaison's hand-written list of international organisations, {ORGANISATIONS_VERSION}",
-        }
-        obj["external_references"] = [reference] + (
-            [{"source_name": "website", "url": org.website}] if org.website else []
+    return [
+        _with_aliases(
+            _listed(
+                "identity",
+                org.key,
+                ORGANISATIONS_VERSION,
+                "organisation",
+                "international organisations",
+                name=org.name,
+                description=org.description,
+                identity_class="organization",
+                sectors=list(org.sectors),
+                external_references=[{"source_name": "website", "url": org.website}] if org.website else [],
+            ),
+            _aliases(org.name, org.aliases),
         )
-        obj["object_marking_refs"] = _CLEAR
-        found.append(_with_aliases(obj, _aliases(org.name, org.aliases)))
-    return found
+        for org in ORGANISATIONS
+    ]
 
 
 def armed_groups() -> list[dict]:
     """A terrorist or armed group (`threat-actor`) per entry of armed_groups.GROUPS."""
-    modified = datetime.fromisoformat(GROUPS_VERSION).replace(tzinfo=UTC)
-    found = []
-    for group in GROUPS:
-        obj = {
-            **_base("threat-actor", f"group:{group.key}", modified),
-            "name": group.name,
-            "description": group.description,
-            "threat_actor_types": list(group.kinds),
-            "aliases": _aliases(group.name, group.aliases),
-            "external_references": [
-                {
-                    "source_name": "Liaison armed groups",
-                    "external_id": group.key,
-                    "description": f"Liaison's list of designated terrorist and armed groups, {GROUPS_VERSION}",
-                }
-            ],
-            "object_marking_refs": _CLEAR,
-        }
-        found.append(obj)
-    return found
+    return [
+        _listed(
+            "threat-actor",
+            group.key,
+            GROUPS_VERSION,
+            "group",
+            "designated terrorist and armed groups",
+            name=group.name,
+            description=group.description,
+            threat_actor_types=list(group.kinds),
+            aliases=_aliases(group.name, group.aliases),
+        )
+        for group in GROUPS
+    ]
 
 
 BUILDERS: dict[str, Callable[[], list[dict]]] = {

@@ -228,13 +228,19 @@ class EntityBuilder:
                 text for f in entity.flags if (text := describe(f, known, entity.candidates, entity.confidence))
             ]
 
-    def corefer(self, text: str) -> None:
-        """Later mentions of a person of the text by surname alone ('Patrushev said')."""
+    def _people_by_surname(self, *, as_written: bool) -> dict[str, list[Entity]]:
+        """The persons named in full, by the folded last word of their name (`as_written`: the
+        name the text gives, else the one they resolve to)."""
         by_surname: dict[str, list[Entity]] = {}
         for entity in self.entities.values():
-            words = TOKEN.findall(entity.name)
+            words = TOKEN.findall(entity.text_name if as_written else entity.name)
             if entity.kind == kinds.PERSON and len(words) >= 2:
                 by_surname.setdefault(skeleton_token(words[-1]), []).append(entity)
+        return by_surname
+
+    def corefer(self, text: str) -> None:
+        """Later mentions of a person of the text by surname alone ('Patrushev said')."""
+        by_surname = self._people_by_surname(as_written=False)
         if not by_surname:
             return
         taken = [(m.start, m.end) for e in self.entities.values() for m in e.mentions]
@@ -262,12 +268,7 @@ class EntityBuilder:
         review, when the text gives them the same title or uses the surname alone. They stay
         apart when one sentence names both, when their titles differ, or when both are known."""
         bounds = sentences(text)
-        by_surname: dict[str, list[Entity]] = {}
-        for entity in self.entities.values():
-            words = TOKEN.findall(entity.text_name)
-            if entity.kind == kinds.PERSON and len(words) >= 2:
-                by_surname.setdefault(skeleton_token(words[-1]), []).append(entity)
-        for surname, people in by_surname.items():
+        for surname, people in self._people_by_surname(as_written=True).items():
             if len(people) < 2:
                 continue
             alone = _surname_alone(text, surname)
@@ -292,11 +293,7 @@ class EntityBuilder:
     def _fold_lone_surnames(self) -> None:
         """A new one-word person ('Shoygu') whose word is the surname of exactly one person of the
         text named in full is that person."""
-        full: dict[str, list[Entity]] = {}
-        for entity in self.entities.values():
-            words = TOKEN.findall(entity.text_name)
-            if entity.kind == kinds.PERSON and len(words) >= 2:
-                full.setdefault(skeleton_token(words[-1]), []).append(entity)
+        full = self._people_by_surname(as_written=True)
         for entity in list(self.entities.values()):
             words = TOKEN.findall(entity.text_name)
             owners = full.get(skeleton_token(words[0])) if len(words) == 1 else None

@@ -13,7 +13,6 @@ import re
 
 #: A line this long or longer may have been wrapped.
 _WRAP_WIDTH = 40
-_PARAGRAPH = re.compile(r"(?:[^\n]*\S[^\n]*\n?)+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]]\s*$")
 _TABULAR = re.compile(r"[|\t]|^\s*(?:[-*•–—]|\d+[.)])\s")
 
@@ -26,20 +25,30 @@ def unwrapped(text: str) -> str:
     if "\n" not in text:
         return text
     out = list(text)
-    for match in _PARAGRAPH.finditer(text):
-        block = match.group().rstrip("\n")
-        lines = block.split("\n")
+    for paragraph in _paragraphs(text):
+        lines = [line for _offset, line in paragraph]
         if len(lines) < 2 or not _ENDS_SENTENCE.search(lines[-1]):
             continue
-        offset = match.start()
-        for line, following in zip(lines, lines[1:], strict=False):
-            offset += len(line)
+        for (offset, line), (_next_offset, following) in zip(paragraph, paragraph[1:], strict=False):
             if (
                 len(line.strip()) >= _WRAP_WIDTH
                 and not _ENDS_SENTENCE.search(line)
                 and not _TABULAR.search(line)
                 and not _TABULAR.search(following)
             ):
-                out[offset] = " "
-            offset += 1
+                out[offset + len(line)] = " "
     return "".join(out)
+
+
+def _paragraphs(text: str) -> list[list[tuple[int, str]]]:
+    """Runs of non-blank lines, each line with its offset (one pass over the lines: a regular
+    expression for 'a line holding a non-space' backtracks quadratically over a long blank line)."""
+    paragraphs: list[list[tuple[int, str]]] = [[]]
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs[-1].append((offset, line))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+        offset += len(line) + 1
+    return [p for p in paragraphs if p]

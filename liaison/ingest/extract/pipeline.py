@@ -68,12 +68,12 @@ def extract(
     dates = find_dates(text, published)
     known, namesakes = known_mentions(text, index, lookup, {(p.start, p.end): p for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
-    proposed = model(text) if model is not None else []
+    proposed = tidy(text, model(text)) if model is not None else []
 
     taken = Occupied(len(text))
     for m in observables:
         taken.take(m.start, m.end)
-    others = [*places, *contextual, *tidy(text, proposed)]
+    others = [*places, *contextual, *proposed]
     # One visibility check for every name the builder will look up, instead of one per name (the
     # lookup remembers what it found for the rest of this extraction).
     wanted = {i for m in others for i in index.ids_for(m.value)}
@@ -128,12 +128,12 @@ def extract(
 def _add_proposals(
     text: str, proposed: list[Mention], builder: EntityBuilder, places: list[Mention], taken: Occupied
 ) -> None:
-    """The model's proposals where the rules found nothing: tidied, one kind per name (the rules'
+    """The model's (tidied) proposals where the rules found nothing: one kind per name (the rules'
     reading first), with the names' other occurrences. At a place the gazetteer found (which gives
     it a country and coordinates), only a person proposed over a town's name counts ("Farrakhan"):
     the model calls cities organisations where a gazetteer knows better ("WARSAW", "Arbil")."""
     ruled = {light(m.value): e.kind for e in builder.entities.values() for m in e.mentions}
-    proposals = _outside_headlines(text, settle_kinds(tidy(text, proposed), ruled))
+    proposals = _outside_headlines(text, settle_kinds(proposed, ruled))
     at_places = {(p.start, p.end): p for p in places}
     kept = []
     for mention in proposals:
@@ -176,7 +176,7 @@ def _place_in_a_name(mention: Mention, longer: Containers, surnames: set[str]) -
 
 
 def _strong(place: Mention) -> bool:
-    return place.attrs.get("level") in ("country", "region") or bool(place.attrs.get("capital"))
+    return place.attrs.get("level") in ("country", "region")
 
 
 def _observable_keys(observables: list[Mention]) -> dict[str, Mention]:

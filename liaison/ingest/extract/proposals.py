@@ -187,23 +187,18 @@ def _place_kind(name: str) -> str | None:
 def repeats(text: str, proposals: list[Mention], taken: Occupied) -> list[Mention]:
     """The other occurrences of the proposed names, written the same way (or in capitals on a line
     written in capitals), where nothing else was found."""
-    by_surface: dict[str, Mention] = {}
+    by_folded: dict[str, Mention] = {}
     for m in proposals:
         if len(m.text) >= _MIN_REPEAT and m.text[:1].isupper():
-            by_surface.setdefault(m.text, m)
-    if not by_surface:
+            by_folded.setdefault(m.text.lower(), m)
+    if not by_folded:
         return []
     spans = taken.copy()
     for m in proposals:
         spans.take(m.start, m.end)
-    by_folded = {}
-    for surface, m in by_surface.items():
-        by_folded.setdefault(surface.lower(), m)
     found = []
     pattern = re.compile(
-        r"(?<![\w'’-])(?:"
-        + "|".join(re.escape(s) for s in sorted(by_surface, key=len, reverse=True))
-        + r")(?![\w'’-])",
+        r"(?<![\w'’-])(?:" + "|".join(re.escape(s) for s in sorted(by_folded, key=len, reverse=True)) + r")(?![\w'’-])",
         re.IGNORECASE,
     )
     for match in pattern.finditer(text):

@@ -170,6 +170,7 @@ def test_hostile_text_stays_bounded(model):
 
     parts = [
         "A" * 20_000,
+        " " * 20_000 + "\n",  # a blank line this long once took the unwrapping of paragraphs 3 s
         "." * 10_000 + "(" * 5_000 + ")" * 5_000 + ",-" * 5_000,
         " ".join(f"Minister Abc{i} Def{i} of the Ministry of Foreign Affairs said" for i in range(600)),
         "\n".join(f"By: Xyz{i} Uvw{i}\nKABUL, 14 March 2025 - Kabul Kabul Kabul" for i in range(600)),
