@@ -28,8 +28,9 @@ run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/liaison init --demo
 	$(BIN)/liaison serve
 
+# One test process per core (pytest-xdist); each process makes its own databases.
 test: $(STAMP) $(WEB_STAMP) browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 # Format, lint rules and layer contracts (pyproject.toml); .ci/run runs this before the tests.
 lint: $(STAMP)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from liaison import clock
 from liaison.access.principal import Principal
+from liaison.intel import event_words
 from liaison.stix import tlp
 from liaison.stix.extensions import (
     DEFINED,
@@ -205,9 +206,9 @@ def build(
 
 
 def _authors(doc, ids: dict) -> dict[str, str]:
-    """The accepted persons of the article's byline: key -> name."""
+    """The accepted persons of the article's byline: key -> name as the draft writes it."""
     return {
-        e.key: e.name
+        e.key: e.written
         for e in doc.entities
         if e.kind == "person" and e.attrs.get("byline") is True and e.key in ids and not e.combined_into
     }
@@ -254,6 +255,7 @@ def _events(view: DraftView, ids: dict, common: dict, made: list[dict]) -> list[
     doc = view.seen
     linked = {(o["source_ref"], o["target_ref"]) for o in made if o["type"] == "relationship"}
     places = {k: i for k, i in ids.items() if i.startswith("location--")}
+    written = {e.key: e.written for e in doc.entities if e.key in ids}
     objects: list[dict] = []
     for event in doc.events:
         if event.decision != "accept":
@@ -273,7 +275,7 @@ def _events(view: DraftView, ids: dict, common: dict, made: list[dict]) -> list[
         if event.kind == "drug-seizure":
             props = {
                 "name": f"{event.quantity:g} {event.unit} of {event.substance}",
-                "description": event.summary,
+                "description": event_words.in_words(event, written.get),
                 "seized_at": day or _article_day(view, common),
                 "drug_type": event.substance,
                 "quantity": event.quantity,
@@ -343,7 +345,7 @@ def _report(
     authors: dict[str, str] | None = None,
 ) -> dict:
     doc = view.seen
-    named = [(e, e.name) for e in doc.entities] + [(o, o.value) for o in doc.observables]
+    named = [(e, e.written) for e in doc.entities] + [(o, o.value) for o in doc.observables]
     authors = authors or {}
     mentions = [
         {"start": m.start, "end": m.end, "kind": item.kind, "value": value}

@@ -30,7 +30,7 @@ from liaison.ingest.extract.dates import find_dates
 from liaison.ingest.extract.knowledge import KnownEntity
 from liaison.ingest.extract.pipeline import Extraction
 from liaison.ingest.extract.resolution import Flag, describe
-from liaison.intel import draft_bundle
+from liaison.intel import draft_bundle, event_words
 from liaison.intel.resolution import visible_entities
 
 Decision = Literal["accept", "drop"]
@@ -437,6 +437,9 @@ class SeenEntity(_Entity):
 
     omitted_when_empty = ("combined_into", "no_longer_visible")
 
+    #: The name as the draft writes it (the text's, or the analyst's correction): what publishing
+    #: writes into the publisher's own objects, where `name` may be another organisation's.
+    written: str
     candidates: list[SeenCandidate] = []
     #: Linked when the draft was made to an object its reader no longer sees: a new entity now.
     no_longer_visible: bool = False
@@ -487,7 +490,7 @@ def as_seen(conn: Connection, principal: Principal, doc: ReviewDocument) -> Seen
 
 
 def _entity_as_seen(stored: EntityFinding, known: dict[str, KnownEntity], report_id: str) -> SeenEntity:
-    seen = stored.model_dump(include=set(_Entity.model_fields))
+    seen = stored.model_dump(include=set(_Entity.model_fields)) | {"written": stored.name}
     linked = known.get(stored.ref) if stored.ref else None
     if stored.ref and linked is None:
         # The same new id on every read, so the preview shows what publishing makes.
@@ -525,14 +528,6 @@ def _gazetteer_place(entity: EntityFinding) -> bool:
 
 # --- events (begin): reading an event -----------------------------------------------------------
 
-_EVENT_NOUN = {
-    events.DRUG_SEIZURE: "Seizure",
-    events.ARREST: "Arrest",
-    events.DETENTION: "Detention",
-    events.ESCAPE: "Escape",
-    events.POSITION: "Position",
-}
-
 
 def _event_as_seen(stored: EventFinding, doc: ReviewDocument, entities: list[SeenEntity]) -> SeenEvent:
     """The event with its entities as the reader sees them (names from the seen entities only, so
@@ -567,42 +562,9 @@ def _event_as_seen(stored: EventFinding, doc: ReviewDocument, entities: list[See
         date=date,
         summary="",
     )
-    event.summary = _in_words(event, place, direction)
+    names = {p.key: p.name for p in participants} | {e.key: e.name for e in (place, direction) if e is not None}
+    event.summary = event_words.in_words(event, names.get)
     return event
-
-
-def _in_words(event: SeenEvent, place: SeenEntity | None, direction: SeenEntity | None) -> str:
-    """'Seizure of 212 kg of heroin near Panj river crossing, Khatlon, on 2025-03-11 by Border
-    troops; suspects: Ali Karimov, Daler Nazarov'."""
-
-    def names(*roles: str) -> str:
-        return ", ".join(p.name for p in event.participants if p.role in roles)
-
-    if event.kind == events.POSITION:
-        holder, employer = names(events.HOLDER), names(events.EMPLOYER)
-        rank = f" ({event.rank})" if event.rank else ""
-        return f"{holder}{rank}: {event.role or 'position'} of {employer}"
-    words = _EVENT_NOUN[event.kind]
-    if event.kind == events.DRUG_SEIZURE:
-        about = "about " if event.approximate else ""
-        words += f" of {about}{event.quantity:g} {event.unit} of {event.substance_text or event.substance}"
-    else:
-        words += f" of {names(events.ARRESTED, events.ESCAPED)}"
-    if event.kind == events.ESCAPE and direction is not None:
-        words += f" towards {direction.name}"
-    if event.site and place is not None:  # the place in apposition: 'near the crossing, Khatlon, on …'
-        words += f" near {event.site}, {place.name}" + ("," if event.date is not None else "")
-    elif event.site:
-        words += f" near {event.site}"
-    elif place is not None:
-        words += f" in {place.name}"
-    if event.date is not None:
-        words += f" on {event.date.value}"
-    if agency := names(events.AGENCY):
-        words += f" by {agency}"
-    if event.kind == events.DRUG_SEIZURE and (suspects := names(events.SUSPECT)):
-        words += f"; suspects: {suspects}"
-    return words
 
 
 # --- events (end) ---------------------------------------------------------------------------------

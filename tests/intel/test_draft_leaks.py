@@ -17,7 +17,7 @@ from liaison.ingest.bundles import import_objects
 from liaison.intel import drafts, sharing
 from liaison.intel.objects import get_object
 from liaison.stix import tlp
-from liaison.stix.extensions import LIAISON_IDENTITY, sco_id
+from liaison.stix.extensions import EXT_IDS, LIAISON_IDENTITY, sco_id
 
 #: Alpha's safehouse: a few hundred metres from the gazetteer's Khorugh.
 SAFEHOUSE = {"latitude": 37.48912, "longitude": 71.55317}
@@ -243,3 +243,45 @@ def test_a_draft_can_be_published_to_a_group_with_a_partner(world):
     assert committed(world.engine, get_object, remote, report["created_by_ref"])  # the author the partner reads
     for ref in report["object_refs"]:
         assert committed(world.engine, get_object, remote, ref)
+
+
+def test_publishing_writes_the_drafts_words_never_a_linked_objects_name(world):
+    """Bravo names its suspect and its stringer for everyone, then gives them cover names in newer
+    versions, shared for everyone too. Alpha's draft links both and shows the names Alpha sees;
+    what Alpha publishes carries the article's words (the seizure's description, the report's
+    mentions and byline), so when Bravo narrows its newer versions to group bc, Alpha's audience
+    reads nothing of them through Alpha's report."""
+    bob = world.principal("bob")
+    suspect = sdo("identity", name="Ali Karimov", identity_class="individual")
+    stringer = sdo("identity", name="Nodira Azimova", identity_class="individual")
+    committed(world.engine, import_objects, bob, [suspect, stringer], audience="instance")
+    covers = [
+        dict(o, modified="2025-06-01T00:00:00.000Z", name=f"{o['name']} (source {cover})", aliases=[o["name"]])
+        for o, cover in ((suspect, "KESTREL"), (stringer, "HERON"))
+    ]
+    committed(world.engine, import_objects, bob, covers, audience="instance")
+    text = (
+        "Police seize opium in Khorog\n\nBy Nodira Azimova\n\n"
+        "The Drug Control Agency seized 30 kg of opium from Ali Karimov in Khorog on Monday.\n"
+    )
+    view = _draft(world, "alice", text)
+    linked = {_entity(view, "Ali Karimov")["ref"], _entity(view, "Nodira Azimova")["ref"]}
+    assert linked == {suspect["id"], stringer["id"]}
+    assert "KESTREL" in _dump(view.as_dict())  # Alpha's screen shows what Alpha sees
+
+    alice = world.principal("alice")
+    report_id = committed(
+        world.engine, drafts.publish, alice, view.id, audience="group:ac", level="amber", reliability="B", credibility=2
+    )
+    for cover in covers:
+        committed(world.engine, sharing.share, bob, cover["id"], "group:ab")
+        committed(world.engine, sharing.unshare, bob, cover["id"], "instance")
+    carol = world.principal("carol")
+    report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
+    published = [report] + [orjson.loads(committed(world.engine, get_object, carol, r).raw) for r in report["object_refs"]]
+    [seizure] = [o for o in published if o["type"] == "drug-seizure"]
+    assert "Ali Karimov" in seizure["description"] and "by Nodira Azimova" in _dump(report["external_references"])
+    mentioned = {m["value"] for m in report["extensions"][EXT_IDS["report-mentions"]]["mentions"]}
+    assert {"Ali Karimov", "Nodira Azimova"} <= mentioned
+    leaked = [o for o in published if "KESTREL" in _dump(o) or "HERON" in _dump(o)]
+    assert not leaked, leaked

@@ -95,15 +95,17 @@ class EntityBuilder:
             _flag(entity, Flag("ambiguous", resolved.ref, m.text))
 
     def add_role(self, ref: str, mention: Mention) -> None:
-        """A titled mention of an already known entity: record the role, flag a different one."""
+        """A titled mention of an already known entity: record the role (flag a different one), the
+        organisation the text gives and the byline mark (a known author is still no subject)."""
         entity = self.entities[ref]
         role = mention.attrs.get("role")
         if not role:
             return
         entity.said.setdefault("role", role)
         _flag(entity, Flag("title", ref, role))
-        if mention.attrs.get("organization"):
-            entity.said.setdefault("organization", mention.attrs["organization"])
+        for attr in ("organization", "byline"):
+            if mention.attrs.get(attr):
+                entity.said.setdefault(attr, mention.attrs[attr])
 
     def add_contextual(self, mention: Mention) -> None:
         """A person or organisation found from its title or context: known by another spelling, or new.
