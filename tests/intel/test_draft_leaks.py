@@ -278,7 +278,9 @@ def test_publishing_writes_the_drafts_words_never_a_linked_objects_name(world):
         committed(world.engine, sharing.unshare, bob, cover["id"], "instance")
     carol = world.principal("carol")
     report = orjson.loads(committed(world.engine, get_object, carol, report_id).raw)
-    published = [report] + [orjson.loads(committed(world.engine, get_object, carol, r).raw) for r in report["object_refs"]]
+    published = [report] + [
+        orjson.loads(committed(world.engine, get_object, carol, r).raw) for r in report["object_refs"]
+    ]
     [seizure] = [o for o in published if o["type"] == "drug-seizure"]
     assert "Ali Karimov" in seizure["description"] and "by Nodira Azimova" in _dump(report["external_references"])
     mentioned = {m["value"] for m in report["extensions"][EXT_IDS["report-mentions"]]["mentions"]}
