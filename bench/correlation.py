@@ -12,7 +12,8 @@ Measured, on SQLite and on PostgreSQL (a scratch database, dropped afterwards):
   import     the same objects imported twice into fresh databases with `import_objects`, once as
              Liaison does (postings written) and once with the posting step stubbed out by this
              bench (`liaison.ingest.bundles.postings` returning none): the ratio of their speeds;
-  size       the posting table (with its index) against object_version (with its indexes):
+  size       the posting tables (by version and by audience, with their indexes) against
+             object_version (with its indexes):
              pg_total_relation_size on PostgreSQL, dbstat on SQLite;
   lookups    p50/p99 of `intel.correlation.correlations` for random objects a user sees, and of
              `intel.correlation.carrying` for random values (some common), each in a transaction of
@@ -139,22 +140,20 @@ def load(engine, per_org: list[list[dict]], seed: int = 11) -> float:
 
 
 def sizes(engine) -> tuple[int, int]:
-    """(postings, objects) in bytes, tables with their indexes."""
+    """(postings, objects) in bytes, tables with their indexes; the postings are both tables, by
+    version (posting) and by audience (posting_exposure)."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            size = "SELECT pg_total_relation_size(:t)"
-            return (
-                conn.execute(text(size), {"t": "posting"}).scalar_one(),
-                conn.execute(text(size), {"t": "object_version"}).scalar_one(),
+            query = text("SELECT pg_total_relation_size(:t)")
+        else:
+            query = text(
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :t "
+                "OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"
             )
-        query = text(
-            "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :t "
-            "OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"
-        )
-        return (
-            conn.execute(query, {"t": "posting"}).scalar_one(),
-            conn.execute(query, {"t": "object_version"}).scalar_one(),
-        )
+        size = {
+            t: conn.execute(query, {"t": t}).scalar_one() for t in ("posting", "posting_exposure", "object_version")
+        }
+    return size["posting"] + size["posting_exposure"], size["object_version"]
 
 
 def _percentiles(seconds: list[float]) -> str:

@@ -438,7 +438,8 @@ def correlate(
             found = correlation.carrying(conn, principal, target, type_, **page)
     values = Table("kind", "value", "objects", "warning lists", title="Values")
     for v in found.values:
-        values.add_row(v.kind, v.value, f"common: {v.count}" if v.common else str(v.count), "; ".join(v.warning_lists))
+        count = f"common: more than {v.count - 1}" if v.common else str(v.count)
+        values.add_row(v.kind, v.value, count, "; ".join(v.warning_lists))
     out.print(values)
     first = found.offset + 1 if found.hits else 0
     hits = Table(title=f"Correlations {first}-{found.offset + len(found.hits)} of {found.total}")

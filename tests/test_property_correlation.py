@@ -1,8 +1,10 @@
 """Issue 12: a property-based test of correlation over random worlds. Whatever organisations,
 groups, audiences, observables and indicators (exact addresses and /24 networks), new versions,
-revocations and withdrawals a world holds, every correlation answer — an object's hits, a value's
+revocations, corrections, withdrawals, wider shares and copies another organisation holds a world
+has, every correlation answer — an object's hits, a value's
 hits, their counts and totals — is exactly what the caller's view allows, and an object outside
-that view answers as a missing one.
+that view answers as a missing one; and the postings by audience the reads walk are exactly the
+postings of each version times the audiences of its live holdings.
 
 The oracle is this test's own model of who sees what (audience membership, withdrawals as asked)
 and of which value each object carries now, with containment computed by `ipaddress`; never the
@@ -17,6 +19,7 @@ import shutil
 import uuid
 from dataclasses import dataclass, field
 
+from exposure import assert_postings_follow_holdings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +74,7 @@ THING = st.tuples(
     st.booleans(),  # indicator (else an observable)
     st.sampled_from(VALUES),
     st.integers(0, 9),  # audience choice
-    st.sampled_from(["keep", "keep", "withdraw", "version", "revoke"]),
+    st.sampled_from(["keep", "keep", "withdraw", "version", "revoke", "correct", "share", "copy"]),
     st.sampled_from(VALUES),  # the new version's value
 )
 
@@ -124,8 +127,15 @@ def _build(engine, groups, plan) -> World:
             if then == "withdraw" and audience[0] != "org":
                 sharing.unshare(conn, principal, obj["id"], _spec(audience))
                 thing.audiences = {("org", owner)}  # left held for no one: it stays with its organisation
-            elif then in ("version", "revoke") and is_indicator:
-                later = dict(obj, modified="2025-02-01T00:00:00.000Z")
+            elif then == "share":
+                sharing.share(conn, principal, obj["id"], "instance")
+                thing.audiences.add(("instance",))
+            elif then == "copy":  # another organisation holds the same content, for itself
+                other = (owner + 1) % len(ORGS)
+                import_objects(conn, accounts.principal_for_user(conn, f"u{other}"), [obj], audience="org")
+                thing.audiences.add(("org", other))
+            elif then in ("version", "revoke", "correct") and is_indicator:
+                later = dict(obj, modified=T0 if then == "correct" else "2025-02-01T00:00:00.000Z")
                 if then == "revoke":
                     later["revoked"] = True
                     thing.value = None
@@ -138,6 +148,7 @@ def _build(engine, groups, plan) -> World:
 
 
 def _check(engine, world: World) -> None:
+    assert_postings_follow_holdings(engine)
     for org in range(len(ORGS)):
         with engine.begin() as conn:
             principal = accounts.principal_for_user(conn, f"u{org}")

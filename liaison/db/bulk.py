@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
@@ -26,3 +27,8 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
     finally:
         cursor.close()
+
+
+def upsert(conn: Connection, table: Table):
+    """An INSERT of the connection's dialect, which has ON CONFLICT (both databases spell it alike)."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)

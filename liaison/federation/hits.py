@@ -31,6 +31,7 @@ from sqlalchemy import Connection
 from liaison import audit, clock
 from liaison.access.principal import Principal, Role
 from liaison.errors import Forbidden, InvalidInput
+from liaison.stix.entities import NAMED_TYPES
 from liaison.store import discovery, partners
 from liaison.store import hits as hits_store
 from liaison.store.partners import Partner
@@ -112,7 +113,7 @@ def answer(
     if not 1 <= count <= MAX_ELEMENTS:
         raise InvalidInput(f"a query sends 1 to {MAX_ELEMENTS} elements", parameter="request")
     remaining = check(count)
-    sets = discovery.discoverable_keys(conn, discovery.asker(conn, principal.org_id))
+    sets = discovery.discoverable_keys(conn, discovery.asker(conn, principal.org_id), NAMED_TYPES)
     setups = {}
     for org, keys in sorted(sets.items()):  # only organisations with something discoverable by the partner
         setups[org] = _b64(_setup(key, org, frozenset(keys)))

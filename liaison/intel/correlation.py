@@ -1,7 +1,7 @@
 """Correlation: which other objects the caller may see share a value with an object, or carry a
 typed value. Everything is computed over the caller's view (store.postings joins the predicate):
-hits, totals and "common" (a value more than `cap` visible objects carry is reported as common,
-with its count, instead of listed). Each hit says why it correlates: the value, the value it
+hits, totals and "common" (a value more than `cap` visible objects carry is reported as common
+instead of listed, and its count stops there). Each hit says why it correlates: the value, the value it
 matched (a containing network, say), how the hit's value was normalised, and the warning lists
 either is on. An object the caller may not see is answered exactly as one that does not exist.
 
@@ -41,7 +41,8 @@ DEFAULT_CAP = 100
 @dataclass(frozen=True, slots=True)
 class Value:
     """One correlatable value, with how many objects the caller may see carry it (besides the
-    object asked about); `common` when more than the cap do, and then its hits are not listed."""
+    object asked about); `common` when more than the cap do, and then its hits are not listed and
+    `count` is the cap + 1 ("more than the cap": counting on would only cost time)."""
 
     kind: str
     value: str
@@ -152,14 +153,13 @@ def _correlate(
         if rules.excludes(p):  # not looked up at all: the answer cannot depend on who holds it
             found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, rules.marks(p.shown), 0, False, True))
             continue
-        lookup = _lookup(p)
-        carriers, count = store.carriers(
-            conn, principal, lookup, exclude_id=exclude_id, limit=cap + 1, excluded=rules.excluded
+        carriers = store.carriers(
+            conn, principal, _lookup(p), exclude_id=exclude_id, limit=cap + 1, excluded=rules.excluded
         )
-        common = count > cap
-        found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, rules.marks(p.shown), count, common))
+        common = len(carriers) > cap
+        found.append(Value(p.kind, p.shown, p.how or AS_WRITTEN, rules.marks(p.shown), len(carriers), common))
         if not common:
-            listed += [(p, c) for c in carriers]
+            listed += [(p, c) for c in sorted(carriers, key=lambda c: c.stix_id)]
     page = listed[offset : offset + limit]
     sources = store.hit_sources(conn, principal, [c.pk for _p, c in page], excluded_orgs=rules.excluded.org_ids)
     hits = []

@@ -38,7 +38,8 @@ from liaison.intel.draft_review import (
     ReviewDocument,
     redate,
 )
-from liaison.intel.resolution import NAMED_TYPES, known_entity
+from liaison.intel.resolution import known_entity
+from liaison.stix.entities import NAMED_TYPES
 from liaison.store import reads
 
 # --- the changes ---------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from liaison.config import Settings
 from liaison.errors import InvalidInput, NotFound, RateLimited
 from liaison.intel.correlation import same_entity
 from liaison.stix import values
+from liaison.stix.entities import NAMED_TYPES
 from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.stix.validate import IDENTIFIER_RE
 from liaison.store import discovery, reads
@@ -187,28 +188,31 @@ def ask(
     who = discovery.asker(conn, principal.org_id)
 
     by_value = iter(discovery.holders(conn, who, [lookup for p, lookup in read if p.kind != ENTITY]))
-    local: list[list[tuple[int | None, int | None, str, str]]] = []
-    for posting, _lookup in read:
+    # Per thing asked: (holder org id, partner id, holder name, instance, the key a request names).
+    local: list[list[tuple[int | None, int | None, str, str, str]]] = []
+    items: list[list[str]] = []  # what partners are asked about, per thing asked
+    for posting, lookup in read:
         if posting.kind == ENTITY:
             ids = [posting.key, *same_entity(conn, principal, posting.key)]
             found = discovery.entity_holders(conn, who, ids)
+            items.append([f"{ENTITY} {i}" for i in ids if i.split("--")[0] in NAMED_TYPES])
         else:
             found = next(by_value)
-        local.append([(org_id, None, name, LOCAL) for org_id, name in found])
+            items.append(partner_keys(lookup))
+        local.append([(org_id, None, name, LOCAL, posting.key) for org_id, name in found])
 
     unreachable: list[str] = []
     if remote is not None:
-        wanted = sorted({item for p, lookup in read if p.kind != ENTITY for item in partner_keys(lookup)})
+        wanted = sorted({item for mine in items for item in mine})
         if wanted:
             by_partner, unreachable = remote(wanted)
-            for index, (posting, lookup) in enumerate(read):
-                if posting.kind == ENTITY:
-                    continue
-                mine = set(partner_keys(lookup))
+            for index, ((posting, _lookup), mine) in enumerate(zip(read, items, strict=True)):
                 for (partner_id, partner_name), orgs in sorted(by_partner.items(), key=lambda i: i[0][1]):
                     for org, held in sorted(orgs.items()):
-                        if mine & held:
-                            local[index].append((None, partner_id, org, partner_name))
+                        if matched := [item for item in mine if item in held]:
+                            # An entity's request names the id the partner holds (a merge's other end).
+                            key = matched[0].split(" ", 1)[1] if posting.kind == ENTITY else posting.key
+                            local[index].append((None, partner_id, org, partner_name, key))
 
     now = clock.now()
     remaining = _check_rate(conn, principal, len(asked), limits, now, lock=True)
@@ -219,11 +223,11 @@ def ask(
             "partner_id": partner_id,
             "holder_name": name,
             "kind": p.kind,
-            "key": p.key,
+            "key": key,
             "value": a.value,
         }
         for (p, _lookup), a, holders in zip(read, asked, local, strict=True)
-        for org_id, partner_id, name, _instance in holders
+        for org_id, partner_id, name, _instance, key in holders
     ]
     tokens = iter(store.add_refs(conn, query_id, now, wanted))
     results = [
@@ -233,7 +237,7 @@ def ask(
             p.shown,
             p.how or "as written",
             bool(holders),
-            [Holder(name, instance, next(tokens)) for _org, _partner, name, instance in holders],
+            [Holder(name, instance, next(tokens)) for _org, _partner, name, instance, _key in holders],
         )
         for (p, _lookup), a, holders in zip(read, asked, local, strict=True)
     ]

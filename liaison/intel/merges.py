@@ -18,8 +18,9 @@ from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_objects
 from liaison.intel import reach
-from liaison.intel.resolution import NAMED_TYPES, canonical_ids, known_entity
+from liaison.intel.resolution import canonical_ids, known_entity
 from liaison.stix import tlp
+from liaison.stix.entities import NAMED_TYPES
 from liaison.stix.validate import ENDPOINTS
 from liaison.store import entities, reads, sharing, tenancy
 

@@ -11,11 +11,10 @@ from sqlalchemy import Connection
 from liaison.access.principal import Principal, system_principal
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.resolution import Lookup
+from liaison.stix.entities import NAMED_TYPES
 from liaison.stix.extensions import EXT_IDS
 from liaison.store import entities, reads, tenancy
 
-#: The STIX types whose names the index knows.
-NAMED_TYPES = ("identity", "threat-actor", "intrusion-set", "location")
 _ALIASES = EXT_IDS["entity-aliases"]
 _POSITION = EXT_IDS["organisation-position"]
 

@@ -4,17 +4,15 @@ window, and the lock-outs they led to."""
 from __future__ import annotations
 
 from sqlalchemy import Connection, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from liaison.db.bulk import upsert
 from liaison.db.tables import auth_failure, auth_lock
 
 
 def serialise(conn: Connection, key: str) -> None:
     """Write the key's lock row (creating it), so concurrent attempts on one key wait for each
     other's transaction instead of counting past each other."""
-    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = upsert(auth_lock).values(key=key, failures=0)
+    statement = upsert(conn, auth_lock).values(key=key, failures=0)
     conn.execute(
         statement.on_conflict_do_update(index_elements=[auth_lock.c.key], set_={"key": statement.excluded.key})
     )

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, exists, func, or_, select
 from liaison.access.predicate import collection_chain, in_collection
 from liaison.access.principal import Principal
 from liaison.db.tables import audience, holding, object_version, organization, sharing_group, taxii_status
+from liaison.store import exposure
 from liaison.store.tenancy import audience_label, audience_spec
 
 V = object_version
@@ -158,6 +159,7 @@ def withdraw(conn: Connection, org_id: int, audience_id: int, stix_id: str, modi
         delete(H).where(H.c.version_pk.in_(pks), H.c.org_id == org_id, H.c.audience_id == audience_id)
     ).rowcount
     if removed:
+        exposure.refresh(conn, pks)
         conn.execute(delete(V).where(V.c.pk.in_(pks), ~exists(select(1).where(H.c.version_pk == V.c.pk))))
     return removed
 

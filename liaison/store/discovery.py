@@ -119,12 +119,17 @@ def entity_holders(conn: Connection, asker: Asker, stix_ids: Iterable[str]) -> l
     return sorted(((row.id, row.name) for row in rows), key=lambda o: o[1])
 
 
-def discoverable_keys(conn: Connection, asker: Asker) -> dict[str, set[str]]:
-    """{holding organisation's name: its discoverable postings as 'kind key' strings}: what a
-    partner's private set intersection runs against."""
+def discoverable_keys(conn: Connection, asker: Asker, entity_types: Iterable[str] = ()) -> dict[str, set[str]]:
+    """{holding organisation's name: its discoverable postings as 'kind key' strings, and the ids
+    of its discoverable objects of `entity_types` as 'entity ID'}: what a partner's private set
+    intersection runs against."""
     found: dict[str, set[str]] = {}
     for name, kind, key in _holders(conn, asker, _CARRIERS, true(), organization.c.name, P.c.kind, P.c.key):
         found.setdefault(name, set()).add(f"{kind} {key}")
+    types = sorted(set(entity_types))
+    if types:
+        for name, stix_id in _holders(conn, asker, V, V.c.type.in_(types), organization.c.name, V.c.stix_id):
+            found.setdefault(name, set()).add(f"entity {stix_id}")
     return found
 
 

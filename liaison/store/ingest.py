@@ -24,10 +24,11 @@ from liaison import clock
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import edge, holding, object_label, object_version, posting
+from liaison.db.tables import edge, holding, object_label, object_version, posting, posting_exposure
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
 from liaison.stix.validate import ENDPOINTS
+from liaison.store import exposure
 from liaison.store.chunks import chunks
 from liaison.store.search import index_documents
 from liaison.store.stamps import date_added_stamps, take_write_lock
@@ -376,5 +377,25 @@ def write_batch(
             for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)
         ),
     )
+    _expose(conn, fresh, pk_of, share, moves, superseded)
     result.new_holdings = len(share) + len(moves)
     return result
+
+
+def _expose(conn: Connection, fresh: dict, pk_of: dict, share: list[int], moves: list[_Move], superseded: list[int]):
+    """Keep posting_exposure in step with the batch's holdings: rows of new contents written as
+    they are (no other holding can share them yet), those of stored contents that gained a live
+    audience added from their postings, and those of contents whose live holding a correction
+    superseded made again from what stays live."""
+    new_rows, stored_pks = [], set(share)
+    for move in moves:
+        if move.superseded:
+            continue
+        key = (move.version.stix_id, move.version.modified, move.version.digest)
+        if key in fresh:
+            new_rows += [(k, a, v, pk_of[key]) for a in sorted(move.audiences) for k, v in move.version.postings]
+        else:
+            stored_pks.add(pk_of[key])
+    insert_rows(conn, posting_exposure, ("kind", "audience_id", "key", "version_pk"), new_rows)
+    exposure.expose(conn, stored_pks)
+    exposure.refresh(conn, superseded)

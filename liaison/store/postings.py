@@ -1,7 +1,8 @@
-"""Correlation reads over postings (value -> versions carrying it). Every read joins the postings
-with the access predicate: only versions that are the caller's current view of their object
-correlate, so hits, counts and "common" are all over what the caller may see. An organisation's
-flood control (`Excluded`, from liaison.intel.flood) only narrows that view further."""
+"""Correlation reads over postings (value -> versions carrying it), read by the reader's audiences
+(posting_exposure). Every read joins the postings with the access predicate: only versions that
+are the caller's current view of their object correlate, so hits, counts and "common" are all over
+what the caller may see. An organisation's flood control (`Excluded`, from liaison.intel.flood)
+only narrows that view further."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, 
 
 from liaison.access.predicate import current, holding_visible_outside, visible_outside, visible_to_org_holding
 from liaison.access.principal import Principal
-from liaison.db.tables import holding, object_version, organization, posting
+from liaison.db.tables import holding, object_version, organization, posting, posting_exposure
 
-V, P = object_version, posting
+V, P, E = object_version, posting, posting_exposure
 #: Made once: an alias's column collection costs a fraction of a millisecond to build.
 _HOLDER, _OWNER = organization.alias("holder"), organization.alias("owner")
 
@@ -26,12 +27,14 @@ class Lookup:
     exact: tuple[tuple[str, str], ...]
     ranges: tuple[tuple[str, str, str], ...] = ()
 
-    def condition(self) -> ColumnElement[bool]:
+    def condition(self, table=P) -> ColumnElement[bool]:
+        """The condition on `table` (posting, or posting_exposure: both have kind and key)."""
         by_kind: dict[str, list[str]] = {}
         for kind, key in self.exact:
             by_kind.setdefault(kind, []).append(key)
-        terms = [and_(P.c.kind == kind, P.c.key.in_(sorted(set(keys)))) for kind, keys in sorted(by_kind.items())]
-        terms += [and_(P.c.kind == kind, P.c.key >= low, P.c.key <= high) for kind, low, high in self.ranges]
+        c = table.c
+        terms = [and_(c.kind == kind, c.key.in_(sorted(set(keys)))) for kind, keys in sorted(by_kind.items())]
+        terms += [and_(c.kind == kind, c.key >= low, c.key <= high) for kind, low, high in self.ranges]
         return or_(*terms) if terms else false()
 
 
@@ -46,15 +49,19 @@ class Excluded:
     types: tuple[str, ...] = ()
     org_ids: tuple[int, ...] = ()
 
-    def conditions(self, principal: Principal) -> list[ColumnElement[bool]]:
-        """Conditions on the postings (P) and versions (V) of a correlation read."""
-        terms: list[ColumnElement[bool]] = []
+    def on_postings(self) -> list[ColumnElement[bool]]:
+        """Conditions on the postings by audience (E) of a correlation read."""
         by_kind: dict[str, set[str]] = {}
         for kind, key in self.values:
             by_kind.setdefault(kind, set()).add(key)
-        terms += [or_(P.c.kind != kind, P.c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
+        terms = [or_(E.c.kind != kind, E.c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
         if self.kinds:
-            terms.append(P.c.kind.not_in(sorted(self.kinds)))
+            terms.append(E.c.kind.not_in(sorted(self.kinds)))
+        return terms
+
+    def on_versions(self, principal: Principal) -> list[ColumnElement[bool]]:
+        """Conditions on the versions (V) of a correlation read."""
+        terms: list[ColumnElement[bool]] = []
         if self.types:
             terms.append(V.c.type.not_in(sorted(self.types)))
         if self.org_ids:
@@ -98,26 +105,29 @@ def carriers(
     exclude_id: str | None = None,
     limit: int,
     excluded: Excluded = NOTHING,
-) -> tuple[list[Carrier], int]:
+) -> list[Carrier]:
     """Up to `limit` objects (their current version for `principal`) carrying a posting of
-    `lookup`, other than `exclude_id` and what `excluded` takes out, each with one posting it
-    matches by, by stix_id; and how many there are in all (counted in the same pass, before the
-    limit)."""
-    # One matched posting per object: the smallest "kind key" (kinds hold no space).
-    matched = func.min(P.c.kind + " " + P.c.key)
+    `lookup`, other than `exclude_id` and what `excluded` takes out, each with the posting it
+    matches by (the smallest), in no particular order: the caller asks one more than it lists, and
+    more than that is "common" whatever the order.
+
+    The postings are read by the reader's audiences (posting_exposure), never all of a value's: the
+    work, and so the time, grows with what the reader may see and stops at `limit` objects, so
+    neither tells how many others hold the value out of the reader's sight."""
+    audiences = sorted(principal.audience_ids)
+    if not audiences:
+        return []
+    mine = [lookup.condition(E), E.c.audience_id.in_(audiences), *excluded.on_postings()]
+    matched = select(func.min(E.c.kind + " " + E.c.key)).where(E.c.version_pk == V.c.pk, *mine).scalar_subquery()
     query = (
-        select(V.c.pk, V.c.stix_id, V.c.type, V.c.name, matched, func.count().over())
-        .select_from(P.join(V, V.c.pk == P.c.version_pk))
-        .where(lookup.condition(), current(principal), *excluded.conditions(principal))
-        .group_by(V.c.pk, V.c.stix_id, V.c.type, V.c.name)
-        .order_by(V.c.stix_id)
+        select(V.c.pk, V.c.stix_id, V.c.type, V.c.name, matched)
+        .where(V.c.pk.in_(select(E.c.version_pk).where(*mine)), current(principal), *excluded.on_versions(principal))
         .limit(limit)
     )
     if exclude_id is not None:
         query = query.where(V.c.stix_id != exclude_id)
-    rows = conn.execute(query).all()
-    found = [Carrier(pk, stix_id, type_, name, *both.split(" ", 1)) for pk, stix_id, type_, name, both, _ in rows]
-    return found, rows[0][-1] if rows else 0
+    rows = conn.execute(query)
+    return [Carrier(pk, stix_id, type_, name, *both.split(" ", 1)) for pk, stix_id, type_, name, both in rows]
 
 
 def hit_sources(

@@ -9,12 +9,11 @@ organisation's own notes, opinions and sightings on the object in that audience.
 from __future__ import annotations
 
 from sqlalchemy import Connection, and_, delete, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from liaison import clock
-from liaison.db.bulk import insert_rows
+from liaison.db.bulk import insert_rows, upsert
 from liaison.db.tables import audience, edge, holding, object_version, organization, partner_delivery, sharing_group
+from liaison.store import exposure
 from liaison.store.stamps import date_added_stamps
 from liaison.store.tenancy import audience_label
 
@@ -55,6 +54,7 @@ def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks
         ("version_pk", "org_id", "audience_id", "added_at", "added_by"),
         [(pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)],
     )
+    exposure.expose(conn, new)
     return len(new)
 
 
@@ -81,8 +81,9 @@ def remove_audience(
             .where(mine, holding.c.version_pk == pk)
             .values(audience_id=fallback_audience_id, added_at=stamp)
         )
-    moved = len(lonely)
-    return moved + conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
+    removed = conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
+    exposure.refresh(conn, version_pks)
+    return len(lonely) + removed
 
 
 def own_annotations(conn: Connection, org_id: int, stix_id: str, audience_id: int) -> list[int]:
@@ -139,11 +140,11 @@ def record_deliveries(
         }
         for stix_id, org_id in dict.fromkeys(delivered)
     ]
-    upsert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(partner_delivery)
+    statement = upsert(conn, partner_delivery)
     conn.execute(
-        upsert.on_conflict_do_update(
+        statement.on_conflict_do_update(
             index_elements=["partner_org_id", "stix_id", "org_id", "audience_id"],
-            set_={"last_at": upsert.excluded.last_at},
+            set_={"last_at": statement.excluded.last_at},
         ),
         rows,
     )

@@ -11,11 +11,12 @@ import orjson
 import pytest
 from instances import Instance
 from sqlalchemy import select
+from stixdata import sdo
 
 from liaison import accounts
 from liaison.db.tables import audit_event
 from liaison.federation import partners
-from liaison.intel import discovery, hits, requests
+from liaison.intel import discovery, hits, merges, requests
 
 ROUTE, OPEN, NOBODY = "route-41.example", "open-cell.example", "nobody-holds.example"
 CROSSING = "crossing-7.example"
@@ -33,8 +34,8 @@ def world(tmp_path_factory):
     a = Instance("A", "Alpha Agency", "alice", tmp_path)
     b = Instance("B", "Bravo Agency", "bob", tmp_path)
     c = Instance("C", "Charlie Agency", "carol", tmp_path)
-    b.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "200"  # each query costs at least 64
-    b.server.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "200"
+    b.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "300"  # each query costs at least 64
+    b.server.env["LIAISON_HIT_PARTNER_ELEMENTS_PER_WINDOW"] = "300"
     for instance in (a, b, c):
         instance.server.start()
     token_a_at_b, token_b_at_a = b.sync_account_for(a), a.sync_account_for(b)
@@ -84,8 +85,8 @@ def test_a_partner_learns_who_holds_what_it_asked_and_nothing_else(world):
     assert [orjson.loads(d)["elements"] for (d,) in logged] == [4, 2]
     assert not any(v in d for (d,) in logged for v in (ROUTE, OPEN, NOBODY))
 
-    # Dictionary probing: B's limit (200 elements per window) stops C, and C's answer says so.
-    probe = c.cli("hit", *[f"guess-{i}.example" for i in range(150)], "--as", "carol")
+    # Dictionary probing: B's limit (300 elements per window) stops C, and C's answer says so.
+    probe = c.cli("hit", *[f"guess-{i}.example" for i in range(250)], "--as", "carol")
     assert probe.returncode == 0, probe.stderr
     assert "not asked: B: its hit budget for this instance is spent" in probe.stderr
 
@@ -178,3 +179,35 @@ def test_a_request_or_a_decision_that_cannot_go_now_goes_with_the_next_sync(worl
         answered = requests.get(conn, accounts.principal_for_user(conn, "alice"), waiting.id)
     assert (answered.status, answered.message) == ("declined", "not ours to give")
     assert b.cli("sync", "A").stdout.count("delivered") == 0  # delivered once
+
+
+def test_an_entity_is_found_at_a_partner_by_its_id_or_through_a_merge(world):
+    """A asks about entities by id: one B holds under the same id, one A merged with an id B
+    holds (the request then names B's id, so it reaches B's inbox), one B keeps undiscoverable."""
+    a, b, _c = world
+    crew = sdo("threat-actor", name="Route 41 crew", threat_actor_types=["criminal"])
+    cell = sdo("threat-actor", name="Crossing cell", threat_actor_types=["criminal"])
+    quiet = sdo("threat-actor", name="Quiet cell", threat_actor_types=["criminal"])
+    alias = sdo("threat-actor", name="Cell at crossing 7", threat_actor_types=["criminal"])
+    b.import_objects("bob", [crew, cell, quiet])
+    a.import_objects("alice", [crew, cell, quiet, alias])
+    with b.engine.begin() as conn:
+        bob = accounts.principal_for_user(conn, "bob")
+        for obj in (crew, cell):
+            discovery.set_object(conn, bob, obj["id"], ["partners"])
+    with a.engine.begin() as conn:
+        merges.merge(conn, accounts.principal_for_user(conn, "alice"), alias["id"], cell["id"])
+    # Alpha holds each of them too (its own holdings answer locally only if discoverable: not here).
+    found = a.cli("hit", crew["id"], alias["id"], quiet["id"], "--type", "entity", "--as", "alice")
+    assert found.returncode == 0, found.stderr
+    with a.engine.connect() as conn:
+        [last] = hits.history(conn, accounts.principal_for_user(conn, "alice"), limit=1)
+    holders = [[(h["organisation"], h["instance"]) for h in r["holders"]] for r in last["results"]]
+    assert holders == [[("Bravo Agency", "B")], [("Bravo Agency", "B")], []]
+
+    reference = last["results"][1]["holders"][0]["reference"]
+    sent = a.cli("request", "send", reference, "--reason", "same cell?", "--as", "alice")
+    assert sent.returncode == 0, sent.stderr
+    with b.engine.connect() as conn:
+        inbox = requests.listed(conn, accounts.principal_for_user(conn, "bob"), "inbox")
+    assert [(r.kind, r.reason) for r in inbox if r.reason == "same cell?"] == [("entity", "same cell?")]

@@ -16,7 +16,8 @@ router = APIRouter(tags=["correlation"])
 
 class CorrelatedValue(BaseModel):
     """A value, with how many objects you may see carry it; `common` when more than the
-    instance's cap do (they are then counted, not listed); `excluded` when the flood control that
+    instance's cap do (they are then not listed, and `count` is the cap + 1: "more than the
+    cap"); `excluded` when the flood control that
     applies to your organisation takes it out (by value or kind: see /correlation/exclusions), and
     then it is counted as carried by nothing. `warning_lists` are those on for your organisation."""
 

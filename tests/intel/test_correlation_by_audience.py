@@ -1,0 +1,111 @@
+"""A correlation read's work does not grow with what others hold of a value out of the reader's
+sight: a partner timing its lookups learns nothing of how many hidden objects carry the value.
+
+Work, not time, is measured, so the test holds on a busy machine: on SQLite the virtual machine's
+steps (sqlite3's progress handler; its IN-list seeks may step over a few neighbouring rows), on
+PostgreSQL the postings every plan node read (EXPLAIN ANALYZE of the statements the read ran,
+planned without sequential scans, as for tables of realistic size: the planner drives a read of a
+few hundred rows from wherever it likes)."""
+
+from __future__ import annotations
+
+import orjson
+from exposure import assert_postings_follow_holdings
+from sqlalchemy import event
+from test_correlation import put, sco
+from txn import committed
+
+from liaison.intel import correlation
+
+VALUE = "198.51.100.23"
+TAXII = "application/taxii+json;version=2.1"
+ROOT = "/taxii2/liaison"
+
+
+def _work(tenants, user: str, read) -> int:
+    principal = tenants.principal(user)
+    with tenants.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            steps = [0]
+
+            def step() -> int:
+                steps[0] += 1
+                return 0
+
+            raw = conn.connection.driver_connection
+            raw.set_progress_handler(step, 1)
+            try:
+                read(conn, principal)
+            finally:
+                raw.set_progress_handler(None, 1)
+            return steps[0]
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # plan as for large tables
+        ran = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many):
+            if statement.lstrip().upper().startswith("SELECT"):
+                ran.append((statement, parameters))
+
+        event.listen(conn, "before_cursor_execute", record)
+        read(conn, principal)
+        event.remove(conn, "before_cursor_execute", record)
+        return sum(_rows(conn.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {s}", p).scalar()) for s, p in ran)
+
+
+def _rows(plan) -> int:
+    plan = orjson.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node: dict) -> int:
+        postings = str(node.get("Relation Name", "")).startswith("posting")
+        own = node.get("Actual Rows", 0) * node.get("Actual Loops", 1) + node.get("Rows Removed by Filter", 0)
+        return (own if postings else 0) + sum(walk(child) for child in node.get("Plans", ()))
+
+    return sum(walk(entry["Plan"]) for entry in plan)
+
+
+def test_hidden_carriers_of_a_value_cost_a_lookup_nothing(tenants):
+    mine = sco("ipv4-addr", VALUE)
+    put(tenants, "alice", mine, sco("ipv4-addr", VALUE), audience="group:ab")
+    put(tenants, "bob", sco("ipv4-addr", VALUE), audience="group:ab")
+
+    def by_value(conn, principal):
+        return correlation.carrying(conn, principal, VALUE, cap=10)
+
+    def by_object(conn, principal):
+        return correlation.correlations(conn, principal, mine["id"], cap=10)
+
+    before = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    # Charlie holds the value 400 times for itself, and Bravo 100 times for itself.
+    put(tenants, "carol", *(sco("ipv4-addr", VALUE) for _ in range(400)))
+    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(100)))
+    after = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)
+
+    # The measure sees the postings a read walks: Bravo's own lookup grows with what Bravo holds.
+    def all_of_it(conn, principal):
+        return correlation.carrying(conn, principal, VALUE, cap=1000)
+
+    grown = _work(tenants, "bob", all_of_it)
+    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(5)))
+    assert _work(tenants, "bob", all_of_it) > grown
+
+
+def test_a_version_deleted_through_taxii_stops_correlating_for_the_audience(client, tenants):
+    """Alpha deletes its observable from the group's TAXII collection: Bravo's lookups stop finding
+    it, and the postings by audience follow the holdings."""
+    gone, kept = sco("ipv4-addr", VALUE), sco("ipv4-addr", VALUE)
+    put(tenants, "alice", gone, kept, audience="group:ab")
+    put(tenants, "alice", kept, audience="instance")
+    ids = {h.id for h in committed(tenants.engine, correlation.carrying, tenants.principal("bob"), VALUE).hits}
+    assert ids == {gone["id"], kept["id"]}
+    headers = {**tenants.headers("alice"), "Accept": TAXII}
+    [group] = [
+        c for c in client.get(f"{ROOT}/collections/", headers=headers).json()["collections"] if c["alias"] == "group:ab"
+    ]
+    for obj in (gone, kept):
+        assert (
+            client.delete(f"{ROOT}/collections/{group['id']}/objects/{obj['id']}/", headers=headers).status_code == 200
+        )
+    ids = {h.id for h in committed(tenants.engine, correlation.carrying, tenants.principal("bob"), VALUE).hits}
+    assert ids == {kept["id"]}  # still shared with the instance
+    assert_postings_follow_holdings(tenants.engine)
