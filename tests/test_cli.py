@@ -15,11 +15,6 @@ from stixdata import actor, bundle, sdo
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
 
-#: Commands whose work the service and API tests already run on both databases: the command line
-#: itself is the same on either, and each run of it is a process start (seconds).
-SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
 @pytest.fixture
 def cli(db_url, tmp_path):
     env = {**os.environ, "LIAISON_DATABASE_URL": db_url}
@@ -98,7 +93,6 @@ def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_
     assert "5000 new versions" in cli("import", str(path), "--as", "ivan").stdout
 
 
-@SQLITE_ONLY
 def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
     cli("init")
     cli("org", "add", "Border Police")
@@ -127,7 +121,6 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
     assert bad.returncode == 1 and "no user named 'nobody'" in bad.stderr
 
 
-@SQLITE_ONLY
 def test_share_and_unshare(cli, tmp_path):
     cli("init")
     cli("org", "add", "Border Police")
@@ -157,7 +150,6 @@ def test_share_and_unshare(cli, tmp_path):
     assert refused.returncode == 1 and "no such object" in refused.stderr
 
 
-@SQLITE_ONLY
 def test_correlate(cli, tmp_path):
     cli("init")
     cli("org", "add", "Border Police")

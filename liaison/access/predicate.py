@@ -11,6 +11,9 @@ holdings, sees as that object's content, revocation or latest version.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, and_, case, exists, false, literal, or_, select
 
 from liaison.access.principal import Principal
@@ -101,7 +104,24 @@ _H_MINE, _H_OTHER, _V_OTHER = holding.alias("h_mine"), holding.alias("h_other"),
 def latest_visible(principal: Principal, v=object_version) -> ColumnElement[bool]:
     """True for the content of `v` (object_version or an alias) that is `principal`'s view of its
     object: visible, in the chain `principal` reads, and that chain's newest visible version. Ties
-    between other organisations' chains go to the newest version, then the lowest organisation id."""
+    between other organisations' chains go to the newest version, then the lowest organisation id.
+
+    Made once per reader's organisation and audiences (and `v`): building this expression took
+    about 2 ms of Python, paid by every read of a current version; expressions are immutable and
+    the values are bound parameters, so one serves every statement and thread."""
+    return _latest_visible(_Reader(principal.org_id, principal.audience_ids), v)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """What the visibility predicates read of a principal (hashable, for the expression cache)."""
+
+    org_id: int | None
+    audience_ids: frozenset[int]
+
+
+@functools.lru_cache(maxsize=1024)
+def _latest_visible(principal: _Reader, v) -> ColumnElement[bool]:
     h, h2, v2 = _H_MINE, _H_OTHER, _V_OTHER
     rank, other_rank = chain_rank(principal, h, v.c.owner_org_id), chain_rank(principal, h2, v.c.owner_org_id)
     better = or_(

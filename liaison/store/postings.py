@@ -135,6 +135,9 @@ def hit_sources(
 ) -> dict[int, HitSource]:
     """{pk: HitSource} of these versions, through the holdings `principal` may see other than
     those of `excluded_orgs` (a version it may not see through one is absent)."""
+    pks = sorted(set(version_pks))
+    if not pks:  # most lookups find nothing: no round trip for it
+        return {}
     holder, owner = _HOLDER, _OWNER
     rows = conn.execute(
         select(
@@ -149,7 +152,7 @@ def hit_sources(
             .join(holder, holder.c.id == holding.c.org_id)
             .outerjoin(owner, owner.c.id == V.c.owner_org_id)
         )
-        .where(V.c.pk.in_(sorted(set(version_pks))), holding_visible_outside(principal, set(excluded_orgs)))
+        .where(V.c.pk.in_(pks), holding_visible_outside(principal, set(excluded_orgs)))
         .order_by(holding.c.added_at, holder.c.name)
     )
     found: dict[int, HitSource] = {}

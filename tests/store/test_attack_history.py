@@ -41,8 +41,6 @@ def test_every_release_in_order(tenants, domain):
     if len(files) < 2:
         pytest.skip(f"ATT&CK releases not found in {DATA} (see shared/data/README.md)")
     engine = tenants.engine
-    if domain == "mobile" and engine.dialect.name == "postgresql":
-        pytest.skip("the ICS history runs on both databases, Mobile's on SQLite (the suite's time budget)")
     alice, carol = tenants.principal("alice"), tenants.principal("carol")
     first = _objects(files[0])
     committed(engine, import_objects, carol, first)
