@@ -17,6 +17,7 @@ This module imports nothing from liaison, so the baseline child stays as light a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,6 +218,59 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_server(
+    name: str,
+    command: list[str],
+    ready_url: str,
+    workdir: Path,
+    env: dict | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float = 60.0,
+    headers: dict | None = None,
+    log: Path | None = None,
+) -> subprocess.Popen:
+    """Start `command` as a server (output to `log`, by default NAME.log in `workdir`) and wait
+    until `ready_url` answers 200."""
+    log = log or workdir / f"{name}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(ready_url, auth=auth, headers=headers, timeout=5).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc)
+            raise RuntimeError(f"{name} did not answer {ready_url} in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+def stop_server(proc: subprocess.Popen | None) -> None:
+    """Terminate a server (kill it after 10 s)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def running(name: str, command: list[str], ready_url: str, workdir: Path, **options) -> Iterator[None]:
+    """A server (start_server) for the length of the block."""
+    proc = start_server(name, command, ready_url, workdir, **options)
+    try:
+        yield
+    finally:
+        stop_server(proc)
 
 
 def rate(count: int, seconds: float) -> str:

@@ -11,8 +11,9 @@ How it scores, so that the figures compare with the issue's:
 - a prediction overlapping a MISC span (a demonym such as "Russian") is left out of the score.
 - odd-numbered documents (1, 3, ...) are for tuning; even-numbered ones are the held-out figure.
 
-Liaison's side goes through the REST API (`POST /api/v1/drafts`, every entity mention of the
-answer) on a fresh SQLite instance holding only the public reference knowledge (`liaison reference
+Liaison's side goes through the REST API (`POST /api/v1/drafts` to `liaison serve` on loopback,
+every entity mention of the answer) on a fresh SQLite instance holding only the public reference
+knowledge (`liaison reference
 load`), as a new agency's instance would. spaCy's side is the model as an analyst runs it,
 `nlp(text)` with every component, and also with the named-entity recogniser alone (the part
 Liaison runs); throughput is documents/s of each over the same documents, in the same run.
@@ -20,11 +21,15 @@ Liaison runs); throughput is documents/s of each over the same documents, in the
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 CONLL = ROOT.parent / "shared" / "data" / "conll" / "eng.testa"
@@ -197,15 +202,14 @@ def run(
 
 
 class LiaisonInstance:
-    """A fresh Liaison instance on a temporary SQLite file, with one analyst's API token; drafts are
-    made through the REST API in-process (no socket), as a client would make them."""
+    """A fresh Liaison instance on a temporary SQLite file, served by `liaison serve` on loopback,
+    with one analyst's API token; drafts are made through the REST API over HTTP (one kept-alive
+    connection), as a client would make them. `close` stops the server."""
 
     def __init__(self, directory: Path, reference: Callable | None = None):
-        from fastapi.testclient import TestClient
+        from common import free_port, running
 
         from liaison import accounts
-        from liaison.app import create_app
-        from liaison.config import Settings
         from liaison.db.engine import make_engine, migrate
 
         url = f"sqlite:///{directory / 'conll.db'}"
@@ -217,14 +221,23 @@ class LiaisonInstance:
             token = accounts.create_token(conn, "analyst")
         if reference is not None:
             reference(self.engine)
-        settings = Settings(database_url=url, sync_interval=0)
-        self.client = TestClient(create_app(settings, self.engine))
-        self.client.headers["Authorization"] = f"Bearer {token}"
+        port = free_port()
+        command = [str(Path(sys.executable).with_name("liaison")), "serve", "--port", str(port)]
+        env = {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_SYNC_INTERVAL": "0"}
+        base = f"http://127.0.0.1:{port}"
+        self._server = running("liaison", command, f"{base}/api/v1/openapi.json", directory, env=env)
+        self._server.__enter__()
+        self.client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120)
 
     def draft(self, doc: Document) -> dict:
         answer = self.client.post("/api/v1/drafts", json={"text": doc.text, "title": doc.headline})
         answer.raise_for_status()
         return answer.json()
+
+    def close(self) -> None:
+        self.client.close()
+        self._server.__exit__(None, None, None)
+        self.engine.dispose()
 
 
 def _row(name: str, score: Score, kind: str) -> str:
@@ -287,7 +300,7 @@ def main(errors: bool = False) -> int:
         instance = LiaisonInstance(Path(directory), reference=_reference_loader())
         liaison = run(docs, lambda d: liaison_spans(instance.draft(d)), keep_errors=errors)
         results["Liaison POST /api/v1/drafts"] = liaison
-        instance.engine.dispose()
+        instance.close()
     ok = report(
         results,
         "Liaison POST /api/v1/drafts",

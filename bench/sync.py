@@ -42,10 +42,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import attack_missing, free_port, rate, run_child, source_objects, write_bundle
+from common import attack_missing, free_port, rate, run_child, source_objects, start_server, stop_server, write_bundle
 
 from liaison.stix.timestamps import format_ts
 
@@ -87,38 +85,12 @@ class Instance:
         return found.group(1)
 
     def start(self, timeout: float = 60) -> None:
-        with self.log.open("wb") as out:
-            self.server = subprocess.Popen(
-                [LIAISON, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env,
-                cwd=self.dir,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.server.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name}: liaison serve exited with {self.server.returncode}:\n{self.log.read_text()[-3000:]}"
-                )
-            try:
-                if httpx.get(f"{self.url}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name}: liaison serve did not answer in {timeout:.0f} s")
-            time.sleep(0.1)
+        command = [LIAISON, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        ready = f"{self.url}/api/v1/openapi.json"
+        self.server = start_server(self.name, command, ready, self.dir, env=self.env, timeout=timeout, log=self.log)
 
     def stop(self) -> None:
-        if self.server is None or self.server.poll() is not None:
-            return
-        self.server.terminate()
-        try:
-            self.server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-            self.server.wait(timeout=10)
+        stop_server(self.server)
 
 
 def federate(a: Instance, b: Instance) -> str:

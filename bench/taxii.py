@@ -32,8 +32,6 @@ import json
 import os
 import secrets
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+from common import free_port, running
 from taxii2client.v21 import Collection, Server, as_pages
 
 from liaison import accounts
@@ -57,49 +55,6 @@ STIX = "application/stix+json;version=2.1"
 USER = "bench"
 #: A traversal longer than this is not repeated.
 LONG_ENOUGH = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running(
-    name: str,
-    command: list[str],
-    ready_url: str,
-    workdir: Path,
-    env: dict | None = None,
-    auth: tuple[str, str] | None = None,
-    timeout: float = 60.0,
-) -> Iterator[None]:
-    """Run `command` as a server until the block ends; wait until `ready_url` answers 200 first."""
-    log = workdir / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(ready_url, auth=auth, headers={"Accept": TAXII}, timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not answer {ready_url} in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def liaison_database(url: str, objects: list[dict]) -> str:
@@ -127,7 +82,7 @@ def liaison_server(objects: list[dict], workdir: Path, name: str) -> Iterator[tu
     base = f"http://127.0.0.1:{port}"
     command = [str(Path(sys.executable).with_name("liaison")), "serve", "--port", str(port)]
     env = {**os.environ, "LIAISON_DATABASE_URL": url}
-    with running(name, command, f"{base}/api/v1/openapi.json", workdir, env=env):
+    with running(name, command, f"{base}/api/v1/openapi.json", workdir, env=env, headers={"Accept": TAXII}):
         server = Server(f"{base}/taxii2/", user=USER, password=token)
         (collection,) = [c for c in server.default.collections if c.title == "Whole instance"]
         yield collection, len(objects) + 1
@@ -209,7 +164,7 @@ def medallion_server(objects: list[dict], workdir: Path) -> Iterator[tuple[Colle
         "WARN",
         str(config),
     ]
-    with running("medallion", command, f"{base}/taxii2/", workdir, auth=(USER, password)):
+    with running("medallion", command, f"{base}/taxii2/", workdir, auth=(USER, password), headers={"Accept": TAXII}):
         (collection,) = Server(f"{base}/taxii2/", user=USER, password=password).default.collections
         yield collection, len(objects)
 

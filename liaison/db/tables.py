@@ -218,7 +218,8 @@ edge = Table(
     Column("target_id", String(300), nullable=False),
     Column("relationship_type", String(250)),
     Index("ix_edge_version", "version_pk"),
-    Index("ix_edge_target", "target_id"),
+    # Finding what refers to an id, and its `duplicate-of` merges without walking every reference.
+    Index("ix_edge_target_type", "target_id", "relationship_type"),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, exists, select
 
-from liaison.access.predicate import current, holding_visible, own_live
+from liaison.access.predicate import current, holding_visible, own_live, probe_visible
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
 from liaison.stix.validate import ENDPOINTS
@@ -30,11 +30,12 @@ def named_versions_since(conn: Connection, principal: Principal, after: str, typ
 
 def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | None:
     """(stamp, object id) of the earliest holding `principal` may see: it changes only when the
-    store is emptied or restored."""
+    store is emptied or restored. Walked in stamp order (the audience test kept out of the index
+    choice), so it stops at the first visible holding instead of sorting all of them."""
     row = conn.execute(
         select(holding.c.added_at, V.c.stix_id)
         .join(V, V.c.pk == holding.c.version_pk)
-        .where(holding_visible(principal))
+        .where(probe_visible(principal, holding))
         .order_by(holding.c.added_at)
         .limit(1)
     ).first()
@@ -50,10 +51,11 @@ def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
             select(V.c.stix_id, V.c.raw)
             .join(edge, edge.c.version_pk == V.c.pk)
             .where(
+                # Only a relationship's edges carry a relationship type: no test of the version's type,
+                # which led SQLite to walk every relationship instead of the edges to these ids.
                 and_(
                     edge.c.prop.in_(ENDPOINTS), edge.c.target_id.in_(part), edge.c.relationship_type == "duplicate-of"
                 ),
-                V.c.type == "relationship",
                 current(principal),
             )
         )

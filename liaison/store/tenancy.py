@@ -284,9 +284,10 @@ def revoke_tokens(conn: Connection, user_id: int, name: str) -> int:
 
 
 def live_token(conn: Connection, digest: str, now: str):
-    """(id, user_id, scope) of the unrevoked, unexpired token with `digest` of an enabled user, or None."""
+    """(id, user_id, scope, last_used_at) of the unrevoked, unexpired token with `digest` of an
+    enabled user, or None."""
     return conn.execute(
-        select(api_token.c.id, api_token.c.user_id, api_token.c.scope)
+        select(api_token.c.id, api_token.c.user_id, api_token.c.scope, api_token.c.last_used_at)
         .join(user, user.c.id == api_token.c.user_id)
         .where(
             api_token.c.token_hash == digest,

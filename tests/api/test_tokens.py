@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from txn import committed
 
 from liaison import accounts, lockout
@@ -28,6 +28,28 @@ def test_tokens_expire(client, tenants):
         )
     answer = client.get("/api/v1/whoami", headers=headers)
     assert answer.status_code == 401 and "expired" in answer.json()["error"]["message"]
+
+
+def test_a_tokens_last_use_is_recorded_to_the_minute(client, tenants):
+    token = committed(tenants.engine, accounts.create_token, "alice", "used")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def last_used() -> str | None:
+        with tenants.engine.connect() as conn:
+            return conn.execute(select(api_token.c.last_used_at).where(api_token.c.name == "used")).scalar_one()
+
+    assert last_used() is None
+    assert client.get("/api/v1/whoami", headers=headers).status_code == 200
+    first = last_used()
+    assert first is not None
+    assert client.get("/api/v1/whoami", headers=headers).status_code == 200
+    assert last_used() == first  # within the minute: no write
+    with tenants.engine.begin() as conn:
+        conn.execute(
+            update(api_token).where(api_token.c.name == "used").values(last_used_at="2020-01-01T00:00:00.000000Z")
+        )
+    assert client.get("/api/v1/whoami", headers=headers).status_code == 200
+    assert last_used() > first
 
 
 def test_a_token_does_what_its_scope_allows(client, tenants):

@@ -87,6 +87,7 @@ def tokens(name: str) -> list[str]:
     return TOKEN.findall(name)
 
 
+@lru_cache(maxsize=200_000)
 def light(name: str) -> str:
     """A whole name folded for spelling variants (words joined by single spaces; a standalone
     article before another word left out, as in skeletons)."""
@@ -113,8 +114,9 @@ def skeleton_keys(words: list[str]) -> list[tuple[int, int, str]]:
     return keys
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(name: str) -> str:
-    """A whole name's candidate key."""
+    """A whole name's candidate key (names recur: an article's, the index's, each candidate's)."""
     return " ".join(key for _, _, key in skeleton_keys(tokens(name)))
 
 

@@ -47,10 +47,19 @@ class Recogniser:
     """The loaded pipeline: a callable text → proposed mentions (source 'model')."""
 
     def __init__(self, nlp):
+        from thinc.api import get_current_ops
+
         self.nlp = nlp
         self.status = Status(True, f"spaCy {nlp.meta['name']} {nlp.meta['version']}, its named-entity component")
+        self._ops = get_current_ops()
 
     def __call__(self, text: str) -> list[Mention]:
+        from thinc.api import set_current_ops
+
+        # thinc keeps its backend in a context variable, and a server runs each request in a fresh
+        # context: unset, thinc looks its backends up again (registry scan, failed optional
+        # imports), about 10 ms a call. The backend found at load serves every call.
+        set_current_ops(self._ops)
         doc = self.nlp(_PUNCTUATION_RUN.sub(lambda m: " " * len(m.group()), text))
         return [
             Mention(LABELS[e.label_], e.start_char, e.end_char, e.text, " ".join(e.text.split()), {}, source=SOURCE)

@@ -1,9 +1,12 @@
-"""postings by audience
+"""postings by audience; edges by target and relationship type
 
 posting_exposure: each posting (kind, key, version) once per audience a live holding shares the
 version with, keyed (kind, audience, key, version) so that a correlation read walks only the
 postings of the reader's own audiences: its work, and so its time, no longer grows with what
 others hold of a value out of the reader's sight. Backfilled from the postings and live holdings.
+
+The edges' target index gains the relationship type, so an entity's `duplicate-of` merges are
+found without walking every object that refers to it (a country, an organisation's identity).
 
 Revision ID: 0008
 Revises: 0007
@@ -38,6 +41,8 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_posting_exposure_version_pk", "posting_exposure", ["version_pk"], unique=False)
+    op.drop_index("ix_edge_target", table_name="edge")
+    op.create_index("ix_edge_target_type", "edge", ["target_id", "relationship_type"], unique=False)
     op.execute(
         "INSERT INTO posting_exposure (kind, audience_id, key, version_pk)"
         " SELECT DISTINCT p.kind, h.audience_id, p.key, p.version_pk FROM posting p"
@@ -46,5 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_edge_target_type", table_name="edge")
+    op.create_index("ix_edge_target", "edge", ["target_id"], unique=False)
     op.drop_index("ix_posting_exposure_version_pk", table_name="posting_exposure")
     op.drop_table("posting_exposure")
