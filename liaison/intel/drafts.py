@@ -115,23 +115,30 @@ def create_draft(
     day, date_from, date_said = _dated(document, published)
     extraction = _extract(conn, principal, document.text, day, ner_plugin, use_model)
     draft_id = str(uuid.uuid4())
-    store.insert_draft(
+    review = typed.review_of(
+        extraction,
+        dropped=document.dropped,
+        date_from=date_from,
+        date_said=date_said,
+        boilerplate_kept=keep_boilerplate,
+    )
+    title = (title or document.title or "Untitled")[:300]
+    source = source or filename
+    stamp = store.insert_draft(
         conn,
         principal,
         draft_id=draft_id,
-        title=(title or document.title or "Untitled")[:300],
-        source=source or filename,
+        title=title,
+        source=source,
         published=day.isoformat(),
         text=document.text,
-        review=typed.review_of(
-            extraction,
-            dropped=document.dropped,
-            date_from=date_from,
-            date_said=date_said,
-            boilerplate_kept=keep_boilerplate,
-        ).model_dump_json(),
+        review=review.model_dump_json(),
     )
-    return _read(conn, principal, draft_id)
+    # The view of what was just written, without reading it back.
+    seen = typed.as_seen(conn, principal, review)
+    return DraftView(
+        draft_id, title, "draft", source, day.isoformat(), document.text, seen, stamp, stamp, principal.user_name, None
+    )
 
 
 def _extract(

@@ -33,7 +33,8 @@ def insert_draft(
     published: str | None,
     text: str,
     review: str,
-) -> None:
+) -> str:
+    """Insert a draft of `principal`'s organisation; returns its creation stamp."""
     stamp = clock.now()
     conn.execute(
         insert(D).values(
@@ -50,6 +51,7 @@ def insert_draft(
             review=review,
         )
     )
+    return stamp
 
 
 def get_draft(conn: Connection, principal: Principal, draft_id: str, *, for_update: bool = False):
