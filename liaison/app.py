@@ -18,8 +18,8 @@ from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
 from liaison.http import errors
 from liaison.http.guards import Guards
+from liaison.web import apidocs, errorpages, vendor
 from liaison.web import correlation as web_correlation
-from liaison.web import errorpages, vendor
 from liaison.web import flood as web_flood
 from liaison.web import hits as web_hits
 from liaison.web import pages as web_pages
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "password). Every answer only ever contains what the caller's organisation may see."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by web.apidocs from the platform's own Swagger UI
         redoc_url=None,
     )
     app.state.engine = engine
@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
     app.include_router(vendor.router, include_in_schema=False)
+    app.include_router(apidocs.router, prefix=API_PREFIX)
+    app.include_router(apidocs.icon_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (web_pages, web_viz, web_reports, web_correlation, web_flood, web_hits):
         app.include_router(module.router, include_in_schema=False)

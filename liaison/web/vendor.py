@@ -20,6 +20,8 @@ FILES = frozenset(
         "cytoscape/dist/cytoscape.min.js",
         "d3-array/dist/d3-array.min.js",
         "d3-geo/dist/d3-geo.min.js",
+        "swagger-ui-dist/swagger-ui-bundle.js",
+        "swagger-ui-dist/swagger-ui.css",
         "topojson-client/dist/topojson-client.min.js",
         "world-atlas/countries-110m.json",
         "world-atlas/countries-50m.json",
