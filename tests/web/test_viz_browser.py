@@ -134,3 +134,27 @@ def test_object_page_lists_relations(page_as):
     assert rows.count() == 4
     assert "member-of" not in page.locator(".relations").inner_text()
     screenshot(page, "object-relations")
+
+
+def test_map_around_a_single_seizure_centres_on_it(page_as):
+    """A seizure and its place share one point: the map zooms on it instead of fitting a box of
+    no size (which drew every country with NaN coordinates)."""
+    page = page_as("customs.analyst")
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto("/map")
+    page.wait_for_selector("#map[data-ready=true]")
+    page.locator("#map .marker-drug-seizure").first.click()
+    href = page.locator("#map-popup a[href^='/objects/drug-seizure--']").get_attribute("href")
+    seizure = href.rsplit("/", 1)[1]
+    page.goto(f"/map?around={seizure}")
+    page.wait_for_selector("#map[data-ready=true]")
+    shapes = page.locator("#map path.country").evaluate_all("paths => paths.map(p => p.getAttribute('d') || '')")
+    assert len(shapes) > 150 and not any("NaN" in d for d in shapes)
+    marker = page.locator("#map .marker-drug-seizure").first.bounding_box()
+    frame = page.locator("#map").bounding_box()
+    centre = (frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    assert abs(marker["x"] + marker["width"] / 2 - centre[0]) < frame["width"] / 4
+    assert abs(marker["y"] + marker["height"] / 2 - centre[1]) < frame["height"] / 4
+    assert not [p for p in problems if "NaN" in p], problems
+    screenshot(page, "map-around-seizure")

@@ -81,14 +81,16 @@
     });
   }
 
+  // The distinct points shown: a seizure and its place share one, and fitting a box of no size
+  // gives an infinite scale (every path NaN).
   function visiblePoints() {
-    var points = [];
+    var points = {};
     drawn.forEach(function (item) {
       if (item.group.style.display === "none") return;
       var g = item.feature.geometry;
-      if (g.type === "Point") points.push(g.coordinates); else points = points.concat(g.coordinates);
+      (g.type === "Point" ? [g.coordinates] : g.coordinates).forEach(function (c) { points[c.join(",")] = c; });
     });
-    return points;
+    return Object.keys(points).map(function (key) { return points[key]; });
   }
 
   var worldScale = 1;
