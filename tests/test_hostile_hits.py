@@ -237,6 +237,21 @@ def test_approving_a_partners_request_reaches_the_partner_alone(tenants, partner
     assert seen == {}, "Charlie reads what Bravo approved for the partner"
 
 
+def test_a_partner_asks_for_entities_only_by_a_named_entitys_id(tenants, partner):
+    """Partners' sets hold the ids of people, organisations, groups and places only: a request
+    naming another object's id (an observable's can be computed from its value) is refused before
+    anything is looked up, whatever Bravo holds."""
+    held = sco("domain-name", "route.example", "green")
+    put(tenants, "bob", held)
+    discoverable(tenants, "bob", held["id"], "partners")
+    with tenants.engine.begin() as conn:
+        partner_id = partner_store.by_name(conn, PARTNER).id
+        partner_org = accounts.principal_for_user(conn, "psync").org_id
+    for key in (held["id"], "not-an-id", f"report--{uuid.uuid4()}"):
+        with tenants.engine.begin() as conn, pytest.raises(InvalidInput, match="by its id"):
+            requests.receive(conn, partner_id, partner_org, partner_request(kind="entity", key=key, value=key))
+
+
 def test_leaving_a_group_ends_discovery_through_it(tenants, partner):
     """A 'group:<name>' rule is kept when its organisation leaves the group, and _scope_allows only
     asks whether the asker is a member: the group's members (and whoever its owner invites later)

@@ -42,6 +42,9 @@ PARTNER_PREFIXES = {"ipv4-net": (8, 16, 24), "ipv6-net": (32, 48, 56, 64)}
 MIN_CHARGE = 64
 #: The kind of an entity asked about (by id) rather than a value.
 ENTITY = "entity"
+#: The most ids one entity is asked about at partners: its own and those its merges join (a merge
+#: web around a popular entity would otherwise spend every partner's budget on each query of it).
+PARTNER_ENTITY_IDS = 8
 LOCAL = "local"
 
 
@@ -195,7 +198,7 @@ def ask(
         if posting.kind == ENTITY:
             ids = [posting.key, *same_entity(conn, principal, posting.key)]
             found = discovery.entity_holders(conn, who, ids)
-            items.append([f"{ENTITY} {i}" for i in ids if i.split("--")[0] in NAMED_TYPES])
+            items.append([f"{ENTITY} {i}" for i in ids if i.split("--")[0] in NAMED_TYPES][:PARTNER_ENTITY_IDS])
         else:
             found = next(by_value)
             items.append(partner_keys(lookup))
@@ -224,7 +227,8 @@ def ask(
             "holder_name": name,
             "kind": p.kind,
             "key": key,
-            "value": a.value,
+            # A partner's entity hit is asked for by the id it holds, never the asker's own.
+            "value": key if p.kind == ENTITY and partner_id is not None else a.value,
         }
         for (p, _lookup), a, holders in zip(read, asked, local, strict=True)
         for org_id, partner_id, name, _instance, key in holders

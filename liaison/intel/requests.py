@@ -26,6 +26,7 @@ from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.intel.correlation import same_entity
 from liaison.intel.hits import ENTITY
 from liaison.stix import tlp, values
+from liaison.stix.entities import NAMED_TYPES
 from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.stix.validate import IDENTIFIER_RE
 from liaison.store import discovery, partners, sharing, tenancy
@@ -184,6 +185,9 @@ def receive(conn: Connection, partner_id: int, partner_org_id: int, body: dict) 
         raise InvalidInput("a request needs a deadline (a timestamp), a known kind and a key of that kind") from None
     if kind != ENTITY and kind not in values.KINDS:
         raise InvalidInput("a request needs a deadline (a timestamp), a known kind and a key of that kind")
+    if kind == ENTITY and not (IDENTIFIER_RE.match(key) and key.split("--")[0] in NAMED_TYPES):
+        # Entities are asked about by their ids alone (partners' sets hold no other object's id).
+        raise InvalidInput("a request for an entity names a person, organisation, group or place by its id")
     request_id = str(uuid.uuid5(_RECEIVED, f"{partner_id}/{remote_id}"))
     if store.request_row(conn, request_id) is not None:  # the partner sent it again (a retry)
         return request_id

@@ -19,6 +19,7 @@ from liaison.access.predicate import collection_chain, in_collection
 from liaison.access.principal import Principal
 from liaison.db.tables import audience, holding, object_version, organization, sharing_group, taxii_status
 from liaison.store import exposure
+from liaison.store.stamps import take_write_lock
 from liaison.store.tenancy import audience_label, audience_spec
 
 V = object_version
@@ -153,7 +154,10 @@ def entries(
 def withdraw(conn: Connection, org_id: int, audience_id: int, stix_id: str, modifieds: list[str]) -> int:
     """Delete organisation `org_id`'s holdings of these versions of `stix_id` in the audience, then
     the versions nobody holds any more. Returns how many holdings went. The caller found the
-    versions through `entries`, so only what the organisation's principal reads is touched."""
+    versions through `entries`, so only what the organisation's principal reads is touched. Under
+    the write lock, as every write of holdings: the postings by audience are remade from the
+    holdings, which another organisation's share must not change meanwhile."""
+    take_write_lock(conn)
     pks = conn.execute(select(V.c.pk).where(V.c.stix_id == stix_id, V.c.modified.in_(modifieds))).scalars().all()
     removed = conn.execute(
         delete(H).where(H.c.version_pk.in_(pks), H.c.org_id == org_id, H.c.audience_id == audience_id)

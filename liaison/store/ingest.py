@@ -363,7 +363,10 @@ def write_batch(
             .values(superseded_at=now)
         )
 
-    new_holdings = [(pk, audience_id, None) for pk in share]
+    # A content shared with the audience and then corrected in the same batch is held for it as
+    # history only, like the content's other holdings: never live beside its correction.
+    corrected = set(superseded)
+    new_holdings = [(pk, audience_id, now if pk in corrected else None) for pk in share]
     for move in moves:
         pk = pk_of[(move.version.stix_id, move.version.modified, move.version.digest)]
         new_holdings += [(pk, a, now if move.superseded else None) for a in sorted(move.audiences)]
@@ -377,7 +380,7 @@ def write_batch(
             for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)
         ),
     )
-    _expose(conn, fresh, pk_of, share, moves, superseded)
+    _expose(conn, fresh, pk_of, [pk for pk in share if pk not in corrected], moves, superseded)
     result.new_holdings = len(share) + len(moves)
     return result
 

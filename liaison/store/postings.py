@@ -49,14 +49,15 @@ class Excluded:
     types: tuple[str, ...] = ()
     org_ids: tuple[int, ...] = ()
 
-    def on_postings(self) -> list[ColumnElement[bool]]:
-        """Conditions on the postings by audience (E) of a correlation read."""
+    def on_postings(self, table=E) -> list[ColumnElement[bool]]:
+        """Conditions on the postings (by audience, E, or by version, P) of a correlation read."""
         by_kind: dict[str, set[str]] = {}
         for kind, key in self.values:
             by_kind.setdefault(kind, set()).add(key)
-        terms = [or_(E.c.kind != kind, E.c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
+        c = table.c
+        terms = [or_(c.kind != kind, c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
         if self.kinds:
-            terms.append(E.c.kind.not_in(sorted(self.kinds)))
+            terms.append(c.kind.not_in(sorted(self.kinds)))
         return terms
 
     def on_versions(self, principal: Principal) -> list[ColumnElement[bool]]:
@@ -118,7 +119,13 @@ def carriers(
     if not audiences:
         return []
     mine = [lookup.condition(E), E.c.audience_id.in_(audiences), *excluded.on_postings()]
-    matched = select(func.min(E.c.kind + " " + E.c.key)).where(E.c.version_pk == V.c.pk, *mine).scalar_subquery()
+    # The matching posting of a version the reader sees, from the version's own postings: their
+    # number does not depend on who else holds it.
+    matched = (
+        select(func.min(P.c.kind + " " + P.c.key))
+        .where(P.c.version_pk == V.c.pk, lookup.condition(P), *excluded.on_postings(P))
+        .scalar_subquery()
+    )
     query = (
         select(V.c.pk, V.c.stix_id, V.c.type, V.c.name, matched)
         .where(V.c.pk.in_(select(E.c.version_pk).where(*mine)), current(principal), *excluded.on_versions(principal))

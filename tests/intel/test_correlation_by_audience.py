@@ -109,3 +109,28 @@ def test_a_version_deleted_through_taxii_stops_correlating_for_the_audience(clie
     ids = {h.id for h in committed(tenants.engine, correlation.carrying, tenants.principal("bob"), VALUE).hits}
     assert ids == {kept["id"]}  # still shared with the instance
     assert_postings_follow_holdings(tenants.engine)
+
+
+def test_hidden_holders_of_the_same_object_cost_a_lookup_nothing(tenants):
+    """Tools derive an observable's id from its value, so agencies holding a value often hold one
+    object: 24 organisations holding Alpha's object for themselves add no work to Alpha's lookup."""
+    from liaison import accounts
+
+    shared, other = sco("ipv4-addr", VALUE), sco("ipv4-addr", VALUE)
+    put(tenants, "alice", shared, audience="group:ab")
+    put(tenants, "bob", other, audience="group:ab")
+
+    def by_value(conn, principal):
+        return correlation.carrying(conn, principal, VALUE, cap=10)
+
+    def by_object(conn, principal):
+        return correlation.correlations(conn, principal, shared["id"], cap=10)
+
+    before = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    for n in range(24):
+        with tenants.engine.begin() as conn:
+            accounts.create_org(conn, f"Holder {n}")
+            accounts.create_user(conn, f"holder{n}", f"Holder {n}", "analyst")
+        put(tenants, f"holder{n}", shared)
+    after = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from exposure import assert_postings_follow_holdings
 from sqlalchemy import func, select
 from stixdata import actor, bundle, sdo
 from txn import committed, streamed
@@ -77,6 +78,33 @@ def test_a_correction_within_one_bundle_follows_the_bundle_order(tenants):
     report = committed(tenants.engine, import_objects, alice, [a, dict(a, description="later")])
     assert report.corrections == 1
     assert _content(tenants.engine, alice, a["id"])["description"] == "later"
+
+
+def test_sharing_and_correcting_in_one_bundle_leaves_no_live_copy_of_the_replaced_text(tenants):
+    """Alpha holds its source's real name for itself; one bundle shares that content with group ab
+    and corrects it to a sanitised text. Bravo reads the correction only, and no live holding of
+    the replaced content is left for the group (a version history of Bravo's sees nothing of it)."""
+    alice, bob = tenants.principal("alice"), tenants.principal("bob")
+    real = actor("Source", description="SECRET source name")
+    committed(tenants.engine, import_objects, alice, [real], audience="org")
+    sanitised = dict(real, description="a source")
+    report = committed(tenants.engine, import_objects, alice, [real, sanitised], audience="group:ab")
+    assert report.corrections == 1
+    assert _content(tenants.engine, bob, real["id"])["description"] == "a source"
+    with tenants.engine.connect() as conn:
+        live = (
+            conn.execute(
+                select(object_version.c.raw)
+                .join(holding, holding.c.version_pk == object_version.c.pk)
+                .where(object_version.c.stix_id == real["id"], holding.c.superseded_at.is_(None))
+            )
+            .scalars()
+            .all()
+        )
+        assert live and not any("SECRET" in raw for raw in live)  # the correction, for Alpha and for ab
+    versions = committed(tenants.engine, intel.list_versions, bob, real["id"])
+    assert "SECRET" not in orjson.dumps(versions).decode()
+    assert_postings_follow_holdings(tenants.engine)
 
 
 def test_a_corrections_storm_is_bounded_and_whole(tenants):
