@@ -134,9 +134,7 @@ def _latest_visible(principal: _Reader, v) -> ColumnElement[bool]:
     rivals = (
         select(1)
         .select_from(v2.join(h2, h2.c.version_pk == v2.c.pk))
-        # Sought by (version, reader's audience): other organisations' holdings of a version are
-        # never walked, so their number does not show in the time of a read.
-        .where(v2.c.stix_id == v.c.stix_id, holding_visible(principal, h2), better)
+        .where(v2.c.stix_id == v.c.stix_id, probe_visible(principal, h2), better)
         .correlate_except(v2, h2)
     )
     return exists(
