@@ -96,12 +96,16 @@ def _lookup(p: values.Posting) -> store.Lookup:
     return store.Lookup(tuple(values.lookup_keys(p)), tuple(values.ranges(p)))
 
 
-def _how(raw: str, kind: str, key: str) -> str:
-    """The normalisation of (kind, key) as the hit's content gives it."""
-    for p in values.postings(orjson.loads(raw)):
-        if p.kind == kind and p.key == key:
-            return p.how or AS_WRITTEN
-    return AS_WRITTEN
+def _matched(raw: str, asked: values.Posting, excluded: store.Excluded) -> tuple[str, str, str]:
+    """(kind, key, how it was normalised) of the hit's own posting it correlates by: the smallest
+    its content carries that the asked value finds and the exclusions leave."""
+    lookup = _lookup(asked)
+    found = sorted(
+        (p.kind, p.key, p.how or AS_WRITTEN)
+        for p in values.postings(orjson.loads(raw))
+        if lookup.matches(p.kind, p.key) and not excluded.drops(p.kind, p.key)
+    )
+    return found[0] if found else (asked.kind, asked.key, AS_WRITTEN)
 
 
 def same_entity(conn: Connection, principal: Principal, stix_id: str) -> list[str]:
@@ -168,16 +172,20 @@ def _correlate(
         if source is None:  # withdrawn between the two reads (PostgreSQL reads each statement afresh)
             continue
         entity = c.kind == ENTITY
-        matched = (c.name or c.stix_id) if entity else values.display(c.kind, c.key)
+        if entity:
+            kind, matched, how = ENTITY, c.name or c.stix_id, MERGED
+        else:
+            kind, key, how = _matched(source.raw, p, rules.excluded)
+            matched = values.display(kind, key)
         hits.append(
             Hit(
                 c.stix_id,
                 c.type,
                 c.name,
-                c.kind,
+                kind,
                 p.shown,
                 matched,
-                MERGED if entity else _how(source.raw, c.kind, c.key),
+                how,
                 () if entity else rules.marks(matched),
                 source.owner,
                 source.holder,

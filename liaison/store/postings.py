@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, false, or_, select
 
 from liaison.access.predicate import current, holding_visible_outside, visible_outside, visible_to_org_holding
 from liaison.access.principal import Principal
@@ -26,6 +26,10 @@ class Lookup:
 
     exact: tuple[tuple[str, str], ...]
     ranges: tuple[tuple[str, str, str], ...] = ()
+
+    def matches(self, kind: str, key: str) -> bool:
+        """Whether a posting (kind, key) is one this lookup finds."""
+        return (kind, key) in self.exact or any(k == kind and low <= key <= high for k, low, high in self.ranges)
 
     def condition(self, table=P) -> ColumnElement[bool]:
         """The condition on `table` (posting, or posting_exposure: both have kind and key)."""
@@ -49,15 +53,18 @@ class Excluded:
     types: tuple[str, ...] = ()
     org_ids: tuple[int, ...] = ()
 
-    def on_postings(self, table=E) -> list[ColumnElement[bool]]:
-        """Conditions on the postings (by audience, E, or by version, P) of a correlation read."""
+    def drops(self, kind: str, key: str) -> bool:
+        """Whether a posting (kind, key) is excluded by value or by kind."""
+        return (kind, key) in self.values or kind in self.kinds
+
+    def on_postings(self) -> list[ColumnElement[bool]]:
+        """Conditions on the postings by audience (E) of a correlation read."""
         by_kind: dict[str, set[str]] = {}
         for kind, key in self.values:
             by_kind.setdefault(kind, set()).add(key)
-        c = table.c
-        terms = [or_(c.kind != kind, c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
+        terms = [or_(E.c.kind != kind, E.c.key.not_in(sorted(keys))) for kind, keys in sorted(by_kind.items())]
         if self.kinds:
-            terms.append(c.kind.not_in(sorted(self.kinds)))
+            terms.append(E.c.kind.not_in(sorted(self.kinds)))
         return terms
 
     def on_versions(self, principal: Principal) -> list[ColumnElement[bool]]:
@@ -75,14 +82,16 @@ NOTHING = Excluded()
 
 @dataclass(frozen=True, slots=True)
 class Carrier:
-    """An object whose current version (for the reader) carries a correlating posting."""
+    """An object whose current version (for the reader) carries a correlating posting; `kind` and
+    `key` are set for an entity correlation (which posting a value matched by is read from the
+    hit's content, for the hits listed)."""
 
     pk: int
     stix_id: str
     type: str
     name: str | None
-    kind: str
-    key: str
+    kind: str | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +117,8 @@ def carriers(
     excluded: Excluded = NOTHING,
 ) -> list[Carrier]:
     """Up to `limit` objects (their current version for `principal`) carrying a posting of
-    `lookup`, other than `exclude_id` and what `excluded` takes out, each with the posting it
-    matches by (the smallest), in no particular order: the caller asks one more than it lists, and
-    more than that is "common" whatever the order.
+    `lookup`, other than `exclude_id` and what `excluded` takes out, in no particular order: the
+    caller asks one more than it lists, and more than that is "common" whatever the order.
 
     The postings are read by the reader's audiences (posting_exposure), never all of a value's: the
     work, and so the time, grows with what the reader may see and stops at `limit` objects, so
@@ -119,22 +127,14 @@ def carriers(
     if not audiences:
         return []
     mine = [lookup.condition(E), E.c.audience_id.in_(audiences), *excluded.on_postings()]
-    # The matching posting of a version the reader sees, from the version's own postings: their
-    # number does not depend on who else holds it.
-    matched = (
-        select(func.min(P.c.kind + " " + P.c.key))
-        .where(P.c.version_pk == V.c.pk, lookup.condition(P), *excluded.on_postings(P))
-        .scalar_subquery()
-    )
     query = (
-        select(V.c.pk, V.c.stix_id, V.c.type, V.c.name, matched)
+        select(V.c.pk, V.c.stix_id, V.c.type, V.c.name)
         .where(V.c.pk.in_(select(E.c.version_pk).where(*mine)), current(principal), *excluded.on_versions(principal))
         .limit(limit)
     )
     if exclude_id is not None:
         query = query.where(V.c.stix_id != exclude_id)
-    rows = conn.execute(query)
-    return [Carrier(pk, stix_id, type_, name, *both.split(" ", 1)) for pk, stix_id, type_, name, both in rows]
+    return [Carrier(pk, stix_id, type_, name) for pk, stix_id, type_, name in conn.execute(query)]
 
 
 def hit_sources(
