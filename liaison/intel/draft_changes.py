@@ -26,6 +26,7 @@ from liaison.ingest.extract.observables import read_observable
 from liaison.ingest.extract.places import find_places
 from liaison.intel import draft_bundle
 from liaison.intel.draft_review import (
+    ARTICLE_YEARS,
     HISTORY_VALUE_LENGTH,
     TITLE_LENGTH,
     EntityFinding,
@@ -36,6 +37,7 @@ from liaison.intel.draft_review import (
     ObservableFinding,
     RelationshipFinding,
     ReviewDocument,
+    plausible_article_date,
     redate,
 )
 from liaison.intel.resolution import known_entity
@@ -332,8 +334,8 @@ def _retitle(edit: _Edit, change: SetTitle) -> None:
 
 
 def _redate(edit: _Edit, change: SetArticleDate) -> None:
-    if not 1900 <= change.published.year <= 2100:
-        raise InvalidInput("the article date must be between 1900 and 2100", field="published")
+    if not plausible_article_date(change.published):
+        raise InvalidInput("the article date must be between {} and {}".format(*ARTICLE_YEARS), field="published")
     edit.published = change.published.isoformat()
     edit.doc.date_from, edit.doc.date_said = "analyst", None
     redate(edit.doc, edit.text, change.published)

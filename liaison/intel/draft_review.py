@@ -65,6 +65,14 @@ class _Part(BaseModel):
         return data
 
 
+#: The years an article date may fall in; one outside them is a misreading or a typing error.
+ARTICLE_YEARS = (1900, 2100)
+
+
+def plausible_article_date(day: datetime.date) -> bool:
+    return ARTICLE_YEARS[0] <= day.year <= ARTICLE_YEARS[1]
+
+
 class Mention(_Part):
     """Where the text names a finding: `text[start:end]`, found by the extractor `source`."""
 

@@ -162,7 +162,7 @@ def _dated(document: Document, published: str | None) -> tuple[datetime.date, Da
         return day, "given", None
     if day := _article_date(document.published, None):
         return day, "document", None
-    if (line := find_dateline(document.text)) is not None and 1900 <= line.day.year <= 2100:
+    if (line := find_dateline(document.text)) is not None and typed.plausible_article_date(line.day):
         return line.day, "dateline", line.said
     return datetime.date.today(), "today", None
 
@@ -172,13 +172,14 @@ def _article_date(value: str | None, parameter: str | None) -> datetime.date | N
         return None
     try:
         day = datetime.date.fromisoformat(value[:10])
-        if not 1900 <= day.year <= 2100:
+        if not typed.plausible_article_date(day):
             raise ValueError(day)
         return day
     except ValueError:
         if parameter:
+            first, last = typed.ARTICLE_YEARS
             raise InvalidInput(
-                f"'{parameter}' must be a date like 2026-03-14, between 1900 and 2100", parameter=parameter
+                f"'{parameter}' must be a date like 2026-03-14, between {first} and {last}", parameter=parameter
             ) from None
         return None
 

@@ -298,9 +298,7 @@ def _place(doc: _Doc, start: int, end: int, exclude: Iterable[Mention] = ()) -> 
             continue
         if not _LOCATIVE.search(doc.text, max(low, m.start - 60), m.start):
             continue
-        distance = start - m.end if m.end <= start else max(0, m.start - end)
-        if best is None or distance < best[0]:
-            best = (distance, m)
+        best = _nearer(best, m, start, end)
     return best[1] if best else None
 
 
@@ -311,10 +309,14 @@ def _date(doc: _Doc, start: int, end: int) -> Mention | None:
     for m in doc.between(DATE, low, high):
         if m.end > high or _DATELINE.search(doc.text, max(0, m.start - 45), m.start):
             continue
-        distance = start - m.end if m.end <= start else max(0, m.start - end)
-        if best is None or distance < best[0]:
-            best = (distance, m)
+        best = _nearer(best, m, start, end)
     return best[1] if best else None
+
+
+def _nearer(best: tuple[int, Mention] | None, m: Mention, start: int, end: int) -> tuple[int, Mention]:
+    """(distance, mention) of the nearer to text[start:end] of `best` and `m` (the first on a tie)."""
+    distance = start - m.end if m.end <= start else max(0, m.start - end)
+    return (distance, m) if best is None or distance < best[0] else best
 
 
 def _site(doc: _Doc, start: int, end: int) -> str | None:
@@ -543,15 +545,13 @@ def _seizure(
     doc: _Doc, t_start: int, t_end: int, amount: DrugAmount, agency: Mention | None, suspects: list[Mention]
 ) -> Event:
     start, end = min(t_start, amount.start), max(t_end, amount.end)
-    participants = ([Participant(agency, AGENCY)] if agency else []) + [Participant(p, SUSPECT) for p in suspects]
-    return Event(
+    return _event(
+        doc,
         DRUG_SEIZURE,
         start,
         end,
-        doc.text[start:end],
-        participants=tuple(participants),
-        place=_place(doc, start, end),
-        date=_date(doc, start, end),
+        agency,
+        [Participant(p, SUSPECT) for p in suspects],
         site=_site(doc, start, end),
         substance=amount.substance,
         substance_text=amount.substance_text,
@@ -666,7 +666,15 @@ def _custody(doc: _Doc) -> Iterator[Event]:
 def _custody_event(
     doc: _Doc, kind: str, start: int, end: int, persons: list[Mention], agency: Mention | None, role: str
 ) -> Event:
-    participants = ([Participant(agency, AGENCY)] if agency else []) + [Participant(p, role) for p in persons]
+    return _event(doc, kind, start, end, agency, [Participant(p, role) for p in persons])
+
+
+def _event(
+    doc: _Doc, kind: str, start: int, end: int, agency: Mention | None, others: list[Participant], **details
+) -> Event:
+    """An event over text[start:end], with its agency first, then `others`, at the place and on the
+    date nearest to it."""
+    participants = ([Participant(agency, AGENCY)] if agency else []) + others
     return Event(
         kind,
         start,
@@ -675,6 +683,7 @@ def _custody_event(
         participants=tuple(participants),
         place=_place(doc, start, end),
         date=_date(doc, start, end),
+        **details,
     )
 
 
