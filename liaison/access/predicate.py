@@ -109,19 +109,25 @@ def latest_visible(principal: Principal, v=object_version) -> ColumnElement[bool
     Made once per reader's organisation and audiences (and `v`): building this expression took
     about 2 ms of Python, paid by every read of a current version; expressions are immutable and
     the values are bound parameters, so one serves every statement and thread."""
-    return _latest_visible(_Reader(principal.org_id, principal.audience_ids), v)
+    return _latest_visible(reader(principal), v)
 
 
 @dataclass(frozen=True, slots=True)
-class _Reader:
-    """What the visibility predicates read of a principal (hashable, for the expression cache)."""
+class Reader:
+    """What the visibility predicates read of a principal: hashable, so that expressions and
+    statements made for one reader can be kept and used again (SQLAlchemy then skips building
+    them and computing their cache keys, most of the cost of a small read)."""
 
     org_id: int | None
     audience_ids: frozenset[int]
 
 
+def reader(principal: Principal) -> Reader:
+    return Reader(principal.org_id, principal.audience_ids)
+
+
 @functools.lru_cache(maxsize=1024)
-def _latest_visible(principal: _Reader, v) -> ColumnElement[bool]:
+def _latest_visible(principal: Reader, v) -> ColumnElement[bool]:
     h, h2, v2 = _H_MINE, _H_OTHER, _V_OTHER
     rank, other_rank = chain_rank(principal, h, v.c.owner_org_id), chain_rank(principal, h2, v.c.owner_org_id)
     better = or_(
@@ -167,6 +173,14 @@ def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:
     if principal.org_id is None:
         return false()
     return d.c.org_id == principal.org_id
+
+
+def own_saved_search(principal: Principal, s) -> ColumnElement[bool]:
+    """True for the saved searches (rows of `s`, the saved_search table) of `principal`'s user:
+    a saved search is its user's alone, and no one else learns it exists."""
+    if principal.user_id is None:
+        return false()
+    return s.c.user_id == principal.user_id
 
 
 def collection_chain(principal: Principal, audience_id: int) -> ColumnElement[bool]:

@@ -504,6 +504,37 @@ web_session = Table(
     Column("expires_at", String(32), nullable=False, index=True),
 )
 
+#: The names and aliases of each version as search keys (stix.names.name_keys), one row per word
+#: of a name: the name from word `position` on, as its light fold (`key`, matched exactly and by
+#: its start) and its skeleton (matched exactly and within a typo); both folds are extraction's
+#: (liaison.stix.folding). Ranked and matched per version, so a reader's results are ranked by the
+#: names of the versions it reads, never by another organisation's.
+name_key = Table(
+    "name_key",
+    metadata,
+    # Byte order on PostgreSQL too, whatever the database's locale: keys are matched by prefix
+    # ranges, which a linguistic collation (that skips spaces) would not keep.
+    Column("key", Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True),
+    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("skeleton", Text().with_variant(Text(collation="C"), "postgresql"), nullable=False),
+    Index("ix_name_key_version_pk", "version_pk"),
+    Index("ix_name_key_skeleton", "skeleton"),
+    sqlite_with_rowid=False,
+)
+
+#: A user's saved searches: a name and the search page's query string (what the page was asked).
+saved_search = Table(
+    "saved_search",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("user_id", "name"),
+)
+
 #: Full-text search structures that migration 0003 builds each database's own way and SQLAlchemy
 #: does not model: SQLite's FTS5 table `object_search` (with its shadow tables `object_search_*`)
 #: and PostgreSQL's expression index over `liaison_search_vector(raw)`.

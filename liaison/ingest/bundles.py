@@ -13,6 +13,7 @@ from liaison.errors import Forbidden, InvalidInput
 from liaison.intel import reach
 from liaison.stix import tlp
 from liaison.stix.canonical import canonical
+from liaison.stix.names import name_keys
 from liaison.stix.timestamps import normalize_timestamp
 from liaison.stix.validate import StixValidationError, validate_object
 from liaison.stix.values import postings
@@ -94,6 +95,7 @@ def prepare(obj: object, index: int) -> PreparedVersion:
         relationship_type=obj["relationship_type"] if obj["type"] == "relationship" else None,
         document=search.document(obj),
         postings=tuple(dict.fromkeys((p.kind, p.key) for p in postings(obj))),
+        name_keys=name_keys(obj),
     )
 
 

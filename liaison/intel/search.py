@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import orjson
+from rapidfuzz.distance import OSA
 from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
@@ -19,11 +20,14 @@ from liaison.errors import InvalidInput
 from liaison.intel import naming
 from liaison.intel.objects import owner_filter, timestamp_filter
 from liaison.stix import tlp as tlp_levels
+from liaison.stix.names import query_keys
 from liaison.store import reads
 from liaison.store import search as store
 from liaison.store.reads import HoldingInfo
 
 MAX_PAGE = 200
+#: The orders a search may be asked for, and how a hit may have matched (best first).
+ORDERS, TIERS = store.ORDERS, store.TIERS
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,249}$")
 #: Properties shown as a hit's summary, the first present.
@@ -90,6 +94,8 @@ class Hit:
     tlp: str | None
     summary: str
     holdings: list[HoldingInfo]
+    #: How it matched (store.search.TIERS): 'exact name', 'start of a name', 'near a name', 'text'...
+    matched: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,39 @@ class Results:
     limit: int
     offset: int
     hits: list[Hit] = field(default_factory=list)
+    order: str = "relevance"
+    #: Counts by type, TLP and owner (store.search.facets), when asked for.
+    facets: dict[str, list[tuple[str | None, int]]] | None = None
+
+
+#: The shortest name a typo is forgiven in, and the typos forgiven (one edit: a letter added,
+#: dropped, changed or two swapped; two from this length on), counted on the light folds: on
+#: skeletons, which keep no vowels apart, one edit is often another name (Shirzai, Sherzod).
+TYPO_FROM, TWO_TYPOS_FROM = 4, 9
+
+
+def name_matches(conn: Connection, principal: Principal, groups: list[list[Term]]) -> tuple[store.NameMatch, ...]:
+    """The query's alternatives read as names (those without excluded words), each with the keys of
+    names the reader may see that are a typo away from it."""
+    found = []
+    for group in groups:
+        if any(t.negated for t in group):
+            continue  # "Nazarov -Rustam" is a text query: a name match would ignore the exclusion
+        keys = query_keys(" ".join(t.text for t in group))
+        if keys is None:
+            continue
+        exact, key = keys
+        near: tuple[str, ...] = ()
+        if len(exact) >= TYPO_FROM:
+            allowed = 2 if len(exact) >= TWO_TYPOS_FROM else 1
+            words = exact.count(" ") + 1
+            near = tuple(
+                k
+                for k in store.name_keys_near(conn, principal, exact)
+                if not k.startswith(exact) and OSA.distance(exact, " ".join(k.split(" ")[:words])) <= allowed
+            )
+        found.append(store.NameMatch(exact, key, near))
+    return tuple(found)
 
 
 def _day(value: str | None, name: str, *, end: bool = False) -> str | None:
@@ -121,12 +160,17 @@ def make_query(
     tlp: str | None = None,
     modified_from: str | None = None,
     modified_until: str | None = None,
+    order: str | None = None,
+    principal: Principal | None = None,
 ) -> store.SearchQuery:
-    """A checked query from user input; `dialect` picks the text-query syntax."""
+    """A checked query from user input; `dialect` picks the text-query syntax. With `principal`,
+    the query's words are also matched as names (prefixes and typos of the names it may see)."""
     groups = parse(q)
     match = None
     if groups:
         match = websearch_query(groups) if dialect == "postgresql" else fts5_query(groups)
+    if order and order not in store.ORDERS:
+        raise InvalidInput(f"unknown order '{order}'; orders: {', '.join(store.ORDERS)}", parameter="order")
     types = tuple(t for t in (types or ()) if t)
     for type_ in types:
         if not _TYPE.match(type_):
@@ -137,6 +181,8 @@ def make_query(
         )
     return store.SearchQuery(
         match=match,
+        names=name_matches(conn, principal, groups) if principal is not None else (),
+        order=order or ("relevance" if groups else "newest"),
         types=types,
         owner_org_id=owner_filter(conn, owner),
         tlp=tlp or None,
@@ -167,8 +213,12 @@ def search(
     modified_until: str | None = None,
     limit: int = 25,
     offset: int = 0,
+    order: str | None = None,
+    with_facets: bool = False,
 ) -> Results:
-    """A page of the latest versions `principal` may see that match, best first, with the total."""
+    """A page of the latest versions `principal` may see that match, best first (exact names, then
+    other name matches, then text matches; the newest first within each) or in the chosen `order`,
+    with the total and, `with_facets`, the counts by type, TLP and owner."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}", parameter="limit")
     if offset < 0:
@@ -182,6 +232,8 @@ def search(
         tlp=tlp,
         modified_from=modified_from,
         modified_until=modified_until,
+        order=order,
+        principal=principal,
     )
     total = store.count(conn, principal, query)
     rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
@@ -195,7 +247,9 @@ def search(
             row.tlp,
             _summary(row.raw),
             holdings.get(row.pk, []),
+            store.TIERS[row.tier],
         )
         for row in rows
     ]
-    return Results(total, limit, offset, hits)
+    found = store.facets(conn, principal, query) if with_facets else None
+    return Results(total, limit, offset, hits, query.order, found)

@@ -4,9 +4,11 @@ for. (The reader's current view of candidate entities is store.reads.current_ver
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, exists, select
+import functools
 
-from liaison.access.predicate import current, holding_visible, own_live, probe_visible
+from sqlalchemy import Connection, Select, and_, bindparam, exists, select
+
+from liaison.access.predicate import Reader, current, holding_visible, own_live, probe_visible, reader
 from liaison.access.principal import Principal
 from liaison.db.tables import edge, holding, object_version
 from liaison.stix.validate import ENDPOINTS
@@ -20,47 +22,70 @@ def named_versions_since(conn: Connection, principal: Principal, after: str, typ
     """Versions of `types` given a holding `principal` may see after the stamp `after` (holding
     stamps are unique and increase in commit order), in that order: rows of (stix_id, modified,
     revoked, raw, added_at); a version held twice comes twice."""
-    return conn.execute(
+    return conn.execute(_named_since(reader(principal)), {"after": after, "types": list(types)}).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _named_since(principal: Reader) -> Select:
+    """named_versions_since's statement, made once per reader (asked before every draft)."""
+    return (
         select(V.c.stix_id, V.c.modified, V.c.revoked, V.c.raw, holding.c.added_at)
         .join(holding, holding.c.version_pk == V.c.pk)
-        .where(holding.c.added_at > after, V.c.type.in_(types), holding_visible(principal))
+        .where(
+            holding.c.added_at > bindparam("after"),
+            V.c.type.in_(bindparam("types", expanding=True)),
+            holding_visible(principal),
+        )
         .order_by(holding.c.added_at)
-    ).all()
+    )
 
 
 def first_holding(conn: Connection, principal: Principal) -> tuple[str, str] | None:
     """(stamp, object id) of the earliest holding `principal` may see: it changes only when the
     store is emptied or restored. Walked in stamp order (the audience test kept out of the index
     choice), so it stops at the first visible holding instead of sorting all of them."""
-    row = conn.execute(
+    row = conn.execute(_first_holding(reader(principal))).first()
+    return (row.added_at, row.stix_id) if row else None
+
+
+@functools.lru_cache(maxsize=64)
+def _first_holding(principal: Reader) -> Select:
+    return (
         select(holding.c.added_at, V.c.stix_id)
         .join(V, V.c.pk == holding.c.version_pk)
         .where(probe_visible(principal, holding))
         .order_by(holding.c.added_at)
         .limit(1)
-    ).first()
-    return (row.added_at, row.stix_id) if row else None
+    )
 
 
 def duplicate_links(conn: Connection, principal: Principal, stix_ids: set[str]):
     """The current `duplicate-of` relationships `principal` may see whose source or target is one of
     `stix_ids`: rows of (relationship id, raw)."""
     found: dict[str, str] = {}
+    statement = _duplicate_links(reader(principal))
     for part in chunks(sorted(stix_ids)):
-        rows = conn.execute(
-            select(V.c.stix_id, V.c.raw)
-            .join(edge, edge.c.version_pk == V.c.pk)
-            .where(
-                # Only a relationship's edges carry a relationship type: no test of the version's type,
-                # which led SQLite to walk every relationship instead of the edges to these ids.
-                and_(
-                    edge.c.prop.in_(ENDPOINTS), edge.c.target_id.in_(part), edge.c.relationship_type == "duplicate-of"
-                ),
-                current(principal),
-            )
-        )
-        found.update(rows.all())
+        found.update(conn.execute(statement, {"ids": part}).all())
     return list(found.items())
+
+
+@functools.lru_cache(maxsize=1024)
+def _duplicate_links(principal: Reader) -> Select:
+    """duplicate_links' statement for one reader, made once (the ids are a parameter)."""
+    return (
+        select(V.c.stix_id, V.c.raw)
+        .join(edge, edge.c.version_pk == V.c.pk)
+        .where(
+            # Only a relationship's edges carry a relationship type: no test of the version's type,
+            # which led SQLite to walk every relationship instead of the edges to these ids.
+            and_(
+                edge.c.prop.in_(ENDPOINTS),
+                edge.c.target_id.in_(bindparam("ids", expanding=True)),
+                edge.c.relationship_type == "duplicate-of",
+            ),
+            current(principal),
+        )
+    )
 
 
 def audiences_seeing(conn: Connection, audience_id: int, kind: str) -> set[int]:

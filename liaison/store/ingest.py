@@ -24,7 +24,7 @@ from liaison import clock
 from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import edge, holding, object_label, object_version, posting, posting_exposure
+from liaison.db.tables import edge, holding, name_key, object_label, object_version, posting, posting_exposure
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
 from liaison.stix.validate import ENDPOINTS
@@ -81,6 +81,8 @@ class PreparedVersion:
     document: tuple[str, str] = ("", "")
     #: The correlation postings, (kind, key) each once (stix.values.postings).
     postings: tuple[tuple[str, str], ...] = ()
+    #: The names as search keys, (key, position, skeleton) (stix.names.name_keys).
+    name_keys: tuple[tuple[str, int, str], ...] = ()
 
     def __post_init__(self) -> None:
         self.digest = self.digest or digest_of(self.raw)
@@ -353,6 +355,12 @@ def write_batch(
             posting,
             ("version_pk", "kind", "key"),
             ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
+        )
+        insert_rows(
+            conn,
+            name_key,
+            ("key", "version_pk", "position", "skeleton"),
+            ((k, new_pks[key], position, folded) for key, v in fresh.items() for k, position, folded in v.name_keys),
         )
 
     now = clock.now()

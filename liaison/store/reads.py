@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, Select, and_, case, exists, func, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, case, exists, func, select
 
 from liaison.access.predicate import (
+    Reader,
     chain_rank,
     current,
     history_visible,
     holding_visible,
+    reader,
     visible,
     visible_to_org_holding,
 )
@@ -102,12 +105,18 @@ def current_versions(
     """The principal's current version (access.predicate.current: its view of the object, not
     revoked unless `include_revoked`) of each of `stix_ids`: {id: row of (pk, stix_id, type, name,
     tlp, modified, raw)}. Invisible and unknown ids are absent alike."""
-    seen = current(principal, include_revoked=include_revoked)
+    statement = _current_versions(reader(principal), include_revoked)
     found: dict[str, Row] = {}
     for part in chunks(sorted(set(stix_ids))):
-        rows = conn.execute(select(*VERSION_COLUMNS).where(V.c.stix_id.in_(part), seen))
-        found.update((row.stix_id, row) for row in rows)
+        found.update((row.stix_id, row) for row in conn.execute(statement, {"ids": part}))
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _current_versions(principal: Reader, include_revoked: bool) -> Select:
+    """current_versions' statement for one reader, made once (the ids are a parameter)."""
+    ids = bindparam("ids", expanding=True)
+    return select(*VERSION_COLUMNS).where(V.c.stix_id.in_(ids), current(principal, include_revoked=include_revoked))
 
 
 def get_version(conn: Connection, principal: Principal, stix_id: str, modified: str | None = None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liaison import clock
@@ -286,16 +286,20 @@ def revoke_tokens(conn: Connection, user_id: int, name: str) -> int:
 def live_token(conn: Connection, digest: str, now: str):
     """(id, user_id, scope, last_used_at) of the unrevoked, unexpired token with `digest` of an
     enabled user, or None."""
-    return conn.execute(
-        select(api_token.c.id, api_token.c.user_id, api_token.c.scope, api_token.c.last_used_at)
-        .join(user, user.c.id == api_token.c.user_id)
-        .where(
-            api_token.c.token_hash == digest,
-            api_token.c.revoked_at.is_(None),
-            user.c.disabled.is_(False),
-            or_(api_token.c.expires_at.is_(None), api_token.c.expires_at > now),
-        )
-    ).first()
+    return conn.execute(_LIVE_TOKEN, {"digest": digest, "now": now}).first()
+
+
+#: Made once: asked before every API request.
+_LIVE_TOKEN = (
+    select(api_token.c.id, api_token.c.user_id, api_token.c.scope, api_token.c.last_used_at)
+    .join(user, user.c.id == api_token.c.user_id)
+    .where(
+        api_token.c.token_hash == bindparam("digest"),
+        api_token.c.revoked_at.is_(None),
+        user.c.disabled.is_(False),
+        or_(api_token.c.expires_at.is_(None), api_token.c.expires_at > bindparam("now")),
+    )
+)
 
 
 def token_used(conn: Connection, token_id: int) -> None:
@@ -305,14 +309,15 @@ def token_used(conn: Connection, token_id: int) -> None:
 def _principal(
     conn: Connection, org, user_id: int | None, user_name: str, role: Role, token_scope: str | None = None
 ) -> Principal:
-    own = conn.execute(select(audience.c.id).where(audience.c.org_id == org.id)).scalar_one()
-    groups = conn.execute(
-        select(audience.c.id)
-        .join(group_member, group_member.c.group_id == audience.c.group_id)
-        .where(group_member.c.org_id == org.id)
-    ).scalars()
+    # One read for every audience (this runs before each API request): the organisation's own,
+    # its groups', and the instance's.
+    rows = conn.execute(_AUDIENCES_OF_ORG, {"org_id": org.id}).all()
+    own = next(r.id for r in rows if r.kind == "org")
+    groups = [r.id for r in rows if r.kind == "group"]
     # A partner instance reads what is shared with it or its groups, never the whole instance.
-    everyone = [] if org.partner_id is not None else [instance_audience_id(conn)]
+    everyone = []
+    if org.partner_id is None:
+        everyone = [r.id for r in rows if r.kind == "instance"] or [instance_audience_id(conn)]
     return Principal(
         user_id=user_id,
         user_name=user_name,
@@ -327,10 +332,33 @@ def _principal(
     )
 
 
+_AUDIENCES_OF_ORG = select(audience.c.id, audience.c.kind).where(
+    or_(
+        audience.c.org_id == bindparam("org_id"),
+        audience.c.kind == "instance",
+        audience.c.group_id.in_(select(group_member.c.group_id).where(group_member.c.org_id == bindparam("org_id"))),
+    )
+)
+#: A user with its organisation (none for an operator), in one read.
+_USER_AND_ORG = (
+    select(
+        user.c.id,
+        user.c.name,
+        user.c.role,
+        user.c.org_id,
+        organization.c.name.label("org_name"),
+        organization.c.identity_id,
+        organization.c.partner_id,
+    )
+    .outerjoin(organization, organization.c.id == user.c.org_id)
+    .where(user.c.id == bindparam("user_id"))
+)
+
+
 def principal_for_user(conn: Connection, user_id: int, token_scope: str | None = None) -> Principal:
     """The principal of a user: its organisation's audience, its groups' audiences, the instance's.
     An operator belongs to no organisation and so to no audience."""
-    row = conn.execute(select(user).where(user.c.id == user_id)).one()
+    row = conn.execute(_USER_AND_ORG, {"user_id": user_id}).one()
     if row.org_id is None:
         return Principal(
             user_id=row.id,
@@ -343,8 +371,18 @@ def principal_for_user(conn: Connection, user_id: int, token_scope: str | None =
             org_audience_id=None,
             token_scope=token_scope,
         )
-    org = conn.execute(select(organization).where(organization.c.id == row.org_id)).one()
+    org = _Org(row.org_id, row.org_name, row.identity_id, row.partner_id)
     return _principal(conn, org, row.id, row.name, Role(row.role), token_scope)
+
+
+@dataclass(frozen=True, slots=True)
+class _Org:
+    """What a principal is made of an organisation (the attributes of its row)."""
+
+    id: int
+    name: str
+    identity_id: str
+    partner_id: int | None
 
 
 def org_principal(conn: Connection, org_id: int) -> Principal:

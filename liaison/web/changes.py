@@ -31,7 +31,8 @@ def apply(
     return redirect(back, done, section)
 
 
-def redirect(back: str, done: str, section: str) -> RedirectResponse:
-    """Back to `back` (post/redirect/get) with the message `done`, quoted whole so that '#', '&'
-    and '%' survive, at the page's `section`."""
-    return RedirectResponse(f"{back}?done={quote(done, safe='')}#{section}", status_code=303)
+def redirect(back: str, done: str, section: str, *, key: str = "done") -> RedirectResponse:
+    """Back to `back` (post/redirect/get; it may carry a query of its own) with the message `done`
+    (as the parameter `key`), quoted whole so that '#', '&' and '%' survive, at the page's `section`."""
+    joiner = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{joiner}{key}={quote(done, safe='')}#{section}", status_code=303)

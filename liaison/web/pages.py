@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from liaison.access.principal import Action, Principal
 from liaison.errors import LiaisonError
-from liaison.http.deps import Conn
-from liaison.intel import drafts, overview
+from liaison.http.deps import Conn, attempt
+from liaison.intel import drafts, overview, saved_searches
 from liaison.intel import search as search_service
 from liaison.stix import tlp as tlp_levels
-from liaison.web import admin, imports, login, merges, objects
-from liaison.web.auth import web_principal
+from liaison.web import admin, changes, imports, login, merges, objects
+from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.filters import query
 from liaison.web.templating import render
 
@@ -52,6 +52,7 @@ def search(
     tlp: str = "",
     modified_from: str = "",
     modified_until: str = "",
+    order: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
     principal: Principal = Depends(web_principal),
 ):
@@ -62,12 +63,17 @@ def search(
         "tlp": tlp,
         "modified_from": modified_from,
         "modified_until": modified_until,
+        "order": order,
     }
     context = {
         "types": [t for t, _n in overview.type_counts(conn, principal)],
         "organisations": overview.organisation_names(conn),
+        "orders": search_service.ORDERS,
+        "saved": saved_searches.list_saved(conn, principal),
         "results": None,
         "error": None,
+        "done": request.query_params.get("done"),
+        "refused": request.query_params.get("refused"),
     }
     try:  # a read: a refused query changes nothing
         context["results"] = search_service.search(
@@ -79,8 +85,10 @@ def search(
             tlp=tlp or None,
             modified_from=modified_from or None,
             modified_until=modified_until or None,
+            order=order or None,
             limit=PAGE_SIZE,
             offset=offset,
+            with_facets=True,
         )
     except LiaisonError as exc:
         context["error"] = exc.message
@@ -89,3 +97,27 @@ def search(
     response = render(request, "search_results.html", principal, params=params, **context)
     response.headers["HX-Push-Url"] = f"/search?{query(params)}"  # the address without empty filters
     return response
+
+
+@router.post("/search/saved")
+async def save_search(
+    request: Request, conn: Conn, name: Annotated[str, Form()], principal: Principal = Depends(csrf_protect)
+):
+    """Save the search the form carries (its hidden fields) under `name`; back to it (POST/redirect/GET)."""
+    form = await request.form()
+    params = {k: form.getlist(k) if k == "type" else form.get(k) for k in saved_searches.PARAMETERS}
+    with attempt(conn) as tried:
+        saved_searches.save(conn, principal, name, params)
+    address = f"/search?{saved_searches.query_string(params)}"
+    if tried.error:
+        return changes.redirect(address, tried.error.message, "saved", key="refused")
+    return changes.redirect(address, f"Saved as “{' '.join(name.split())}”", "saved")
+
+
+@router.post("/search/saved/{search_id}/delete")
+def delete_saved_search(request: Request, search_id: int, conn: Conn, principal: Principal = Depends(csrf_protect)):
+    with attempt(conn) as tried:
+        saved_searches.delete(conn, principal, search_id)
+    if tried.error:
+        return changes.redirect("/search", tried.error.message, "saved", key="refused")
+    return changes.redirect("/search", "Saved search deleted", "saved")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.ingest.extract.folding import similarity, skeleton
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
+from liaison.stix.folding import similarity, skeleton
 
 
 @pytest.mark.parametrize(

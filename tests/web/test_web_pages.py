@@ -116,3 +116,44 @@ def test_an_imported_bundle_is_discoverable_as_the_form_says(web, tenants):
         files={"file": ("c.json", body, "application/json")},
     )
     assert refused.status_code == 422 and "unknown scope" in refused.text
+
+
+def test_search_page_ranks_names_counts_facets_and_saves_searches(web, tenants):
+    grouped, private = _share(tenants)
+    committed(
+        tenants.engine,
+        import_objects,
+        tenants.principal("alice"),
+        [
+            sdo("note", content=f"Tugai crew seen, sighting {i}", object_refs=[grouped["id"]], level="amber")
+            for i in range(3)
+        ],
+        audience="group:ab",
+    )
+    bob = web("bob")
+    folded = bob.get("/search", params={"q": "Tugay"}).text  # y for i: folded as extraction folds names
+    assert "1 result " in folded and "Tugai Foxes" in folded
+    page = bob.get("/search", params={"q": "Tugai"}).text
+    hits = page.split('class="hits"')[1]
+    assert "4 results" in page and hits.index("Tugai Foxes") < hits.index("note--")  # the name before newer notes
+    assert 'class="badge matched"' in hits and "start of a name" in hits
+    assert re.search(r'class="chip"[^>]*>note <span class="count">3</span>', page)
+    # Saving: post/redirect/get back to the search, with the message; a '#' in the name survives.
+    saved = bob.post("/search/saved", {"name": "Foxes #1", "q": "Tugay", "type": "note"}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/search?q=Tugay&type=note&done=")
+    back = bob.get(saved.headers["location"].split("#")[0]).text
+    assert "Saved as “Foxes #1”" in back and 'href="/search?q=Tugay&amp;type=note">Foxes #1</a>' in back
+    refused = bob.post("/search/saved", {"name": "Foxes #1", "q": "other"}, follow_redirects=False)
+    assert "refused=" in refused.headers["location"]
+    # Another user sees none of it, and cannot delete it (nor learn that it exists).
+    carol = web("carol")
+    assert "Foxes #1" not in carol.get("/search").text
+    search_id = re.search(r'action="/search/saved/(\d+)/delete"', back).group(1)
+    theirs = carol.post(f"/search/saved/{search_id}/delete", follow_redirects=False)
+    missing = carol.post(f"/search/saved/{int(search_id) + 99}/delete", follow_redirects=False)
+    assert theirs.headers["location"].replace(search_id, "N") == missing.headers["location"].replace(
+        str(int(search_id) + 99), "N"
+    )
+    assert "Foxes #1" in bob.get("/search").text
+    done = bob.post(f"/search/saved/{search_id}/delete", follow_redirects=False)
+    assert "done=" in done.headers["location"] and "Foxes #1" not in bob.get("/search").text

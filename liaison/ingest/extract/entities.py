@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from liaison.ingest.extract import gazetteer
 from liaison.ingest.extract import mentions as kinds
-from liaison.ingest.extract.folding import TOKEN, light, similarity, skeleton, skeleton_token
 from liaison.ingest.extract.knowledge import KnowledgeIndex
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.resolution import (
@@ -26,6 +25,7 @@ from liaison.ingest.extract.resolution import (
 )
 from liaison.ingest.extract.sentences import sentences
 from liaison.ingest.extract.titles import TITLE_WORDS
+from liaison.stix.folding import TOKEN, light, similarity, skeleton, skeleton_token
 
 
 @dataclass(slots=True)

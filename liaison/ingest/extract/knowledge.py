@@ -1,7 +1,7 @@
 """The names the platform knows, as one Aho–Corasick automaton over folded name keys.
 
 Every name and alias of a known person, organisation, group or place is folded to its skeleton
-(liaison.ingest.extract.folding) and put in the automaton; a text is folded word by word into the
+(liaison.stix.folding) and put in the automaton; a text is folded word by word into the
 same alphabet and scanned once, so spelling variants and transliterations of a known name are found
 in one pass whatever the size of the knowledge base. The index grows incrementally: names added since
 the last full build go to a small second automaton, merged into the main one when it grows large.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from liaison.ingest.extract.folding import TOKEN, skeleton, skeleton_keys
+from liaison.stix.folding import TOKEN, skeleton, skeleton_keys
 
 #: Names added after the last full build that trigger a rebuild of the main automaton.
 _REBUILD_AT = 5000

@@ -15,7 +15,6 @@ from liaison.ingest.extract.context import find_context_entities, headline_lines
 from liaison.ingest.extract.dates import find_dates
 from liaison.ingest.extract.entities import Entity, EntityBuilder
 from liaison.ingest.extract.events import Event, find_events
-from liaison.ingest.extract.folding import light
 from liaison.ingest.extract.knowledge import KnowledgeIndex
 from liaison.ingest.extract.layout import unwrapped
 from liaison.ingest.extract.mentions import Mention
@@ -27,6 +26,7 @@ from liaison.ingest.extract.resolution import Lookup, known_mentions
 from liaison.ingest.extract.spans import Containers, Occupied
 from liaison.ingest.extract.statistical import Status
 from liaison.ingest.extract.suggestions import Suggestion, suggest
+from liaison.stix.folding import light
 
 _ENTITY_KIND_ORDER = {kinds.PERSON: 0, kinds.ORGANIZATION: 1, kinds.GROUP: 1, kinds.LOCATION: 2}
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from liaison.ingest.extract import mentions as kinds
-from liaison.ingest.extract.folding import TOKEN, light, similarity, skeleton, skeleton_token
 from liaison.ingest.extract.knowledge import KnowledgeIndex, KnownEntity
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.numbers import NUMBER_WORDS
 from liaison.ingest.extract.titles import NAME_LOWER_WORDS
 from liaison.ingest.extract.words import NOT_NAME
+from liaison.stix.folding import TOKEN, light, similarity, skeleton, skeleton_token
 
 #: Visible, current views of known entities by id: what the reader may see of them (merged
 #: duplicates already replaced by their canonical entity). Ids the reader may not see are absent.

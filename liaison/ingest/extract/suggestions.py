@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from liaison.ingest.extract import mentions as kinds
 from liaison.ingest.extract.entities import Entity
-from liaison.ingest.extract.folding import light
 from liaison.ingest.extract.mentions import Mention
 from liaison.ingest.extract.sentences import sentences
+from liaison.stix.folding import light
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from liaison.ingest.extract import statistical
-from liaison.ingest.extract.folding import light
 from liaison.ingest.extract.mentions import LOCATION, ORGANIZATION, PERSON, Mention
 from liaison.ingest.extract.pipeline import extract
 from liaison.ingest.extract.proposals import repeats, settle_kinds, tidy
 from liaison.ingest.extract.spans import Occupied
+from liaison.stix.folding import light
 
 
 def _proposal(text: str, surface: str, kind: str, nth: int = 0) -> Mention:
