@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import InvalidInput, NotFound
+from liaison.intel.link_words import ref_words, relationship_words
 from liaison.intel.naming import display_name, object_name
 from liaison.stix.validate import IDENTIFIER_RE
 from liaison.store import links, reads
@@ -41,11 +42,19 @@ class Edge:
     id: str
     source: str
     target: str
-    label: str
+    label: str  # the relationship type or reference property, as STIX names it (filters take it)
     kind: str  # "relationship" | "ref"
+    words: str = ""  # the label in words (intel.link_words), as pages show it
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "source": self.source, "target": self.target, "label": self.label, "kind": self.kind}
+        return {
+            "id": self.id,
+            "source": self.source,
+            "target": self.target,
+            "label": self.label,
+            "words": self.words or self.label,
+            "kind": self.kind,
+        }
 
 
 @dataclass(slots=True)
@@ -106,12 +115,16 @@ def neighbourhood(
     rels = links.relationships_of(conn, principal, stix_id, types=labels, limit=limit + 1)
     outgoing = links.refs_from(conn, principal, centre.pk, labels=labels, noise=NOISE, limit=limit + 1)
     incoming = links.referrers_of(conn, principal, stix_id, labels=labels, noise=NOISE, limit=limit + 1)
-    candidates: list[Edge] = [Edge(r.stix_id, r.source, r.target, r.relationship_type, "relationship") for r in rels]
-    candidates += [
-        Edge(f"ref:{r.prop}:{stix_id}:{r.target_id}", stix_id, r.target_id, short_prop(r.prop), "ref") for r in outgoing
+    candidates: list[Edge] = [
+        Edge(
+            r.stix_id, r.source, r.target, r.relationship_type, "relationship", relationship_words(r.relationship_type)
+        )
+        for r in rels
     ]
+    refs = [(r.prop, stix_id, r.target_id) for r in outgoing] + [(r.prop, r.stix_id, stix_id) for r in incoming]
     candidates += [
-        Edge(f"ref:{r.prop}:{r.stix_id}:{stix_id}", r.stix_id, stix_id, short_prop(r.prop), "ref") for r in incoming
+        Edge(f"ref:{prop}:{source}:{target}", source, target, short_prop(prop), "ref", ref_words(prop, target))
+        for prop, source, target in _one_per_pair(refs)
     ]
     others = {e.target if e.source == stix_id else e.source for e in candidates}
     rows = reads.current_versions(conn, principal, others - {stix_id})
@@ -133,6 +146,15 @@ def neighbourhood(
         seen_edges.add(e.id)
         result.edges.append(e)
     return result
+
+
+def _one_per_pair(refs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """One reference per (source, target): a report that refers to an object and whose mentions
+    extension names it too is drawn with one edge, its own property's (not an extension's)."""
+    best: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for ref in sorted(refs, key=lambda r: (r[0].startswith("extensions."), r[0])):
+        best.setdefault((ref[1], ref[2]), ref)
+    return list(best.values())
 
 
 def _centre_node(version) -> Node:
@@ -160,6 +182,7 @@ def relations(conn: Connection, principal: Principal, stix_id: str, *, limit: in
         rows.append(
             {
                 "label": e.label,
+                "words": e.words or e.label,
                 "direction": "out" if outgoing else "in",
                 "edge": e.as_dict(),
                 "other": other.as_dict(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
@@ -26,13 +27,14 @@ def recently_shared(conn: Connection, principal: Principal, limit: int = 15) -> 
     """Objects other organisations hold and share with the principal, most recently added first
     (each object once, with its most recent holder)."""
     rows = overview.recent_from_others(conn, principal, limit * 3)
+    labels = naming.list_labels(conn, principal, (orjson.loads(r.raw) for r in rows if r.type in naming.ABOUT_TYPES))
     seen: dict[str, Shared] = {}
     for row in rows:
         if row.stix_id not in seen:
             seen[row.stix_id] = Shared(
                 row.stix_id,
                 row.type,
-                naming.display_name(row.type, row.name, row.raw),
+                labels.get(row.stix_id) or naming.display_name(row.type, row.name, row.raw),
                 row.modified,
                 row.tlp,
                 row.holder,
@@ -41,9 +43,14 @@ def recently_shared(conn: Connection, principal: Principal, limit: int = 15) -> 
     return list(seen.values())[:limit]
 
 
+#: Definitions that make other objects readable, not intelligence: left out of the counts.
+PLUMBING = frozenset({"marking-definition", "extension-definition", "language-content"})
+
+
 def type_counts(conn: Connection, principal: Principal) -> list[tuple[str, int]]:
-    """(type, objects) the principal may see, most common first."""
-    return overview.counts_by_type(conn, principal)
+    """(type, objects) of the intelligence the principal may see, most common first (markings and
+    extension definitions left out)."""
+    return [(t, n) for t, n in overview.counts_by_type(conn, principal) if t not in PLUMBING]
 
 
 def organisation_names(conn: Connection) -> list[str]:

@@ -238,11 +238,14 @@ def search(
     total = store.count(conn, principal, query)
     rows = store.search(conn, principal, query, limit=limit, offset=offset) if total > offset else []
     holdings = reads.holdings_of(conn, principal, [row.pk for row in rows])
+    labels = naming.list_labels(
+        conn, principal, (orjson.loads(row.raw) for row in rows if row.type in naming.ABOUT_TYPES)
+    )
     hits = [
         Hit(
             row.stix_id,
             row.type,
-            naming.display_name(row.type, row.name, row.raw),
+            labels.get(row.stix_id) or naming.display_name(row.type, row.name, row.raw),
             row.modified,
             row.tlp,
             _summary(row.raw),

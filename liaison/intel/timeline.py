@@ -11,6 +11,7 @@ from liaison.access.principal import Principal
 from liaison.errors import InvalidInput
 from liaison.intel import graph
 from liaison.intel.geo import checked_types
+from liaison.intel.link_words import date_words, relationship_words
 from liaison.intel.naming import display_name
 from liaison.stix.extensions import EXT_IDS
 from liaison.stix.timestamps import normalize_timestamp
@@ -111,6 +112,7 @@ def events(
             "name": display_name(row.type, row.name, obj),
             "date": stamp,
             "dated_by": prop,
+            "dated_words": date_words(prop),
             "tlp": row.tlp,
         }
         if row.type == "relationship":
@@ -119,7 +121,8 @@ def events(
                 continue
             event["source"], event["target"] = _end(source), _end(target)
             event["relationship_type"] = obj["relationship_type"]
-            event["name"] = f"{event['source']['name']} {obj['relationship_type']} {event['target']['name']}"
+            words = relationship_words(obj["relationship_type"])
+            event["name"] = f"{event['source']['name']} {words} {event['target']['name']}"
         elif row.type == "sighting" and obj["sighting_of_ref"] in nodes:
             event["of"] = _end(nodes[obj["sighting_of_ref"]])
             event["name"] = f"Sighting of {event['of']['name']}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import vizworld
-from stixdata import relationship, sdo
+from stixdata import actor, relationship, sdo
 from txn import committed
 
 from liaison.demo.load import load_demo
@@ -55,10 +55,14 @@ def test_relationships_refs_and_referrers(tenants, world):
         "source": world.bombing["id"],
         "target": centre,
         "label": "attributed-to",
+        "words": "attributed to",
         "kind": "relationship",
     }
     ref = next(e for e in result.edges if e.source == world.report["id"])
     assert ref.id == f"ref:object_refs:{world.report['id']}:{centre}" and ref.kind == "ref"
+    assert ref.words == "refers to"
+    sighted = {e.words for e in result.edges if e.label == "sighting_of_ref"}
+    assert sighted == {"sighting of"}
 
 
 def test_embedded_refs_from_the_centre(tenants, world):
@@ -69,6 +73,7 @@ def test_embedded_refs_from_the_centre(tenants, world):
         ("waypoint_refs", "out", world.base["id"]),
         ("waypoint_refs", "out", world.khorog["id"]),
     }
+    assert {e.words for e in result.edges} == {"waypoint"}
     # Refs inside extensions are labelled with their property name.
     result = committed(tenants.engine, graph.neighbourhood, tenants.principal("alice"), world.dushanbe["id"])
     assert ("location_ref", "in", world.bombing["id"]) in _labels(result, world.dushanbe["id"])
@@ -223,3 +228,34 @@ def test_demo_world_neighbourhoods_follow_the_audiences(engine):
         for principal, result in ((ct, seen_by_ct), (cert, seen_by_cert)):
             for item in [n.id for n in result.nodes] + [e.id for e in result.edges if e.kind == "relationship"]:
                 assert reads.get_version(conn, principal, item) is not None, item
+
+
+def test_a_report_draws_each_object_it_refers_to_once(tenants):
+    """A published draft refers to an object by `object_refs` and names it in its mentions extension
+    too: one edge, its own property's."""
+    from liaison.stix.extensions import EXT_IDS
+
+    target = actor("Oxus Couriers", level="green")
+    report = sdo(
+        "report",
+        name="Ferry seizure",
+        published="2025-01-01T00:00:00Z",
+        description="Oxus Couriers again",
+        object_refs=[target["id"]],
+        level="green",
+        extensions={
+            EXT_IDS["report-mentions"]: {
+                "extension_type": "property-extension",
+                "mentions": [
+                    {"start": 0, "end": 13, "kind": "group", "value": "Oxus Couriers", "object_ref": target["id"]}
+                ],
+                "extracted_at": "2025-01-01T00:00:00.000Z",
+            }
+        },
+    )
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [target, report], audience="instance")
+    result = committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), report["id"])
+    edges = [e for e in result.edges if e.target == target["id"]]
+    assert [(e.label, e.words) for e in edges] == [("object_refs", "refers to")]
+    around = committed(tenants.engine, graph.neighbourhood, tenants.principal("bob"), target["id"])
+    assert len([e for e in around.edges if e.source == report["id"]]) == 1

@@ -42,7 +42,8 @@ def test_events_around_an_entity_newest_first(tenants, world):
     assert by_id[world.sighting["id"]]["name"] == "Sighting of Red Ring"
     assert by_id[world.sighting["id"]]["of"] == {"id": world.actor["id"], "type": "intrusion-set", "name": "Red Ring"}
     member = by_id[world.rel_member["id"]]
-    assert member["name"] == "Pat Doe member-of Red Ring" and member["dated_by"] == "start_time"
+    assert member["name"] == "Pat Doe member of Red Ring" and member["dated_by"] == "start_time"
+    assert member["dated_words"] == "from"
     assert member["source"] == {"id": world.member["id"], "type": "threat-actor", "name": "Pat Doe"}
 
 

@@ -60,7 +60,7 @@
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#1a73e8" } },
       { selector: "edge", style: {
         "width": 1.5, "line-color": "#b0b6bd", "target-arrow-color": "#b0b6bd", "target-arrow-shape": "triangle",
-        "curve-style": "bezier", "label": "data(label)", "font-size": 9, "min-zoomed-font-size": 10,
+        "curve-style": "bezier", "label": "data(words)", "font-size": 9, "min-zoomed-font-size": 10,
         "color": "#5f6368", "text-rotation": "autorotate", "text-background-color": "#ffffff",
         "text-background-opacity": 0.85 } },
       { selector: "edge[kind = 'ref']", style: { "line-style": "dashed" } },
@@ -116,8 +116,11 @@
   }
 
   function refreshFilters() {
-    var labels = {};
-    cy.edges().forEach(function (e) { labels[e.data("label")] = (labels[e.data("label")] || 0) + 1; });
+    var labels = {}, words = {};
+    cy.edges().forEach(function (e) {
+      labels[e.data("label")] = (labels[e.data("label")] || 0) + 1;
+      words[e.data("label")] = e.data("words");
+    });
     var names = Object.keys(labels).sort();
     if (!names.length) {
       filters.innerHTML = '<p class="viz-hint">None.</p>';
@@ -125,7 +128,7 @@
     }
     filters.innerHTML = names.map(function (label) {
       return '<label><input type="checkbox" value="' + escapeHtml(label) + '"' +
-        (hiddenLabels.has(label) ? "" : " checked") + "> " + escapeHtml(label) +
+        (hiddenLabels.has(label) ? "" : " checked") + "> " + escapeHtml(words[label] || label) +
         ' <span class="count">' + labels[label] + "</span></label>";
     }).join("");
   }
@@ -180,7 +183,7 @@
     data.edges.forEach(function (e) {
       if (cy.getElementById(e.id).length) return;
       fresh = fresh.union(cy.add({ group: "edges", data: {
-        id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind } }));
+        id: e.id, source: e.source, target: e.target, label: e.label, words: e.words || e.label, kind: e.kind } }));
     });
     return fresh;
   }
