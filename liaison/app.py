@@ -12,7 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from liaison.api import taxii
-from liaison.api.rest import bundles, correlation, drafts, federation, flood, hits, objects, search, session, views
+from liaison.api.rest import (
+    bundles,
+    correlation,
+    drafts,
+    exports,
+    federation,
+    flood,
+    hits,
+    objects,
+    search,
+    session,
+    views,
+)
 from liaison.config import Settings
 from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
@@ -63,7 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.add_middleware(Guards, limit=settings.max_upload_bytes)
     errors.install(app, page=errorpages.error_page, login_redirect=errorpages.login_redirect)
-    for module in (session, objects, correlation, flood, hits, search, bundles, federation, drafts, views):
+    for module in (session, objects, correlation, flood, hits, search, exports, bundles, federation, drafts, views):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
     app.include_router(vendor.router, include_in_schema=False)

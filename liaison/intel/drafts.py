@@ -36,6 +36,7 @@ from liaison.intel.draft_review import DateFrom, HistoryEntry, SeenReview
 from liaison.intel.resolution import knowledge_index, visible_lookup
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY
+from liaison.stix.timestamps import parse_ts
 from liaison.store import drafts as store
 from liaison.store import entities, reads, tenancy
 
@@ -278,9 +279,38 @@ def restore_dropped(
 
 
 def discard(conn: Connection, principal: Principal, draft_id: str) -> DraftView:
-    """Set a draft aside; it is kept (status discarded) but can no longer be changed or published."""
+    """Set a draft aside; it is kept (status discarded) but can no longer be changed or published,
+    unless restored (reopen) within RESTORABLE_FOR."""
     _editable(conn, principal, draft_id)
     store.update_draft(conn, principal, draft_id, status="discarded")
+    return _read(conn, principal, draft_id)
+
+
+#: How long a discarded draft can be restored (counted from its discarding, its last change).
+RESTORABLE_FOR = datetime.timedelta(days=30)
+
+
+def restorable_until(view: DraftView) -> str | None:
+    """Until when a discarded draft can be restored (a date), or None when it cannot be."""
+    if view.status != "discarded":
+        return None
+    until = parse_ts(view.updated_at) + RESTORABLE_FOR
+    return until.date().isoformat() if until > datetime.datetime.now(datetime.UTC) else None
+
+
+def reopen(conn: Connection, principal: Principal, draft_id: str) -> DraftView:
+    """Restore a discarded draft (within RESTORABLE_FOR of its discarding) to a draft again."""
+    principal.require(Action.WRITE)
+    row = store.get_draft(conn, principal, draft_id, for_update=True)
+    if row is None:
+        raise NotFound(f"no draft {draft_id}")
+    view = _view(conn, principal, row)
+    if view.status != "discarded":
+        raise Conflict(f"draft {draft_id} is {view.status}; only a discarded draft is restored")
+    if restorable_until(view) is None:
+        days = RESTORABLE_FOR.days
+        raise Conflict(f"draft {draft_id} was discarded more than {days} days ago and can no longer be restored")
+    store.update_draft(conn, principal, draft_id, status="draft")
     return _read(conn, principal, draft_id)
 
 

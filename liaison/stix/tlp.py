@@ -27,6 +27,9 @@ TLP1_IDS = {
     "red": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
 }
 
+#: Definitions OASIS publishes, which every STIX consumer knows without being sent them.
+PUBLISHED_IDS = frozenset({TLP2_EXTENSION_ID, *TLP2_IDS.values(), *TLP1_IDS.values()})
+
 LEVEL_BY_MARKING_ID = {mid: level for ids in (TLP1_IDS, TLP2_IDS) for level, mid in ids.items()}
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 

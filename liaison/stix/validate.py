@@ -343,6 +343,19 @@ def _check_type_rules(kind: str, obj: dict, fail) -> None:
         raise fail("an artifact needs 'payload_bin' or 'url'", "payload_bin")
 
 
+def references(obj: dict) -> list[str]:
+    """Every identifier a stored (so valid) object refers to, in document order: its `*_ref(s)`
+    properties, granular marking refs and refs inside extension bodies, then the extension
+    definitions its `extensions` name (what a reader of the object needs to make sense of it)."""
+
+    def fail(message: str, prop: str | None = None) -> StixValidationError:
+        return StixValidationError(message, index=0, object_id=obj.get("id"), prop=prop)
+
+    found = [target for _path, target in _walk_refs(obj, frozenset(), fail)]
+    found += [name for name in obj.get("extensions") or () if name.startswith("extension-definition--")]
+    return list(dict.fromkeys(found))
+
+
 def _walk_refs(obj: dict, strict: frozenset[str], fail) -> list[tuple[str, str]]:
     """Every identifier under a `*_ref` / `*_refs` key, with its dotted path; the `strict` top-level
     properties and granular marking refs must be identifiers. Refuses deep nesting."""

@@ -3,8 +3,6 @@ opinions, notes and sightings), relations, and export as STIX JSON."""
 
 from __future__ import annotations
 
-import uuid
-
 import orjson
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,9 +11,9 @@ from sqlalchemy import Connection
 from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
 from liaison.http.deps import Conn, attempt
-from liaison.intel import annotations, details, discovery, objects, sharing
+from liaison.intel import annotations, details, discovery, export, objects, sharing
 from liaison.stix import tlp as tlp_levels
-from liaison.web import discoverable, present
+from liaison.web import discoverable, downloads, present
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -117,15 +115,8 @@ def _object_page(
 
 @router.get("/objects/{stix_id}/export")
 def export_object(stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
-    """The latest visible version as a STIX 2.1 bundle."""
-    found = details.details(conn, principal, stix_id)
-    body = f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":[{found.view.raw}]}}'.encode()
-    filename = stix_id.replace("--", "_") + ".json"
-    return Response(
-        body,
-        media_type="application/stix+json;version=2.1",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    """The object as a STIX 2.1 bundle with what it refers to (intel.export)."""
+    return downloads.bundle(export.of_object(conn, principal, stix_id), stix_id.replace("--", "_") + ".json")
 
 
 def _after_add(request: Request, conn: Connection, principal: Principal, stix_id: str, add) -> Response:

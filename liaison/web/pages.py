@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from liaison.access.principal import Action, Principal
 from liaison.errors import LiaisonError
 from liaison.http.deps import Conn, attempt
-from liaison.intel import drafts, overview, saved_searches
+from liaison.http.search_query import SearchQuery
+from liaison.intel import drafts, export, overview, saved_searches
 from liaison.intel import search as search_service
 from liaison.stix import tlp as tlp_levels
-from liaison.web import admin, changes, imports, login, merges, objects
+from liaison.web import admin, changes, downloads, imports, login, merges, objects
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.filters import query
 from liaison.web.templating import render
@@ -97,6 +98,22 @@ def search(
     response = render(request, "search_results.html", principal, params=params, **context)
     response.headers["HX-Push-Url"] = f"/search?{query(params)}"  # the address without empty filters
     return response
+
+
+@router.get("/search/export.json")
+def search_bundle(conn: Conn, query: SearchQuery, principal: Principal = Depends(web_principal)):
+    """The search's results as a STIX bundle with what they refer to."""
+    return downloads.bundle(export.of_search(conn, principal, query), "search.json")
+
+
+@router.get("/search/export.csv")
+def search_csv(conn: Conn, query: SearchQuery, principal: Principal = Depends(web_principal)):
+    """The search's results as CSV, for a spreadsheet."""
+    return Response(
+        export.search_csv(conn, principal, query),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="search.csv"'},
+    )
 
 
 @router.post("/search/saved")

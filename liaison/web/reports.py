@@ -19,6 +19,7 @@ from liaison.intel.draft_changes import ObservableKind, RelationshipType, locate
 from liaison.intel.draft_review import EntityKind, SeenReview
 from liaison.stix import tlp
 from liaison.stix.extensions import ADMIRALTY_CREDIBILITY, ADMIRALTY_RELIABILITY, EXT_IDS
+from liaison.web import changes
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.templating import render
 
@@ -65,9 +66,22 @@ def _draft_mentions(review: SeenReview) -> list[dict]:
 
 @router.get("/drafts")
 def draft_list(request: Request, principal: Viewer, conn: Conn, status: str = "draft"):
-    wanted = None if status == "all" else status
-    total, items = drafts.list_drafts(conn, principal, status=wanted, limit=200)
-    return render(request, "drafts.html", principal, drafts=items, total=total, status=status)
+    return _drafts_page(request, conn, principal, status, done=request.query_params.get("done"))
+
+
+def _drafts_page(request: Request, conn: Connection, principal: Principal, status: str, **extra):
+    """The list of drafts of `status` ('all' for every one), with the forms to make one."""
+    total, items = drafts.list_drafts(conn, principal, status=None if status == "all" else status, limit=200)
+    return render(
+        request,
+        "drafts.html",
+        principal,
+        drafts=items,
+        total=total,
+        status=status,
+        restorable_days=drafts.RESTORABLE_FOR.days,
+        **extra,
+    )
 
 
 def _upload(file: UploadFile) -> bytes:
@@ -109,14 +123,11 @@ def draft_create(
             use_model=settings.recogniser,
         )
     if exc := tried.error:
-        total, items = drafts.list_drafts(conn, principal, limit=200)
-        return render(
+        return _drafts_page(
             request,
-            "drafts.html",
+            conn,
             principal,
-            drafts=items,
-            total=total,
-            status="draft",
+            "draft",
             error=exc.message,
             form={
                 "text": text,
@@ -176,6 +187,7 @@ def _review_page(
         observable_kinds=get_args(ObservableKind),
         relationship_types=RELATIONSHIP_WORDS,
         added=added,
+        restorable_until=drafts.restorable_until(view),
         error=error.message if error else None,
         status_code=error.status if error else 200,
     )
@@ -280,8 +292,17 @@ def draft_publish(
 
 @router.post("/drafts/{draft_id}/discard")
 def draft_discard(draft_id: str, principal: Poster, conn: Conn):
-    drafts.discard(conn, principal, draft_id)
-    return RedirectResponse("/drafts", status_code=303)
+    view = drafts.discard(conn, principal, draft_id)
+    until = drafts.restorable_until(view)
+    done = f"“{view.title}” discarded; you can restore it from the discarded drafts until {until}"
+    return changes.redirect("/drafts", done, "drafts")
+
+
+@router.post("/drafts/{draft_id}/reopen")
+def draft_reopen(draft_id: str, principal: Poster, conn: Conn):
+    """Restore a discarded draft; back to it."""
+    drafts.reopen(conn, principal, draft_id)
+    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
 
 @router.get("/reports/{report_id}")

@@ -16,8 +16,9 @@ from liaison.access.principal import Principal
 from liaison.errors import LiaisonError
 from liaison.http.deps import Conn
 from liaison.http.errors import error_response
-from liaison.intel import geo, graph, objects, timeline
+from liaison.intel import export, geo, graph, objects, timeline
 from liaison.intel.naming import object_name
+from liaison.web import downloads
 from liaison.web.auth import web_principal
 from liaison.web.templating import render
 
@@ -72,6 +73,13 @@ def _about(conn: Connection, principal: Principal, stix_id: str | None) -> dict:
 @router.get("/graph")
 def graph_page(request: Request, conn: Conn, id: str | None = None, principal: Principal = Depends(web_principal)):
     return render(request, "graph.html", principal, **_about(conn, principal, id))
+
+
+@router.get("/graph/export")
+def graph_export(id: str, conn: Conn, principal: Principal = Depends(web_principal)):
+    """The graph around `id` as drawn, as a STIX bundle with what its objects refer to."""
+    found = export.of_graph(conn, principal, id)
+    return downloads.bundle(found, "graph-" + id.replace("--", "_") + ".json")
 
 
 @router.get("/graph/neighbourhood")
@@ -176,7 +184,12 @@ def _overview_bars(months: list[dict], *, width: int = 1100, height: int = 64) -
 
 
 @router.get("/objects/{stix_id}/relations")
-def relations_fragment(request: Request, stix_id: str, conn: Conn, principal: Principal = Depends(web_principal)):
-    """The object's relations as a table (loaded into object pages by htmx)."""
+def relations_fragment(
+    request: Request, stix_id: str, conn: Conn, in_graph: bool = False, principal: Principal = Depends(web_principal)
+):
+    """The object's relations as a table (loaded into object pages by htmx; `in_graph`: the graph
+    page's list view, whose rows also re-centre the graph)."""
     rows, truncated = graph.relations(conn, principal, stix_id)
-    return render(request, "viz_relations.html", principal, stix_id=stix_id, rows=rows, truncated=truncated)
+    return render(
+        request, "viz_relations.html", principal, stix_id=stix_id, rows=rows, truncated=truncated, in_graph=in_graph
+    )

@@ -411,3 +411,16 @@ def test_boilerplate_is_dropped_shown_and_put_back_and_the_date_read_and_correct
     assert {d["reason"] for d in given["dropped"]} == {"navigation", "advertisement", "related links", "share buttons"}
     undated = client.post("/api/v1/drafts", json={"text": "Border guards seized heroin."}, headers=headers).json()
     assert undated["date_from"] == "today" and undated["dropped"] == []
+
+
+def test_a_discarded_draft_is_restored_by_its_organisation_only(client, tenants, front):
+    draft = _create(client, tenants).json()
+    path = f"/api/v1/drafts/{draft['id']}"
+    assert client.delete(path, headers=tenants.headers("alice")).json()["status"] == "discarded"
+    for user in ("bob", "carol"):
+        theirs = client.post(f"{path}/reopen", headers=tenants.headers(user))
+        nothing = client.post("/api/v1/drafts/no-such-draft/reopen", headers=tenants.headers(user))
+        assert theirs.status_code == nothing.status_code == 404
+    assert client.post(f"{path}/reopen", headers=tenants.headers("alice")).json()["status"] == "draft"
+    again = client.post(f"{path}/reopen", headers=tenants.headers("alice"))
+    assert again.status_code == 409 and "only a discarded draft" in again.json()["error"]["message"]

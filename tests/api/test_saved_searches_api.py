@@ -79,3 +79,34 @@ def test_search_answers_how_each_hit_matched_and_counts_facets(client, tenants):
     assert body["facets"]["owner"] == [{"value": "Alpha", "count": 1}]
     refused = client.get("/api/v1/search", params={"q": "x", "order": "loudest"}, headers=tenants.headers("bob"))
     assert refused.status_code == 422
+
+
+def test_exports_over_the_api_carry_references_and_count_what_is_missing(client, tenants):
+    from stixdata import sdo
+
+    secret = actor("Juniper Ledger", level="amber")
+    shown = actor("Oxus Couriers", level="green")
+    report = sdo(
+        "report",
+        name="Round-up",
+        published="2025-01-01T00:00:00Z",
+        object_refs=[shown["id"], secret["id"]],
+        level="green",
+    )
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [shown, report], audience="instance")
+    committed(tenants.engine, import_objects, tenants.principal("alice"), [secret], audience="org")
+    answer = client.get(f"/api/v1/objects/{report['id']}/bundle", headers=tenants.headers("bob"))
+    assert answer.status_code == 200 and answer.headers["x-liaison-unresolved-references"] == "1"
+    ids = {o["id"] for o in answer.json()["objects"]}
+    assert shown["id"] in ids and secret["id"] not in ids
+    graph = client.get(f"/api/v1/objects/{shown['id']}/neighbourhood/bundle", headers=tenants.headers("bob"))
+    assert report["id"] in {o["id"] for o in graph.json()["objects"]}
+    found = client.get("/api/v1/search/bundle", params={"q": "Round-up"}, headers=tenants.headers("bob"))
+    assert found.json()["objects"][0]["id"] == report["id"]
+    table = client.get("/api/v1/search.csv", params={"q": "Oxus"}, headers=tenants.headers("bob"))
+    assert table.headers["content-type"].startswith("text/csv") and "Oxus Couriers" in table.text
+    hidden = client.get(f"/api/v1/objects/{secret['id']}/bundle", headers=tenants.headers("bob"))
+    missing = client.get(
+        "/api/v1/objects/intrusion-set--00000000-0000-4000-8000-000000000000/bundle", headers=tenants.headers("bob")
+    )
+    assert hidden.status_code == missing.status_code == 404

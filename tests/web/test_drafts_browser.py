@@ -35,6 +35,13 @@ def test_review_and_publish_the_demo_article(page_as):
     page.select_option("#publish-form select[name=level]", "amber")
     page.select_option("#publish-form select[name=reliability]", "B")
     page.select_option("#publish-form select[name=credibility]", "2")
+    # Publishing asks first, saying with whom and at what TLP; cancelling publishes nothing.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#publish-form button[type=submit]")
+    assert "It will be shared with" in asked[0] and "central-asia-ct" in asked[0].lower() and "TLP:AMBER" in asked[0]
+    assert "/drafts/" in page.url and page.locator("#publish-form").count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#publish-form button[type=submit]")
     page.wait_for_url("**/reports/report--*")
     assert page.inner_text(".grading") == "B2"

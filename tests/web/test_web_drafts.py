@@ -57,8 +57,32 @@ def test_other_organisations_and_forged_forms_get_nothing(web, tenants):
         assert "Halim Rasulov" not in other.get("/drafts?status=all").text
     forged = alice.http.post(f"{path}/discard", data={"csrf_token": "forged"}, follow_redirects=False)
     assert forged.status_code == 403
-    assert alice.post(f"{path}/discard", follow_redirects=False).status_code == 303
-    assert "discarded" in alice.get("/drafts?status=discarded").text
+    discarded = alice.post(f"{path}/discard", follow_redirects=False)
+    assert discarded.status_code == 303 and discarded.headers["location"].startswith("/drafts?done=")
+    assert "you can restore it from the discarded drafts until" in alice.get(discarded.headers["location"]).text
+    listed = alice.get("/drafts?status=discarded").text
+    assert "discarded" in listed and f'action="{path}/reopen"' in listed
+    for name in ("bob", "carol"):  # another organisation restores nothing, and learns nothing
+        other = web(name)
+        assert other.post(f"{path}/reopen").status_code == other.post("/drafts/nothing-here/reopen").status_code == 404
+        assert f"{path}/reopen" not in other.get("/drafts?status=discarded").text
+    assert alice.post(f"{path}/reopen", follow_redirects=False).headers["location"] == path
+    assert 'id="publish-form"' in alice.get(path).text  # a draft again
+
+
+def test_a_draft_discarded_long_ago_is_not_restored(web, tenants):
+    from sqlalchemy import update
+
+    from liaison.db.tables import draft_report
+
+    alice = web("alice")
+    path = _draft_path(alice.post("/drafts", {"text": TEXT}, follow_redirects=False))
+    alice.post(f"{path}/discard")
+    with tenants.engine.begin() as conn:  # discarded 31 days ago
+        conn.execute(update(draft_report).values(updated_at="2020-01-01T00:00:00.000000Z"))
+    assert 'id="reopen-form"' not in alice.get(path).text
+    refused = alice.post(f"{path}/reopen")
+    assert refused.status_code == 409 and "can no longer be restored" in refused.text
 
 
 def test_the_reader_ignores_mentions_that_do_not_fit_the_text():
@@ -222,7 +246,7 @@ def test_a_reader_gets_no_forms_and_may_not_post(web, tenants):
     rita = web("rita")
     page = rita.get(path).text
     assert "Rustam Nazarov" in page or "Dushanbe" in page
-    assert "<form" not in page.split('<main class="content">')[1]
+    assert "<form" not in page.split('<main class="content"')[1]
     for form in (
         {"op": "add-entity", "kind": "person", "words": "Rustam Nazarov"},
         {"op": "add-relationship", "source": "e1", "type": "related-to", "target": "e2"},

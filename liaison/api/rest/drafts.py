@@ -189,7 +189,14 @@ def publish_draft(draft_id: str, body: Publication, principal: Caller, conn: Con
 
 @router.delete("/drafts/{draft_id}", summary="Discard a draft")
 def discard_draft(draft_id: str, principal: Caller, conn: Conn):
+    """The draft is kept, discarded, and can be restored (POST …/reopen) for 30 days."""
     return service.discard(conn, principal, draft_id).as_dict()
+
+
+@router.post("/drafts/{draft_id}/reopen", summary="Restore a discarded draft")
+def reopen_draft(draft_id: str, principal: Caller, conn: Conn):
+    """Within 30 days of its discarding; 409 when the draft is not discarded or was discarded earlier."""
+    return service.reopen(conn, principal, draft_id).as_dict()
 
 
 @router.post("/merges", status_code=201, tags=["entities"], summary="Record that two entities are one")

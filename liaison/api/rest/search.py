@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from liaison.http.deps import Caller, Conn
+from liaison.http.search_query import SearchQuery
 from liaison.intel import objects
 from liaison.intel import saved_searches as saved
 from liaison.intel import search as service
@@ -47,15 +48,9 @@ class SearchPage(BaseModel):
 def search(
     principal: Caller,
     conn: Conn,
-    q: str = "",
-    type: Annotated[list[str], Query()] = [],
-    owner: str | None = None,
-    tlp: str | None = None,
-    modified_from: str | None = None,
-    modified_until: str | None = None,
+    query: SearchQuery,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 25,
     offset: Annotated[int, Query(ge=0)] = 0,
-    order: Annotated[str | None, Query(description="relevance (default with q), newest, oldest or name")] = None,
     facets: bool = False,
 ):
     """`q` searches names, aliases, values, descriptions, notes, opinions and report texts in
@@ -67,20 +62,7 @@ def search(
     Shirzai and Shirzay meet), and match by the start of a name or of one of its words and within
     a typo. By relevance: exact names and aliases first, then other name matches, then text
     matches, the newest first within each; nothing about objects you may not see orders them."""
-    results = service.search(
-        conn,
-        principal,
-        q=q,
-        types=type,
-        owner=owner,
-        tlp=tlp,
-        modified_from=modified_from,
-        modified_until=modified_until,
-        limit=limit,
-        offset=offset,
-        order=order,
-        with_facets=facets,
-    )
+    results = service.search(conn, principal, **query, limit=limit, offset=offset, with_facets=facets)
     return {
         "total": results.total,
         "limit": results.limit,

@@ -1,6 +1,8 @@
 // Liaison web UI: htmx settings and the bundle upload with a progress bar.
 "use strict";
 
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
   if (window.htmx) {
     // Forms answered with 422 carry their own error message: show them like any other answer.
@@ -13,7 +15,43 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   document.querySelectorAll("form[data-upload-progress]").forEach(uploadWithProgress);
   document.querySelectorAll("form.discover-form").forEach(linkScopesToMode);
+  document.querySelectorAll("form[data-confirm]").forEach(confirmFirst);
+  document.querySelectorAll("button.nav-toggle").forEach(toggleMenu);
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 });
+
+// The phone menu: a real button (reached with Tab, opened with Enter or Space), Escape closes it.
+function toggleMenu(button) {
+  const menu = document.getElementById(button.getAttribute("aria-controls"));
+  const show = (open) => {
+    button.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("open", open);
+  };
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    show(open);
+    if (open) menu.querySelector("a")?.focus();
+  });
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      show(false);
+      button.focus();
+    }
+  });
+}
+
+// Consequential forms (publish, discard) ask first, saying what will happen: "{audience}" and
+// "{level}" in the question are the form's chosen audience and TLP, as the analyst reads them.
+function confirmFirst(form) {
+  form.addEventListener("submit", (event) => {
+    const chosen = (name) => {
+      const select = form.querySelector(`select[name=${name}]`);
+      return select && select.selectedOptions.length ? select.selectedOptions[0].textContent.trim() : "";
+    };
+    const question = form.dataset.confirm.replace("{audience}", chosen("audience")).replace("{level}", chosen("level"));
+    if (!window.confirm(question)) event.preventDefault();
+  });
+}
 
 // "Discoverable by": ticking a scope chooses "only"; choosing default or no one clears the ticks.
 function linkScopesToMode(form) {
