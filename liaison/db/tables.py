@@ -524,10 +524,11 @@ name_key = Table(
 )
 
 #: A user's saved searches: a name and the search page's query string (what the page was asked).
+#: Random ids: a sequence would tell one user how many searches others saved in between.
 saved_search = Table(
     "saved_search",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", String(36), primary_key=True),
     Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(100), nullable=False),
     Column("query", Text, nullable=False),

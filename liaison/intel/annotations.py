@@ -162,7 +162,8 @@ def _within_reach(
     return target, level
 
 
-def _new(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
+def new_object(principal: Principal, type_: str, tlp: str | None, **props) -> dict:
+    """A new object of the organisation (a random id, now, its identity as author, its marking)."""
     stamp = to_millis(clock.now())
     obj = {
         "type": type_,
@@ -194,7 +195,7 @@ def add_opinion(
     _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if opinion not in OPINIONS:
         raise InvalidInput(f"an opinion is one of: {', '.join(OPINIONS)}", parameter="opinion")
-    obj = _new(principal, "opinion", tlp, opinion=opinion, explanation=explanation.strip(), object_refs=[stix_id])
+    obj = new_object(principal, "opinion", tlp, opinion=opinion, explanation=explanation.strip(), object_refs=[stix_id])
     import_objects(conn, principal, [obj], audience=audience)
     return obj
 
@@ -213,12 +214,12 @@ def add_note(
     _target, tlp = _within_reach(conn, principal, stix_id, audience, tlp)
     if not content.strip():
         raise InvalidInput("a note needs some content", parameter="content")
-    obj = _new(principal, "note", tlp, abstract=abstract.strip(), content=content.strip(), object_refs=[stix_id])
+    obj = new_object(principal, "note", tlp, abstract=abstract.strip(), content=content.strip(), object_refs=[stix_id])
     import_objects(conn, principal, [obj], audience=audience)
     return obj
 
 
-def _when(value: str | None, name: str) -> str | None:
+def form_time(value: str | None, name: str) -> str | None:
     """A form's date-time ('2025-03-01T10:30' from a browser, or a STIX timestamp), as STIX."""
     if not value:
         return None
@@ -254,7 +255,7 @@ def add_sighting(
         raise InvalidInput(f"a {target['type']} cannot be sighted; sightings are of SDOs such as indicators")
     if count is not None and not 0 <= count <= 999_999_999:
         raise InvalidInput("'count' must be between 0 and 999999999", parameter="count")
-    first, last = _when(first_seen, "first_seen"), _when(last_seen, "last_seen")
+    first, last = form_time(first_seen, "first_seen"), form_time(last_seen, "last_seen")
     if first and last and last < first:
         raise InvalidInput("'last seen' must not be before 'first seen'", parameter="last_seen")
     where = [ref for ref in where if ref]
@@ -262,7 +263,7 @@ def add_sighting(
         seen = reads.current_versions(conn, principal, set(where), include_revoked=True)
         if any(ref not in seen or seen[ref].type not in ("identity", "location") for ref in where):
             raise InvalidInput("'where sighted' must name identities or locations you can see", parameter="where")
-    obj = _new(
+    obj = new_object(
         principal,
         "sighting",
         tlp,

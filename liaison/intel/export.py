@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from liaison.errors import InvalidInput, NotFound
 from liaison.intel import graph
 from liaison.intel import search as searching
 from liaison.stix.extensions import EXTENSION_DEFINITIONS, LIAISON_IDENTITY
-from liaison.stix.tlp import PUBLISHED_IDS
+from liaison.stix.tlp import LEVELS, PUBLISHED_IDS
 from liaison.stix.validate import references
 from liaison.store import reads
 
@@ -36,11 +37,13 @@ MAX_HITS = 5_000
 
 @dataclass(slots=True)
 class Closure:
-    """Objects (raw JSON, in the order found) and the references none of them resolves for the
-    reader (definitions OASIS publishes, such as the TLP 2.0 extension, are not counted)."""
+    """Objects (raw JSON, in the order found); the references none of them resolves for the
+    reader (definitions OASIS publishes, such as the TLP 2.0 extension, are not counted); and the
+    referenced objects withheld by their marking (see closure)."""
 
     objects: dict[str, str] = field(default_factory=dict)
     unresolved: set[str] = field(default_factory=set)
+    withheld: set[str] = field(default_factory=set)
 
     def bundle(self) -> bytes:
         body = ",".join(self.objects.values())
@@ -50,8 +53,13 @@ class Closure:
 def closure(conn: Connection, principal: Principal, roots: Iterable[str]) -> Closure:
     """The roots and, transitively, everything they refer to, each in the reader's current view
     (revoked ones too: a revocation is what the reader holds). Missing roots are NotFound alike,
-    whether unknown or invisible."""
+    whether unknown or invisible.
+
+    The file is for handing on, so TLP bounds what it takes along: a referenced object marked
+    stricter than the strictest root, or marked TLP:AMBER or stricter and held by other
+    organisations only (theirs to hand on, not the exporter's), is withheld and counted."""
     found = Closure()
+    ceiling: int | None = None
     wanted = list(dict.fromkeys(roots))
     done = set(wanted)  # asked for once: a published definition not stored is not asked again
     first = True
@@ -63,8 +71,14 @@ def closure(conn: Connection, principal: Principal, roots: Iterable[str]) -> Clo
             missing = next(i for i in wanted if i not in rows)
             raise NotFound(f"no object {missing}")
         first = False
+        if ceiling is None:
+            ceiling = max((_rank(r.tlp) for r in rows.values()), default=0)
+        else:
+            rows = _handed_on(conn, principal, rows, ceiling, found.withheld)
         following: list[str] = []
         for stix_id in wanted:
+            if stix_id in found.withheld:
+                continue
             row = rows.get(stix_id)
             raw = row.raw if row is not None else _BUILT_IN.get(stix_id)
             if raw is None:
@@ -80,6 +94,22 @@ def closure(conn: Connection, principal: Principal, roots: Iterable[str]) -> Clo
         ]
         done.update(wanted)
     return found
+
+
+def _rank(level: str | None) -> int:
+    return LEVELS.index(level) if level in LEVELS else 0
+
+
+def _handed_on(conn: Connection, principal: Principal, rows: dict, ceiling: int, withheld: set[str]) -> dict:
+    """The referenced objects the exporter may hand on along with the roots; the others go to
+    `withheld`."""
+    strict = {i for i, r in rows.items() if _rank(r.tlp) > ceiling}
+    foreign = [r for i, r in rows.items() if i not in strict and _rank(r.tlp) >= _rank("amber")]
+    if foreign:
+        holders = reads.holdings_of(conn, principal, [r.pk for r in foreign])
+        strict |= {r.stix_id for r in foreign if all(h.owner != principal.org_name for h in holders.get(r.pk, []))}
+    withheld |= strict
+    return {i: r for i, r in rows.items() if i not in strict}
 
 
 def of_object(conn: Connection, principal: Principal, stix_id: str) -> Closure:
@@ -139,4 +169,5 @@ def _cell(value: str) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula ('=', '+', '-', '@', a tab
     or a return) gets a leading apostrophe, so that an object's name cannot run in the reader's
     spreadsheet (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    first = unicodedata.normalize("NFKC", value[:1])  # a fullwidth ＝ is read as = too
+    return "'" + value if first[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -20,7 +20,7 @@ MAX_NAME = 100
 
 @dataclass(frozen=True, slots=True)
 class SavedSearch:
-    id: int
+    id: str
     name: str
     query: str  # the search's query string, e.g. "q=Zarafshon&type=threat-actor"
     created_at: str
@@ -49,7 +49,7 @@ def list_saved(conn: Connection, principal: Principal) -> list[SavedSearch]:
     return [SavedSearch(*row) for row in store.list_saved(conn, principal)]
 
 
-def get_saved(conn: Connection, principal: Principal, search_id: int) -> SavedSearch:
+def get_saved(conn: Connection, principal: Principal, search_id: str) -> SavedSearch:
     row = store.get_saved(conn, principal, search_id)
     if row is None:
         raise NotFound(f"no saved search {search_id}")
@@ -84,7 +84,7 @@ def save(conn: Connection, principal: Principal, name: str, params: dict[str, st
     return get_saved(conn, principal, search_id)
 
 
-def delete(conn: Connection, principal: Principal, search_id: int) -> None:
+def delete(conn: Connection, principal: Principal, search_id: str) -> None:
     """Delete one of the principal's saved searches; another user's is 'not found', as is a missing one."""
     if not store.delete_saved(conn, principal, search_id):
         raise NotFound(f"no saved search {search_id}")

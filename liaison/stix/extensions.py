@@ -541,6 +541,16 @@ def _check(definition: _Definition, props: dict, common: set[str]) -> None:
         raise ValueError(f"{definition.name}: needs one of {', '.join(definition.any_of)}")
 
 
+def property_extensions_of(type_: str) -> list[_Definition]:
+    """The platform's property extensions made for objects of `type_`."""
+    return [d for d in _DEFINITIONS if d.kind == "property-extension" and type_ in d.applies_to]
+
+
+def definition_named(name: str) -> _Definition | None:
+    """The platform's extension definition `name` (a type for new objects, or a property extension)."""
+    return _BY_NAME.get(name)
+
+
 def _definition(name: str, kind: str) -> _Definition:
     definition = _BY_NAME.get(name)
     if definition is None or definition.kind != kind:

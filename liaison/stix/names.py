@@ -17,10 +17,16 @@ _ALIASES = EXT_IDS["entity-aliases"]
 
 
 def names_of(obj: dict) -> list[str]:
-    """The object's name and aliases (STIX, ATT&CK's and the platform's aliases extension)."""
-    found = [obj.get("name"), *obj.get("aliases", ()), *obj.get("x_mitre_aliases", ())]
-    found += (obj.get("extensions") or {}).get(_ALIASES, {}).get("aliases", [])
+    """The object's name and aliases (STIX, ATT&CK's and the platform's aliases extension). A
+    custom property of another shape (a partner's `x_mitre_aliases: 5`) is no name, not an error."""
+    extension = (obj.get("extensions") or {}).get(_ALIASES)
+    found = [obj.get("name"), *_listed(obj.get("aliases")), *_listed(obj.get("x_mitre_aliases"))]
+    found += _listed(extension.get("aliases") if isinstance(extension, dict) else None)
     return list(dict.fromkeys(n for n in found if isinstance(n, str) and n.strip()))
+
+
+def _listed(value: object) -> list:
+    return value if isinstance(value, list) else []
 
 
 def name_keys(obj: dict) -> tuple[tuple[str, int, str], ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,26 +23,29 @@ def list_saved(conn: Connection, principal: Principal):
     ).all()
 
 
-def get_saved(conn: Connection, principal: Principal, search_id: int):
+def get_saved(conn: Connection, principal: Principal, search_id: str):
     """The principal's saved search `search_id`, or None (another user's is None alike)."""
     return conn.execute(
         select(S.c.id, S.c.name, S.c.query, S.c.created_at).where(S.c.id == search_id, own_saved_search(principal, S))
     ).first()
 
 
-def insert_saved(conn: Connection, principal: Principal, name: str, query: str) -> int:
-    """Save a search under `name` for the principal's user; Conflict when it has one of that name."""
+def insert_saved(conn: Connection, principal: Principal, name: str, query: str) -> str:
+    """Save a search under `name` for the principal's user (a random id); Conflict when it has one
+    of that name."""
+    search_id = str(uuid.uuid4())
     try:
         with conn.begin_nested():
-            return conn.execute(
-                insert(S)
-                .values(user_id=principal.user_id, name=name, query=query, created_at=clock.now())
-                .returning(S.c.id)
-            ).scalar_one()
+            conn.execute(
+                insert(S).values(
+                    id=search_id, user_id=principal.user_id, name=name, query=query, created_at=clock.now()
+                )
+            )
+            return search_id
     except IntegrityError:
         raise Conflict(f"you already have a saved search named '{name}'") from None
 
 
-def delete_saved(conn: Connection, principal: Principal, search_id: int) -> bool:
+def delete_saved(conn: Connection, principal: Principal, search_id: str) -> bool:
     """Delete the principal's saved search `search_id`; False when it has none of that id."""
     return conn.execute(delete(S).where(S.c.id == search_id, own_saved_search(principal, S))).rowcount > 0

@@ -16,5 +16,7 @@ def bundle(found: Closure, filename: str) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "X-Liaison-Unresolved-References": str(len(found.unresolved)),
+            # Referenced objects left out by their marking (stricter, or another organisation's).
+            "X-Liaison-Withheld-References": str(len(found.withheld)),
         },
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
 from liaison.http.deps import Conn, attempt
-from liaison.intel import annotations, details, discovery, export, objects, sharing
+from liaison.intel import annotations, authoring, details, discovery, export, objects, sharing
 from liaison.stix import tlp as tlp_levels
 from liaison.web import discoverable, downloads, present
 from liaison.web.auth import csrf_protect, web_principal
@@ -106,6 +106,10 @@ def _object_page(
         chain=found.chain,
         user_org=principal.org_name,
         share_audiences=share_audiences,
+        editable=principal.may(Action.WRITE) and authoring.editable(principal, found),
+        relationship_types=authoring.RELATIONSHIP_TYPES,
+        done=request.query_params.get("done"),
+        refused=request.query_params.get("refused"),
         raw=orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode(),
         **_discoverability(conn, principal, stix_id),
         **context,

@@ -15,13 +15,13 @@ from liaison.http.search_query import SearchQuery
 from liaison.intel import drafts, export, overview, saved_searches
 from liaison.intel import search as search_service
 from liaison.stix import tlp as tlp_levels
-from liaison.web import admin, changes, downloads, imports, login, merges, objects
+from liaison.web import admin, authoring, changes, downloads, imports, login, merges, objects
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.filters import query
 from liaison.web.templating import render
 
 router = APIRouter()
-for module in (login, objects, merges, imports, admin):
+for module in (login, authoring, objects, merges, imports, admin):  # /objects/new before /objects/{id}
     router.include_router(module.router)
 
 PAGE_SIZE = 25
@@ -132,7 +132,7 @@ async def save_search(
 
 
 @router.post("/search/saved/{search_id}/delete")
-def delete_saved_search(request: Request, search_id: int, conn: Conn, principal: Principal = Depends(csrf_protect)):
+def delete_saved_search(request: Request, search_id: str, conn: Conn, principal: Principal = Depends(csrf_protect)):
     with attempt(conn) as tried:
         saved_searches.delete(conn, principal, search_id)
     if tried.error:

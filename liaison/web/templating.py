@@ -36,6 +36,8 @@ def navigation(path: str, principal: Principal | None) -> list[dict]:
     if principal is None:
         return []
     entries = list(NAVIGATION) if principal.may(Action.READ) else []
+    if principal.may(Action.WRITE):  # make an object from a form; a reader is not offered it
+        entries.insert(entries.index(("Drafts", "/drafts")), ("New", "/objects/new"))
     if principal.may(Action.ADMINISTER):
         entries.append(("Admin", "/admin"))
     return [

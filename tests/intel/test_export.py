@@ -41,8 +41,8 @@ def test_a_report_exports_with_what_it_refers_to_and_nothing_its_reader_may_not_
     _import(tenants, "alice", [secret], "org")
     _import(tenants, "bob", [dict(couriers, name="Tamerlane Freight", modified="2025-01-01T00:00:00.000Z")], "group:ab")
     mine = committed(tenants.engine, export.of_object, tenants.principal("alice"), report["id"])
-    assert {report["id"], couriers["id"], osh["id"], link["id"], secret["id"]} <= _ids(mine)
-    assert mine.unresolved == set()
+    assert {report["id"], couriers["id"], osh["id"], link["id"]} <= _ids(mine)
+    assert mine.unresolved == set() and mine.withheld == {secret["id"]}  # AMBER, stricter than the report
     theirs = committed(tenants.engine, export.of_object, tenants.principal("carol"), report["id"])
     assert secret["id"] not in _ids(theirs) and theirs.unresolved == {secret["id"]}
     assert osh["id"] in _ids(theirs)  # reached through the relationship the report names
@@ -72,5 +72,33 @@ def test_search_results_export_as_csv_that_runs_no_formula(tenants):
     names = {r[0] for r in rows[1:]}
     assert "Oxus Couriers" in names and '\'=HYPERLINK("http://x.example","Oxus")' in names
     assert all(not r[0].startswith("=") for r in rows[1:])
+    assert export._cell("＝1+1") == "'＝1+1"  # a fullwidth sign is a formula to a spreadsheet too
     bundle = committed(tenants.engine, export.of_search, tenants.principal("carol"), {"q": "Oxus"})
     assert len(bundle.objects) >= 2
+
+
+def test_what_the_exporter_may_not_hand_on_is_withheld(tenants):
+    """Alice's TLP:CLEAR report names Bravo's TLP:RED actor (shared with group ab) and Bravo's
+    TLP:AMBER place: Alice reads both, but the file she hands on carries neither."""
+    red = actor("Crimson Ledger", level="red")
+    amber = sdo("location", name="Safehouse", country="KG", level="amber")
+    mine = actor("Oxus Couriers", level="amber")
+    _import(tenants, "bob", [red, amber], "group:ab")
+    _import(tenants, "alice", [mine], "group:ab")
+    report = sdo(
+        "report", name="Round-up", published="2025-01-01T00:00:00Z", object_refs=[red["id"], amber["id"]], level="clear"
+    )
+    amber_report = sdo(
+        "report",
+        name="Round-up 2",
+        published="2025-01-01T00:00:00Z",
+        object_refs=[amber["id"], mine["id"]],
+        level="amber",
+    )
+    _import(tenants, "alice", [report, amber_report], "group:ab")
+    found = committed(tenants.engine, export.of_object, tenants.principal("alice"), report["id"])
+    assert found.withheld == {red["id"], amber["id"]} and not {red["id"], amber["id"]} & _ids(found)
+    found = committed(tenants.engine, export.of_object, tenants.principal("alice"), amber_report["id"])
+    assert found.withheld == {amber["id"]} and mine["id"] in _ids(found)  # her own AMBER goes along
+    theirs = committed(tenants.engine, export.of_object, tenants.principal("bob"), amber_report["id"])
+    assert amber["id"] in _ids(theirs)  # Bravo's own object, Bravo's to hand on

@@ -138,3 +138,16 @@ def test_orders(world, tenants):
 def test_an_excluded_word_keeps_the_query_a_text_query(world, tenants):
     assert {h.matched for h in find(tenants, "bob", q="Osh -border").hits} == {"text"}
     assert find(tenants, "bob", q="Osh -border").total == 1
+
+
+def test_names_of_another_shape_are_no_names_not_an_error(tenants):
+    """A partner's object with custom alias properties of the wrong shape imports (and migrates)
+    as before: they simply name nothing."""
+    from liaison.stix.names import name_keys
+
+    odd = actor("Oxus Couriers", level="green", x_mitre_aliases=5)
+    odder = actor("Tamerlane Freight", level="green", x_mitre_aliases="TF", aliases=["Timur Lines"])
+    assert {k for k, _p, _s in name_keys(odd)} == {"oxus couriers", "couriers"}
+    assert "tf" not in {k for k, _p, _s in name_keys(odder)}
+    _import(tenants, "alice", [odd, odder])
+    assert find(tenants, "bob", q="Timur").hits[0].stix_id == odder["id"]

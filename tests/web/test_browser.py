@@ -201,7 +201,7 @@ def test_an_outsider_sees_nothing_of_a_private_object_anywhere(page_as, live_ser
         f"/search?q={name}",
         "/search?q=quillwort",
         f"/graph?id={public_actor}",
-        f"/map?id={public_place}",
+        f"/map?around={public_place}",
         f"/timeline?id={public_actor}",
         f"/objects/{public_actor}",
         f"/objects/{public_place}",

@@ -61,7 +61,8 @@ def test_object_page_shows_properties_versions_and_holdings(web, objects):
     assert 'href="/objects/' + objects["shared"]["created_by_ref"] + '"' in html  # created_by with its name
     assert 'hx-get="/objects/' + objects["shared"]["id"] + '/relations"' in html
     for view in ("graph", "timeline", "map"):
-        assert f'href="/{view}?id={objects["shared"]["id"]}"' in html
+        place = "around" if view == "map" else "id"
+        assert f'href="/{view}?{place}={objects["shared"]["id"]}"' in html
 
 
 def test_unknown_invisible_and_malformed_ids_get_the_same_404(web, objects):

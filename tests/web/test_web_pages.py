@@ -148,12 +148,11 @@ def test_search_page_ranks_names_counts_facets_and_saves_searches(web, tenants):
     # Another user sees none of it, and cannot delete it (nor learn that it exists).
     carol = web("carol")
     assert "Foxes #1" not in carol.get("/search").text
-    search_id = re.search(r'action="/search/saved/(\d+)/delete"', back).group(1)
+    search_id = re.search(r'action="/search/saved/([0-9a-f-]{36})/delete"', back).group(1)
+    other_id = "00000000-0000-4000-8000-000000000000"
     theirs = carol.post(f"/search/saved/{search_id}/delete", follow_redirects=False)
-    missing = carol.post(f"/search/saved/{int(search_id) + 99}/delete", follow_redirects=False)
-    assert theirs.headers["location"].replace(search_id, "N") == missing.headers["location"].replace(
-        str(int(search_id) + 99), "N"
-    )
+    missing = carol.post(f"/search/saved/{other_id}/delete", follow_redirects=False)
+    assert theirs.headers["location"].replace(search_id, "N") == missing.headers["location"].replace(other_id, "N")
     assert "Foxes #1" in bob.get("/search").text
     done = bob.post(f"/search/saved/{search_id}/delete", follow_redirects=False)
     assert "done=" in done.headers["location"] and "Foxes #1" not in bob.get("/search").text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from collections import deque
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -208,3 +209,72 @@ def test_a_report_exported_with_its_references_imports_into_a_partner_organisati
     pdf = PdfReader(io.BytesIO(exporter.pdf(format="A4")))
     assert all(band.split(" · ")[0] in p.extract_text() and "graded" in p.extract_text() for p in pdf.pages)
     assert exporter.server_errors == []
+
+
+def _pick(page, field: str, typed: str, expect: str) -> None:
+    """Type `typed` in the picker of `field`, and pick the option naming `expect` with the keyboard."""
+    box = page.locator(f"[data-picker][data-name='{field}']")
+    box.locator(".picker-input").fill(typed)
+    option = box.locator(".picker-options li", has_text=expect).first
+    option.wait_for()
+    while box.locator(".picker-options li[aria-selected=true]").inner_text() != option.inner_text():
+        box.locator(".picker-input").press("ArrowDown")
+    box.locator(".picker-input").press("Enter")
+    assert expect in box.locator(".picker-chosen").inner_text()
+
+
+def test_create_a_seizure_with_a_route_and_a_person_edit_relate_find_and_map_it(page_as):
+    page = page_as("customs.analyst")
+    suffix = uuid.uuid4().hex[:6]
+    page.goto("/objects/new")
+    page.click("text=Trafficking route")
+    page.fill("input[name=name]", f"Caspian ferry line {suffix}")
+    page.fill("input[name=commodity]", "drugs")
+    _pick(page, "waypoint_refs", "Aktau", "Aktau")
+    _pick(page, "waypoint_refs", "Baku", "Baku")
+    page.click("#object-form button[type=submit]")
+    page.wait_for_url("**/objects/trafficking-route--*?done=made")
+    route = page.url.split("/objects/")[1].split("?")[0]
+
+    page.goto("/objects/new/drug-seizure")
+    page.fill("input[name=name]", f"Heroin in a ferry truck {suffix}")
+    page.fill("input[name=seized_at]", "2025-06-02T09:15")
+    page.fill("input[name=drug_type]", "heroin")
+    page.fill("input[name=quantity]", "48.5")
+    page.select_option("select[name=quantity_unit]", "kg")
+    _pick(page, "location_ref", "Aktau", "Aktau")
+    _pick(page, "route_ref", f"Caspian ferry line {suffix}", "Caspian ferry line")
+    _pick(page, "object_refs", "Zafar Yusupof", "Zafar Yusupov")  # a typo: found all the same
+    screenshot(page, "seizure-form")
+    page.click("#object-form button[type=submit]")
+    page.wait_for_url("**/objects/drug-seizure--*?done=made")
+    seizure = page.url.split("/objects/")[1].split("?")[0]
+    assert "Made." in page.inner_text(".alert.success")
+
+    # Edit: the difference is shown before anything is saved.
+    page.click("text=Change")
+    page.fill("input[name=quantity]", "51")
+    page.click("#object-form button[type=submit]")
+    assert "48.5" in page.inner_text(".diff") and "51" in page.inner_text(".diff")
+    screenshot(page, "seizure-change-diff")
+    page.click("#object-form button[type=submit]")
+    page.wait_for_url(f"**/objects/{seizure}?done=changed")
+    assert "51" in page.inner_text(".card >> nth=0")
+
+    # Relate it to a person picked by another transliteration of the name (J for Y).
+    page.click("text=Add a relationship")
+    _pick(page, "other", "Jusupov", "Zafar Yusupov")
+    page.click("#relate-form button[type=submit]")
+    page.wait_for_url(f"**/objects/{seizure}?done=related*")
+    page.wait_for_selector(".relations-table")
+    assert "Zafar Yusupov" in page.inner_text(".relations-table")
+
+    # Found by a misspelt name, then mapped around.
+    page.goto(f"/search?q=Heroin in a ferri truck {suffix}")
+    assert seizure in page.get_attribute(".hit .object-link", "href")
+    page.goto(f"/objects/{seizure}")
+    page.click("nav.object-actions a:text('Map')")
+    page.wait_for_url(f"**/map?around={seizure}")
+    page.wait_for_selector("#map svg .marker, svg .marker", state="attached")
+    screenshot(page, "seizure-map-around")
+    assert route and page.server_errors == []

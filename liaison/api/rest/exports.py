@@ -23,6 +23,8 @@ def _bundle(found: Closure, filename: str) -> Response:
             "Content-Disposition": f'attachment; filename="{filename}"',
             # References to objects you may not see: they stay unresolved in the file.
             "X-Liaison-Unresolved-References": str(len(found.unresolved)),
+            # Referenced objects left out by their marking (stricter, or another organisation's).
+            "X-Liaison-Withheld-References": str(len(found.withheld)),
         },
     )
 
@@ -32,7 +34,9 @@ def object_bundle(stix_id: str, principal: Caller, conn: Conn):
     """The object (a report, say) and, transitively, what it refers to — objects, relationships'
     ends, identities, marking and extension definitions — as you see them, so that a partner
     importing the file finds its references. `X-Liaison-Unresolved-References` counts references
-    to objects you may not see, which the file cannot carry."""
+    to objects you may not see, which the file cannot carry; `X-Liaison-Withheld-References` those
+    left out by their marking: stricter than the object's own, or TLP:AMBER or stricter and held
+    by other organisations only (theirs to hand on)."""
     return _bundle(export.of_object(conn, principal, stix_id), stix_id.replace("--", "_") + ".json")
 
 

@@ -114,11 +114,11 @@ def save_search(body: SavedSearchIn, principal: Caller, conn: Conn):
 
 
 @router.get("/saved-searches/{search_id}", summary="One of your saved searches")
-def get_saved_search(search_id: int, principal: Caller, conn: Conn):
+def get_saved_search(search_id: str, principal: Caller, conn: Conn):
     return saved.get_saved(conn, principal, search_id).as_dict()
 
 
 @router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete one of your saved searches")
-def delete_saved_search(search_id: int, principal: Caller, conn: Conn):
+def delete_saved_search(search_id: str, principal: Caller, conn: Conn):
     saved.delete(conn, principal, search_id)
     return Response(status_code=204)

@@ -65,7 +65,7 @@ def upgrade() -> None:
     op.create_index("ix_name_key_skeleton", "name_key", ["skeleton"], unique=False)
     op.create_table(
         "saved_search",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("query", sa.Text(), nullable=False),
