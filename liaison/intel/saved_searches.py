@@ -46,10 +46,12 @@ def query_string(params: dict[str, str | list[str] | None]) -> str:
 
 
 def list_saved(conn: Connection, principal: Principal) -> list[SavedSearch]:
+    principal.require(Action.READ)
     return [SavedSearch(*row) for row in store.list_saved(conn, principal)]
 
 
 def get_saved(conn: Connection, principal: Principal, search_id: str) -> SavedSearch:
+    principal.require(Action.READ)
     row = store.get_saved(conn, principal, search_id)
     if row is None:
         raise NotFound(f"no saved search {search_id}")
@@ -86,5 +88,6 @@ def save(conn: Connection, principal: Principal, name: str, params: dict[str, st
 
 def delete(conn: Connection, principal: Principal, search_id: str) -> None:
     """Delete one of the principal's saved searches; another user's is 'not found', as is a missing one."""
+    principal.require(Action.READ)
     if not store.delete_saved(conn, principal, search_id):
         raise NotFound(f"no saved search {search_id}")

@@ -70,7 +70,7 @@ def search(
         "types": [t for t, _n in overview.type_counts(conn, principal)],
         "organisations": overview.organisation_names(conn),
         "orders": search_service.ORDERS,
-        "saved": saved_searches.list_saved(conn, principal),
+        "saved": saved_searches.list_saved(conn, principal) if principal.may(Action.READ) else [],
         "results": None,
         "error": None,
         "done": request.query_params.get("done"),

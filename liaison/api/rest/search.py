@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
+from liaison.access.principal import Action, Principal
 from liaison.http.deps import Caller, Conn
 from liaison.http.search_query import SearchQuery
 from liaison.intel import objects
@@ -87,6 +88,15 @@ def search(
     }
 
 
+def _reader(principal: Caller) -> Principal:
+    """The caller, if it reads intelligence (an operator does not): checked before the body is."""
+    principal.require(Action.READ)
+    return principal
+
+
+ReaderCaller = Annotated[Principal, Depends(_reader)]
+
+
 class SavedSearchIn(BaseModel):
     """A search to save: its name and the search's parameters (as GET /search takes them)."""
 
@@ -101,12 +111,12 @@ class SavedSearchIn(BaseModel):
 
 
 @router.get("/saved-searches", summary="Your saved searches")
-def list_saved_searches(principal: Caller, conn: Conn):
+def list_saved_searches(principal: ReaderCaller, conn: Conn):
     return {"items": [s.as_dict() for s in saved.list_saved(conn, principal)]}
 
 
 @router.post("/saved-searches", status_code=201, summary="Save a search under a name")
-def save_search(body: SavedSearchIn, principal: Caller, conn: Conn):
+def save_search(body: SavedSearchIn, principal: ReaderCaller, conn: Conn):
     """Checked as GET /search checks it; 409 when you already have a saved search of that name.
     Saved searches are yours alone: other users, admins included, neither see nor run them."""
     params = body.model_dump(exclude={"name"})
@@ -114,11 +124,11 @@ def save_search(body: SavedSearchIn, principal: Caller, conn: Conn):
 
 
 @router.get("/saved-searches/{search_id}", summary="One of your saved searches")
-def get_saved_search(search_id: str, principal: Caller, conn: Conn):
+def get_saved_search(search_id: str, principal: ReaderCaller, conn: Conn):
     return saved.get_saved(conn, principal, search_id).as_dict()
 
 
 @router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete one of your saved searches")
-def delete_saved_search(search_id: str, principal: Caller, conn: Conn):
+def delete_saved_search(search_id: str, principal: ReaderCaller, conn: Conn):
     saved.delete(conn, principal, search_id)
     return Response(status_code=204)
