@@ -276,5 +276,9 @@ def test_create_a_seizure_with_a_route_and_a_person_edit_relate_find_and_map_it(
     page.click("nav.object-actions a:text('Map')")
     page.wait_for_url(f"**/map?around={seizure}")
     page.wait_for_selector("#map svg .marker, svg .marker", state="attached")
+    assert page.locator("#map .map-label", has_text="Aktau").count() == 1  # places are named
+    page.focus("#map .marker-drug-seizure")  # a marker is reached and opened from the keyboard
+    page.keyboard.press("Enter")
+    assert "Heroin in a ferry truck" in page.inner_text("#map-popup")
     screenshot(page, "seizure-map-around")
     assert route and page.server_errors == []

@@ -43,6 +43,7 @@
   var countryLayer = el("g", { "class": "countries" }, svg);
   var routeLayer = el("g", { "class": "routes" }, svg);
   var markerLayer = el("g", { "class": "markers" }, svg);
+  var labelLayer = el("g", { "class": "labels", "aria-hidden": "true" }, svg);
 
   function resize() {
     width = stage.clientWidth;
@@ -58,7 +59,10 @@
     requestAnimationFrame(function () { scheduled = false; redraw(); });
   }
 
+  // Place names show once the map is close enough (or few places are shown), so they never pile up.
+  var placesShown = 0;
   function redraw() {
+    labelLayer.style.display = placesShown <= 25 || projection.scale() > worldScale * 4 ? "" : "none";
     countries.forEach(function (item) { item.node.setAttribute("d", path(item.feature) || ""); });
     drawn.forEach(function (item) {
       var coords = item.feature.geometry.coordinates;
@@ -76,6 +80,9 @@
           var y = p[1] + item.offsets[i][1];
           shape.setAttribute("transform", "translate(" + x.toFixed(1) + "," + y.toFixed(1) + ")" +
             (item.scale !== 1 ? " scale(" + item.scale + ")" : ""));
+          if (i === 0 && item.label) {
+            item.label.setAttribute("transform", "translate(" + (x + 10).toFixed(1) + "," + (y + 4).toFixed(1) + ")");
+          }
         });
       }
     });
@@ -241,13 +248,29 @@
           offsets.push(fanOut(stack, point));
         });
       }
+      // Every marker and route is reached with Tab and opened with Enter or Space, as with a click.
+      group.setAttribute("tabindex", "0");
+      group.setAttribute("role", "button");
+      group.setAttribute("aria-label", (props.type === "location" ? "" : props.type.replace(/-/g, " ") + ": ") + props.name);
+      group.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        var box = group.getBoundingClientRect();
+        var frame = svg.getBoundingClientRect();
+        showPopup(feature, [box.left - frame.left + box.width / 2, box.top - frame.top + box.height / 2]);
+      });
+      var label = null;
+      if (props.type === "location") {  // places are named on the map, beside their dot
+        label = el("text", { "class": "map-label" }, labelLayer);
+        label.textContent = props.name;
+      }
       var casualties = (props.killed || 0) + (props.injured || 0);
       var scale = props.type === "incident" ? 1 + Math.min(casualties, 30) / 30 * 0.7 : 1;
       group.addEventListener("click", function (event) {
         event.stopPropagation();
         showPopup(feature, pointer(event));
       });
-      drawn.push({ feature: feature, group: group, shapes: shapes, offsets: offsets, scale: scale });
+      drawn.push({ feature: feature, group: group, shapes: shapes, offsets: offsets, scale: scale, label: label });
     });
   }
 
@@ -258,6 +281,7 @@
     var until = data.get("until");
     var counts = {};
     var shown = 0;
+    var places = 0;
     drawn.forEach(function (item) {
       var props = item.feature.properties;
       var first = props.date ? props.date.slice(0, 10) : null;
@@ -266,12 +290,15 @@
       var show = types.indexOf(props.type) >= 0 && inRange;
       if (inRange) counts[props.type] = (counts[props.type] || 0) + 1;
       item.group.style.display = show ? "" : "none";
+      if (item.label) item.label.style.display = show ? "" : "none";
+      if (show && props.type === "location") places += 1;
       if (show) shown += 1;
     });
     form.querySelectorAll("[data-count]").forEach(function (span) {
       span.textContent = counts[span.dataset.count] || 0;
     });
     popup.hidden = true;
+    placesShown = places;
     statusLine.textContent = shown + (shown === 1 ? " item" : " items") + " shown.";
     emptyNote.hidden = shown > 0;
     emptyNote.textContent = drawn.length ? "Nothing you may see matches these filters." :
