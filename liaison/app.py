@@ -23,6 +23,7 @@ from liaison.api.rest import (
     objects,
     search,
     session,
+    stream,
     views,
 )
 from liaison.config import Settings
@@ -75,7 +76,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.add_middleware(Guards, limit=settings.max_upload_bytes)
     errors.install(app, page=errorpages.error_page, login_redirect=errorpages.login_redirect)
-    for module in (session, objects, correlation, flood, hits, search, exports, bundles, federation, drafts, views):
+    for module in (
+        session,
+        objects,
+        correlation,
+        flood,
+        hits,
+        search,
+        exports,
+        bundles,
+        federation,
+        drafts,
+        views,
+        stream,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)
     app.include_router(vendor.router, include_in_schema=False)

@@ -415,6 +415,35 @@ def export(
 
 @app.command()
 @clear_errors
+def watch(
+    as_: Annotated[str, typer.Option("--as", help="The user whose view is watched.")],
+    after: Annotated[Optional[str], typer.Option(help="Resume after this cursor (printed with each change).")] = None,
+    type_: Annotated[Optional[list[str]], typer.Option("--type", help="Only these STIX types; repeatable.")] = None,
+    once: Annotated[bool, typer.Option(help="Print what is pending and stop, instead of following.")] = False,
+):
+    """Print the changes a user may see as they are committed (the live stream), until Ctrl-C."""
+    import time
+
+    from liaison.intel import stream
+
+    settings = _settings()
+    engine = _engine(settings)
+    with engine.begin() as conn:
+        at = stream.start(conn, accounts.principal_for_user(conn, as_), after)
+        out.print(f"[dim]watching from cursor {stream.cursor_at(conn, at)}[/dim]", highlight=False)
+    while True:
+        with engine.begin() as conn:  # who the user is, asked again at each read
+            notices, at = stream.read(conn, accounts.principal_for_user(conn, as_), at, types=tuple(type_ or ()))
+        for n in notices:
+            out.print(f"{n.at}  {n.kind:<9} {n.type:<22} {n.stix_id}  [dim]cursor {n.cursor}[/dim]", highlight=False)
+        if once:
+            return
+        if not notices:
+            time.sleep(0.5)
+
+
+@app.command()
+@clear_errors
 def correlate(
     target: Annotated[
         str, typer.Argument(help="An object's STIX id, or a value (an address, domain, phone, hash, …).")

@@ -172,3 +172,25 @@ def test_correlate(cli, tmp_path):
     assert watch["id"] in by_value and seen["id"] in by_value and "of 2" in by_value
     missing = cli("correlate", f"indicator--{uuid.uuid4()}", "--as", "nina", ok=False)
     assert missing.returncode == 1 and "no object" in missing.stderr
+
+
+def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("org", "add", "National CERT")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+    start = cli("watch", "--as", "omar", "--once").stdout
+    assert start.startswith("watching from cursor ") and len(start.splitlines()) == 1
+    before = start.split("cursor ")[1].split()[0]
+    shown, kept = actor("Shared Owls", level="green"), actor("Kept Owls", level="amber")
+    for obj, audience in ((kept, "org"), (shown, "instance")):
+        source = tmp_path / f"{obj['name']}.json"
+        source.write_bytes(orjson.dumps(bundle(obj)))
+        cli("import", str(source), "--as", "nina", "--audience", audience)
+    first = cli("watch", "--as", "nina", "--once", "--after", before).stdout
+    assert kept["id"] in first and shown["id"] in first
+    seen = cli("watch", "--as", "omar", "--once", "--after", before).stdout
+    assert shown["id"] in seen and kept["id"] not in seen and "version" in seen
+    cursor = seen.split("cursor ")[-1].split()[0]
+    assert len(cli("watch", "--as", "omar", "--once", "--after", cursor).stdout.splitlines()) == 1  # nothing repeated

@@ -523,6 +523,22 @@ name_key = Table(
     sqlite_with_rowid=False,
 )
 
+#: The outbox: one row per change to a version's holdings (a new version, a correction, a
+#: revocation, a share or an unshare), written in the transaction of the change, under the write
+#: lock (store.stamps), so ids increase in commit order and a reader resuming after an id misses
+#: nothing. It names the version only: who may be told is decided when an event is delivered.
+event = Table(
+    "event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), nullable=False),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    Index("ix_event_at", "at"),
+    sqlite_autoincrement=True,
+)
+
 #: A user's saved searches: a name and the search page's query string (what the page was asked).
 #: Random ids: a sequence would tell one user how many searches others saved in between.
 saved_search = Table(

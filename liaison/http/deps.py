@@ -124,6 +124,12 @@ def current_principal(
     """The caller, authenticated by API token (Bearer, or Basic with the user name), within what
     the token's scope allows. Failed attempts are counted in their own transaction (lockout), so
     they stay counted whatever becomes of the request."""
+    return principal_of_request(request, engine)
+
+
+def principal_of_request(request: Request, engine: Engine) -> Principal:
+    """The caller of `request` as its token stands now: a long answer (the live stream) asks again,
+    so that a revoked token, a disabled user or a group left takes effect while it runs."""
     user, token = _credentials(request.headers.get("authorization"))
     address = request.client.host if request.client else None
     principal = authenticate_token(engine, token, user, address)

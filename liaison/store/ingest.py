@@ -28,7 +28,7 @@ from liaison.db.tables import edge, holding, name_key, object_label, object_vers
 from liaison.errors import InvalidInput
 from liaison.stix import tlp
 from liaison.stix.validate import ENDPOINTS
-from liaison.store import exposure
+from liaison.store import events, exposure
 from liaison.store.chunks import chunks
 from liaison.store.search import index_documents
 from liaison.store.stamps import date_added_stamps, take_write_lock
@@ -242,6 +242,7 @@ class _Move:
     version: PreparedVersion
     audiences: frozenset[int]
     superseded: bool = False
+    corrects: bool = False  # another content of the same version was live before it
 
 
 @dataclass(slots=True)
@@ -317,7 +318,7 @@ def write_batch(
             else:
                 superseded.append(state.stored_live)
         kept = frozenset(a for a in state.audiences if tlp.allows(v.tlp, kinds[a]))
-        state.move = _Move(v, kept | {audience_id})
+        state.move = _Move(v, kept | {audience_id}, corrects=state.live_digest is not None)
         moves.append(state.move)
         state.live_digest, state.audiences = v.digest, state.move.audiences
         state.received.add(v.digest)
@@ -389,8 +390,21 @@ def write_batch(
         ),
     )
     _expose(conn, fresh, pk_of, [pk for pk in share if pk not in corrected], moves, superseded)
+    events.record(conn, _events(fresh, pk_of, [pk for pk in share if pk not in corrected], moves), org_id)
     result.new_holdings = len(share) + len(moves)
     return result
+
+
+def _events(fresh: dict, pk_of: dict, share: list[int], moves: list[_Move]) -> list[tuple[str, int]]:
+    """The outbox's events of a batch (store.events): live contents newly held, as a new version,
+    a correction, or a stored content shared with one more audience."""
+    found = [("shared", pk) for pk in share]
+    for move in moves:
+        if move.superseded:
+            continue
+        key = (move.version.stix_id, move.version.modified, move.version.digest)
+        found.append(("corrected" if move.corrects else "version" if key in fresh else "shared", pk_of[key]))
+    return found
 
 
 def _expose(conn: Connection, fresh: dict, pk_of: dict, share: list[int], moves: list[_Move], superseded: list[int]):

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from liaison import clock
 from liaison.db.bulk import insert_rows, upsert
 from liaison.db.tables import audience, edge, holding, object_version, organization, partner_delivery, sharing_group
-from liaison.store import exposure
+from liaison.store import events, exposure
 from liaison.store.stamps import date_added_stamps
 from liaison.store.tenancy import audience_label
 
@@ -55,6 +55,7 @@ def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks
         [(pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)],
     )
     exposure.expose(conn, new)
+    events.record(conn, (("shared", pk) for pk in new), org_id)
     return len(new)
 
 
@@ -83,6 +84,7 @@ def remove_audience(
         )
     removed = conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
     exposure.refresh(conn, version_pks)
+    events.record(conn, (("unshared", pk) for pk in version_pks), org_id)
     return len(lonely) + removed
 
 

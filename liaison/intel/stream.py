@@ -1,0 +1,96 @@
+"""The live stream's reading: the changes a reader may see, after a cursor, as small notices (ids,
+types and links, never content); visibility is checked when the events are read, not when they
+were written, so a share narrowed before delivery tells the reader nothing.
+
+Cursors are opaque: the event id encrypted (AES-GCM, a key derived from the instance's secret), so
+that the gaps between the ids a reader is given do not count the changes it may not see."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection
+
+from liaison.access.principal import Action, Principal
+from liaison.errors import InvalidInput
+from liaison.store import events
+from liaison.store.provenance import psi_key
+
+#: Most events read at a time.
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    cursor: str
+    kind: str
+    stix_id: str
+    type: str
+    modified: str | None
+    at: str
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.stix_id,
+            "type": self.type,
+            "modified": self.modified,
+            "at": self.at,
+            "link": f"/api/v1/objects/{self.stix_id}",
+        }
+
+
+def _key(conn: Connection) -> AESGCM:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"liaison stream cursor")
+    return AESGCM(derived.derive(psi_key(conn)))
+
+
+def _cursor(key: AESGCM, event_id: int) -> str:
+    nonce = os.urandom(12)
+    sealed = key.encrypt(nonce, event_id.to_bytes(8, "big"), b"cursor")
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+
+def cursor_at(conn: Connection, event_id: int) -> str:
+    """The cursor of a position (what `watch` prints when it starts, to resume from there)."""
+    return _cursor(_key(conn), event_id)
+
+
+def event_id_of(conn: Connection, cursor: str) -> int:
+    """The event id a cursor this instance gave stands for; InvalidInput for any other string."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return int.from_bytes(_key(conn).decrypt(raw[:12], raw[12:], b"cursor"), "big")
+    except (ValueError, binascii.Error, InvalidTag):
+        raise InvalidInput("the Last-Event-ID is not one this stream gave", parameter="Last-Event-ID") from None
+
+
+def start(conn: Connection, principal: Principal, cursor: str | None) -> int:
+    """Where a reader starts: after its cursor, or (without one) at the newest event."""
+    principal.require(Action.READ)
+    return event_id_of(conn, cursor) if cursor else events.newest_id(conn)
+
+
+def read(
+    conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = ()
+) -> tuple[list[Notice], int]:
+    """The notices after event `after` that `principal` may see now (one per object and change
+    within the batch), each with the cursor to resume after it, and where to read from next."""
+    rows, last = events.since(conn, principal, after, types=types, limit=BATCH)
+    key = _key(conn)
+    newest: dict[tuple[str, str], tuple[int, object]] = {}
+    for row in rows:
+        kind = "revoked" if row.revoked and row.kind == "version" else row.kind
+        newest[(row.stix_id, kind)] = (row.id, row)
+    notices = [
+        Notice(_cursor(key, event_id), kind, row.stix_id, row.type, row.modified, row.at)
+        for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0])
+    ]
+    return notices, last

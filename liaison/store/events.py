@@ -1,0 +1,58 @@
+"""The event outbox: written with each change to holdings, read by the live stream through the
+access predicate (an event reaches a reader only if it may see the version, when it is read)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, select
+
+from liaison import clock
+from liaison.access.predicate import visible
+from liaison.access.principal import Principal
+from liaison.db.bulk import insert_rows
+from liaison.db.tables import event, object_version
+from liaison.store.stamps import take_write_lock
+
+V = object_version
+#: What happened to a version's holdings.
+KINDS = ("version", "corrected", "revoked", "shared", "unshared")
+
+
+def record(conn: Connection, changes: Iterable[tuple[str, int]], org_id: int | None) -> None:
+    """Write (kind, version pk) events of organisation `org_id` in the caller's transaction, under
+    the write lock: ids then increase in commit order, so a reader resuming after one misses none."""
+    rows = list(dict.fromkeys(changes))
+    if not rows:
+        return
+    take_write_lock(conn)
+    now = clock.now()
+    insert_rows(conn, event, ("at", "kind", "version_pk", "org_id"), ((now, k, pk, org_id) for k, pk in rows))
+
+
+def newest_id(conn: Connection) -> int:
+    return conn.execute(select(func.coalesce(func.max(event.c.id), 0))).scalar_one()
+
+
+def since(conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = (), limit: int = 500):
+    """Events after id `after` about versions `principal` may see now, oldest first: rows of (id,
+    at, kind, stix_id, type, modified, revoked). The last id read (seen or not) comes back too, so
+    that a reader moves past events it may not see."""
+    scanned = conn.execute(select(event.c.id).where(event.c.id > after).order_by(event.c.id).limit(limit)).scalars()
+    scanned = list(scanned)
+    if not scanned:
+        return [], after
+    query = (
+        select(event.c.id, event.c.at, event.c.kind, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked)
+        .join(V, V.c.pk == event.c.version_pk)
+        .where(event.c.id > after, event.c.id <= scanned[-1], visible(principal, event.c.version_pk))
+        .order_by(event.c.id)
+    )
+    if types:
+        query = query.where(V.c.type.in_(types))
+    return conn.execute(query).all(), scanned[-1]
+
+
+def purge(conn: Connection, before: str) -> int:
+    """Delete events older than the stamp `before` (the retention period); how many."""
+    return conn.execute(event.delete().where(event.c.at < before)).rowcount

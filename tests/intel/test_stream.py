@@ -1,0 +1,93 @@
+"""The event outbox and the live stream's reading, from a hostile partner's side: an event is
+written with its change or not at all, reaches only readers who may see the version when it is
+read (a share narrowed before delivery tells nothing), and cursors neither repeat nor lose events
+nor count the changes a reader may not see."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from stixdata import actor
+from txn import committed
+
+from liaison.db.tables import event
+from liaison.errors import InvalidInput
+from liaison.ingest.bundles import import_objects
+from liaison.intel import sharing, stream
+
+
+def _import(tenants, user, objects, audience="instance"):
+    committed(tenants.engine, import_objects, tenants.principal(user), objects, audience=audience)
+
+
+def _start(tenants, user):
+    return committed(tenants.engine, stream.start, tenants.principal(user), None)
+
+
+def _read(tenants, user, after):
+    return committed(tenants.engine, stream.read, tenants.principal(user), after)
+
+
+def _seen(tenants, user, after):
+    notices, _last = _read(tenants, user, after)
+    return [(n.kind, n.stix_id) for n in notices]
+
+
+def test_an_event_is_written_with_its_change_or_not_at_all(tenants):
+    count = lambda conn: conn.execute(select(func.count()).select_from(event)).scalar_one()  # noqa: E731
+    before = committed(tenants.engine, count)
+    with pytest.raises(RuntimeError), tenants.engine.begin() as conn:
+        import_objects(conn, tenants.principal("alice"), [actor("Rolled Back", level="green")], audience="instance")
+        raise RuntimeError("the request fails after the import")
+    assert committed(tenants.engine, count) == before
+    _import(tenants, "alice", [actor("Kept", level="green")])
+    assert committed(tenants.engine, count) == before + 1
+
+
+def test_versions_corrections_revocations_and_shares_reach_those_who_see_them(tenants):
+    start = {u: _start(tenants, u) for u in ("alice", "bob", "carol")}
+    early = actor("Steppe Wolves", level="amber")
+    _import(tenants, "alice", [early], "org")
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), early["id"], "group:ab")
+    # Told when read, as Bravo sees it then: the version (which it sees now) and its share.
+    assert _seen(tenants, "bob", start["bob"]) == [("version", early["id"]), ("shared", early["id"])]
+    start["bob"] = _read(tenants, "bob", start["bob"])[1]
+    mine = actor("Oxus Couriers", level="amber", modified="2025-01-01T00:00:00.000Z")
+    _import(tenants, "alice", [mine], "group:ab")
+    corrected = dict(mine, description="sanitised")
+    _import(tenants, "alice", [corrected], "group:ab")
+    revoked = dict(mine, modified="2025-02-01T00:00:00.000Z", revoked=True)
+    _import(tenants, "alice", [revoked], "group:ab")
+    # Read after all three: the first content was replaced by its correction (a sanitised text),
+    # so only the correction and the revocation are told, never the replaced content.
+    assert [k for k, _ in _seen(tenants, "bob", start["bob"])] == ["corrected", "revoked"]
+    assert _seen(tenants, "carol", start["carol"]) == []
+    assert {i for _, i in _seen(tenants, "alice", start["alice"])} == {early["id"], mine["id"]}
+
+
+def test_a_share_narrowed_before_delivery_tells_nothing(tenants):
+    start = _start(tenants, "bob")
+    mine = actor("Juniper Ledger", level="amber")
+    _import(tenants, "alice", [mine], "group:ab")
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), mine["id"], "group:ab")
+    assert _seen(tenants, "bob", start) == []  # neither the share nor the unshare
+    other = actor("Oxus Couriers", level="green")
+    _import(tenants, "alice", [other])
+    assert _seen(tenants, "bob", start) == [("version", other["id"])]
+
+
+def test_cursors_resume_without_repeats_or_losses_and_count_nothing(tenants):
+    start = _start(tenants, "bob")
+    first, hidden, second = actor("One", level="green"), actor("Hidden", level="amber"), actor("Two", level="green")
+    _import(tenants, "alice", [first])
+    _import(tenants, "alice", [hidden], "org")
+    notices, _ = _read(tenants, "bob", start)
+    assert [n.stix_id for n in notices] == [first["id"]]
+    resumed = committed(tenants.engine, stream.start, tenants.principal("bob"), notices[0].cursor)
+    _import(tenants, "alice", [second])
+    assert [n.stix_id for n in _read(tenants, "bob", resumed)[0]] == [second["id"]]
+    # Cursors are opaque: the same event gives different strings, a forged one is refused.
+    again, _ = _read(tenants, "bob", start)
+    assert again[0].cursor != notices[0].cursor and len(again[0].cursor) > 20
+    with pytest.raises(InvalidInput, match="not one this stream gave"):
+        committed(tenants.engine, stream.start, tenants.principal("bob"), "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA")
