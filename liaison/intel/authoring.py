@@ -27,6 +27,7 @@ from liaison.stix.forms import Field, Form, form_for
 from liaison.stix.timestamps import to_millis
 from liaison.stix.validate import IDENTIFIER_RE, StixValidationError, references, validate_object
 from liaison.store import reads, tenancy
+from liaison.store import sharing as sharing_store
 
 #: Relationship types offered on an object page, with the words shown for them.
 RELATIONSHIP_TYPES = (
@@ -113,33 +114,47 @@ def _picked(field: Field, ref: str) -> str:
     return ref
 
 
-def _extensions(props: dict, old: dict | None) -> dict:
-    """Answers named '<extension>.<property>' moved into the extensions' bodies (the old ones'
-    other properties kept)."""
+def _extensions(form_: Form, props: dict, old: dict | None) -> dict:
+    """Answers named '<extension>.<property>' moved into the extensions' bodies: the form's fields
+    replace what the old body said of them (an emptied field is gone), its other properties kept."""
+    asked: dict[str, set[str]] = {}
+    for field in form_.fields:
+        if "." in field.name:
+            extension, prop = field.name.split(".", 1)
+            asked.setdefault(ext.EXT_IDS[extension], set()).add(prop)
+    if not asked:
+        return props
     bodies: dict[str, dict] = {}
     for name in [n for n in props if "." in n]:
         extension, prop = name.split(".", 1)
         bodies.setdefault(ext.EXT_IDS[extension], {})[prop] = props.pop(name)
-    if not bodies:
-        return props
     merged = dict((old or {}).get("extensions") or {})
-    for ext_id, body in bodies.items():
-        merged[ext_id] = {**merged.get(ext_id, {}), "extension_type": "property-extension", **body}
+    for ext_id, fields in asked.items():
+        body = {k: v for k, v in merged.get(ext_id, {}).items() if k not in fields and k != "extension_type"}
+        body.update(bodies.get(ext_id, {}))
+        if body:
+            merged[ext_id] = {"extension_type": "property-extension", **body}
+        else:
+            merged.pop(ext_id, None)
     return {**props, "extensions": merged}
 
 
 def _build(principal: Principal, form_: Form, props: dict, *, tlp: str | None, old: dict | None) -> dict:
     """The STIX object the answers make: new, or the next version of `old` (its other properties kept)."""
-    props = _extensions(dict(props), old)
+    props = _extensions(form_, dict(props), old)
+    if old is None and not props.get("extensions", True):
+        props.pop("extensions")
     stamp = to_millis(clock.now())
     marking = {"object_marking_refs": [tlp_levels.TLP2_IDS[tlp]]} if tlp else {}
     if tlp and tlp not in tlp_levels.LEVELS:
         raise InvalidInput(f"unknown TLP level '{tlp}'", parameter="tlp")
     if old is not None:
         kept = {k: v for k, v in old.items() if k not in {f.name for f in form_.fields} | {"modified"}}
-        if tlp:
-            kept["object_marking_refs"] = marking["object_marking_refs"]
-        return {**kept, **props, "modified": stamp}
+        if tlp:  # the TLP marking swapped, other markings (statements, caveats) kept
+            others = [m for m in old.get("object_marking_refs", []) if m not in tlp_levels.LEVEL_BY_MARKING_ID]
+            kept["object_marking_refs"] = [*marking["object_marking_refs"], *others]
+        changed = {**kept, **props, "modified": stamp}
+        return {k: v for k, v in changed.items() if not (k == "extensions" and not v)}
     author = {"created_by_ref": principal.org_identity_id} if principal.org_identity_id else {}
     try:
         if form_.made_as == "new-sco":
@@ -180,26 +195,36 @@ def create(
     return obj
 
 
-def editable(principal: Principal, found: object_details.Details) -> bool:
+def editable(principal: Principal, found: object_details.Details, owner_org_id: int | None) -> bool:
     """Whether the object (as `found` shows it to `principal`) is its organisation's own to change
-    from a form: it reads its own chain, no other organisation made it, and it has a form."""
+    from a form: it made it (its `created_by_ref`) or owns it (the first to store it, with no
+    author named), it reads its own chain, and the type has a form."""
     obj = found.object
-    own = found.chain == principal.org_name and obj.get("created_by_ref") in (None, principal.org_identity_id)
+    author = obj.get("created_by_ref")
+    mine = author == principal.org_identity_id if author else owner_org_id == principal.org_id
+    own = mine and principal.org_id is not None and found.chain == principal.org_name
     return own and "created" in obj and (form_for(obj["type"]) is not None or obj["type"] == "relationship")
 
 
-def _own(conn: Connection, principal: Principal, stix_id: str) -> tuple[dict, list[str]]:
-    """The organisation's own current version of `stix_id` and the audiences it is shared with;
-    Forbidden for another organisation's object (which the principal sees), NotFound alike for
-    an unknown or invisible one."""
+def editable_by(conn: Connection, principal: Principal, found: object_details.Details) -> bool:
+    """editable, with the object's owner read from the store."""
+    version = reads.get_version(conn, principal, found.object["id"])
+    return version is not None and editable(principal, found, sharing_store.owner_of(conn, version.pk))
+
+
+def _own(conn: Connection, principal: Principal, stix_id: str) -> tuple[dict, list[int]]:
+    """The organisation's own current version of `stix_id` and the audiences (ids) it holds it for,
+    live; Forbidden for another organisation's object (which the principal sees), NotFound alike
+    for an unknown or invisible one."""
     principal.require(Action.WRITE)
     found = object_details.details(conn, principal, stix_id)
-    if not editable(principal, found):
+    if not editable_by(conn, principal, found):
         if "created" not in found.object:
             raise InvalidInput("an observable is not versioned: make a new one for another value")
         raise Forbidden("only the organisation that holds an object changes it; give your view as an opinion or a note")
-    audiences = sorted({h.audience for h in found.view.holdings if h.owner == principal.org_name})
-    return found.object, audiences
+    version = reads.get_version(conn, principal, stix_id)
+    audiences = sharing_store.live_audiences(conn, principal.org_id, version.pk)
+    return found.object, [a for a in audiences if a != principal.org_audience_id]
 
 
 def preview(
@@ -218,9 +243,10 @@ def save(conn: Connection, principal: Principal, stix_id: str, data: Mapping[str
     form_ = form(old["type"])
     new = _checked(conn, principal, _build(principal, form_, values(form_, data), tlp=tlp or None, old=old))
     import_objects(conn, principal, [new], audience="org")
-    for audience in audiences:
-        if audience != "org":
-            sharing.share(conn, principal, stix_id, audience)
+    # Every audience the old version went to, a direct share to another organisation included,
+    # each checked as any share is (a stricter TLP may refuse one: the change is then refused).
+    for audience in tenancy.audiences(conn, set(audiences), principal.org_id).values():
+        sharing.share(conn, principal, stix_id, audience.spec)
     return new
 
 
@@ -264,7 +290,8 @@ def unrelate(conn: Connection, principal: Principal, relationship_id: str) -> di
         raise InvalidInput("only a relationship is removed this way", parameter="relationship")
     new = {**old, "revoked": True, "modified": to_millis(clock.now())}
     import_objects(conn, principal, [new], audience="org")
-    for audience in audiences:
-        if audience != "org":
-            sharing.share(conn, principal, relationship_id, audience)
+    # The revocation goes wherever the relationship went, unchecked: withdrawing is never refused.
+    revoked = reads.get_version(conn, principal, relationship_id)
+    for audience_id in audiences:
+        sharing_store.add_audience(conn, principal.org_id, principal.user_id, [revoked.pk], audience_id)
     return new

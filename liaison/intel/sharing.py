@@ -74,7 +74,9 @@ def share(conn: Connection, principal: Principal, stix_id: str, audience: str, *
 
 
 def _annotation_reach(conn: Connection, principal: Principal, stix_id: str, version_pks: list[int]):
-    """(views, claims) for those of the organisation's versions that are annotations (intel.reach)."""
+    """(views, claims) for those of the organisation's versions that are annotations (intel.reach).
+    A stored relationship shared further counts as one whatever its type: what it links must be
+    seen by the audience it goes to (its import was checked as its importer chose)."""
     found: dict[int, tuple[str, str | None, str | None, list[tuple[str, str]]]] = {}
     for pk, _id, type_, level, prop, ref, relationship_type in entities.version_refs(
         conn, principal.org_id, version_pks, annotation_reach.PROPS
@@ -83,7 +85,7 @@ def _annotation_reach(conn: Connection, principal: Principal, stix_id: str, vers
     claims = [
         annotation_reach.Claim(stix_id, level, about)
         for type_, level, relationship_type, refs in found.values()
-        if (about := annotation_reach.about(type_, relationship_type, refs))
+        if (about := annotation_reach.about(type_, annotation_reach.MERGE if type_ == "relationship" else None, refs))
     ]
     return (annotation_reach.Views(conn, principal, claims) if claims else None), claims
 

@@ -59,6 +59,22 @@ def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks
     return len(new)
 
 
+def live_audiences(conn: Connection, org_id: int, version_pk: int) -> list[int]:
+    """The audiences organisation `org_id` holds a content for, live (whoever may read them now)."""
+    return list(
+        conn.execute(
+            select(holding.c.audience_id)
+            .where(holding.c.org_id == org_id, holding.c.version_pk == version_pk, holding.c.superseded_at.is_(None))
+            .order_by(holding.c.audience_id)
+        ).scalars()
+    )
+
+
+def owner_of(conn: Connection, version_pk: int) -> int | None:
+    """The organisation that owns the object of a version (object_version.owner_org_id)."""
+    return conn.execute(select(object_version.c.owner_org_id).where(object_version.c.pk == version_pk)).scalar()
+
+
 def remove_audience(
     conn: Connection, org_id: int, version_pks: list[int], audience_id: int, fallback_audience_id: int
 ) -> int:

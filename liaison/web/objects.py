@@ -106,7 +106,7 @@ def _object_page(
         chain=found.chain,
         user_org=principal.org_name,
         share_audiences=share_audiences,
-        editable=principal.may(Action.WRITE) and authoring.editable(principal, found),
+        editable=principal.may(Action.WRITE) and authoring.editable_by(conn, principal, found),
         relationship_types=authoring.RELATIONSHIP_TYPES,
         done=request.query_params.get("done"),
         refused=request.query_params.get("refused"),

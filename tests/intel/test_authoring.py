@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from stixdata import sdo
+from stixdata import actor, sdo
 from txn import committed
 
 from liaison.db.tables import object_version
 from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_objects
-from liaison.intel import authoring, details
+from liaison.intel import authoring, details, sharing
 from liaison.stix.forms import form_for, forms
 
 
@@ -188,3 +188,107 @@ def test_a_relationship_goes_no_further_than_both_its_ends(world, tenants):
     )
     with pytest.raises(NotFound):
         committed(tenants.engine, details.details, tenants.principal("carol"), rel["id"])
+
+
+def test_a_change_and_a_removal_reach_every_audience_the_old_version_went_to(world, tenants):
+    """Alpha shares its own place directly with Charlie (an audience Alpha does not belong to)
+    and with group ab, and a relationship with ab: the change reaches Charlie too, the removal
+    the group."""
+    place = committed(
+        tenants.engine,
+        authoring.create,
+        tenants.principal("alice"),
+        "location",
+        {"name": "Khorog", "country": "TJ"},
+        audience="org",
+        tlp="green",
+    )
+    rel = committed(
+        tenants.engine,
+        authoring.relate,
+        tenants.principal("alice"),
+        place["id"],
+        "related-to",
+        world["osh"]["id"],
+        tlp="green",
+    )
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), place["id"], "org:Charlie")
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), place["id"], "group:ab")
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), rel["id"], "group:ab")
+    committed(
+        tenants.engine,
+        authoring.save,
+        tenants.principal("alice"),
+        place["id"],
+        {"name": "Khorugh", "country": "TJ"},
+        tlp="green",
+    )
+    committed(tenants.engine, authoring.unrelate, tenants.principal("alice"), rel["id"])
+    assert _seen(tenants, "carol", place["id"])["name"] == "Khorugh"  # shared with Charlie by name
+    assert _seen(tenants, "bob", rel["id"]).get("revoked") is True
+
+
+def test_a_relationship_shared_later_goes_no_further_than_its_ends(world, tenants):
+    grouped = sdo("incident", name="Ambush on the Khorog road", level="amber")
+    _import(tenants, "alice", [grouped], "group:ab")
+    rel = committed(
+        tenants.engine,
+        authoring.relate,
+        tenants.principal("bob"),
+        world["osh"]["id"],
+        "related-to",
+        grouped["id"],
+        audience="org",
+        tlp="amber",
+    )
+    with pytest.raises(InvalidInput, match="goes no further|which it is about"):
+        committed(tenants.engine, sharing.share, tenants.principal("bob"), rel["id"], "instance")
+    with pytest.raises(NotFound):
+        committed(tenants.engine, details.details, tenants.principal("carol"), rel["id"])
+
+
+def test_a_change_keeps_markings_other_than_the_tlp_and_empties_what_was_emptied(tenants):
+    statement = "marking-definition--" + "1" * 8 + "-1111-4111-8111-" + "1" * 12
+    marking = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": statement,
+        "created": "2025-01-01T00:00:00.000Z",
+        "definition_type": "statement",
+        "definition": {"statement": "No further dissemination"},
+    }
+    incident = committed(
+        tenants.engine,
+        authoring.create,
+        tenants.principal("alice"),
+        "incident",
+        {"name": "Bombing at the bazaar", "attack-details.attack_type": "bombing", "attack-details.killed": "3"},
+        audience="org",
+        tlp="amber",
+    )
+    marked = {**incident, "object_marking_refs": [*incident["object_marking_refs"], statement]}
+    marked["modified"] = "2030-01-01T00:00:00.000Z"
+    _import(tenants, "alice", [marking, marked], "org")
+    answers = {"name": "Bombing at the bazaar", "attack-details.attack_type": "bombing", "attack-details.killed": ""}
+    saved = committed(tenants.engine, authoring.save, tenants.principal("alice"), incident["id"], answers, tlp="red")
+    assert statement in saved["object_marking_refs"] and len(saved["object_marking_refs"]) == 2
+    body = next(iter(saved["extensions"].values()))
+    assert "killed" not in body and body["attack_type"] == "bombing"
+
+
+def test_a_copy_of_an_unattributed_object_is_not_another_organisations_to_change(tenants):
+    """Alpha stores an actor with no author; Bravo imports a copy (its own chain) and may not
+    change it from a form: the object is Alpha's (the first to store it)."""
+    unattributed = actor("Oxus Couriers", level="green")
+    unattributed.pop("created_by_ref", None)
+    _import(tenants, "alice", [unattributed])
+    _import(tenants, "bob", [unattributed], "org")
+    with pytest.raises(Forbidden):
+        committed(
+            tenants.engine,
+            authoring.save,
+            tenants.principal("bob"),
+            unattributed["id"],
+            {"name": "Disbanded"},
+            tlp=None,
+        )
