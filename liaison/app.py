@@ -5,9 +5,11 @@ settings it is given. Adapters never import each other; they meet here."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -31,6 +33,7 @@ from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
 from liaison.http import errors
 from liaison.http.guards import Guards
+from liaison.intel import stream as stream_service
 from liaison.web import apidocs, errorpages, vendor
 from liaison.web import correlation as web_correlation
 from liaison.web import flood as web_flood
@@ -49,13 +52,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
 
+    async def keep_events() -> None:
+        """The live stream's events are kept event_days days: purged at start, then hourly."""
+        while True:
+            await run_in_threadpool(stream_service.purge, engine, settings.event_days)
+            await asyncio.sleep(3600)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         interval = settings.sync_interval
         scheduler = Scheduler(engine, interval, settings.instance_name) if interval > 0 else None
         if scheduler:
             scheduler.start()
+        retention = asyncio.create_task(keep_events())
         yield
+        retention.cancel()
         if scheduler:
             scheduler.stop()
 

@@ -42,3 +42,5 @@ class Settings(BaseSettings):
     hit_answer_floor: float = 0.05
     #: Hours a holder has to answer a request for information by default (Prüm II: 48).
     request_deadline_hours: int = 48
+    #: Days the live stream's events are kept: a reader may resume that long after a disconnection.
+    event_days: int = 30

@@ -40,6 +40,11 @@ class Conflict(LiaisonError):
     code = "conflict"
 
 
+class Gone(LiaisonError):
+    status = 410
+    code = "gone"
+
+
 class Forbidden(LiaisonError):
     status = 403
     code = "forbidden"

@@ -11,15 +11,17 @@ import base64
 import binascii
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from liaison.access.principal import Action, Principal
-from liaison.errors import InvalidInput
+from liaison.errors import Gone, InvalidInput
+from liaison.stix.timestamps import format_ts
 from liaison.store import events
 from liaison.store.provenance import psi_key
 
@@ -73,9 +75,25 @@ def event_id_of(conn: Connection, cursor: str) -> int:
 
 
 def start(conn: Connection, principal: Principal, cursor: str | None) -> int:
-    """Where a reader starts: after its cursor, or (without one) at the newest event."""
+    """Where a reader starts: after its cursor, or (without one) at the newest event. A cursor
+    older than the events kept is Gone: the reader is told it may have missed some, never left to
+    believe it missed none."""
     principal.require(Action.READ)
-    return event_id_of(conn, cursor) if cursor else events.newest_id(conn)
+    if not cursor:
+        return events.newest_id(conn)
+    after = event_id_of(conn, cursor)
+    oldest = events.oldest_id(conn)
+    if oldest is not None and after < oldest - 1:
+        raise Gone("the events after this cursor are no longer kept; start again without Last-Event-ID")
+    return after
+
+
+def purge(engine: Engine, days: int) -> int:
+    """Delete the events older than `days` days (the setting event_days), in a transaction of its
+    own; how many."""
+    before = format_ts(datetime.now(UTC) - timedelta(days=days))
+    with engine.begin() as conn:
+        return events.purge(conn, before)
 
 
 def read(

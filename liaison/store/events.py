@@ -30,6 +30,11 @@ def record(conn: Connection, changes: Iterable[tuple[str, int]], org_id: int | N
     insert_rows(conn, event, ("at", "kind", "version_pk", "org_id"), ((now, k, pk, org_id) for k, pk in rows))
 
 
+def oldest_id(conn: Connection) -> int | None:
+    """The oldest event kept (None when none is)."""
+    return conn.execute(select(func.min(event.c.id))).scalar()
+
+
 def newest_id(conn: Connection) -> int:
     return conn.execute(select(func.coalesce(func.max(event.c.id), 0))).scalar_one()
 

@@ -91,3 +91,24 @@ def test_cursors_resume_without_repeats_or_losses_and_count_nothing(tenants):
     assert again[0].cursor != notices[0].cursor and len(again[0].cursor) > 20
     with pytest.raises(InvalidInput, match="not one this stream gave"):
         committed(tenants.engine, stream.start, tenants.principal("bob"), "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA")
+
+
+def test_events_are_kept_for_a_while_and_a_cursor_past_them_is_told_so(tenants):
+    from sqlalchemy import update
+
+    from liaison.errors import Gone
+
+    start = _start(tenants, "bob")
+    first = actor("One", level="green")
+    _import(tenants, "alice", [first])
+    after_first = _read(tenants, "bob", start)[0][0].cursor
+    _import(tenants, "alice", [actor("Two", level="green")])
+    with tenants.engine.begin() as conn:  # both a year old
+        conn.execute(update(event).values(at="2025-01-01T00:00:00.000000Z"))
+    assert stream.purge(tenants.engine, 30) >= 2  # and the organisations' identities
+    third = actor("Three", level="green")
+    _import(tenants, "alice", [third])
+    with pytest.raises(Gone, match="no longer kept"):  # "Two" is gone: the reader is told
+        committed(tenants.engine, stream.start, tenants.principal("bob"), after_first)
+    fresh = committed(tenants.engine, stream.start, tenants.principal("bob"), None)
+    assert _read(tenants, "bob", fresh)[0] == []
