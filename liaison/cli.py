@@ -429,7 +429,7 @@ def watch(
     settings = _settings()
     engine = _engine(settings)
     with engine.begin() as conn:
-        at = stream.start(conn, accounts.principal_for_user(conn, as_), after)
+        at = stream.start(conn, accounts.principal_for_user(conn, as_), after, keep_days=settings.event_days)
         out.print(f"[dim]watching from cursor {stream.cursor_at(conn, at)}[/dim]", highlight=False)
     while True:
         with engine.begin() as conn:  # who the user is, asked again at each read

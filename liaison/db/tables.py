@@ -523,10 +523,11 @@ name_key = Table(
     sqlite_with_rowid=False,
 )
 
-#: The outbox: one row per change to a version's holdings (a new version, a correction, a
-#: revocation, a share or an unshare), written in the transaction of the change, under the write
-#: lock (store.stamps), so ids increase in commit order and a reader resuming after an id misses
-#: nothing. It names the version only: who may be told is decided when an event is delivered.
+#: The outbox: one row per holding a change made live (a new version, a correction, a revocation,
+#: a share with one more audience), written in the transaction of the change, under the write lock
+#: (store.stamps), so ids increase in commit order and a reader resuming after an id misses
+#: nothing. It names the holding (version, organisation, audience): an event reaches only members
+#: of that audience, and only while that holding is live, when it is delivered.
 event = Table(
     "event",
     metadata,
@@ -535,6 +536,7 @@ event = Table(
     Column("kind", String(16), nullable=False),
     Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), nullable=False),
     Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE")),
+    Column("audience_id", Integer, ForeignKey("audience.id", ondelete="CASCADE"), nullable=False),
     Index("ix_event_at", "at"),
     sqlite_autoincrement=True,
 )

@@ -2,8 +2,9 @@
 types and links, never content); visibility is checked when the events are read, not when they
 were written, so a share narrowed before delivery tells the reader nothing.
 
-Cursors are opaque: the event id encrypted (AES-GCM, a key derived from the instance's secret), so
-that the gaps between the ids a reader is given do not count the changes it may not see."""
+Cursors are opaque: the event id and its time encrypted (AES-GCM, a key derived from the
+instance's secret), so that the gaps between the ids a reader is given do not count the changes it
+may not see; whether a cursor is past what is kept is judged by its own time alone."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, Engine
 
 from liaison.access.principal import Action, Principal
 from liaison.errors import Gone, InvalidInput
-from liaison.stix.timestamps import format_ts
+from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.store import events
 from liaison.store.provenance import psi_key
 
@@ -54,36 +55,38 @@ def _key(conn: Connection) -> AESGCM:
     return AESGCM(derived.derive(psi_key(conn)))
 
 
-def _cursor(key: AESGCM, event_id: int) -> str:
+def _cursor(key: AESGCM, event_id: int, at: datetime) -> str:
     nonce = os.urandom(12)
-    sealed = key.encrypt(nonce, event_id.to_bytes(8, "big"), b"cursor")
+    payload = event_id.to_bytes(8, "big") + int(at.timestamp()).to_bytes(8, "big")
+    sealed = key.encrypt(nonce, payload, b"cursor")
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
 def cursor_at(conn: Connection, event_id: int) -> str:
-    """The cursor of a position (what `watch` prints when it starts, to resume from there)."""
-    return _cursor(_key(conn), event_id)
+    """The cursor of a position, now (what `watch` prints when it starts, to resume from there)."""
+    return _cursor(_key(conn), event_id, datetime.now(UTC))
 
 
-def event_id_of(conn: Connection, cursor: str) -> int:
-    """The event id a cursor this instance gave stands for; InvalidInput for any other string."""
+def _opened(conn: Connection, cursor: str) -> tuple[int, datetime]:
+    """The event id and time a cursor this instance gave stands for; InvalidInput for any other."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return int.from_bytes(_key(conn).decrypt(raw[:12], raw[12:], b"cursor"), "big")
+        payload = _key(conn).decrypt(raw[:12], raw[12:], b"cursor")
     except (ValueError, binascii.Error, InvalidTag):
         raise InvalidInput("the Last-Event-ID is not one this stream gave", parameter="Last-Event-ID") from None
+    return int.from_bytes(payload[:8], "big"), datetime.fromtimestamp(int.from_bytes(payload[8:], "big"), UTC)
 
 
-def start(conn: Connection, principal: Principal, cursor: str | None) -> int:
+def start(conn: Connection, principal: Principal, cursor: str | None, *, keep_days: int = 30) -> int:
     """Where a reader starts: after its cursor, or (without one) at the newest event. A cursor
-    older than the events kept is Gone: the reader is told it may have missed some, never left to
-    believe it missed none."""
+    from before what is kept (`keep_days`, the setting event_days) is Gone, judged by the cursor's
+    own time: the reader is told it may have missed events, never left to believe it missed none,
+    and learns nothing of events it was not told."""
     principal.require(Action.READ)
     if not cursor:
         return events.newest_id(conn)
-    after = event_id_of(conn, cursor)
-    oldest = events.oldest_id(conn)
-    if oldest is not None and after < oldest - 1:
+    after, at = _opened(conn, cursor)
+    if at < datetime.now(UTC) - timedelta(days=keep_days):
         raise Gone("the events after this cursor are no longer kept; start again without Last-Event-ID")
     return after
 
@@ -108,7 +111,7 @@ def read(
         kind = "revoked" if row.revoked and row.kind == "version" else row.kind
         newest[(row.stix_id, kind)] = (row.id, row)
     notices = [
-        Notice(_cursor(key, event_id), kind, row.stix_id, row.type, row.modified, row.at)
+        Notice(_cursor(key, event_id, parse_ts(row.at)), kind, row.stix_id, row.type, row.modified, row.at)
         for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0])
     ]
     return notices, last

@@ -5,34 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, func, select
 
 from liaison import clock
-from liaison.access.predicate import visible
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import event, object_version
+from liaison.db.tables import event, holding, object_version
 from liaison.store.stamps import take_write_lock
 
 V = object_version
-#: What happened to a version's holdings.
-KINDS = ("version", "corrected", "revoked", "shared", "unshared")
+#: What a holding made live says (a revocation is a version that revokes). Unshares and TAXII
+#: withdrawals are not told: whom to tell would name an audience the reader may not see.
+KINDS = ("version", "corrected", "shared")
 
 
-def record(conn: Connection, changes: Iterable[tuple[str, int]], org_id: int | None) -> None:
-    """Write (kind, version pk) events of organisation `org_id` in the caller's transaction, under
-    the write lock: ids then increase in commit order, so a reader resuming after one misses none."""
+def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: int | None) -> None:
+    """Write (kind, version pk, audience id) events of organisation `org_id`'s new live holdings in
+    the caller's transaction, under the write lock: ids then increase in commit order, so a reader
+    resuming after one misses none."""
     rows = list(dict.fromkeys(changes))
     if not rows:
         return
     take_write_lock(conn)
     now = clock.now()
-    insert_rows(conn, event, ("at", "kind", "version_pk", "org_id"), ((now, k, pk, org_id) for k, pk in rows))
-
-
-def oldest_id(conn: Connection) -> int | None:
-    """The oldest event kept (None when none is)."""
-    return conn.execute(select(func.min(event.c.id))).scalar()
+    insert_rows(
+        conn,
+        event,
+        ("at", "kind", "version_pk", "org_id", "audience_id"),
+        ((now, kind, pk, org_id, audience_id) for kind, pk, audience_id in rows),
+    )
 
 
 def newest_id(conn: Connection) -> int:
@@ -40,9 +41,10 @@ def newest_id(conn: Connection) -> int:
 
 
 def since(conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = (), limit: int = 500):
-    """Events after id `after` about versions `principal` may see now, oldest first: rows of (id,
-    at, kind, stix_id, type, modified, revoked). The last id read (seen or not) comes back too, so
-    that a reader moves past events it may not see."""
+    """Events after id `after` that `principal` is told, oldest first: those of holdings shared
+    with an audience it belongs to, still live now (another organisation's holding of the same
+    content, or one narrowed since, tells it nothing). Rows of (id, at, kind, stix_id, type,
+    modified, revoked), and the last id read (told or not), for the reader to move past."""
     scanned = conn.execute(select(event.c.id).where(event.c.id > after).order_by(event.c.id).limit(limit)).scalars()
     scanned = list(scanned)
     if not scanned:
@@ -50,7 +52,19 @@ def since(conn: Connection, principal: Principal, after: int, *, types: tuple[st
     query = (
         select(event.c.id, event.c.at, event.c.kind, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked)
         .join(V, V.c.pk == event.c.version_pk)
-        .where(event.c.id > after, event.c.id <= scanned[-1], visible(principal, event.c.version_pk))
+        .where(
+            event.c.id > after,
+            event.c.id <= scanned[-1],
+            event.c.audience_id.in_(sorted(principal.audience_ids)),
+            exists(
+                select(1).where(
+                    holding.c.version_pk == event.c.version_pk,
+                    holding.c.org_id == event.c.org_id,
+                    holding.c.audience_id == event.c.audience_id,
+                    holding.c.superseded_at.is_(None),
+                )
+            ),
+        )
         .order_by(event.c.id)
     )
     if types:

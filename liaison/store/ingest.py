@@ -390,20 +390,23 @@ def write_batch(
         ),
     )
     _expose(conn, fresh, pk_of, [pk for pk in share if pk not in corrected], moves, superseded)
-    events.record(conn, _events(fresh, pk_of, [pk for pk in share if pk not in corrected], moves), org_id)
+    events.record(conn, _events(fresh, pk_of, [pk for pk in share if pk not in corrected], moves, audience_id), org_id)
     result.new_holdings = len(share) + len(moves)
     return result
 
 
-def _events(fresh: dict, pk_of: dict, share: list[int], moves: list[_Move]) -> list[tuple[str, int]]:
-    """The outbox's events of a batch (store.events): live contents newly held, as a new version,
-    a correction, or a stored content shared with one more audience."""
-    found = [("shared", pk) for pk in share]
+def _events(
+    fresh: dict, pk_of: dict, share: list[int], moves: list[_Move], audience_id: int
+) -> list[tuple[str, int, int]]:
+    """The outbox's events of a batch (store.events), one per live holding made: a new version, a
+    correction, or a stored content shared with one more audience."""
+    found = [("shared", pk, audience_id) for pk in share]
     for move in moves:
         if move.superseded:
             continue
         key = (move.version.stix_id, move.version.modified, move.version.digest)
-        found.append(("corrected" if move.corrects else "version" if key in fresh else "shared", pk_of[key]))
+        kind = "corrected" if move.corrects else "version" if key in fresh else "shared"
+        found += [(kind, pk_of[key], a) for a in sorted(move.audiences)]
     return found
 
 

@@ -55,7 +55,7 @@ def add_audience(conn: Connection, org_id: int, user_id: int | None, version_pks
         [(pk, org_id, audience_id, stamp, user_id) for pk, stamp in zip(new, stamps, strict=True)],
     )
     exposure.expose(conn, new)
-    events.record(conn, (("shared", pk) for pk in new), org_id)
+    events.record(conn, (("shared", pk, audience_id) for pk in new), org_id)
     return len(new)
 
 
@@ -100,7 +100,6 @@ def remove_audience(
         )
     removed = conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
     exposure.refresh(conn, version_pks)
-    events.record(conn, (("unshared", pk) for pk in version_pks), org_id)
     return len(lonely) + removed
 
 

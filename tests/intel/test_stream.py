@@ -49,8 +49,8 @@ def test_versions_corrections_revocations_and_shares_reach_those_who_see_them(te
     early = actor("Steppe Wolves", level="amber")
     _import(tenants, "alice", [early], "org")
     committed(tenants.engine, sharing.share, tenants.principal("alice"), early["id"], "group:ab")
-    # Told when read, as Bravo sees it then: the version (which it sees now) and its share.
-    assert _seen(tenants, "bob", start["bob"]) == [("version", early["id"]), ("shared", early["id"])]
+    # Bravo is told of the share with its group, not of Alpha's version for Alpha alone.
+    assert _seen(tenants, "bob", start["bob"]) == [("shared", early["id"])]
     start["bob"] = _read(tenants, "bob", start["bob"])[1]
     mine = actor("Oxus Couriers", level="amber", modified="2025-01-01T00:00:00.000Z")
     _import(tenants, "alice", [mine], "group:ab")
@@ -99,16 +99,28 @@ def test_events_are_kept_for_a_while_and_a_cursor_past_them_is_told_so(tenants):
     from liaison.errors import Gone
 
     start = _start(tenants, "bob")
-    first = actor("One", level="green")
-    _import(tenants, "alice", [first])
-    after_first = _read(tenants, "bob", start)[0][0].cursor
-    _import(tenants, "alice", [actor("Two", level="green")])
-    with tenants.engine.begin() as conn:  # both a year old
+    _import(tenants, "alice", [actor("One", level="green")])
+    with tenants.engine.begin() as conn:  # a year old
         conn.execute(update(event).values(at="2025-01-01T00:00:00.000000Z"))
-    assert stream.purge(tenants.engine, 30) >= 2  # and the organisations' identities
-    third = actor("Three", level="green")
-    _import(tenants, "alice", [third])
-    with pytest.raises(Gone, match="no longer kept"):  # "Two" is gone: the reader is told
+    after_first = _read(tenants, "bob", start)[0][0].cursor  # told a year ago
+    _import(tenants, "alice", [actor("Two", level="green")])
+    recent = _read(tenants, "bob", start)[0][-1].cursor
+    assert stream.purge(tenants.engine, 30) >= 1
+    with pytest.raises(Gone, match="no longer kept"):  # what followed may be gone: the reader is told
         committed(tenants.engine, stream.start, tenants.principal("bob"), after_first)
+    committed(tenants.engine, stream.start, tenants.principal("bob"), recent)  # a recent one resumes
     fresh = committed(tenants.engine, stream.start, tenants.principal("bob"), None)
     assert _read(tenants, "bob", fresh)[0] == []
+
+
+def test_another_organisations_holding_of_the_same_content_tells_nothing(tenants):
+    """Bravo holds an actor for the instance, Charlie reads it. Alpha then holds the same content
+    for itself, shares it with group ab and withdraws it: Charlie, in neither audience, is told
+    nothing of Alpha's holdings, though it sees the very same version through Bravo's."""
+    same = actor("Oxus Couriers", level="green")
+    _import(tenants, "bob", [same])
+    start = _start(tenants, "carol")
+    _import(tenants, "alice", [same], "org")
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), same["id"], "group:ab")
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), same["id"], "group:ab")
+    assert _seen(tenants, "carol", start) == []

@@ -1,8 +1,9 @@
 """the event outbox
 
-event: one row per change to a version's holdings (new version, correction, revocation, share,
-unshare), written in the transaction of the change under the write lock, so that ids increase in
-commit order. The live stream reads it; who may be told is decided at delivery.
+event: one row per holding a change made live (new version, correction, revocation, share), with
+its organisation and audience, written in the transaction of the change under the write lock, so
+that ids increase in commit order. The live stream tells members of the audience, while the
+holding is live, when it delivers.
 
 Revision ID: 0010
 Revises: 0009
@@ -25,6 +26,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("version_pk", sa.Integer(), nullable=False),
         sa.Column("org_id", sa.Integer(), nullable=True),
+        sa.Column("audience_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["version_pk"], ["object_version.pk"], ondelete="CASCADE", name=op.f("fk_event_version_pk_object_version")
         ),
