@@ -33,6 +33,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["org_id"], ["organization.id"], ondelete="CASCADE", name=op.f("fk_event_org_id_organization")
         ),
+        sa.ForeignKeyConstraint(
+            ["audience_id"], ["audience.id"], ondelete="CASCADE", name=op.f("fk_event_audience_id_audience")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
         sqlite_autoincrement=True,
     )
