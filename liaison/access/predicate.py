@@ -175,6 +175,23 @@ def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:
     return d.c.org_id == principal.org_id
 
 
+def event_told(principal: Principal, e) -> ColumnElement[bool]:
+    """True for outbox events (rows of `e`, the event table) `principal` is told of: their holding
+    was shared with an audience it belongs to and is live now. Another organisation's holding of
+    the same content, or one narrowed since, tells it nothing."""
+    return and_(
+        e.c.audience_id.in_(sorted(principal.audience_ids)),
+        exists(
+            select(1).where(
+                holding.c.version_pk == e.c.version_pk,
+                holding.c.org_id == e.c.org_id,
+                holding.c.audience_id == e.c.audience_id,
+                holding.c.superseded_at.is_(None),
+            )
+        ),
+    )
+
+
 def own_saved_search(principal: Principal, s) -> ColumnElement[bool]:
     """True for the saved searches (rows of `s`, the saved_search table) of `principal`'s user:
     a saved search is its user's alone, and no one else learns it exists."""

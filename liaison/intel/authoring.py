@@ -208,8 +208,15 @@ def editable(principal: Principal, found: object_details.Details, owner_org_id: 
 
 def editable_by(conn: Connection, principal: Principal, found: object_details.Details) -> bool:
     """editable, with the object's owner read from the store."""
+    return _editable_version(conn, principal, found) is not None
+
+
+def _editable_version(conn: Connection, principal: Principal, found: object_details.Details):
+    """The principal's version of the object (a get_version row) when it is its own to change."""
     version = reads.get_version(conn, principal, found.object["id"])
-    return version is not None and editable(principal, found, sharing_store.owner_of(conn, version.pk))
+    if version is None or not editable(principal, found, version.owner_org_id):
+        return None
+    return version
 
 
 def _own(conn: Connection, principal: Principal, stix_id: str) -> tuple[dict, list[int]]:
@@ -218,11 +225,11 @@ def _own(conn: Connection, principal: Principal, stix_id: str) -> tuple[dict, li
     for an unknown or invisible one."""
     principal.require(Action.WRITE)
     found = object_details.details(conn, principal, stix_id)
-    if not editable_by(conn, principal, found):
+    version = _editable_version(conn, principal, found)
+    if version is None:
         if "created" not in found.object:
             raise InvalidInput("an observable is not versioned: make a new one for another value")
         raise Forbidden("only the organisation that holds an object changes it; give your view as an opinion or a note")
-    version = reads.get_version(conn, principal, stix_id)
     audiences = sharing_store.live_audiences(conn, principal.org_id, version.pk)
     return found.object, [a for a in audiences if a != principal.org_audience_id]
 
@@ -266,7 +273,8 @@ def relate(
     principal.require(Action.WRITE)
     if relationship_type not in RELATIONSHIP_TYPES:
         raise InvalidInput(f"a relationship is one of: {', '.join(RELATIONSHIP_TYPES)}", parameter="relationship_type")
-    object_details.details(conn, principal, stix_id)  # NotFound alike for unknown and invisible
+    if reads.get_version(conn, principal, stix_id) is None:  # unknown and invisible alike
+        raise NotFound(object_details.NO_OBJECT)
     if not IDENTIFIER_RE.match(other or "") or other == stix_id:
         raise InvalidInput("pick the other object by name", parameter="other")
     source, target = (stix_id, other) if outgoing else (other, stix_id)

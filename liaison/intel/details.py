@@ -12,7 +12,7 @@ from liaison.errors import NotFound
 from liaison.intel import naming
 from liaison.intel.objects import ObjectView
 from liaison.stix.extensions import EXT_IDS
-from liaison.stix.validate import IDENTIFIER_RE
+from liaison.stix.validate import IDENTIFIER_RE, references
 from liaison.store import reads
 from liaison.store.reads import HoldingInfo
 
@@ -54,22 +54,6 @@ class Details:
     names: dict[str, tuple[str, str | None]]
 
 
-def referenced_ids(value, key: str = "") -> set[str]:
-    """Ids in `*_ref`/`*_refs` properties (at any depth) and extension-definition ids of extensions."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == "extensions" and isinstance(v, dict):
-                found.update(ext for ext in v if ext.startswith("extension-definition--"))
-            found |= referenced_ids(v, k)
-    elif isinstance(value, list):
-        for item in value:
-            found |= referenced_ids(item, key)
-    elif isinstance(value, str) and key.endswith(("_ref", "_refs")) and IDENTIFIER_RE.match(value):
-        found.add(value)
-    return found
-
-
 def named(conn: Connection, principal: Principal, stix_ids: set[str]) -> dict[str, tuple[str, str]]:
     """{id: (type, display name)} of the objects among `stix_ids` the principal may see."""
     return {
@@ -92,7 +76,7 @@ def details(conn: Connection, principal: Principal, stix_id: str) -> Details:
     raws = reads.raws(conn, principal, [row.pk for row in rows[-MAX_DIFFS:]] + [read.pk])
     objects = {pk: orjson.loads(raw) for pk, raw in raws.items()}
     obj = objects[read.pk]
-    names = named(conn, principal, referenced_ids(obj))
+    names = named(conn, principal, set(references(obj)))
     for ext_id, name in _OWN_EXTENSIONS.items():
         names.setdefault(ext_id, ("extension-definition", name))
     versions = [

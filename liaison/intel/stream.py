@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,8 +52,14 @@ class Notice:
 
 
 def _key(conn: Connection) -> AESGCM:
+    return _cipher(psi_key(conn))
+
+
+@functools.lru_cache(maxsize=4)
+def _cipher(secret: bytes) -> AESGCM:
+    """The cursors' cipher for the instance's secret, derived once (each stream reads twice a second)."""
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"liaison stream cursor")
-    return AESGCM(derived.derive(psi_key(conn)))
+    return AESGCM(derived.derive(secret))
 
 
 def _cursor(key: AESGCM, event_id: int, at: datetime) -> str:

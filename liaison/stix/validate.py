@@ -346,7 +346,7 @@ def _check_type_rules(kind: str, obj: dict, fail) -> None:
 def references(obj: dict) -> list[str]:
     """Every identifier a stored (so valid) object refers to, in document order: its `*_ref(s)`
     properties, granular marking refs and refs inside extension bodies, then the extension
-    definitions its `extensions` name (what a reader of the object needs to make sense of it)."""
+    definitions its `extensions` name. What an object page names and an export carries along."""
 
     def fail(message: str, prop: str | None = None) -> StixValidationError:
         return StixValidationError(message, index=0, object_id=obj.get("id"), prop=prop)

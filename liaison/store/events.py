@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, func, select
 
 from liaison import clock
+from liaison.access.predicate import event_told
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import event, holding, object_version
+from liaison.db.tables import event, object_version
 from liaison.store.stamps import take_write_lock
 
 V = object_version
@@ -52,19 +53,7 @@ def since(conn: Connection, principal: Principal, after: int, *, types: tuple[st
     query = (
         select(event.c.id, event.c.at, event.c.kind, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked)
         .join(V, V.c.pk == event.c.version_pk)
-        .where(
-            event.c.id > after,
-            event.c.id <= scanned[-1],
-            event.c.audience_id.in_(sorted(principal.audience_ids)),
-            exists(
-                select(1).where(
-                    holding.c.version_pk == event.c.version_pk,
-                    holding.c.org_id == event.c.org_id,
-                    holding.c.audience_id == event.c.audience_id,
-                    holding.c.superseded_at.is_(None),
-                )
-            ),
-        )
+        .where(event.c.id > after, event.c.id <= scanned[-1], event_told(principal, event))
         .order_by(event.c.id)
     )
     if types:

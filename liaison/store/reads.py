@@ -122,10 +122,19 @@ def _current_versions(principal: Reader, include_revoked: bool) -> Select:
 def get_version(conn: Connection, principal: Principal, stix_id: str, modified: str | None = None):
     """The principal's view of `stix_id` (see access.predicate.latest_visible), or its version
     `modified` in the chain the principal reads; None if none. Rows of (pk, stix_id, modified,
-    revoked, tlp, raw, chain_org_id)."""
+    revoked, tlp, raw, chain_org_id, owner_org_id)."""
     rank = chain_rank(principal, holding, V.c.owner_org_id)
     query = (
-        select(V.c.pk, V.c.stix_id, V.c.modified, V.c.revoked, V.c.tlp, V.c.raw, holding.c.org_id.label("chain_org_id"))
+        select(
+            V.c.pk,
+            V.c.stix_id,
+            V.c.modified,
+            V.c.revoked,
+            V.c.tlp,
+            V.c.raw,
+            holding.c.org_id.label("chain_org_id"),
+            V.c.owner_org_id,
+        )
         .join(holding, holding.c.version_pk == V.c.pk)
         .where(V.c.stix_id == stix_id, holding_visible(principal))
     )

@@ -70,11 +70,6 @@ def live_audiences(conn: Connection, org_id: int, version_pk: int) -> list[int]:
     )
 
 
-def owner_of(conn: Connection, version_pk: int) -> int | None:
-    """The organisation that owns the object of a version (object_version.owner_org_id)."""
-    return conn.execute(select(object_version.c.owner_org_id).where(object_version.c.pk == version_pk)).scalar()
-
-
 def remove_audience(
     conn: Connection, org_id: int, version_pks: list[int], audience_id: int, fallback_audience_id: int
 ) -> int:
