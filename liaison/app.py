@@ -5,16 +5,18 @@ settings it is given. Adapters never import each other; they meet here."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from liaison import jobs
+from liaison.alerts import digest, evaluate, webhooks
+from liaison.alerts import stream as stream_service
 from liaison.api import taxii
 from liaison.api.rest import (
+    alerts,
     bundles,
     correlation,
     drafts,
@@ -33,7 +35,7 @@ from liaison.db.engine import make_engine
 from liaison.federation.sync import Scheduler
 from liaison.http import errors
 from liaison.http.guards import Guards
-from liaison.intel import stream as stream_service
+from liaison.jobs import Kind, Periodic, Worker
 from liaison.web import apidocs, errorpages, vendor
 from liaison.web import correlation as web_correlation
 from liaison.web import flood as web_flood
@@ -46,17 +48,47 @@ from liaison.web.templating import STATIC
 API_PREFIX = "/api/v1"
 
 
+def _retain(engine: Engine, days: int) -> None:
+    """Events and finished jobs are kept `days` days (the setting event_days)."""
+    stream_service.purge(engine, days)
+    jobs.purge(engine, days)
+
+
+def build_worker(engine: Engine, settings: Settings) -> Worker:
+    """The background work, registered with the job runner: alert evaluation over the outbox,
+    webhook deliveries with retries, the daily e-mailed digest (when an SMTP server is set), and
+    the retention of events and finished jobs."""
+    kinds = {
+        webhooks.DELIVER: Kind(
+            lambda e, payload: webhooks.deliver(
+                e,
+                payload["delivery"],
+                base_url=settings.base_url,
+                hosts=settings.webhook_hosts,
+                attempts=settings.webhook_attempts,
+            ),
+            attempts=settings.webhook_attempts,
+            backoff=settings.webhook_backoff,
+        )
+    }
+    periodic = [Periodic(evaluate.run, 0.5), Periodic(lambda e: _retain(e, settings.event_days), 3600.0)]
+    if settings.smtp_server:
+        kinds[digest.SEND] = Kind(
+            lambda e, payload: digest.send(
+                e, payload, server=settings.smtp_server, sender=settings.smtp_sender, base_url=settings.base_url
+            ),
+            attempts=5,
+            backoff=300.0,
+        )
+        periodic.append(Periodic(digest.queue_due, 60.0))
+    return Worker(engine, kinds, periodic)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application for `settings` (by default read from the environment), over `engine` (by
     default the settings' database)."""
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url)
-
-    async def keep_events() -> None:
-        """The live stream's events are kept event_days days: purged at start, then hourly."""
-        while True:
-            await run_in_threadpool(stream_service.purge, engine, settings.event_days)
-            await asyncio.sleep(3600)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -64,9 +96,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         scheduler = Scheduler(engine, interval, settings.instance_name) if interval > 0 else None
         if scheduler:
             scheduler.start()
-        retention = asyncio.create_task(keep_events())
+        worker = build_worker(engine, settings) if settings.run_jobs else None
+        if worker:
+            worker.start()
         yield
-        retention.cancel()
+        if worker:
+            worker.stop()
         if scheduler:
             scheduler.stop()
 
@@ -100,6 +135,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         drafts,
         views,
         stream,
+        alerts,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(taxii.router)

@@ -424,7 +424,7 @@ def watch(
     """Print the changes a user may see as they are committed (the live stream), until Ctrl-C."""
     import time
 
-    from liaison.intel import stream
+    from liaison.alerts import stream
 
     settings = _settings()
     engine = _engine(settings)

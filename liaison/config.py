@@ -44,3 +44,23 @@ class Settings(BaseSettings):
     request_deadline_hours: int = 48
     #: Days the live stream's events are kept: a reader may resume that long after a disconnection.
     event_days: int = 30
+    #: The address users reach this instance at: links in webhooks and e-mailed digests start with it
+    #: (by default http://<host>:<port>).
+    public_url: str = ""
+    #: Hosts webhooks may be registered to, comma-separated ("hooks.example.org,.siem.example.org":
+    #: a leading dot allows the domain's subdomains). None by default: the operator opts in.
+    webhook_hosts: str = ""
+    #: Webhook deliveries: attempts before one is logged as failed, and the first retry's delay in
+    #: seconds (doubled at each attempt, at most an hour).
+    webhook_attempts: int = 6
+    webhook_backoff: float = 30.0
+    #: The daily digest by e-mail: the SMTP server ("host:port"; off when empty) and the sender.
+    smtp_server: str = ""
+    smtp_sender: str = "liaison@localhost"
+    #: Background jobs (alert evaluation, webhooks, digests) run in the serving process; False
+    #: leaves them to another process (`liaison worker`).
+    run_jobs: bool = True
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

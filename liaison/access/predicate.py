@@ -192,12 +192,20 @@ def event_told(principal: Principal, e) -> ColumnElement[bool]:
     )
 
 
-def own_saved_search(principal: Principal, s) -> ColumnElement[bool]:
-    """True for the saved searches (rows of `s`, the saved_search table) of `principal`'s user:
-    a saved search is its user's alone, and no one else learns it exists."""
+def users_own(principal: Principal, t) -> ColumnElement[bool]:
+    """True for the rows of `t` (a table with user_id: saved searches, watchlists, alerts, alert
+    settings) of `principal`'s user: they are its user's alone, and no one else learns they exist."""
     if principal.user_id is None:
         return false()
-    return s.c.user_id == principal.user_id
+    return t.c.user_id == principal.user_id
+
+
+def orgs_own(principal: Principal, t) -> ColumnElement[bool]:
+    """True for the rows of `t` (a table with org_id: webhooks) of `principal`'s organisation; no
+    admin reaches past its own."""
+    if principal.org_id is None:
+        return false()
+    return t.c.org_id == principal.org_id
 
 
 def collection_chain(principal: Principal, audience_id: int) -> ColumnElement[bool]:

@@ -554,6 +554,109 @@ saved_search = Table(
     UniqueConstraint("user_id", "name"),
 )
 
+#: A user's watchlists: what to be told of. `kind` is entity, value, place, type or search;
+#: `target` the watched thing as JSON (a STIX id; a value's normalised postings; a country code or a
+#: point and radius; a type; a saved search's id); `shown` how it reads. A user's alone, like
+#: saved searches; random ids for the same reason.
+watchlist = Table(
+    "watchlist",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("shown", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("user_id", "kind", "target"),
+)
+
+#: An alert: a version that matched a watchlist, raised for the watchlist's user when it could see
+#: it. Shown and delivered only while the user may still see that version (checked each time).
+alert = Table(
+    "alert",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
+    Column("watchlist_id", String(36), ForeignKey("watchlist.id", ondelete="CASCADE"), nullable=False),
+    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raised_at", String(32), nullable=False),
+    Column("read_at", String(32)),
+    UniqueConstraint("watchlist_id", "version_pk"),
+    Index("ix_alert_user_raised", "user_id", "raised_at"),
+)
+
+#: Per user: where the daily digest goes by e-mail (none: in the UI only) and when it was last sent.
+alert_settings = Table(
+    "alert_settings",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("digest_email", String(254)),
+    Column("digest_sent_at", String(32)),
+)
+
+#: Where a background reader of the outbox has got to (the alert evaluator), taken under a lock
+#: so that several workers never evaluate the same events at once.
+outbox_cursor = Table(
+    "outbox_cursor",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+#: An organisation's webhooks: its members' alerts are POSTed there (ids, types and links, never
+#: content), signed with `secret` (HMAC-SHA256), to hosts the operator allows.
+webhook = Table(
+    "webhook",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+#: The delivery log: one row per alert (or test) sent to a webhook, with its attempts and outcome.
+webhook_delivery = Table(
+    "webhook_delivery",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("webhook_id", String(36), ForeignKey("webhook.id", ondelete="CASCADE"), nullable=False),
+    Column("alert_id", String(36), ForeignKey("alert.id", ondelete="CASCADE")),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    UniqueConstraint("webhook_id", "alert_id"),
+    Index("ix_webhook_delivery_webhook_created", "webhook_id", "created_at"),
+)
+
+#: The job queue: background work that must survive a restart and run once across workers. A
+#: worker claims a due job (SKIP LOCKED on PostgreSQL) with a lease; a job whose lease ran out (its
+#: worker died) is claimed again. `key` names a job that must not be queued twice (a day's digest).
+job = Table(
+    "job",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("key", String(100), unique=True),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("run_at", String(32), nullable=False),
+    Column("locked_until", String(32)),
+    Column("last_error", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="known_job_state"),
+    Index("ix_job_state_run_at", "state", "run_at"),
+    sqlite_autoincrement=True,
+)
+
 #: Full-text search structures that migration 0003 builds each database's own way and SQLAlchemy
 #: does not model: SQLite's FTS5 table `object_search` (with its shadow tables `object_search_*`)
 #: and PostgreSQL's expression index over `liaison_search_vector(raw)`.

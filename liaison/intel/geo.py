@@ -58,14 +58,15 @@ def _stamp(value) -> str | None:
         return None
 
 
-def _coordinates(obj: dict) -> list[float] | None:
+def coordinates(obj: dict) -> list[float] | None:
+    """[longitude, latitude] of an object that gives both (a location), else None."""
     lat, lon = obj.get("latitude"), obj.get("longitude")
     if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and -90 <= lat <= 90 and -180 <= lon <= 180:
         return [float(lon), float(lat)]
     return None
 
 
-def _place_refs(obj: dict) -> list[str]:
+def place_refs(obj: dict) -> list[str]:
     """The locations an object says it is at, in order."""
     kind = obj["type"]
     if kind == "incident":
@@ -138,7 +139,7 @@ def features(
     else:
         rows = [row for row in reads.current_versions(conn, principal, scope).values() if row.type in wanted]
     objects = [(row, orjson.loads(row.raw)) for row in rows]
-    places = {obj["id"]: _place_refs(obj) for _, obj in objects}
+    places = {obj["id"]: place_refs(obj) for _, obj in objects}
     unplaced = [i for i, refs in places.items() if not refs and i.split("--")[0] in ("incident", "drug-seizure")]
     for source, target in links.located_at(conn, principal, unplaced):
         if target.startswith("location--") and not places[source]:
@@ -146,7 +147,7 @@ def features(
     referenced = {ref for refs in places.values() for ref in refs}
     sighted = {obj["sighting_of_ref"] for _, obj in objects if isinstance(obj.get("sighting_of_ref"), str)}
     found = reads.current_versions(conn, principal, referenced | sighted)
-    located = {i: (row.name, _coordinates(orjson.loads(row.raw))) for i, row in found.items() if row.type == "location"}
+    located = {i: (row.name, coordinates(orjson.loads(row.raw))) for i, row in found.items() if row.type == "location"}
 
     result = []
     for row, obj in sorted(objects, key=lambda item: FEATURE_TYPES.index(item[0].type)):
@@ -154,7 +155,7 @@ def features(
         if not _in_range(first, last, since, until):
             continue
         if row.type == "location":
-            points, place_names = [_coordinates(obj)], []
+            points, place_names = [coordinates(obj)], []
         else:
             stops = [located[ref] for ref in places[row.stix_id] if ref in located and located[ref][1]]
             points, place_names = [point for _, point in stops], [name for name, _ in stops]

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from liaison import clock
-from liaison.access.predicate import own_saved_search
+from liaison.access.predicate import users_own
 from liaison.access.principal import Principal
 from liaison.db.tables import saved_search
 from liaison.errors import Conflict
@@ -19,14 +19,14 @@ S = saved_search
 def list_saved(conn: Connection, principal: Principal):
     """Rows of (id, name, query, created_at) of the principal's saved searches, by name."""
     return conn.execute(
-        select(S.c.id, S.c.name, S.c.query, S.c.created_at).where(own_saved_search(principal, S)).order_by(S.c.name)
+        select(S.c.id, S.c.name, S.c.query, S.c.created_at).where(users_own(principal, S)).order_by(S.c.name)
     ).all()
 
 
 def get_saved(conn: Connection, principal: Principal, search_id: str):
     """The principal's saved search `search_id`, or None (another user's is None alike)."""
     return conn.execute(
-        select(S.c.id, S.c.name, S.c.query, S.c.created_at).where(S.c.id == search_id, own_saved_search(principal, S))
+        select(S.c.id, S.c.name, S.c.query, S.c.created_at).where(S.c.id == search_id, users_own(principal, S))
     ).first()
 
 
@@ -48,4 +48,4 @@ def insert_saved(conn: Connection, principal: Principal, name: str, query: str) 
 
 def delete_saved(conn: Connection, principal: Principal, search_id: str) -> bool:
     """Delete the principal's saved search `search_id`; False when it has none of that id."""
-    return conn.execute(delete(S).where(S.c.id == search_id, own_saved_search(principal, S))).rowcount > 0
+    return conn.execute(delete(S).where(S.c.id == search_id, users_own(principal, S))).rowcount > 0

@@ -215,6 +215,12 @@ def search(conn: Connection, principal: Principal, query: SearchQuery, *, limit:
     return conn.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
 
 
+def among(conn: Connection, principal: Principal, query: SearchQuery, pks: list[int]) -> set[int]:
+    """Which of the versions `pks` are matches (a watched search's test of new versions)."""
+    stmt, _order = _statement(conn, principal, query, [V.c.pk])
+    return set(conn.execute(stmt.where(V.c.pk.in_(sorted(set(pks))))).scalars())
+
+
 #: The facets a result list is counted by, with at most this many values each.
 FACETS = ("type", "tlp", "owner")
 FACET_VALUES = 30

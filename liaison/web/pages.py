@@ -15,13 +15,13 @@ from liaison.http.search_query import SearchQuery
 from liaison.intel import drafts, export, overview, saved_searches
 from liaison.intel import search as search_service
 from liaison.stix import tlp as tlp_levels
-from liaison.web import admin, authoring, changes, downloads, imports, login, merges, objects
+from liaison.web import admin, alerts, authoring, changes, downloads, imports, login, merges, objects
 from liaison.web.auth import csrf_protect, web_principal
 from liaison.web.filters import query
 from liaison.web.templating import render
 
 router = APIRouter()
-for module in (login, authoring, objects, merges, imports, admin):  # /objects/new before /objects/{id}
+for module in (login, authoring, objects, merges, imports, alerts, admin):  # /objects/new before /objects/{id}
     router.include_router(module.router)
 
 PAGE_SIZE = 25

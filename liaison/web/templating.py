@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from liaison.access.principal import Action, Principal
+from liaison.alerts import inbox
 from liaison.web import filters
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -26,6 +27,7 @@ NAVIGATION = (
     ("Timeline", "/timeline"),
     ("Hits", "/hits"),
     ("Requests", "/requests"),
+    ("Alerts", "/alerts"),
     ("Drafts", "/drafts"),
     ("Import", "/import"),
 )
@@ -50,6 +52,14 @@ def navigation(path: str, principal: Principal | None) -> list[dict]:
     ]
 
 
+def unread_alerts(request: Request, principal: Principal | None) -> int:
+    """The header's count of the user's unread alerts (about objects it may still see)."""
+    if principal is None or principal.user_id is None or not principal.may(Action.READ):
+        return 0
+    with request.app.state.engine.connect() as conn:
+        return inbox.unread_count(conn, principal)
+
+
 def csrf_token(request: Request) -> str:
     """The CSRF token of this request: the session's, or the login form's before a session exists."""
     return getattr(request.state, "csrf_token", None) or getattr(request.state, "login_csrf", "")
@@ -64,6 +74,7 @@ def render(request: Request, name: str, principal: Principal | None, status_code
             "principal": principal,
             "csrf_token": csrf_token(request),
             "navigation": navigation(request.url.path, principal),
+            "unread_alerts": unread_alerts(request, principal),
             "instance_name": request.app.state.settings.instance_name,
             **context,
         },

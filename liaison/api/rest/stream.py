@@ -11,9 +11,9 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from liaison.alerts import stream as service
 from liaison.errors import LiaisonError
 from liaison.http.deps import Caller, EngineDep, SettingsDep, principal_of_request
-from liaison.intel import stream as service
 
 router = APIRouter(tags=["stream"])
 #: How often the outbox is read, and a heartbeat sent when nothing else was (seconds).

@@ -13,7 +13,8 @@ from txn import committed
 from liaison.db.tables import event
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
-from liaison.intel import sharing, stream
+from liaison.alerts import stream
+from liaison.intel import sharing
 
 
 def _import(tenants, user, objects, audience="instance"):

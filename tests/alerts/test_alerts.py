@@ -1,0 +1,160 @@
+"""Watchlists and alerts from a hostile partner's side: an alert is raised only for what its user
+is told of, shown only while the user may still see it (a share narrowed before it is read takes
+the alert with it), and watchlists and alerts are their user's alone; and each kind of watchlist
+matches what an analyst would expect."""
+
+from __future__ import annotations
+
+import pytest
+from stixdata import actor, relationship, sdo
+from txn import committed
+
+from liaison.alerts import evaluate, inbox, watchlists
+from liaison.errors import InvalidInput, NotFound
+from liaison.ingest.bundles import import_objects
+from liaison.intel import saved_searches, sharing
+
+
+def _import(tenants, user, objects, audience="instance"):
+    committed(tenants.engine, import_objects, tenants.principal(user), objects, audience=audience)
+
+
+def _watch(tenants, user, kind, **spec):
+    return committed(tenants.engine, watchlists.watch, tenants.principal(user), kind, spec)
+
+
+def _alerts(tenants, user, **filters):
+    evaluate.run(tenants.engine)
+    page = committed(tenants.engine, inbox.list_alerts, tenants.principal(user), **filters)
+    return [(a.object_id, a.reason) for a in page.alerts]
+
+
+def _ids(tenants, user, **filters):
+    return {object_id for object_id, _ in _alerts(tenants, user, **filters)}
+
+
+def test_each_kind_of_watchlist_matches_what_it_watches(tenants):
+    group = actor("Oxus Couriers", level="green")
+    _import(tenants, "alice", [group])
+    _watch(tenants, "alice", "entity", id=group["id"])
+    _watch(tenants, "alice", "value", value="+93 70 123 4567", type="phone-number")
+    _watch(tenants, "alice", "place", country="AF")
+    _watch(tenants, "alice", "place", latitude=39.65, longitude=66.96, radius_km=30)  # Samarkand
+    _watch(tenants, "alice", "type", type="drug-seizure")
+    phone = {"type": "phone-number", "spec_version": "2.1", "id": "phone-number--1c8b1b3e-7d5e-4e7b-9a39-1b0e6f7c0d11", "value": "+93701234567"}
+    kabul = sdo("location", name="Kabul", country="af", level="green")
+    near = sdo("location", name="Near Samarkand", latitude=39.7, longitude=67.0, level="green")
+    far = sdo("location", name="Osh", latitude=40.5, longitude=72.8, level="green")
+    link = relationship(group, kabul, "located-at", level="green")
+    unrelated = actor("Steppe Wolves", level="green")
+    _import(tenants, "bob", [phone, kabul, near, far, link, unrelated])
+    found = dict(_alerts(tenants, "alice"))
+    assert phone["id"] in found and "carries" in found[phone["id"]]
+    assert kabul["id"] in found and near["id"] in found and link["id"] in found
+    assert far["id"] not in found and unrelated["id"] not in found
+    assert "km" in found[near["id"]]
+
+
+def test_changes_from_before_a_watchlist_are_not_news_to_it(tenants):
+    old = actor("Old News", level="green")
+    _import(tenants, "alice", [old])
+    _watch(tenants, "bob", "type", type="intrusion-set")
+    fresh = actor("Fresh News", level="green")
+    _import(tenants, "alice", [fresh])
+    assert _ids(tenants, "bob") == {fresh["id"]}
+
+
+def test_an_alert_is_raised_only_for_what_its_user_is_told_of(tenants):
+    _watch(tenants, "carol", "type", type="intrusion-set")
+    _watch(tenants, "bob", "type", type="intrusion-set")
+    secret = actor("Group Only", level="amber")
+    _import(tenants, "alice", [secret], "group:ab")
+    assert _ids(tenants, "carol") == set()  # Charlie is outside the group
+    assert _ids(tenants, "bob") == {secret["id"]}
+
+
+def test_an_alert_goes_when_the_share_is_narrowed_before_it_is_read(tenants):
+    _watch(tenants, "bob", "type", type="intrusion-set")
+    mine = actor("Juniper Ledger", level="amber")
+    _import(tenants, "alice", [mine], "group:ab")
+    assert _ids(tenants, "bob") == {mine["id"]}
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), mine["id"], "group:ab")
+    assert _ids(tenants, "bob") == set()
+    assert committed(tenants.engine, inbox.unread_count, tenants.principal("bob")) == 0
+
+
+def test_a_narrowing_race_before_evaluation_raises_nothing(tenants):
+    _watch(tenants, "bob", "type", type="intrusion-set")
+    mine = actor("Brief Share", level="amber")
+    _import(tenants, "alice", [mine], "group:ab")
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), mine["id"], "group:ab")
+    # Evaluated only now: the holding is no longer live, so nothing is raised at all.
+    assert _ids(tenants, "bob") == set()
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), mine["id"], "group:ab")
+    assert _ids(tenants, "bob") == {mine["id"]}
+
+
+def test_watching_an_object_one_may_not_see_is_refused_as_an_unknown_one(tenants):
+    hidden = actor("Alpha Internal", level="amber")
+    _import(tenants, "alice", [hidden], "org")
+    with pytest.raises(NotFound) as invisible:
+        _watch(tenants, "carol", "entity", id=hidden["id"])
+    with pytest.raises(NotFound) as unknown:
+        _watch(tenants, "carol", "entity", id="threat-actor--00000000-0000-4000-8000-000000000000")
+    assert str(invisible.value).replace(hidden["id"], "X") == str(unknown.value).replace(
+        "threat-actor--00000000-0000-4000-8000-000000000000", "X"
+    )
+
+
+def test_an_entity_watch_follows_merges_the_user_sees(tenants):
+    first = actor("Oxus Couriers", level="green")
+    _import(tenants, "alice", [first])
+    _watch(tenants, "bob", "entity", id=first["id"])
+    second = actor("Oxus Courier Network", level="green")
+    merge = relationship(second, first, "duplicate-of", level="green")
+    _import(tenants, "alice", [second, merge])
+    later = sdo("report", name="Couriers seen", published="2025-01-01T00:00:00Z", object_refs=[second["id"]], level="green")
+    _import(tenants, "alice", [later])
+    found = dict(_alerts(tenants, "bob"))
+    assert found.get(later["id"]) == "refers to the watched entity"
+    assert found.get(second["id"]) == "merged with the watched entity"
+
+
+def test_a_watched_search_alerts_on_new_matches_only(tenants):
+    saved = committed(
+        tenants.engine, saved_searches.save, tenants.principal("bob"), "couriers", {"q": "couriers"}
+    )
+    _watch(tenants, "bob", "search", saved_search_id=saved.id)
+    hit = actor("Oxus Couriers", level="green")
+    miss = actor("Steppe Wolves", level="green")
+    _import(tenants, "alice", [hit, miss])
+    assert _ids(tenants, "bob") == {hit["id"]}
+    with pytest.raises(NotFound):  # another user's saved search is unknown
+        _watch(tenants, "carol", "search", saved_search_id=saved.id)
+
+
+def test_watchlists_and_alerts_are_their_users_alone(tenants):
+    mine = _watch(tenants, "bob", "type", type="intrusion-set")
+    _import(tenants, "alice", [actor("Anything", level="green")])
+    evaluate.run(tenants.engine)
+    [alert_id] = [a.id for a in committed(tenants.engine, inbox.list_alerts, tenants.principal("bob")).alerts]
+    assert committed(tenants.engine, watchlists.list_watchlists, tenants.principal("alice")) == []
+    with pytest.raises(NotFound):
+        committed(tenants.engine, watchlists.delete, tenants.principal("alice"), mine.id)
+    assert committed(tenants.engine, inbox.mark_read, tenants.principal("alice"), [alert_id]) == 0
+    assert committed(tenants.engine, inbox.unread_count, tenants.principal("bob")) == 1
+    assert committed(tenants.engine, inbox.mark_read, tenants.principal("bob"), [alert_id]) == 1
+    assert _alerts(tenants, "bob", unread=True) == []
+
+
+def test_bad_watchlists_get_clear_errors(tenants):
+    for kind, spec, parameter in (
+        ("value", {"value": "not a value at all"}, "value"),
+        ("place", {"country": "Atlantis"}, "country"),
+        ("place", {"latitude": 91, "longitude": 0, "radius_km": 5}, "latitude"),
+        ("type", {"type": "Not A Type"}, "type"),
+        ("colour", {}, "kind"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            _watch(tenants, "bob", kind, **spec)
+        assert refused.value.details["parameter"] == parameter
