@@ -41,7 +41,12 @@ def test_each_kind_of_watchlist_matches_what_it_watches(tenants):
     _watch(tenants, "alice", "place", country="AF")
     _watch(tenants, "alice", "place", latitude=39.65, longitude=66.96, radius_km=30)  # Samarkand
     _watch(tenants, "alice", "type", type="drug-seizure")
-    phone = {"type": "phone-number", "spec_version": "2.1", "id": "phone-number--1c8b1b3e-7d5e-4e7b-9a39-1b0e6f7c0d11", "value": "+93701234567"}
+    phone = {
+        "type": "phone-number",
+        "spec_version": "2.1",
+        "id": "phone-number--1c8b1b3e-7d5e-4e7b-9a39-1b0e6f7c0d11",
+        "value": "+93701234567",
+    }
     kabul = sdo("location", name="Kabul", country="af", level="green")
     near = sdo("location", name="Near Samarkand", latitude=39.7, longitude=67.0, level="green")
     far = sdo("location", name="Osh", latitude=40.5, longitude=72.8, level="green")
@@ -113,7 +118,9 @@ def test_an_entity_watch_follows_merges_the_user_sees(tenants):
     second = actor("Oxus Courier Network", level="green")
     merge = relationship(second, first, "duplicate-of", level="green")
     _import(tenants, "alice", [second, merge])
-    later = sdo("report", name="Couriers seen", published="2025-01-01T00:00:00Z", object_refs=[second["id"]], level="green")
+    later = sdo(
+        "report", name="Couriers seen", published="2025-01-01T00:00:00Z", object_refs=[second["id"]], level="green"
+    )
     _import(tenants, "alice", [later])
     found = dict(_alerts(tenants, "bob"))
     assert found.get(later["id"]) == "refers to the watched entity"
@@ -121,9 +128,7 @@ def test_an_entity_watch_follows_merges_the_user_sees(tenants):
 
 
 def test_a_watched_search_alerts_on_new_matches_only(tenants):
-    saved = committed(
-        tenants.engine, saved_searches.save, tenants.principal("bob"), "couriers", {"q": "couriers"}
-    )
+    saved = committed(tenants.engine, saved_searches.save, tenants.principal("bob"), "couriers", {"q": "couriers"})
     _watch(tenants, "bob", "search", saved_search_id=saved.id)
     hit = actor("Oxus Couriers", level="green")
     miss = actor("Steppe Wolves", level="green")

@@ -60,7 +60,9 @@ def receiver():
     r.close()
 
 
-SETTINGS = Settings(webhook_hosts="127.0.0.1", webhook_attempts=3, webhook_backoff=0.2, public_url="https://liaison.test")
+SETTINGS = Settings(
+    webhook_hosts="127.0.0.1", webhook_attempts=3, webhook_backoff=0.2, public_url="https://liaison.test"
+)
 
 
 def _import(tenants, user, objects, audience="instance"):
@@ -143,7 +145,10 @@ def test_attempts_run_out_into_a_failed_delivery(tenants, receiver):
     hook, _secret = _register(tenants, "adam", receiver.url)
     receiver.statuses = [500, 500, 500]
     committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
-    _settle(tenants.engine, lambda: len(receiver.received) >= 3 and _deliveries(tenants, "adam", hook.id)[0].state != "pending")
+    _settle(
+        tenants.engine,
+        lambda: len(receiver.received) >= 3 and _deliveries(tenants, "adam", hook.id)[0].state != "pending",
+    )
     [delivery] = _deliveries(tenants, "adam", hook.id)
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("failed", 3, 500)
 
@@ -162,7 +167,12 @@ def test_nothing_is_sent_for_an_object_withdrawn_before_delivery(tenants, receiv
 
 
 def test_only_hosts_the_operator_allows(tenants):
-    for url in ("http://10.0.0.5/hook", "ftp://127.0.0.1/x", "http://user:pw@127.0.0.1/x", "http://127.0.0.1.evil.example/x"):
+    for url in (
+        "http://10.0.0.5/hook",
+        "ftp://127.0.0.1/x",
+        "http://user:pw@127.0.0.1/x",
+        "http://127.0.0.1.evil.example/x",
+    ):
         with pytest.raises(InvalidInput):
             _register(tenants, "adam", url)
     assert webhooks.allowed("https://a.siem.example.org/x", ".siem.example.org")

@@ -17,7 +17,10 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 def _import(client, tenants, user, *objects, audience="instance"):
     answer = client.post(
-        "/api/v1/bundles", params={"audience": audience}, content=orjson.dumps(bundle(*objects)), headers=tenants.headers(user)
+        "/api/v1/bundles",
+        params={"audience": audience},
+        content=orjson.dumps(bundle(*objects)),
+        headers=tenants.headers(user),
     )
     assert answer.status_code == 200, answer.text
 
@@ -26,7 +29,10 @@ def test_watch_be_alerted_and_mark_read(client, tenants):
     alice = tenants.headers("alice")
     made = client.post("/api/v1/watchlists", json={"kind": "type", "type": "intrusion-set"}, headers=alice)
     assert made.status_code == 201, made.text
-    assert client.post("/api/v1/watchlists", json={"kind": "type", "type": "intrusion-set"}, headers=alice).status_code == 409
+    assert (
+        client.post("/api/v1/watchlists", json={"kind": "type", "type": "intrusion-set"}, headers=alice).status_code
+        == 409
+    )
     group = actor("Oxus Couriers", level="green")
     _import(client, tenants, "bob", group)
     evaluate.run(tenants.engine)
