@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from stixdata import actor
 from txn import committed
 
+from liaison.alerts import stream
 from liaison.db.tables import event
 from liaison.errors import InvalidInput
 from liaison.ingest.bundles import import_objects
-from liaison.alerts import stream
 from liaison.intel import sharing
 
 

@@ -36,7 +36,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.received.append(({k: v for k, v in self.headers.items()}, body))
+                outer.received.append((dict(self.headers.items()), body))
                 status = outer.statuses.pop(0) if outer.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

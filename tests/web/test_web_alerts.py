@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import orjson
 from stixdata import actor, bundle
+from txn import committed
 
 from liaison import accounts
 from liaison.alerts import evaluate, watchlists
 from liaison.app import create_app
 from liaison.config import Settings
-from txn import committed
 
 
 def _import(client, tenants, user, *objects, audience="instance"):
