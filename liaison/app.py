@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from liaison import jobs
 from liaison.alerts import digest, evaluate, webhooks
 from liaison.alerts import stream as stream_service
+from liaison.alerts.hub import Hub
 from liaison.api import taxii
 from liaison.api.rest import (
     alerts,
@@ -32,10 +33,11 @@ from liaison.api.rest import (
 )
 from liaison.config import Settings
 from liaison.db.engine import make_engine
-from liaison.federation.sync import Scheduler
+from liaison.federation.sync import scheduled_sync
 from liaison.http import errors
 from liaison.http.guards import Guards
 from liaison.jobs import Kind, Periodic, Worker
+from liaison.store.listen import Listener
 from liaison.web import apidocs, errorpages, vendor
 from liaison.web import correlation as web_correlation
 from liaison.web import flood as web_flood
@@ -48,6 +50,10 @@ from liaison.web.templating import STATIC
 API_PREFIX = "/api/v1"
 
 
+#: The job kind of the partner sync schedule.
+SYNC = "federation.sync"
+
+
 def _retain(engine: Engine, days: int) -> None:
     """Events and finished jobs are kept `days` days (the setting event_days)."""
     stream_service.purge(engine, days)
@@ -56,8 +62,8 @@ def _retain(engine: Engine, days: int) -> None:
 
 def build_worker(engine: Engine, settings: Settings) -> Worker:
     """The background work, registered with the job runner: alert evaluation over the outbox,
-    webhook deliveries with retries, the daily e-mailed digest (when an SMTP server is set), and
-    the retention of events and finished jobs."""
+    webhook deliveries with retries, the partner sync schedule, the daily e-mailed digest (when an
+    SMTP server is set), and the retention of events and finished jobs."""
     kinds = {
         webhooks.DELIVER: Kind(
             lambda e, payload: webhooks.deliver(
@@ -72,6 +78,10 @@ def build_worker(engine: Engine, settings: Settings) -> Worker:
         )
     }
     periodic = [Periodic(evaluate.run, 0.5), Periodic(lambda e: _retain(e, settings.event_days), 3600.0)]
+    if settings.sync_interval > 0:  # the partner sync schedule: one run per interval across workers
+        kinds[SYNC] = Kind(lambda e, _payload: scheduled_sync(e, settings.instance_name))
+        every = min(settings.sync_interval, 60.0)
+        periodic.append(Periodic(lambda e: jobs.every(e, SYNC, settings.sync_interval), every))
     if settings.smtp_server:
         kinds[digest.SEND] = Kind(
             lambda e, payload: digest.send(
@@ -92,18 +102,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        interval = settings.sync_interval
-        scheduler = Scheduler(engine, interval, settings.instance_name) if interval > 0 else None
-        if scheduler:
-            scheduler.start()
         worker = build_worker(engine, settings) if settings.run_jobs else None
         if worker:
             worker.start()
+        await app.state.hub.start()
+        listener = Listener(engine, app.state.hub.wake) if engine.dialect.name == "postgresql" else None
+        if listener:
+            listener.start()
         yield
+        if listener:
+            listener.stop()
+        await app.state.hub.stop()
         if worker:
             worker.stop()
-        if scheduler:
-            scheduler.stop()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -120,6 +131,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.hub = Hub(engine, poll=settings.stream_poll, per_key=settings.streams_per_token)
     app.add_middleware(Guards, limit=settings.max_upload_bytes)
     errors.install(app, page=errorpages.error_page, login_redirect=errorpages.login_redirect)
     for module in (

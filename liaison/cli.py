@@ -85,6 +85,9 @@ def init(demo: Annotated[bool, typer.Option(help="Load the demo organisations, u
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Address to listen on.")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="API processes behind the one port (PostgreSQL only; SQLite is one process).")
+    ] = 1,
 ):
     """Serve the web API (and UI) over HTTP."""
     import uvicorn
@@ -92,10 +95,18 @@ def serve(
     from liaison.app import create_app
 
     settings = _settings()
-    app_ = create_app(settings, _engine(settings))
+    engine = _engine(settings)  # migrated once, before any worker starts
     host, port = host or settings.host, port or settings.port
+    if workers > 1 and engine.dialect.name != "postgresql":
+        err.print("[bold red]error:[/] several workers need PostgreSQL (LIAISON_DATABASE_URL); SQLite serves one")
+        raise typer.Exit(1)
     out.print(f"Liaison on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    if workers > 1:
+        # Each process builds its own app from the environment; NOTIFY wakes the streams of all.
+        engine.dispose()
+        uvicorn.run("liaison.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+        return
+    uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="warning")
 
 
 @org_app.command("add")

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     #: leaves them to another process (`liaison worker`).
     run_jobs: bool = True
 
+    #: Open live streams one token may hold at once (more answer 429).
+    streams_per_token: int = 20
+    #: Seconds between the live stream's reads of the outbox when no commit woke it (on PostgreSQL a
+    #: commit in any process wakes it at once, through NOTIFY).
+    stream_poll: float = 0.5
+
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

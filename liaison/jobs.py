@@ -134,6 +134,14 @@ class Worker:
         return ran
 
 
+def every(engine: Engine, kind: str, interval: float) -> bool:
+    """Queue the job `kind` of the current slot of `interval` seconds, once across workers (keyed
+    by the slot); whether this call queued it."""
+    slot = int(time.time() // interval)
+    with engine.begin() as conn:
+        return store.enqueue(conn, kind, {}, key=f"{kind}:{slot}") is not None
+
+
 def purge(engine: Engine, days: int) -> int:
     """Delete the jobs finished more than `days` days ago (kept as long as the events); how many."""
     before = format_ts(datetime.now(UTC) - timedelta(days=days))

@@ -175,21 +175,30 @@ def own_draft(principal: Principal, d=draft_report) -> ColumnElement[bool]:
     return d.c.org_id == principal.org_id
 
 
+def event_live(e) -> ColumnElement[bool]:
+    """True for outbox events (rows of `e`) whose holding is live now (not unshared, withdrawn or
+    superseded by a correction since): the half of event_told that does not depend on the reader."""
+    return exists(
+        select(1).where(
+            holding.c.version_pk == e.c.version_pk,
+            holding.c.org_id == e.c.org_id,
+            holding.c.audience_id == e.c.audience_id,
+            holding.c.superseded_at.is_(None),
+        )
+    )
+
+
 def event_told(principal: Principal, e) -> ColumnElement[bool]:
     """True for outbox events (rows of `e`, the event table) `principal` is told of: their holding
     was shared with an audience it belongs to and is live now. Another organisation's holding of
     the same content, or one narrowed since, tells it nothing."""
-    return and_(
-        e.c.audience_id.in_(sorted(principal.audience_ids)),
-        exists(
-            select(1).where(
-                holding.c.version_pk == e.c.version_pk,
-                holding.c.org_id == e.c.org_id,
-                holding.c.audience_id == e.c.audience_id,
-                holding.c.superseded_at.is_(None),
-            )
-        ),
-    )
+    return and_(e.c.audience_id.in_(sorted(principal.audience_ids)), event_live(e))
+
+
+def told(principal: Principal, audience_id: int, live: bool) -> bool:
+    """event_told for an event already read with its audience and liveness (event_live): the live
+    stream's fan-out reads a batch once and judges it for each set of audiences in memory."""
+    return live and audience_id in principal.audience_ids
 
 
 def users_own(principal: Principal, t) -> ColumnElement[bool]:

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -39,6 +40,7 @@ class Notice:
     type: str
     modified: str | None
     at: str
+    event_id: int
 
     def as_dict(self) -> dict:
         return {
@@ -106,19 +108,36 @@ def purge(engine: Engine, days: int) -> int:
         return events.purge(conn, before)
 
 
+def cipher(conn: Connection) -> AESGCM:
+    """The cursors' cipher (the live stream's fan-out reads it once)."""
+    return _key(conn)
+
+
+def notices(key: AESGCM, rows) -> list[Notice]:
+    """Notices of events already judged told (one per object and change within the rows, the
+    newest), each with the cursor to resume after it."""
+    newest: dict[tuple[str, str], tuple[int, object]] = {}
+    for row in rows:
+        kind = "revoked" if row.revoked and row.kind == "version" else row.kind
+        newest[(row.stix_id, kind)] = (row.id, row)
+    return [
+        Notice(_cursor(key, event_id, parse_ts(row.at)), kind, row.stix_id, row.type, row.modified, row.at, event_id)
+        for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0])
+    ]
+
+
+def sse(items: list[Notice]) -> bytes:
+    """Notices as Server-Sent Events, in one chunk."""
+    return b"".join(
+        b"id: %s\nevent: %s\ndata: %s\n\n" % (n.cursor.encode(), n.kind.encode(), orjson.dumps(n.as_dict()))
+        for n in items
+    )
+
+
 def read(
     conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = ()
 ) -> tuple[list[Notice], int]:
     """The notices after event `after` that `principal` may see now (one per object and change
     within the batch), each with the cursor to resume after it, and where to read from next."""
     rows, last = events.since(conn, principal, after, types=types, limit=BATCH)
-    key = _key(conn)
-    newest: dict[tuple[str, str], tuple[int, object]] = {}
-    for row in rows:
-        kind = "revoked" if row.revoked and row.kind == "version" else row.kind
-        newest[(row.stix_id, kind)] = (row.id, row)
-    notices = [
-        Notice(_cursor(key, event_id, parse_ts(row.at)), kind, row.stix_id, row.type, row.modified, row.at)
-        for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0])
-    ]
-    return notices, last
+    return notices(_key(conn), rows), last

@@ -15,7 +15,6 @@ come from `store/provenance.py` and `stix/provenance.py`, and the media type fro
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -281,28 +280,12 @@ def sync_all(engine: Engine, origin: str, progress: Progress | None = None) -> l
     return [sync_partner(engine, name, origin, progress=progress) for name in names]
 
 
-class Scheduler:
-    """Runs sync_all every `interval` seconds in a background thread while the server runs,
-    signing as `origin` (the instance name). Each run opens its own transactions (sync_partner)."""
-
-    def __init__(self, engine: Engine, interval: float, origin: str):
-        self.engine = engine
-        self.interval = interval
-        self.origin = origin
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="liaison-sync", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                sync_all(self.engine, self.origin)
-            except Exception as exc:  # the schedule must outlive one failed run
-                with self.engine.begin() as conn:
-                    audit.record(conn, "system", "federation.sync-failed", None, error=str(exc))
+def scheduled_sync(engine: Engine, origin: str) -> None:
+    """The partner sync schedule's job (registered with the job queue by the composition root):
+    sync_all, its failure audited before the job records it."""
+    try:
+        sync_all(engine, origin)
+    except Exception as exc:
+        with engine.begin() as conn:
+            audit.record(conn, "system", "federation.sync-failed", None, error=str(exc))
+        raise

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, func, select
 
 from liaison import clock
-from liaison.access.predicate import event_told
+from liaison.access.predicate import event_live, event_told
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
 from liaison.db.tables import event, object_version
@@ -18,6 +18,8 @@ V = object_version
 #: What a holding made live says (a revocation is a version that revokes). Unshares and TAXII
 #: withdrawals are not told: whom to tell would name an audience the reader may not see.
 KINDS = ("version", "corrected", "shared")
+#: The PostgreSQL channel a commit with events is announced on (store.listen).
+CHANNEL = "liaison_events"
 
 
 def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: int | None) -> None:
@@ -28,6 +30,8 @@ def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: in
     if not rows:
         return
     take_write_lock(conn)
+    if conn.dialect.name == "postgresql":  # delivered at commit, to every process listening
+        conn.execute(select(func.pg_notify(CHANNEL, "")))
     now = clock.now()
     insert_rows(
         conn,
@@ -59,6 +63,29 @@ def since(conn: Connection, principal: Principal, after: int, *, types: tuple[st
     if types:
         query = query.where(V.c.type.in_(types))
     return conn.execute(query).all(), scanned[-1]
+
+
+def batch(conn: Connection, after: int, limit: int):
+    """The next events after id `after`, for the live stream's fan-out, which judges them per set of
+    audiences (access.predicate.told): rows of (id, at, kind, audience_id, live, stix_id, type,
+    modified, revoked), oldest first. Never returned to a caller as such."""
+    return conn.execute(
+        select(
+            event.c.id,
+            event.c.at,
+            event.c.kind,
+            event.c.audience_id,
+            event_live(event).label("live"),
+            V.c.stix_id,
+            V.c.type,
+            V.c.modified,
+            V.c.revoked,
+        )
+        .join(V, V.c.pk == event.c.version_pk)
+        .where(event.c.id > after)
+        .order_by(event.c.id)
+        .limit(limit)
+    ).all()
 
 
 def purge(conn: Connection, before: str) -> int:

@@ -47,7 +47,7 @@ def _import(tenants, user, objects, audience="instance"):
 
 def test_the_digest_is_mailed_once_a_day_without_content(tenants, smtp):
     inbox, server = smtp
-    settings = Settings(smtp_server=server, public_url="https://liaison.test", run_jobs=False)
+    settings = Settings(smtp_server=server, public_url="https://liaison.test", run_jobs=False, sync_interval=0)
     committed(tenants.engine, watchlists.watch, tenants.principal("bob"), "type", {"type": "intrusion-set"})
     committed(tenants.engine, digest.set_email, tenants.principal("bob"), "bob@bravo.example")
     seen = actor("Oxus Couriers", level="green", description="routes through Termez")
@@ -69,7 +69,7 @@ def test_the_digest_is_mailed_once_a_day_without_content(tenants, smtp):
 
 def test_no_digest_without_an_address_or_without_alerts(tenants, smtp):
     inbox, server = smtp
-    settings = Settings(smtp_server=server, run_jobs=False)
+    settings = Settings(smtp_server=server, run_jobs=False, sync_interval=0)
     committed(tenants.engine, watchlists.watch, tenants.principal("carol"), "type", {"type": "intrusion-set"})
     committed(tenants.engine, digest.set_email, tenants.principal("carol"), "carol@charlie.example")
     _import(tenants, "alice", [actor("Group Only", level="amber")], "group:ab")  # not Charlie's to see

@@ -61,7 +61,11 @@ def receiver():
 
 
 SETTINGS = Settings(
-    webhook_hosts="127.0.0.1", webhook_attempts=3, webhook_backoff=0.2, public_url="https://liaison.test"
+    webhook_hosts="127.0.0.1",
+    webhook_attempts=3,
+    webhook_backoff=0.2,
+    public_url="https://liaison.test",
+    sync_interval=0,
 )
 
 

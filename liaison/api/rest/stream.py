@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import hashlib
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from liaison.alerts import stream as service
+from liaison.alerts.hub import Subscription
 from liaison.errors import LiaisonError
 from liaison.http.deps import Caller, EngineDep, SettingsDep, principal_of_request
 
 router = APIRouter(tags=["stream"])
-#: How often the outbox is read, and a heartbeat sent when nothing else was (seconds).
-POLL, HEARTBEAT = 0.5, 15.0
+#: A heartbeat (a comment) when nothing else was sent for this long (seconds).
+HEARTBEAT = 15.0
 
 
 @router.get(
     "/stream",
     summary="A live stream of the changes you may see (Server-Sent Events)",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        429: {"description": "too many open streams for this token"},
+    },
 )
 async def stream(
     request: Request,
@@ -40,41 +43,70 @@ async def stream(
     `data:` the object's id, type, modified and link (never its content); `id:` an opaque cursor.
     Reconnect with `Last-Event-ID` to resume: nothing is repeated and nothing lost while events
     are kept (a cursor older than that answers 410). Heartbeats (comments) every 15 s. Who you
-    are is checked again at each read: a revoked token ends the stream, a group left stops its
-    events."""
+    are is checked again before each change is sent and at each heartbeat: a revoked token ends
+    the stream, a group left stops its events. At most LIAISON_STREAMS_PER_TOKEN open streams per
+    token (429 beyond)."""
+    hub = request.app.state.hub
 
     def begin() -> int:
         with engine.connect() as conn:
             return service.start(conn, principal, last_event_id or after, keep_days=settings.event_days)
 
     position = await run_in_threadpool(begin)
-    types = tuple(t for t in type if t)
+    credential = (request.headers.get("authorization") or "") + "|" + (request.client.host if request.client else "")
+    sub = Subscription(
+        key=hashlib.sha256(credential.encode()).hexdigest(),
+        authenticate=lambda: principal_of_request(request, engine),
+        principal=principal,
+        types=tuple(t for t in type if t),
+        position=position,
+    )
+    hub.subscribe(sub)
 
-    def next_batch(at: int):
+    def catch_up(at: int):
         reader = principal_of_request(request, engine)
         with engine.connect() as conn:
-            return service.read(conn, reader, at, types=types)
+            return reader, service.read(conn, reader, at, types=sub.types)
 
     async def body():
-        at, beat = position, time.monotonic()
-        yield b"retry: 3000\n\n"
-        while not await request.is_disconnected():
-            try:
-                notices, last = await run_in_threadpool(next_batch, at)
-            except LiaisonError:
-                return  # the token no longer stands: the stream ends
-            moved, at = last != at, last
-            for notice in notices:
-                data = orjson.dumps(notice.as_dict()).decode()
-                yield f"id: {notice.cursor}\nevent: {notice.kind}\ndata: {data}\n\n".encode()
-            if notices:
-                beat = time.monotonic()
-            if moved:  # read on at once: events not told must not delay those told after them
-                continue
-            if time.monotonic() - beat >= HEARTBEAT:
-                beat = time.monotonic()
-                yield b": heartbeat\n\n"
-            await asyncio.sleep(POLL)
+        try:
+            yield b"retry: 3000\n\n"
+            while not sub.ended and not await request.is_disconnected():
+                if not sub.queue.empty():
+                    chunk = sub.queue.get_nowait()
+                    if chunk is None:
+                        return
+                    if chunk:
+                        yield chunk
+                    continue
+                if not hub.level(sub):  # behind (an old cursor) or left behind (a slow reader)
+                    try:
+                        sub.principal, (notices, last) = await run_in_threadpool(catch_up, sub.position)
+                    except LiaisonError:
+                        return  # the token no longer stands: the stream ends
+                    if notices:
+                        yield service.sse(notices)
+                    if last == sub.position:
+                        sub.lagging = False  # read to the end of the outbox: level with the hub
+                        if not hub.level(sub):
+                            await asyncio.sleep(hub.poll)
+                    sub.position = last
+                    continue
+                try:
+                    chunk = await asyncio.wait_for(sub.queue.get(), HEARTBEAT)
+                except TimeoutError:
+                    try:
+                        sub.principal = await run_in_threadpool(principal_of_request, request, engine)
+                    except LiaisonError:
+                        return
+                    yield b": heartbeat\n\n"
+                    continue
+                if chunk is None:
+                    return
+                if chunk:  # an empty chunk only nudges: look whether to catch up
+                    yield chunk
+        finally:
+            hub.unsubscribe(sub)
 
     return StreamingResponse(
         body(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

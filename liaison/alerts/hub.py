@@ -1,0 +1,183 @@
+"""The live stream's fan-out: one per process. It reads the outbox once per wake (a NOTIFY from
+any process's commit, or its poll), judges the batch once per set of audiences among its
+subscribers (access.predicate.told, with each event's liveness read in the same query), and hands
+each subscriber the same encoded chunk. A subscriber is re-authenticated before each batch (once
+per credential), so a revoked token or a group left takes effect at the next change.
+
+A subscriber behind the hub (resuming from an old cursor) or whose queue filled up (a slow reader)
+catches up on its own by reading the outbox through the predicate (stream.read) until it is level
+again; the hub never waits for anyone, so one slow reader never delays the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from liaison.access.predicate import told
+from liaison.access.principal import Principal
+from liaison.alerts import stream
+from liaison.errors import LiaisonError, TooManyAttempts
+from liaison.store import events
+
+log = logging.getLogger("liaison.hub")
+#: Chunks a subscriber may have waiting before it is left to catch up on its own.
+QUEUE = 64
+
+
+class TooManyStreams(TooManyAttempts):
+    code = "too-many-streams"
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One open stream: who (re-authenticated by `authenticate`, keyed by its credential), which
+    types, and the last event id handed to it."""
+
+    key: str
+    authenticate: Callable[[], Principal]
+    principal: Principal
+    types: tuple[str, ...]
+    position: int
+    queue: asyncio.Queue | None = None
+    lagging: bool = False
+    ended: bool = False
+
+    def group(self) -> tuple:
+        return (self.principal.audience_ids, self.types)
+
+
+class Hub:
+    def __init__(
+        self, engine: Engine, *, poll: float = 0.5, per_key: int = 20, batch: int = stream.BATCH, queue: int = QUEUE
+    ):
+        self.engine, self.poll, self.per_key, self.batch, self.queue = engine, poll, per_key, batch, queue
+        self.position: int | None = None
+        self.subscribers: set[Subscription] = set()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+        self._key = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self.position, self._key = await asyncio.to_thread(self._begin)
+        self._task = asyncio.create_task(self._run())
+
+    def _begin(self):
+        with self.engine.connect() as conn:
+            return events.newest_id(conn), stream.cipher(conn)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        for sub in self.subscribers:
+            sub.ended = True
+            sub.queue.put_nowait(None) if not sub.queue.full() else None
+
+    def wake(self) -> None:
+        """Read the outbox now (thread-safe: a LISTEN thread calls it)."""
+        if self._loop and self._wake:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def subscribe(self, sub: Subscription) -> None:
+        """Register a stream; TooManyStreams beyond `per_key` open streams for one credential."""
+        if sum(1 for s in self.subscribers if s.key == sub.key) >= self.per_key:
+            raise TooManyStreams(f"at most {self.per_key} open streams per token; close one first")
+        sub.queue = asyncio.Queue(self.queue)
+        self.subscribers.add(sub)
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self.subscribers.discard(sub)
+
+    def level(self, sub: Subscription) -> bool:
+        """Whether the hub hands `sub` what comes next (else it catches up by itself)."""
+        return not sub.lagging and self.position is not None and sub.position >= self.position
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                while await self.step() >= self.batch:
+                    pass
+            except Exception:  # the fan-out must outlive one failed read; subscribers catch up
+                log.exception("the live stream's fan-out failed a step")
+
+    async def step(self) -> int:
+        """Read and hand out the next batch; how many events were read."""
+        rows = await asyncio.to_thread(self._read, self.position)
+        if not rows:
+            return 0
+        level = [s for s in self.subscribers if self.level(s) and not s.ended]
+        principals = await self._reauthenticate(level)
+        start, last = self.position, rows[-1].id
+        chunks: dict[tuple, tuple[list, bytes]] = {}
+        for sub in level:
+            principal = principals.get(sub.key, sub.principal)
+            if principal is None:
+                sub.ended = True
+                _offer(sub, None)
+                continue
+            sub.principal = principal
+            group = sub.group()
+            if group not in chunks:
+                seen = [
+                    r for r in rows if told(principal, r.audience_id, r.live) and (not sub.types or r.type in sub.types)
+                ]
+                found = stream.notices(self._key, seen)
+                chunks[group] = (found, stream.sse(found))
+            found, chunk = chunks[group]
+            if sub.position > start:  # it read some of these itself while catching up
+                found = [n for n in found if n.event_id > sub.position]
+                chunk = stream.sse(found)
+            if not chunk or _offer(sub, chunk):
+                sub.position = last
+            else:
+                sub.lagging = True
+        self.position = last
+        for sub in self.subscribers:  # those left to catch up: nudge them to look
+            if not self.level(sub) and sub.queue.empty():
+                _offer(sub, b"")
+        return len(rows)
+
+    def _read(self, after: int):
+        with self.engine.connect() as conn:
+            return events.batch(conn, after, self.batch)
+
+    async def _reauthenticate(self, subs: list[Subscription]) -> dict[str, Principal | None]:
+        """Each credential's principal as it stands now (None: it no longer stands)."""
+        found: dict[str, Principal | None] = {}
+        by_key = {s.key: s for s in subs}
+
+        def check(sub: Subscription) -> Principal | None:
+            try:
+                return sub.authenticate()
+            except LiaisonError:
+                return None
+
+        def check_all() -> None:  # one trip to a thread for them all
+            for key, sub in by_key.items():
+                found[key] = check(sub)
+
+        await asyncio.to_thread(check_all)
+        return found
+
+    def counts(self) -> Counter:
+        return Counter(s.key for s in self.subscribers)
+
+
+def _offer(sub: Subscription, chunk: bytes | None) -> bool:
+    try:
+        sub.queue.put_nowait(chunk)
+        return True
+    except asyncio.QueueFull:
+        return False

@@ -1,0 +1,145 @@
+"""The live stream's fan-out from a hostile partner's side: what each subscriber is handed equals
+what it may read through the predicate, judged again at each batch (a group left or a token
+revoked takes effect at the next change), and a slow reader neither delays the others nor loses
+or repeats anything when it catches up on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from stixdata import actor
+from txn import committed
+
+from liaison import accounts, administration
+from liaison.alerts import stream
+from liaison.alerts.hub import Hub, Subscription, TooManyStreams
+from liaison.errors import Unauthorized
+from liaison.ingest.bundles import import_objects
+
+_ID = re.compile(rb'"id":"([a-z-]+--[0-9a-f-]+)"')
+
+
+def _import(tenants, user, objects, audience):
+    committed(tenants.engine, import_objects, tenants.principal(user), objects, audience=audience)
+
+
+def _subscriber(tenants, user, position, authenticate=None):
+    return Subscription(
+        key=user,
+        authenticate=authenticate or (lambda: tenants.principal(user)),
+        principal=tenants.principal(user),
+        types=(),
+        position=position,
+    )
+
+
+def _drained(sub) -> list[str]:
+    found = []
+    while not sub.queue.empty():
+        chunk = sub.queue.get_nowait()
+        if chunk is None:
+            found.append("END")
+        else:
+            found += [m.decode() for m in _ID.findall(chunk)]
+    return found
+
+
+def _read_all(tenants, user, after) -> list[str]:
+    found = []
+    while True:
+        notices, last = committed(tenants.engine, stream.read, tenants.principal(user), after)
+        found += [n.stix_id for n in notices]
+        if last == after:
+            return found
+        after = last
+
+
+def test_each_subscriber_is_handed_what_the_predicate_lets_it_read(tenants):
+    async def run():
+        hub = Hub(tenants.engine, batch=3)
+        await hub.start()
+        start = hub.position
+        subs = {u: _subscriber(tenants, u, start) for u in ("alice", "bob", "carol")}
+        for sub in subs.values():
+            hub.subscribe(sub)
+        for n, audience in enumerate(["org", "group:ab", "instance", "group:ab", "org", "instance", "group:ab"]):
+            _import(
+                tenants,
+                "alice",
+                [actor(f"Fan-out {n}", level="amber" if audience != "instance" else "green")],
+                audience,
+            )
+        while await hub.step():
+            pass
+        for user, sub in subs.items():
+            assert _drained(sub) == _read_all(tenants, user, start), user
+        assert len(_read_all(tenants, "carol", start)) == 2 and len(_read_all(tenants, "bob", start)) == 5
+
+    asyncio.run(run())
+
+
+def test_a_group_left_or_a_token_revoked_takes_effect_at_the_next_change(tenants):
+    revoked = {"carol": False}
+
+    def carol():
+        if revoked["carol"]:
+            raise Unauthorized("the token was revoked")
+        return tenants.principal("carol")
+
+    async def run():
+        hub = Hub(tenants.engine)
+        await hub.start()
+        bob, charlie = _subscriber(tenants, "bob", hub.position), _subscriber(tenants, "carol", hub.position, carol)
+        hub.subscribe(bob)
+        hub.subscribe(charlie)
+        committed(tenants.engine, accounts.create_user, "ops", None, "operator")
+        committed(tenants.engine, administration.remove_member, tenants.principal("ops"), "ab", "Bravo")
+        left = actor("After Bravo Left", level="amber")
+        everyone = actor("Everyone", level="green")
+        _import(tenants, "alice", [left], "group:ab")
+        revoked["carol"] = True
+        _import(tenants, "alice", [everyone], "instance")
+        await hub.step()
+        assert _drained(bob) == [everyone["id"]]  # the group's change went after Bravo left it
+        assert _drained(charlie) == ["END"] and charlie.ended
+
+    asyncio.run(run())
+
+
+def test_a_slow_reader_delays_no_one_and_catches_up_without_loss_or_repeat(tenants):
+    async def run():
+        hub = Hub(tenants.engine, batch=2, queue=1)
+        await hub.start()
+        start = hub.position
+        slow, quick = _subscriber(tenants, "bob", start), _subscriber(tenants, "alice", start)
+        slow.key = "slow"
+        hub.subscribe(slow)
+        hub.subscribe(quick)
+        made = [actor(f"Burst {n}", level="green") for n in range(6)]
+        got_quick = []
+        for obj in made:
+            _import(tenants, "alice", [obj], "instance")
+            await hub.step()
+            got_quick += _drained(quick)  # the quick reader reads as it goes; the slow one does not
+        assert got_quick == [o["id"] for o in made]
+        assert slow.lagging and not hub.level(slow)
+        first = _drained(slow)  # what it had queued before it fell behind ...
+        rest = _read_all(tenants, "bob", slow.position)  # ... then it reads the outbox itself
+        assert first + rest == [o["id"] for o in made]
+
+    asyncio.run(run())
+
+
+def test_streams_per_token_are_capped(tenants):
+    async def run():
+        hub = Hub(tenants.engine, per_key=2)
+        await hub.start()
+        for _ in range(2):
+            hub.subscribe(_subscriber(tenants, "bob", hub.position))
+        with pytest.raises(TooManyStreams):
+            hub.subscribe(_subscriber(tenants, "bob", hub.position))
+        hub.subscribe(_subscriber(tenants, "alice", hub.position))  # another token is not held back
+
+    asyncio.run(run())
