@@ -93,6 +93,8 @@ def remove_audience(
             .where(mine, holding.c.version_pk == pk)
             .values(audience_id=fallback_audience_id, added_at=stamp)
         )
+    # Held for the organisation now: its members are told (a superseded content tells no one).
+    events.record(conn, (("shared", pk, fallback_audience_id) for pk in lonely), org_id)
     removed = conn.execute(delete(holding).where(mine, holding.c.version_pk.in_(sorted(elsewhere)))).rowcount
     exposure.refresh(conn, version_pks)
     return len(lonely) + removed

@@ -125,3 +125,13 @@ def test_another_organisations_holding_of_the_same_content_tells_nothing(tenants
     committed(tenants.engine, sharing.share, tenants.principal("alice"), same["id"], "group:ab")
     committed(tenants.engine, sharing.unshare, tenants.principal("alice"), same["id"], "group:ab")
     assert _seen(tenants, "carol", start) == []
+
+
+def test_a_withdrawal_that_leaves_the_object_with_its_organisation_tells_its_members(tenants):
+    start = {u: _start(tenants, u) for u in ("alice", "bob")}
+    mine = actor("Back Home", level="amber")
+    _import(tenants, "alice", [mine], "group:ab")
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), mine["id"], "group:ab")
+    # Held for Alpha alone now: Alpha's members are told; Bravo, which lost it, is not.
+    assert _seen(tenants, "alice", start["alice"]) == [("shared", mine["id"])]
+    assert _seen(tenants, "bob", start["bob"]) == []
