@@ -455,6 +455,53 @@ def watch(
 
 @app.command()
 @clear_errors
+def alerts(
+    as_: Annotated[str, typer.Option("--as", help="The user whose alerts are listed.")],
+    unread: Annotated[bool, typer.Option(help="Only the unread ones.")] = False,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    mark_read: Annotated[bool, typer.Option(help="Then mark those listed read.")] = False,
+):
+    """A user's alerts (about objects it may still see), newest first."""
+    from liaison.alerts import evaluate, inbox
+
+    engine = _engine()
+    evaluate.run(engine)  # what the outbox holds is evaluated first: nothing waits for the server
+    with engine.begin() as conn:
+        principal = accounts.principal_for_user(conn, as_)
+        page = inbox.list_alerts(conn, principal, unread=unread, limit=limit)
+        table = Table("raised", "", "object", "why", "watchlist")
+        for a in page.alerts:
+            table.add_row(
+                a.raised_at[:19], "" if a.read else "new", f"{a.object_type}: {a.object_name}", a.reason, a.watchlist
+            )
+        out.print(table)
+        out.print(f"{page.total} alert(s)")
+        if mark_read and page.alerts:
+            out.print(f"{inbox.mark_read(conn, principal, [a.id for a in page.alerts])} marked read")
+
+
+@app.command()
+def worker():
+    """Run the background jobs (alert evaluation, webhook deliveries, digests, the partner sync
+    schedule, retention) in this process until Ctrl-C: beside API processes started with
+    LIAISON_RUN_JOBS=false. Several may run: each job runs once."""
+    import time
+
+    from liaison.app import build_worker
+
+    settings = _settings()
+    running = build_worker(_engine(settings), settings)
+    running.start()
+    out.print("Liaison worker running (Ctrl-C stops it)")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        running.stop()
+
+
+@app.command()
+@clear_errors
 def correlate(
     target: Annotated[
         str, typer.Argument(help="An object's STIX id, or a value (an address, domain, phone, hash, …).")

@@ -12,6 +12,10 @@ import orjson
 import pytest
 from stixdata import actor, bundle, sdo
 
+from liaison import accounts
+from liaison.alerts import watchlists
+from liaison.db.engine import make_engine
+
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
 
@@ -194,3 +198,26 @@ def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path):
     assert shown["id"] in seen and kept["id"] not in seen and "version" in seen
     cursor = seen.split("cursor ")[-1].split()[0]
     assert len(cli("watch", "--as", "omar", "--once", "--after", cursor).stdout.splitlines()) == 1  # nothing repeated
+
+
+def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, db_url):
+    cli("init")
+    cli("org", "add", "Border Police")
+    cli("org", "add", "National CERT")
+    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        watchlists.watch(conn, accounts.principal_for_user(conn, "omar"), "type", {"type": "intrusion-set"})
+    engine.dispose()
+    shown, kept = actor("Shared Owls", level="green"), actor("Kept Owls", level="amber")
+    for obj, audience in ((kept, "org"), (shown, "instance")):
+        source = tmp_path / f"{obj['name']}.json"
+        source.write_bytes(orjson.dumps(bundle(obj)))
+        cli("import", str(source), "--as", "nina", "--audience", audience)
+    listed = cli("alerts", "--as", "omar", "--mark-read").stdout
+    assert (
+        "Shared Owls" in listed and "Kept Owls" not in listed and "1 alert(s)" in listed and "1 marked read" in listed
+    )
+    assert "0 alert(s)" in cli("alerts", "--as", "omar", "--unread").stdout
+    assert "0 alert(s)" in cli("alerts", "--as", "nina").stdout  # nina watches nothing

@@ -27,6 +27,8 @@ from liaison.store import events
 log = logging.getLogger("liaison.hub")
 #: Chunks a subscriber may have waiting before it is left to catch up on its own.
 QUEUE = 64
+#: Events the fan-out reads at a time (a large commit's, usually, in one read).
+BATCH = 2000
 
 
 class TooManyStreams(TooManyAttempts):
@@ -46,15 +48,18 @@ class Subscription:
     queue: asyncio.Queue | None = None
     lagging: bool = False
     ended: bool = False
+    #: One event per chunk of changes (stream.sse_coalesced) instead of one per change.
+    coalesce: bool = False
 
     def group(self) -> tuple:
-        return (self.principal.audience_ids, self.types)
+        return (self.principal.audience_ids, self.types, self.coalesce)
+
+    def encode(self, found: list) -> bytes:
+        return stream.sse_coalesced(found) if self.coalesce else stream.sse(found)
 
 
 class Hub:
-    def __init__(
-        self, engine: Engine, *, poll: float = 0.5, per_key: int = 20, batch: int = stream.BATCH, queue: int = QUEUE
-    ):
+    def __init__(self, engine: Engine, *, poll: float = 0.5, per_key: int = 20, batch: int = BATCH, queue: int = QUEUE):
         self.engine, self.poll, self.per_key, self.batch, self.queue = engine, poll, per_key, batch, queue
         self.position: int | None = None
         self.subscribers: set[Subscription] = set()
@@ -121,6 +126,7 @@ class Hub:
         principals = await self._reauthenticate(level)
         start, last = self.position, rows[-1].id
         chunks: dict[tuple, tuple[list, bytes]] = {}
+        cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
         for sub in level:
             principal = principals.get(sub.key, sub.principal)
             if principal is None:
@@ -133,12 +139,12 @@ class Hub:
                 seen = [
                     r for r in rows if told(principal, r.audience_id, r.live) and (not sub.types or r.type in sub.types)
                 ]
-                found = stream.notices(self._key, seen)
-                chunks[group] = (found, stream.sse(found))
+                found = stream.notices(self._key, seen, cursors)
+                chunks[group] = (found, sub.encode(found))
             found, chunk = chunks[group]
             if sub.position > start:  # it read some of these itself while catching up
                 found = [n for n in found if n.event_id > sub.position]
-                chunk = stream.sse(found)
+                chunk = sub.encode(found)
             if not chunk or _offer(sub, chunk):
                 sub.position = last
             else:

@@ -113,17 +113,23 @@ def cipher(conn: Connection) -> AESGCM:
     return _key(conn)
 
 
-def notices(key: AESGCM, rows) -> list[Notice]:
+def notices(key: AESGCM, rows, cursors: dict[int, str] | None = None) -> list[Notice]:
     """Notices of events already judged told (one per object and change within the rows, the
-    newest), each with the cursor to resume after it."""
+    newest), each with the cursor to resume after it (from `cursors`, event id -> cursor, when the
+    fan-out made them once for every reader of the batch)."""
     newest: dict[tuple[str, str], tuple[int, object]] = {}
     for row in rows:
         kind = "revoked" if row.revoked and row.kind == "version" else row.kind
         newest[(row.stix_id, kind)] = (row.id, row)
-    return [
-        Notice(_cursor(key, event_id, parse_ts(row.at)), kind, row.stix_id, row.type, row.modified, row.at, event_id)
-        for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0])
-    ]
+    made = []
+    for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0]):
+        cursor = cursors.get(event_id) if cursors is not None else None
+        if cursor is None:
+            cursor = _cursor(key, event_id, parse_ts(row.at))
+            if cursors is not None:
+                cursors[event_id] = cursor
+        made.append(Notice(cursor, kind, row.stix_id, row.type, row.modified, row.at, event_id))
+    return made
 
 
 def sse(items: list[Notice]) -> bytes:
@@ -132,6 +138,16 @@ def sse(items: list[Notice]) -> bytes:
         b"id: %s\nevent: %s\ndata: %s\n\n" % (n.cursor.encode(), n.kind.encode(), orjson.dumps(n.as_dict()))
         for n in items
     )
+
+
+def sse_coalesced(items: list[Notice]) -> bytes:
+    """Notices as one Server-Sent Event `changes` (for readers of high volumes): data is
+    {"at": the first change's time, "changes": [[kind, id, modified], ...]}, id the cursor after
+    the last. The type is the id's prefix; the link, /api/v1/objects/<id>."""
+    if not items:
+        return b""
+    data = orjson.dumps({"at": items[0].at, "changes": [(n.kind, n.stix_id, n.modified) for n in items]})
+    return b"id: %s\nevent: changes\ndata: %s\n\n" % (items[-1].cursor.encode(), data)
 
 
 def read(

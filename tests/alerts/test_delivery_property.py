@@ -26,7 +26,11 @@ from liaison.intel import sharing
 
 USERS = {"alice": "Alpha", "bob": "Bravo", "carol": "Charlie"}
 #: The audiences each organisation may share with, and who belongs to each.
-SHARES = {"Alpha": ("org", "group:ab", "instance"), "Bravo": ("org", "group:ab", "instance"), "Charlie": ("org", "instance")}
+SHARES = {
+    "Alpha": ("org", "group:ab", "instance"),
+    "Bravo": ("org", "group:ab", "instance"),
+    "Charlie": ("org", "instance"),
+}
 MEMBERS = {"group:ab": {"Alpha", "Bravo"}, "instance": {"Alpha", "Bravo", "Charlie"}}
 
 
@@ -162,7 +166,9 @@ def test_nothing_reaches_anyone_outside_the_audience_at_delivery(world, plan):
         alerts = committed(tenants.engine, inbox.list_alerts, tenants.principal(user), limit=200).alerts
         alerted = {a.object_id for a in alerts} & ours
         digested = {
-            a.object_id for _w, _s, items in committed(tenants.engine, inbox.digest, tenants.principal(user)).by_watchlist for a in items
+            a.object_id
+            for _w, _s, items in committed(tenants.engine, inbox.digest, tenants.principal(user)).by_watchlist
+            for a in items
         } & ours
         assert read == expected, (user, plan)
         assert handed == expected, (user, plan)

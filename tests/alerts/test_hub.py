@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import orjson
 import pytest
 from stixdata import actor
 from txn import committed
@@ -141,5 +142,25 @@ def test_streams_per_token_are_capped(tenants):
         with pytest.raises(TooManyStreams):
             hub.subscribe(_subscriber(tenants, "bob", hub.position))
         hub.subscribe(_subscriber(tenants, "alice", hub.position))  # another token is not held back
+
+    asyncio.run(run())
+
+
+def test_a_coalescing_subscriber_gets_each_batch_as_one_event_with_the_same_changes(tenants):
+    async def run():
+        hub = Hub(tenants.engine)
+        await hub.start()
+        start = hub.position
+        one, many = _subscriber(tenants, "bob", start), _subscriber(tenants, "bob", start)
+        many.coalesce = True
+        hub.subscribe(one)
+        hub.subscribe(many)
+        made = [actor(f"Coalesced {n}", level="green") for n in range(3)]
+        _import(tenants, "alice", made, "instance")
+        await hub.step()
+        [chunk] = [many.queue.get_nowait()]
+        assert chunk.count(b"event: changes") == 1 and chunk.startswith(b"id: ")
+        changes = orjson.loads(chunk.split(b"data: ", 1)[1].split(b"\n", 1)[0])["changes"]
+        assert [c[1] for c in changes] == _drained(one) == [o["id"] for o in made]
 
     asyncio.run(run())

@@ -46,7 +46,7 @@ def _first_event(response, timeout: float) -> dict:
 
 def test_an_event_written_through_one_process_reaches_a_subscriber_of_another(postgres_url, tmp_path):
     tokens = _world(postgres_url)
-    quiet = dict(LIAISON_SYNC_INTERVAL="0", LIAISON_RUN_JOBS="false")
+    quiet = {"LIAISON_SYNC_INTERVAL": "0", "LIAISON_RUN_JOBS": "false"}
     reader = LiveServer(postgres_url, tmp_path, LIAISON_STREAM_POLL="60", **quiet).start()
     writer = LiveServer(postgres_url, tmp_path, **quiet).start()
     try:
@@ -95,9 +95,7 @@ def test_serve_workers_runs_that_many_processes_on_one_port(postgres_url, tmp_pa
         children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
         workers = [c for c in children if "liaison.app" in _cmdline(c) or "multiprocessing" in _cmdline(c)]
         assert len(workers) >= 2, children
-        who = httpx.get(
-            f"http://127.0.0.1:{port}/api/v1/whoami", headers={"Authorization": f"Bearer {tokens['bob']}"}
-        )
+        who = httpx.get(f"http://127.0.0.1:{port}/api/v1/whoami", headers={"Authorization": f"Bearer {tokens['bob']}"})
         assert who.status_code == 200
     finally:
         process.terminate()

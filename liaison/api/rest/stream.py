@@ -37,6 +37,9 @@ async def stream(
     type: Annotated[list[str], Query(description="only these STIX types; repeatable")] = [],
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     after: Annotated[str | None, Query(description="resume after this event id (as Last-Event-ID)")] = None,
+    coalesce: Annotated[
+        bool, Query(description="one `changes` event per batch of changes: [[kind, id, modified], ...]")
+    ] = False,
 ):
     """One event per change to an object you are told of when it is sent (a holding shared with
     an audience you belong to, still live): `event:` is version, corrected, revoked or shared;
@@ -45,7 +48,9 @@ async def stream(
     are kept (a cursor older than that answers 410). Heartbeats (comments) every 15 s. Who you
     are is checked again before each change is sent and at each heartbeat: a revoked token ends
     the stream, a group left stops its events. At most LIAISON_STREAMS_PER_TOKEN open streams per
-    token (429 beyond)."""
+    token (429 beyond). With `coalesce=true`, each batch of changes (one commit, or several read
+    together) is one event `changes` whose data is {"at", "changes": [[kind, id, modified], ...]}:
+    the type is the id's prefix, the link /api/v1/objects/<id>; for readers of high volumes."""
     hub = request.app.state.hub
 
     def begin() -> int:
@@ -60,6 +65,7 @@ async def stream(
         principal=principal,
         types=tuple(t for t in type if t),
         position=position,
+        coalesce=coalesce,
     )
     hub.subscribe(sub)
 
@@ -71,7 +77,7 @@ async def stream(
     async def body():
         try:
             yield b"retry: 3000\n\n"
-            while not sub.ended and not await request.is_disconnected():
+            while not sub.ended:  # a client that leaves cancels this (StreamingResponse listens)
                 if not sub.queue.empty():
                     chunk = sub.queue.get_nowait()
                     if chunk is None:
@@ -85,7 +91,7 @@ async def stream(
                     except LiaisonError:
                         return  # the token no longer stands: the stream ends
                     if notices:
-                        yield service.sse(notices)
+                        yield sub.encode(notices)
                     if last == sub.position:
                         sub.lagging = False  # read to the end of the outbox: level with the hub
                         if not hub.level(sub):
