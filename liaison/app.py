@@ -72,6 +72,7 @@ def build_worker(engine: Engine, settings: Settings) -> Worker:
                 base_url=settings.base_url,
                 hosts=settings.webhook_hosts,
                 attempts=settings.webhook_attempts,
+                timeout=settings.webhook_timeout,
             ),
             attempts=settings.webhook_attempts,
             backoff=settings.webhook_backoff,

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     #: seconds (doubled at each attempt, at most an hour).
     webhook_attempts: int = 6
     webhook_backoff: float = 30.0
+    #: Seconds a webhook delivery may take in all (a receiver that trickles its answer is cut off).
+    webhook_timeout: float = 10.0
     #: The daily digest by e-mail: the SMTP server ("host:port"; off when empty) and the sender.
     smtp_server: str = ""
     smtp_sender: str = "liaison@localhost"

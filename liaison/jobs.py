@@ -49,8 +49,10 @@ class Periodic:
 
 
 class Worker:
-    """Runs jobs and periodic work in a background thread until stopped. Several workers (in one
-    process or several) share the queue: each job is claimed by one."""
+    """Runs periodic work in one background thread and jobs in `threads` others until stopped, so
+    that a slow job (a webhook receiver taking its time) delays neither alert evaluation nor the
+    other jobs. Several workers (in one process or several) share the queue: each job is claimed
+    by one."""
 
     def __init__(
         self,
@@ -60,30 +62,39 @@ class Worker:
         *,
         lease: float = 300.0,
         idle: float = 0.5,
+        threads: int = 4,
     ):
         self.engine, self.kinds, self.periodic = engine, kinds, list(periodic)
         self.lease, self.idle = lease, idle
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="liaison-jobs", daemon=True)
+        self._threads = [threading.Thread(target=self._periodic_loop, name="liaison-periodic", daemon=True)] + [
+            threading.Thread(target=self._job_loop, name=f"liaison-jobs-{n}", daemon=True) for n in range(threads)
+        ]
         self._due = [0.0] * len(self.periodic)
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=timeout)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def wake(self) -> None:
         self._wake.set()
 
-    def _loop(self) -> None:
+    def _periodic_loop(self) -> None:
         while not self._stop.is_set():
             self.run_periodic()
-            worked = self.run_one()
-            if not worked:
+            self._stop.wait(self.idle)
+
+    def _job_loop(self) -> None:
+        while not self._stop.is_set():
+            if not self.run_one():
                 self._wake.wait(self.idle)
                 self._wake.clear()
 

@@ -5,6 +5,7 @@ workers send it once."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -22,16 +23,16 @@ from liaison.store import watchlists as store
 
 SEND = "digest.send"
 _EMAIL_MAX = 254
+#: One plain address: no display name, list, comment or header-breaking character.
+_ADDRESS = re.compile(r"^[^@\s,;:<>()\[\]\\\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 def set_email(conn: Connection, principal: Principal, email: str | None) -> None:
     """Where the user's daily digest goes (None or empty: the UI only)."""
     principal.require(Action.READ)
     email = (email or "").strip() or None
-    if email is not None:
-        local, _, domain = email.rpartition("@")
-        if not local or "." not in domain or len(email) > _EMAIL_MAX or any(c.isspace() for c in email):
-            raise InvalidInput(f"'{email}' is not an e-mail address", parameter="email")
+    if email is not None and (len(email) > _EMAIL_MAX or not _ADDRESS.match(email)):
+        raise InvalidInput(f"'{email}' is not one e-mail address", parameter="email")
     store.set_digest_email(conn, principal, email)
 
 

@@ -32,11 +32,12 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
     watched = store.all_watchlists(conn)
     if not watched:
         return len(rows)
-    seen, kinds = {}, {}
+    seen, revoked = {}, set()
     for row in rows:
         if row.version_pk not in seen:
             seen[row.version_pk] = facts(row.version_pk, row.stix_id, row.type, row.raw)
-            kinds[row.version_pk] = "revoked" if row.revoked and row.kind == "version" else row.kind
+            if row.revoked:
+                revoked.add(row.version_pk)
     pks = list(seen)
     event_ids = [row.id for row in rows]
     by_user = defaultdict(list)
@@ -45,18 +46,20 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
     raised: list[tuple[int, str, int, str, str]] = []
     for user_id, lists in by_user.items():
         principal = tenancy.principal_for_user(conn, user_id)
-        told = store.told(conn, principal, event_ids)  # version pk -> when first told
+        told = store.told(conn, principal, event_ids)  # version pk -> (when, kind) first told
         if not told:
             continue
         view = View(conn, principal, [pk for pk in pks if pk in told])
         for w in lists:
             target = orjson.loads(w.target)
             for pk in view.pks:
-                if told[pk] < w.created_at:
+                at, kind = told[pk]
+                if at < w.created_at:
                     continue  # changes from before the watchlist existed are not news to it
                 reason = match(w.kind, target, seen[pk], view)
                 if reason:
-                    raised.append((user_id, w.id, pk, kinds[pk], reason))
+                    kind = "revoked" if pk in revoked and kind == "version" else kind
+                    raised.append((user_id, w.id, pk, kind, reason))
     made = store.raise_alerts(conn, raised)
     _queue_deliveries(conn, made)
     return len(rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,18 @@ log = logging.getLogger("liaison.hub")
 QUEUE = 64
 #: Events the fan-out reads at a time (a large commit's, usually, in one read).
 BATCH = 2000
+#: Seconds a queued chunk stays good: one older than that (its reader was slow) is not sent as
+#: it is, but read again through the predicate, which heeds a withdrawal or a revocation since.
+STALE = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A queued chunk: the subscriber's position before it, the bytes, when it was queued."""
+
+    after: int
+    data: bytes
+    at: float
 
 
 class TooManyStreams(TooManyAttempts):
@@ -145,14 +158,14 @@ class Hub:
             if sub.position > start:  # it read some of these itself while catching up
                 found = [n for n in found if n.event_id > sub.position]
                 chunk = sub.encode(found)
-            if not chunk or _offer(sub, chunk):
+            if not chunk or _offer(sub, Chunk(sub.position, chunk, time.monotonic())):
                 sub.position = last
             else:
                 sub.lagging = True
         self.position = last
         for sub in self.subscribers:  # those left to catch up: nudge them to look
             if not self.level(sub) and sub.queue.empty():
-                _offer(sub, b"")
+                _offer(sub, Chunk(sub.position, b"", time.monotonic()))
         return len(rows)
 
     def _read(self, after: int):
@@ -181,7 +194,19 @@ class Hub:
         return Counter(s.key for s in self.subscribers)
 
 
-def _offer(sub: Subscription, chunk: bytes | None) -> bool:
+def take(sub: Subscription, item: Chunk) -> bytes:
+    """What to send of a chunk taken off `sub`'s queue: its bytes while fresh; nothing once stale,
+    and then nothing else queued either: the subscriber goes back to where the stale chunk began
+    and catches up through the predicate."""
+    if not item.data or time.monotonic() - item.at <= STALE:
+        return item.data
+    while not sub.queue.empty():
+        sub.queue.get_nowait()
+    sub.position, sub.lagging = item.after, True
+    return b""
+
+
+def _offer(sub: Subscription, chunk: Chunk | None) -> bool:
     try:
         sub.queue.put_nowait(chunk)
         return True

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
+from liaison.alerts import watchlists
 from liaison.errors import InvalidInput
 from liaison.intel import naming
 from liaison.stix.timestamps import format_ts
@@ -60,11 +61,11 @@ class Page:
     alerts: list[Alert]
 
 
-def _alert(row) -> Alert:
+def _alert(row, named: dict[str, str]) -> Alert:
     return Alert(
         row.id,
         row.watchlist_id,
-        row.shown,
+        named.get(row.watchlist_id, row.shown),
         row.kind,
         row.reason,
         row.raised_at,
@@ -106,7 +107,8 @@ def list_alerts(
         limit=limit,
         offset=offset,
     )
-    return Page(total, limit, offset, [_alert(row) for row in rows])
+    named = watchlists.labels(conn, principal, list({(r.watchlist_id, r.watch_kind, r.target) for r in rows}))
+    return Page(total, limit, offset, [_alert(row, named) for row in rows])
 
 
 def unread_count(conn: Connection, principal: Principal) -> int:

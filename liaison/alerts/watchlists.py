@@ -45,13 +45,32 @@ class Watchlist:
         }
 
 
-def _of(row) -> Watchlist:
-    return Watchlist(row.id, row.kind, orjson.loads(row.target), row.shown, row.created_at)
+def labels(conn: Connection, principal: Principal, watched: list[tuple[str, str, str]]) -> dict[str, str]:
+    """How each watchlist (id, kind, stored label) reads to `principal` now: an entity by its name
+    as the user may see it today (a correction that sanitised the name, or a withdrawal, shows at
+    once), never the name it had when the watch was made; other kinds as stored (the user's own
+    words)."""
+    entity_ids = {wid: orjson.loads(target)["id"] for wid, kind, target in watched if kind == "entity"}
+    found = reads.current_versions(conn, principal, set(entity_ids.values())) if entity_ids else {}
+    made = {}
+    for wid, stix_id in entity_ids.items():
+        row = found.get(stix_id)
+        made[wid] = (
+            f"{naming.display_name(row.type, row.name, row.raw)} ({row.type})"
+            if row is not None
+            else f"{stix_id} (no longer visible to you)"
+        )
+    return made
+
+
+def _all(conn: Connection, principal: Principal, rows) -> list[Watchlist]:
+    named = labels(conn, principal, [(r.id, r.kind, r.target) for r in rows])
+    return [Watchlist(r.id, r.kind, orjson.loads(r.target), named.get(r.id, r.shown), r.created_at) for r in rows]
 
 
 def list_watchlists(conn: Connection, principal: Principal) -> list[Watchlist]:
     principal.require(Action.READ)
-    return [_of(row) for row in store.list_watchlists(conn, principal)]
+    return _all(conn, principal, store.list_watchlists(conn, principal))
 
 
 def get_watchlist(conn: Connection, principal: Principal, watchlist_id: str) -> Watchlist:
@@ -59,7 +78,7 @@ def get_watchlist(conn: Connection, principal: Principal, watchlist_id: str) -> 
     row = store.get_watchlist(conn, principal, watchlist_id)
     if row is None:
         raise NotFound(f"no watchlist {watchlist_id}")
-    return _of(row)
+    return _all(conn, principal, [row])[0]
 
 
 def delete(conn: Connection, principal: Principal, watchlist_id: str) -> None:
@@ -90,10 +109,9 @@ def _entity(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, s
     stix_id = _text(spec, "id")
     if not IDENTIFIER_RE.match(stix_id):
         raise InvalidInput(f"'{stix_id}' is not a STIX identifier (type--uuid)", parameter="id")
-    row = reads.current_versions(conn, principal, [stix_id]).get(stix_id)
-    if row is None:
+    if stix_id not in reads.current_versions(conn, principal, [stix_id]):
         raise NotFound(f"no object {stix_id}")
-    return {"id": stix_id}, f"{naming.display_name(row.type, row.name, row.raw)} ({row.type})"
+    return {"id": stix_id}, stix_id  # named when read (labels), never stored with a name
 
 
 def _value(spec: dict) -> tuple[dict, str]:
@@ -158,5 +176,5 @@ def watch(conn: Connection, principal: Principal, kind: str, spec: dict) -> Watc
     else:
         raise InvalidInput(f"unknown kind '{kind}'; kinds: {', '.join(KINDS)}", parameter="kind")
     encoded = orjson.dumps(target, option=orjson.OPT_SORT_KEYS).decode()
-    watchlist_id = store.insert_watchlist(conn, principal, kind, encoded, shown)
+    watchlist_id = store.insert_watchlist(conn, principal, kind, encoded, shown if kind != "entity" else "this object")
     return get_watchlist(conn, principal, watchlist_id)

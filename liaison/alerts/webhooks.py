@@ -7,9 +7,12 @@ with a doubling back-off (liaison.jobs); the delivery log keeps each outcome."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
 import secrets
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,7 +22,7 @@ from sqlalchemy import Connection, Engine
 
 from liaison import clock
 from liaison.access.principal import Action, Principal
-from liaison.errors import Forbidden, InvalidInput, NotFound
+from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.jobs import Retry
 from liaison.store import jobs, tenancy
 from liaison.store import watchlists as alerts_store
@@ -67,16 +70,63 @@ class Delivery:
         }
 
 
+def _entries(hosts: str) -> list[tuple[str, str | None]]:
+    """The operator's allowed hosts as (host, port): port None for the default ports (80, 443),
+    '*' for any; "host:port" and "host:*" name them, "[v6]:port" for an IPv6 address."""
+    found = []
+    for entry in (e.strip().lower() for e in hosts.split(",")):
+        if not entry:
+            continue
+        host, port = entry, None
+        if entry.startswith("["):
+            host, _, rest = entry[1:].partition("]")
+            port = rest[1:] or None if rest.startswith(":") else None
+        elif entry.count(":") == 1:
+            host, port = entry.split(":")
+        found.append((host.rstrip("."), port))
+    return found
+
+
+def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 def allowed(url: str, hosts: str) -> bool:
-    """Whether `url` is http(s) to a host the operator allows (`hosts`: the setting webhook_hosts)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    """Whether `url` is http(s), without credentials, to a host and port the operator allows
+    (`hosts`: the setting webhook_hosts). Names are compared as written; whether a name resolves
+    to an address on the operator's own networks is checked when a delivery is sent."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return False
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
         return False
-    for entry in (e.strip().lower() for e in hosts.split(",")):
-        if entry and (host == entry or (entry.startswith(".") and host.endswith(entry))):
-            return True
+    for entry, entry_port in _entries(hosts):
+        if host == entry or (entry.startswith(".") and host.endswith(entry)):
+            if entry_port == "*" or (entry_port is None and port in (None, 80, 443)) or entry_port == str(port):
+                return True
     return False
+
+
+def reachable(url: str, hosts: str) -> str | None:
+    """Why a delivery to `url` must not go out now, or None: a host name must resolve to public
+    addresses only (a name an organisation controls must not lead to the operator's own networks);
+    an address the operator listed itself is taken as listed."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if _literal(host) is not None:
+        return None if any(_literal(entry) == _literal(host) for entry, _ in _entries(hosts)) else "not allowed"
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return "the receiver's name does not resolve"
+    if not infos or any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos):
+        return "the receiver's name resolves to a private or reserved address"
+    return None
 
 
 def require_admin(principal: Principal) -> None:
@@ -127,6 +177,8 @@ def test(conn: Connection, principal: Principal, webhook_id: str) -> str:
     hook = get(conn, principal, webhook_id)
     if not hook.active:
         raise InvalidInput("this webhook is stopped")
+    if store.pending_test(conn, webhook_id):
+        raise Conflict("a test delivery to this webhook is still pending; wait for its outcome in the log")
     delivery_id = store.insert_delivery(conn, webhook_id, None)
     jobs.enqueue(conn, DELIVER, {"delivery": delivery_id})
     return delivery_id
@@ -174,7 +226,9 @@ def _body(conn: Connection, row, base_url: str) -> bytes | None:
     )
 
 
-def deliver(engine: Engine, delivery_id: str, *, base_url: str, hosts: str, attempts: int) -> None:
+def deliver(
+    engine: Engine, delivery_id: str, *, base_url: str, hosts: str, attempts: int, timeout: float = TIMEOUT
+) -> None:
     """Send one delivery (a job): checks what may be sent now, POSTs it, logs the outcome; raises
     Retry for a failure worth retrying while attempts remain. Safe to repeat: a delivery that is no
     longer pending is left alone."""
@@ -196,23 +250,43 @@ def deliver(engine: Engine, delivery_id: str, *, base_url: str, hosts: str, atte
         if body is None:
             store.record_attempt(conn, delivery_id, "withheld", None, None, attempted=False)
             return
+        state = None
+        refused = reachable(row.url, hosts)
+        if refused:
+            tried = row.attempts + 1
+            state = "pending" if tried < attempts else "failed"
+            store.record_attempt(conn, delivery_id, state, None, refused)
+    if refused:
+        if state == "pending":
+            raise Retry(refused)
+        return
     headers = {
         "Content-Type": "application/json",
         SIGNATURE: sign(row.secret, body),
         "X-Liaison-Delivery": delivery_id,
         "User-Agent": "Liaison-Webhook/1",
     }
-    status, error = None, None
-    try:
-        response = httpx.post(row.url, content=body, headers=headers, timeout=TIMEOUT, follow_redirects=False)
-        status = response.status_code
-        if not 200 <= status < 300:
-            error = f"the receiver answered {status}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    status, error = asyncio.run(_post(row.url, body, headers, timeout))
     tried = row.attempts + 1
     state = "delivered" if error is None else ("pending" if tried < attempts else "failed")
     with engine.begin() as conn:
         store.record_attempt(conn, delivery_id, state, status, error)
     if state == "pending":
         raise Retry(error)
+
+
+async def _post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
+    """POST within `timeout` seconds in all (a receiver that trickles its answer is cut off), reading
+    the status only; (status, None) on 2xx, else (status or None, why, in general terms)."""
+    try:
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            async with asyncio.timeout(timeout):
+                async with client.stream("POST", url, content=body, headers=headers) as response:
+                    status = response.status_code
+    except TimeoutError:
+        return None, "the receiver did not answer in time"
+    except httpx.TimeoutException:
+        return None, "the receiver did not answer in time"
+    except httpx.HTTPError:
+        return None, "could not reach the receiver"
+    return (status, None) if 200 <= status < 300 else (status, f"the receiver answered {status}")

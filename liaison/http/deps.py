@@ -97,7 +97,7 @@ def streaming_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iter
         yield conn
 
 
-def _credentials(header: str | None) -> tuple[str | None, str]:
+def credentials_of(header: str | None) -> tuple[str | None, str]:
     """(user name or None, token) from an Authorization header."""
     if not header:
         raise Unauthorized("authentication required: send 'Authorization: Bearer <token>'")
@@ -130,7 +130,7 @@ def current_principal(
 def principal_of_request(request: Request, engine: Engine) -> Principal:
     """The caller of `request` as its token stands now: a long answer (the live stream) asks again,
     so that a revoked token, a disabled user or a group left takes effect while it runs."""
-    user, token = _credentials(request.headers.get("authorization"))
+    user, token = credentials_of(request.headers.get("authorization"))
     address = request.client.host if request.client else None
     principal = authenticate_token(engine, token, user, address)
     check_scope(principal.token_scope, request.method, request.url.path)

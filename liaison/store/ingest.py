@@ -242,7 +242,9 @@ class _Move:
     version: PreparedVersion
     audiences: frozenset[int]
     superseded: bool = False
-    corrects: bool = False  # another content of the same version was live before it
+    #: The audiences that held another content of the same version, live, before it: to them it is
+    #: a correction; to an audience that never held the replaced content, it is a version.
+    corrects: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -318,7 +320,7 @@ def write_batch(
             else:
                 superseded.append(state.stored_live)
         kept = frozenset(a for a in state.audiences if tlp.allows(v.tlp, kinds[a]))
-        state.move = _Move(v, kept | {audience_id}, corrects=state.live_digest is not None)
+        state.move = _Move(v, kept | {audience_id}, corrects=kept if state.live_digest is not None else frozenset())
         moves.append(state.move)
         state.live_digest, state.audiences = v.digest, state.move.audiences
         state.received.add(v.digest)
@@ -405,8 +407,8 @@ def _events(
         if move.superseded:
             continue
         key = (move.version.stix_id, move.version.modified, move.version.digest)
-        kind = "corrected" if move.corrects else "version" if key in fresh else "shared"
-        found += [(kind, pk_of[key], a) for a in sorted(move.audiences)]
+        first = "version" if key in fresh else "shared"
+        found += [("corrected" if a in move.corrects else first, pk_of[key], a) for a in sorted(move.audiences)]
     return found
 
 

@@ -101,15 +101,17 @@ def events_after(conn: Connection, after: int, limit: int):
     ).all()
 
 
-def told(conn: Connection, principal: Principal, event_ids: Iterable[int]) -> dict[int, str]:
-    """Of the given events, those `principal` is told of now: version pk -> the earliest event time."""
-    found: dict[int, str] = {}
-    for pk, at in conn.execute(
-        select(event.c.version_pk, event.c.at).where(
-            event.c.id.in_(sorted(set(event_ids))), event_told(principal, event)
-        )
-    ):
-        found[pk] = min(at, found.get(pk, at))
+def told(conn: Connection, principal: Principal, event_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Of the given events, those `principal` is told of now: version pk -> (time, kind) of the
+    earliest of them (the kind of an event the principal was not told never reaches it)."""
+    found: dict[int, tuple[str, str]] = {}
+    rows = conn.execute(
+        select(event.c.version_pk, event.c.at, event.c.kind)
+        .where(event.c.id.in_(sorted(set(event_ids))), event_told(principal, event))
+        .order_by(event.c.id)
+    )
+    for pk, at, kind in rows:
+        found.setdefault(pk, (at, kind))
     return found
 
 
@@ -159,7 +161,8 @@ def alerts(
     offset: int = 0,
 ):
     """A page of the principal's alerts it may still see, newest first: rows of (id, watchlist_id,
-    shown, kind, reason, raised_at, read_at, stix_id, type, modified, name, raw), and the total."""
+    shown, watch_kind, target, kind, reason, raised_at, read_at, stix_id, type, modified, name,
+    raw), and the total."""
     where = [_shown(principal)]
     if unread:
         where.append(A.c.read_at.is_(None))
@@ -176,6 +179,8 @@ def alerts(
             A.c.id,
             A.c.watchlist_id,
             W.c.shown,
+            W.c.kind.label("watch_kind"),
+            W.c.target,
             A.c.kind,
             A.c.reason,
             A.c.raised_at,

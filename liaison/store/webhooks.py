@@ -100,6 +100,16 @@ def insert_delivery(conn: Connection, webhook_id: str, alert_id: str | None) -> 
     return delivery_id
 
 
+def pending_test(conn: Connection, webhook_id: str) -> bool:
+    """Whether a test delivery to the webhook is still pending (one at a time)."""
+    return (
+        conn.execute(
+            select(D.c.id).where(D.c.webhook_id == webhook_id, D.c.alert_id.is_(None), D.c.state == "pending").limit(1)
+        ).first()
+        is not None
+    )
+
+
 def delivery(conn: Connection, delivery_id: str):
     """(id, alert_id, state, attempts, webhook_id, url, secret, active, org_id) of a delivery."""
     return conn.execute(

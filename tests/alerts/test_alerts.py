@@ -163,3 +163,31 @@ def test_bad_watchlists_get_clear_errors(tenants):
         with pytest.raises(InvalidInput) as refused:
             _watch(tenants, "bob", kind, **spec)
         assert refused.value.details["parameter"] == parameter
+
+
+def test_a_watched_objects_name_is_read_as_the_watcher_sees_it_now(tenants):
+    true_name = actor("Operation NIGHTJAR (true name)", level="amber", modified="2025-01-01T00:00:00.000Z")
+    _import(tenants, "alice", [true_name], "group:ab")
+    watched = _watch(tenants, "bob", "entity", id=true_name["id"])
+    assert watched.shown.startswith("Operation NIGHTJAR")
+    _import(tenants, "alice", [dict(true_name, name="Sanitised group")], "group:ab")  # a correction
+    assert committed(tenants.engine, watchlists.get_watchlist, tenants.principal("bob"), watched.id).shown.startswith(
+        "Sanitised group"
+    )
+    evaluate.run(tenants.engine)
+    [alert] = committed(tenants.engine, inbox.list_alerts, tenants.principal("bob")).alerts
+    assert "NIGHTJAR" not in alert.watchlist and "NIGHTJAR" not in alert.object_name
+    committed(tenants.engine, sharing.unshare, tenants.principal("alice"), true_name["id"], "group:ab")
+    [shown] = committed(tenants.engine, watchlists.list_watchlists, tenants.principal("bob"))
+    assert "NIGHTJAR" not in shown.shown and "Sanitised" not in shown.shown and "no longer visible" in shown.shown
+
+
+def test_an_alerts_kind_comes_from_what_its_user_was_told(tenants):
+    _watch(tenants, "bob", "type", type="intrusion-set")
+    mine = actor("Kept", level="amber", modified="2025-01-01T00:00:00.000Z")
+    _import(tenants, "alice", [mine], "org")
+    _import(tenants, "alice", [dict(mine, description="corrected in private")], "org")  # Alpha alone sees this
+    committed(tenants.engine, sharing.share, tenants.principal("alice"), mine["id"], "group:ab")
+    evaluate.run(tenants.engine)
+    [alert] = committed(tenants.engine, inbox.list_alerts, tenants.principal("bob")).alerts
+    assert alert.kind == "shared"  # not "corrected": Bravo never held what the correction replaced

@@ -74,7 +74,7 @@ class Receiver:
 @pytest.fixture
 def world(tenants):
     receiver = Receiver()
-    hook, _secret = committed(tenants.engine, webhooks.register, tenants.principal("adam"), receiver.url, "127.0.0.1")
+    hook, _secret = committed(tenants.engine, webhooks.register, tenants.principal("adam"), receiver.url, "127.0.0.1:*")
     for user in USERS:
         committed(tenants.engine, watchlists.watch, tenants.principal(user), "type", {"type": "intrusion-set"})
     yield tenants, receiver
@@ -103,7 +103,7 @@ def _read_all(tenants, user, after) -> set[str]:
 @example(plan=[("import", "bob", 1), ("evaluate", 0, 0), ("unshare", 0, 1)])  # Alpha's delivery was queued
 def test_nothing_reaches_anyone_outside_the_audience_at_delivery(world, plan):
     tenants, receiver = world
-    config = Settings(webhook_hosts="127.0.0.1", sync_interval=0, run_jobs=False)
+    config = Settings(webhook_hosts="127.0.0.1:*", sync_interval=0, run_jobs=False)
     worker = build_worker(tenants.engine, config)
     worker.drain()  # what earlier examples left
     receiver.objects.clear()
@@ -161,8 +161,8 @@ def test_nothing_reaches_anyone_outside_the_audience_at_delivery(world, plan):
         read = _read_all(tenants, user, start) & ours
         handed = set()
         while not subs[user].queue.empty():
-            chunk = subs[user].queue.get_nowait()
-            handed |= {m for m in ours if chunk and m.encode() in chunk}
+            chunk = subs[user].queue.get_nowait().data
+            handed |= {m for m in ours if m.encode() in chunk}
         alerts = committed(tenants.engine, inbox.list_alerts, tenants.principal(user), limit=200).alerts
         alerted = {a.object_id for a in alerts} & ours
         digested = {

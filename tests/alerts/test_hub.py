@@ -14,10 +14,13 @@ from stixdata import actor
 from txn import committed
 
 from liaison import accounts, administration
+from liaison.access.credentials import token_digest
 from liaison.alerts import stream
-from liaison.alerts.hub import Hub, Subscription, TooManyStreams
+from liaison.alerts.hub import STALE, Hub, Subscription, TooManyStreams, take
 from liaison.errors import Unauthorized
+from liaison.http.deps import credentials_of
 from liaison.ingest.bundles import import_objects
+from liaison.intel import sharing
 
 _ID = re.compile(rb'"id":"([a-z-]+--[0-9a-f-]+)"')
 
@@ -39,11 +42,11 @@ def _subscriber(tenants, user, position, authenticate=None):
 def _drained(sub) -> list[str]:
     found = []
     while not sub.queue.empty():
-        chunk = sub.queue.get_nowait()
-        if chunk is None:
+        item = sub.queue.get_nowait()
+        if item is None:
             found.append("END")
         else:
-            found += [m.decode() for m in _ID.findall(chunk)]
+            found += [m.decode() for m in _ID.findall(item.data)]
     return found
 
 
@@ -158,9 +161,33 @@ def test_a_coalescing_subscriber_gets_each_batch_as_one_event_with_the_same_chan
         made = [actor(f"Coalesced {n}", level="green") for n in range(3)]
         _import(tenants, "alice", made, "instance")
         await hub.step()
-        [chunk] = [many.queue.get_nowait()]
+        chunk = many.queue.get_nowait().data
         assert chunk.count(b"event: changes") == 1 and chunk.startswith(b"id: ")
         changes = orjson.loads(chunk.split(b"data: ", 1)[1].split(b"\n", 1)[0])["changes"]
         assert [c[1] for c in changes] == _drained(one) == [o["id"] for o in made]
 
     asyncio.run(run())
+
+
+def test_a_chunk_queued_too_long_is_read_again_through_the_predicate(tenants):
+    async def run():
+        hub = Hub(tenants.engine)
+        await hub.start()
+        sub = _subscriber(tenants, "bob", hub.position)
+        hub.subscribe(sub)
+        shared = actor("Withdrawn While Queued", level="amber")
+        _import(tenants, "alice", [shared], "group:ab")
+        await hub.step()
+        item = sub.queue.get_nowait()
+        assert shared["id"].encode() in item.data
+        committed(tenants.engine, sharing.unshare, tenants.principal("alice"), shared["id"], "group:ab")
+        stale = type(item)(item.after, item.data, item.at - STALE - 1)  # the reader was slow to take it
+        assert take(sub, stale) == b"" and sub.lagging and sub.position == item.after
+        assert _read_all(tenants, "bob", sub.position) == []  # what it catches up on no longer holds it
+
+    asyncio.run(run())
+
+
+def test_the_cap_counts_a_token_however_its_header_is_spelt(tenants):
+    spellings = ("Bearer T0k3n", "bearer T0k3n", "BEARER   T0k3n", "Bearer  T0k3n ")
+    assert len({token_digest(credentials_of(header)[1]) for header in spellings}) == 1

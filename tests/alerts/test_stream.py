@@ -135,3 +135,12 @@ def test_a_withdrawal_that_leaves_the_object_with_its_organisation_tells_its_mem
     # Held for Alpha alone now: Alpha's members are told; Bravo, which lost it, is not.
     assert _seen(tenants, "alice", start["alice"]) == [("shared", mine["id"])]
     assert _seen(tenants, "bob", start["bob"]) == []
+
+
+def test_a_correction_is_told_as_one_only_to_audiences_that_held_what_it_replaced(tenants):
+    start = {u: _start(tenants, u) for u in ("alice", "bob")}
+    mine = actor("Private First", level="amber", modified="2025-01-01T00:00:00.000Z")
+    _import(tenants, "alice", [mine], "org")
+    _import(tenants, "alice", [dict(mine, description="now for the group too")], "group:ab")
+    assert ("corrected", mine["id"]) in _seen(tenants, "alice", start["alice"])
+    assert _seen(tenants, "bob", start["bob"]) == [("version", mine["id"])]

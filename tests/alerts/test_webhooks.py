@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,13 +16,14 @@ import pytest
 from stixdata import actor
 from txn import committed
 
-from liaison.alerts import evaluate, watchlists, webhooks
+from liaison.alerts import evaluate, inbox, watchlists, webhooks
 from liaison.app import build_worker
 from liaison.config import Settings
 from liaison.db.engine import make_engine
-from liaison.errors import Forbidden, InvalidInput, NotFound
+from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.ingest.bundles import import_objects
 from liaison.intel import sharing
+from liaison.jobs import Retry
 from liaison.store import jobs as job_store
 
 
@@ -61,7 +63,7 @@ def receiver():
 
 
 SETTINGS = Settings(
-    webhook_hosts="127.0.0.1",
+    webhook_hosts="127.0.0.1:*",
     webhook_attempts=3,
     webhook_backoff=0.2,
     public_url="https://liaison.test",
@@ -206,3 +208,102 @@ def test_no_admin_reaches_another_organisations_webhooks(tenants, receiver):
     evaluate.run(tenants.engine)
     build_worker(tenants.engine, SETTINGS).drain()
     assert receiver.received == []
+
+
+class Trickler:
+    """A receiver that answers its headers one byte every half second: a hostile agency's."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/slow"
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        self.server.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn):
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 1000:
+                if self.stopped.wait(0.5):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self):
+        self.stopped.set()
+        self.server.close()
+
+
+def test_a_trickling_receiver_is_cut_off_and_delays_no_other_agency(tenants):
+    slow = Trickler()
+    settings = Settings(
+        webhook_hosts="127.0.0.1:*", webhook_timeout=1.0, webhook_attempts=1, sync_interval=0, run_jobs=False
+    )
+    try:
+        hook, _secret = _register(tenants, "adam", slow.url)
+        for _ in range(5):  # queued one after the other (one pending test at a time is allowed)
+            committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
+            worker = build_worker(tenants.engine, settings)
+            started = time.monotonic()
+            assert worker.drain() == 1
+            assert time.monotonic() - started < 5  # cut off after about a second, not when it ends
+        logged = _deliveries(tenants, "adam", hook.id)
+        assert {(d.state, d.last_error) for d in logged} == {("failed", "the receiver did not answer in time")}
+        # Meanwhile, with the worker running its threads, another agency's alert is raised at once.
+        committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
+        running = build_worker(tenants.engine, settings)
+        running.start()
+        try:
+            committed(tenants.engine, watchlists.watch, tenants.principal("carol"), "type", {"type": "intrusion-set"})
+            _import(tenants, "carol", [actor("Charlie's Own", level="green")])
+            deadline = time.monotonic() + 5
+            while not committed(tenants.engine, inbox.list_alerts, tenants.principal("carol")).total:
+                assert time.monotonic() < deadline, "another agency's alert waited for the slow receiver"
+                time.sleep(0.1)
+        finally:
+            running.stop()
+    finally:
+        slow.close()
+
+
+def test_a_name_leading_to_the_operators_own_networks_is_not_sent_to(tenants, receiver):
+    hosts = "localhost:*"
+    hook, _secret = committed(
+        tenants.engine,
+        webhooks.register,
+        tenants.principal("adam"),
+        receiver.url.replace("127.0.0.1", "localhost"),
+        hosts,
+    )
+    delivery_id = committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
+    with pytest.raises(Retry):
+        webhooks.deliver(tenants.engine, delivery_id, base_url="https://x", hosts=hosts, attempts=3)
+    assert receiver.received == []
+    [delivery] = _deliveries(tenants, "adam", hook.id)
+    assert delivery.last_error == "the receiver's name resolves to a private or reserved address"
+
+
+def test_ports_are_those_the_operator_names(tenants):
+    assert webhooks.allowed("https://hooks.example.org/x", "hooks.example.org")
+    assert not webhooks.allowed("https://hooks.example.org:8443/x", "hooks.example.org")
+    assert webhooks.allowed("https://hooks.example.org:8443/x", "hooks.example.org:8443")
+    assert webhooks.allowed("http://[::1]:9000/x", "[::1]:*")
+    for odd in ("http://evil.com／.example.org/", "http://[::1/", "http://a＃b/", "http://127.0.0.1:99999/"):
+        assert not webhooks.allowed(odd, ".example.org,127.0.0.1:*,[::1]:*")
+
+
+def test_one_pending_test_delivery_at_a_time(tenants, receiver):
+    hook, _secret = _register(tenants, "adam", receiver.url)
+    committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
+    with pytest.raises(Conflict):
+        committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)

@@ -43,7 +43,8 @@ def test_watch_be_alerted_and_mark_read(client, tenants):
     assert client.get("/api/v1/alerts", params={"unread": True}, headers=alice).json()["total"] == 0
     digest = client.get("/api/v1/alerts/digest", headers=alice).json()
     assert digest["total"] == 1 and digest["watchlists"][0]["id"] == made.json()["id"]
-    assert client.put("/api/v1/alerts/digest", json={"email": "not an address"}, headers=alice).status_code == 422
+    for odd in ("not an address", "a@b.example,c@d.example", "Eve <eve@e.example>", "a@b.example\r\nBcc: x@y.example"):
+        assert client.put("/api/v1/alerts/digest", json={"email": odd}, headers=alice).status_code == 422
     assert client.put("/api/v1/alerts/digest", json={"email": "alice@alpha.example"}, headers=alice).json() == {
         "email": "alice@alpha.example"
     }
@@ -67,7 +68,7 @@ def test_another_agencys_watchlists_and_alerts_answer_as_unknown_ones(client, te
 
 
 def test_webhooks_are_an_organisation_admins_and_no_other(tenants):
-    settings = Settings(webhook_hosts="127.0.0.1", sync_interval=0, run_jobs=False)
+    settings = Settings(webhook_hosts="127.0.0.1:*", sync_interval=0, run_jobs=False)
     from fastapi.testclient import TestClient
 
     with tenants.engine.begin() as conn:
@@ -77,6 +78,8 @@ def test_webhooks_are_an_organisation_admins_and_no_other(tenants):
         adam, bea = tenants.headers("adam"), {"Authorization": f"Bearer {bea_token}"}
         refused = client.post("/api/v1/webhooks", json={"url": "http://192.0.2.7/hook"}, headers=adam)
         assert refused.status_code == 422 and "does not allow" in refused.text
+        for odd in ("http://evil.com／.example.org/", "http://[::1/", "http://a＃b/"):
+            assert client.post("/api/v1/webhooks", json={"url": odd}, headers=adam).status_code == 422
         made = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=adam)
         assert made.status_code == 201 and len(made.json()["secret"]) >= 32
         hook = made.json()["id"]

@@ -59,7 +59,7 @@ def live_server(tmp_path_factory):
     """`liaison serve` over a SQLite file holding the demo world."""
     workdir = tmp_path_factory.mktemp("web-live")
     server = LiveServer(
-        f"sqlite:///{workdir / 'liaison.db'}", workdir, LIAISON_SYNC_INTERVAL="0", LIAISON_WEBHOOK_HOSTS="127.0.0.1"
+        f"sqlite:///{workdir / 'liaison.db'}", workdir, LIAISON_SYNC_INTERVAL="0", LIAISON_WEBHOOK_HOSTS="127.0.0.1:*"
     )
     subprocess.run([LIAISON, "init", "--demo"], env=server.env, cwd=workdir, check=True, capture_output=True)
     server.start()

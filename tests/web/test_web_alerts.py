@@ -58,7 +58,7 @@ def test_another_organisations_webhooks_are_out_of_an_admins_reach(tenants, pass
 
     with tenants.engine.begin() as conn:
         accounts.create_user(conn, "bea", "Bravo", "admin", password=passwords("adam"))
-    app = create_app(Settings(webhook_hosts="127.0.0.1", sync_interval=0, run_jobs=False), engine=tenants.engine)
+    app = create_app(Settings(webhook_hosts="127.0.0.1:*", sync_interval=0, run_jobs=False), engine=tenants.engine)
     with TestClient(app) as adam_http, TestClient(app) as bea_http:
         form_login(adam_http, "adam", passwords("adam"))
         form_login(bea_http, "bea", passwords("adam"))

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from liaison.access.credentials import token_digest
 from liaison.alerts import stream as service
-from liaison.alerts.hub import Subscription
+from liaison.alerts.hub import Subscription, take
 from liaison.errors import LiaisonError
-from liaison.http.deps import Caller, EngineDep, SettingsDep, principal_of_request
+from liaison.http.deps import Caller, EngineDep, SettingsDep, credentials_of, principal_of_request
 
 router = APIRouter(tags=["stream"])
 #: A heartbeat (a comment) when nothing else was sent for this long (seconds).
@@ -58,9 +58,9 @@ async def stream(
             return service.start(conn, principal, last_event_id or after, keep_days=settings.event_days)
 
     position = await run_in_threadpool(begin)
-    credential = (request.headers.get("authorization") or "") + "|" + (request.client.host if request.client else "")
+    _user, token = credentials_of(request.headers.get("authorization"))
     sub = Subscription(
-        key=hashlib.sha256(credential.encode()).hexdigest(),
+        key=token_digest(token),  # the token itself, however the header spells it
         authenticate=lambda: principal_of_request(request, engine),
         principal=principal,
         types=tuple(t for t in type if t),
@@ -79,9 +79,10 @@ async def stream(
             yield b"retry: 3000\n\n"
             while not sub.ended:  # a client that leaves cancels this (StreamingResponse listens)
                 if not sub.queue.empty():
-                    chunk = sub.queue.get_nowait()
-                    if chunk is None:
+                    item = sub.queue.get_nowait()
+                    if item is None:
                         return
+                    chunk = take(sub, item)
                     if chunk:
                         yield chunk
                     continue
@@ -99,7 +100,7 @@ async def stream(
                     sub.position = last
                     continue
                 try:
-                    chunk = await asyncio.wait_for(sub.queue.get(), HEARTBEAT)
+                    item = await asyncio.wait_for(sub.queue.get(), HEARTBEAT)
                 except TimeoutError:
                     try:
                         sub.principal = await run_in_threadpool(principal_of_request, request, engine)
@@ -107,9 +108,10 @@ async def stream(
                         return
                     yield b": heartbeat\n\n"
                     continue
-                if chunk is None:
+                if item is None:
                     return
-                if chunk:  # an empty chunk only nudges: look whether to catch up
+                chunk = take(sub, item)  # empty: a nudge to look whether to catch up, or a stale chunk
+                if chunk:
                     yield chunk
         finally:
             hub.unsubscribe(sub)
