@@ -50,13 +50,13 @@ class TooManyStreams(TooManyAttempts):
 
 @dataclass(eq=False)
 class Subscription:
-    """One open stream: who (re-authenticated by `authenticate`, keyed by its credential), which
-    types, and the last event id handed to it."""
+    """One open stream: who (re-authenticated by `authenticate`, keyed by its credential), its
+    filters, and the last event id handed to it."""
 
     key: str
     authenticate: Callable[[], Principal]
     principal: Principal
-    types: tuple[str, ...]
+    chosen: stream.Filters
     position: int
     queue: asyncio.Queue | None = None
     lagging: bool = False
@@ -65,7 +65,10 @@ class Subscription:
     coalesce: bool = False
 
     def group(self) -> tuple:
-        return (self.principal.audience_ids, self.types, self.coalesce)
+        """Subscribers of one group are handed the same chunk: the same audiences and filters (a
+        watchlist is one user's, so its subscribers are that user's alone)."""
+        watch = (self.principal.user_id, self.chosen.watch[0]) if self.chosen.watch else None
+        return (self.principal.audience_ids, self.chosen.types, self.chosen.audience_id, watch, self.coalesce)
 
     def encode(self, found: list) -> bytes:
         return stream.sse_coalesced(found) if self.coalesce else stream.sse(found)
@@ -138,8 +141,7 @@ class Hub:
         level = [s for s in self.subscribers if self.level(s) and not s.ended]
         principals = await self._reauthenticate(level)
         start, last = self.position, rows[-1].id
-        chunks: dict[tuple, tuple[list, bytes]] = {}
-        cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
+        kept: dict[tuple, list] = {}  # each group's events, judged once
         for sub in level:
             principal = principals.get(sub.key, sub.principal)
             if principal is None:
@@ -148,11 +150,20 @@ class Hub:
                 continue
             sub.principal = principal
             group = sub.group()
+            if group not in kept:
+                seen = [r for r in rows if told(principal, r.audience_id, r.live)]
+                if sub.chosen.watch:  # matching a watchlist reads the store: in a thread
+                    kept[group] = await asyncio.to_thread(self._keep, principal, seen, sub.chosen)
+                else:
+                    kept[group] = stream.keep(None, principal, seen, sub.chosen)
+        chunks: dict[tuple, tuple[list, bytes]] = {}
+        cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
+        for sub in level:  # from here on no await: positions change only here
+            if sub.ended or not self.level(sub):
+                continue  # ended above, or found its queued chunk stale meanwhile
+            group = sub.group()
             if group not in chunks:
-                seen = [
-                    r for r in rows if told(principal, r.audience_id, r.live) and (not sub.types or r.type in sub.types)
-                ]
-                found = stream.notices(self._key, seen, cursors)
+                found = stream.notices(self._key, kept[group], cursors)
                 chunks[group] = (found, sub.encode(found))
             found, chunk = chunks[group]
             if sub.position > start:  # it read some of these itself while catching up
@@ -167,6 +178,10 @@ class Hub:
             if not self.level(sub) and sub.queue.empty():
                 _offer(sub, Chunk(sub.position, b"", time.monotonic()))
         return len(rows)
+
+    def _keep(self, principal: Principal, rows: list, chosen: stream.Filters) -> list:
+        with self.engine.connect() as conn:
+            return stream.keep(conn, principal, rows, chosen)
 
     def _read(self, after: int):
         with self.engine.connect() as conn:

@@ -20,6 +20,7 @@ from liaison.stix import values
 from liaison.stix.validate import references
 from liaison.store import reads
 from liaison.store import search as search_store
+from liaison.store import watchlists as watch_store
 
 _EARTH_KM = 6371.0
 
@@ -158,3 +159,11 @@ def match(kind: str, target: dict, f: Facts, view: View) -> str | None:
     if kind == "search":
         return "found by the watched search" if f.pk in view.search_matches(target["saved_search_id"]) else None
     return None
+
+
+def matching(conn: Connection, principal: Principal, kind: str, target: dict, version_pks: set[int]) -> set[int]:
+    """Which of these versions (events the principal is told of) match a watchlist of its own, as
+    it sees them: the live stream's `watchlist` filter."""
+    rows = watch_store.contents(conn, principal, version_pks)
+    view = View(conn, principal, [row.pk for row in rows])
+    return {row.pk for row in rows if match(kind, target, facts(row.pk, row.stix_id, row.type, row.raw), view)}

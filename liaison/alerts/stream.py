@@ -23,9 +23,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Engine
 
 from liaison.access.principal import Action, Principal
+from liaison.alerts import watchlists
+from liaison.alerts.matching import matching
 from liaison.errors import Gone, InvalidInput
 from liaison.stix.timestamps import format_ts, parse_ts
-from liaison.store import events
+from liaison.store import events, tenancy
 from liaison.store.provenance import psi_key
 
 #: Most events read at a time.
@@ -150,10 +152,57 @@ def sse_coalesced(items: list[Notice]) -> bytes:
     return b"id: %s\nevent: changes\ndata: %s\n\n" % (items[-1].cursor.encode(), data)
 
 
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a reader narrows its stream to: types, one audience it belongs to, one of its watchlists
+    (its id, kind and target)."""
+
+    types: tuple[str, ...] = ()
+    audience_id: int | None = None
+    watch: tuple[str, str, dict] | None = None
+
+
+def filters(
+    conn: Connection, principal: Principal, types=(), audience: str | None = None, watchlist: str | None = None
+):
+    """Checked filters: an audience must be one the reader belongs to, a watchlist its own; others
+    are refused as unknown ones."""
+    audience_id = None
+    if audience:
+        try:
+            found = tenancy.resolve_audience(conn, principal, audience)
+        except InvalidInput:
+            found = None
+        if found is None or found.id not in principal.audience_ids:
+            raise InvalidInput(f"'{audience}' is not an audience you belong to", parameter="audience")
+        audience_id = found.id
+    watch = None
+    if watchlist:
+        w = watchlists.get_watchlist(conn, principal, watchlist)
+        watch = (w.id, w.kind, w.target)
+    return Filters(tuple(t for t in types if t), audience_id, watch)
+
+
+def keep(conn: Connection, principal: Principal, rows, chosen: Filters) -> list:
+    """Of events told to `principal`, those its filters keep."""
+    if chosen.types:
+        rows = [r for r in rows if r.type in chosen.types]
+    if chosen.audience_id is not None:
+        rows = [r for r in rows if r.audience_id == chosen.audience_id]
+    if chosen.watch and rows:
+        _id, kind, target = chosen.watch
+        found = matching(conn, principal, kind, target, {r.version_pk for r in rows})
+        rows = [r for r in rows if r.version_pk in found]
+    return rows
+
+
 def read(
-    conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = ()
+    conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = (), chosen: Filters | None = None
 ) -> tuple[list[Notice], int]:
     """The notices after event `after` that `principal` may see now (one per object and change
     within the batch), each with the cursor to resume after it, and where to read from next."""
-    rows, last = events.since(conn, principal, after, types=types, limit=BATCH)
+    chosen = chosen or Filters(types)
+    rows, last = events.since(conn, principal, after, types=chosen.types, audience_id=chosen.audience_id, limit=BATCH)
+    if chosen.watch:
+        rows = keep(conn, principal, rows, Filters(watch=chosen.watch))
     return notices(_key(conn), rows), last

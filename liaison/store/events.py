@@ -45,36 +45,50 @@ def newest_id(conn: Connection) -> int:
     return conn.execute(select(func.coalesce(func.max(event.c.id), 0))).scalar_one()
 
 
-def since(conn: Connection, principal: Principal, after: int, *, types: tuple[str, ...] = (), limit: int = 500):
+def since(
+    conn: Connection,
+    principal: Principal,
+    after: int,
+    *,
+    types: tuple[str, ...] = (),
+    audience_id: int | None = None,
+    limit: int = 500,
+):
     """Events after id `after` that `principal` is told, oldest first: those of holdings shared
-    with an audience it belongs to, still live now (another organisation's holding of the same
-    content, or one narrowed since, tells it nothing). Rows of (id, at, kind, stix_id, type,
-    modified, revoked), and the last id read (told or not), for the reader to move past."""
+    with an audience it belongs to (`audience_id` alone, when given), still live now (another
+    organisation's holding of the same content, or one narrowed since, tells it nothing). Rows of
+    (id, at, kind, version_pk, stix_id, type, modified, revoked), and the last id read (told or
+    not), for the reader to move past."""
     scanned = conn.execute(select(event.c.id).where(event.c.id > after).order_by(event.c.id).limit(limit)).scalars()
     scanned = list(scanned)
     if not scanned:
         return [], after
     query = (
-        select(event.c.id, event.c.at, event.c.kind, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked)
+        select(
+            event.c.id, event.c.at, event.c.kind, event.c.version_pk, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked
+        )
         .join(V, V.c.pk == event.c.version_pk)
         .where(event.c.id > after, event.c.id <= scanned[-1], event_told(principal, event))
         .order_by(event.c.id)
     )
     if types:
         query = query.where(V.c.type.in_(types))
+    if audience_id is not None:
+        query = query.where(event.c.audience_id == audience_id)
     return conn.execute(query).all(), scanned[-1]
 
 
 def batch(conn: Connection, after: int, limit: int):
     """The next events after id `after`, for the live stream's fan-out, which judges them per set of
-    audiences (access.predicate.told): rows of (id, at, kind, audience_id, live, stix_id, type,
-    modified, revoked), oldest first. Never returned to a caller as such."""
+    audiences (access.predicate.told): rows of (id, at, kind, audience_id, version_pk, live, stix_id,
+    type, modified, revoked), oldest first. Never returned to a caller as such."""
     return conn.execute(
         select(
             event.c.id,
             event.c.at,
             event.c.kind,
             event.c.audience_id,
+            event.c.version_pk,
             event_live(event).label("live"),
             V.c.stix_id,
             V.c.type,

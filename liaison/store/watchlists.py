@@ -227,6 +227,15 @@ def alert_for_delivery(conn: Connection, alert_id: str):
     ).first()
 
 
+def contents(conn: Connection, principal: Principal, version_pks: Iterable[int]):
+    """Rows of (pk, stix_id, type, raw) of the versions `principal` may see among `version_pks`."""
+    return conn.execute(
+        select(V.c.pk, V.c.stix_id, V.c.type, V.c.raw).where(
+            V.c.pk.in_(sorted(set(version_pks))), visible(principal, V.c.pk)
+        )
+    ).all()
+
+
 def still_visible(conn: Connection, principal: Principal, version_pk: int) -> bool:
     return conn.execute(select(V.c.pk).where(V.c.pk == version_pk, visible(principal, V.c.pk))).first() is not None
 

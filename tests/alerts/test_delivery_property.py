@@ -116,7 +116,10 @@ def test_nothing_reaches_anyone_outside_the_audience_at_delivery(world, plan):
     loop = asyncio.new_event_loop()
     hub = loop.run_until_complete(begin())
     start = hub.position
-    subs = {u: Subscription(u, (lambda u=u: tenants.principal(u)), tenants.principal(u), (), start) for u in USERS}
+    subs = {
+        u: Subscription(u, (lambda u=u: tenants.principal(u)), tenants.principal(u), stream.Filters(), start)
+        for u in USERS
+    }
     for sub in subs.values():
         hub.subscribe(sub)
 

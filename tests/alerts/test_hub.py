@@ -34,7 +34,7 @@ def _subscriber(tenants, user, position, authenticate=None):
         key=user,
         authenticate=authenticate or (lambda: tenants.principal(user)),
         principal=tenants.principal(user),
-        types=(),
+        chosen=stream.Filters(),
         position=position,
     )
 
@@ -191,3 +191,50 @@ def test_a_chunk_queued_too_long_is_read_again_through_the_predicate(tenants):
 def test_the_cap_counts_a_token_however_its_header_is_spelt(tenants):
     spellings = ("Bearer T0k3n", "bearer T0k3n", "BEARER   T0k3n", "Bearer  T0k3n ")
     assert len({token_digest(credentials_of(header)[1]) for header in spellings}) == 1
+
+
+def test_a_stream_narrowed_to_an_audience_or_a_watchlist_of_ones_own(tenants):
+    from liaison.alerts import watchlists
+    from liaison.errors import InvalidInput, NotFound
+
+    bob = tenants.principal("bob")
+    watched = committed(tenants.engine, watchlists.watch, bob, "value", {"value": "+93 70 123 4567"})
+    by_group = committed(tenants.engine, stream.filters, bob, (), "group:ab", None)
+    by_watch = committed(tenants.engine, stream.filters, bob, (), None, watched.id)
+    carol = tenants.principal("carol")
+    refusals = set()
+    for spec in ("group:ab", "org:Alpha", "group:nope"):  # not Charlie's, another's, unknown: alike
+        with pytest.raises(InvalidInput) as refused:
+            committed(tenants.engine, stream.filters, carol, (), spec, None)
+        refusals.add(str(refused.value).replace(spec, "X"))
+    assert len(refusals) == 1
+    with pytest.raises(NotFound):  # another user's watchlist is unknown to carol
+        committed(tenants.engine, stream.filters, carol, (), None, watched.id)
+
+    async def run():
+        hub = Hub(tenants.engine)
+        await hub.start()
+        group_sub, watch_sub = _subscriber(tenants, "bob", hub.position), _subscriber(tenants, "bob", hub.position)
+        group_sub.chosen, watch_sub.chosen = by_group, by_watch
+        hub.subscribe(group_sub)
+        hub.subscribe(watch_sub)
+        start = hub.position
+        everyone = actor("For Everyone", level="green")
+        in_group = actor("For The Group", level="amber")
+        phone = {
+            "type": "phone-number",
+            "spec_version": "2.1",
+            "id": "phone-number--4b1e3f0a-2c7d-4e8f-9a1b-3c5d7e9f1a2b",
+        }
+        phone["value"] = "+93701234567"
+        _import(tenants, "alice", [everyone], "instance")
+        _import(tenants, "alice", [in_group], "group:ab")
+        _import(tenants, "alice", [phone], "instance")
+        while await hub.step():
+            pass
+        assert _drained(group_sub) == [in_group["id"]]
+        assert _drained(watch_sub) == [phone["id"]]
+        notices, _last = committed(tenants.engine, stream.read, bob, start, chosen=by_watch)
+        assert [n.stix_id for n in notices] == [phone["id"]]  # catching up filters alike
+
+    asyncio.run(run())

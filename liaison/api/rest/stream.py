@@ -37,6 +37,10 @@ async def stream(
     type: Annotated[list[str], Query(description="only these STIX types; repeatable")] = [],
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     after: Annotated[str | None, Query(description="resume after this event id (as Last-Event-ID)")] = None,
+    audience: Annotated[
+        str | None, Query(description="only changes shared with this audience of yours (org, group:NAME, instance)")
+    ] = None,
+    watchlist: Annotated[str | None, Query(description="only changes that match this watchlist of yours")] = None,
     coalesce: Annotated[
         bool, Query(description="one `changes` event per batch of changes: [[kind, id, modified], ...]")
     ] = False,
@@ -50,20 +54,23 @@ async def stream(
     the stream, a group left stops its events. At most LIAISON_STREAMS_PER_TOKEN open streams per
     token (429 beyond). With `coalesce=true`, each batch of changes (one commit, or several read
     together) is one event `changes` whose data is {"at", "changes": [[kind, id, modified], ...]}:
-    the type is the id's prefix, the link /api/v1/objects/<id>; for readers of high volumes."""
+    the type is the id's prefix, the link /api/v1/objects/<id>; for readers of high volumes.
+    Filters: `type` (repeatable), `audience` (one you belong to: only what was shared with it),
+    `watchlist` (one of yours: only changes that match it, as you see them)."""
     hub = request.app.state.hub
 
-    def begin() -> int:
+    def begin():
         with engine.connect() as conn:
-            return service.start(conn, principal, last_event_id or after, keep_days=settings.event_days)
+            chosen = service.filters(conn, principal, type, audience, watchlist)
+            return service.start(conn, principal, last_event_id or after, keep_days=settings.event_days), chosen
 
-    position = await run_in_threadpool(begin)
+    position, chosen = await run_in_threadpool(begin)
     _user, token = credentials_of(request.headers.get("authorization"))
     sub = Subscription(
         key=token_digest(token),  # the token itself, however the header spells it
         authenticate=lambda: principal_of_request(request, engine),
         principal=principal,
-        types=tuple(t for t in type if t),
+        chosen=chosen,
         position=position,
         coalesce=coalesce,
     )
@@ -72,7 +79,7 @@ async def stream(
     def catch_up(at: int):
         reader = principal_of_request(request, engine)
         with engine.connect() as conn:
-            return reader, service.read(conn, reader, at, types=sub.types)
+            return reader, service.read(conn, reader, at, chosen=sub.chosen)
 
     async def body():
         try:
