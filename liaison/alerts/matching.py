@@ -5,6 +5,7 @@ not see decides a match."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from liaison.stix.validate import references
 from liaison.store import reads
 from liaison.store import search as search_store
 from liaison.store import watchlists as watch_store
+from liaison.store.postings import Lookup
 
 _EARTH_KM = 6371.0
 
@@ -135,14 +137,25 @@ def _place_reason(target: dict, point, country, province) -> str | None:
     return f"{km:.1f} km from the watched point" if km <= target["radius_km"] else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _lookup(kind: str, key: str) -> Lookup:
+    """What a watched value finds, as correlation finds it: itself, and for an address the
+    networks that contain it, for a network the addresses inside it."""
+    posting = values.Posting(kind, key, values.display(kind, key), "")
+    return Lookup(tuple(values.lookup_keys(posting)), tuple(values.ranges(posting)))
+
+
 def match(kind: str, target: dict, f: Facts, view: View) -> str | None:
     """Why version `f` matches a watchlist (kind, target) for the user of `view`, or None."""
     if kind == "type":
         return f"a {f.type}" if f.type == target["type"] else None
     if kind == "value":
-        for posting in target["postings"]:
-            if tuple(posting) in f.postings:
-                return f"carries {values.display(*posting)}"
+        for watched_kind, key in target["postings"]:
+            lookup = _lookup(watched_kind, key)
+            hit = min((p for p in f.postings if lookup.matches(*p)), default=None)
+            if hit:
+                within = "" if hit == (watched_kind, key) else f", with {values.display(watched_kind, key)}"
+                return f"carries {values.display(*hit)}{within}"
         return None
     if kind == "entity":
         same = view.same_entity(target["id"])

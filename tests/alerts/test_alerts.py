@@ -191,3 +191,18 @@ def test_an_alerts_kind_comes_from_what_its_user_was_told(tenants):
     evaluate.run(tenants.engine)
     [alert] = committed(tenants.engine, inbox.list_alerts, tenants.principal("bob")).alerts
     assert alert.kind == "shared"  # not "corrected": Bravo never held what the correction replaced
+
+
+def test_a_watched_address_finds_the_networks_around_it_and_a_network_the_addresses_in_it(tenants):
+    _watch(tenants, "bob", "value", value="198.51.100.7")
+    _watch(tenants, "carol", "value", value="203.0.113.0/24")
+    network = {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0b4c4a4e-1a43-4d2b-9a36-5b0f0d0e8c21"}
+    network["value"] = "198.51.100.0/24"
+    inside = {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--7c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"}
+    inside["value"] = "203.0.113.9"
+    elsewhere = {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"}
+    elsewhere["value"] = "192.0.2.1"
+    _import(tenants, "alice", [network, inside, elsewhere])
+    bob, carol = dict(_alerts(tenants, "bob")), dict(_alerts(tenants, "carol"))
+    assert set(bob) == {network["id"]} and "198.51.100.0/24" in bob[network["id"]]
+    assert set(carol) == {inside["id"]} and "203.0.113.9" in carol[inside["id"]]
