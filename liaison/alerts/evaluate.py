@@ -6,6 +6,7 @@ user's organisation. One evaluator runs at a time (the position is taken under t
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 import orjson
@@ -13,16 +14,27 @@ from sqlalchemy import Connection, Engine
 
 from liaison.alerts.matching import View, facts, match
 from liaison.alerts.webhooks import DELIVER
-from liaison.store import jobs, tenancy, webhooks
+from liaison.store import events, jobs, tenancy, webhooks
 from liaison.store import watchlists as store
 
 #: The outbox reader's name, and how many events one step reads.
 READER, BATCH = "alerts", 500
+#: With no watchlist at all, the position is moved to the newest event at most this often
+#: (seconds): no write lock is taken every half second during imports for nothing. Events from
+#: before a watchlist was made are not news to it, so nothing is missed meanwhile.
+IDLE_MOVE = 30.0
+_idle_moved = [float("-inf")]
 
 
 def step(conn: Connection, *, batch: int = BATCH) -> int:
     """Evaluate the next batch of events in the caller's transaction; how many events were read."""
     if not store.unread_events(conn, READER):
+        return 0
+    if not store.any_watchlist(conn):
+        if time.monotonic() - _idle_moved[0] >= IDLE_MOVE:
+            _idle_moved[0] = time.monotonic()
+            store.lock_position(conn, READER)
+            store.move_position(conn, READER, events.newest_id(conn))
         return 0
     position = store.lock_position(conn, READER)
     rows = store.events_after(conn, position, batch)

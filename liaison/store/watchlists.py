@@ -68,6 +68,10 @@ def all_watchlists(conn: Connection):
     ).all()
 
 
+def any_watchlist(conn: Connection) -> bool:
+    return conn.execute(select(W.c.id).limit(1)).first() is not None
+
+
 def lock_position(conn: Connection, name: str) -> int:
     """Where reader `name` of the outbox has got to, locked until the transaction ends so that
     two workers never read the same events at once (a new reader starts at the beginning)."""
