@@ -81,6 +81,15 @@ def get_watchlist(conn: Connection, principal: Principal, watchlist_id: str) -> 
     return _all(conn, principal, [row])[0]
 
 
+def watching(conn: Connection, principal: Principal, stix_id: str) -> str | None:
+    """The id of the principal's watchlist of the object `stix_id`, if it watches it (the object
+    page offers to stop watching)."""
+    if principal.user_id is None or not principal.may(Action.READ):
+        return None
+    target = orjson.dumps({"id": stix_id}, option=orjson.OPT_SORT_KEYS).decode()
+    return store.watchlist_of(conn, principal, "entity", target)
+
+
 def delete(conn: Connection, principal: Principal, watchlist_id: str) -> None:
     principal.require(Action.READ)
     if not store.delete_watchlist(conn, principal, watchlist_id):

@@ -29,6 +29,11 @@ def get_watchlist(conn: Connection, principal: Principal, watchlist_id: str):
     return conn.execute(select(*_WATCH_COLUMNS).where(W.c.id == watchlist_id, users_own(principal, W))).first()
 
 
+def watchlist_of(conn: Connection, principal: Principal, kind: str, target: str) -> str | None:
+    """The id of the principal's watchlist of `kind` on `target` (as stored), or None."""
+    return conn.execute(select(W.c.id).where(users_own(principal, W), W.c.kind == kind, W.c.target == target)).scalar()
+
+
 def insert_watchlist(conn: Connection, principal: Principal, kind: str, target: str, shown: str) -> str:
     """A new watchlist of the principal's user (a random id); Conflict when it already watches that."""
     watchlist_id = str(uuid.uuid4())

@@ -140,7 +140,7 @@ def delete_watchlist(
         watchlists.delete(conn, principal, watchlist_id)
     if tried.error:
         return changes.redirect(back, tried.error.message, "watch", key="refused")
-    return changes.redirect(back, "No longer watched", "watch")
+    return changes.redirect(back, "unwatched" if back.startswith("/objects/") else "No longer watched", "watch")
 
 
 # -- an organisation admin's webhooks ----------------------------------------------------------

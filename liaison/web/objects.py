@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
 from liaison.access.principal import Action, Principal
+from liaison.alerts import watchlists
 from liaison.errors import InvalidInput, NotFound
 from liaison.http.deps import Conn, attempt
 from liaison.intel import annotations, authoring, details, discovery, export, objects, sharing
@@ -107,6 +108,7 @@ def _object_page(
         user_org=principal.org_name,
         share_audiences=share_audiences,
         editable=principal.may(Action.WRITE) and authoring.editable_by(conn, principal, found),
+        watching=watchlists.watching(conn, principal, stix_id),
         relationship_types=authoring.RELATIONSHIP_TYPES,
         done=request.query_params.get("done"),
         refused=request.query_params.get("refused"),

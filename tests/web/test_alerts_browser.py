@@ -28,6 +28,7 @@ def test_watch_a_type_and_an_object_then_read_the_alerts(page_as):
     page.click("#watch button[type=submit]")
     page.wait_for_url("**/objects/*?done=watching*")
     assert "Watching this object" in page.inner_text(".alert.success")
+    assert page.inner_text("#watch button").startswith("Watching")  # the button says so, and stops it
     screenshot(page, "alerts-object-watched")
     before = _counter(page)
 
