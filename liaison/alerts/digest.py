@@ -24,7 +24,7 @@ from liaison.store import watchlists as store
 SEND = "digest.send"
 _EMAIL_MAX = 254
 #: One plain address: no display name, list, comment or header-breaking character.
-_ADDRESS = re.compile(r"^[^@\s,;:<>()\[\]\\\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 def set_email(conn: Connection, principal: Principal, email: str | None) -> None:

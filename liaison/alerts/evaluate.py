@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import Connection, Engine
 
 from liaison.alerts.matching import View, facts, match
-from liaison.alerts.webhooks import DELIVER
+from liaison.alerts.webhooks import DELIVER, lane
 from liaison.store import events, jobs, tenancy, webhooks
 from liaison.store import watchlists as store
 
@@ -82,9 +82,9 @@ def _queue_deliveries(conn: Connection, made: list[tuple[str, int]]) -> None:
         return
     hooks = webhooks.active_of_users(conn, {user_id for _, user_id in made})
     for alert_id, user_id in made:
-        for webhook_id in hooks.get(user_id, ()):
+        for webhook_id, org_id in hooks.get(user_id, ()):
             delivery_id = webhooks.insert_delivery(conn, webhook_id, alert_id)
-            jobs.enqueue(conn, DELIVER, {"delivery": delivery_id})
+            jobs.enqueue(conn, DELIVER, {"delivery": delivery_id}, lane=lane(org_id))
 
 
 def run(engine: Engine, *, batch: int = BATCH) -> int:

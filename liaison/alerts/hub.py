@@ -117,8 +117,12 @@ class Hub:
         self.subscribers.discard(sub)
 
     def level(self, sub: Subscription) -> bool:
-        """Whether the hub hands `sub` what comes next (else it catches up by itself)."""
-        return not sub.lagging and self.position is not None and sub.position >= self.position
+        """Whether the hub hands `sub` what comes next (else it catches up by itself). A stream
+        narrowed to a watchlist always reads for itself: matching reads the store, and one
+        agency's many watchlists must not slow the fan-out for everyone."""
+        if sub.lagging or sub.chosen.watch or self.position is None:
+            return False
+        return sub.position >= self.position
 
     async def _run(self) -> None:
         while True:
@@ -152,10 +156,7 @@ class Hub:
             group = sub.group()
             if group not in kept:
                 seen = [r for r in rows if told(principal, r.audience_id, r.live)]
-                if sub.chosen.watch:  # matching a watchlist reads the store: in a thread
-                    kept[group] = await asyncio.to_thread(self._keep, principal, seen, sub.chosen)
-                else:
-                    kept[group] = stream.keep(None, principal, seen, sub.chosen)
+                kept[group] = stream.keep(None, principal, seen, sub.chosen)
         chunks: dict[tuple, tuple[list, bytes]] = {}
         cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
         for sub in level:  # from here on no await: positions change only here
@@ -170,7 +171,7 @@ class Hub:
                 found = [n for n in found if n.event_id > sub.position]
                 chunk = sub.encode(found)
             if not chunk or _offer(sub, Chunk(sub.position, chunk, time.monotonic())):
-                sub.position = last
+                sub.position = max(sub.position, last)  # it may have read further by itself
             else:
                 sub.lagging = True
         self.position = last
@@ -178,10 +179,6 @@ class Hub:
             if not self.level(sub) and sub.queue.empty():
                 _offer(sub, Chunk(sub.position, b"", time.monotonic()))
         return len(rows)
-
-    def _keep(self, principal: Principal, rows: list, chosen: stream.Filters) -> list:
-        with self.engine.connect() as conn:
-            return stream.keep(conn, principal, rows, chosen)
 
     def _read(self, after: int):
         with self.engine.connect() as conn:

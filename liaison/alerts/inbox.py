@@ -97,6 +97,8 @@ def list_alerts(
     for type_ in types:
         if not _TYPE.match(type_):
             raise InvalidInput(f"'{type_}' is not a STIX type name", parameter="type")
+    if watchlist_id and not watchlists.UUID.match(watchlist_id):
+        return Page(0, limit, offset, [])  # no watchlist of that shape: no alert either
     rows, total = store.alerts(
         conn,
         principal,
@@ -120,6 +122,8 @@ def unread_count(conn: Connection, principal: Principal) -> int:
 def mark_read(conn: Connection, principal: Principal, alert_ids: list[str] | None = None) -> int:
     """Mark alerts read (all the user's, when `alert_ids` is None); how many were unread."""
     principal.require(Action.READ)
+    if alert_ids is not None:  # ids are random UUIDs: anything else is no alert
+        alert_ids = [a for a in alert_ids if isinstance(a, str) and watchlists.UUID.match(a)]
     return store.mark_read(conn, principal, alert_ids)
 
 

@@ -169,6 +169,7 @@ def filters(
     are refused as unknown ones."""
     audience_id = None
     if audience:
+        watchlists.plain(audience, "audience")
         try:
             found = tenancy.resolve_audience(conn, principal, audience)
         except InvalidInput:
@@ -183,8 +184,8 @@ def filters(
     return Filters(tuple(t for t in types if t), audience_id, watch)
 
 
-def keep(conn: Connection, principal: Principal, rows, chosen: Filters) -> list:
-    """Of events told to `principal`, those its filters keep."""
+def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -> list:
+    """Of events told to `principal`, those its filters keep (a watchlist reads the store: `conn`)."""
     if chosen.types:
         rows = [r for r in rows if r.type in chosen.types]
     if chosen.audience_id is not None:

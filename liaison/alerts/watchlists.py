@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from liaison.access.principal import Action, Principal
 from liaison.errors import InvalidInput, NotFound
 from liaison.intel import naming
+from liaison.intel.saved_searches import ID_SHAPE as UUID
 from liaison.intel.saved_searches import get_saved
 from liaison.stix import values
 from liaison.stix.validate import IDENTIFIER_RE
@@ -75,7 +76,7 @@ def list_watchlists(conn: Connection, principal: Principal) -> list[Watchlist]:
 
 def get_watchlist(conn: Connection, principal: Principal, watchlist_id: str) -> Watchlist:
     principal.require(Action.READ)
-    row = store.get_watchlist(conn, principal, watchlist_id)
+    row = store.get_watchlist(conn, principal, watchlist_id) if UUID.match(watchlist_id) else None
     if row is None:
         raise NotFound(f"no watchlist {watchlist_id}")
     return _all(conn, principal, [row])[0]
@@ -92,15 +93,25 @@ def watching(conn: Connection, principal: Principal, stix_id: str) -> str | None
 
 def delete(conn: Connection, principal: Principal, watchlist_id: str) -> None:
     principal.require(Action.READ)
-    if not store.delete_watchlist(conn, principal, watchlist_id):
+    if not UUID.match(watchlist_id) or not store.delete_watchlist(conn, principal, watchlist_id):
         raise NotFound(f"no watchlist {watchlist_id}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def plain(value: str, name: str) -> str:
+    """`value` if it holds no control character (NUL above all, which PostgreSQL refuses to store)."""
+    if _CONTROL.search(value):
+        raise InvalidInput(f"'{name}' holds a control character", parameter=name)
+    return value
 
 
 def _text(spec: dict, name: str) -> str:
     value = spec.get(name)
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"'{name}' is required for this kind of watchlist", parameter=name)
-    return value.strip()
+    return plain(value.strip(), name)
 
 
 def _number(spec: dict, name: str, low: float, high: float) -> float:
@@ -142,7 +153,7 @@ def _place(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, st
             raise InvalidInput(f"'{code}' is not a country (an ISO 3166 code or name)", parameter="country") from None
         target: dict = {"country": country.alpha_2}
         shown = country.name
-        province = (spec.get("province") or "").strip()
+        province = plain(str(spec.get("province") or "").strip(), "province")
         if province:
             target["province"] = province.casefold()
             shown = f"{province}, {country.name}"

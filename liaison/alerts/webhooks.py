@@ -11,8 +11,11 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -22,6 +25,7 @@ from sqlalchemy import Connection, Engine
 
 from liaison import clock
 from liaison.access.principal import Action, Principal
+from liaison.alerts.watchlists import UUID
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.jobs import Retry
 from liaison.store import jobs, tenancy
@@ -94,10 +98,21 @@ def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+#: A URL character that no receiver's address needs (controls, spaces, NUL).
+_ODD = re.compile(r"[\x00-\x20\x7f]")
+#: Host names as DNS has them: labels of letters, digits and hyphens (IDNA in its ASCII form).
+_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
+#: Seconds a receiver's name may take to resolve.
+RESOLVE_TIMEOUT = 5.0
+_RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="liaison-resolve")
+
+
 def allowed(url: str, hosts: str) -> bool:
     """Whether `url` is http(s), without credentials, to a host and port the operator allows
     (`hosts`: the setting webhook_hosts). Names are compared as written; whether a name resolves
     to an address on the operator's own networks is checked when a delivery is sent."""
+    if _ODD.search(url):
+        return False
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().rstrip(".")
@@ -106,6 +121,8 @@ def allowed(url: str, hosts: str) -> bool:
         return False
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
         return False
+    if _literal(host) is None and not _NAME.match(host):
+        return False
     for entry, entry_port in _entries(hosts):
         if host == entry or (entry.startswith(".") and host.endswith(entry)):
             if entry_port == "*" or (entry_port is None and port in (None, 80, 443)) or entry_port == str(port):
@@ -113,20 +130,36 @@ def allowed(url: str, hosts: str) -> bool:
     return False
 
 
-def reachable(url: str, hosts: str) -> str | None:
-    """Why a delivery to `url` must not go out now, or None: a host name must resolve to public
-    addresses only (a name an organisation controls must not lead to the operator's own networks);
-    an address the operator listed itself is taken as listed."""
+def resolve(url: str, hosts: str) -> tuple[str | None, str | None]:
+    """(the address to connect to, None), or (None, why a delivery to `url` must not go out now).
+    A name must resolve, within RESOLVE_TIMEOUT, to public addresses only (a name an organisation
+    controls must not lead to the operator's own networks); the delivery then connects to the
+    address checked here, so a second, different answer (DNS rebinding) is never used. An address
+    the operator listed itself is taken as listed."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     if _literal(host) is not None:
-        return None if any(_literal(entry) == _literal(host) for entry, _ in _entries(hosts)) else "not allowed"
+        listed = any(_literal(entry) == _literal(host) for entry, _ in _entries(hosts))
+        return (host, None) if listed else (None, "not allowed")
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError:
-        return "the receiver's name does not resolve"
-    if not infos or any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos):
-        return "the receiver's name resolves to a private or reserved address"
-    return None
+        infos = _RESOLVER.submit(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM).result(RESOLVE_TIMEOUT)
+    except FutureTimeout:
+        return None, "the receiver's name did not resolve in time"
+    except (OSError, UnicodeError, ValueError):
+        return None, "the receiver's name does not resolve"
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses or any(not a.is_global for a in addresses):
+        return None, "the receiver's name resolves to a private or reserved address"
+    return str(addresses[0]), None
+
+
+def _pinned(url: str, address: str) -> tuple[str, str, str]:
+    """The URL with its host replaced by `address`; the Host header and the TLS server name to send."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    shown = f"[{address}]" if ":" in address else address
+    netloc = f"{shown}:{parts.port}" if parts.port else shown
+    host_header = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl(), host_header, host
 
 
 def require_admin(principal: Principal) -> None:
@@ -160,7 +193,7 @@ def list_webhooks(conn: Connection, principal: Principal) -> list[Webhook]:
 
 def get(conn: Connection, principal: Principal, webhook_id: str) -> Webhook:
     require_admin(principal)
-    row = store.get_webhook(conn, principal, webhook_id)
+    row = store.get_webhook(conn, principal, webhook_id) if UUID.match(webhook_id) else None
     if row is None:
         raise NotFound(f"no webhook {webhook_id}")
     return Webhook(*row)
@@ -180,13 +213,19 @@ def test(conn: Connection, principal: Principal, webhook_id: str) -> str:
     if store.pending_test(conn, webhook_id):
         raise Conflict("a test delivery to this webhook is still pending; wait for its outcome in the log")
     delivery_id = store.insert_delivery(conn, webhook_id, None)
-    jobs.enqueue(conn, DELIVER, {"delivery": delivery_id})
+    jobs.enqueue(conn, DELIVER, {"delivery": delivery_id}, lane=lane(principal.org_id))
     return delivery_id
 
 
 def deliveries(conn: Connection, principal: Principal, webhook_id: str, limit: int = 50) -> list[Delivery]:
     get(conn, principal, webhook_id)
     return [Delivery(*row) for row in store.deliveries(conn, principal, webhook_id, limit)]
+
+
+def lane(org_id: int) -> str:
+    """The job lane of an organisation's deliveries: one at a time, so that its receivers, however
+    slow, hold one worker thread and never delay other organisations' deliveries."""
+    return f"webhooks:{org_id}"
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -237,36 +276,28 @@ def deliver(
         if row is None or row.state != "pending":
             return
         if not row.active or not allowed(row.url, hosts):
-            store.record_attempt(
-                conn,
-                delivery_id,
-                "cancelled",
-                None,
-                "the webhook was stopped or its host is no longer allowed",
-                attempted=False,
-            )
+            why = "the webhook was stopped or its host is no longer allowed"
+            store.record_attempt(conn, delivery_id, "cancelled", None, why, attempted=False)
             return
         body = _body(conn, row, base_url)
         if body is None:
             store.record_attempt(conn, delivery_id, "withheld", None, None, attempted=False)
             return
-        state = None
-        refused = reachable(row.url, hosts)
-        if refused:
-            tried = row.attempts + 1
-            state = "pending" if tried < attempts else "failed"
-            store.record_attempt(conn, delivery_id, state, None, refused)
-    if refused:
-        if state == "pending":
-            raise Retry(refused)
-        return
-    headers = {
-        "Content-Type": "application/json",
-        SIGNATURE: sign(row.secret, body),
-        "X-Liaison-Delivery": delivery_id,
-        "User-Agent": "Liaison-Webhook/1",
-    }
-    status, error = asyncio.run(_post(row.url, body, headers, timeout))
+    status, error = None, None
+    try:
+        address, error = resolve(row.url, hosts)
+        if address is not None:
+            url, host, server_name = _pinned(row.url, address)
+            headers = {
+                "Host": host,
+                "Content-Type": "application/json",
+                SIGNATURE: sign(row.secret, body),
+                "X-Liaison-Delivery": delivery_id,
+                "User-Agent": "Liaison-Webhook/1",
+            }
+            status, error = asyncio.run(_post(url, body, headers, server_name, timeout))
+    except Exception:  # whatever the receiver's address does, the log says the attempt failed
+        status, error = None, "could not reach the receiver"
     tried = row.attempts + 1
     state = "delivered" if error is None else ("pending" if tried < attempts else "failed")
     with engine.begin() as conn:
@@ -275,18 +306,22 @@ def deliver(
         raise Retry(error)
 
 
-async def _post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
+async def _post(
+    url: str, body: bytes, headers: dict, server_name: str, timeout: float
+) -> tuple[int | None, str | None]:
     """POST within `timeout` seconds in all (a receiver that trickles its answer is cut off), reading
     the status only; (status, None) on 2xx, else (status or None, why, in general terms)."""
     try:
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             async with asyncio.timeout(timeout):
-                async with client.stream("POST", url, content=body, headers=headers) as response:
+                async with client.stream(
+                    "POST", url, content=body, headers=headers, extensions={"sni_hostname": server_name}
+                ) as response:
                     status = response.status_code
     except TimeoutError:
         return None, "the receiver did not answer in time"
     except httpx.TimeoutException:
         return None, "the receiver did not answer in time"
-    except httpx.HTTPError:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
         return None, "could not reach the receiver"
     return (status, None) if 200 <= status < 300 else (status, f"the receiver answered {status}")

@@ -645,6 +645,9 @@ job = Table(
     Column("kind", String(32), nullable=False),
     Column("payload", Text, nullable=False),
     Column("key", String(100), unique=True),
+    #: At most one job of a lane runs at a time (an organisation's webhook deliveries: a receiver
+    #: that takes its time holds one worker thread, never all of them).
+    Column("lane", String(64)),
     Column("state", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("run_at", String(32), nullable=False),
@@ -654,6 +657,7 @@ job = Table(
     Column("finished_at", String(32)),
     CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="known_job_state"),
     Index("ix_job_state_run_at", "state", "run_at"),
+    Index("ix_job_lane_state", "lane", "state"),
     sqlite_autoincrement=True,
 )
 

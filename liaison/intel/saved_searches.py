@@ -3,6 +3,7 @@ They are the user's own: no one else lists, runs or deletes them, or learns that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
@@ -16,6 +17,9 @@ from liaison.store import saved_searches as store
 #: What a saved search keeps: the search page's parameters (several `type`s may be given).
 PARAMETERS = ("q", "type", "owner", "tlp", "modified_from", "modified_until", "order")
 MAX_NAME = 100
+#: The shape of the random ids of what belongs to one user (saved searches, watchlists, alerts):
+#: anything else is no such thing, answered without a look at the database.
+ID_SHAPE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def list_saved(conn: Connection, principal: Principal) -> list[SavedSearch]:
 
 def get_saved(conn: Connection, principal: Principal, search_id: str) -> SavedSearch:
     principal.require(Action.READ)
-    row = store.get_saved(conn, principal, search_id)
+    row = store.get_saved(conn, principal, search_id) if ID_SHAPE.match(search_id) else None
     if row is None:
         raise NotFound(f"no saved search {search_id}")
     return SavedSearch(*row)
@@ -89,5 +93,5 @@ def save(conn: Connection, principal: Principal, name: str, params: dict[str, st
 def delete(conn: Connection, principal: Principal, search_id: str) -> None:
     """Delete one of the principal's saved searches; another user's is 'not found', as is a missing one."""
     principal.require(Action.READ)
-    if not store.delete_saved(conn, principal, search_id):
+    if not ID_SHAPE.match(search_id) or not store.delete_saved(conn, principal, search_id):
         raise NotFound(f"no saved search {search_id}")

@@ -320,7 +320,15 @@ def write_batch(
             else:
                 superseded.append(state.stored_live)
         kept = frozenset(a for a in state.audiences if tlp.allows(v.tlp, kinds[a]))
-        state.move = _Move(v, kept | {audience_id}, corrects=kept if state.live_digest is not None else frozenset())
+        # Told as a correction only to audiences that held a stored content it replaces: one
+        # replaced within this batch was never told to anyone.
+        if state.live_digest is None:
+            corrects = frozenset()
+        elif state.move is not None:
+            corrects = state.move.corrects & kept
+        else:
+            corrects = kept
+        state.move = _Move(v, kept | {audience_id}, corrects=corrects)
         moves.append(state.move)
         state.live_digest, state.audiences = v.digest, state.move.audiences
         state.received.add(v.digest)

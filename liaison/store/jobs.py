@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liaison import clock
@@ -29,14 +29,18 @@ class Claimed:
     attempts: int  # this run included
 
 
-def enqueue(conn: Connection, kind: str, payload: dict, *, delay: float = 0.0, key: str | None = None) -> int | None:
+def enqueue(
+    conn: Connection, kind: str, payload: dict, *, delay: float = 0.0, key: str | None = None, lane: str | None = None
+) -> int | None:
     """Queue a job in the caller's transaction (it runs only if that commits); None when a job of
-    `key` was queued before (keys make a job once-only: a day's digest)."""
+    `key` was queued before (keys make a job once-only: a day's digest). Jobs of one `lane` run one
+    at a time."""
     now = clock.now()
     values = {
         "kind": kind,
         "payload": orjson.dumps(payload).decode(),
         "key": key,
+        "lane": lane,
         "state": "queued",
         "attempts": 0,
         "run_at": _later(now, delay),
@@ -59,9 +63,18 @@ def claim(conn: Connection, lease: float) -> Claimed | None:
     """Take the next due job for `lease` seconds, or None. Commit at once: the claim is what keeps
     other workers off the job while it runs."""
     now = clock.now()
-    due = or_(
-        and_(J.c.state == "queued", J.c.run_at <= now),
-        and_(J.c.state == "running", J.c.locked_until < now),
+    busy = J.alias("busy")
+    lane_free = or_(
+        J.c.lane.is_(None),
+        ~exists(
+            select(1).where(
+                busy.c.lane == J.c.lane, busy.c.state == "running", busy.c.locked_until >= now, busy.c.id != J.c.id
+            )
+        ),
+    )
+    due = and_(
+        or_(and_(J.c.state == "queued", J.c.run_at <= now), and_(J.c.state == "running", J.c.locked_until < now)),
+        lane_free,
     )
     stmt = select(J.c.id, J.c.kind, J.c.payload, J.c.attempts).where(due).order_by(J.c.run_at, J.c.id).limit(1)
     if conn.execute(select(J.c.id).where(due).limit(1)).first() is None:

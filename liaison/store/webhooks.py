@@ -72,16 +72,16 @@ def deliveries(conn: Connection, principal: Principal, webhook_id: str, limit: i
 # -- the delivery side -----------------------------------------------------------------------
 
 
-def active_of_users(conn: Connection, user_ids: set[int]) -> dict[int, list[str]]:
-    """The active webhooks of each user's organisation: user id -> webhook ids."""
-    found: dict[int, list[str]] = {}
+def active_of_users(conn: Connection, user_ids: set[int]) -> dict[int, list[tuple[str, int]]]:
+    """The active webhooks of each user's organisation: user id -> [(webhook id, organisation id)]."""
+    found: dict[int, list[tuple[str, int]]] = {}
     rows = conn.execute(
-        select(user.c.id, H.c.id)
+        select(user.c.id, H.c.id, H.c.org_id)
         .join(H, and_(H.c.org_id == user.c.org_id, H.c.active.is_(True)))
         .where(user.c.id.in_(sorted(user_ids)))
     )
-    for user_id, webhook_id in rows:
-        found.setdefault(user_id, []).append(webhook_id)
+    for user_id, webhook_id, org_id in rows:
+        found.setdefault(user_id, []).append((webhook_id, org_id))
     return found
 
 

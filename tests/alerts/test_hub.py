@@ -233,8 +233,38 @@ def test_a_stream_narrowed_to_an_audience_or_a_watchlist_of_ones_own(tenants):
         while await hub.step():
             pass
         assert _drained(group_sub) == [in_group["id"]]
-        assert _drained(watch_sub) == [phone["id"]]
+        # A watchlist's stream reads for itself (matching reads the store), never slowing the hub.
+        assert _drained(watch_sub) == [] and not hub.level(watch_sub)
         notices, _last = committed(tenants.engine, stream.read, bob, start, chosen=by_watch)
         assert [n.stix_id for n in notices] == [phone["id"]]  # catching up filters alike
 
     asyncio.run(run())
+
+
+def test_a_reader_that_caught_up_past_the_hub_is_handed_nothing_twice(tenants):
+    async def run():
+        hub = Hub(tenants.engine, batch=2)
+        await hub.start()
+        start = hub.position
+        made = [actor(f"Ahead {n}", level="green") for n in range(6)]
+        for obj in made:
+            _import(tenants, "alice", [obj], "instance")
+        sub = _subscriber(tenants, "bob", start)
+        hub.subscribe(sub)
+        read = _read_all(tenants, "bob", start)  # it reads to the end by itself, past the hub
+        sub.position = max(e for e in _event_ids(tenants, start))
+        assert read == [o["id"] for o in made] and hub.level(sub)
+        while await hub.step():
+            pass
+        assert _drained(sub) == []  # everything it already had, nothing again
+
+    asyncio.run(run())
+
+
+def _event_ids(tenants, after):
+    from sqlalchemy import select
+
+    from liaison.db.tables import event
+
+    with tenants.engine.connect() as conn:
+        return list(conn.execute(select(event.c.id).where(event.c.id > after)).scalars())

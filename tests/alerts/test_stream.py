@@ -144,3 +144,10 @@ def test_a_correction_is_told_as_one_only_to_audiences_that_held_what_it_replace
     _import(tenants, "alice", [dict(mine, description="now for the group too")], "group:ab")
     assert ("corrected", mine["id"]) in _seen(tenants, "alice", start["alice"])
     assert _seen(tenants, "bob", start["bob"]) == [("version", mine["id"])]
+
+
+def test_a_content_replaced_within_its_own_import_is_no_correction_to_anyone(tenants):
+    start = _start(tenants, "bob")
+    first = actor("Twice In One Bundle", level="amber", modified="2025-01-01T00:00:00.000Z")
+    _import(tenants, "alice", [first, dict(first, description="the second content")], "group:ab")
+    assert _seen(tenants, "bob", start) == [("version", first["id"])]

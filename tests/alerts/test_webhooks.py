@@ -307,3 +307,36 @@ def test_one_pending_test_delivery_at_a_time(tenants, receiver):
     committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
     with pytest.raises(Conflict):
         committed(tenants.engine, webhooks.test, tenants.principal("adam"), hook.id)
+
+
+def test_a_delivery_connects_to_the_address_it_checked():
+    url, host, server_name = webhooks._pinned("https://hooks.example.org:8443/in?x=1", "93.184.216.34")
+    assert (url, host, server_name) == (
+        "https://93.184.216.34:8443/in?x=1",
+        "hooks.example.org:8443",
+        "hooks.example.org",
+    )
+    assert webhooks._pinned("http://hooks.example.org/in", "2606:2800:220:1::1")[0] == "http://[2606:2800:220:1::1]/in"
+    for odd in (
+        "http://a..example.org/",
+        "http://127.0.0.1:9/\x01",
+        "http://-a.example.org/",
+        "http://a b.example.org/",
+    ):
+        assert not webhooks.allowed(odd, ".example.org,127.0.0.1:*")
+
+
+def test_one_organisations_deliveries_run_one_at_a_time_and_never_hold_back_anothers(tenants):
+    from liaison.store import jobs as job_store
+
+    with tenants.engine.begin() as conn:
+        for org in (1, 1, 2):
+            job_store.enqueue(conn, "webhook.deliver", {"org": org}, lane=webhooks.lane(org))
+    with tenants.engine.begin() as conn:
+        first = job_store.claim(conn, lease=60)
+    with tenants.engine.begin() as conn:
+        second = job_store.claim(conn, lease=60)
+    with tenants.engine.begin() as conn:
+        third = job_store.claim(conn, lease=60)
+    assert first.payload == {"org": 1} and second.payload == {"org": 2}  # org 2 is not held back
+    assert third is None  # org 1's second delivery waits for its first

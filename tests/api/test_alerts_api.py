@@ -107,3 +107,20 @@ def test_webhooks_are_an_organisation_admins_and_no_other(tenants):
         queue = client.get("/api/v1/jobs", headers=ops).json()
         assert queue["states"] == {"queued": 1} and queue["items"][0]["kind"] == "webhook.deliver"
         assert "payload" not in queue["items"][0]
+
+
+def test_control_characters_are_refused_not_stored_or_failed_on(client, tenants):
+    adam, alice = tenants.headers("adam"), tenants.headers("alice")
+    assert client.put("/api/v1/alerts/digest", json={"email": "a\x00b@example.org"}, headers=alice).status_code == 422
+    assert client.put("/api/v1/alerts/digest", json={"email": "é@example.org"}, headers=alice).status_code == 422
+    for body in (
+        {"kind": "place", "country": "AF", "province": "K\x00"},
+        {"kind": "value", "value": "a\x00b@example.org"},
+    ):
+        assert client.post("/api/v1/watchlists", json=body, headers=alice).status_code == 422
+    assert client.get("/api/v1/watchlists/x%00y", headers=alice).status_code == 404
+    assert client.get("/api/v1/saved-searches/x%00y", headers=alice).status_code == 404
+    assert client.get("/api/v1/alerts", params={"watchlist": "x\x00"}, headers=alice).json()["total"] == 0
+    assert client.post("/api/v1/alerts/read", json={"ids": ["x\x00"]}, headers=alice).json() == {"marked": 0}
+    assert client.get("/api/v1/webhooks/x%00y/deliveries", headers=adam).status_code in (403, 404)
+    assert client.get("/api/v1/stream", params={"audience": "group:\x00"}, headers=alice).status_code == 422

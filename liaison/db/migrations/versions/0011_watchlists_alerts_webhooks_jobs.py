@@ -102,6 +102,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("key", sa.String(length=100), nullable=True),
+        sa.Column("lane", sa.String(length=64), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("run_at", sa.String(length=32), nullable=False),
@@ -115,9 +116,11 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_job_state_run_at", "job", ["state", "run_at"], unique=False)
+    op.create_index("ix_job_lane_state", "job", ["lane", "state"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_job_lane_state", table_name="job")
     op.drop_index("ix_job_state_run_at", table_name="job")
     op.drop_table("job")
     op.drop_index("ix_webhook_delivery_webhook_created", table_name="webhook_delivery")
