@@ -82,7 +82,8 @@ def build_worker(engine: Engine, settings: Settings) -> Worker:
     if settings.sync_interval > 0:  # the partner sync schedule: one run per interval across workers
         kinds[SYNC] = Kind(lambda e, _payload: scheduled_sync(e, settings.instance_name))
         every = min(settings.sync_interval, 60.0)
-        periodic.append(Periodic(lambda e: jobs.every(e, SYNC, settings.sync_interval), every))
+        first = settings.sync_interval  # as before the queue: the first sync one interval after start
+        periodic.append(Periodic(lambda e: jobs.every(e, SYNC, settings.sync_interval), every, first))
     if settings.smtp_server:
         kinds[digest.SEND] = Kind(
             lambda e, payload: digest.send(

@@ -46,6 +46,8 @@ class Kind:
 class Periodic:
     run: Callable[[Engine], object]
     every: float
+    #: Seconds after the worker starts before the first run (the partner sync waits its interval).
+    first: float = 0.0
 
 
 class Worker:
@@ -71,7 +73,8 @@ class Worker:
         self._threads = [threading.Thread(target=self._periodic_loop, name="liaison-periodic", daemon=True)] + [
             threading.Thread(target=self._job_loop, name=f"liaison-jobs-{n}", daemon=True) for n in range(threads)
         ]
-        self._due = [0.0] * len(self.periodic)
+        started = time.monotonic()
+        self._due = [started + p.first for p in self.periodic]
 
     def start(self) -> None:
         for thread in self._threads:
