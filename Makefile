@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/taxii.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/stream.py --coalesce
 
 clean:
 	rm -rf $(VENV) var .pytest_cache $(WEB)/node_modules
