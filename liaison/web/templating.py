@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from liaison.access.principal import Action, Principal
 from liaison.alerts import inbox
@@ -56,8 +57,11 @@ def unread_alerts(request: Request, principal: Principal | None) -> int:
     """The header's count of the user's unread alerts (about objects it may still see)."""
     if principal is None or principal.user_id is None or not principal.may(Action.READ):
         return 0
-    with request.app.state.engine.connect() as conn:
-        return inbox.unread_count(conn, principal)
+    try:
+        with request.app.state.engine.connect() as conn:
+            return inbox.unread_count(conn, principal)
+    except SQLAlchemyError:  # an error page about the database itself must still render
+        return 0
 
 
 def csrf_token(request: Request) -> str:
