@@ -430,6 +430,13 @@ def watch(
     as_: Annotated[str, typer.Option("--as", help="The user whose view is watched.")],
     after: Annotated[Optional[str], typer.Option(help="Resume after this cursor (printed with each change).")] = None,
     type_: Annotated[Optional[list[str]], typer.Option("--type", help="Only these STIX types; repeatable.")] = None,
+    audience: Annotated[
+        Optional[str],
+        typer.Option(help="Only what was shared with this audience of the user's (org, group:NAME, instance)."),
+    ] = None,
+    watchlist: Annotated[
+        Optional[str], typer.Option(help="Only changes matching this watchlist of the user's (its id).")
+    ] = None,
     once: Annotated[bool, typer.Option(help="Print what is pending and stop, instead of following.")] = False,
 ):
     """Print the changes a user may see as they are committed (the live stream), until Ctrl-C."""
@@ -440,11 +447,13 @@ def watch(
     settings = _settings()
     engine = _engine(settings)
     with engine.begin() as conn:
-        at = stream.start(conn, accounts.principal_for_user(conn, as_), after, keep_days=settings.event_days)
+        principal = accounts.principal_for_user(conn, as_)
+        chosen = stream.filters(conn, principal, type_ or (), audience, watchlist)
+        at = stream.start(conn, principal, after, keep_days=settings.event_days)
         out.print(f"[dim]watching from cursor {stream.cursor_at(conn, at)}[/dim]", highlight=False)
     while True:
         with engine.begin() as conn:  # who the user is, asked again at each read
-            notices, at = stream.read(conn, accounts.principal_for_user(conn, as_), at, types=tuple(type_ or ()))
+            notices, at = stream.read(conn, accounts.principal_for_user(conn, as_), at, chosen=chosen)
         for n in notices:
             out.print(f"{n.at}  {n.kind:<9} {n.type:<22} {n.stix_id}  [dim]cursor {n.cursor}[/dim]", highlight=False)
         if once:

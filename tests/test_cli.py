@@ -198,6 +198,10 @@ def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path):
     assert shown["id"] in seen and kept["id"] not in seen and "version" in seen
     cursor = seen.split("cursor ")[-1].split()[0]
     assert len(cli("watch", "--as", "omar", "--once", "--after", cursor).stdout.splitlines()) == 1  # nothing repeated
+    narrowed = cli("watch", "--as", "nina", "--once", "--after", before, "--audience", "org").stdout
+    assert kept["id"] in narrowed and shown["id"] not in narrowed  # what Border Police kept to itself
+    refused = cli("watch", "--as", "omar", "--once", "--audience", "org:Border Police", ok=False)
+    assert refused.returncode == 1 and "not an audience you belong to" in refused.stderr
 
 
 def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, db_url):
