@@ -69,7 +69,6 @@ class Worker:
         self.engine, self.kinds, self.periodic = engine, kinds, list(periodic)
         self.lease, self.idle = lease, idle
         self._stop = threading.Event()
-        self._wake = threading.Event()
         self._threads = [threading.Thread(target=self._periodic_loop, name="liaison-periodic", daemon=True)] + [
             threading.Thread(target=self._job_loop, name=f"liaison-jobs-{n}", daemon=True) for n in range(threads)
         ]
@@ -82,13 +81,9 @@ class Worker:
 
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
-        self._wake.set()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
-
-    def wake(self) -> None:
-        self._wake.set()
 
     def _periodic_loop(self) -> None:
         while not self._stop.is_set():
@@ -98,8 +93,7 @@ class Worker:
     def _job_loop(self) -> None:
         while not self._stop.is_set():
             if not self.run_one():
-                self._wake.wait(self.idle)
-                self._wake.clear()
+                self._stop.wait(self.idle)
 
     def run_periodic(self) -> None:
         now = time.monotonic()

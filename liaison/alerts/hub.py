@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,10 +64,9 @@ class Subscription:
     coalesce: bool = False
 
     def group(self) -> tuple:
-        """Subscribers of one group are handed the same chunk: the same audiences and filters (a
-        watchlist is one user's, so its subscribers are that user's alone)."""
-        watch = (self.principal.user_id, self.chosen.watch[0]) if self.chosen.watch else None
-        return (self.principal.audience_ids, self.chosen.types, self.chosen.audience_id, watch, self.coalesce)
+        """Subscribers of one group are handed the same chunk: the same audiences, filters and form
+        (a stream narrowed to a watchlist never goes through the fan-out: Hub.level)."""
+        return (self.principal.audience_ids, self.chosen.types, self.chosen.audience_id, self.coalesce)
 
     def encode(self, found: list) -> bytes:
         return stream.sse_coalesced(found) if self.coalesce else stream.sse(found)
@@ -201,9 +199,6 @@ class Hub:
 
         await asyncio.to_thread(check_all)
         return found
-
-    def counts(self) -> Counter:
-        return Counter(s.key for s in self.subscribers)
 
 
 def take(sub: Subscription, item: Chunk) -> bytes:

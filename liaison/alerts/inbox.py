@@ -4,7 +4,6 @@ audience narrowed disappears with it. The daily digest is the same read over one
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,10 +14,10 @@ from liaison.alerts import watchlists
 from liaison.errors import InvalidInput
 from liaison.intel import naming
 from liaison.stix.timestamps import format_ts
+from liaison.stix.validate import is_type_name
 from liaison.store import watchlists as store
 
 MAX_PAGE = 200
-_TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{1,249}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,7 @@ def list_alerts(
         raise InvalidInput("'offset' must not be negative", parameter="offset")
     types = tuple(t for t in types if t)
     for type_ in types:
-        if not _TYPE.match(type_):
+        if not is_type_name(type_):
             raise InvalidInput(f"'{type_}' is not a STIX type name", parameter="type")
     if watchlist_id and not watchlists.UUID.match(watchlist_id):
         return Page(0, limit, offset, [])  # no watchlist of that shape: no alert either

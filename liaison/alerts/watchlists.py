@@ -18,12 +18,11 @@ from liaison.intel import naming
 from liaison.intel.saved_searches import ID_SHAPE as UUID
 from liaison.intel.saved_searches import get_saved
 from liaison.stix import values
-from liaison.stix.validate import IDENTIFIER_RE
+from liaison.stix.validate import IDENTIFIER_RE, is_type_name
 from liaison.store import reads
 from liaison.store import watchlists as store
 
 KINDS = ("entity", "value", "place", "type", "search")
-_TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{1,249}$")
 #: The widest radius a place watch may have (km): wider is a country.
 MAX_RADIUS_KM = 2000.0
 
@@ -166,7 +165,7 @@ def _place(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, st
 
 def _type(spec: dict) -> tuple[dict, str]:
     type_ = _text(spec, "type")
-    if not _TYPE.match(type_):
+    if not is_type_name(type_):
         raise InvalidInput(f"'{type_}' is not a STIX type name", parameter="type")
     return {"type": type_}, f"every {type_}"
 

@@ -201,5 +201,16 @@ Conn = Annotated[Connection, Depends(transaction, scope="function")]
 #: A read-only connection kept open while a streamed answer is sent.
 StreamConn = Annotated[Connection, Depends(streaming_connection)]
 Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def reader(principal: Caller) -> Principal:
+    """The caller, if it reads intelligence (an operator does not): checked before the body is."""
+    principal.require(Action.READ)
+    return principal
+
+
+#: A caller who reads intelligence: what a user keeps for itself (saved searches, watchlists,
+#: alerts) is refused to others before any body is read.
+ReaderCaller = Annotated[Principal, Depends(reader)]
 #: An uploaded bundle from a caller allowed to write, closed when the route ends.
 WriterBundle = Annotated[tempfile.SpooledTemporaryFile, Depends(writer_bundle, scope="function")]

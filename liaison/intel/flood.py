@@ -30,7 +30,7 @@ from liaison.access.principal import Action, Principal
 from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison.intel.warninglists import catalogue, lists_of
 from liaison.stix import values
-from liaison.stix.validate import TYPE_RE
+from liaison.stix.validate import is_type_name
 from liaison.store import flood as store
 from liaison.store import tenancy
 from liaison.store.postings import Excluded
@@ -164,7 +164,7 @@ def _parse(conn: Connection, what: str, value: str, type_: str | None) -> tuple[
     text = (value or "").strip()
     if what == "type":
         name = text.lower()
-        if not (3 <= len(name) <= 250 and TYPE_RE.match(name)):
+        if not is_type_name(name):
             raise InvalidInput(
                 f"{text!r} is neither a STIX type (such as 'indicator') nor a value kind ({', '.join(values.KINDS)})",
                 parameter="value",

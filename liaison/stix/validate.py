@@ -26,6 +26,13 @@ from liaison.stix.timestamps import normalize_timestamp
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
 # \Z, not $: `$` also matches before a trailing newline, which must not get into ids and keys.
 TYPE_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+
+
+def is_type_name(kind: str) -> bool:
+    """Whether `kind` has the shape of a STIX type name (3 to 250 characters, STIX 2.1 §3.1)."""
+    return 3 <= len(kind) <= 250 and TYPE_RE.match(kind) is not None
+
+
 IDENTIFIER_RE = re.compile(rf"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)--{_UUID}\Z")
 #: A reference value: Liaison's identifiers and everything the OASIS identifier schema takes
 #: (`^[a-z][a-z0-9-]+[a-z0-9]--<uuid>`, whose type part may hold a double hyphen).
@@ -200,7 +207,7 @@ def validate_object(obj: object, index: int) -> list[tuple[str, str]]:
     kind = obj.get("type")
     if not isinstance(kind, str):
         raise fail("missing required property 'type'" if kind is None else "'type' must be a string", "type")
-    if not (3 <= len(kind) <= 250 and TYPE_RE.match(kind)):
+    if not is_type_name(kind):
         raise fail(f"'type' {kind!r} is not a STIX type name (lowercase letters, digits, hyphens)", "type")
     if raw_id is None:
         raise fail("missing required property 'id'", "id")

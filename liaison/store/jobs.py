@@ -136,11 +136,6 @@ def recent(conn: Connection, limit: int = 50, state: str | None = None):
     return conn.execute(stmt.order_by(J.c.id.desc()).limit(limit)).all()
 
 
-def next_due(conn: Connection) -> str | None:
-    """When the next queued job is due (a worker sleeps until then, or until woken)."""
-    return conn.execute(select(func.min(J.c.run_at)).where(J.c.state == "queued")).scalar()
-
-
 def purge(conn: Connection, before: str) -> int:
     """Delete finished jobs (done or failed) older than `before`; how many."""
     return conn.execute(delete(J).where(J.c.state.in_(("done", "failed")), J.c.finished_at < before)).rowcount

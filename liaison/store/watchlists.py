@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from liaison import clock
 from liaison.access.predicate import event_told, users_own, visible
 from liaison.access.principal import Principal
+from liaison.db.bulk import insert_rows
 from liaison.db.tables import alert, alert_settings, event, object_version, outbox_cursor, user, watchlist
 from liaison.errors import Conflict
 from liaison.store.stamps import take_write_lock
@@ -126,27 +127,26 @@ def told(conn: Connection, principal: Principal, event_ids: Iterable[int]) -> di
 
 def raise_alerts(conn: Connection, rows: Iterable[tuple[int, str, int, str, str]]) -> list[tuple[str, int]]:
     """Insert alerts (user id, watchlist id, version pk, kind, reason), each (watchlist, version)
-    once; the (alert id, user id) of those new."""
-    made = []
-    for user_id, watchlist_id, version_pk, kind, reason in rows:
-        exists_ = conn.execute(
-            select(A.c.id).where(A.c.watchlist_id == watchlist_id, A.c.version_pk == version_pk)
-        ).first()
-        if exists_:
-            continue
-        alert_id = str(uuid.uuid4())
+    once; the (alert id, user id) of those new. Those already raised are read in one query."""
+    rows = list(rows)
+    if not rows:
+        return []
+    raised = set(
         conn.execute(
-            insert(A).values(
-                id=alert_id,
-                user_id=user_id,
-                watchlist_id=watchlist_id,
-                version_pk=version_pk,
-                kind=kind,
-                reason=reason,
-                raised_at=clock.now(),
+            select(A.c.watchlist_id, A.c.version_pk).where(
+                A.c.watchlist_id.in_(sorted({r[1] for r in rows})), A.c.version_pk.in_(sorted({r[2] for r in rows}))
             )
-        )
+        ).tuples()
+    )
+    made, now, new_rows = [], clock.now(), []
+    for user_id, watchlist_id, version_pk, kind, reason in rows:
+        if (watchlist_id, version_pk) in raised:
+            continue
+        raised.add((watchlist_id, version_pk))
+        alert_id = str(uuid.uuid4())
+        new_rows.append((alert_id, user_id, watchlist_id, version_pk, kind, reason, now))
         made.append((alert_id, user_id))
+    insert_rows(conn, A, ("id", "user_id", "watchlist_id", "version_pk", "kind", "reason", "raised_at"), new_rows)
     return made
 
 

@@ -182,34 +182,31 @@ def add_webhook(
     return _webhooks_page(request, conn, principal, 201, new_secret={"url": hook.url, "secret": secret})
 
 
-@router.post("/admin/webhooks/{webhook_id}/test")
-def test_webhook(request: Request, webhook_id: str, conn: Conn, principal: Principal = Depends(csrf_protect)):
+def _webhook_change(request: Request, conn: Connection, principal: Principal, webhook_id: str, change, done: str):
+    """Apply a change to one of the organisation's webhooks, then back to its section of the page."""
+
     def refused(error: LiaisonError):
         return _webhooks_page(request, conn, principal, error.status, error=error.message)
 
     return changes.apply(
         conn,
-        lambda: webhooks.test(conn, principal, webhook_id),
+        lambda: change(conn, principal, webhook_id),
         back="/admin/webhooks",
-        done="Test delivery queued: its outcome appears in the log below",
+        done=done,
         section=f"hook-{webhook_id}",
         refused=refused,
     )
+
+
+@router.post("/admin/webhooks/{webhook_id}/test")
+def test_webhook(request: Request, webhook_id: str, conn: Conn, principal: Principal = Depends(csrf_protect)):
+    done = "Test delivery queued: its outcome appears in the log below"
+    return _webhook_change(request, conn, principal, webhook_id, webhooks.test, done)
 
 
 @router.post("/admin/webhooks/{webhook_id}/stop")
 def stop_webhook(request: Request, webhook_id: str, conn: Conn, principal: Principal = Depends(csrf_protect)):
-    def refused(error: LiaisonError):
-        return _webhooks_page(request, conn, principal, error.status, error=error.message)
-
-    return changes.apply(
-        conn,
-        lambda: webhooks.deactivate(conn, principal, webhook_id),
-        back="/admin/webhooks",
-        done="Webhook stopped",
-        section=f"hook-{webhook_id}",
-        refused=refused,
-    )
+    return _webhook_change(request, conn, principal, webhook_id, webhooks.deactivate, "Webhook stopped")
 
 
 @router.get("/admin/jobs")

@@ -8,17 +8,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from liaison import jobs
-from liaison.access.principal import Action, Principal
+from liaison.access.principal import Principal
 from liaison.alerts import digest, inbox, watchlists, webhooks
-from liaison.http.deps import Caller, Conn, SettingsDep
+from liaison.http.deps import Caller, Conn, ReaderCaller, SettingsDep
 
 router = APIRouter(tags=["alerts"])
-
-
-def _reader(principal: Caller) -> Principal:
-    """The caller, if it reads intelligence (an operator does not): checked before the body is."""
-    principal.require(Action.READ)
-    return principal
 
 
 def _admin(principal: Caller) -> Principal:
@@ -26,7 +20,6 @@ def _admin(principal: Caller) -> Principal:
     return principal
 
 
-ReaderCaller = Annotated[Principal, Depends(_reader)]
 AdminCaller = Annotated[Principal, Depends(_admin)]
 
 

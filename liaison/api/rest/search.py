@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from liaison.access.principal import Action, Principal
-from liaison.http.deps import Caller, Conn
+from liaison.http.deps import Caller, Conn, ReaderCaller
 from liaison.http.search_query import SearchQuery
 from liaison.intel import objects
 from liaison.intel import saved_searches as saved
@@ -86,15 +85,6 @@ def search(
             for h in results.hits
         ],
     }
-
-
-def _reader(principal: Caller) -> Principal:
-    """The caller, if it reads intelligence (an operator does not): checked before the body is."""
-    principal.require(Action.READ)
-    return principal
-
-
-ReaderCaller = Annotated[Principal, Depends(_reader)]
 
 
 class SavedSearchIn(BaseModel):
