@@ -131,13 +131,14 @@ def raise_alerts(conn: Connection, rows: Iterable[tuple[int, str, int, str, str]
     rows = list(rows)
     if not rows:
         return []
-    raised = set(
-        conn.execute(
+    raised = {
+        (watchlist_id, version_pk)
+        for watchlist_id, version_pk in conn.execute(
             select(A.c.watchlist_id, A.c.version_pk).where(
                 A.c.watchlist_id.in_(sorted({r[1] for r in rows})), A.c.version_pk.in_(sorted({r[2] for r in rows}))
             )
-        ).tuples()
-    )
+        )
+    }
     made, now, new_rows = [], clock.now(), []
     for user_id, watchlist_id, version_pk, kind, reason in rows:
         if (watchlist_id, version_pk) in raised:
