@@ -51,6 +51,7 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
             if row.revoked:
                 revoked.add(row.version_pk)
     pks = list(seen)
+    correlated = frozenset(row.version_pk for row in rows if row.kind == "correlated")
     event_ids = [row.id for row in rows]
     by_user = defaultdict(list)
     for w in watched:
@@ -61,7 +62,7 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
         told = store.told(conn, principal, event_ids)  # version pk -> (when, kind) first told
         if not told:
             continue
-        view = View(conn, principal, [pk for pk in pks if pk in told])
+        view = View(conn, principal, [pk for pk in pks if pk in told], correlated)
         for w in lists:
             target = orjson.loads(w.target)
             for pk in view.pks:

@@ -154,6 +154,8 @@ class Hub:
             group = sub.group()
             if group not in kept:
                 seen = [r for r in rows if told(principal, r.audience_id, r.live)]
+                if any(r.kind == "correlated" for r in seen):  # judged per set of audiences too
+                    seen = await asyncio.to_thread(self._confirmed, principal, seen)
                 kept[group] = stream.keep(None, principal, seen, sub.chosen)
         chunks: dict[tuple, tuple[list, bytes]] = {}
         cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
@@ -181,6 +183,10 @@ class Hub:
     def _read(self, after: int):
         with self.engine.connect() as conn:
             return events.batch(conn, after, self.batch)
+
+    def _confirmed(self, principal: Principal, rows: list) -> list:
+        with self.engine.connect() as conn:
+            return stream.confirmed(conn, principal, rows)
 
     async def _reauthenticate(self, subs: list[Subscription]) -> dict[str, Principal | None]:
         """Each credential's principal as it stands now (None: it no longer stands)."""

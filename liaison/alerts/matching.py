@@ -14,11 +14,12 @@ from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import LiaisonError
-from liaison.intel import correlation, geo
+from liaison.intel import correlation, flood, geo
 from liaison.intel.saved_searches import get_saved
 from liaison.intel.search import make_query
 from liaison.stix import values
 from liaison.stix.validate import references
+from liaison.store import postings as correlation_store
 from liaison.store import reads
 from liaison.store import search as search_store
 from liaison.store import watchlists as watch_store
@@ -83,7 +84,12 @@ class View:
     conn: Connection
     principal: Principal
     pks: list[int]
+    #: Versions of the evaluation with a correlation-hit event: the others share no value with
+    #: any object held live, so correlation watches need not look them up.
+    correlated: frozenset[int] = frozenset()
     _same: dict[str, frozenset[str]] = field(default_factory=dict)
+    _shared: dict[int, list] = field(default_factory=dict)
+    _rules: flood.Rules | None = None
     _places: dict[str, tuple[tuple[float, float] | None, str | None, str | None]] = field(default_factory=dict)
     _searches: dict[str, set[int]] = field(default_factory=dict)
 
@@ -92,6 +98,18 @@ class View:
         if stix_id not in self._same:
             self._same[stix_id] = frozenset([stix_id, *correlation.same_entity(self.conn, self.principal, stix_id)])
         return self._same[stix_id]
+
+    def shared(self, f: Facts) -> list:
+        """The values of `f` that other objects this user may see carry, with those carriers
+        (intel.correlation.shared: flood control and common values left out)."""
+        if f.pk not in self.correlated or not f.postings:
+            return []
+        if f.pk not in self._shared:
+            if self._rules is None:
+                correlation_store.custom_plans(self.conn)
+                self._rules = flood.rules_for(self.conn, self.principal)
+            self._shared[f.pk] = correlation.shared(self.conn, self.principal, f.stix_id, f.postings, rules=self._rules)
+        return self._shared[f.pk]
 
     def place(self, stix_id: str):
         """(point, country, province) of a location this user may see, else Nones."""
@@ -145,6 +163,16 @@ def _lookup(kind: str, key: str) -> Lookup:
     return Lookup(tuple(values.lookup_keys(posting)), tuple(values.ranges(posting)))
 
 
+def _correlation_reason(target: dict, shared: list, view: View) -> str | None:
+    if "id" in target:
+        watched = view.same_entity(target["id"])
+        found = next((p for p, carriers in shared if any(c.stix_id in watched for c in carriers)), None)
+        return f"shares {found.shown} with the watched object" if found else None
+    own = correlation_store.held_by_own(view.conn, view.principal, {c.pk for _p, cs in shared for c in cs})
+    found = next((p for p, carriers in shared if any(c.pk in own for c in carriers)), None)
+    return f"shares {found.shown} with what your organisation holds" if found else None
+
+
 def match(kind: str, target: dict, f: Facts, view: View) -> str | None:
     """Why version `f` matches a watchlist (kind, target) for the user of `view`, or None."""
     if kind == "type":
@@ -169,14 +197,24 @@ def match(kind: str, target: dict, f: Facts, view: View) -> str | None:
                 break
             found = _place_reason(target, *view.place(ref))
         return found
+    if kind == "correlation":
+        return _correlation_reason(target, view.shared(f), view)
     if kind == "search":
         return "found by the watched search" if f.pk in view.search_matches(target["saved_search_id"]) else None
     return None
 
 
-def matching(conn: Connection, principal: Principal, kind: str, target: dict, version_pks: set[int]) -> set[int]:
-    """Which of these versions (events the principal is told of) match a watchlist of its own, as
-    it sees them: the live stream's `watchlist` filter."""
+def matching(
+    conn: Connection,
+    principal: Principal,
+    kind: str,
+    target: dict,
+    version_pks: set[int],
+    correlated: frozenset[int] = frozenset(),
+) -> set[int]:
+    """Which of these versions (events the principal is told of; `correlated`, those with a
+    correlation hit) match a watchlist of its own, as it sees them: the live stream's `watchlist`
+    filter."""
     rows = watch_store.contents(conn, principal, version_pks)
-    view = View(conn, principal, [row.pk for row in rows])
+    view = View(conn, principal, [row.pk for row in rows], correlated)
     return {row.pk for row in rows if match(kind, target, facts(row.pk, row.stix_id, row.type, row.raw), view)}

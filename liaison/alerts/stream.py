@@ -26,6 +26,7 @@ from liaison.access.principal import Action, Principal
 from liaison.alerts import watchlists
 from liaison.alerts.matching import matching
 from liaison.errors import Gone, InvalidInput
+from liaison.intel import correlation
 from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.store import events, tenancy
 from liaison.store.provenance import psi_key
@@ -184,6 +185,16 @@ def filters(
     return Filters(tuple(t for t in types if t), audience_id, watch)
 
 
+def confirmed(conn: Connection, principal: Principal, rows) -> list:
+    """Of events told to `principal`, all but the correlation hits it may not see another carrier
+    of now: that another object carries a value is news only to a reader who may see one."""
+    pending = {r.version_pk: r.stix_id for r in rows if r.kind == "correlated"}
+    if not pending:
+        return rows
+    found = correlation.correlating(conn, principal, pending)
+    return [r for r in rows if r.kind != "correlated" or r.version_pk in found]
+
+
 def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -> list:
     """Of events told to `principal`, those its filters keep (a watchlist reads the store: `conn`)."""
     if chosen.types:
@@ -192,7 +203,8 @@ def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -
         rows = [r for r in rows if r.audience_id == chosen.audience_id]
     if chosen.watch and rows:
         _id, kind, target = chosen.watch
-        found = matching(conn, principal, kind, target, {r.version_pk for r in rows})
+        correlated = frozenset(r.version_pk for r in rows if r.kind == "correlated")
+        found = matching(conn, principal, kind, target, {r.version_pk for r in rows}, correlated)
         rows = [r for r in rows if r.version_pk in found]
     return rows
 
@@ -204,6 +216,7 @@ def read(
     within the batch), each with the cursor to resume after it, and where to read from next."""
     chosen = chosen or Filters(types)
     rows, last = events.since(conn, principal, after, types=chosen.types, audience_id=chosen.audience_id, limit=BATCH)
+    rows = confirmed(conn, principal, rows)
     if chosen.watch:
         rows = keep(conn, principal, rows, Filters(watch=chosen.watch))
     return notices(_key(conn), rows), last

@@ -1,6 +1,7 @@
 """Watchlists: what a user asks to be told of. Kinds: an entity (and what is merged with it), an
 observable value (normalised as correlation does), a place (a country, optionally one province of
-it, or a radius around a point), an object type, a saved search. A watchlist is its user's alone;
+it, or a radius around a point), an object type, a saved search, and correlation (anything that
+comes to share a value with one object, or with what the user's organisation holds). A watchlist is its user's alone;
 watching an object one may not see is refused exactly as watching one that does not exist."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from liaison.stix.validate import IDENTIFIER_RE, is_type_name
 from liaison.store import reads
 from liaison.store import watchlists as store
 
-KINDS = ("entity", "value", "place", "type", "search")
+KINDS = ("entity", "value", "place", "type", "search", "correlation")
 #: The widest radius a place watch may have (km): wider is a country.
 MAX_RADIUS_KM = 2000.0
 
@@ -50,16 +51,18 @@ def labels(conn: Connection, principal: Principal, watched: list[tuple[str, str,
     as the user may see it today (a correction that sanitised the name, or a withdrawal, shows at
     once), never the name it had when the watch was made; other kinds as stored (the user's own
     words)."""
-    entity_ids = {wid: orjson.loads(target)["id"] for wid, kind, target in watched if kind == "entity"}
+    targets = {wid: (kind, orjson.loads(target)) for wid, kind, target in watched if kind in ("entity", "correlation")}
+    entity_ids = {wid: target["id"] for wid, (_kind, target) in targets.items() if "id" in target}
     found = reads.current_versions(conn, principal, set(entity_ids.values())) if entity_ids else {}
     made = {}
     for wid, stix_id in entity_ids.items():
         row = found.get(stix_id)
-        made[wid] = (
+        name = (
             f"{naming.display_name(row.type, row.name, row.raw)} ({row.type})"
             if row is not None
             else f"{stix_id} (no longer visible to you)"
         )
+        made[wid] = f"what shares a value with {name}" if targets[wid][0] == "correlation" else name
     return made
 
 
@@ -170,6 +173,16 @@ def _type(spec: dict) -> tuple[dict, str]:
     return {"type": type_}, f"every {type_}"
 
 
+def _correlation(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, str]:
+    """With `id`: what comes to share a value with that object (one the user may see); without:
+    with anything the user's organisation holds."""
+    if spec.get("id"):
+        return _entity(conn, principal, spec)
+    if principal.org_id is None:
+        raise InvalidInput("'id' is required for a user of no organisation", parameter="id")
+    return {"with": "organisation"}, f"what shares a value with {principal.org_name}'s holdings"
+
+
 def _search(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, str]:
     saved = get_saved(conn, principal, _text(spec, "saved_search_id"))
     return {"saved_search_id": saved.id}, f"search “{saved.name}”"
@@ -178,7 +191,7 @@ def _search(conn: Connection, principal: Principal, spec: dict) -> tuple[dict, s
 def watch(conn: Connection, principal: Principal, kind: str, spec: dict) -> Watchlist:
     """Add a watchlist for the principal's user: `spec` holds the kind's fields (entity: id; value:
     value and optional type; place: country [and province], or latitude, longitude and radius_km;
-    type: type; search: saved_search_id)."""
+    type: type; search: saved_search_id; correlation: an optional id)."""
     principal.require(Action.READ)
     if principal.user_id is None:
         raise InvalidInput("only users watch")
@@ -192,8 +205,12 @@ def watch(conn: Connection, principal: Principal, kind: str, spec: dict) -> Watc
         target, shown = _type(spec)
     elif kind == "search":
         target, shown = _search(conn, principal, spec)
+    elif kind == "correlation":
+        target, shown = _correlation(conn, principal, spec)
     else:
         raise InvalidInput(f"unknown kind '{kind}'; kinds: {', '.join(KINDS)}", parameter="kind")
     encoded = orjson.dumps(target, option=orjson.OPT_SORT_KEYS).decode()
-    watchlist_id = store.insert_watchlist(conn, principal, kind, encoded, shown if kind != "entity" else "this object")
+    watchlist_id = store.insert_watchlist(
+        conn, principal, kind, encoded, shown if "id" not in target else "this object"
+    )
     return get_watchlist(conn, principal, watchlist_id)

@@ -12,6 +12,7 @@ switched off mark nothing, and its exclusions narrow the carriers before they ar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import orjson
@@ -240,6 +241,43 @@ def carrying(
         raise InvalidInput(f"'{value}' is not a value that correlates", parameter="value")
     rules = flood.rules_for(conn, principal)
     return _correlate(conn, principal, asked, None, limit=limit, offset=offset, cap=cap, rules=rules)
+
+
+def shared(
+    conn: Connection,
+    principal: Principal,
+    stix_id: str,
+    postings: Iterable[tuple[str, str]],
+    *,
+    rules: flood.Rules,
+    cap: int = DEFAULT_CAP,
+) -> list[tuple[values.Posting, list[store.Carrier]]]:
+    """What a correlation alert is raised on: those of `postings` (the values of a version of
+    `stix_id` the caller is told of) that other objects the caller may see carry, each with its
+    carriers. Values the organisation's flood control excludes or a switched-on warning list marks
+    are left out, and so are common ones (more than `cap` carriers): such values alert no one."""
+    found = []
+    for kind, key in sorted(set(postings)):
+        p = values.Posting(kind, key, values.display(kind, key), "")
+        if rules.excludes(p) or rules.marks(p.shown):
+            continue
+        carriers = store.carriers(
+            conn, principal, _lookup(p), exclude_id=stix_id, limit=cap + 1, excluded=rules.excluded
+        )
+        if 0 < len(carriers) <= cap:
+            found.append((p, carriers))
+    return found
+
+
+def correlating(conn: Connection, principal: Principal, told: dict[int, str]) -> set[int]:
+    """Of versions the caller is told of ({pk: stix_id}, correlation-hit events), those that share
+    a value with another object it may see now (`shared`), judged over its own view alone."""
+    if not told:
+        return set()
+    store.custom_plans(conn)
+    rules = flood.rules_for(conn, principal)
+    carried = store.postings_of(conn, principal, told)
+    return {pk for pk, stix_id in told.items() if shared(conn, principal, stix_id, carried.get(pk, ()), rules=rules)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, exists, func, select
 
 from liaison import clock
 from liaison.access.predicate import event_live, event_told
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import event, object_version
+from liaison.db.tables import event, holding, object_version, posting
+from liaison.store.chunks import chunks
 from liaison.store.stamps import take_write_lock
 
 V = object_version
 #: What a holding made live says (a revocation is a version that revokes). Unshares and TAXII
 #: withdrawals are not told: whom to tell would name an audience the reader may not see.
-KINDS = ("version", "corrected", "shared")
+#: "correlated" goes with a holding made live whose content shares a value with another object
+#: live anywhere: a correlation hit, told only to a reader who may see another carrier when it reads
+#: (intel.correlation.correlating), since whether one exists is judged per reader.
+KINDS = ("version", "corrected", "shared", "correlated")
 #: The PostgreSQL channel a commit with events is announced on (store.listen).
 CHANNEL = "liaison_events"
 
@@ -33,12 +37,37 @@ def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: in
     if conn.dialect.name == "postgresql":  # delivered at commit, to every process listening
         conn.execute(select(func.pg_notify(CHANNEL, "")))
     now = clock.now()
+    hits = _correlated(conn, {pk for _kind, pk, _audience in rows})
+    rows += [("correlated", pk, audience_id) for _kind, pk, audience_id in rows if pk in hits]
     insert_rows(
         conn,
         event,
         ("at", "kind", "version_pk", "org_id", "audience_id"),
-        ((now, kind, pk, org_id, audience_id) for kind, pk, audience_id in rows),
+        ((now, kind, pk, org_id, audience_id) for kind, pk, audience_id in dict.fromkeys(rows)),
     )
+
+
+def _correlated(conn: Connection, pks: set[int]) -> set[int]:
+    """Which of these versions share a posting (the same normalised value) with a version of
+    another object that some organisation holds live."""
+    mine, other = posting.alias("mine"), posting.alias("other")
+    V2 = object_version.alias("other_version")
+    found: set[int] = set()
+    for part in chunks(sorted(pks)):
+        query = (
+            select(mine.c.version_pk)
+            .distinct()
+            .join(other, and_(other.c.kind == mine.c.kind, other.c.key == mine.c.key))
+            .join(V, V.c.pk == mine.c.version_pk)
+            .join(V2, V2.c.pk == other.c.version_pk)
+            .where(
+                mine.c.version_pk.in_(part),
+                V2.c.stix_id != V.c.stix_id,
+                exists().where(holding.c.version_pk == V2.c.pk, holding.c.superseded_at.is_(None)),
+            )
+        )
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def newest_id(conn: Connection) -> int:

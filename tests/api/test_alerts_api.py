@@ -124,3 +124,21 @@ def test_control_characters_are_refused_not_stored_or_failed_on(client, tenants)
     assert client.post("/api/v1/alerts/read", json={"ids": ["x\x00"]}, headers=alice).json() == {"marked": 0}
     assert client.get("/api/v1/webhooks/x%00y/deliveries", headers=adam).status_code in (403, 404)
     assert client.get("/api/v1/stream", params={"audience": "group:\x00"}, headers=alice).status_code == 422
+
+
+def test_a_correlation_watch_over_rest_alerts_on_a_partners_matching_number(client, tenants):
+    def phone(n):
+        return {"type": "phone-number", "spec_version": "2.1", "id": f"phone-number--{n}", "value": "+93701234567"}
+
+    alice, carol = tenants.headers("alice"), tenants.headers("carol")
+    made = client.post("/api/v1/watchlists", json={"kind": "correlation"}, headers=alice)
+    assert made.status_code == 201 and made.json()["shown"] == "what shares a value with Alpha's holdings"
+    assert client.post("/api/v1/watchlists", json={"kind": "correlation"}, headers=carol).status_code == 201
+    _import(client, tenants, "alice", phone("0b0c2f35-6a3d-4b7e-9a51-2d0f5e8a9c01"), audience="org")
+    _import(client, tenants, "bob", phone("5e1d7c44-93b2-4c0a-8f6e-7a2b3c4d5e02"))
+    evaluate.run(tenants.engine)
+    items = client.get("/api/v1/alerts", headers=alice).json()["items"]
+    assert [(a["object"]["id"], a["reason"]) for a in items] == [
+        ("phone-number--5e1d7c44-93b2-4c0a-8f6e-7a2b3c4d5e02", "shares +93701234567 with what your organisation holds")
+    ]
+    assert client.get("/api/v1/alerts", headers=carol).json()["total"] == 0

@@ -74,3 +74,12 @@ def test_another_organisations_webhooks_are_out_of_an_admins_reach(tenants, pass
             assert theirs.status_code == unknown.status_code == 404
             assert "alpha-hook" not in theirs.text
         assert "alpha-hook" in adam.get("/admin/webhooks").text and "stopped" not in adam.get("/admin/webhooks").text
+
+
+def test_the_correlation_watch_form_watches_ones_own_organisations_holdings(client, tenants, web):
+    alice = web("alice")
+    made = alice.post("/watchlists", {"kind": "correlation"}, follow_redirects=False)
+    assert made.status_code == 303
+    page = alice.get("/watchlists").text
+    assert "what shares a value with Alpha&#39;s holdings" in page or "what shares a value with Alpha's holdings" in page
+    assert "Alpha" not in web("bob").get("/watchlists").text.split("What you watch")[1].split("</section>")[0]

@@ -26,9 +26,10 @@ AdminCaller = Annotated[Principal, Depends(_admin)]
 class WatchlistIn(BaseModel):
     """What to watch. entity: `id`; value: `value` (and `type`, to read it as one kind); place:
     `country` (ISO 3166 code or name, and optionally `province`), or `latitude`, `longitude` and
-    `radius_km`; type: `type`; search: `saved_search_id`."""
+    `radius_km`; type: `type`; search: `saved_search_id`; correlation: `id` (what comes to share a
+    value with that object) or nothing (with what your organisation holds)."""
 
-    kind: Literal["entity", "value", "place", "type", "search"]
+    kind: Literal["entity", "value", "place", "type", "search", "correlation"]
     id: str | None = None
     value: str | None = None
     type: str | None = None
@@ -45,7 +46,9 @@ def list_watchlists(principal: ReaderCaller, conn: Conn):
     return {"items": [w.as_dict() for w in watchlists.list_watchlists(conn, principal)]}
 
 
-@router.post("/watchlists", status_code=201, summary="Watch an entity, a value, a place, a type or a saved search")
+@router.post(
+    "/watchlists", status_code=201, summary="Watch an entity, a value, a place, a type, a saved search or correlations"
+)
 def add_watchlist(body: WatchlistIn, principal: ReaderCaller, conn: Conn):
     """A new or changed object you may see that matches raises an alert (changes from before the
     watchlist are not news to it). Watching an object you may not see answers 404, as for an

@@ -46,7 +46,9 @@ async def stream(
     ] = False,
 ):
     """One event per change to an object you are told of when it is sent (a holding shared with
-    an audience you belong to, still live): `event:` is version, corrected, revoked or shared;
+    an audience you belong to, still live): `event:` is version, corrected, revoked, shared or
+    correlated (the object came to share a value with another you may see now; warning-listed,
+    excluded and common values are no hit);
     `data:` the object's id, type, modified and link (never its content); `id:` an opaque cursor.
     Reconnect with `Last-Event-ID` to resume: nothing is repeated and nothing lost while events
     are kept (a cursor older than that answers 410). Heartbeats (comments) every 15 s. Who you
