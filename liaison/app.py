@@ -37,7 +37,7 @@ from liaison.federation.sync import scheduled_sync
 from liaison.http import errors
 from liaison.http.guards import Guards
 from liaison.jobs import Kind, Periodic, Worker
-from liaison.store.listen import Listener
+from liaison.store.listen import Committed, Listener
 from liaison.web import apidocs, errorpages, vendor
 from liaison.web import correlation as web_correlation
 from liaison.web import flood as web_flood
@@ -108,12 +108,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if worker:
             worker.start()
         await app.state.hub.start()
+        committed = Committed(engine, app.state.hub.wake)
+        committed.start()
         listener = Listener(engine, app.state.hub.wake) if engine.dialect.name == "postgresql" else None
         if listener:
             listener.start()
         yield
         if listener:
             listener.stop()
+        committed.stop()
         await app.state.hub.stop()
         if worker:
             worker.stop()

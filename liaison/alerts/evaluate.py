@@ -51,7 +51,7 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
             if row.revoked:
                 revoked.add(row.version_pk)
     pks = list(seen)
-    correlated = frozenset(row.version_pk for row in rows if row.kind == "correlated")
+    correlated = {row.version_pk: row.at for row in rows if row.kind == "correlated"}
     event_ids = [row.id for row in rows]
     by_user = defaultdict(list)
     for w in watched:
@@ -69,9 +69,14 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
                 at, kind = told[pk]
                 if at < w.created_at:
                     continue  # changes from before the watchlist existed are not news to it
+                if kind == "correlated" and w.kind != "correlation":
+                    continue  # only the hit of a change read in an earlier batch: judged there
                 reason = match(w.kind, target, seen[pk], view)
                 if reason:
-                    kind = "revoked" if pk in revoked and kind == "version" else kind
+                    if w.kind == "correlation":
+                        kind = "correlated"
+                    elif pk in revoked and kind == "version":
+                        kind = "revoked"
                     raised.append((user_id, w.id, pk, kind, reason))
     made = store.raise_alerts(conn, raised)
     _queue_deliveries(conn, made)

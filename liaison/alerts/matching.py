@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from liaison.access.principal import Principal
 from liaison.errors import LiaisonError
-from liaison.intel import correlation, flood, geo
+from liaison.intel import correlation, geo
 from liaison.intel.saved_searches import get_saved
 from liaison.intel.search import make_query
 from liaison.stix import values
@@ -84,12 +84,11 @@ class View:
     conn: Connection
     principal: Principal
     pks: list[int]
-    #: Versions of the evaluation with a correlation-hit event: the others share no value with
-    #: any object held live, so correlation watches need not look them up.
-    correlated: frozenset[int] = frozenset()
+    #: Versions of the evaluation with a correlation-hit event, and its time: the others carry no
+    #: correlatable value, so correlation watches need not look them up.
+    correlated: dict[int, str] = field(default_factory=dict)
     _same: dict[str, frozenset[str]] = field(default_factory=dict)
-    _shared: dict[int, list] = field(default_factory=dict)
-    _rules: flood.Rules | None = None
+    _hits: dict[int, list] | None = None
     _places: dict[str, tuple[tuple[float, float] | None, str | None, str | None]] = field(default_factory=dict)
     _searches: dict[str, set[int]] = field(default_factory=dict)
 
@@ -101,15 +100,12 @@ class View:
 
     def shared(self, f: Facts) -> list:
         """The values of `f` that other objects this user may see carry, with those carriers
-        (intel.correlation.shared: flood control and common values left out)."""
-        if f.pk not in self.correlated or not f.postings:
-            return []
-        if f.pk not in self._shared:
-            if self._rules is None:
-                correlation_store.custom_plans(self.conn)
-                self._rules = flood.rules_for(self.conn, self.principal)
-            self._shared[f.pk] = correlation.shared(self.conn, self.principal, f.stix_id, f.postings, rules=self._rules)
-        return self._shared[f.pk]
+        (intel.correlation.hits, read once for every correlated version of the evaluation)."""
+        if self._hits is None:
+            mine = set(self.pks)
+            told = {pk: at for pk, at in self.correlated.items() if pk in mine}
+            self._hits = correlation.hits(self.conn, self.principal, told)
+        return self._hits.get(f.pk, [])
 
     def place(self, stix_id: str):
         """(point, country, province) of a location this user may see, else Nones."""
@@ -210,11 +206,11 @@ def matching(
     kind: str,
     target: dict,
     version_pks: set[int],
-    correlated: frozenset[int] = frozenset(),
+    correlated: dict[int, str] | None = None,
 ) -> set[int]:
     """Which of these versions (events the principal is told of; `correlated`, those with a
-    correlation hit) match a watchlist of its own, as it sees them: the live stream's `watchlist`
+    correlation-hit event and its time) match a watchlist of its own, as it sees them: the live stream's `watchlist`
     filter."""
     rows = watch_store.contents(conn, principal, version_pks)
-    view = View(conn, principal, [row.pk for row in rows], correlated)
+    view = View(conn, principal, [row.pk for row in rows], correlated or {})
     return {row.pk for row in rows if match(kind, target, facts(row.pk, row.stix_id, row.type, row.raw), view)}

@@ -188,10 +188,10 @@ def filters(
 def confirmed(conn: Connection, principal: Principal, rows) -> list:
     """Of events told to `principal`, all but the correlation hits it may not see another carrier
     of now: that another object carries a value is news only to a reader who may see one."""
-    pending = {r.version_pk: r.stix_id for r in rows if r.kind == "correlated"}
+    pending = {r.version_pk: r.at for r in rows if r.kind == "correlated"}
     if not pending:
         return rows
-    found = correlation.correlating(conn, principal, pending)
+    found = correlation.hits(conn, principal, pending)
     return [r for r in rows if r.kind != "correlated" or r.version_pk in found]
 
 
@@ -203,7 +203,7 @@ def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -
         rows = [r for r in rows if r.audience_id == chosen.audience_id]
     if chosen.watch and rows:
         _id, kind, target = chosen.watch
-        correlated = frozenset(r.version_pk for r in rows if r.kind == "correlated")
+        correlated = {r.version_pk: r.at for r in rows if r.kind == "correlated"}
         found = matching(conn, principal, kind, target, {r.version_pk for r in rows}, correlated)
         rows = [r for r in rows if r.version_pk in found]
     return rows

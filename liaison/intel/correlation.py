@@ -12,7 +12,6 @@ switched off mark nothing, and its exclusions narrow the carriers before they ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import orjson
@@ -243,41 +242,37 @@ def carrying(
     return _correlate(conn, principal, asked, None, limit=limit, offset=offset, cap=cap, rules=rules)
 
 
-def shared(
-    conn: Connection,
-    principal: Principal,
-    stix_id: str,
-    postings: Iterable[tuple[str, str]],
-    *,
-    rules: flood.Rules,
-    cap: int = DEFAULT_CAP,
-) -> list[tuple[values.Posting, list[store.Carrier]]]:
-    """What a correlation alert is raised on: those of `postings` (the values of a version of
-    `stix_id` the caller is told of) that other objects the caller may see carry, each with its
-    carriers. Values the organisation's flood control excludes or a switched-on warning list marks
-    are left out, and so are common ones (more than `cap` carriers): such values alert no one."""
-    found = []
-    for kind, key in sorted(set(postings)):
-        p = values.Posting(kind, key, values.display(kind, key), "")
-        if rules.excludes(p) or rules.marks(p.shown):
-            continue
-        carriers = store.carriers(
-            conn, principal, _lookup(p), exclude_id=stix_id, limit=cap + 1, excluded=rules.excluded
-        )
-        if 0 < len(carriers) <= cap:
-            found.append((p, carriers))
-    return found
-
-
-def correlating(conn: Connection, principal: Principal, told: dict[int, str]) -> set[int]:
-    """Of versions the caller is told of ({pk: stix_id}, correlation-hit events), those that share
-    a value with another object it may see now (`shared`), judged over its own view alone."""
-    if not told:
-        return set()
+def hits(
+    conn: Connection, principal: Principal, told: dict[int, str], *, cap: int = DEFAULT_CAP
+) -> dict[int, list[tuple[values.Posting, list[store.Carrier]]]]:
+    """The correlation hits of changed versions the caller is told of ({pk: when}, from their
+    correlation-hit events): {pk: [(value, the other objects the caller may see that carry it,
+    held for it before that change), ...]} for those with any. A carrier that came later is the
+    hit of its own change, not a retold one of this.
+    Values the organisation's flood control excludes or a switched-on warning list marks are left
+    out, and so are common ones (more than `cap` other carriers): such values alert no one. Judged
+    over the caller's own view alone, by exact value (an address inside a network another object
+    carries is a correlation to read, not a hit to be told), in one read of the carriers per few
+    hundred values, whatever the number of changes."""
+    carried = store.postings_of(conn, principal, told)
+    if not carried:
+        return {}
     store.custom_plans(conn)
     rules = flood.rules_for(conn, principal)
-    carried = store.postings_of(conn, principal, told)
-    return {pk for pk, stix_id in told.items() if shared(conn, principal, stix_id, carried.get(pk, ()), rules=rules)}
+    asked: dict[tuple[str, str], values.Posting] = {}
+    for _stix_id, pairs in carried.values():
+        for kind, key in pairs:
+            p = values.Posting(kind, key, values.display(kind, key), "")
+            if not rules.excludes(p) and not rules.marks(p.shown):
+                asked[(kind, key)] = p
+    found = store.carriers_of_keys(conn, principal, asked, excluded=rules.excluded)
+    made: dict[int, list[tuple[values.Posting, list[store.Carrier]]]] = {}
+    for pk, (stix_id, pairs) in carried.items():
+        for pair in sorted(set(pairs)):
+            others = [c for c, since in found.get(pair, ()) if c.stix_id != stix_id and since <= told[pk]]
+            if pair in asked and 0 < len(others) <= cap:
+                made.setdefault(pk, []).append((asked[pair], sorted(others, key=lambda c: c.stix_id)))
+    return made
 
 
 @dataclass(frozen=True, slots=True)

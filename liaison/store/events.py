@@ -5,25 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, func, select
 
 from liaison import clock
 from liaison.access.predicate import event_live, event_told
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import event, holding, object_version, posting
+from liaison.db.tables import event, object_version, posting
 from liaison.store.chunks import chunks
 from liaison.store.stamps import take_write_lock
 
 V = object_version
 #: What a holding made live says (a revocation is a version that revokes). Unshares and TAXII
 #: withdrawals are not told: whom to tell would name an audience the reader may not see.
-#: "correlated" goes with a holding made live whose content shares a value with another object
-#: live anywhere: a correlation hit, told only to a reader who may see another carrier when it reads
-#: (intel.correlation.correlating), since whether one exists is judged per reader.
+#: "correlated" goes with each holding made live whose content carries a correlatable value: a
+#: candidate correlation hit, told only to a reader who may see another carrier of one when it
+#: reads (intel.correlation.hits). Whether it is written depends on the content alone, never on
+#: what others hold: its presence, and the work of judging it, tell no one of a hidden holder.
 KINDS = ("version", "corrected", "shared", "correlated")
 #: The PostgreSQL channel a commit with events is announced on (store.listen).
 CHANNEL = "liaison_events"
+#: The mark a transaction that wrote events leaves in its connection's info (store.listen.Committed).
+WROTE = "liaison_wrote_events"
 
 
 def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: int | None) -> None:
@@ -34,11 +37,12 @@ def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: in
     if not rows:
         return
     take_write_lock(conn)
+    conn.info[WROTE] = True
     if conn.dialect.name == "postgresql":  # delivered at commit, to every process listening
         conn.execute(select(func.pg_notify(CHANNEL, "")))
     now = clock.now()
-    hits = _correlated(conn, {pk for _kind, pk, _audience in rows})
-    rows += [("correlated", pk, audience_id) for _kind, pk, audience_id in rows if pk in hits]
+    carrying = _carrying(conn, {pk for _kind, pk, _audience in rows})
+    rows += [("correlated", pk, audience_id) for _kind, pk, audience_id in rows if pk in carrying]
     insert_rows(
         conn,
         event,
@@ -47,26 +51,13 @@ def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: in
     )
 
 
-def _correlated(conn: Connection, pks: set[int]) -> set[int]:
-    """Which of these versions share a posting (the same normalised value) with a version of
-    another object that some organisation holds live."""
-    mine, other = posting.alias("mine"), posting.alias("other")
-    V2 = object_version.alias("other_version")
+def _carrying(conn: Connection, pks: set[int]) -> set[int]:
+    """Which of these versions carry a posting (their own rows: no one else's are read)."""
     found: set[int] = set()
     for part in chunks(sorted(pks)):
-        query = (
-            select(mine.c.version_pk)
-            .distinct()
-            .join(other, and_(other.c.kind == mine.c.kind, other.c.key == mine.c.key))
-            .join(V, V.c.pk == mine.c.version_pk)
-            .join(V2, V2.c.pk == other.c.version_pk)
-            .where(
-                mine.c.version_pk.in_(part),
-                V2.c.stix_id != V.c.stix_id,
-                exists().where(holding.c.version_pk == V2.c.pk, holding.c.superseded_at.is_(None)),
-            )
+        found.update(
+            conn.execute(select(posting.c.version_pk).distinct().where(posting.c.version_pk.in_(part))).scalars()
         )
-        found.update(conn.execute(query).scalars())
     return found
 
 

@@ -1,7 +1,8 @@
-"""Waking on commits in other processes: a thread LISTENs on PostgreSQL's channel for events
-(store.events.CHANNEL, NOTIFYed in the transaction that writes them) and calls back on each, so
-that the live stream of every worker process reads the outbox as soon as another commits. SQLite
-is one process: its readers poll."""
+"""Waking on commits that wrote events. In this process (`Committed`): a transaction that wrote
+events marks its connection, and the connection's return to the pool, after the commit, calls
+back, so the live stream reads the outbox at once instead of at its next poll. In other processes
+(`Listener`, PostgreSQL): a thread LISTENs on the channel NOTIFYed in the transaction that writes
+events (store.events.CHANNEL) and calls back on each."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import threading
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
-from liaison.store.events import CHANNEL
+from liaison.store.events import CHANNEL, WROTE
 
 log = logging.getLogger("liaison.listen")
 
@@ -43,3 +44,27 @@ class Listener:
             except psycopg.Error:  # the server restarted: listen again (readers poll meanwhile)
                 log.warning("lost the LISTEN connection; retrying", exc_info=True)
                 self._stop.wait(1.0)
+
+
+class Committed:
+    """Calls back after each commit in this process of a transaction that wrote events: the mark
+    (store.events.WROTE, in the connection's info) is read when the connection goes back to the
+    pool, which is after its commit, and dropped by a rollback."""
+
+    def __init__(self, engine: Engine, callback: Callable[[], None]):
+        self.engine, self.callback = engine, callback
+
+    def _rolled_back(self, conn) -> None:
+        conn.info.pop(WROTE, None)
+
+    def _checked_in(self, _dbapi_connection, record) -> None:
+        if record.info.pop(WROTE, None):
+            self.callback()
+
+    def start(self) -> None:
+        event.listen(self.engine, "rollback", self._rolled_back)
+        event.listen(self.engine.pool, "checkin", self._checked_in)
+
+    def stop(self) -> None:
+        event.remove(self.engine, "rollback", self._rolled_back)
+        event.remove(self.engine.pool, "checkin", self._checked_in)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select, tuple_
 
 from liaison.access.predicate import (
     current,
+    holding_visible,
     holding_visible_outside,
     own_live,
     visible,
@@ -176,17 +177,50 @@ def hit_sources(
     return found
 
 
-def postings_of(conn: Connection, principal: Principal, version_pks: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
-    """{pk: [(kind, key), ...]} of these versions, those `principal` may see (history included)."""
-    found: dict[int, list[tuple[str, str]]] = {}
+def postings_of(conn: Connection, principal: Principal, version_pks: Iterable[int]) -> dict[int, tuple[str, list]]:
+    """{pk: (stix id, [(kind, key), ...])} of these versions that carry postings, those
+    `principal` may see (history included)."""
+    found: dict[int, tuple[str, list]] = {}
     for part in chunks(sorted(set(version_pks))):
         rows = conn.execute(
-            select(P.c.version_pk, P.c.kind, P.c.key).where(
-                P.c.version_pk.in_(part), visible(principal, P.c.version_pk, history=True)
-            )
+            select(P.c.version_pk, V.c.stix_id, P.c.kind, P.c.key)
+            .join(V, V.c.pk == P.c.version_pk)
+            .where(P.c.version_pk.in_(part), visible(principal, P.c.version_pk, history=True))
         )
-        for pk, kind, key in rows:
-            found.setdefault(pk, []).append((kind, key))
+        for pk, stix_id, kind, key in rows:
+            found.setdefault(pk, (stix_id, []))[1].append((kind, key))
+    return found
+
+
+def carriers_of_keys(
+    conn: Connection, principal: Principal, keys: Iterable[tuple[str, str]], *, excluded: Excluded = NOTHING
+) -> dict[tuple[str, str], list[tuple[Carrier, str]]]:
+    """{(kind, key): [(object carrying it, since), ...]} for these exact postings, each object by
+    its current version for `principal`, `since` the first stamp of that version's holdings the
+    reader may see: the correlation hits of a batch of changes in one read per few hundred values.
+    Read by the reader's audiences (posting_exposure), as `carriers` is, so the work grows with what
+    the reader may see only."""
+    audiences = sorted(principal.audience_ids)
+    found: dict[tuple[str, str], list[tuple[Carrier, str]]] = {}
+    if not audiences:
+        return found
+    h = holding.alias("seen")
+    for part in chunks(sorted(set(keys))):
+        rows = conn.execute(
+            select(E.c.kind, E.c.key, V.c.pk, V.c.stix_id, V.c.type, V.c.name, func.min(h.c.added_at))
+            .join(V, V.c.pk == E.c.version_pk)
+            .join(h, and_(h.c.version_pk == V.c.pk, holding_visible(principal, h)))
+            .where(
+                tuple_(E.c.kind, E.c.key).in_(part),
+                E.c.audience_id.in_(audiences),
+                *excluded.on_postings(),
+                current(principal),
+                *excluded.on_versions(principal),
+            )
+            .group_by(E.c.kind, E.c.key, V.c.pk, V.c.stix_id, V.c.type, V.c.name)
+        )
+        for kind, key, pk, stix_id, type_, name, since in rows:
+            found.setdefault((kind, key), []).append((Carrier(pk, stix_id, type_, name), since))
     return found
 
 

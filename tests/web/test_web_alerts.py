@@ -81,5 +81,7 @@ def test_the_correlation_watch_form_watches_ones_own_organisations_holdings(clie
     made = alice.post("/watchlists", {"kind": "correlation"}, follow_redirects=False)
     assert made.status_code == 303
     page = alice.get("/watchlists").text
-    assert "what shares a value with Alpha&#39;s holdings" in page or "what shares a value with Alpha's holdings" in page
+    assert (
+        "what shares a value with Alpha&#39;s holdings" in page or "what shares a value with Alpha's holdings" in page
+    )
     assert "Alpha" not in web("bob").get("/watchlists").text.split("What you watch")[1].split("</section>")[0]
