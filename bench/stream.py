@@ -104,7 +104,7 @@ async def _open(port: int, token: str, coalesce: bool = False):
     return reader, writer
 
 
-async def _subscriber(port, token, expected, probe, latencies, counts, index, deadline, coalesce):
+async def _subscriber(port, token, expected, probe, latencies, counts, index, deadline, coalesce, received):
     reader, writer = await _open(port, token, coalesce)
     pattern = b'["' if coalesce else b"\nevent: "  # one per change
     counts[index] = 0
@@ -117,6 +117,7 @@ async def _subscriber(port, token, expected, probe, latencies, counts, index, de
                 break
             if not data:
                 break
+            received[0] += len(data)
             now = time.time()
             if not probe:  # count the events, a pattern cut between two reads included
                 joined = buffer + data
@@ -150,12 +151,15 @@ async def subscribe(args) -> None:
     deadline = time.monotonic() + plan["timeout"]
     latencies: list[float] = []
     counts: dict[int, int] = {}
+    received = [0]
     tasks = []
     for i, (org, token) in enumerate(plan["subscribers"]):
         expected = plan["in_group"] if org in GROUP else plan["outside"]
         probe = i % max(1, len(plan["subscribers"]) // plan["probes"]) == 0
         tasks.append(
-            _subscriber(plan["port"], token, expected, probe, latencies, counts, i, deadline, plan["coalesce"])
+            _subscriber(
+                plan["port"], token, expected, probe, latencies, counts, i, deadline, plan["coalesce"], received
+            )
         )
     slow = [_slow(plan["port"], token, plan["timeout"]) for _org, token in plan["slow"]]
     running_ = [asyncio.ensure_future(t) for t in tasks + slow]
@@ -175,7 +179,9 @@ async def subscribe(args) -> None:
     ]
     used = resource.getrusage(resource.RUSAGE_SELF)
     cpu = used.ru_utime + used.ru_stime
-    Path(plan["result"]).write_text(json.dumps({"latencies": latencies, "short": short, "counts": counts, "cpu": cpu}))
+    Path(plan["result"]).write_text(
+        json.dumps({"latencies": latencies, "short": short, "counts": counts, "cpu": cpu, "received": received[0]})
+    )
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -186,10 +192,11 @@ def _server_pid(port: int) -> int:
     return int(found[0])
 
 
-def _cpu(pid: int) -> float:
-    """CPU seconds (user and system) a process has used."""
+def _cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user, system) a process has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -265,7 +272,7 @@ def main() -> None:
                 server_cpu = _cpu(_server_pid(port))
                 loaded = import_all(base, writer, loaded_objects, args.bundle)
                 child.wait(timeout=400)
-                server_cpu = _cpu(_server_pid(port)) - server_cpu
+                server_cpu = tuple(b - a for a, b in zip(server_cpu, _cpu(_server_pid(port)), strict=True))
                 after = import_all(base, writer, after_objects, args.bundle)  # no subscriber again
             # The store grows with each import: the baseline is the mean of the imports just
             # before and just after the loaded one, into a store as large on average.
@@ -288,7 +295,9 @@ def main() -> None:
         f"p50 {_pct(lat, 0.5):.3f} s, p99 {_pct(lat, 0.99):.3f} s"
     )
     print(
-        f"  CPU during the loaded import and its delivery: server {server_cpu:.1f} s, subscribers {result['cpu']:.1f} s"
+        f"  CPU during the loaded import and its delivery: server {sum(server_cpu):.1f} s "
+        f"({server_cpu[0]:.1f} user, {server_cpu[1]:.1f} system), subscribers {result['cpu']:.1f} s; "
+        f"{result['received'] / 1e6:,.0f} MB received"
     )
     short = result["short"]
     print(f"  subscribers that got all they may see, once: {args.subscribers - len(short)} of {args.subscribers}")

@@ -158,13 +158,13 @@ class Hub:
                     seen = await asyncio.to_thread(self._confirmed, principal, seen)
                 kept[group] = stream.keep(None, principal, seen, sub.chosen)
         chunks: dict[tuple, tuple[list, bytes]] = {}
-        cursors: dict[int, str] = {}  # each event's cursor made once, whoever it is told to
+        made: dict[int, stream.Notice] = {}  # each event's notice made once, whoever it is told to
         for sub in level:  # from here on no await: positions change only here
             if sub.ended or not self.level(sub):
                 continue  # ended above, or found its queued chunk stale meanwhile
             group = sub.group()
             if group not in chunks:
-                found = stream.notices(self._key, kept[group], cursors)
+                found = stream.notices(self._key, kept[group], made)
                 chunks[group] = (found, sub.encode(found))
             found, chunk = chunks[group]
             if sub.position > start:  # it read some of these itself while catching up

@@ -116,23 +116,24 @@ def cipher(conn: Connection) -> AESGCM:
     return _key(conn)
 
 
-def notices(key: AESGCM, rows, cursors: dict[int, str] | None = None) -> list[Notice]:
+def notices(key: AESGCM, rows, made: dict[int, Notice] | None = None) -> list[Notice]:
     """Notices of events already judged told (one per object and change within the rows, the
-    newest), each with the cursor to resume after it (from `cursors`, event id -> cursor, when the
-    fan-out made them once for every reader of the batch)."""
-    newest: dict[tuple[str, str], tuple[int, object]] = {}
+    newest), each with the cursor to resume after it; `made` (event id -> notice) keeps those made
+    for the fan-out's other sets of readers of the same batch, so each is made once."""
+    newest: dict[tuple[str, str], tuple[str, object]] = {}
     for row in rows:
         kind = "revoked" if row.revoked and row.kind == "version" else row.kind
-        newest[(row.stix_id, kind)] = (row.id, row)
-    made = []
-    for (_, kind), (event_id, row) in sorted(newest.items(), key=lambda item: item[1][0]):
-        cursor = cursors.get(event_id) if cursors is not None else None
-        if cursor is None:
-            cursor = _cursor(key, event_id, parse_ts(row.at))
-            if cursors is not None:
-                cursors[event_id] = cursor
-        made.append(Notice(cursor, kind, row.stix_id, row.type, row.modified, row.at, event_id))
-    return made
+        newest[(row.stix_id, kind)] = (kind, row)
+    found = []
+    for kind, row in sorted(newest.values(), key=lambda item: item[1].id):
+        notice = made.get(row.id) if made is not None else None
+        if notice is None:
+            cursor = _cursor(key, row.id, parse_ts(row.at))
+            notice = Notice(cursor, kind, row.stix_id, row.type, row.modified, row.at, row.id)
+            if made is not None:
+                made[row.id] = notice
+        found.append(notice)
+    return found
 
 
 def sse(items: list[Notice]) -> bytes:
