@@ -51,7 +51,7 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
             if row.revoked:
                 revoked.add(row.version_pk)
     pks = list(seen)
-    correlated = {row.version_pk: row.at for row in rows if row.kind == "correlated"}
+    changed = {row.version_pk: row.at for row in rows if not row.revoked}
     event_ids = [row.id for row in rows]
     by_user = defaultdict(list)
     for w in watched:
@@ -62,15 +62,13 @@ def step(conn: Connection, *, batch: int = BATCH) -> int:
         told = store.told(conn, principal, event_ids)  # version pk -> (when, kind) first told
         if not told:
             continue
-        view = View(conn, principal, [pk for pk in pks if pk in told], correlated)
+        view = View(conn, principal, [pk for pk in pks if pk in told], changed)
         for w in lists:
             target = orjson.loads(w.target)
             for pk in view.pks:
                 at, kind = told[pk]
                 if at < w.created_at:
                     continue  # changes from before the watchlist existed are not news to it
-                if kind == "correlated" and w.kind != "correlation":
-                    continue  # only the hit of a change read in an earlier batch: judged there
                 reason = match(w.kind, target, seen[pk], view)
                 if reason:
                     if w.kind == "correlation":

@@ -154,11 +154,11 @@ class Hub:
             group = sub.group()
             if group not in kept:
                 seen = [r for r in rows if told(principal, r.audience_id, r.live)]
-                if any(r.kind == "correlated" for r in seen):  # judged per set of audiences too
-                    seen = await asyncio.to_thread(self._confirmed, principal, seen)
+                if seen:  # correlation hits, judged per set of audiences too
+                    seen = await asyncio.to_thread(self._with_hits, principal, seen)
                 kept[group] = stream.keep(None, principal, seen, sub.chosen)
         chunks: dict[tuple, tuple[list, bytes]] = {}
-        made: dict[int, stream.Notice] = {}  # each event's notice made once, whoever it is told to
+        made: dict[tuple[int, str], stream.Notice] = {}  # each event's notice made once, whoever it is told to
         for sub in level:  # from here on no await: positions change only here
             if sub.ended or not self.level(sub):
                 continue  # ended above, or found its queued chunk stale meanwhile
@@ -184,9 +184,9 @@ class Hub:
         with self.engine.connect() as conn:
             return events.batch(conn, after, self.batch)
 
-    def _confirmed(self, principal: Principal, rows: list) -> list:
+    def _with_hits(self, principal: Principal, rows: list) -> list:
         with self.engine.connect() as conn:
-            return stream.confirmed(conn, principal, rows)
+            return stream.with_hits(conn, principal, rows)
 
     async def _reauthenticate(self, subs: list[Subscription]) -> dict[str, Principal | None]:
         """Each credential's principal as it stands now (None: it no longer stands)."""

@@ -84,9 +84,9 @@ class View:
     conn: Connection
     principal: Principal
     pks: list[int]
-    #: Versions of the evaluation with a correlation-hit event, and its time: the others carry no
-    #: correlatable value, so correlation watches need not look them up.
-    correlated: dict[int, str] = field(default_factory=dict)
+    #: When each version of the evaluation changed (its event's time): a correlation watch counts
+    #: only carriers held for the user before that.
+    changed: dict[int, str] = field(default_factory=dict)
     _same: dict[str, frozenset[str]] = field(default_factory=dict)
     _hits: dict[int, list] | None = None
     _places: dict[str, tuple[tuple[float, float] | None, str | None, str | None]] = field(default_factory=dict)
@@ -100,10 +100,10 @@ class View:
 
     def shared(self, f: Facts) -> list:
         """The values of `f` that other objects this user may see carry, with those carriers
-        (intel.correlation.hits, read once for every correlated version of the evaluation)."""
+        (intel.correlation.hits, read once for every changed version of the evaluation)."""
         if self._hits is None:
             mine = set(self.pks)
-            told = {pk: at for pk, at in self.correlated.items() if pk in mine}
+            told = {pk: at for pk, at in self.changed.items() if pk in mine}
             self._hits = correlation.hits(self.conn, self.principal, told)
         return self._hits.get(f.pk, [])
 
@@ -206,11 +206,11 @@ def matching(
     kind: str,
     target: dict,
     version_pks: set[int],
-    correlated: dict[int, str] | None = None,
+    changed: dict[int, str] | None = None,
 ) -> set[int]:
-    """Which of these versions (events the principal is told of; `correlated`, those with a
-    correlation-hit event and its time) match a watchlist of its own, as it sees them: the live stream's `watchlist`
+    """Which of these versions (events the principal is told of; `changed`, when each changed)
+    match a watchlist of its own, as it sees them: the live stream's `watchlist`
     filter."""
     rows = watch_store.contents(conn, principal, version_pks)
-    view = View(conn, principal, [row.pk for row in rows], correlated or {})
+    view = View(conn, principal, [row.pk for row in rows], changed or {})
     return {row.pk for row in rows if match(kind, target, facts(row.pk, row.stix_id, row.type, row.raw), view)}

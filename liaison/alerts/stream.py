@@ -33,6 +33,8 @@ from liaison.store.provenance import psi_key
 
 #: Most events read at a time.
 BATCH = 500
+#: The kind of a correlation hit's notice.
+HIT = "correlated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +118,9 @@ def cipher(conn: Connection) -> AESGCM:
     return _key(conn)
 
 
-def notices(key: AESGCM, rows, made: dict[int, Notice] | None = None) -> list[Notice]:
+def notices(key: AESGCM, rows, made: dict[tuple[int, str], Notice] | None = None) -> list[Notice]:
     """Notices of events already judged told (one per object and change within the rows, the
-    newest), each with the cursor to resume after it; `made` (event id -> notice) keeps those made
+    newest), each with the cursor to resume after it; `made` ((event id, kind) -> notice) keeps those made
     for the fan-out's other sets of readers of the same batch, so each is made once."""
     newest: dict[tuple[str, str], tuple[str, object]] = {}
     for row in rows:
@@ -126,12 +128,12 @@ def notices(key: AESGCM, rows, made: dict[int, Notice] | None = None) -> list[No
         newest[(row.stix_id, kind)] = (kind, row)
     found = []
     for kind, row in sorted(newest.values(), key=lambda item: item[1].id):
-        notice = made.get(row.id) if made is not None else None
+        notice = made.get((row.id, kind)) if made is not None else None
         if notice is None:
             cursor = _cursor(key, row.id, parse_ts(row.at))
             notice = Notice(cursor, kind, row.stix_id, row.type, row.modified, row.at, row.id)
             if made is not None:
-                made[row.id] = notice
+                made[(row.id, kind)] = notice
         found.append(notice)
     return found
 
@@ -186,14 +188,39 @@ def filters(
     return Filters(tuple(t for t in types if t), audience_id, watch)
 
 
-def confirmed(conn: Connection, principal: Principal, rows) -> list:
-    """Of events told to `principal`, all but the correlation hits it may not see another carrier
-    of now: that another object carries a value is news only to a reader who may see one."""
-    pending = {r.version_pk: r.at for r in rows if r.kind == "correlated"}
-    if not pending:
-        return rows
-    found = correlation.hits(conn, principal, pending)
-    return [r for r in rows if r.kind != "correlated" or r.version_pk in found]
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A correlation hit, told with the change that made it (the same event, so the same cursor)."""
+
+    id: int
+    at: str
+    audience_id: int
+    version_pk: int
+    stix_id: str
+    type: str
+    modified: str | None
+    live: bool = True
+    revoked: bool = False
+    kind: str = HIT
+
+
+def with_hits(conn: Connection, principal: Principal, rows) -> list:
+    """Events told to `principal`, each change followed by a correlation hit when its content
+    shares a value with another object the reader may see, held for it before the change
+    (intel.correlation.hits, judged now and over the reader's own view alone). A hit is read from
+    the change, never written for it: whether there is one is nobody's business but the reader's,
+    and judging it reads what the reader may see only."""
+    told = {r.version_pk: r.at for r in rows if not r.revoked}
+    found = correlation.hits(conn, principal, told) if told else {}
+    if not found:
+        return list(rows)
+    made, hit = [], set()
+    for r in rows:
+        made.append(r)
+        if r.version_pk in found and r.version_pk not in hit:
+            hit.add(r.version_pk)
+            made.append(Hit(r.id, r.at, r.audience_id, r.version_pk, r.stix_id, r.type, r.modified))
+    return made
 
 
 def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -> list:
@@ -204,8 +231,8 @@ def keep(conn: Connection | None, principal: Principal, rows, chosen: Filters) -
         rows = [r for r in rows if r.audience_id == chosen.audience_id]
     if chosen.watch and rows:
         _id, kind, target = chosen.watch
-        correlated = {r.version_pk: r.at for r in rows if r.kind == "correlated"}
-        found = matching(conn, principal, kind, target, {r.version_pk for r in rows}, correlated)
+        changed = {r.version_pk: r.at for r in rows if not r.revoked}
+        found = matching(conn, principal, kind, target, {r.version_pk for r in rows}, changed)
         rows = [r for r in rows if r.version_pk in found]
     return rows
 
@@ -217,7 +244,7 @@ def read(
     within the batch), each with the cursor to resume after it, and where to read from next."""
     chosen = chosen or Filters(types)
     rows, last = events.since(conn, principal, after, types=chosen.types, audience_id=chosen.audience_id, limit=BATCH)
-    rows = confirmed(conn, principal, rows)
+    rows = with_hits(conn, principal, rows)
     if chosen.watch:
         rows = keep(conn, principal, rows, Filters(watch=chosen.watch))
     return notices(_key(conn), rows), last

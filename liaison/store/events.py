@@ -11,18 +11,15 @@ from liaison import clock
 from liaison.access.predicate import event_live, event_told
 from liaison.access.principal import Principal
 from liaison.db.bulk import insert_rows
-from liaison.db.tables import event, object_version, posting
-from liaison.store.chunks import chunks
+from liaison.db.tables import event, object_version
 from liaison.store.stamps import take_write_lock
 
 V = object_version
 #: What a holding made live says (a revocation is a version that revokes). Unshares and TAXII
 #: withdrawals are not told: whom to tell would name an audience the reader may not see.
-#: "correlated" goes with each holding made live whose content carries a correlatable value: a
-#: candidate correlation hit, told only to a reader who may see another carrier of one when it
-#: reads (intel.correlation.hits). Whether it is written depends on the content alone, never on
-#: what others hold: its presence, and the work of judging it, tell no one of a hidden holder.
-KINDS = ("version", "corrected", "shared", "correlated")
+#: A correlation hit is not an event of its own: it is read from these, per reader
+#: (alerts.stream.with_hits), so nothing is written for it and nothing depends on what others hold.
+KINDS = ("version", "corrected", "shared")
 #: The PostgreSQL channel a commit with events is announced on (store.listen).
 CHANNEL = "liaison_events"
 #: The mark a transaction that wrote events leaves in its connection's info (store.listen.Committed).
@@ -41,24 +38,12 @@ def record(conn: Connection, changes: Iterable[tuple[str, int, int]], org_id: in
     if conn.dialect.name == "postgresql":  # delivered at commit, to every process listening
         conn.execute(select(func.pg_notify(CHANNEL, "")))
     now = clock.now()
-    carrying = _carrying(conn, {pk for _kind, pk, _audience in rows})
-    rows += [("correlated", pk, audience_id) for _kind, pk, audience_id in rows if pk in carrying]
     insert_rows(
         conn,
         event,
         ("at", "kind", "version_pk", "org_id", "audience_id"),
-        ((now, kind, pk, org_id, audience_id) for kind, pk, audience_id in dict.fromkeys(rows)),
+        ((now, kind, pk, org_id, audience_id) for kind, pk, audience_id in rows),
     )
-
-
-def _carrying(conn: Connection, pks: set[int]) -> set[int]:
-    """Which of these versions carry a posting (their own rows: no one else's are read)."""
-    found: set[int] = set()
-    for part in chunks(sorted(pks)):
-        found.update(
-            conn.execute(select(posting.c.version_pk).distinct().where(posting.c.version_pk.in_(part))).scalars()
-        )
-    return found
 
 
 def newest_id(conn: Connection) -> int:
@@ -77,7 +62,7 @@ def since(
     """Events after id `after` that `principal` is told, oldest first: those of holdings shared
     with an audience it belongs to (`audience_id` alone, when given), still live now (another
     organisation's holding of the same content, or one narrowed since, tells it nothing). Rows of
-    (id, at, kind, version_pk, stix_id, type, modified, revoked), and the last id read (told or
+    (id, at, kind, audience_id, version_pk, stix_id, type, modified, revoked), and the last id read (told or
     not), for the reader to move past."""
     scanned = conn.execute(select(event.c.id).where(event.c.id > after).order_by(event.c.id).limit(limit)).scalars()
     scanned = list(scanned)
@@ -85,7 +70,15 @@ def since(
         return [], after
     query = (
         select(
-            event.c.id, event.c.at, event.c.kind, event.c.version_pk, V.c.stix_id, V.c.type, V.c.modified, V.c.revoked
+            event.c.id,
+            event.c.at,
+            event.c.kind,
+            event.c.audience_id,
+            event.c.version_pk,
+            V.c.stix_id,
+            V.c.type,
+            V.c.modified,
+            V.c.revoked,
         )
         .join(V, V.c.pk == event.c.version_pk)
         .where(event.c.id > after, event.c.id <= scanned[-1], event_told(principal, event))
