@@ -16,7 +16,8 @@ every entity mention of the answer) on a fresh SQLite instance holding only the 
 knowledge (`liaison reference
 load`), as a new agency's instance would. spaCy's side is the model as an analyst runs it,
 `nlp(text)` with every component, and also with the named-entity recogniser alone (the part
-Liaison runs); throughput is documents/s of each over the same documents, in the same run.
+Liaison runs); throughput is documents/s of each over the same documents, in the same run, the
+three taking turns on each document so that each is timed over the same moments.
 """
 
 from __future__ import annotations
@@ -188,17 +189,31 @@ def liaison_spans(answer: dict) -> list[Span]:
 
 
 def run(
-    docs: list[Document], predict: Callable[[Document], list[Span]], keep_errors: bool = False
-) -> tuple[Score, Score, float]:
-    """(tuning score, held-out score, documents/s) of `predict` over `docs`."""
-    tuning, held_out = Score(), Score()
-    predict(docs[0])  # warm up: lazy loads (models, gazetteers, compiled queries) are not timed
-    started = time.perf_counter()
-    predictions = [(doc, predict(doc)) for doc in docs]
-    rate = len(docs) / (time.perf_counter() - started)
-    for doc, spans in predictions:
-        (held_out if doc.number % 2 == 0 else tuning).add(doc, spans, keep_errors)
-    return tuning, held_out, rate
+    docs: list[Document], predictors: dict[str, Callable[[Document], list[Span]]], keep_errors: str | None = None
+) -> dict[str, tuple[Score, Score, float]]:
+    """{name: (tuning score, held-out score, documents/s)} of each predictor over `docs`. The
+    predictors take turns on each document (the first to go changing from one document to the
+    next), so that all are timed over the same moments: this machine's speed drifts by a third
+    within a minute, and timing one after the other compared the drift as much as the code.
+    `keep_errors` names the predictor whose tuning errors are kept."""
+    names = list(predictors)
+    for predict in predictors.values():
+        predict(docs[0])  # warm up: lazy loads (models, gazetteers, compiled queries) are not timed
+    spent = dict.fromkeys(names, 0.0)
+    found: dict[str, list[list[Span]]] = {name: [] for name in names}
+    for n, doc in enumerate(docs):
+        for name in names[n % len(names) :] + names[: n % len(names)]:
+            started = time.perf_counter()
+            spans = predictors[name](doc)
+            spent[name] += time.perf_counter() - started
+            found[name].append(spans)
+    results = {}
+    for name in names:
+        tuning, held_out = Score(), Score()
+        for doc, spans in zip(docs, found[name], strict=True):
+            (held_out if doc.number % 2 == 0 else tuning).add(doc, spans, name == keep_errors)
+        results[name] = (tuning, held_out, len(docs) / spent[name])
+    return results
 
 
 class LiaisonInstance:
@@ -292,15 +307,19 @@ def main(errors: bool = False) -> int:
     print(f"CoNLL-2003 development set: {len(docs)} news documents (sport pages left out), {CONLL}")
     full = spacy.load(statistical.MODULE)
     ner = spacy.load(statistical.MODULE, exclude=[p for p in full.pipe_names if p != "ner"])
-    results = {
-        "spaCy en_core_web_sm, all components": run(docs, lambda d: spacy_spans(full(d.text))),
-        "spaCy en_core_web_sm, recogniser alone": run(docs, lambda d: spacy_spans(ner(d.text))),
-    }
     with tempfile.TemporaryDirectory() as directory:
         instance = LiaisonInstance(Path(directory), reference=_reference_loader())
-        liaison = run(docs, lambda d: liaison_spans(instance.draft(d)), keep_errors=errors)
-        results["Liaison POST /api/v1/drafts"] = liaison
+        results = run(
+            docs,
+            {
+                "spaCy en_core_web_sm, all components": lambda d: spacy_spans(full(d.text)),
+                "spaCy en_core_web_sm, recogniser alone": lambda d: spacy_spans(ner(d.text)),
+                "Liaison POST /api/v1/drafts": lambda d: liaison_spans(instance.draft(d)),
+            },
+            keep_errors="Liaison POST /api/v1/drafts" if errors else None,
+        )
         instance.close()
+    liaison = results["Liaison POST /api/v1/drafts"]
     ok = report(
         results,
         "Liaison POST /api/v1/drafts",

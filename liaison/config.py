@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     #: The statistical recogniser (spaCy's pinned small English model) proposes names to the rules;
     #: False turns it off (extraction then runs on the rules alone, and drafts say so).
     recogniser: bool = True
+    #: The server runs the recogniser in a process of its own, beside the rules, so a draft takes
+    #: about the longer of the two instead of their sum; False runs it in the server's process.
+    recogniser_process: bool = True
     #: A value more objects than this carry (of those a reader may see) is shown as common, with
     #: its count, instead of listing every correlation.
     correlation_cap: int = 100
@@ -68,6 +71,12 @@ class Settings(BaseSettings):
     #: Seconds between the live stream's reads of the outbox when no commit woke it (on PostgreSQL a
     #: commit in any process wakes it at once, through NOTIFY).
     stream_poll: float = 0.5
+
+    @property
+    def extraction(self) -> dict:
+        """How drafts are extracted, as intel.drafts takes it: the plug-in, the recogniser, and
+        whether it runs in a process of its own."""
+        return {"ner_plugin": self.ner_plugin, "use_model": self.recogniser, "model_apart": self.recogniser_process}
 
     @property
     def base_url(self) -> str:

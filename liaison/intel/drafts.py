@@ -95,6 +95,7 @@ def create_draft(
     keep_boilerplate: bool = False,
     ner_plugin: str | None = None,
     use_model: bool = True,
+    model_apart: bool = False,
 ) -> DraftView:
     """A draft from pasted `text` or a document (`content` named `filename`), extracted and resolved
     against what `principal` may see. The text is read without its boilerplate lines (cookie
@@ -103,7 +104,8 @@ def create_draft(
     the document declares, else the one its dateline gives ('DUSHANBE, 14 March 2025 —'), else
     today; the review says which (`date_from`). `ner_plugin` names the recogniser that adds its
     findings ('package.module:callable', the setting of that name); `use_model` False turns the
-    statistical recogniser off (the setting `recogniser`)."""
+    statistical recogniser off (the setting `recogniser`); `model_apart` runs it in a process of its
+    own, beside the rules (the setting `recogniser_process`)."""
     principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("a draft needs an organisation to hold it")
@@ -114,7 +116,7 @@ def create_draft(
     else:
         document = read_document(filename or "", content, keep_boilerplate=keep_boilerplate)
     day, date_from, date_said = _dated(document, published)
-    extraction = _extract(conn, principal, document.text, day, ner_plugin, use_model)
+    extraction = _extract(conn, principal, document.text, day, ner_plugin, use_model, model_apart)
     draft_id = str(uuid.uuid4())
     review = typed.review_of(
         extraction,
@@ -143,9 +145,15 @@ def create_draft(
 
 
 def _extract(
-    conn: Connection, principal: Principal, text: str, day: datetime.date, ner_plugin: str | None, use_model: bool
+    conn: Connection,
+    principal: Principal,
+    text: str,
+    day: datetime.date,
+    ner_plugin: str | None,
+    use_model: bool,
+    model_apart: bool = False,
 ):
-    model, status = statistical.recogniser(use_model)
+    model, status = statistical.recogniser(use_model, separate=model_apart)
     return extract(
         text,
         published=day,
@@ -252,7 +260,13 @@ def review(conn: Connection, principal: Principal, draft_id: str, changes: Seque
 
 
 def restore_dropped(
-    conn: Connection, principal: Principal, draft_id: str, *, ner_plugin: str | None = None, use_model: bool = True
+    conn: Connection,
+    principal: Principal,
+    draft_id: str,
+    *,
+    ner_plugin: str | None = None,
+    use_model: bool = True,
+    model_apart: bool = False,
 ) -> DraftView:
     """Put the lines dropped as boilerplate back into the draft's text and extract it again, for
     the same title, source and article date: the findings are made anew (decisions taken on the
@@ -264,7 +278,7 @@ def restore_dropped(
     text = boilerplate.restore(row.text, [boilerplate.Dropped(d.line, d.text, d.reason, d.at) for d in doc.dropped])
     day = _article_date(row.published, None) or datetime.date.today()
     fresh = typed.review_of(
-        _extract(conn, principal, text, day, ner_plugin, use_model),
+        _extract(conn, principal, text, day, ner_plugin, use_model, model_apart),
         date_from=doc.date_from,
         date_said=doc.date_said,
         boilerplate_kept=True,

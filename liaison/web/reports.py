@@ -119,8 +119,7 @@ def draft_create(
             source=source or None,
             published=published or None,
             keep_boilerplate=bool(keep_boilerplate),
-            ner_plugin=settings.ner_plugin,
-            use_model=settings.recogniser,
+            **settings.extraction,
         )
     if exc := tried.error:
         return _drafts_page(
@@ -260,7 +259,12 @@ def _added_key(review: SeenReview, change: dict[str, Any]) -> str | None:
 def draft_restore(request: Request, draft_id: str, principal: Poster, conn: Conn, settings: SettingsDep):
     """Put the lines dropped as boilerplate back into the text, and extract it again."""
     with attempt(conn) as tried:
-        drafts.restore_dropped(conn, principal, draft_id, ner_plugin=settings.ner_plugin, use_model=settings.recogniser)
+        drafts.restore_dropped(
+            conn,
+            principal,
+            draft_id,
+            **settings.extraction,
+        )
     if exc := tried.error:
         if isinstance(exc, NotFound) and exc.message.startswith("no draft"):
             raise exc

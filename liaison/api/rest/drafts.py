@@ -125,7 +125,10 @@ def create_draft(
     JSON text), resolves them against what you may see, and keeps the result as a draft of your
     organisation, shared with no one until published."""
     view = service.create_draft(
-        conn, principal, **document, ner_plugin=settings.ner_plugin, use_model=settings.recogniser
+        conn,
+        principal,
+        **document,
+        **settings.extraction,
     )
     return _json(view.as_dict(), 201)
 
@@ -169,7 +172,10 @@ def restore_draft_text(draft_id: str, principal: Caller, conn: Conn, settings: S
     """The draft's text becomes the whole text read (its `dropped` lines back in place) and its
     findings are extracted anew, decisions on the old ones undone; 409 when nothing was dropped."""
     return service.restore_dropped(
-        conn, principal, draft_id, ner_plugin=settings.ner_plugin, use_model=settings.recogniser
+        conn,
+        principal,
+        draft_id,
+        **settings.extraction,
     ).as_dict()
 
 

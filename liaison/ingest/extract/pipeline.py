@@ -8,7 +8,9 @@ see, gathers mentions into entities, flags conflicts for the analyst and suggest
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from liaison.ingest.extract import mentions as kinds
 from liaison.ingest.extract.context import find_context_entities, headline_lines
@@ -22,11 +24,19 @@ from liaison.ingest.extract.observables import find_observables
 from liaison.ingest.extract.places import find_places
 from liaison.ingest.extract.plugins import Recognizer
 from liaison.ingest.extract.proposals import repeats, settle_kinds, tidy
+from liaison.ingest.extract.recogniser_process import FAILED, Failed
 from liaison.ingest.extract.resolution import Lookup, known_mentions
 from liaison.ingest.extract.spans import Containers, Occupied
 from liaison.ingest.extract.statistical import Status
 from liaison.ingest.extract.suggestions import Suggestion, suggest
 from liaison.stix.folding import light
+
+
+class Model(Protocol):
+    """The statistical recogniser: `start(text)` returns what collects its proposals."""
+
+    def start(self, text: str) -> Callable[[], list[Mention]]: ...
+
 
 _ENTITY_KIND_ORDER = {kinds.PERSON: 0, kinds.ORGANIZATION: 1, kinds.GROUP: 1, kinds.LOCATION: 2}
 
@@ -51,14 +61,17 @@ def extract(
     index: KnowledgeIndex | None = None,
     lookup: Lookup | None = None,
     recognizer: Recognizer | None = None,
-    model: Recognizer | None = None,
+    model: Model | None = None,
     recogniser: Status | None = None,
 ) -> Extraction:
     """Everything `text` mentions. `lookup` confirms known names against what the reader may see
     (by default every entity of `index` is visible); `recognizer` is an optional NER plug-in whose
-    findings count as the rules' own; `model` is the statistical recogniser, whose proposals count
-    only where no rule found anything, and `recogniser` says what it was (or why it was off)."""
+    findings count as the rules' own; `model` is the statistical recogniser (started on the text
+    first, collected once the rules are done: in its own process it reads while they run), whose
+    proposals count only where no rule found anything, and `recogniser` says what it was (or why
+    it was off)."""
     text = unwrapped(text)
+    pending = model.start(text) if model is not None else None  # the model reads while the rules run
     index = index or KnowledgeIndex()
     lookup = lookup or (lambda ids: {i: e for i in ids if (e := index.entity(i)) is not None})
     places = find_places(text)
@@ -68,7 +81,12 @@ def extract(
     dates = find_dates(text, published)
     known, namesakes = known_mentions(text, index, lookup, {(p.start, p.end): p for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
-    proposed = tidy(text, model(text)) if model is not None else []
+    proposed = []
+    if pending is not None:
+        try:
+            proposed = tidy(text, pending())
+        except Failed:
+            recogniser = FAILED
 
     taken = Occupied(len(text))
     for m in observables:

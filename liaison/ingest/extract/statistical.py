@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from liaison.ingest.extract.mentions import LOCATION, ORGANIZATION, PERSON, Mention
@@ -54,6 +55,11 @@ class Recogniser:
         self._ops = get_current_ops()
 
     def __call__(self, text: str) -> list[Mention]:
+        return [mention(*span) for span in self.spans(text)]
+
+    def spans(self, text: str) -> list[tuple[str, int, int, str]]:
+        """(label, start, end, text) of the names the model proposes: plain tuples, cheap to send
+        from the recogniser's own process (recogniser_process)."""
         from thinc.api import set_current_ops
 
         # thinc keeps its backend in a context variable, and a server runs each request in a fresh
@@ -61,11 +67,17 @@ class Recogniser:
         # imports), about 10 ms a call. The backend found at load serves every call.
         set_current_ops(self._ops)
         doc = self.nlp(_PUNCTUATION_RUN.sub(lambda m: " " * len(m.group()), text))
-        return [
-            Mention(LABELS[e.label_], e.start_char, e.end_char, e.text, " ".join(e.text.split()), {}, source=SOURCE)
-            for e in doc.ents
-            if e.label_ in LABELS
-        ]
+        return [(e.label_, e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in LABELS]
+
+    def start(self, text: str) -> Callable[[], list[Mention]]:
+        """The proposals for `text`, to be collected when the rules are done (in this process,
+        read then)."""
+        return lambda: self(text)
+
+
+def mention(label: str, start: int, end: int, text: str) -> Mention:
+    """A proposal from the model's (label, start, end, text)."""
+    return Mention(LABELS[label], start, end, text, " ".join(text.split()), {}, source=SOURCE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,10 +98,15 @@ def load() -> Recogniser | Status:
     return Recogniser(nlp)
 
 
-def recogniser(enabled: bool = True) -> tuple[Recogniser | None, Status]:
-    """The recogniser to run and its status; `enabled` False (the setting) turns it off."""
+def recogniser(enabled: bool = True, *, separate: bool = False):
+    """The recogniser to run and its status; `enabled` False (the setting) turns it off; with
+    `separate`, it runs in a process of its own (recogniser_process: the server's way)."""
     if not enabled:
         return None, Status(False, "turned off by the instance's settings (LIAISON_RECOGNISER)")
+    if separate:
+        from liaison.ingest.extract import recogniser_process
+
+        return recogniser_process.recogniser()
     loaded = load()
     if isinstance(loaded, Status):
         return None, loaded
