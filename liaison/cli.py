@@ -106,10 +106,6 @@ def serve(
         engine.dispose()
         uvicorn.run("liaison.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
         return
-    if settings.recogniser and settings.recogniser_process:
-        from liaison.ingest.extract import recogniser_process
-
-        recogniser_process.warm()  # the model loads in its process while the server starts
     uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="warning")
 
 

@@ -21,6 +21,7 @@ does not exist. Every change is audited in its transaction."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection
@@ -62,8 +63,33 @@ class Rules:
         return tuple(name for name in found if name not in self.lists_off) if self.lists_off else found
 
 
+#: Seconds an organisation's rules are kept once read: every correlation read needs them, and
+#: they change when an admin changes them. A change made in this process clears them at once; one
+#: made in another worker process shows here within this time. Flood control narrows what is
+#: listed, never what may be seen, so a few seconds' lag leaks nothing.
+RULES_TTL = 5.0
+_rules: dict[tuple[str, int | None], tuple[float, Rules]] = {}
+
+
 def rules_for(conn: Connection, principal: Principal) -> Rules:
     """The rules of `principal`'s organisation: the instance's rows and its own."""
+    key = (str(conn.engine.url), principal.org_id)
+    kept = _rules.get(key)
+    if kept is not None and time.monotonic() - kept[0] < RULES_TTL:
+        return kept[1]
+    if len(_rules) > 1000:
+        _rules.clear()
+    rules = _read_rules(conn, principal)
+    _rules[key] = (time.monotonic(), rules)
+    return rules
+
+
+def _changed() -> None:
+    """Forget every organisation's rules (an exclusion or a warning list changed)."""
+    _rules.clear()
+
+
+def _read_rules(conn: Connection, principal: Principal) -> Rules:
     rows = store.exclusions(conn, principal.org_id)
     picked = {what: [r for r in rows if r.what == what] for what in WHATS}
     types = tuple(sorted({r.key for r in picked["type"]}))
@@ -188,6 +214,7 @@ def add_exclusion(conn: Connection, principal: Principal, what: str, value: str,
     if store.find_exclusion(conn, scope, what, kind, key) is not None:
         raise Conflict(f"{what} {shown!r} is already excluded")
     new_id = store.add_exclusion(conn, scope, what, kind, key, principal.user_name)
+    _changed()
     audit.record(
         conn,
         principal.user_name,
@@ -208,6 +235,7 @@ def remove_exclusion(conn: Connection, principal: Principal, exclusion_id: int) 
     if row.org_id != _scope_of(principal):
         raise Forbidden("instance-wide exclusions are the operator's to remove")
     store.remove_exclusion(conn, row.id)
+    _changed()
     audit.record(
         conn,
         principal.user_name,
@@ -272,6 +300,7 @@ def set_warning_list(conn: Connection, principal: Principal, name: str, enabled:
         changed = store.switch_on(conn, scope, name)
     else:
         changed = store.switch_off(conn, scope, name, principal.user_name)
+    _changed()
     if changed:
         action = "correlation.warninglist-on" if enabled else "correlation.warninglist-off"
         audit.record(conn, principal.user_name, action, name, scope=_scope_label(principal))

@@ -7,8 +7,9 @@ plain (label, start, end, text) tuples come back; nothing else crosses. The requ
 writes and reads the pipe (an executor's hand-over threads would each wait for the interpreter
 lock the rules hold, a few milliseconds every time).
 
-One process (spawned, so it shares nothing with the server's threads and connections), started on
-first use or by `warm` when the server starts, kept for the server's life. If it dies, the draft in
+One process (spawned, so it shares nothing with the server's threads and connections), started by
+the first draft (which waits for the model to load, as it would in the server's own process), kept
+for the server's life. If it dies, the draft in
 flight is made by the rules alone and says so, and the next draft starts a new one.
 """
 
@@ -111,11 +112,6 @@ def status() -> Status:
             return Status(False, "the recogniser's process could not start")
         _status = Status(on, f"{detail}, in a process of its own" if on else detail)
     return _status
-
-
-def warm() -> None:
-    """Start the process (it loads the model as it starts), so the first draft need not wait."""
-    _current()
 
 
 class Remote:
