@@ -84,7 +84,7 @@ def rules_for(conn: Connection, principal: Principal) -> Rules:
     return rules
 
 
-def _changed() -> None:
+def forget() -> None:
     """Forget every organisation's rules (an exclusion or a warning list changed)."""
     _rules.clear()
 
@@ -214,7 +214,7 @@ def add_exclusion(conn: Connection, principal: Principal, what: str, value: str,
     if store.find_exclusion(conn, scope, what, kind, key) is not None:
         raise Conflict(f"{what} {shown!r} is already excluded")
     new_id = store.add_exclusion(conn, scope, what, kind, key, principal.user_name)
-    _changed()
+    forget()
     audit.record(
         conn,
         principal.user_name,
@@ -235,7 +235,7 @@ def remove_exclusion(conn: Connection, principal: Principal, exclusion_id: int) 
     if row.org_id != _scope_of(principal):
         raise Forbidden("instance-wide exclusions are the operator's to remove")
     store.remove_exclusion(conn, row.id)
-    _changed()
+    forget()
     audit.record(
         conn,
         principal.user_name,
@@ -300,7 +300,7 @@ def set_warning_list(conn: Connection, principal: Principal, name: str, enabled:
         changed = store.switch_on(conn, scope, name)
     else:
         changed = store.switch_off(conn, scope, name, principal.user_name)
-    _changed()
+    forget()
     if changed:
         action = "correlation.warninglist-on" if enabled else "correlation.warninglist-off"
         audit.record(conn, principal.user_name, action, name, scope=_scope_label(principal))
