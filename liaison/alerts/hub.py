@@ -22,7 +22,7 @@ from liaison.access.predicate import told
 from liaison.access.principal import Principal
 from liaison.alerts import stream
 from liaison.errors import LiaisonError, TooManyAttempts
-from liaison.store import events
+from liaison.store import events, postings
 
 log = logging.getLogger("liaison.hub")
 #: Chunks a subscriber may have waiting before it is left to catch up on its own.
@@ -144,6 +144,7 @@ class Hub:
         principals = await self._reauthenticate(level)
         start, last = self.position, rows[-1].id
         kept: dict[tuple, list] = {}  # each group's events, judged once
+        carried = await asyncio.to_thread(self._carried, rows) if level else {}
         for sub in level:
             principal = principals.get(sub.key, sub.principal)
             if principal is None:
@@ -154,8 +155,8 @@ class Hub:
             group = sub.group()
             if group not in kept:
                 seen = [r for r in rows if told(principal, r.audience_id, r.live)]
-                if seen:  # correlation hits, judged per set of audiences too
-                    seen = await asyncio.to_thread(self._with_hits, principal, seen)
+                if any(r.version_pk in carried for r in seen):  # correlation hits, per set of audiences too
+                    seen = await asyncio.to_thread(self._with_hits, principal, seen, carried)
                 kept[group] = stream.keep(None, principal, seen, sub.chosen)
         chunks: dict[tuple, tuple[list, bytes]] = {}
         made: dict[tuple[int, str], stream.Notice] = {}  # each event's notice made once, whoever it is told to
@@ -184,9 +185,13 @@ class Hub:
         with self.engine.connect() as conn:
             return events.batch(conn, after, self.batch)
 
-    def _with_hits(self, principal: Principal, rows: list) -> list:
+    def _carried(self, rows: list) -> dict:
         with self.engine.connect() as conn:
-            return stream.with_hits(conn, principal, rows)
+            return postings.carried_by(conn, {r.version_pk for r in rows})
+
+    def _with_hits(self, principal: Principal, rows: list, carried: dict) -> list:
+        with self.engine.connect() as conn:
+            return stream.with_hits(conn, principal, rows, carried)
 
     async def _reauthenticate(self, subs: list[Subscription]) -> dict[str, Principal | None]:
         """Each credential's principal as it stands now (None: it no longer stands)."""

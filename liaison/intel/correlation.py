@@ -243,7 +243,12 @@ def carrying(
 
 
 def hits(
-    conn: Connection, principal: Principal, told: dict[int, str], *, cap: int = DEFAULT_CAP
+    conn: Connection,
+    principal: Principal,
+    told: dict[int, str],
+    *,
+    cap: int = DEFAULT_CAP,
+    carried: dict[int, tuple[str, list]] | None = None,
 ) -> dict[int, list[tuple[values.Posting, list[store.Carrier]]]]:
     """The correlation hits of changed versions the caller is told of ({pk: when}, from their
     correlation-hit events): {pk: [(value, the other objects the caller may see that carry it,
@@ -253,8 +258,12 @@ def hits(
     out, and so are common ones (more than `cap` other carriers): such values alert no one. Judged
     over the caller's own view alone, by exact value (an address inside a network another object
     carries is a correlation to read, not a hit to be told), in one read of the carriers per few
-    hundred values, whatever the number of changes."""
-    carried = store.postings_of(conn, principal, told)
+    hundred values, whatever the number of changes. `carried` is the changes' postings when the
+    caller read them already (the fan-out, once for every set of readers)."""
+    if carried is None:
+        carried = store.postings_of(conn, principal, told)
+    else:
+        carried = {pk: carried[pk] for pk in told if pk in carried}
     if not carried:
         return {}
     store.custom_plans(conn)

@@ -192,6 +192,22 @@ def postings_of(conn: Connection, principal: Principal, version_pks: Iterable[in
     return found
 
 
+def carried_by(conn: Connection, version_pks: Iterable[int]) -> dict[int, tuple[str, list]]:
+    """postings_of without a principal, for the live stream's fan-out: it reads a batch's postings
+    once, then judges the hits of each set of readers only for the versions that set is told of
+    (which it may therefore see). Never returned to a caller as such."""
+    found: dict[int, tuple[str, list]] = {}
+    for part in chunks(sorted(set(version_pks))):
+        rows = conn.execute(
+            select(P.c.version_pk, V.c.stix_id, P.c.kind, P.c.key)
+            .join(V, V.c.pk == P.c.version_pk)
+            .where(P.c.version_pk.in_(part))
+        )
+        for pk, stix_id, kind, key in rows:
+            found.setdefault(pk, (stix_id, []))[1].append((kind, key))
+    return found
+
+
 def carriers_of_keys(
     conn: Connection, principal: Principal, keys: Iterable[tuple[str, str]], *, excluded: Excluded = NOTHING
 ) -> dict[tuple[str, str], list[tuple[Carrier, str]]]:
