@@ -204,7 +204,7 @@ class Hit:
     kind: str = HIT
 
 
-def with_hits(conn: Connection | None, principal: Principal, rows, carried: dict | None = None) -> list:
+def with_hits(conn: Connection, principal: Principal, rows, carried: dict | None = None) -> list:
     """Events told to `principal`, each change followed by a correlation hit when its content
     shares a value with another object the reader may see, held for it before the change
     (intel.correlation.hits, judged now and over the reader's own view alone). A hit is read from
@@ -212,8 +212,6 @@ def with_hits(conn: Connection | None, principal: Principal, rows, carried: dict
     and judging it reads what the reader may see only. `carried`: the rows' postings, read once
     for every set of readers by the fan-out; with none among them, nothing more is read."""
     told = {r.version_pk: r.at for r in rows if not r.revoked}
-    if carried is not None:
-        told = {pk: at for pk, at in told.items() if pk in carried}
     found = correlation.hits(conn, principal, told, carried=carried) if told else {}
     if not found:
         return list(rows)

@@ -277,9 +277,9 @@ def hits(
     found = store.carriers_of_keys(conn, principal, asked, excluded=rules.excluded)
     made: dict[int, list[tuple[values.Posting, list[store.Carrier]]]] = {}
     for pk, (stix_id, pairs) in carried.items():
-        for pair in sorted(set(pairs)):
+        for pair in sorted(set(pairs) & asked.keys()):
             others = [c for c, since in found.get(pair, ()) if c.stix_id != stix_id and since <= told[pk]]
-            if pair in asked and 0 < len(others) <= cap:
+            if 0 < len(others) <= cap:
                 made.setdefault(pk, []).append((asked[pair], sorted(others, key=lambda c: c.stix_id)))
     return made
 

@@ -180,28 +180,23 @@ def hit_sources(
 def postings_of(conn: Connection, principal: Principal, version_pks: Iterable[int]) -> dict[int, tuple[str, list]]:
     """{pk: (stix id, [(kind, key), ...])} of these versions that carry postings, those
     `principal` may see (history included)."""
-    found: dict[int, tuple[str, list]] = {}
-    for part in chunks(sorted(set(version_pks))):
-        rows = conn.execute(
-            select(P.c.version_pk, V.c.stix_id, P.c.kind, P.c.key)
-            .join(V, V.c.pk == P.c.version_pk)
-            .where(P.c.version_pk.in_(part), visible(principal, P.c.version_pk, history=True))
-        )
-        for pk, stix_id, kind, key in rows:
-            found.setdefault(pk, (stix_id, []))[1].append((kind, key))
-    return found
+    return _postings(conn, version_pks, visible(principal, P.c.version_pk, history=True))
 
 
 def carried_by(conn: Connection, version_pks: Iterable[int]) -> dict[int, tuple[str, list]]:
     """postings_of without a principal, for the live stream's fan-out: it reads a batch's postings
     once, then judges the hits of each set of readers only for the versions that set is told of
     (which it may therefore see). Never returned to a caller as such."""
+    return _postings(conn, version_pks)
+
+
+def _postings(conn: Connection, version_pks: Iterable[int], *where: ColumnElement[bool]) -> dict[int, tuple[str, list]]:
     found: dict[int, tuple[str, list]] = {}
     for part in chunks(sorted(set(version_pks))):
         rows = conn.execute(
             select(P.c.version_pk, V.c.stix_id, P.c.kind, P.c.key)
             .join(V, V.c.pk == P.c.version_pk)
-            .where(P.c.version_pk.in_(part))
+            .where(P.c.version_pk.in_(part), *where)
         )
         for pk, stix_id, kind, key in rows:
             found.setdefault(pk, (stix_id, []))[1].append((kind, key))

@@ -45,14 +45,20 @@ def test_with_the_statistical_recogniser_too(bench):
 CONLL = Path(__file__).resolve().parents[2] / "bench" / "conll.py"
 
 
-def test_real_news_ahead_of_the_model_alone():
-    """A guard on real news (CoNLL-2003's tuning documents, when ../shared is there): the rules with
-    the recogniser's proposals stay ahead of the recogniser alone, kind by kind, on the same text."""
+def _conll():
+    """bench/conll.py (the documents and the scoring), or a skip when ../shared is absent."""
     spec = importlib.util.spec_from_file_location("bench_conll", CONLL)
     conll = sys.modules["bench_conll"] = importlib.util.module_from_spec(spec)  # dataclasses look it up
     spec.loader.exec_module(conll)
     if missing := conll.conll_missing():
         pytest.skip(missing)
+    return conll
+
+
+def test_real_news_ahead_of_the_model_alone():
+    """A guard on real news (CoNLL-2003's tuning documents, when ../shared is there): the rules with
+    the recogniser's proposals stay ahead of the recogniser alone, kind by kind, on the same text."""
+    conll = _conll()
     recogniser, status = statistical.recogniser()
     assert recogniser is not None, status.detail
     docs = [d for d in conll.documents() if d.number % 2 == 1]
@@ -64,3 +70,16 @@ def test_real_news_ahead_of_the_model_alone():
     for kind in conll.KINDS:
         (p, _r, f1), (mp, _mr, mf1) = ours.figures(kind), model.figures(kind)
         assert f1 >= mf1 + 0.05 and p >= mp, (kind, ours.figures(kind), model.figures(kind))
+
+
+def test_the_recogniser_in_its_own_process_proposes_on_real_news_what_it_does_here():
+    """The server's way (the model in a process of its own) reads real news as the model does in
+    this process: the same proposals on every held-out CoNLL-2003 document, and the same drafts."""
+    conll = _conll()
+    here, _status = statistical.recogniser()
+    apart, status = statistical.recogniser(separate=True)
+    assert apart is not None, status.detail
+    for doc in (d for d in conll.documents() if d.number % 2 == 0):
+        assert apart.start(doc.text)() == here(doc.text), doc.number
+    sample = [d.text for d in conll.documents()[:40]]
+    assert [extract(t, model=apart).entities for t in sample] == [extract(t, model=here).entities for t in sample]

@@ -9,8 +9,8 @@ lock the rules hold, a few milliseconds every time).
 
 One process (spawned, so it shares nothing with the server's threads and connections), started by
 the first draft (which waits for the model to load, as it would in the server's own process), kept
-for the server's life. If it dies, the draft in
-flight is made by the rules alone and says so, and the next draft starts a new one.
+for the server's life. If it dies, the draft in flight is made by the rules alone and says so, and
+the next draft starts a new one.
 """
 
 from __future__ import annotations
@@ -36,16 +36,17 @@ def _serve(pipe) -> None:
     """The process: answers (number, text) with (number, spans), and (number, None) with
     (number, (on, detail)), until the pipe closes."""
     loaded = statistical.load()
+    model = loaded if isinstance(loaded, statistical.Recogniser) else None
+    status = model.status if model else loaded
     while True:
         try:
             number, text = pipe.recv()
         except (EOFError, OSError):
             return
         if text is None:
-            found = loaded.status if isinstance(loaded, statistical.Recogniser) else loaded
-            pipe.send((number, (found.on, found.detail)))
+            pipe.send((number, (status.on, status.detail)))
         else:
-            pipe.send((number, loaded.spans(text) if isinstance(loaded, statistical.Recogniser) else []))
+            pipe.send((number, model.spans(text) if model else []))
 
 
 class _Process:
