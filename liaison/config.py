@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,9 +31,10 @@ class Settings(BaseSettings):
     #: The statistical recogniser (spaCy's pinned small English model) proposes names to the rules;
     #: False turns it off (extraction then runs on the rules alone, and drafts say so).
     recogniser: bool = True
-    #: The server runs the recogniser in a process of its own, beside the rules, so a draft takes
-    #: about the longer of the two instead of their sum; False runs it in the server's process.
-    recogniser_process: bool = True
+    #: Processes the server runs the recogniser in, beside the rules, so that a draft takes about
+    #: the longer of the two instead of their sum; a longer text is read in parts by all of them
+    #: at once. 0 runs it in the server's own process.
+    recogniser_processes: int = Field(default=2, ge=0, le=16)
     #: A value more objects than this carry (of those a reader may see) is shown as common, with
     #: its count, instead of listing every correlation.
     correlation_cap: int = 100
@@ -75,8 +77,8 @@ class Settings(BaseSettings):
     @property
     def extraction(self) -> dict:
         """How drafts are extracted, as intel.drafts takes it: the plug-in, the recogniser, and
-        whether it runs in a process of its own."""
-        return {"ner_plugin": self.ner_plugin, "use_model": self.recogniser, "model_apart": self.recogniser_process}
+        how many processes it runs in."""
+        return {"ner_plugin": self.ner_plugin, "use_model": self.recogniser, "model_apart": self.recogniser_processes}
 
     @property
     def base_url(self) -> str:

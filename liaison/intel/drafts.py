@@ -95,7 +95,7 @@ def create_draft(
     keep_boilerplate: bool = False,
     ner_plugin: str | None = None,
     use_model: bool = True,
-    model_apart: bool = False,
+    model_apart: int = 0,
 ) -> DraftView:
     """A draft from pasted `text` or a document (`content` named `filename`), extracted and resolved
     against what `principal` may see. The text is read without its boilerplate lines (cookie
@@ -104,8 +104,8 @@ def create_draft(
     the document declares, else the one its dateline gives ('DUSHANBE, 14 March 2025 —'), else
     today; the review says which (`date_from`). `ner_plugin` names the recogniser that adds its
     findings ('package.module:callable', the setting of that name); `use_model` False turns the
-    statistical recogniser off (the setting `recogniser`); `model_apart` runs it in a process of its
-    own, beside the rules (the setting `recogniser_process`)."""
+    statistical recogniser off (the setting `recogniser`); `model_apart` runs it in that many
+    processes of its own, beside the rules (the setting `recogniser_processes`)."""
     principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("a draft needs an organisation to hold it")
@@ -151,7 +151,7 @@ def _extract(
     day: datetime.date,
     ner_plugin: str | None,
     use_model: bool,
-    model_apart: bool = False,
+    model_apart: int = 0,
 ):
     model, status = statistical.recogniser(use_model, separate=model_apart)
     return extract(
@@ -266,7 +266,7 @@ def restore_dropped(
     *,
     ner_plugin: str | None = None,
     use_model: bool = True,
-    model_apart: bool = False,
+    model_apart: int = 0,
 ) -> DraftView:
     """Put the lines dropped as boilerplate back into the draft's text and extract it again, for
     the same title, source and article date: the findings are made anew (decisions taken on the
