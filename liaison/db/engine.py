@@ -16,11 +16,16 @@ HEAD = "0011"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL (readers never wait for the writer), and a page cache of up to 64 MiB per connection
+    instead of SQLite's 2 MiB: an import writes into indexes keyed by value (postings, names), and
+    with the default cache every batch read their pages back from the file (200,000 observables
+    took about a third longer to import)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

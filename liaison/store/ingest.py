@@ -365,7 +365,10 @@ def write_batch(
             conn,
             posting,
             ("version_pk", "kind", "key"),
-            ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
+            # In the secondary index's order: the new rows all go at the primary key's end anyway.
+            sorted(
+                ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings), key=_by_value
+            ),
         )
         insert_rows(
             conn,
@@ -405,6 +408,10 @@ def write_batch(
     return result
 
 
+def _by_value(row: tuple[int, str, str]) -> tuple[str, str]:
+    return row[1], row[2]
+
+
 def _events(
     fresh: dict, pk_of: dict, share: list[int], moves: list[_Move], audience_id: int
 ) -> list[tuple[str, int, int]]:
@@ -434,6 +441,6 @@ def _expose(conn: Connection, fresh: dict, pk_of: dict, share: list[int], moves:
             new_rows += [(k, a, v, pk_of[key]) for a in sorted(move.audiences) for k, v in move.version.postings]
         else:
             stored_pks.add(pk_of[key])
-    insert_rows(conn, posting_exposure, ("kind", "audience_id", "key", "version_pk"), new_rows)
+    insert_rows(conn, posting_exposure, ("kind", "audience_id", "key", "version_pk"), sorted(new_rows))
     exposure.expose(conn, stored_pks)
     exposure.refresh(conn, superseded)

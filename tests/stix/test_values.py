@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liaison.errors import InvalidInput
-from liaison.stix.values import MIN_PREFIX, Posting, display, lookup_keys, normalise, patterns, postings, ranges
+from liaison.stix.values import (
+    MIN_PREFIX,
+    Posting,
+    addresses,
+    display,
+    lookup_keys,
+    normalise,
+    patterns,
+    postings,
+    ranges,
+)
 
 ETH = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"  # EIP-55's own example
 BTC_LEGACY = "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"
@@ -53,6 +63,32 @@ def _ipv4_spellings(address: ipaddress.IPv4Address) -> list[str]:
 def test_any_spelling_of_an_ipv4_address_gives_one_key(address):
     keys = {(p.kind, p.key, p.shown) for spelling in _ipv4_spellings(address) for p in normalise(spelling)}
     assert keys == {("ipv4", f"{int(address):08x}", str(address))}
+
+
+_DOTTED = st.one_of(
+    st.ip_addresses(v=4).map(str),
+    st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=3, max_size=5).map(".".join),
+    st.text("0123456789./ :abcdef", max_size=20),
+)
+
+
+@given(_DOTTED, st.sampled_from([4, None]))
+def test_the_fast_reading_of_a_plain_ipv4_address_is_the_full_readings(text, version):
+    """Most values are plain dotted quads, read without the ipaddress module: whatever the text,
+    the posting is the one the full reading (ipaddress, with its explanations) makes, or none."""
+    fast = addresses._PLAIN_IPV4.fullmatch(text)
+    if fast:
+        assert addresses._plain_ipv4(fast, []) == addresses._ipv4(text, [])
+    try:
+        full = addresses._ipv4(text, []) if version == 4 or addresses._PADDED_IPV4.fullmatch(text) else None
+    except addresses._Invalid:
+        full = None
+    try:
+        read = addresses._address(text, version, [])
+    except addresses._Invalid:
+        read = None
+    if full is not None or fast:
+        assert read == full
 
 
 @given(st.ip_addresses(v=4))

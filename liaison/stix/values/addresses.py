@@ -14,16 +14,29 @@ from liaison.stix.values.posting import Posting, _Invalid, _posting, _trimmed
 
 _MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 _PADDED_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2}|/\d{1,3}(?:\.\d{1,3}){3})?")
+_OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+#: An IPv4 address as it is almost always written: four octets, no leading zeros, no prefix.
+_PLAIN_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
 
 
 def _address(value: object, version: int | None, how: list[str]) -> Posting:
     """An IPv4 or IPv6 address or CIDR network (`version` None: either)."""
     text = _trimmed(value, how)
+    if version != 6 and (plain := _PLAIN_IPV4.fullmatch(text)):
+        return _plain_ipv4(plain, how)
     if version == 6 or (version is None and ":" in text):
         return _ipv6(text, how)
     if version == 4 or _PADDED_IPV4.fullmatch(text):
         return _ipv4(text, how)
     raise _Invalid("not an IP address")
+
+
+def _plain_ipv4(match: re.Match, how: list[str]) -> Posting:
+    """What _ipv4 makes of an address already in canonical form (shown as written), without the
+    ipaddress module's parsing: the most common value of all, and most of an import's time spent
+    on values."""
+    a, b, c, d = map(int, match.groups())
+    return Posting("ipv4", f"{a << 24 | b << 16 | c << 8 | d:08x}", match.string, "; ".join(dict.fromkeys(how)))
 
 
 def _ipv4(text: str, how: list[str]) -> Posting:
