@@ -27,7 +27,7 @@ from liaison.ingest.bundles import import_objects
 from liaison.ingest.documents import Document, checked, read_document
 from liaison.ingest.extract import statistical
 from liaison.ingest.extract.dates import find_dateline
-from liaison.ingest.extract.pipeline import extract
+from liaison.ingest.extract.pipeline import Begun, extract
 from liaison.ingest.extract.plugins import load_recognizer
 from liaison.intel import draft_bundle, draft_changes
 from liaison.intel import draft_review as typed
@@ -115,8 +115,9 @@ def create_draft(
         document = checked(Document(text), "the text", keep_boilerplate=keep_boilerplate)
     else:
         document = read_document(filename or "", content, keep_boilerplate=keep_boilerplate)
+    reading = _begin(document.text, use_model, model_apart)  # the model reads while the rest gets ready
     day, date_from, date_said = _dated(document, published)
-    extraction = _extract(conn, principal, document.text, day, ner_plugin, use_model, model_apart)
+    extraction = _extract(conn, principal, document.text, day, ner_plugin, reading)
     draft_id = str(uuid.uuid4())
     review = typed.review_of(
         extraction,
@@ -144,16 +145,21 @@ def create_draft(
     )
 
 
+def _begin(text: str, use_model: bool, model_apart: int) -> tuple[Begun | None, statistical.Status]:
+    """The statistical recogniser, already reading `text`, and its status."""
+    model, status = statistical.recogniser(use_model, separate=model_apart)
+    return (Begun(model, text) if model is not None else None), status
+
+
 def _extract(
     conn: Connection,
     principal: Principal,
     text: str,
     day: datetime.date,
     ner_plugin: str | None,
-    use_model: bool,
-    model_apart: int = 0,
+    reading: tuple[Begun | None, statistical.Status],
 ):
-    model, status = statistical.recogniser(use_model, separate=model_apart)
+    model, status = reading
     return extract(
         text,
         published=day,
@@ -278,7 +284,7 @@ def restore_dropped(
     text = boilerplate.restore(row.text, [boilerplate.Dropped(d.line, d.text, d.reason, d.at) for d in doc.dropped])
     day = _article_date(row.published, None) or datetime.date.today()
     fresh = typed.review_of(
-        _extract(conn, principal, text, day, ner_plugin, use_model, model_apart),
+        _extract(conn, principal, text, day, ner_plugin, _begin(text, use_model, model_apart)),
         date_from=doc.date_from,
         date_said=doc.date_said,
         boilerplate_kept=True,

@@ -54,6 +54,21 @@ class Extraction:
     recogniser: Status | None = None
 
 
+class Begun:
+    """A model that began reading a text before extraction was called (a draft starts it first, so
+    that it reads while the draft's date and the knowledge index are made ready): `start` hands
+    back what it began, for that text alone."""
+
+    def __init__(self, model: Model, text: str):
+        self.text = unwrapped(text)
+        self._pending = model.start(self.text)
+
+    def start(self, text: str) -> Callable[[], list[Mention]]:
+        if text != self.text:
+            raise ValueError("the model began reading another text")
+        return self._pending
+
+
 def extract(
     text: str,
     *,
