@@ -14,7 +14,7 @@ from stixdata import actor, bundle, sdo
 
 from liaison import accounts
 from liaison.alerts import watchlists
-from liaison.db.engine import make_engine
+from liaison.db.engine import make_engine, migrate
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -30,6 +30,22 @@ def cli(db_url, tmp_path):
         return done
 
     return run
+
+
+def _world(db_url: str, orgs: list[str], users: list[tuple[str, str]], groups: dict[str, list[str]] | None = None):
+    """The organisations, groups and analysts a test starts from, made in this process: each CLI
+    call costs a process start, and the commands that make them have a test of their own
+    (test_admin_import_export_cycle)."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        for org in orgs:
+            accounts.create_org(conn, org)
+        for name, members in (groups or {}).items():
+            accounts.create_group(conn, name, members)
+        for name, org in users:
+            accounts.create_user(conn, name, org, "analyst")
+    engine.dispose()
 
 
 def test_admin_import_export_cycle(cli, tmp_path):
@@ -59,10 +75,8 @@ def test_admin_import_export_cycle(cli, tmp_path):
     assert "borders" in cli("group", "list").stdout
 
 
-def test_cli_errors_are_one_clear_line(cli, tmp_path):
-    cli("init")
-    cli("org", "add", "Customs")
-    cli("user", "add", "cleo", "--org", "Customs")
+def test_cli_errors_are_one_clear_line(cli, tmp_path, db_url):
+    _world(db_url, ["Customs"], [("cleo", "Customs")])
     bad = tmp_path / "bad.json"
     bad.write_text('{"type": "bundle", "objects": [{"type": "indicator"}]}')
     for args, fragment in (
@@ -79,11 +93,9 @@ def test_cli_errors_are_one_clear_line(cli, tmp_path):
         assert "Traceback" not in done.stderr
 
 
-def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_path):
+def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_path, db_url):
     """A file past the whole-parse size is streamed; an invalid object near its end undoes it all."""
-    cli("init")
-    cli("org", "add", "Narcotics Unit")
-    cli("user", "add", "ivan", "--org", "Narcotics Unit")
+    _world(db_url, ["Narcotics Unit"], [("ivan", "Narcotics Unit")])
     padding = "x" * 4000
     objs = [actor(f"Courier {i}", description=padding) for i in range(5000)]
     path = tmp_path / "big.json"
@@ -97,10 +109,8 @@ def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_
     assert "5000 new versions" in cli("import", str(path), "--as", "ivan").stdout
 
 
-def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
-    cli("init")
-    cli("org", "add", "Border Police")
-    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
+def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path, db_url):
+    _world(db_url, ["Border Police"], [("nina", "Border Police")])
     article = tmp_path / "seizure.txt"
     article.write_text(
         "Heroin seized in Termez\n\nBorder guards in Termez, Uzbekistan, seized 40 kg of heroin "
@@ -125,13 +135,13 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path):
     assert bad.returncode == 1 and "no user named 'nobody'" in bad.stderr
 
 
-def test_share_and_unshare(cli, tmp_path):
-    cli("init")
-    cli("org", "add", "Border Police")
-    cli("org", "add", "National CERT")
-    cli("group", "add", "borders", "--member", "Border Police", "--member", "National CERT")
-    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
-    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+def test_share_and_unshare(cli, tmp_path, db_url):
+    _world(
+        db_url,
+        ["Border Police", "National CERT"],
+        [("nina", "Border Police"), ("omar", "National CERT")],
+        {"borders": ["Border Police", "National CERT"]},
+    )
     obj = actor("Route to share")
     source = tmp_path / "in.json"
     source.write_bytes(orjson.dumps(bundle(obj)))
@@ -154,13 +164,13 @@ def test_share_and_unshare(cli, tmp_path):
     assert refused.returncode == 1 and "no such object" in refused.stderr
 
 
-def test_correlate(cli, tmp_path):
-    cli("init")
-    cli("org", "add", "Border Police")
-    cli("org", "add", "National CERT")
-    cli("group", "add", "borders", "--member", "Border Police", "--member", "National CERT")
-    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
-    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+def test_correlate(cli, tmp_path, db_url):
+    _world(
+        db_url,
+        ["Border Police", "National CERT"],
+        [("nina", "Border Police"), ("omar", "National CERT")],
+        {"borders": ["Border Police", "National CERT"]},
+    )
     watch = sdo(
         "indicator", pattern="[ipv4-addr:value = '8.8.8.8']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"
     )
@@ -178,12 +188,8 @@ def test_correlate(cli, tmp_path):
     assert missing.returncode == 1 and "no object" in missing.stderr
 
 
-def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path):
-    cli("init")
-    cli("org", "add", "Border Police")
-    cli("org", "add", "National CERT")
-    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
-    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, db_url):
+    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")])
     start = cli("watch", "--as", "omar", "--once").stdout
     assert start.startswith("watching from cursor ") and len(start.splitlines()) == 1
     before = start.split("cursor ")[1].split()[0]
@@ -205,11 +211,7 @@ def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path):
 
 
 def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, db_url):
-    cli("init")
-    cli("org", "add", "Border Police")
-    cli("org", "add", "National CERT")
-    cli("user", "add", "nina", "--org", "Border Police", "--role", "analyst")
-    cli("user", "add", "omar", "--org", "National CERT", "--role", "analyst")
+    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")])
     engine = make_engine(db_url)
     with engine.begin() as conn:
         watchlists.watch(conn, accounts.principal_for_user(conn, "omar"), "type", {"type": "intrusion-set"})

@@ -129,11 +129,12 @@ class Event:
         return {}
 
 
-def find_events(text: str, mentions: Iterable[Mention]) -> list[Event]:
+def find_events(text: str, mentions: Iterable[Mention], clues: Clues | None = None) -> list[Event]:
     """The seizures, arrests, detentions, escapes and positions `text` reports, in text order.
     `mentions` are what the extractors found in `text` (persons, organisations, groups, places,
-    dates); an event only refers to these."""
-    doc = _Doc(text, mentions)
+    dates); an event only refers to these. `clues` are the text's own (`Clues(text)`), when the
+    caller found them already (a draft does while the model reads)."""
+    doc = _Doc(text, mentions, clues or Clues(text))
     seizures = list(_seizures(doc))
     custody = list(_custody(doc))
     escapes = list(_escapes(doc))
@@ -153,14 +154,31 @@ def find_events(text: str, mentions: Iterable[Mention]) -> list[Event]:
 _WINDOW = 300
 
 
-class _Doc:
-    """The text, its sentences and its mentions by kind, sorted, for bounded look-ups."""
+class Clues:
+    """What events are read by that depends on the text alone: its sentences, its clause cuts,
+    doubts, totals and sites, each found once in the whole text (triggers look theirs up: no
+    rescan per trigger)."""
 
-    def __init__(self, text: str, mentions: Iterable[Mention]):
+    def __init__(self, text: str):
         self.text = text
-        mentions = list(mentions)
         self.bounds = sentences(text)
         self.starts = [s for s, _ in self.bounds]
+        self.cuts = [m.end() for m in _CLAUSE_CUT.finditer(text)]
+        self.doubts = _spans(_DOUBT, text)
+        self.totals = _spans(_TOTALS, text)
+        self.sites = [(m.start(), m.end(), " ".join(m["site"].split())) for m in _SITE.finditer(text)]
+
+
+class _Doc:
+    """The text, its clues and its mentions by kind, sorted, for bounded look-ups."""
+
+    def __init__(self, text: str, mentions: Iterable[Mention], clues: Clues):
+        if clues.text != text:
+            raise ValueError("the clues are of another text")
+        self.text = text
+        mentions = list(mentions)
+        self.bounds, self.starts = clues.bounds, clues.starts
+        self.cuts, self.doubts, self.totals, self.sites = clues.cuts, clues.doubts, clues.totals, clues.sites
         self.by_kind: dict[str, tuple[list[int], list[Mention]]] = {}
         for kind, kinds in (
             (PERSON, (PERSON,)),
@@ -173,11 +191,6 @@ class _Doc:
         self.names = sorted(
             (m.start, m.end) for kind in (PERSON, ORGANIZATION) for m in self.by_kind[kind][1]
         )  # spans of names, where no place is taken as one
-        # Each clue is found once in the whole text; triggers look theirs up (no rescan per trigger).
-        self.cuts = [m.end() for m in _CLAUSE_CUT.finditer(text)]
-        self.doubts = _spans(_DOUBT, text)
-        self.totals = _spans(_TOTALS, text)
-        self.sites = [(m.start(), m.end(), " ".join(m["site"].split())) for m in _SITE.finditer(text)]
 
     def sentence(self, offset: int) -> tuple[int, int]:
         return self.bounds[max(0, bisect.bisect_right(self.starts, offset) - 1)]

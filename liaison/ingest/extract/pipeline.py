@@ -16,7 +16,7 @@ from liaison.ingest.extract import mentions as kinds
 from liaison.ingest.extract.context import find_context_entities, headline_lines
 from liaison.ingest.extract.dates import find_dates
 from liaison.ingest.extract.entities import Entity, EntityBuilder
-from liaison.ingest.extract.events import Event, find_events
+from liaison.ingest.extract.events import Clues, Event, find_events
 from liaison.ingest.extract.knowledge import KnowledgeIndex
 from liaison.ingest.extract.layout import unwrapped
 from liaison.ingest.extract.mentions import Mention
@@ -96,6 +96,7 @@ def extract(
     dates = find_dates(text, published)
     known, namesakes = known_mentions(text, index, lookup, {(p.start, p.end): p for p in places})
     contextual = find_context_entities(text) + (recognizer(text) if recognizer else []) + namesakes
+    clues = Clues(text)  # for events, found while the model reads: they depend on the text alone
     proposed = []
     if pending is not None:
         try:
@@ -153,7 +154,7 @@ def extract(
         observables=observable_keys,
         dates=dates,
         relationships=suggest(text, entities, observable_keys),
-        events=find_events(text, every),
+        events=find_events(text, every, clues),
         recogniser=recogniser,
     )
 
