@@ -48,6 +48,12 @@ def _world(db_url: str, orgs: list[str], users: list[tuple[str, str]], groups: d
     engine.dispose()
 
 
+def _two_agencies(db_url: str, group: bool = False) -> None:
+    """Border Police (nina) and the National CERT (omar), with their group 'borders' if asked."""
+    groups = {"borders": ["Border Police", "National CERT"]} if group else None
+    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")], groups)
+
+
 def test_admin_import_export_cycle(cli, tmp_path):
     cli("init")
     cli("org", "add", "Border Police")
@@ -136,12 +142,7 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path, db_url):
 
 
 def test_share_and_unshare(cli, tmp_path, db_url):
-    _world(
-        db_url,
-        ["Border Police", "National CERT"],
-        [("nina", "Border Police"), ("omar", "National CERT")],
-        {"borders": ["Border Police", "National CERT"]},
-    )
+    _two_agencies(db_url, group=True)
     obj = actor("Route to share")
     source = tmp_path / "in.json"
     source.write_bytes(orjson.dumps(bundle(obj)))
@@ -165,12 +166,7 @@ def test_share_and_unshare(cli, tmp_path, db_url):
 
 
 def test_correlate(cli, tmp_path, db_url):
-    _world(
-        db_url,
-        ["Border Police", "National CERT"],
-        [("nina", "Border Police"), ("omar", "National CERT")],
-        {"borders": ["Border Police", "National CERT"]},
-    )
+    _two_agencies(db_url, group=True)
     watch = sdo(
         "indicator", pattern="[ipv4-addr:value = '8.8.8.8']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"
     )
@@ -189,7 +185,7 @@ def test_correlate(cli, tmp_path, db_url):
 
 
 def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, db_url):
-    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")])
+    _two_agencies(db_url)
     start = cli("watch", "--as", "omar", "--once").stdout
     assert start.startswith("watching from cursor ") and len(start.splitlines()) == 1
     before = start.split("cursor ")[1].split()[0]
@@ -211,7 +207,7 @@ def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, db_url):
 
 
 def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, db_url):
-    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")])
+    _two_agencies(db_url)
     engine = make_engine(db_url)
     with engine.begin() as conn:
         watchlists.watch(conn, accounts.principal_for_user(conn, "omar"), "type", {"type": "intrusion-set"})

@@ -51,10 +51,15 @@ def history(conn: Connection, user_id: int, limit: int) -> list:
     ).all()
 
 
+def fresh_reference() -> str:
+    """A new hit reference: random, so that two hits' references say nothing of each other, and
+    prefixed, so that none starts with '-' (a command line would read it as an option)."""
+    return "hit_" + secrets.token_urlsafe(24)
+
+
 def add_refs(conn: Connection, query_id: int, at: str, refs: list[dict]) -> list[str]:
-    """A fresh reference for each hit (holder_org_id, partner_id, holder_name, kind, key, value):
-    random, so that two hits' references say nothing of each other."""
-    tokens = [secrets.token_urlsafe(24) for _ in refs]
+    """A fresh reference for each hit (holder_org_id, partner_id, holder_name, kind, key, value)."""
+    tokens = [fresh_reference() for _ in refs]
     if refs:
         conn.execute(
             insert(F),

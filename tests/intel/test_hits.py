@@ -16,6 +16,7 @@ from liaison.errors import Conflict, InvalidInput, NotFound, RateLimited
 from liaison.ingest.bundles import import_objects
 from liaison.intel import discovery, hits, requests, sharing
 from liaison.stix import tlp
+from liaison.store import hits as store_hits
 from liaison.store import reads
 
 DOMAIN = "smuggling-route.example"
@@ -112,6 +113,13 @@ def test_references_are_fresh_and_an_answer_says_nothing_of_how_many(tenants):
     assert first.results[0].holders[0].reference != second.results[0].holders[0].reference
     text = str(first.as_dict())
     assert not any(obj["id"] in text for obj in many) and "domain-name--" not in text
+
+
+def test_no_reference_reads_as_an_option_on_a_command_line():
+    """`liaison request send REFERENCE`: a reference starting with '-' was taken for an option (one
+    random reference in 64 began so)."""
+    references = {store_hits.fresh_reference() for _ in range(5000)}
+    assert len(references) == 5000 and not any(r.startswith("-") for r in references)
 
 
 def test_an_unseen_entity_is_refused_as_unknown_and_a_held_one_answers(tenants):
