@@ -26,7 +26,7 @@ from liaison.db.engine import make_engine
 from liaison.db.tables import metadata
 
 #: Examples per run: each builds and walks a world (a few seconds); LIAISON_LEAK_EXAMPLES hunts longer.
-EXAMPLES = int(os.environ.get("LIAISON_LEAK_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("LIAISON_LEAK_EXAMPLES", "10"))
 #: Shrinking a failure rebuilds worlds for minutes: on with LIAISON_LEAK_SHRINK=1, when hunting.
 PHASES = [Phase.explicit, Phase.generate] + ([Phase.shrink] if os.environ.get("LIAISON_LEAK_SHRINK") else [])
 
