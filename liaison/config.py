@@ -78,7 +78,11 @@ class Settings(BaseSettings):
     def extraction(self) -> dict:
         """How drafts are extracted, as intel.drafts takes it: the plug-in, the recogniser, and
         how many processes it runs in."""
-        return {"ner_plugin": self.ner_plugin, "use_model": self.recogniser, "model_apart": self.recogniser_processes}
+        return {
+            "ner_plugin": self.ner_plugin,
+            "use_model": self.recogniser,
+            "model_processes": self.recogniser_processes,
+        }
 
     @property
     def base_url(self) -> str:

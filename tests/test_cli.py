@@ -14,7 +14,6 @@ from stixdata import actor, bundle, sdo
 
 from liaison import accounts
 from liaison.alerts import watchlists
-from liaison.db.engine import make_engine, migrate
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -32,12 +31,10 @@ def cli(db_url, tmp_path):
     return run
 
 
-def _world(db_url: str, orgs: list[str], users: list[tuple[str, str]], groups: dict[str, list[str]] | None = None):
-    """The organisations, groups and analysts a test starts from, made in this process: each CLI
-    call costs a process start, and the commands that make them have a test of their own
-    (test_admin_import_export_cycle)."""
-    engine = make_engine(db_url)
-    migrate(engine)
+def _world(engine, orgs: list[str], users: list[tuple[str, str]], groups: dict[str, list[str]] | None = None):
+    """The organisations, groups and analysts a test starts from, made in this process in the
+    migrated test database: each CLI call costs a process start, and the commands that make them
+    have a test of their own (test_admin_import_export_cycle)."""
     with engine.begin() as conn:
         for org in orgs:
             accounts.create_org(conn, org)
@@ -45,13 +42,12 @@ def _world(db_url: str, orgs: list[str], users: list[tuple[str, str]], groups: d
             accounts.create_group(conn, name, members)
         for name, org in users:
             accounts.create_user(conn, name, org, "analyst")
-    engine.dispose()
 
 
-def _two_agencies(db_url: str, group: bool = False) -> None:
+def _two_agencies(engine, group: bool = False) -> None:
     """Border Police (nina) and the National CERT (omar), with their group 'borders' if asked."""
     groups = {"borders": ["Border Police", "National CERT"]} if group else None
-    _world(db_url, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")], groups)
+    _world(engine, ["Border Police", "National CERT"], [("nina", "Border Police"), ("omar", "National CERT")], groups)
 
 
 def test_admin_import_export_cycle(cli, tmp_path):
@@ -81,8 +77,8 @@ def test_admin_import_export_cycle(cli, tmp_path):
     assert "borders" in cli("group", "list").stdout
 
 
-def test_cli_errors_are_one_clear_line(cli, tmp_path, db_url):
-    _world(db_url, ["Customs"], [("cleo", "Customs")])
+def test_cli_errors_are_one_clear_line(cli, tmp_path, engine):
+    _world(engine, ["Customs"], [("cleo", "Customs")])
     bad = tmp_path / "bad.json"
     bad.write_text('{"type": "bundle", "objects": [{"type": "indicator"}]}')
     for args, fragment in (
@@ -99,9 +95,9 @@ def test_cli_errors_are_one_clear_line(cli, tmp_path, db_url):
         assert "Traceback" not in done.stderr
 
 
-def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_path, db_url):
+def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_path, engine):
     """A file past the whole-parse size is streamed; an invalid object near its end undoes it all."""
-    _world(db_url, ["Narcotics Unit"], [("ivan", "Narcotics Unit")])
+    _world(engine, ["Narcotics Unit"], [("ivan", "Narcotics Unit")])
     padding = "x" * 4000
     objs = [actor(f"Courier {i}", description=padding) for i in range(5000)]
     path = tmp_path / "big.json"
@@ -115,8 +111,8 @@ def test_large_file_streams_with_progress_and_rolls_back_on_late_error(cli, tmp_
     assert "5000 new versions" in cli("import", str(path), "--as", "ivan").stdout
 
 
-def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path, db_url):
-    _world(db_url, ["Border Police"], [("nina", "Border Police")])
+def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path, engine):
+    _world(engine, ["Border Police"], [("nina", "Border Police")])
     article = tmp_path / "seizure.txt"
     article.write_text(
         "Heroin seized in Termez\n\nBorder guards in Termez, Uzbekistan, seized 40 kg of heroin "
@@ -141,8 +137,8 @@ def test_ingest_prints_the_draft_and_its_bundle(cli, tmp_path, db_url):
     assert bad.returncode == 1 and "no user named 'nobody'" in bad.stderr
 
 
-def test_share_and_unshare(cli, tmp_path, db_url):
-    _two_agencies(db_url, group=True)
+def test_share_and_unshare(cli, tmp_path, engine):
+    _two_agencies(engine, group=True)
     obj = actor("Route to share")
     source = tmp_path / "in.json"
     source.write_bytes(orjson.dumps(bundle(obj)))
@@ -165,8 +161,8 @@ def test_share_and_unshare(cli, tmp_path, db_url):
     assert refused.returncode == 1 and "no such object" in refused.stderr
 
 
-def test_correlate(cli, tmp_path, db_url):
-    _two_agencies(db_url, group=True)
+def test_correlate(cli, tmp_path, engine):
+    _two_agencies(engine, group=True)
     watch = sdo(
         "indicator", pattern="[ipv4-addr:value = '8.8.8.8']", pattern_type="stix", valid_from="2025-01-01T00:00:00Z"
     )
@@ -184,8 +180,8 @@ def test_correlate(cli, tmp_path, db_url):
     assert missing.returncode == 1 and "no object" in missing.stderr
 
 
-def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, db_url):
-    _two_agencies(db_url)
+def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, engine):
+    _two_agencies(engine)
     start = cli("watch", "--as", "omar", "--once").stdout
     assert start.startswith("watching from cursor ") and len(start.splitlines()) == 1
     before = start.split("cursor ")[1].split()[0]
@@ -206,12 +202,10 @@ def test_watch_prints_what_a_user_may_see_and_resumes(cli, tmp_path, db_url):
     assert refused.returncode == 1 and "not an audience you belong to" in refused.stderr
 
 
-def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, db_url):
-    _two_agencies(db_url)
-    engine = make_engine(db_url)
+def test_alerts_lists_a_users_own_alerts_about_what_it_may_see(cli, tmp_path, engine):
+    _two_agencies(engine)
     with engine.begin() as conn:
         watchlists.watch(conn, accounts.principal_for_user(conn, "omar"), "type", {"type": "intrusion-set"})
-    engine.dispose()
     shown, kept = actor("Shared Owls", level="green"), actor("Kept Owls", level="amber")
     for obj, audience in ((kept, "org"), (shown, "instance")):
         source = tmp_path / f"{obj['name']}.json"

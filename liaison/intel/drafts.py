@@ -95,7 +95,7 @@ def create_draft(
     keep_boilerplate: bool = False,
     ner_plugin: str | None = None,
     use_model: bool = True,
-    model_apart: int = 0,
+    model_processes: int = 0,
 ) -> DraftView:
     """A draft from pasted `text` or a document (`content` named `filename`), extracted and resolved
     against what `principal` may see. The text is read without its boilerplate lines (cookie
@@ -104,8 +104,8 @@ def create_draft(
     the document declares, else the one its dateline gives ('DUSHANBE, 14 March 2025 —'), else
     today; the review says which (`date_from`). `ner_plugin` names the recogniser that adds its
     findings ('package.module:callable', the setting of that name); `use_model` False turns the
-    statistical recogniser off (the setting `recogniser`); `model_apart` runs it in that many
-    processes of its own, beside the rules (the setting `recogniser_processes`)."""
+    statistical recogniser off (the setting `recogniser`); `model_processes` runs it in that
+    many processes of its own, beside the rules (the setting `recogniser_processes`)."""
     principal.require(Action.WRITE)
     if principal.org_id is None:
         raise InvalidInput("a draft needs an organisation to hold it")
@@ -115,7 +115,7 @@ def create_draft(
         document = checked(Document(text), "the text", keep_boilerplate=keep_boilerplate)
     else:
         document = read_document(filename or "", content, keep_boilerplate=keep_boilerplate)
-    reading = _begin(document.text, use_model, model_apart)  # the model reads while the rest gets ready
+    reading = _begin(document.text, use_model, model_processes)  # the model reads while the rest gets ready
     day, date_from, date_said = _dated(document, published)
     extraction = _extract(conn, principal, document.text, day, ner_plugin, reading)
     draft_id = str(uuid.uuid4())
@@ -145,9 +145,9 @@ def create_draft(
     )
 
 
-def _begin(text: str, use_model: bool, model_apart: int) -> tuple[Begun | None, statistical.Status]:
+def _begin(text: str, use_model: bool, model_processes: int) -> tuple[Begun | None, statistical.Status]:
     """The statistical recogniser, already reading `text`, and its status."""
-    model, status = statistical.recogniser(use_model, separate=model_apart)
+    model, status = statistical.recogniser(use_model, processes=model_processes)
     return (Begun(model, text) if model is not None else None), status
 
 
@@ -272,7 +272,7 @@ def restore_dropped(
     *,
     ner_plugin: str | None = None,
     use_model: bool = True,
-    model_apart: int = 0,
+    model_processes: int = 0,
 ) -> DraftView:
     """Put the lines dropped as boilerplate back into the draft's text and extract it again, for
     the same title, source and article date: the findings are made anew (decisions taken on the
@@ -284,7 +284,7 @@ def restore_dropped(
     text = boilerplate.restore(row.text, [boilerplate.Dropped(d.line, d.text, d.reason, d.at) for d in doc.dropped])
     day = _article_date(row.published, None) or datetime.date.today()
     fresh = typed.review_of(
-        _extract(conn, principal, text, day, ner_plugin, _begin(text, use_model, model_apart)),
+        _extract(conn, principal, text, day, ner_plugin, _begin(text, use_model, model_processes)),
         date_from=doc.date_from,
         date_said=doc.date_said,
         boilerplate_kept=True,

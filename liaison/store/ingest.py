@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import ARRAY, Connection, String, bindparam, func, select, update
@@ -367,7 +368,8 @@ def write_batch(
             ("version_pk", "kind", "key"),
             # In the secondary index's order: the new rows all go at the primary key's end anyway.
             sorted(
-                ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings), key=_by_value
+                ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
+                key=itemgetter(1, 2),
             ),
         )
         insert_rows(
@@ -406,10 +408,6 @@ def write_batch(
     events.record(conn, _events(fresh, pk_of, [pk for pk in share if pk not in corrected], moves, audience_id), org_id)
     result.new_holdings = len(share) + len(moves)
     return result
-
-
-def _by_value(row: tuple[int, str, str]) -> tuple[str, str]:
-    return row[1], row[2]
 
 
 def _events(

@@ -78,7 +78,7 @@ def test_the_recogniser_in_its_own_process_proposes_on_real_news_what_it_does_he
     every held-out CoNLL-2003 document (most are read in two parts), and the same drafts."""
     conll = _conll()
     here, _status = statistical.recogniser()
-    apart, status = statistical.recogniser(separate=2)
+    apart, status = statistical.recogniser(processes=2)
     assert apart is not None, status.detail
     held_out = [d for d in conll.documents() if d.number % 2 == 0]
     for doc in held_out:

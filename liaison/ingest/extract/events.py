@@ -134,7 +134,9 @@ def find_events(text: str, mentions: Iterable[Mention], clues: Clues | None = No
     `mentions` are what the extractors found in `text` (persons, organisations, groups, places,
     dates); an event only refers to these. `clues` are the text's own (`Clues(text)`), when the
     caller found them already (a draft does while the model reads)."""
-    doc = _Doc(text, mentions, clues or Clues(text))
+    if clues is not None and clues.text != text:
+        raise ValueError("the clues are of another text")
+    doc = _Doc(clues or Clues(text), mentions)
     seizures = list(_seizures(doc))
     custody = list(_custody(doc))
     escapes = list(_escapes(doc))
@@ -169,16 +171,12 @@ class Clues:
         self.sites = [(m.start(), m.end(), " ".join(m["site"].split())) for m in _SITE.finditer(text)]
 
 
-class _Doc:
-    """The text, its clues and its mentions by kind, sorted, for bounded look-ups."""
+class _Doc(Clues):
+    """The text and its clues, with its mentions by kind, sorted, for bounded look-ups."""
 
-    def __init__(self, text: str, mentions: Iterable[Mention], clues: Clues):
-        if clues.text != text:
-            raise ValueError("the clues are of another text")
-        self.text = text
+    def __init__(self, clues: Clues, mentions: Iterable[Mention]):
+        vars(self).update(vars(clues))  # the clues as they were found, not found again
         mentions = list(mentions)
-        self.bounds, self.starts = clues.bounds, clues.starts
-        self.cuts, self.doubts, self.totals, self.sites = clues.cuts, clues.doubts, clues.totals, clues.sites
         self.by_kind: dict[str, tuple[list[int], list[Mention]]] = {}
         for kind, kinds in (
             (PERSON, (PERSON,)),

@@ -174,7 +174,7 @@ def _margin_on(text: str, at: int) -> int:
         return len(text)
     ceiling = min(len(text), at + MARGIN)
     line = text.find("\n", at, ceiling)
-    if line >= 0 and line > at:
+    if line > at:
         return line
     space = text.rfind(" ", at, ceiling)
     return space if space > at else at

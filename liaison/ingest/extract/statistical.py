@@ -98,16 +98,16 @@ def load() -> Recogniser | Status:
     return Recogniser(nlp)
 
 
-def recogniser(enabled: bool = True, *, separate: int = 0):
+def recogniser(enabled: bool = True, *, processes: int = 0):
     """The recogniser to run and its status; `enabled` False (the setting) turns it off; with
-    `separate` > 0, it runs in that many processes of its own (recogniser_process: the server's
+    `processes` > 0, it runs in that many processes of its own (recogniser_process: the server's
     way), which read a longer text in parts at once."""
     if not enabled:
         return None, Status(False, "turned off by the instance's settings (LIAISON_RECOGNISER)")
-    if separate:
+    if processes:
         from liaison.ingest.extract import recogniser_process
 
-        return recogniser_process.recogniser(separate)
+        return recogniser_process.recogniser(processes)
     loaded = load()
     if isinstance(loaded, Status):
         return None, loaded

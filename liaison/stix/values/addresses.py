@@ -36,7 +36,7 @@ def _plain_ipv4(match: re.Match, how: list[str]) -> Posting:
     ipaddress module's parsing: the most common value of all, and most of an import's time spent
     on values."""
     a, b, c, d = map(int, match.groups())
-    return Posting("ipv4", f"{a << 24 | b << 16 | c << 8 | d:08x}", match.string, "; ".join(dict.fromkeys(how)))
+    return _posting("ipv4", f"{a << 24 | b << 16 | c << 8 | d:08x}", how, shown=match.string)
 
 
 def _ipv4(text: str, how: list[str]) -> Posting:

@@ -48,8 +48,9 @@ class _Invalid(ValueError):
     """A value that is not valid for the kind it was read as; the message says why."""
 
 
-def _posting(kind: str, key: str, how: list[str]) -> Posting:
-    return Posting(kind, key, display(kind, key), "; ".join(dict.fromkeys(how)))
+def _posting(kind: str, key: str, how: list[str], shown: str | None = None) -> Posting:
+    """The posting, shown as `shown` when the reader already has the display form, else rebuilt."""
+    return Posting(kind, key, display(kind, key) if shown is None else shown, "; ".join(dict.fromkeys(how)))
 
 
 def _trimmed(value: object, how: list[str]) -> str:

@@ -30,7 +30,7 @@ def _names(found) -> set[tuple[str, str, int]]:
 
 def test_the_process_proposes_what_the_model_does_here():
     local, _status = statistical.recogniser()
-    apart, status = statistical.recogniser(separate=1)
+    apart, status = statistical.recogniser(processes=1)
     assert apart is not None and status.on and "in a process of its own" in status.detail
     assert apart.start(ARTICLE)() == local(ARTICLE)
     assert _names(extract(ARTICLE, model=apart)) == _names(extract(ARTICLE, model=local))
@@ -38,7 +38,7 @@ def test_the_process_proposes_what_the_model_does_here():
 
 def test_two_processes_read_a_long_text_in_parts_and_propose_what_the_model_does_on_the_whole():
     local, _status = statistical.recogniser()
-    apart, status = statistical.recogniser(separate=2)
+    apart, status = statistical.recogniser(processes=2)
     assert apart is not None and "in 2 processes of its own" in status.detail
     text = ARTICLE + "\n" + ARTICLE.replace("Termez", "Khorog").replace("Karimova", "Rahimova")
     plan = recogniser_process.parts(text, 2)
@@ -81,7 +81,7 @@ def test_the_parts_cover_the_text_once_cut_at_line_or_sentence_ends_with_bounded
 
 
 def test_a_draft_read_by_a_process_that_died_is_made_by_the_rules_and_says_so():
-    apart, _status = statistical.recogniser(separate=2)
+    apart, _status = statistical.recogniser(processes=2)
     long = "\n\n".join([ARTICLE] * 40)  # long enough that the processes are still reading it when killed
     pending = apart.start(long)
     second = recogniser_process._current(2)[1]
@@ -90,7 +90,7 @@ def test_a_draft_read_by_a_process_that_died_is_made_by_the_rules_and_says_so():
     found = extract(long, model=type("Started", (), {"start": lambda self, text: pending})())
     assert found.recogniser == recogniser_process.FAILED
     assert "Dilnoza Karimova" in {m.text for e in found.entities for m in e.mentions}  # the byline rule
-    again, status = statistical.recogniser(separate=2)
+    again, status = statistical.recogniser(processes=2)
     assert again is not None and status.on
     assert second not in recogniser_process._current(2)
     assert again.start(long)() == statistical.recogniser()[0](long)
@@ -100,7 +100,7 @@ def test_drafts_of_two_agencies_at_once_each_get_the_proposals_of_their_own_text
     """The processes serve every request of the server: answers read by another request's thread
     are kept for their asker, so no agency's draft ever holds names from another's text."""
     local, _status = statistical.recogniser()
-    apart, _status = statistical.recogniser(separate=2)
+    apart, _status = statistical.recogniser(processes=2)
     texts = {
         "A": [ARTICLE.replace("Termez", town) * 2 for town in ("Khorog", "Osh", "Kulob", "Naryn")],
         "B": [f"Ambassador {name} met officials of NATO in Brussels.\n" * 12 for name in ("Ivan Petrov", "Ali Khan")],
