@@ -786,9 +786,10 @@ def _claim(world: World, s: Secrets, org: int, j: int, audience: tuple, tlp: str
     obj, tokens, names, refs = _secret_content(
         world, s, ObjectPlan(o.kind, org, False, o.versions, o.refs), j, 0, modified, tlp
     )
-    content = model.add(
-        Content(f"claim #{j} by {org}", {stix_id}, tokens, refs, object_id=stix_id, modified=modified, tlp=tlp, raw=obj)
-    )
+    # Labelled by its version too: the model knows contents by label, and a second claim by the same
+    # organisation is a content of its own, not more holdings of its first.
+    label = f"claim #{j} by {org} at {modified}"
+    content = model.add(Content(label, {stix_id}, tokens, refs, object_id=stix_id, modified=modified, tlp=tlp, raw=obj))
     _remember_names(world, stix_id, names)
     spec, key = world.audience_key(org, audience)
     if _import(world, org, [obj], spec, f"claim on #{j}"):
