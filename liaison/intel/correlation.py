@@ -207,7 +207,6 @@ def correlations(
     """The other objects the caller may see that are the same entity as its current view of
     `stix_id` (merged with it), or share a value with it."""
     principal.require(Action.READ)
-    store.custom_plans(conn)
     _page(limit, offset)
     if not IDENTIFIER_RE.match(stix_id):
         raise InvalidInput(f"'{stix_id}' is not a STIX identifier (type--uuid)", parameter="id")
@@ -233,7 +232,6 @@ def carrying(
     """The objects the caller may see that carry `value` (read as `type_` when given, else as
     whatever it can be)."""
     principal.require(Action.READ)
-    store.custom_plans(conn)
     _page(limit, offset)
     asked = values.normalise(value, type_)
     if not asked:
@@ -266,7 +264,6 @@ def hits(
         carried = {pk: carried[pk] for pk in told if pk in carried}
     if not carried:
         return {}
-    store.custom_plans(conn)
     rules = flood.rules_for(conn, principal)
     asked: dict[tuple[str, str], values.Posting] = {}
     for _stix_id, pairs in carried.values():
@@ -304,7 +301,6 @@ def of_report(
     """What correlates with each object a report refers to that carries a value, as the caller sees
     them; the report is answered as missing when the caller may not see it."""
     principal.require(Action.READ)
-    store.custom_plans(conn)
     row = reads.current_versions(conn, principal, [report_id]).get(report_id)
     if row is None or row.type != "report":
         raise NotFound(f"no object {report_id}")

@@ -29,7 +29,7 @@ from liaison.stix.timestamps import format_ts, parse_ts
 from liaison.stix.validate import IDENTIFIER_RE
 from liaison.store import discovery, reads
 from liaison.store import hits as store
-from liaison.store.postings import Lookup, custom_plans
+from liaison.store.postings import Lookup
 
 #: The most values (and entities) one query may ask about.
 MAX_VALUES = 1000
@@ -176,7 +176,6 @@ def ask(
     principal.require(Action.READ)
     if principal.org_id is None:
         raise InvalidInput("a hit query needs an organisation to ask for")
-    custom_plans(conn)
     if not 1 <= len(asked) <= MAX_VALUES:
         raise InvalidInput(f"ask about 1 to {MAX_VALUES} values at a time", parameter="values")
     read = [_read(a) for a in asked]

@@ -241,13 +241,3 @@ def held_by_own(conn: Connection, principal: Principal, version_pks: Iterable[in
     for part in chunks(sorted(set(version_pks))):
         found.update(conn.execute(select(V.c.pk).where(V.c.pk.in_(part), own_live(principal, V.c.pk))).scalars())
     return found
-
-
-def custom_plans(conn: Connection) -> None:
-    """For the rest of the transaction, plan each statement for its own values (PostgreSQL). The
-    driver prepares a statement run five times, and a generic plan of the access predicate cannot
-    see which audiences or ids it is for: it walked every holding of the reader's audiences (an
-    object's correlations took 300 ms at a million observables). Only correlation reads ask for
-    this; imports keep their cheap prepared plans."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
