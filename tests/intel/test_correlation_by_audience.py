@@ -92,6 +92,61 @@ def test_hidden_carriers_of_a_value_cost_a_lookup_nothing(tenants):
     assert _work(tenants, "bob", all_of_it) > grown
 
 
+#: PostgreSQL's count, in this transaction, of the rows its scans returned from the posting tables
+#: and their indexes.
+_POSTINGS_RETURNED = (
+    "SELECT coalesce(sum(pg_stat_get_xact_tuples_returned(oid)), 0) FROM pg_class WHERE relname ~ 'posting'"
+)
+
+
+def _generic_work(tenants, user: str, read) -> int:
+    """The posting rows a read returns from tables and indexes with every statement prepared and
+    planned generically: what a server's driver does to a statement run five times, a plan made
+    without knowing the reader's audiences or the value (correlation reads keep the planner's own
+    choice between the two, so both must hold)."""
+    principal = tenants.principal(user)
+    flood.forget()
+    with tenants.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # plan as for large tables
+        driver = conn.connection.driver_connection
+        saved, driver.prepare_threshold = driver.prepare_threshold, 0  # prepared at once
+        try:
+            before = conn.exec_driver_sql(_POSTINGS_RETURNED).scalar()
+            read(conn, principal)
+            return conn.exec_driver_sql(_POSTINGS_RETURNED).scalar() - before
+        finally:
+            driver.prepare_threshold = saved
+
+
+def test_generic_plans_read_no_hidden_carrier_of_a_value_either(tenants):
+    if tenants.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans every statement for its own values")
+    mine = sco("ipv4-addr", VALUE)
+    put(tenants, "alice", mine, sco("ipv4-addr", VALUE), audience="group:ab")
+    put(tenants, "bob", sco("ipv4-addr", VALUE), audience="group:ab")
+
+    def by_value(conn, principal):
+        return correlation.carrying(conn, principal, VALUE, cap=10)
+
+    def by_object(conn, principal):
+        return correlation.correlations(conn, principal, mine["id"], cap=10)
+
+    before = [_generic_work(tenants, "alice", read) for read in (by_value, by_object)]
+    put(tenants, "carol", *(sco("ipv4-addr", VALUE) for _ in range(400)))
+    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(100)))
+    after = [_generic_work(tenants, "alice", read) for read in (by_value, by_object)]
+    assert all(b > 0 for b in before) and after == before, (before, after)
+
+    # The measure sees what a read walks: Bravo's own lookup grows with what Bravo holds.
+    def all_of_it(conn, principal):
+        return correlation.carrying(conn, principal, VALUE, cap=1000)
+
+    grown = _generic_work(tenants, "bob", all_of_it)
+    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(5)))
+    assert _generic_work(tenants, "bob", all_of_it) >= grown + 5
+
+
 def test_a_version_deleted_through_taxii_stops_correlating_for_the_audience(client, tenants):
     """Alpha deletes its observable from the group's TAXII collection: Bravo's lookups stop finding
     it, and the postings by audience follow the holdings."""
