@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration. Every command checks the schema; comparing with this constant spares it
 #: loading the migration scripts when nothing is to do (tests check it is Alembic's head).
-HEAD = "0011"
+HEAD = "0012"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -240,14 +240,15 @@ posting = Table(
 #: Each posting once per audience a live holding shares its version with, keyed (kind, audience,
 #: key, version): a correlation read walks the postings of the reader's audiences only, so its work
 #: (and time) does not grow with what others hold of a value out of the reader's sight. Kept in step
-#: with postings and holdings by store.exposure.
+#: with postings and holdings by store.exposure. Derived data, without foreign keys of its own: the
+#: posting and the holding each row comes from carry them (migration 0012 says why).
 posting_exposure = Table(
     "posting_exposure",
     metadata,
     Column("kind", Text, primary_key=True),
-    Column("audience_id", Integer, ForeignKey("audience.id", ondelete="CASCADE"), primary_key=True),
+    Column("audience_id", Integer, primary_key=True),
     Column("key", Text, primary_key=True),
-    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
+    Column("version_pk", Integer, primary_key=True),
     Index("ix_posting_exposure_version_pk", "version_pk"),
     sqlite_with_rowid=False,
 )

@@ -94,7 +94,7 @@ def prepare(obj: object, index: int) -> PreparedVersion:
         refs=refs,
         relationship_type=obj["relationship_type"] if obj["type"] == "relationship" else None,
         document=search.document(obj),
-        postings=tuple(dict.fromkeys((p.kind, p.key) for p in postings(obj))),
+        postings=tuple((p.kind, p.key) for p in postings(obj)),  # distinct already
         name_keys=name_keys(obj),
     )
 

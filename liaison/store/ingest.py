@@ -335,6 +335,7 @@ def write_batch(
         state.received.add(v.digest)
 
     pk_of = {key: content.pk for key, content in contents.items()}
+    new_postings: list[tuple[int, str, str]] = []
     if fresh:
         insert_rows(
             conn,
@@ -362,16 +363,12 @@ def write_batch(
                 for prop, target in v.refs
             ),
         )
-        insert_rows(
-            conn,
-            posting,
-            ("version_pk", "kind", "key"),
-            # In the secondary index's order: the new rows all go at the primary key's end anyway.
-            sorted(
-                ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
-                key=itemgetter(1, 2),
-            ),
+        # In the secondary index's order: the new rows all go at the primary key's end anyway.
+        new_postings = sorted(
+            ((new_pks[key], kind, value) for key, v in fresh.items() for kind, value in v.postings),
+            key=itemgetter(1, 2),
         )
+        insert_rows(conn, posting, ("version_pk", "kind", "key"), new_postings)
         insert_rows(
             conn,
             name_key,
@@ -404,7 +401,7 @@ def write_batch(
             for (pk, audience, gone), stamp in zip(new_holdings, stamps, strict=True)
         ),
     )
-    _expose(conn, fresh, pk_of, [pk for pk in share if pk not in corrected], moves, superseded)
+    _expose(conn, fresh, new_postings, pk_of, [pk for pk in share if pk not in corrected], moves, superseded)
     events.record(conn, _events(fresh, pk_of, [pk for pk in share if pk not in corrected], moves, audience_id), org_id)
     result.new_holdings = len(share) + len(moves)
     return result
@@ -425,20 +422,37 @@ def _events(
     return found
 
 
-def _expose(conn: Connection, fresh: dict, pk_of: dict, share: list[int], moves: list[_Move], superseded: list[int]):
+def _expose(
+    conn: Connection,
+    fresh: dict,
+    new_postings: list[tuple[int, str, str]],
+    pk_of: dict,
+    share: list[int],
+    moves: list[_Move],
+    superseded: list[int],
+):
     """Keep posting_exposure in step with the batch's holdings: rows of new contents written as
     they are (no other holding can share them yet), those of stored contents that gained a live
     audience added from their postings, and those of contents whose live holding a correction
-    superseded made again from what stays live."""
-    new_rows, stored_pks = [], set(share)
+    superseded made again from what stays live. New contents' rows come from their postings
+    (`new_postings`, (pk, kind, key) in (kind, key) order) audience by audience, so each
+    audience's rows are already in the table's key order."""
+    live: dict[int, set[int]] = {}
+    stored_pks = set(share)
     for move in moves:
         if move.superseded:
             continue
         key = (move.version.stix_id, move.version.modified, move.version.digest)
         if key in fresh:
-            new_rows += [(k, a, v, pk_of[key]) for a in sorted(move.audiences) for k, v in move.version.postings]
+            live.setdefault(pk_of[key], set()).update(move.audiences)
         else:
             stored_pks.add(pk_of[key])
-    insert_rows(conn, posting_exposure, ("kind", "audience_id", "key", "version_pk"), sorted(new_rows))
+    audiences = sorted(set().union(*live.values()))
+    insert_rows(
+        conn,
+        posting_exposure,
+        ("kind", "audience_id", "key", "version_pk"),
+        [(kind, a, key, pk) for a in audiences for pk, kind, key in new_postings if a in live.get(pk, ())],
+    )
     exposure.expose(conn, stored_pks)
     exposure.refresh(conn, superseded)

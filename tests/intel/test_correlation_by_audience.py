@@ -198,3 +198,18 @@ def test_hidden_holders_of_the_same_object_add_no_postings_to_a_lookup(tenants):
         put(tenants, f"holder{n}", shared)
     after = [_work(tenants, "alice", read) for read in (by_value, by_object)]
     assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)
+
+
+def test_a_value_corrected_away_in_its_own_bundle_correlates_for_no_one(tenants):
+    """Alpha's one bundle shares an indicator with group ab and corrects it at once, dropping an
+    address it named by mistake: the dropped address correlates for no one in the group, and no
+    posting of it is kept for the group's audience (the replaced version is history only)."""
+    from test_correlation import indicator
+
+    first = indicator("[ipv4-addr:value = '203.0.113.66'] OR [ipv4-addr:value = '198.51.100.23']")
+    fixed = dict(first, pattern="[ipv4-addr:value = '198.51.100.23']")
+    put(tenants, "alice", first, fixed, audience="group:ab")
+    assert not committed(tenants.engine, correlation.carrying, tenants.principal("bob"), "203.0.113.66").hits
+    mine = committed(tenants.engine, correlation.carrying, tenants.principal("bob"), "198.51.100.23")
+    assert {h.id for h in mine.hits} == {first["id"]}
+    assert_postings_follow_holdings(tenants.engine)

@@ -50,7 +50,9 @@ class _Invalid(ValueError):
 
 def _posting(kind: str, key: str, how: list[str], shown: str | None = None) -> Posting:
     """The posting, shown as `shown` when the reader already has the display form, else rebuilt."""
-    return Posting(kind, key, display(kind, key) if shown is None else shown, "; ".join(dict.fromkeys(how)))
+    return Posting(
+        kind, key, display(kind, key) if shown is None else shown, "; ".join(dict.fromkeys(how)) if how else ""
+    )
 
 
 def _trimmed(value: object, how: list[str]) -> str:

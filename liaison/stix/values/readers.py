@@ -8,7 +8,7 @@ patterns.py, which both read SCO properties.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from liaison.stix.values.accounts import _iban, _wallet
 from liaison.stix.values.addresses import _address, _mac
@@ -42,15 +42,16 @@ _REFANG = (
 )
 
 
-def _read(value: object, reader: Reader, defanged: bool) -> Iterator[Posting]:
-    """The posting `reader` makes of `value`, or nothing when the value cannot be read."""
+def _read(value: object, reader: Reader, defanged: bool) -> Posting | None:
+    """The posting `reader` makes of `value`, or None when the value cannot be read (a plain
+    function, not a generator: it runs for every value of every object an import stores)."""
     how: list[str] = []
     if defanged and isinstance(value, str):
         value = _refang(value, how)
     try:
-        yield reader(value, how)
+        return reader(value, how)
     except Exception:  # odd input never stops an import: validators raise assorted error types
-        return
+        return None
 
 
 def _refang(value: str, how: list[str]) -> str:
