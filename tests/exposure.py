@@ -12,3 +12,9 @@ def assert_postings_follow_holdings(engine) -> None:
             " JOIN holding h ON h.version_pk = p.version_pk AND h.superseded_at IS NULL"
         )
         assert exposed == set(derived)
+        # Neither table has a foreign key (migration 0012): no row may outlive its version.
+        for table in ("posting", "posting_exposure"):
+            orphans = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {table} WHERE version_pk NOT IN (SELECT pk FROM object_version)"
+            ).scalar()
+            assert orphans == 0, f"{orphans} rows of {table} name a version that is gone"

@@ -226,10 +226,12 @@ edge = Table(
 #: Correlation postings: each correlatable value a version carries (stix.values.postings), one row
 #: per (version, kind, normalised key). Postings, never pairs: space grows with the data, and every
 #: read joins them with the access predicate, so what correlates is judged over the reader's view.
+#: Derived from the version's content, without a foreign key of its own (migration 0012 says why):
+#: the store deletes a version's postings before the version.
 posting = Table(
     "posting",
     metadata,
-    Column("version_pk", Integer, ForeignKey("object_version.pk", ondelete="CASCADE"), primary_key=True),
+    Column("version_pk", Integer, primary_key=True),
     Column("kind", Text, primary_key=True),
     Column("key", Text, primary_key=True),
     Index("ix_posting_kind_key", "kind", "key"),
@@ -240,8 +242,8 @@ posting = Table(
 #: Each posting once per audience a live holding shares its version with, keyed (kind, audience,
 #: key, version): a correlation read walks the postings of the reader's audiences only, so its work
 #: (and time) does not grow with what others hold of a value out of the reader's sight. Kept in step
-#: with postings and holdings by store.exposure. Derived data, without foreign keys of its own: the
-#: posting and the holding each row comes from carry them (migration 0012 says why).
+#: with postings and holdings by store.exposure. Derived data, without foreign keys of its own
+#: (migration 0012 says why).
 posting_exposure = Table(
     "posting_exposure",
     metadata,

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, exists, func, or_, select
+from sqlalchemy import Connection, delete, func, or_, select
 
 from liaison.access.predicate import collection_chain, in_collection
 from liaison.access.principal import Principal
-from liaison.db.tables import audience, holding, object_version, organization, sharing_group, taxii_status
+from liaison.db.tables import audience, holding, object_version, organization, posting, sharing_group, taxii_status
 from liaison.store import exposure
 from liaison.store.stamps import take_write_lock
 from liaison.store.tenancy import audience_label, audience_spec
@@ -164,7 +164,11 @@ def withdraw(conn: Connection, org_id: int, audience_id: int, stix_id: str, modi
     ).rowcount
     if removed:
         exposure.refresh(conn, pks)
-        conn.execute(delete(V).where(V.c.pk.in_(pks), ~exists(select(1).where(H.c.version_pk == V.c.pk))))
+        held = set(conn.execute(select(H.c.version_pk).where(H.c.version_pk.in_(pks))).scalars())
+        # Postings have no foreign key to cascade from their version (migration 0012): they go first.
+        if gone := [pk for pk in pks if pk not in held]:
+            conn.execute(delete(posting).where(posting.c.version_pk.in_(gone)))
+            conn.execute(delete(V).where(V.c.pk.in_(gone)))
     return removed
 
 
