@@ -65,31 +65,43 @@ def _rows(plan) -> int:
     return sum(walk(entry["Plan"]) for entry in plan)
 
 
-def test_hidden_carriers_of_a_value_cost_a_lookup_nothing(tenants):
-    mine = sco("ipv4-addr", VALUE)
-    put(tenants, "alice", mine, sco("ipv4-addr", VALUE), audience="group:ab")
-    put(tenants, "bob", sco("ipv4-addr", VALUE), audience="group:ab")
+def _reads(stix_id: str) -> tuple:
+    """A reader's two lookups: by the value, and by an object carrying it."""
 
     def by_value(conn, principal):
         return correlation.carrying(conn, principal, VALUE, cap=10)
 
     def by_object(conn, principal):
-        return correlation.correlations(conn, principal, mine["id"], cap=10)
+        return correlation.correlations(conn, principal, stix_id, cap=10)
 
-    before = [_work(tenants, "alice", read) for read in (by_value, by_object)]
-    # Charlie holds the value 400 times for itself, and Bravo 100 times for itself.
+    return by_value, by_object
+
+
+def _hidden_carriers(tenants, work) -> tuple[list[int], list[int], int, int]:
+    """What the measure `work` says of Alpha's two lookups before and after Charlie holds the value
+    400 times for itself and Bravo 100 times, and of Bravo's lookup of all it holds before and
+    after 5 more (the measure sees what a read walks)."""
+    mine = sco("ipv4-addr", VALUE)
+    put(tenants, "alice", mine, sco("ipv4-addr", VALUE), audience="group:ab")
+    put(tenants, "bob", sco("ipv4-addr", VALUE), audience="group:ab")
+    reads = _reads(mine["id"])
+    before = [work(tenants, "alice", read) for read in reads]
     put(tenants, "carol", *(sco("ipv4-addr", VALUE) for _ in range(400)))
     put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(100)))
-    after = [_work(tenants, "alice", read) for read in (by_value, by_object)]
-    assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)
+    after = [work(tenants, "alice", read) for read in reads]
 
-    # The measure sees the postings a read walks: Bravo's own lookup grows with what Bravo holds.
     def all_of_it(conn, principal):
         return correlation.carrying(conn, principal, VALUE, cap=1000)
 
-    grown = _work(tenants, "bob", all_of_it)
+    grown = work(tenants, "bob", all_of_it)
     put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(5)))
-    assert _work(tenants, "bob", all_of_it) > grown
+    return before, after, grown, work(tenants, "bob", all_of_it)
+
+
+def test_hidden_carriers_of_a_value_cost_a_lookup_nothing(tenants):
+    before, after, grown, more = _hidden_carriers(tenants, _work)
+    assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)
+    assert more > grown
 
 
 #: PostgreSQL's count, in this transaction, of the rows its scans returned from the posting tables
@@ -122,29 +134,9 @@ def _generic_work(tenants, user: str, read) -> int:
 def test_generic_plans_read_no_hidden_carrier_of_a_value_either(tenants):
     if tenants.engine.dialect.name != "postgresql":
         pytest.skip("SQLite plans every statement for its own values")
-    mine = sco("ipv4-addr", VALUE)
-    put(tenants, "alice", mine, sco("ipv4-addr", VALUE), audience="group:ab")
-    put(tenants, "bob", sco("ipv4-addr", VALUE), audience="group:ab")
-
-    def by_value(conn, principal):
-        return correlation.carrying(conn, principal, VALUE, cap=10)
-
-    def by_object(conn, principal):
-        return correlation.correlations(conn, principal, mine["id"], cap=10)
-
-    before = [_generic_work(tenants, "alice", read) for read in (by_value, by_object)]
-    put(tenants, "carol", *(sco("ipv4-addr", VALUE) for _ in range(400)))
-    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(100)))
-    after = [_generic_work(tenants, "alice", read) for read in (by_value, by_object)]
+    before, after, grown, more = _hidden_carriers(tenants, _generic_work)
     assert all(b > 0 for b in before) and after == before, (before, after)
-
-    # The measure sees what a read walks: Bravo's own lookup grows with what Bravo holds.
-    def all_of_it(conn, principal):
-        return correlation.carrying(conn, principal, VALUE, cap=1000)
-
-    grown = _generic_work(tenants, "bob", all_of_it)
-    put(tenants, "bob", *(sco("ipv4-addr", VALUE) for _ in range(5)))
-    assert _generic_work(tenants, "bob", all_of_it) >= grown + 5
+    assert more >= grown + 5
 
 
 def test_a_version_deleted_through_taxii_stops_correlating_for_the_audience(client, tenants):
@@ -183,20 +175,14 @@ def test_hidden_holders_of_the_same_object_add_no_postings_to_a_lookup(tenants):
     shared, other = sco("ipv4-addr", VALUE), sco("ipv4-addr", VALUE)
     put(tenants, "alice", shared, audience="group:ab")
     put(tenants, "bob", other, audience="group:ab")
-
-    def by_value(conn, principal):
-        return correlation.carrying(conn, principal, VALUE, cap=10)
-
-    def by_object(conn, principal):
-        return correlation.correlations(conn, principal, shared["id"], cap=10)
-
-    before = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    reads = _reads(shared["id"])
+    before = [_work(tenants, "alice", read) for read in reads]
     for n in range(24):
         with tenants.engine.begin() as conn:
             accounts.create_org(conn, f"Holder {n}")
             accounts.create_user(conn, f"holder{n}", f"Holder {n}", "analyst")
         put(tenants, f"holder{n}", shared)
-    after = [_work(tenants, "alice", read) for read in (by_value, by_object)]
+    after = [_work(tenants, "alice", read) for read in reads]
     assert all(0 <= a - b <= 16 for a, b in zip(after, before, strict=True)), (before, after)
 
 

@@ -28,21 +28,16 @@ def _object_postings(obj: dict, depth: int) -> Iterator[Posting]:
     defanged = obj.get("defanged") is True
     if type_ == "phone-number":
         region = obj.get("country") if isinstance(obj.get("country"), str) else None
-        found = _read(obj.get("value"), lambda v, h: _phone(v, region, h), defanged)
-        if found is not None:
-            yield found
+        yield from _read(obj.get("value"), lambda v, h: _phone(v, region, h), defanged)
     for prop, reader in _SCO_VALUES.get(type_, ()):
         if prop in obj:
-            found = _read(obj[prop], reader, defanged)
-            if found is not None:
-                yield found
+            yield from _read(obj[prop], reader, defanged)
     hashes = obj.get("hashes")
     if isinstance(hashes, dict):
         for name, value in hashes.items():
             kind = hash_kind(name) if isinstance(name, str) else None
-            found = _read(value, lambda v, h, k=kind: _hash(v, k, h), False) if kind else None
-            if found is not None:
-                yield found
+            if kind:
+                yield from _read(value, lambda v, h, k=kind: _hash(v, k, h), False)
     if type_ == "indicator" and obj.get("pattern_type", "stix") == "stix" and isinstance(obj.get("pattern"), str):
         yield from pattern_postings(obj["pattern"])
     if type_ == "observed-data" and depth == 0 and isinstance(obj.get("objects"), dict):

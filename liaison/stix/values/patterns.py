@@ -130,9 +130,8 @@ def _comparison_postings(type_: str, path: tuple[str, ...], op: str, literal: st
     if reader is None:
         return
     for item in literals:
-        found = _read(_unquote(item), reader, False) if item.startswith("'") else None
-        if found is not None:
-            yield found
+        if item.startswith("'"):
+            yield from _read(_unquote(item), reader, False)
 
 
 def _pattern_reader(type_: str, path: tuple[str, ...]) -> Reader | None:

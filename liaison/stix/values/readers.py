@@ -42,16 +42,16 @@ _REFANG = (
 )
 
 
-def _read(value: object, reader: Reader, defanged: bool) -> Posting | None:
-    """The posting `reader` makes of `value`, or None when the value cannot be read (a plain
-    function, not a generator: it runs for every value of every object an import stores)."""
+def _read(value: object, reader: Reader, defanged: bool) -> tuple[Posting, ...]:
+    """The posting `reader` makes of `value`, or none when the value cannot be read: a tuple, not a
+    generator, since it runs for every value of every object an import stores."""
     how: list[str] = []
     if defanged and isinstance(value, str):
         value = _refang(value, how)
     try:
-        return reader(value, how)
+        return (reader(value, how),)
     except Exception:  # odd input never stops an import: validators raise assorted error types
-        return None
+        return ()
 
 
 def _refang(value: str, how: list[str]) -> str:

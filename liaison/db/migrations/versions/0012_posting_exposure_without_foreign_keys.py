@@ -34,14 +34,18 @@ _EXPOSURE_FILL = (
 )
 
 
-def _fk_name(table: str, column: str, target: str) -> str:
-    return f"fk_{table}_{column}_{target.split('.')[0]}"
+def _keys(*tables: str):
+    """(table, column, referred table, referred column, constraint name) of the tables' keys."""
+    for table in tables or _FKS:
+        for column, target in _FKS[table]:
+            referent, remote = target.split(".")
+            yield table, column, referent, remote, op.f(f"fk_{table}_{column}_{referent}")
 
 
 def _foreign_keys(table: str) -> list[sa.ForeignKeyConstraint]:
     return [
-        sa.ForeignKeyConstraint([column], [target], ondelete="CASCADE", name=op.f(_fk_name(table, column, target)))
-        for column, target in _FKS[table]
+        sa.ForeignKeyConstraint([column], [f"{referent}.{remote}"], ondelete="CASCADE", name=name)
+        for _table, column, referent, remote, name in _keys(table)
     ]
 
 
@@ -81,18 +85,13 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         _remake_sqlite(with_keys=False)
         return
-    for table, keys in _FKS.items():
-        for column, target in keys:
-            op.drop_constraint(op.f(_fk_name(table, column, target)), table, type_="foreignkey")
+    for table, _column, _referent, _remote, name in _keys():
+        op.drop_constraint(name, table, type_="foreignkey")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         _remake_sqlite(with_keys=True)
         return
-    for table, keys in _FKS.items():
-        for column, target in keys:
-            referent, remote = target.split(".")
-            op.create_foreign_key(
-                op.f(_fk_name(table, column, target)), table, referent, [column], [remote], ondelete="CASCADE"
-            )
+    for table, column, referent, remote, name in _keys():
+        op.create_foreign_key(name, table, referent, [column], [remote], ondelete="CASCADE")
